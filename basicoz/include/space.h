@@ -1,0 +1,190 @@
+/*
+ * space.h - the guest's whole view of the SPACE hardware.
+ *
+ * A kernel running on the SPACE simulator includes this header and nothing
+ * else from the simulator. It defines the SPACE operations as C functions,
+ * the trap numbers, the PCB and boot-information layouts, and the access
+ * bits used by MapMemory and MapPortal. docs/space-architecture.md is the
+ * manual that explains every item here.
+ *
+ * The layouts below are an ABI shared with the simulator (sim/abi.h
+ * includes this file), so every field is a fixed-width 32-bit word.
+ */
+#ifndef SPACE_H
+#define SPACE_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#include <stdint.h>
+
+/* ---- Machine constants ------------------------------------------------ */
+
+#define SPACE_PAGE_SIZE 4096u
+#define SPACE_PAGE_SHIFT 12
+#define SPACE_MODES 4          /* MODE 0 (most privileged) .. MODE 3 */
+#define SPACE_CONTEXTS 256     /* CONTEXT 0 .. 255 */
+#define SPACE_TRAPS 256        /* trap numbers 0 .. 255 */
+#define SPACE_CHAIN_MAX 64     /* PCBs on one chain before the machine stops */
+#define SPACE_SUSPENDED_MAX 4096 /* chains that can be suspended at once */
+
+/* ---- Access bits --------------------------------------------------------
+ * A modeaccess word holds three bits (read, write, execute) for each of the
+ * four modes: bits 0-2 for MODE 0, 3-5 for MODE 1, 6-8 for MODE 2, 9-11 for
+ * MODE 3. SPACE_ACCESS(2, SPACE_R | SPACE_W) lets MODE 2 read and write.
+ * A modeaccess of 0 unmaps the page.
+ */
+#define SPACE_R 1u
+#define SPACE_W 2u
+#define SPACE_X 4u
+#define SPACE_RW (SPACE_R | SPACE_W)
+#define SPACE_RX (SPACE_R | SPACE_X)
+#define SPACE_RWX (SPACE_R | SPACE_W | SPACE_X)
+#define SPACE_ACCESS(mode, bits) (((uint32_t)(bits) & 7u) << (3u * (uint32_t)(mode)))
+#define SPACE_ACCESS_BITS(modeaccess, mode) (((uint32_t)(modeaccess) >> (3u * (uint32_t)(mode))) & 7u)
+#define SPACE_ACCESS_MASK 0xfffu
+/* For MapPortal: the modes from which a deliberate trap (int n) may traverse. */
+#define SPACE_PORTAL_FROM(mode) SPACE_ACCESS(mode, SPACE_X)
+#define SPACE_PORTAL_FROM_ALL (SPACE_PORTAL_FROM(0) | SPACE_PORTAL_FROM(1) | SPACE_PORTAL_FROM(2) | SPACE_PORTAL_FROM(3))
+
+/* ---- Trap numbers ---------------------------------------------------------
+ * x86 exceptions keep their vector numbers. Vectors 32..63 are reserved for
+ * device and inter-CPU interrupts. Deliberate traps (int n) use 64..254.
+ * Vector 255 is not a trap: "int 0xff" is the SPACE operation instruction.
+ */
+#define SPACE_TRAP_DIVIDE 0        /* divide error (fault: pc = the div) */
+#define SPACE_TRAP_DEBUG 1         /* single-step (TF) or icebp */
+#define SPACE_TRAP_BREAKPOINT 3    /* int3 (pc = after it) */
+#define SPACE_TRAP_OVERFLOW 4      /* into with OF set */
+#define SPACE_TRAP_BOUND 5         /* bound out of range */
+#define SPACE_TRAP_INVALID_OPCODE 6 /* undefined instruction (ud2, ...) */
+#define SPACE_TRAP_FPU 7           /* device not available */
+#define SPACE_TRAP_ILLEGAL 13      /* an x86 system instruction, in any MODE */
+#define SPACE_TRAP_MEMORY_FAULT 14 /* unmapped or not-permitted access */
+#define SPACE_TRAP_FPU_ERROR 16    /* x87 floating-point error */
+#define SPACE_TRAP_ALIGNMENT 17    /* alignment check */
+#define SPACE_TRAP_SIMD 19         /* SSE floating-point exception */
+#define SPACE_TRAP_PRIVILEGED 24   /* SPACE operation outside MODE 0, or int n not allowed from this MODE */
+#define SPACE_TRAP_NO_PORTAL 25    /* the trap in pcb.cause had no portal */
+#define SPACE_TRAP_INTERRUPT_BASE 32 /* 32..63: device and inter-CPU interrupts */
+#define SPACE_TRAP_SOFT_BASE 64    /* 64..254: free for int n (system calls, ...) */
+#define SPACE_TRAP_OPERATION 255   /* reserved: the SPACE operation instruction */
+
+/* pcb.access for a MEMORY_FAULT: which access, and whether the page was mapped */
+#define SPACE_FAULT_READ SPACE_R
+#define SPACE_FAULT_WRITE SPACE_W
+#define SPACE_FAULT_EXECUTE SPACE_X
+#define SPACE_FAULT_PROTECTION 0x100u /* page mapped, but not for this access in this MODE */
+
+/* ---- Error codes returned by operations (always negative) ----------------- */
+#define SPACE_OK 0
+#define SPACE_ERR_CONTEXT (-1) /* context number out of range */
+#define SPACE_ERR_ALIGN (-2)   /* address not page-aligned */
+#define SPACE_ERR_PADDR (-3)   /* physical address outside RAM */
+#define SPACE_ERR_TRAP (-4)    /* trap number not mappable */
+#define SPACE_ERR_MODE (-5)    /* mode out of range */
+#define SPACE_ERR_TOKEN (-6)   /* not a live suspend token */
+#define SPACE_ERR_EMPTY (-7)   /* the current PCB chain is empty */
+#define SPACE_ERR_BUSY (-8)    /* Unsuspend needs an empty current chain */
+#define SPACE_ERR_ACCESS (-9)  /* bad access bits, or a guest buffer MODE 0 cannot reach */
+#define SPACE_ERR_OP (-10)     /* unknown operation number */
+#define SPACE_ERR_FULL (-11)   /* chain or suspend table full */
+#define SPACE_ERR_ARG (-12)    /* another bad argument (e.g. a PCB field) */
+
+/* ---- Operation numbers (in EAX for "int 0xff") ---------------------------- */
+#define SPACE_OP_MAP_MEMORY 1
+#define SPACE_OP_MAP_PORTAL 2
+#define SPACE_OP_RESUME 3
+#define SPACE_OP_SUSPEND 4
+#define SPACE_OP_UNSUSPEND 5
+#define SPACE_OP_PCB_READ 6
+#define SPACE_OP_PCB_WRITE 7
+#define SPACE_OP_PCB_PUSH 8
+#define SPACE_OP_PCB_POP 9
+#define SPACE_OP_HALT 10
+#define SPACE_OP_TIME 11
+#define SPACE_OP_INTERRUPTS 12
+#define SPACE_OP_DEBUG_PUTC 13 /* temporary debug print port, removed with the console device */
+#define SPACE_OP_MAPPING 14
+#define SPACE_OP_COUNT 15
+
+/* ---- The PCB ---------------------------------------------------------------
+ * What a portal traversal records. The simulator keeps PCBs itself; the
+ * kernel copies the top one in and out with space_pcb_read/write.
+ */
+struct space_pcb {
+    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;
+    uint32_t pc;     /* where Resume continues */
+    uint32_t eflags; /* arithmetic flags, DF and TF */
+    uint32_t ctx;    /* CONTEXT and MODE that were running */
+    uint32_t mode;
+    uint32_t ie;     /* interrupt-enable bit at the time of the trap */
+    uint32_t trap;   /* the trap whose portal was traversed */
+    uint32_t cause;  /* the original trap (differs for NO_PORTAL, PRIVILEGED) */
+    uint32_t access; /* MEMORY_FAULT: SPACE_FAULT_* bits */
+    uint32_t addr;   /* MEMORY_FAULT: faulting virtual address; PRIVILEGED: op or trap number */
+    uint32_t reserved[3];
+};
+
+/* ---- Boot information ------------------------------------------------------ */
+#define SPACE_BOOT_MAGIC 0x53504143u /* "SPAC" */
+#define SPACE_BOOT_VERSION 1u
+#define SPACE_BOOT_MAX_DEVICES 16
+#define SPACE_BOOT_CMDLINE 256
+
+struct space_device_info {
+    uint32_t type;      /* SPACE_DEVICE_* (see docs/devices.md) */
+    uint32_t regs;      /* physical address of its register page */
+    uint32_t trap;      /* interrupt trap number */
+    uint32_t unit;      /* instance number among devices of this type */
+};
+
+struct space_bootinfo {
+    uint32_t magic;        /* SPACE_BOOT_MAGIC */
+    uint32_t version;      /* SPACE_BOOT_VERSION */
+    uint32_t ram_size;     /* bytes of RAM at physical 0 */
+    uint32_t ncpus;
+    uint32_t node;         /* node id in a multicomputer (0 when alone) */
+    uint32_t kernel_start; /* first physical page used by the kernel image */
+    uint32_t kernel_end;   /* first physical address after it (page-aligned) */
+    uint32_t bootinfo_paddr; /* physical page holding this block */
+    uint32_t ndevices;
+    struct space_device_info devices[SPACE_BOOT_MAX_DEVICES];
+    char cmdline[SPACE_BOOT_CMDLINE];
+};
+
+/* ---- Guest-side operation wrappers ------------------------------------------
+ * Implemented in basicoz/runtime/space_ops.S (linked by space-cc). Each
+ * returns SPACE_OK / a non-negative result, or a negative SPACE_ERR_*.
+ * Outside MODE 0 every one of them traps (SPACE_TRAP_PRIVILEGED).
+ */
+#ifndef SPACE_HOST
+int space_map_memory(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess);
+int space_map_portal(uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode,
+                     uint32_t ppc, uint32_t modeaccess);
+/* Returns the modeaccess|paddr word of a mapping (0 if unmapped), or an error. */
+int space_mapping(uint32_t ctx, uint32_t vaddr, uint32_t *paddr);
+int space_resume(void);            /* returns only on error */
+int space_suspend(void);           /* token (> 0) or error */
+int space_unsuspend(int token);
+int space_pcb_read(struct space_pcb *out);
+int space_pcb_write(const struct space_pcb *in);
+int space_pcb_push(const struct space_pcb *in);
+int space_pcb_pop(void);
+__attribute__((noreturn)) void space_halt(uint32_t code);
+uint64_t space_time(void);         /* instructions retired on this CPU */
+int space_interrupts(int enable);  /* sets the enable bit, returns the old one */
+void space_debug_putc(int c);      /* temporary debug print port */
+
+/* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
+ * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it
+ * halts the machine with code 0. */
+void kmain(const struct space_bootinfo *boot);
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SPACE_H */

@@ -1,0 +1,88 @@
+/* cpu: one SPACE CPU - a Unicorn x86-32 engine, its virtual clock, and the
+ * capture of everything that interrupts sequential execution.
+ *
+ * The guest runs at x86 privilege level 3 so that Unicorn itself refuses
+ * every x86 system instruction (they arrive here as #GP); the SPACE MODE is
+ * ours, enforced by the TLB fill hook through the mmu. Virtual time is
+ * guest instructions retired, counted per translated block and corrected
+ * exactly when a block is cut short by a trap. cpu_run stops at an exact
+ * virtual time by single-stepping (EFLAGS.TF, one instruction per
+ * translated block) across the last partial block, so a run stopped at any
+ * points is indistinguishable from one that was not stopped.
+ *
+ * The cpu never decides what a trap means: it reports it to the simulator
+ * (sim/), which routes it through the portals. */
+#ifndef SPACE_CPU_H
+#define SPACE_CPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../mmu/mmu.h"
+
+struct cpu_regs {
+    uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eip, eflags;
+};
+
+enum cpu_stop_kind {
+    CPU_STOP_DEADLINE, /* virtual time reached the deadline */
+    CPU_STOP_TRAP,     /* x86 exception or int n (vector in .vector) */
+    CPU_STOP_FAULT,    /* memory fault: .addr, .access, .protection */
+    CPU_STOP_REQUEST,  /* cpu_request_stop was called */
+    CPU_STOP_ERROR,    /* the engine failed: .message */
+};
+
+struct cpu_stop {
+    enum cpu_stop_kind kind;
+    uint32_t vector;   /* CPU_STOP_TRAP: x86 vector (int n: n) */
+    uint32_t addr;     /* CPU_STOP_FAULT: faulting virtual address */
+    unsigned access;   /* CPU_STOP_FAULT: MMU_READ, MMU_WRITE or MMU_EXEC */
+    bool protection;   /* CPU_STOP_FAULT: the page is mapped, the MODE may not */
+    char message[160]; /* CPU_STOP_ERROR */
+};
+
+struct cpu_stats {
+    uint64_t blocks;      /* translated blocks entered */
+    uint64_t tlb_fills;   /* Unicorn TLB fills served */
+    uint64_t uc_flushes;  /* Unicorn TLB flushes (CONTEXT/MODE switch, remap) */
+    uint64_t steps;       /* instructions executed one at a time */
+    uint64_t insns_by_mode[4];
+};
+
+struct cpu;
+
+/* Creates the engine on the machine's physical memory, drops it to x86
+ * privilege level 3 and leaves it in CONTEXT 0, MODE 0. Returns NULL and a
+ * message in err on failure. */
+struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen);
+void cpu_destroy(struct cpu *c);
+
+uint64_t cpu_time(const struct cpu *c);
+uint32_t cpu_context(const struct cpu *c);
+uint32_t cpu_mode(const struct cpu *c);
+const struct cpu_stats *cpu_stats(const struct cpu *c);
+
+/* Switches CONTEXT and MODE (flushing Unicorn's TLB if either changed). */
+void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode);
+/* Drops Unicorn's cached translations after a mapping of `ctx` changed. */
+void cpu_mapping_changed(struct cpu *c, uint32_t ctx);
+
+/* Registers as the guest sees them (never including the CPU's own
+ * single-step flag). */
+void cpu_get_regs(struct cpu *c, struct cpu_regs *r);
+void cpu_set_regs(struct cpu *c, const struct cpu_regs *r);
+
+/* Runs until virtual time equals deadline or something stops it. On return
+ * the registers hold the state after the last retired instruction: for a
+ * fault or an exception eip is the faulting instruction, for int n, int3,
+ * into and single-step traps the next one. */
+void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *stop);
+
+/* Asks a running cpu_run to return CPU_STOP_REQUEST soon (signal-safe). */
+void cpu_request_stop(struct cpu *c);
+
+/* Reads `len` bytes of code at vaddr as the current CONTEXT sees it
+ * (ignoring permissions); returns the count actually readable. */
+uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len);
+
+#endif

@@ -1,0 +1,141 @@
+#include "decode.h"
+
+#include <capstone/capstone.h>
+#include <stdlib.h>
+
+struct decoder {
+    csh plain;  /* no detail: lengths */
+    csh detail; /* operands */
+    cs_insn *insn;
+};
+
+struct decoder *decoder_create(void)
+{
+    struct decoder *d = calloc(1, sizeof *d);
+    if (!d)
+        return NULL;
+    if (cs_open(CS_ARCH_X86, CS_MODE_32, &d->plain) != CS_ERR_OK) {
+        free(d);
+        return NULL;
+    }
+    if (cs_open(CS_ARCH_X86, CS_MODE_32, &d->detail) != CS_ERR_OK) {
+        cs_close(&d->plain);
+        free(d);
+        return NULL;
+    }
+    cs_option(d->detail, CS_OPT_DETAIL, CS_OPT_ON);
+    d->insn = cs_malloc(d->detail);
+    return d;
+}
+
+void decoder_destroy(struct decoder *d)
+{
+    if (!d)
+        return;
+    cs_free(d->insn, 1);
+    cs_close(&d->plain);
+    cs_close(&d->detail);
+    free(d);
+}
+
+unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr)
+{
+    const uint8_t *code = buf;
+    size_t size = len;
+    uint64_t a = addr;
+    cs_insn *insn = cs_malloc(d->plain);
+    unsigned n = 0;
+    if (insn && cs_disasm_iter(d->plain, &code, &size, &a, insn))
+        n = insn->size;
+    cs_free(insn, 1);
+    return n;
+}
+
+static uint32_t reg_value(const struct cpu_regs *r, unsigned reg)
+{
+    switch (reg) {
+    case X86_REG_EAX: return r->eax;
+    case X86_REG_EBX: return r->ebx;
+    case X86_REG_ECX: return r->ecx;
+    case X86_REG_EDX: return r->edx;
+    case X86_REG_ESI: return r->esi;
+    case X86_REG_EDI: return r->edi;
+    case X86_REG_EBP: return r->ebp;
+    case X86_REG_ESP: return r->esp;
+    case X86_REG_SI: return r->esi & 0xffff;
+    case X86_REG_DI: return r->edi & 0xffff;
+    case X86_REG_BX: return r->ebx & 0xffff;
+    case X86_REG_BP: return r->ebp & 0xffff;
+    default: return 0;
+    }
+}
+
+static bool touches(uint32_t ea, uint32_t size, uint32_t page, uint32_t *hit)
+{
+    uint64_t end = (uint64_t)ea + (size ? size : 1);
+    if (end <= page || ea >= (uint64_t)page + 4096u)
+        return false;
+    *hit = ea < page ? page : ea;
+    return true;
+}
+
+uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
+                              const struct cpu_regs *r, uint32_t page)
+{
+    const uint8_t *code = buf;
+    size_t size = len;
+    uint64_t a = r->eip;
+    uint32_t hit;
+    if (!cs_disasm_iter(d->detail, &code, &size, &a, d->insn))
+        return page;
+    const cs_x86 *x = &d->insn->detail->x86;
+    for (int i = 0; i < x->op_count; i++) {
+        const cs_x86_op *op = &x->operands[i];
+        if (op->type != X86_OP_MEM || d->insn->id == X86_INS_LEA)
+            continue;
+        uint32_t ea = reg_value(r, op->mem.base) + reg_value(r, op->mem.index) * (uint32_t)op->mem.scale +
+                      (uint32_t)op->mem.disp;
+        if (touches(ea, op->size, page, &hit))
+            return hit;
+    }
+    /* Implicit operands: the stack, and the string registers. */
+    if (touches(r->esp - 4, 4, page, &hit) || touches(r->esp, 4, page, &hit))
+        return hit;
+    if (touches(r->edi, 4, page, &hit) || touches(r->esi, 4, page, &hit))
+        return hit;
+    return page;
+}
+
+static const uint8_t *skip_prefixes(const uint8_t *p, const uint8_t *end, bool *rep)
+{
+    *rep = false;
+    while (p < end) {
+        switch (*p) {
+        case 0xf2: case 0xf3:
+            *rep = true;
+            /* fall through */
+        case 0x66: case 0x67: case 0x2e: case 0x3e: case 0x26: case 0x36: case 0x64: case 0x65:
+        case 0xf0:
+            p++;
+            continue;
+        }
+        break;
+    }
+    return p;
+}
+
+bool decode_is_rep_string(const uint8_t *buf, unsigned len)
+{
+    bool rep;
+    const uint8_t *p = skip_prefixes(buf, buf + len, &rep);
+    if (!rep || p >= buf + len)
+        return false;
+    return (*p >= 0xa4 && *p <= 0xa7) || (*p >= 0xaa && *p <= 0xaf) || (*p >= 0x6c && *p <= 0x6f);
+}
+
+bool decode_is_pushf(const uint8_t *buf, unsigned len)
+{
+    bool rep;
+    const uint8_t *p = skip_prefixes(buf, buf + len, &rep);
+    return p < buf + len && *p == 0x9c;
+}

@@ -1,0 +1,38 @@
+/* maptable: one CONTEXT's mapping table, as MapMemory fills it.
+ *
+ * A two-level table over the 32-bit virtual space (1024 directories of 1024
+ * pages, second levels allocated on first use). Each entry is a map_entry:
+ * the physical page address in the upper 20 bits and the 12-bit modeaccess
+ * (3 bits per MODE) in the lower bits; 0 means unmapped. */
+#ifndef SPACE_MAPTABLE_H
+#define SPACE_MAPTABLE_H
+
+#include <stdint.h>
+
+typedef uint32_t map_entry;
+
+#define MAP_ENTRY(paddr, modeaccess) (((paddr) & ~0xfffu) | ((modeaccess) & 0xfffu))
+#define MAP_PADDR(e) ((e) & ~0xfffu)
+#define MAP_ACCESS(e) ((e) & 0xfffu)
+#define MAP_MODE_BITS(e, mode) (((e) >> (3u * (mode))) & 7u)
+
+struct maptable {
+    map_entry *dir[1024];
+    uint32_t mapped; /* pages currently mapped */
+};
+
+void maptable_init(struct maptable *t);
+void maptable_free(struct maptable *t);
+
+map_entry maptable_get(const struct maptable *t, uint32_t vaddr);
+
+/* Sets the entry for vaddr's page (0 unmaps). Returns the previous entry
+ * through *old. Returns 0, or -1 when the host is out of memory. */
+int maptable_set(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old);
+
+/* Calls fn for every mapped page in ascending virtual order; stops early
+ * when fn returns non-zero. */
+typedef int (*maptable_visit_fn)(uint32_t vaddr, map_entry e, void *arg);
+int maptable_each(const struct maptable *t, maptable_visit_fn fn, void *arg);
+
+#endif

@@ -1,0 +1,125 @@
+#include "mmu.h"
+
+#include <string.h>
+
+#include "../basicoz/include/space.h"
+
+void mmu_init(struct mmu *m, struct physmem *pm)
+{
+    m->pm = pm;
+    m->map_ops = 0;
+    for (int c = 0; c < MMU_CONTEXTS; c++) {
+        maptable_init(&m->ctx[c].table);
+        tlb_init(&m->ctx[c].tlb);
+    }
+}
+
+void mmu_free(struct mmu *m)
+{
+    for (int c = 0; c < MMU_CONTEXTS; c++)
+        maptable_free(&m->ctx[c].table);
+}
+
+int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess,
+            bool *changed)
+{
+    *changed = false;
+    if (ctx >= MMU_CONTEXTS)
+        return SPACE_ERR_CONTEXT;
+    if ((vaddr | paddr) & 0xfffu)
+        return SPACE_ERR_ALIGN;
+    if (modeaccess & ~0xfffu)
+        return SPACE_ERR_ACCESS;
+    if (modeaccess && !physmem_is_ram(m->pm, paddr))
+        return SPACE_ERR_PADDR;
+    map_entry e = modeaccess ? MAP_ENTRY(paddr, modeaccess) : 0, old;
+    if (maptable_set(&m->ctx[ctx].table, vaddr, e, &old) != 0)
+        return SPACE_ERR_FULL;
+    if (old != e) {
+        m->map_ops++;
+        tlb_invalidate(&m->ctx[ctx].tlb, vaddr);
+        *changed = old != 0;
+    }
+    return SPACE_OK;
+}
+
+map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr)
+{
+    struct mmu_context *c = &m->ctx[ctx];
+    map_entry e;
+    if (tlb_lookup(&c->tlb, vaddr, &e))
+        return e;
+    e = maptable_get(&c->table, vaddr);
+    if (e)
+        tlb_insert(&c->tlb, vaddr, e);
+    return e;
+}
+
+map_entry mmu_peek(const struct mmu *m, uint32_t ctx, uint32_t vaddr)
+{
+    return ctx < MMU_CONTEXTS ? maptable_get(&m->ctx[ctx].table, vaddr) : 0;
+}
+
+bool mmu_translate(const struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr,
+                   unsigned access, uint32_t *paddr)
+{
+    if (mode >= MMU_MODES)
+        return false;
+    map_entry e = mmu_peek(m, ctx, vaddr);
+    if (!e || (MAP_MODE_BITS(e, mode) & access) != access)
+        return false;
+    *paddr = MAP_PADDR(e) | (vaddr & 0xfffu);
+    return true;
+}
+
+/* Walks [vaddr, vaddr+len) page by page, handing each host span to fn. */
+static int walk(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, uint32_t len,
+                unsigned access, void (*fn)(uint8_t *host, uint32_t off, uint32_t n, void *arg),
+                void *arg)
+{
+    uint32_t done = 0;
+    while (done < len) {
+        uint32_t va = vaddr + done;
+        uint32_t n = 4096u - (va & 0xfffu);
+        if (n > len - done)
+            n = len - done;
+        uint32_t pa;
+        if (!mmu_translate(m, ctx, mode, va, access, &pa))
+            return -1;
+        uint8_t *host = physmem_ptr(m->pm, pa, n);
+        if (!host)
+            return -1;
+        fn(host, done, n, arg);
+        done += n;
+    }
+    return 0;
+}
+
+static void copy_out(uint8_t *host, uint32_t off, uint32_t n, void *arg)
+{
+    memcpy((uint8_t *)arg + off, host, n);
+}
+
+static void copy_in(uint8_t *host, uint32_t off, uint32_t n, void *arg)
+{
+    memcpy(host, (const uint8_t *)arg + off, n);
+}
+
+int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
+                  uint32_t len, unsigned access)
+{
+    return walk(m, ctx, mode, vaddr, len, access, copy_out, dst);
+}
+
+int mmu_copy_to(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, const void *src,
+                uint32_t len)
+{
+    /* Check every page first so a failing copy writes nothing. */
+    for (uint32_t off = 0; off < len;) {
+        uint32_t pa, va = vaddr + off;
+        if (!mmu_translate(m, ctx, mode, va, MMU_WRITE, &pa))
+            return -1;
+        off += 4096u - (va & 0xfffu);
+    }
+    return walk(m, ctx, mode, vaddr, len, MMU_WRITE, copy_in, (void *)src);
+}

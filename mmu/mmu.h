@@ -1,0 +1,62 @@
+/* mmu: the SPACE MMU - every CONTEXT's mapping table and software TLB, and
+ * the MODE permission check.
+ *
+ * The CPU asks mmu_lookup on each Unicorn TLB fill; the SPACE operations
+ * change mappings with mmu_map; the simulator and debugger read and write
+ * guest virtual memory with mmu_copy_from/to. */
+#ifndef SPACE_MMU_H
+#define SPACE_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "maptable.h"
+#include "physmem.h"
+#include "tlb.h"
+
+#define MMU_CONTEXTS 256
+#define MMU_MODES 4
+
+enum mmu_access { MMU_READ = 1, MMU_WRITE = 2, MMU_EXEC = 4 };
+
+struct mmu_context {
+    struct maptable table;
+    struct tlb tlb;
+};
+
+struct mmu {
+    struct physmem *pm;
+    struct mmu_context ctx[MMU_CONTEXTS];
+    uint64_t map_ops; /* MapMemory calls that changed something */
+};
+
+void mmu_init(struct mmu *m, struct physmem *pm);
+void mmu_free(struct mmu *m);
+
+/* MapMemory. Returns 0 or a negative SPACE_ERR_* code; *changed says whether
+ * an existing translation was altered or removed (callers must then drop
+ * cached translations, e.g. Unicorn's). */
+int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess,
+            bool *changed);
+
+/* The entry for vaddr in ctx through that context's TLB (0 if unmapped). */
+map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr);
+
+/* The entry straight from the table, without touching TLB or statistics. */
+map_entry mmu_peek(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
+
+/* Translate for an access by `mode`; returns true and the physical address
+ * if the MODE has every bit of `access` on the page. Does not count in the
+ * TLB statistics (used by the simulator and debugger, not the guest). */
+bool mmu_translate(const struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr,
+                   unsigned access, uint32_t *paddr);
+
+/* Copy between host and guest virtual memory as `mode` in `ctx` would see
+ * it (access checked per page, pages may straddle). Returns 0 or -1 if any
+ * page is not accessible. */
+int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
+                  uint32_t len, unsigned access);
+int mmu_copy_to(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, const void *src,
+                uint32_t len);
+
+#endif

@@ -1,0 +1,40 @@
+#include "physmem.h"
+
+#include <stdlib.h>
+
+#define PAGE 4096u
+
+int physmem_init(struct physmem *pm, uint32_t ram_size)
+{
+    if (ram_size < PHYSMEM_MIN_SIZE || ram_size > PHYSMEM_MAX_SIZE || ram_size % PAGE)
+        return -1;
+    pm->bytes = calloc(1, (size_t)ram_size + PAGE);
+    if (!pm->bytes)
+        return -1;
+    pm->ram_size = ram_size;
+    pm->host_size = ram_size + PAGE;
+    return 0;
+}
+
+void physmem_free(struct physmem *pm)
+{
+    free(pm->bytes);
+    pm->bytes = NULL;
+}
+
+bool physmem_is_ram(const struct physmem *pm, uint32_t paddr)
+{
+    return paddr < pm->ram_size;
+}
+
+void *physmem_ptr(struct physmem *pm, uint32_t paddr, uint32_t len)
+{
+    if (paddr >= pm->ram_size || len > pm->ram_size - paddr)
+        return NULL;
+    return pm->bytes + paddr;
+}
+
+uint32_t physmem_hidden_page(const struct physmem *pm)
+{
+    return pm->ram_size;
+}

@@ -1,0 +1,36 @@
+/* physmem: the machine's physical memory.
+ *
+ * Owns one host buffer: RAM at physical 0..ram_size, followed by one hidden
+ * page the CPU module uses once at power-on (guests can never map it).
+ * Everything that touches physical memory (Unicorn, the loader, DMA, the
+ * debugger) goes through the pointers handed out here. */
+#ifndef SPACE_PHYSMEM_H
+#define SPACE_PHYSMEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct physmem {
+    uint8_t *bytes;     /* ram_size + one hidden page */
+    uint32_t ram_size;  /* a multiple of the page size */
+    uint32_t host_size; /* ram_size + hidden page */
+};
+
+#define PHYSMEM_MIN_SIZE (1u << 20)
+#define PHYSMEM_MAX_SIZE (3072u << 20)
+
+/* Returns 0, or -1 if the size is out of range or not page-aligned, or the
+ * host has no memory. */
+int physmem_init(struct physmem *pm, uint32_t ram_size);
+void physmem_free(struct physmem *pm);
+
+/* A physical page the guest may map (RAM only, for now). */
+bool physmem_is_ram(const struct physmem *pm, uint32_t paddr);
+
+/* Host pointer to [paddr, paddr+len) within RAM, or NULL. */
+void *physmem_ptr(struct physmem *pm, uint32_t paddr, uint32_t len);
+
+/* The hidden page just past RAM. */
+uint32_t physmem_hidden_page(const struct physmem *pm);
+
+#endif

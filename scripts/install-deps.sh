@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what building and testing SPACE needs on Debian 12 or newer.
+# Unicorn must be >= 2.1 (see docs/building.md): Debian 12 ships 2.0.1, so where the
+# installed one is older, it is taken from Debian 13 (trixie) through a source pinned at
+# priority 100, so that nothing else is ever pulled from trixie.
+set -euo pipefail
+
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+
+PACKAGES=(
+  build-essential cmake pkg-config git
+  gcc-multilib clang lld nasm
+  libcapstone-dev libsdl2-dev
+  gdb xvfb xauth python3 clang-format
+)
+
+unicorn_ok() {
+  local v
+  v=$(pkg-config --modversion unicorn 2>/dev/null) || return 1
+  dpkg --compare-versions "$v" ge 2.1
+}
+
+if [ -z "${SPACE_SKIP_APT_UPDATE:-}" ]; then
+  $SUDO apt-get update
+fi
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${PACKAGES[@]}"
+
+if unicorn_ok; then
+  echo "install-deps: Unicorn $(pkg-config --modversion unicorn) is recent enough"
+else
+  . /etc/os-release
+  if apt-cache policy libunicorn-dev 2>/dev/null | grep -qE 'Candidate: 2\.(1|[2-9])'; then
+    echo "install-deps: installing libunicorn-dev >= 2.1 from this system's sources"
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y libunicorn-dev
+  else
+    echo "install-deps: Unicorn on this system is older than 2.1; adding Debian 13 (trixie)" \
+         "as a source pinned at priority 100 and installing libunicorn-dev/trixie only"
+    $SUDO tee /etc/apt/sources.list.d/space-trixie.sources >/dev/null <<'SRC'
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: trixie
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+    $SUDO tee /etc/apt/preferences.d/space-trixie-pin >/dev/null <<'PIN'
+Package: *
+Pin: release n=trixie
+Pin-Priority: 100
+PIN
+    $SUDO apt-get update
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y libunicorn-dev/trixie
+  fi
+  unicorn_ok || { echo "install-deps: Unicorn >= 2.1 could not be installed" >&2; exit 1; }
+  echo "install-deps: Unicorn $(pkg-config --modversion unicorn) installed"
+fi

@@ -1,0 +1,196 @@
+#include "machine.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader.h"
+#include "ops.h"
+#include "trap.h"
+
+#define BOOTINFO_PADDR 0x1000u
+#define BOOTINFO_VADDR 0x1000u
+#define OP_INSN_LEN 2 /* int 0xff = CD FF */
+
+struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen)
+{
+    struct machine *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, errlen, "out of host memory");
+        return NULL;
+    }
+    m->cfg = *cfg;
+    m->debug_out = stdout;
+    if (physmem_init(&m->pm, cfg->ram_size) != 0) {
+        snprintf(err, errlen, "cannot provide %u bytes of RAM (1 MiB .. 3 GiB, page multiple)",
+                 cfg->ram_size);
+        free(m);
+        return NULL;
+    }
+    mmu_init(&m->mmu, &m->pm);
+    portal_init(&m->portals);
+    if (pcb_init(&m->pcbs) != 0) {
+        snprintf(err, errlen, "out of host memory");
+        machine_destroy(m);
+        return NULL;
+    }
+    m->cpu = cpu_create(&m->mmu, &m->pm, err, errlen);
+    if (!m->cpu) {
+        machine_destroy(m);
+        return NULL;
+    }
+    m->state = MACHINE_RUNNING;
+    return m;
+}
+
+void machine_destroy(struct machine *m)
+{
+    if (!m)
+        return;
+    cpu_destroy(m->cpu);
+    pcb_free(&m->pcbs);
+    portal_free(&m->portals);
+    mmu_free(&m->mmu);
+    physmem_free(&m->pm);
+    free(m);
+}
+
+int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned errlen)
+{
+    struct loaded_image img;
+    if (loader_load(kernel_path, &m->mmu, 0, BOOTINFO_PADDR, BOOTINFO_PADDR + 4096, &img, err,
+                    errlen) != 0)
+        return -1;
+    struct space_bootinfo *bi = physmem_ptr(&m->pm, BOOTINFO_PADDR, sizeof *bi);
+    memset(bi, 0, sizeof *bi);
+    bi->magic = SPACE_BOOT_MAGIC;
+    bi->version = SPACE_BOOT_VERSION;
+    bi->ram_size = m->pm.ram_size;
+    bi->ncpus = 1;
+    bi->node = 0;
+    bi->kernel_start = img.phys_start;
+    bi->kernel_end = img.phys_end;
+    bi->bootinfo_paddr = BOOTINFO_PADDR;
+    bi->ndevices = 0;
+    if (m->cfg.cmdline)
+        snprintf(bi->cmdline, sizeof bi->cmdline, "%s", m->cfg.cmdline);
+    bool changed;
+    mmu_map(&m->mmu, 0, BOOTINFO_VADDR, BOOTINFO_PADDR, SPACE_ACCESS(0, SPACE_R), &changed);
+
+    struct cpu_regs r = {.ebx = BOOTINFO_VADDR, .eip = img.entry, .eflags = 0x2};
+    cpu_set_space(m->cpu, 0, 0);
+    cpu_set_regs(m->cpu, &r);
+    m->ie = false;
+    return 0;
+}
+
+void machine_interrupt(struct machine *m)
+{
+    cpu_request_stop(m->cpu);
+}
+
+void machine_describe_chain(struct machine *m, FILE *out)
+{
+    const struct pcb_chain *ch = m->pcbs.current;
+    if (!ch->depth) {
+        fprintf(out, "  PCB chain: empty\n");
+        return;
+    }
+    fprintf(out, "  PCB chain (%u, newest first):\n", ch->depth);
+    for (uint32_t i = ch->depth; i-- > 0;) {
+        const struct space_pcb *p = &ch->pcb[i];
+        fprintf(out, "    #%u trap %u (%s, cause %u) from CONTEXT %u MODE %u pc %#x esp %#x",
+                ch->depth - 1 - i, p->trap, trap_describe(p->trap), p->cause, p->ctx, p->mode, p->pc,
+                p->esp);
+        if (p->cause == SPACE_TRAP_MEMORY_FAULT)
+            fprintf(out, " fault addr %#x access %#x", p->addr, p->access);
+        fputc('\n', out);
+    }
+}
+
+void machine_stop(struct machine *m, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(m->reason, sizeof m->reason, fmt, ap);
+    va_end(ap);
+    m->state = MACHINE_STOPPED;
+}
+
+/* An x86 vector below 32 that Unicorn raises as a genuine exception in ring
+ * 3 without paging; any other vector below 32 can only be "int n". */
+static bool genuine_exception(uint32_t v)
+{
+    switch (v) {
+    case 0: case 1: case 3: case 4: case 5: case 6: case 7: case 13: case 16: case 17: case 19:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void back_up_pc(struct machine *m, uint32_t by)
+{
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    r.eip -= by;
+    cpu_set_regs(m->cpu, &r);
+}
+
+static void on_vector(struct machine *m, uint32_t vector)
+{
+    if (vector == SPACE_TRAP_OPERATION) {
+        if (cpu_mode(m->cpu) == 0) {
+            ops_execute(m);
+            return;
+        }
+        /* Trap-and-emulate: the PCB's pc is the operation instruction. */
+        struct cpu_regs r;
+        cpu_get_regs(m->cpu, &r);
+        back_up_pc(m, OP_INSN_LEN);
+        trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_PRIVILEGED, .addr = r.eax});
+        return;
+    }
+    if (vector < SPACE_TRAP_INTERRUPT_BASE) {
+        if (!genuine_exception(vector)) {
+            /* int n on an exception vector: illegal, like a ring-0 gate. */
+            back_up_pc(m, 2);
+            trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_ILLEGAL, .addr = vector});
+            return;
+        }
+        trap_deliver(m, &(struct trap_info){.trap = vector});
+        return;
+    }
+    trap_deliver(m, &(struct trap_info){.trap = vector, .deliberate = true});
+}
+
+enum machine_state machine_run(struct machine *m)
+{
+    uint64_t deadline = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
+    while (m->state == MACHINE_RUNNING) {
+        struct cpu_stop s;
+        cpu_run(m->cpu, deadline, &s);
+        switch (s.kind) {
+        case CPU_STOP_DEADLINE:
+            m->state = MACHINE_LIMIT;
+            break;
+        case CPU_STOP_REQUEST:
+            m->state = MACHINE_INTERRUPTED;
+            break;
+        case CPU_STOP_ERROR:
+            machine_stop(m, "%s", s.message);
+            break;
+        case CPU_STOP_FAULT:
+            trap_deliver(m, &(struct trap_info){
+                                .trap = SPACE_TRAP_MEMORY_FAULT,
+                                .access = s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0),
+                                .addr = s.addr,
+                            });
+            break;
+        case CPU_STOP_TRAP:
+            on_vector(m, s.vector);
+            break;
+        }
+    }
+    return m->state;
+}

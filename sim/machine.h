@@ -1,0 +1,75 @@
+/* machine: one SPACE machine - physical memory, MMU, CPU, portal tables and
+ * PCB chains - and the run loop that turns what the CPU reports into SPACE
+ * behaviour (portal traversals, operations, halts and machine stops). */
+#ifndef SPACE_MACHINE_H
+#define SPACE_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "../cpu/cpu.h"
+#include "../mmu/mmu.h"
+#include "../mmu/physmem.h"
+#include "pcb.h"
+#include "portal.h"
+
+struct machine_config {
+    uint32_t ram_size;
+    uint64_t max_insns; /* 0: no limit */
+    const char *cmdline;
+};
+
+enum machine_state {
+    MACHINE_RUNNING,
+    MACHINE_HALTED,   /* the guest called space_halt */
+    MACHINE_STOPPED,  /* a trap with nowhere to go, or a broken invariant */
+    MACHINE_LIMIT,    /* --max-insns reached */
+    MACHINE_INTERRUPTED, /* stopped from outside (SIGINT) */
+};
+
+struct machine_stats {
+    uint64_t traps[SPACE_TRAPS];
+    uint64_t ops[SPACE_OP_COUNT];
+    uint64_t traversals;
+};
+
+struct machine {
+    struct machine_config cfg;
+    struct physmem pm;
+    struct mmu mmu;
+    struct cpu *cpu;
+    struct portal_tables portals;
+    struct pcb_state pcbs;
+    bool ie;                  /* interrupt enable (CPU 0) */
+    enum machine_state state;
+    uint32_t exit_code;       /* MACHINE_HALTED */
+    char reason[512];         /* MACHINE_STOPPED: the one-line diagnostic */
+    struct machine_stats stats;
+    FILE *debug_out;          /* where SPACE_OP_DEBUG_PUTC writes */
+};
+
+/* Creates a powered-on machine with empty memory. Returns NULL with a
+ * message in err on failure. */
+struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen);
+void machine_destroy(struct machine *m);
+
+/* Loads a kernel ELF image, builds CONTEXT 0 and the boot-information block
+ * and sets CPU 0 at its entry. Returns 0, or -1 with a message in err. */
+int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned errlen);
+
+/* Runs until the machine halts, stops, hits its limit or is interrupted. */
+enum machine_state machine_run(struct machine *m);
+
+/* Asks machine_run to return soon (signal-safe). */
+void machine_interrupt(struct machine *m);
+
+/* Stops the machine with a diagnostic naming the trap, CONTEXT, MODE, pc
+ * and the PCB chain (used for traps that have nowhere to go). */
+void machine_stop(struct machine *m, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Writes the PCB chain as lines for a diagnostic. */
+void machine_describe_chain(struct machine *m, FILE *out);
+
+#endif

@@ -1,0 +1,197 @@
+/* space: the command-line front end of the SPACE simulator. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "platform.h"
+
+#define EXIT_USAGE 2
+#define EXIT_BAD_IMAGE 3
+#define EXIT_LIMIT 124
+#define EXIT_MACHINE_STOP 125
+#define EXIT_INTERRUPTED 130
+
+static const char usage_text[] =
+    "usage: space run KERNEL.elf [options]\n"
+    "       space --help | --version\n"
+    "\n"
+    "Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc) on a simulated SPACE\n"
+    "machine: CONTEXT 0, MODE 0, at the ELF entry point. Virtual time counts guest\n"
+    "instructions retired, so every run with the same inputs is identical.\n"
+    "\n"
+    "options for run:\n"
+    "  --mem SIZE       RAM size: bytes, or with K, M or G (default 64M; 1M..3G)\n"
+    "  --max-insns N    stop after exactly N guest instructions (default: no limit)\n"
+    "  --cmdline TEXT   command line passed to the kernel in the boot information\n"
+    "  -v, --verbose    say how the run ended and how long it took, on stderr\n"
+    "\n"
+    "exit status:\n"
+    "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
+    "  2    bad command line\n"
+    "  3    the kernel image is missing, unreadable or not a valid SPACE ELF\n"
+    "  124  the --max-insns limit was reached\n"
+    "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
+    "  130  interrupted (Ctrl-C)\n"
+    "Every non-zero status other than a guest's own is explained on stderr in one\n"
+    "line starting with 'space:'.\n";
+
+static struct machine *running;
+
+static void on_ctrl_c(void)
+{
+    if (running)
+        machine_interrupt(running);
+}
+
+static int parse_size(const char *s, uint32_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || s[0] == '-')
+        return -1;
+    unsigned long long mult = 1;
+    if (*end == 'K' || *end == 'k')
+        mult = 1ull << 10, end++;
+    else if (*end == 'M' || *end == 'm')
+        mult = 1ull << 20, end++;
+    else if (*end == 'G' || *end == 'g')
+        mult = 1ull << 30, end++;
+    if (*end || v > (1ull << 34) / mult)
+        return -1;
+    v *= mult;
+    if (v > UINT32_MAX)
+        return -1;
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int parse_u64(const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (s[0] == '-')
+        return -1;
+    unsigned long long v = strtoull(s, &end, 0);
+    if (errno || end == s || *end)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "space: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, " (see space --help)\n");
+    return EXIT_USAGE;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct machine_config cfg = {.ram_size = 64u << 20};
+    const char *kernel = NULL;
+    bool verbose = false;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--mem")) {
+            if (!val || parse_size(val, &cfg.ram_size) != 0)
+                return usage_error("--mem needs a size such as 64M, not '%s'", val ? val : "");
+            if (cfg.ram_size < PHYSMEM_MIN_SIZE || cfg.ram_size > PHYSMEM_MAX_SIZE ||
+                cfg.ram_size % 4096)
+                return usage_error("--mem %s: RAM must be 1M..3G and a multiple of 4K", val);
+            i++;
+        } else if (!strcmp(a, "--max-insns")) {
+            if (!val || parse_u64(val, &cfg.max_insns) != 0 || cfg.max_insns == 0)
+                return usage_error("--max-insns needs a positive instruction count, not '%s'",
+                                   val ? val : "");
+            i++;
+        } else if (!strcmp(a, "--cmdline")) {
+            if (!val)
+                return usage_error("%s needs a value", a);
+            cfg.cmdline = val;
+            i++;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            verbose = true;
+        } else if (a[0] == '-' && a[1]) {
+            return usage_error("unknown option '%s'", a);
+        } else if (!kernel) {
+            kernel = a;
+        } else {
+            return usage_error("more than one kernel given ('%s')", a);
+        }
+    }
+    if (!kernel)
+        return usage_error("%s", "run needs a kernel image: space run KERNEL.elf");
+
+    char err[512];
+    struct machine *m = machine_create(&cfg, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "space: %s\n", err);
+        return EXIT_MACHINE_STOP;
+    }
+    if (machine_boot(m, kernel, err, sizeof err) != 0) {
+        fprintf(stderr, "space: %s\n", err);
+        machine_destroy(m);
+        return EXIT_BAD_IMAGE;
+    }
+    running = m;
+    platform_on_interrupt(on_ctrl_c);
+    enum machine_state st = machine_run(m);
+    running = NULL;
+    fflush(stdout);
+
+    int status;
+    uint64_t t = cpu_time(m->cpu);
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    switch (st) {
+    case MACHINE_HALTED:
+        status = (int)(m->exit_code & 0xff);
+        if (verbose)
+            fprintf(stderr, "space: guest halted with code %u after %llu instructions\n",
+                    m->exit_code, (unsigned long long)t);
+        break;
+    case MACHINE_LIMIT:
+        fprintf(stderr,
+                "space: instruction limit reached: %llu instructions, CONTEXT %u MODE %u pc %#x\n",
+                (unsigned long long)t, cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
+        status = EXIT_LIMIT;
+        break;
+    case MACHINE_INTERRUPTED:
+        fprintf(stderr, "space: interrupted after %llu instructions, CONTEXT %u MODE %u pc %#x\n",
+                (unsigned long long)t, cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
+        status = EXIT_INTERRUPTED;
+        break;
+    default:
+        fprintf(stderr, "space: machine stop after %llu instructions: %s\n", (unsigned long long)t,
+                m->reason);
+        machine_describe_chain(m, stderr);
+        status = EXIT_MACHINE_STOP;
+        break;
+    }
+    machine_destroy(m);
+    return status;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fputs(usage_text, stderr);
+        return EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("space %s\n", SPACE_VERSION);
+        return 0;
+    }
+    if (!strcmp(argv[1], "run"))
+        return cmd_run(argc - 2, argv + 2);
+    return usage_error("unknown command '%s'", argv[1]);
+}

@@ -1,0 +1,185 @@
+#include "ops.h"
+
+#include "trap.h"
+
+/* Each operation reads its arguments from the registers (EBX, ECX, EDX,
+ * ESI, EDI, EBP) and leaves its result in r->eax. It returns false when it
+ * has already replaced the CPU state itself (Resume) or stopped the
+ * machine (Halt), so r must not be written back. */
+typedef bool (*op_fn)(struct machine *m, struct cpu_regs *r);
+
+static bool op_map_memory(struct machine *m, struct cpu_regs *r)
+{
+    bool changed;
+    r->eax = (uint32_t)mmu_map(&m->mmu, r->ebx, r->ecx, r->edx, r->esi, &changed);
+    if (changed)
+        cpu_mapping_changed(m->cpu, r->ebx);
+    return true;
+}
+
+static bool op_map_portal(struct machine *m, struct cpu_regs *r)
+{
+    r->eax = (uint32_t)portal_map(&m->portals, r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp);
+    return true;
+}
+
+static bool op_mapping(struct machine *m, struct cpu_regs *r)
+{
+    if (r->ebx >= SPACE_CONTEXTS) {
+        r->eax = (uint32_t)SPACE_ERR_CONTEXT;
+        return true;
+    }
+    map_entry e = mmu_peek(&m->mmu, r->ebx, r->ecx);
+    r->eax = MAP_ACCESS(e);
+    r->edx = MAP_PADDR(e);
+    return true;
+}
+
+static bool op_resume(struct machine *m, struct cpu_regs *r)
+{
+    struct space_pcb p;
+    int err = pcb_pop(&m->pcbs, &p);
+    if (err != SPACE_OK) {
+        r->eax = (uint32_t)err;
+        return true;
+    }
+    trap_restore(m, &p);
+    return false;
+}
+
+static bool op_suspend(struct machine *m, struct cpu_regs *r)
+{
+    r->eax = (uint32_t)pcb_suspend(&m->pcbs);
+    return true;
+}
+
+static bool op_unsuspend(struct machine *m, struct cpu_regs *r)
+{
+    r->eax = (uint32_t)pcb_unsuspend(&m->pcbs, (int32_t)r->ebx);
+    return true;
+}
+
+/* Copies a PCB in from guest memory (EBX) and checks it. */
+static int pcb_from_guest(struct machine *m, const struct cpu_regs *r, struct space_pcb *p)
+{
+    if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), 0, r->ebx, p, sizeof *p, MMU_READ) != 0)
+        return SPACE_ERR_ACCESS;
+    if (p->ctx >= SPACE_CONTEXTS)
+        return SPACE_ERR_CONTEXT;
+    if (p->mode >= SPACE_MODES)
+        return SPACE_ERR_MODE;
+    p->ie = p->ie != 0;
+    return SPACE_OK;
+}
+
+static bool op_pcb_read(struct machine *m, struct cpu_regs *r)
+{
+    const struct space_pcb *top = pcb_top(&m->pcbs);
+    if (!top)
+        r->eax = (uint32_t)SPACE_ERR_EMPTY;
+    else if (mmu_copy_to(&m->mmu, cpu_context(m->cpu), 0, r->ebx, top, sizeof *top) != 0)
+        r->eax = (uint32_t)SPACE_ERR_ACCESS;
+    else
+        r->eax = SPACE_OK;
+    return true;
+}
+
+static bool op_pcb_write(struct machine *m, struct cpu_regs *r)
+{
+    struct space_pcb p, *top = pcb_top(&m->pcbs);
+    int err = top ? pcb_from_guest(m, r, &p) : SPACE_ERR_EMPTY;
+    if (err == SPACE_OK)
+        *top = p;
+    r->eax = (uint32_t)err;
+    return true;
+}
+
+static bool op_pcb_push(struct machine *m, struct cpu_regs *r)
+{
+    struct space_pcb p;
+    int err = pcb_from_guest(m, r, &p);
+    if (err == SPACE_OK)
+        err = pcb_push(&m->pcbs, &p);
+    r->eax = (uint32_t)err;
+    return true;
+}
+
+static bool op_pcb_pop(struct machine *m, struct cpu_regs *r)
+{
+    r->eax = (uint32_t)pcb_pop(&m->pcbs, NULL);
+    return true;
+}
+
+static bool op_halt(struct machine *m, struct cpu_regs *r)
+{
+    m->state = MACHINE_HALTED;
+    m->exit_code = r->ebx;
+    return true;
+}
+
+static bool op_time(struct machine *m, struct cpu_regs *r)
+{
+    uint64_t t = cpu_time(m->cpu);
+    r->eax = (uint32_t)t;
+    r->edx = (uint32_t)(t >> 32);
+    return true;
+}
+
+static bool op_interrupts(struct machine *m, struct cpu_regs *r)
+{
+    bool old = m->ie;
+    m->ie = r->ebx != 0;
+    r->eax = old;
+    return true;
+}
+
+static bool op_debug_putc(struct machine *m, struct cpu_regs *r)
+{
+    if (m->debug_out) {
+        fputc((int)(r->ebx & 0xff), m->debug_out);
+        if ((r->ebx & 0xff) == '\n')
+            fflush(m->debug_out);
+    }
+    r->eax = SPACE_OK;
+    return true;
+}
+
+static const struct {
+    const char *name;
+    op_fn fn;
+} op_table[SPACE_OP_COUNT] = {
+    [SPACE_OP_MAP_MEMORY] = {"map_memory", op_map_memory},
+    [SPACE_OP_MAP_PORTAL] = {"map_portal", op_map_portal},
+    [SPACE_OP_RESUME] = {"resume", op_resume},
+    [SPACE_OP_SUSPEND] = {"suspend", op_suspend},
+    [SPACE_OP_UNSUSPEND] = {"unsuspend", op_unsuspend},
+    [SPACE_OP_PCB_READ] = {"pcb_read", op_pcb_read},
+    [SPACE_OP_PCB_WRITE] = {"pcb_write", op_pcb_write},
+    [SPACE_OP_PCB_PUSH] = {"pcb_push", op_pcb_push},
+    [SPACE_OP_PCB_POP] = {"pcb_pop", op_pcb_pop},
+    [SPACE_OP_HALT] = {"halt", op_halt},
+    [SPACE_OP_TIME] = {"time", op_time},
+    [SPACE_OP_INTERRUPTS] = {"interrupts", op_interrupts},
+    [SPACE_OP_DEBUG_PUTC] = {"debug_putc", op_debug_putc},
+    [SPACE_OP_MAPPING] = {"mapping", op_mapping},
+};
+
+const char *ops_name(uint32_t op)
+{
+    return op < SPACE_OP_COUNT && op_table[op].name ? op_table[op].name : "unknown";
+}
+
+void ops_execute(struct machine *m)
+{
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    uint32_t op = r.eax;
+    if (op >= SPACE_OP_COUNT || !op_table[op].fn) {
+        r.eax = (uint32_t)SPACE_ERR_OP;
+        cpu_set_regs(m->cpu, &r);
+        return;
+    }
+    m->stats.ops[op]++;
+    if (op_table[op].fn(m, &r))
+        cpu_set_regs(m->cpu, &r);
+}

@@ -1,0 +1,75 @@
+/* Unit tests for the software TLB: hits, misses, capacity, eviction,
+ * invalidation and flush, and that it is consistent with the table. */
+#include "unit.h"
+#include <stdio.h>
+
+#include "../../mmu/mmu.h"
+
+int main(void)
+{
+    struct tlb t;
+    map_entry e;
+    tlb_init(&t);
+    EXPECT(!tlb_lookup(&t, 0x1000, &e) && t.stats.misses == 1);
+    tlb_insert(&t, 0x1000, MAP_ENTRY(0x8000, 1));
+    EXPECT(tlb_lookup(&t, 0x1fff, &e) && e == MAP_ENTRY(0x8000, 1) && t.stats.hits == 1);
+    /* fill far beyond capacity: evictions happen, capacity is respected */
+    for (uint32_t i = 0; i < 4 * TLB_CAPACITY; i++)
+        tlb_insert(&t, 0x100000 + i * 0x1000, MAP_ENTRY(i << 12, 1));
+    unsigned valid = 0;
+    for (int s = 0; s < TLB_SETS; s++)
+        for (int w = 0; w < TLB_WAYS; w++)
+            valid += t.slot[s][w].valid;
+    EXPECT(valid == TLB_CAPACITY);
+    EXPECT(t.stats.evictions >= 3 * TLB_CAPACITY);
+    /* the most recent insert is present */
+    uint32_t last = 0x100000 + (4 * TLB_CAPACITY - 1) * 0x1000;
+    EXPECT(tlb_lookup(&t, last, &e) && e == MAP_ENTRY((4 * TLB_CAPACITY - 1) << 12, 1));
+    tlb_invalidate(&t, last);
+    EXPECT(!tlb_lookup(&t, last, &e) && t.stats.invalidations == 1);
+    tlb_flush(&t);
+    EXPECT(t.stats.flushes == 1);
+    for (uint32_t i = 0; i < 4 * TLB_CAPACITY; i++)
+        EXPECT(!tlb_lookup(&t, 0x100000 + i * 0x1000, &e));
+
+    /* Through the MMU: a remap is seen immediately even if cached. */
+    struct physmem pm;
+    struct mmu m;
+    bool changed;
+    EXPECT(physmem_init(&pm, 1u << 20) == 0);
+    mmu_init(&m, &pm);
+    EXPECT(mmu_map(&m, 3, 0x400000, 0x2000, 0x7, &changed) == 0 && !changed);
+    EXPECT(mmu_lookup(&m, 3, 0x400010) == MAP_ENTRY(0x2000, 7));
+    EXPECT(mmu_lookup(&m, 3, 0x400010) == MAP_ENTRY(0x2000, 7));
+    EXPECT(m.ctx[3].tlb.stats.hits == 1 && m.ctx[3].tlb.stats.misses == 1);
+    EXPECT(mmu_map(&m, 3, 0x400000, 0x3000, 0x1, &changed) == 0 && changed);
+    EXPECT(mmu_lookup(&m, 3, 0x400010) == MAP_ENTRY(0x3000, 1));
+    /* other contexts are separate */
+    EXPECT(mmu_lookup(&m, 4, 0x400010) == 0);
+    /* argument errors */
+    EXPECT(mmu_map(&m, 256, 0, 0, 1, &changed) == -1);
+    EXPECT(mmu_map(&m, 0, 0x10, 0, 1, &changed) == -2);
+    EXPECT(mmu_map(&m, 0, 0, 0x10, 1, &changed) == -2);
+    EXPECT(mmu_map(&m, 0, 0, 1u << 20, 1, &changed) == -3);
+    EXPECT(mmu_map(&m, 0, 0, 0, 0x1000, &changed) == -9);
+    /* permission-checked translation and copies */
+    uint32_t pa;
+    EXPECT(mmu_translate(&m, 3, 0, 0x400123, MMU_READ, &pa) && pa == 0x3123);
+    EXPECT(!mmu_translate(&m, 3, 0, 0x400123, MMU_WRITE, &pa));
+    EXPECT(!mmu_translate(&m, 3, 1, 0x400123, MMU_READ, &pa));
+    EXPECT(mmu_map(&m, 3, 0x401000, 0x5000, 0x3, &changed) == 0);
+    EXPECT(mmu_map(&m, 3, 0x402000, 0x9000, 0x3, &changed) == 0);
+    const char msg[] = "straddles two pages";
+    EXPECT(mmu_copy_to(&m, 3, 0, 0x401ffa, msg, sizeof msg) == 0);
+    char back[sizeof msg];
+    EXPECT(mmu_copy_from(&m, 3, 0, 0x401ffa, back, sizeof back, MMU_READ) == 0);
+    for (unsigned i = 0; i < sizeof msg; i++)
+        EXPECT(back[i] == msg[i]);
+    EXPECT(pm.bytes[0x5ffa] == 's' && pm.bytes[0x9000] == msg[6]);
+    /* a copy into a read-only page writes nothing at all */
+    EXPECT(mmu_copy_to(&m, 3, 0, 0x400ff0, msg, sizeof msg) == -1);
+    mmu_free(&m);
+    physmem_free(&pm);
+    puts("tlb: ok");
+    return 0;
+}
