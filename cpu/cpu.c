@@ -14,6 +14,11 @@
  * fault before it gives up looking for the precise one. */
 #define FETCH_STEP_BUDGET 4200
 
+/* uc_ctl_request_cache() as unicorn.h spells it shifts a signed 3 by 30
+ * bits (undefined behaviour that UBSan reports); the same value, unsigned. */
+#define CTL_REQUEST_CACHE                                                                         \
+    ((uc_control_type)((uint32_t)UC_CTL_TB_REQUEST_CACHE | (2u << 26) | ((uint32_t)UC_CTL_IO_READ_WRITE << 30)))
+
 /* Power-on stub in the hidden page: load DPL-3 data segments, then iret to
  * ring 3. After it the GDT limit is set to 0, so any later segment load is
  * a #GP, i.e. an ILLEGAL trap. */
@@ -148,7 +153,7 @@ static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
             return;
     } else {
         uc_tb tb;
-        if (uc_ctl_request_cache(uc, address, &tb) != UC_ERR_OK || tb.icount == 0) {
+        if (uc_ctl(uc, CTL_REQUEST_CACHE, address, &tb) != UC_ERR_OK || tb.icount == 0) {
             /* Cannot happen for a block being executed; count it as one
              * instruction rather than losing it. */
             tb.icount = 1;
