@@ -487,12 +487,14 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
     for (;;) {
         if (c->time >= c->deadline) {
             set_stepping(c, false);
+            c->fetch_steps = 0;
             s->kind = CPU_STOP_DEADLINE;
             return;
         }
         if (c->stop_requested) {
             c->stop_requested = 0;
             set_stepping(c, false);
+            c->fetch_steps = 0;
             s->kind = CPU_STOP_REQUEST;
             return;
         }
@@ -512,8 +514,7 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             return;
         }
         if (e == UC_ERR_EXCEPTION && c->fault_seen) {
-            if (c->fault_access == MMU_EXEC && !fetch_fault_is_precise(c, eip) &&
-                c->fetch_steps == 0) {
+            if (c->fault_access == MMU_EXEC && !c->stepping && !fetch_fault_is_precise(c, eip)) {
                 c->fetch_steps = FETCH_STEP_BUDGET;
                 set_stepping(c, true);
                 continue;

@@ -166,13 +166,21 @@ static void on_vector(struct machine *m, uint32_t vector)
 
 enum machine_state machine_run(struct machine *m)
 {
-    uint64_t deadline = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
+    return machine_run_until(m, UINT64_MAX);
+}
+
+enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
+{
+    uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
     while (m->state == MACHINE_RUNNING) {
         struct cpu_stop s;
-        cpu_run(m->cpu, deadline, &s);
+        cpu_run(m->cpu, deadline < limit ? deadline : limit, &s);
         switch (s.kind) {
         case CPU_STOP_DEADLINE:
-            m->state = MACHINE_LIMIT;
+            if (cpu_time(m->cpu) >= limit)
+                m->state = MACHINE_LIMIT;
+            else
+                return m->state;
             break;
         case CPU_STOP_REQUEST:
             m->state = MACHINE_INTERRUPTED;

@@ -61,6 +61,12 @@ int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned
 /* Runs until the machine halts, stops, hits its limit or is interrupted. */
 enum machine_state machine_run(struct machine *m);
 
+/* Runs until virtual time reaches `deadline` (returns MACHINE_RUNNING) or
+ * the machine halts, stops, hits its --max-insns limit or is interrupted.
+ * Stopping at any sequence of deadlines leaves the guest's execution
+ * exactly as in one uninterrupted run. */
+enum machine_state machine_run_until(struct machine *m, uint64_t deadline);
+
 /* Asks machine_run to return soon (signal-safe). */
 void machine_interrupt(struct machine *m);
 

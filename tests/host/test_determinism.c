@@ -1,0 +1,107 @@
+/* Determinism of virtual time: boots a guest that mixes REP string
+ * instructions, faults in the middle of blocks, system calls, divide traps
+ * and a fetch fault off the end of a page, then runs it (1) in one go,
+ * (2) one instruction at a time, recording a hash of the whole CPU state
+ * after every instruction, and (3) stopping at pseudo-random points.
+ * Every stop must see exactly the state the single-stepped run saw at that
+ * virtual time, and all three runs must end identically.
+ *
+ * usage: test_determinism GUEST.elf */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../sim/machine.h"
+#include "../unit/unit.h"
+
+static uint64_t state_hash(struct machine *m)
+{
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    uint32_t words[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi, r.ebp, r.esp, r.eip, r.eflags,
+                        cpu_context(m->cpu), cpu_mode(m->cpu), m->ie, m->pcbs.current->depth};
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
+        h ^= words[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+static struct machine *boot(const char *elf)
+{
+    char err[512];
+    struct machine_config cfg = {.ram_size = 16u << 20};
+    struct machine *m = machine_create(&cfg, err, sizeof err);
+    if (!m || machine_boot(m, elf, err, sizeof err) != 0) {
+        fprintf(stderr, "test_determinism: %s\n", err);
+        exit(1);
+    }
+    m->debug_out = NULL;
+    return m;
+}
+
+int main(int argc, char **argv)
+{
+    EXPECT(argc == 2);
+    /* 1: in one go */
+    struct machine *m = boot(argv[1]);
+    EXPECT(machine_run(m) == MACHINE_HALTED);
+    uint64_t end = cpu_time(m->cpu);
+    uint32_t code = m->exit_code;
+    uint64_t final_hash = state_hash(m);
+    machine_destroy(m);
+    printf("free run: halted with %u after %llu instructions\n", code, (unsigned long long)end);
+    EXPECT(end > 10000);
+
+    /* 2: one instruction at a time */
+    uint64_t *trail = calloc(end + 1, sizeof *trail);
+    EXPECT(trail != NULL);
+    m = boot(argv[1]);
+    trail[0] = state_hash(m);
+    uint64_t t = 0;
+    while (machine_run_until(m, t + 1) == MACHINE_RUNNING) {
+        t = cpu_time(m->cpu);
+        EXPECT(t <= end);
+        trail[t] = state_hash(m);
+    }
+    if (m->state != MACHINE_HALTED || m->exit_code != code || cpu_time(m->cpu) != end)
+        fprintf(stderr, "stepped run: state %d code %u time %llu: %s\n", m->state, m->exit_code,
+                (unsigned long long)cpu_time(m->cpu), m->reason);
+    EXPECT(m->state == MACHINE_HALTED && m->exit_code == code);
+    EXPECT(cpu_time(m->cpu) == end);
+    EXPECT(state_hash(m) == final_hash);
+    printf("stepped run: %llu single steps (%llu by the CPU), same end\n", (unsigned long long)t,
+           (unsigned long long)cpu_stats(m->cpu)->steps);
+    machine_destroy(m);
+
+    /* 3: stops at pseudo-random points, compared with the trail */
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        m = boot(argv[1]);
+        uint64_t x = seed * 0x9e3779b97f4a7c15ull, stops = 0;
+        t = 0;
+        while (m->state == MACHINE_RUNNING) {
+            x = x * 6364136223846793005ull + 1442695040888963407ull;
+            uint64_t step = 1 + (x >> 33) % (seed * 97);
+            if (machine_run_until(m, t + step) != MACHINE_RUNNING)
+                break;
+            t = cpu_time(m->cpu);
+            EXPECT(t == (t / 1) && t <= end);
+            if (state_hash(m) != trail[t]) {
+                struct cpu_regs r;
+                cpu_get_regs(m->cpu, &r);
+                fprintf(stderr, "seed %u: state differs at time %llu (pc %#x)\n", seed,
+                        (unsigned long long)t, r.eip);
+                return 1;
+            }
+            stops++;
+        }
+        EXPECT(m->state == MACHINE_HALTED && m->exit_code == code && cpu_time(m->cpu) == end);
+        EXPECT(state_hash(m) == final_hash);
+        printf("seed %u: %llu stops, all identical to the stepped run\n", seed,
+               (unsigned long long)stops);
+        machine_destroy(m);
+    }
+    free(trail);
+    return 0;
+}
