@@ -5,11 +5,14 @@
 #include <string.h>
 #include <unicorn/unicorn.h>
 
+#include "codecache.h"
 #include "decode.h"
 
 #define PAGE_MASK 0xfffff000u
 #define EFLAGS_TF 0x100u
 #define VECTOR_DEBUG 1u
+#define X86_VECTOR_GP 13u
+#define EXEC_IN_ANY_MODE 0x924u /* the X bit of each MODE in a modeaccess */
 /* Instructions the CPU single-steps after an imprecise instruction-fetch
  * fault before it gives up looking for the precise one. */
 #define FETCH_STEP_BUDGET 4200
@@ -22,11 +25,12 @@
 /* Power-on stub in the hidden page: load DPL-3 data segments, then iret to
  * ring 3. After it the GDT limit is set to 0, so any later segment load is
  * a #GP, i.e. an ILLEGAL trap. */
-#define STUB_ESP_IMM 20
-#define STUB_EIP_IMM 29
+#define STUB_ESP_IMM 22
+#define STUB_EIP_IMM 31
 #define STUB_LANDING 0x100u
 #define STUB_GDT 0x800u
 static const uint8_t power_on_stub[] = {
+    0xdb, 0xe3,                   /* fninit           */
     0x66, 0xb8, 0x18, 0x00,       /* mov ax, 0x18     */
     0x8e, 0xd0,                   /* mov ss, ax       */
     0x66, 0xb8, 0x13, 0x00,       /* mov ax, 0x13     */
@@ -53,6 +57,8 @@ struct cpu {
     struct mmu *mmu;
     struct physmem *pm;
     struct decoder *dec;
+    struct codecache *code;
+    uint64_t key_bits; /* CONTEXT (and BLOCK_NEVER when stepping) for block keys */
     uint32_t ctx, mode;
     bool powering_on;
 
@@ -60,10 +66,10 @@ struct cpu {
     uint64_t deadline; /* cpu_run's target */
 
     /* The translated block being executed, for settling a cut-short block. */
-    uint64_t blk_time;
-    uint32_t blk_pc, blk_size, blk_icount;
-    bool blk_valid;
-    uint32_t last_blk_pc;
+    const struct block_info *blk; /* NULL when no block is under way; it
+                                   * started at time - blk->icount */
+    uint32_t last_step_pc;        /* the previous single-stepped instruction */
+    uint64_t mode_since;          /* virtual time of the last MODE change */
 
     bool stepping;       /* EFLAGS.TF set by us: one instruction per block */
     bool guest_tf;       /* the guest's own TF */
@@ -72,7 +78,10 @@ struct cpu {
 
     bool crossed;        /* the block hook stopped before a block past the deadline */
     bool budget_out;     /* the fetch-fault search ran out of steps */
+    bool io_block;       /* a block holding an I/O instruction is next: step it */
+    bool io_insn;        /* the I/O instruction itself is next */
     bool trapped;        /* the interrupt hook stopped on a vector */
+    bool system_insn;    /* ... or the syscall/sysenter hook did */
     uint32_t vector;
     bool fault_seen;     /* the TLB fill hook refused an access */
     uint32_t fault_page;
@@ -80,8 +89,17 @@ struct cpu {
     bool fault_protection;
     volatile int stop_requested;
 
+    /* QEMU remembers a #DE/#GP "in flight" until its own interrupt
+     * delivery runs, which Unicorn skips; the next such exception would turn
+     * into a double, then a triple fault. Where that word sits in a saved
+     * context is found at power-on, so it can be cleared after each one. */
+    uc_context *scratch;
+    size_t in_flight_offset;
+    size_t is_int_offset; /* QEMU's "this vector came from int n/int3/into" */
+    uint32_t trap_insn_pc;
+
     struct cpu_stats stats;
-    uc_hook hooks[4];
+    uc_hook hooks[6];
 };
 
 /* ---- Hooks (run inside uc_emu_start) ----------------------------------- */
@@ -119,6 +137,12 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
         return false;
     }
     c->stats.tlb_fills++;
+    if ((bits & MMU_WRITE) && codecache_is_code(c->code, MAP_PADDR(m))) {
+        if (access == MMU_WRITE)
+            codecache_write(c->code, MAP_PADDR(m), 1); /* the guest rewrites code */
+        else
+            bits &= ~MMU_WRITE; /* so that the first store comes here */
+    }
     e->paddr = MAP_PADDR(m);
     e->perms = (bits & MMU_READ ? UC_PROT_READ : 0) | (bits & MMU_WRITE ? UC_PROT_WRITE : 0) |
                (bits & MMU_EXEC ? UC_PROT_EXEC : 0);
@@ -131,7 +155,7 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
  * nothing. */
 static bool is_rep_tail(struct cpu *c, uint32_t pc)
 {
-    if (pc != c->last_blk_pc)
+    if (pc != c->last_step_pc)
         return false;
     uint8_t buf[16];
     uint32_t n = cpu_read_code(c, pc, buf, sizeof buf);
@@ -142,52 +166,132 @@ static bool is_rep_tail(struct cpu *c, uint32_t pc)
     return ecx == 0;
 }
 
-static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+/* x86 port I/O: in, out, ins, outs. Unicorn runs them as no-ops and cannot
+ * stop in the middle of a block, so blocks holding one are single-stepped
+ * and the instruction is stopped before it runs. */
+static bool is_io_insn(const uint8_t *p, unsigned len)
 {
-    struct cpu *c = user;
-    uint32_t pc = (uint32_t)address;
-    uint32_t icount;
-    if (c->stepping) {
-        icount = 1;
-        if (is_rep_tail(c, pc))
-            return;
-    } else {
-        uc_tb tb;
-        if (uc_ctl(uc, CTL_REQUEST_CACHE, address, &tb) != UC_ERR_OK || tb.icount == 0) {
-            /* Cannot happen for a block being executed; count it as one
-             * instruction rather than losing it. */
-            tb.icount = 1;
-        }
+    unsigned i = 0;
+    while (i < len && (p[i] == 0x66 || p[i] == 0x67 || p[i] == 0xf2 || p[i] == 0xf3 ||
+                       p[i] == 0x2e || p[i] == 0x3e || p[i] == 0x26 || p[i] == 0x36 ||
+                       p[i] == 0x64 || p[i] == 0x65 || p[i] == 0xf0))
+        i++;
+    if (i >= len)
+        return false;
+    uint8_t op = p[i];
+    return (op >= 0xe4 && op <= 0xe7) || (op >= 0xec && op <= 0xef) || (op >= 0x6c && op <= 0x6f);
+}
+
+/* First sight of a block (since guest code last changed): learn its instruction
+ * count from Unicorn, look for I/O instructions, and write-protect its
+ * pages so that a store into them is noticed. */
+static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32_t size)
+{
+    c->code->misses++;
+    uc_tb tb;
+    uint32_t icount = 0;
+    if (uc_ctl(c->uc, CTL_REQUEST_CACHE, (uint64_t)pc, &tb) == UC_ERR_OK && tb.pc == pc)
         icount = tb.icount;
+    uint8_t buf[4096 + 16];
+    uint32_t n = size < sizeof buf ? size : sizeof buf;
+    n = cpu_read_code(c, pc, buf, n);
+    uint32_t off = 0, counted = 0;
+    uint64_t flags = 0;
+    while (off < n) {
+        unsigned len = decode_length(c->dec, buf + off, n - off, pc + off);
+        if (is_io_insn(buf + off, len ? len : n - off))
+            flags |= BLOCK_HAS_IO;
+        if (!len)
+            break;
+        off += len;
+        counted++;
     }
-    if (c->time + icount > c->deadline) {
-        c->crossed = true;
-        c->blk_valid = false;
-        uc_emu_stop(uc);
-        return;
+    if (!icount) /* (cannot happen for a block being executed) */
+        icount = counted ? counted : 1;
+    bool fresh = false;
+    for (uint32_t va = pc & PAGE_MASK; va < pc + size; va += 4096) {
+        uint32_t pa;
+        if (mmu_translate(c->mmu, c->ctx, c->mode, va, 0, &pa))
+            fresh |= codecache_mark_code(c->code, pa);
     }
-    c->blk_time = c->time;
-    c->blk_pc = pc;
-    c->blk_size = size;
-    c->blk_icount = icount;
-    c->blk_valid = true;
-    c->last_blk_pc = pc;
-    c->time += icount;
-    c->stats.blocks++;
+    if (fresh) {
+        /* Unicorn may hold writable entries for a page that now has code. */
+        uc_ctl_flush_tlb(c->uc);
+        c->stats.uc_flushes++;
+    }
+    *b = (struct block_info){.key = BLOCK_KEY(pc, size, c->ctx) | flags, .icount = icount, .pc = pc};
+}
+
+/* Block hook work that only single-stepping and I/O blocks need. Returns
+ * false if the block must not run now. */
+static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t pc)
+{
+    if (b->key & BLOCK_HAS_IO) {
+        if (c->stepping)
+            c->io_insn = true;
+        else
+            c->io_block = true;
+        c->blk = NULL;
+        uc_emu_stop(c->uc);
+        return false;
+    }
+    if (is_rep_tail(c, pc)) {
+        c->blk = NULL;
+        return false; /* runs, but retires nothing */
+    }
+    if (c->time + 1 > c->deadline)
+        return true; /* the caller stops */
+    c->last_step_pc = pc;
+    c->stats.steps++;
     if (c->fetch_steps > 0 && --c->fetch_steps == 0) {
         c->budget_out = true; /* give up: back to whole blocks */
-        uc_emu_stop(uc);
+        uc_emu_stop(c->uc);
     }
-    c->stats.insns_by_mode[c->mode] += icount;
-    if (c->stepping) {
-        c->stats.steps++;
-        if (!c->guest_tf) {
-            uint8_t buf[4];
-            c->fix_pushf = decode_is_pushf(buf, cpu_read_code(c, pc, buf, sizeof buf));
+    if (!c->guest_tf) {
+        uint8_t buf[4];
+        c->fix_pushf = decode_is_pushf(buf, cpu_read_code(c, pc, buf, sizeof buf));
+    }
+    return true;
+}
+
+/* Everything on_block does that is not the common case: first sight of a
+ * block, single-stepping, I/O blocks, stopping at the deadline. */
+static __attribute__((noinline)) void on_block_slow(struct cpu *c, struct block_info *b,
+                                                    uint32_t pc, uint32_t size)
+{
+    if ((b->key & ~BLOCK_FLAGS) != BLOCK_KEY(pc, size, c->ctx))
+        learn_block(c, b, pc, size);
+    if ((c->stepping || (b->key & BLOCK_FLAGS)) && !block_slow_path(c, b, pc))
+        return;
+    uint64_t end = c->time + b->icount;
+    if (end > c->deadline) {
+        c->crossed = true;
+        c->blk = NULL;
+        uc_emu_stop(c->uc);
+        return;
+    }
+    c->blk = b;
+    c->time = end;
+}
+
+/* Runs before every translated block: counts its instructions into virtual
+ * time, or stops before it if it would run past the deadline. This is the
+ * simulator's hottest code; its fast path must stay this short. */
+static void on_block(uc_engine *uc, uint64_t address, uint32_t size, void *user)
+{
+    (void)uc;
+    struct cpu *c = user;
+    uint32_t pc = (uint32_t)address;
+    struct block_info *b = codecache_slot(c->code, c->ctx, pc);
+    if (b->key == (BLOCK_KEY(pc, size, 0) | c->key_bits)) {
+        uint64_t end = c->time + b->icount;
+        if (end <= c->deadline) {
+            c->blk = b;
+            c->time = end;
+            return;
         }
     }
-    if (c->stop_requested)
-        uc_emu_stop(uc);
+    on_block_slow(c, b, pc, size);
 }
 
 static void clear_pushed_tf(struct cpu *c)
@@ -213,6 +317,19 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
     }
     c->trapped = true;
     c->vector = vector;
+    uc_emu_stop(uc);
+}
+
+/* syscall and sysenter run as no-ops in Unicorn unless hooked; in SPACE
+ * they are system instructions like any other. Each ends its translated
+ * block, so it is the block's last instruction (eip is not kept up to date
+ * for the hook). */
+static void on_system_insn(uc_engine *uc, void *user)
+{
+    struct cpu *c = user;
+    c->system_insn = true;
+    c->trapped = true;
+    c->vector = X86_VECTOR_GP;
     uc_emu_stop(uc);
 }
 
@@ -264,7 +381,7 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r)
     if (c->stepping)
         w.eflags |= EFLAGS_TF;
     raw_set(c, &w);
-    c->blk_valid = false;
+    c->blk = NULL;
 }
 
 static void set_stepping(struct cpu *c, bool on)
@@ -272,6 +389,8 @@ static void set_stepping(struct cpu *c, bool on)
     if (c->stepping == on)
         return;
     c->stepping = on;
+    c->last_step_pc = 0; /* a new stepping run starts fresh (see is_rep_tail) */
+    c->key_bits = BLOCK_KEY(0, 0, c->ctx) | (on ? BLOCK_NEVER : 0);
     uint32_t fl;
     uc_reg_read(c->uc, UC_X86_REG_EFLAGS, &fl);
     if (on || c->guest_tf)
@@ -282,6 +401,101 @@ static void set_stepping(struct cpu *c, bool on)
 }
 
 /* ---- Creation ------------------------------------------------------------ */
+
+#define CONTEXT_WORD(ctx, off) ((uint8_t *)(ctx) + (off))
+
+static void clear_exception_in_flight(struct cpu *c)
+{
+    const int32_t none = -1;
+    uc_context_save(c->uc, c->scratch);
+    memcpy(CONTEXT_WORD(c->scratch, c->in_flight_offset), &none, sizeof none);
+    uc_context_restore(c->uc, c->scratch);
+}
+
+/* Runs one instruction (in ring 3, at `at`) that raises a vector. */
+static void probe(struct cpu *c, uint32_t at, const uint8_t *insn, unsigned len, uc_context *after)
+{
+    memcpy(c->pm->bytes + at, insn, len);
+    c->trapped = false;
+    uc_emu_start(c->uc, at, 0, 0, 0);
+    uc_context_save(c->uc, after);
+}
+
+static int32_t word_at(const void *ctx, size_t off)
+{
+    int32_t w;
+    memcpy(&w, (const uint8_t *)ctx + off, sizeof w);
+    return w;
+}
+
+/* Finds, by experiment, the two context words SPACE needs that Unicorn has
+ * no API for: the exception "in flight" (-1, then 13 after a #GP) and the
+ * flag telling int n from a fault (0 after #GP, 1 after int $0x40). */
+static int find_exception_words(struct cpu *c, uint32_t at, char *err, unsigned errlen)
+{
+    static const uint8_t cli[] = {0xfa}, int40[] = {0xcd, 0x40};
+    size_t size = uc_context_size(c->uc);
+    uc_context *before = NULL, *gp = NULL, *sw = NULL, *gp2 = NULL;
+    int in_flight = 0, is_int = 0;
+    if (uc_context_alloc(c->uc, &c->scratch) || uc_context_alloc(c->uc, &before) ||
+        uc_context_alloc(c->uc, &gp) || uc_context_alloc(c->uc, &sw) ||
+        uc_context_alloc(c->uc, &gp2)) {
+        snprintf(err, errlen, "cpu: out of host memory");
+        in_flight = -1;
+        goto out;
+    }
+    uc_context_save(c->uc, before);
+    probe(c, at, cli, sizeof cli, gp);
+    if (!c->trapped || c->vector != X86_VECTOR_GP)
+        goto out;
+    for (size_t off = 0; off + 4 <= size; off += 4) {
+        if (word_at(before, off) == -1 && word_at(gp, off) == X86_VECTOR_GP) {
+            c->in_flight_offset = off;
+            in_flight++;
+        }
+    }
+    if (in_flight != 1)
+        goto out;
+    clear_exception_in_flight(c);
+    /* (fresh addresses: Unicorn does not see host writes to translated code) */
+    probe(c, at + 0x10, int40, sizeof int40, sw);
+    probe(c, at + 0x20, cli, sizeof cli, gp2);
+    clear_exception_in_flight(c);
+    for (size_t off = 0; off + 4 <= size; off += 4) {
+        if (word_at(gp, off) == 0 && word_at(sw, off) == 1 && word_at(gp2, off) == 0) {
+            c->is_int_offset = off;
+            is_int++;
+        }
+    }
+out:
+    if (before)
+        uc_context_free(before);
+    if (gp)
+        uc_context_free(gp);
+    if (sw)
+        uc_context_free(sw);
+    if (gp2)
+        uc_context_free(gp2);
+    c->trapped = false;
+    if (in_flight < 0)
+        return -1;
+    if (in_flight != 1 || is_int != 1) {
+        snprintf(err, errlen,
+                 "cpu: this Unicorn build does not behave as SPACE expects "
+                 "(exception bookkeeping: %d and %d candidates)",
+                 in_flight, is_int);
+        return -1;
+    }
+    return 0;
+}
+
+/* Did the vector just reported come from an instruction meant to raise it
+ * (int n, int3, into) rather than from a fault? */
+static bool vector_is_deliberate(struct cpu *c)
+{
+    uc_context_save(c->uc, c->scratch);
+    return word_at(c->scratch, c->is_int_offset) != 0;
+}
 
 static int power_on(struct cpu *c, char *err, unsigned errlen)
 {
@@ -308,6 +522,11 @@ static int power_on(struct cpu *c, char *err, unsigned errlen)
                  uc_strerror(e), cs & 0xffff, eip);
         return -1;
     }
+    c->powering_on = true; /* the probe runs in the hidden page too */
+    int found = find_exception_words(c, landing, err, errlen);
+    c->powering_on = false;
+    if (found != 0)
+        return -1;
     /* No descriptor table any more: every segment load is now a #GP. */
     gdtr = (uc_x86_mmr){0};
     uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
@@ -315,6 +534,8 @@ static int power_on(struct cpu *c, char *err, unsigned errlen)
      * guest must not observe host time or hidden state. */
     uint64_t cr4 = (1u << 2) /* TSD */ | (1u << 11) /* UMIP */;
     uc_reg_write(c->uc, UC_X86_REG_CR4, &cr4);
+    uint32_t mxcsr = 0x1f80; /* the architectural reset value */
+    uc_reg_write(c->uc, UC_X86_REG_MXCSR, &mxcsr);
     memset(page, 0, 4096);
     uc_ctl_flush_tb(c->uc);
     uc_ctl_flush_tlb(c->uc);
@@ -348,7 +569,8 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
         return NULL;
     }
     c->dec = decoder_create();
-    if (!c->dec) {
+    c->code = codecache_create(pm->host_size / 4096);
+    if (!c->dec || !c->code) {
         snprintf(err, errlen, "cpu: Capstone could not be opened for x86-32");
         cpu_destroy(c);
         return NULL;
@@ -362,7 +584,11 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
         (e = uc_hook_add(c->uc, &c->hooks[2], UC_HOOK_INTR, (void *)on_interrupt, c, 1, 0)) !=
             UC_ERR_OK ||
         (e = uc_hook_add(c->uc, &c->hooks[3], UC_HOOK_INSN_INVALID, (void *)on_invalid, c, 1,
-                         0)) != UC_ERR_OK) {
+                         0)) != UC_ERR_OK ||
+        (e = uc_hook_add(c->uc, &c->hooks[4], UC_HOOK_INSN, (void *)on_system_insn, c, 1, 0,
+                         UC_X86_INS_SYSCALL)) != UC_ERR_OK ||
+        (e = uc_hook_add(c->uc, &c->hooks[5], UC_HOOK_INSN, (void *)on_system_insn, c, 1, 0,
+                         UC_X86_INS_SYSENTER)) != UC_ERR_OK) {
         snprintf(err, errlen, "cpu: Unicorn set-up failed: %s", uc_strerror(e));
         cpu_destroy(c);
         return NULL;
@@ -380,38 +606,68 @@ void cpu_destroy(struct cpu *c)
 {
     if (!c)
         return;
+    if (c->scratch)
+        uc_context_free(c->scratch);
     if (c->uc)
         uc_close(c->uc);
     decoder_destroy(c->dec);
+    codecache_destroy(c->code);
     free(c);
 }
 
 uint64_t cpu_time(const struct cpu *c) { return c->time; }
 uint32_t cpu_context(const struct cpu *c) { return c->ctx; }
 uint32_t cpu_mode(const struct cpu *c) { return c->mode; }
-const struct cpu_stats *cpu_stats(const struct cpu *c) { return &c->stats; }
+static void account_mode(struct cpu *c)
+{
+    c->stats.insns_by_mode[c->mode] += c->time - c->mode_since;
+    c->mode_since = c->time;
+}
+
+const struct cpu_stats *cpu_stats(struct cpu *c)
+{
+    account_mode(c);
+    c->stats.blocks_learned = c->code->misses;
+    c->stats.code_invalidations = c->code->invalidations;
+    return &c->stats;
+}
 
 void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode)
 {
     if (ctx == c->ctx && mode == c->mode)
         return;
+    account_mode(c);
     c->ctx = ctx;
     c->mode = mode;
+    c->key_bits = BLOCK_KEY(0, 0, ctx) | (c->stepping ? BLOCK_NEVER : 0);
     uc_ctl_flush_tlb(c->uc);
     c->stats.uc_flushes++;
 }
 
-void cpu_mapping_changed(struct cpu *c, uint32_t ctx)
+void cpu_mapping_changed(struct cpu *c, uint32_t ctx, uint32_t old_modeaccess)
 {
+    /* Code fetched through the old mapping may not be what the new one
+     * shows at the same address. */
+    if (old_modeaccess & EXEC_IN_ANY_MODE)
+        codecache_invalidate(c->code);
     if (ctx != c->ctx)
         return;
     uc_ctl_flush_tlb(c->uc);
     c->stats.uc_flushes++;
 }
 
+void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len)
+{
+    /* Unicorn does not see host writes: drop what it translated. */
+    if (codecache_write(c->code, paddr, len))
+        uc_ctl_flush_tb(c->uc);
+}
+
 void cpu_request_stop(struct cpu *c)
 {
+    /* The block hook then stops before the next block; cpu_run sees why. */
     c->stop_requested = 1;
+    c->deadline = 0;
 }
 
 uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len)
@@ -438,27 +694,53 @@ uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len
 /* Instructions of the current block before `eip` (which a trap left there). */
 static void settle_block(struct cpu *c, uint32_t eip)
 {
-    if (!c->blk_valid)
+    const struct block_info *b = c->blk;
+    if (!b)
         return;
-    c->blk_valid = false;
-    if (eip == c->blk_pc + c->blk_size)
+    c->blk = NULL;
+    if (eip == b->pc + block_size(b))
         return; /* the whole block retired */
-    if (eip < c->blk_pc || eip > c->blk_pc + c->blk_size)
+    if (eip < b->pc || eip > b->pc + block_size(b))
         return; /* the trap came from a block that never started */
     uint8_t buf[4096 + 16];
-    uint32_t avail = cpu_read_code(c, c->blk_pc, buf, eip - c->blk_pc + 16);
+    uint32_t avail = cpu_read_code(c, b->pc, buf, eip - b->pc + 16);
     uint32_t off = 0, n = 0;
-    while (off < eip - c->blk_pc) {
-        unsigned len = decode_length(c->dec, buf + off, avail - off, c->blk_pc + off);
+    while (off < eip - b->pc) {
+        unsigned len = decode_length(c->dec, buf + off, avail - off, b->pc + off);
         if (!len)
             return;
         off += len;
         n++;
     }
-    if (off == eip - c->blk_pc && n <= c->blk_icount) {
-        c->stats.insns_by_mode[c->mode] -= c->time - (c->blk_time + n);
-        c->time = c->blk_time + n;
+    if (off == eip - b->pc && n <= b->icount)
+        c->time = c->time - b->icount + n;
+}
+
+/* Start of the instruction that ends at `eip` in the current block (an int
+ * n always ends its block); eip - 2 (the length of "int n") if the block
+ * does not lead there. */
+static uint32_t insn_before(struct cpu *c, uint32_t eip)
+{
+    const struct block_info *b = c->blk;
+    if (b && eip > b->pc && eip <= b->pc + block_size(b)) {
+        uint8_t buf[4096 + 16];
+        uint32_t avail = cpu_read_code(c, b->pc, buf, eip - b->pc);
+        uint32_t off = 0;
+        while (off < avail) {
+            unsigned len = decode_length(c->dec, buf + off, avail - off, b->pc + off);
+            if (!len)
+                break;
+            if (off + len == eip - b->pc)
+                return b->pc + off;
+            off += len;
+        }
     }
+    return eip - 2;
+}
+
+uint32_t cpu_trap_insn_pc(const struct cpu *c)
+{
+    return c->trap_insn_pc;
 }
 
 /* A fetch fault raised while translating a block that began on an earlier
@@ -483,14 +765,9 @@ static void stop_error(struct cpu_stop *s, const char *what, uc_err e, uint32_t 
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
-    c->deadline = deadline;
     for (;;) {
-        if (c->time >= c->deadline) {
-            set_stepping(c, false);
-            c->fetch_steps = 0;
-            s->kind = CPU_STOP_DEADLINE;
-            return;
-        }
+        /* (cpu_request_stop zeroes the deadline: re-arm it, then look.) */
+        c->deadline = deadline;
         if (c->stop_requested) {
             c->stop_requested = 0;
             set_stepping(c, false);
@@ -498,19 +775,40 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             s->kind = CPU_STOP_REQUEST;
             return;
         }
-        c->crossed = c->budget_out = c->trapped = c->fault_seen = false;
-        c->blk_valid = false;
+        if (c->time >= deadline) {
+            set_stepping(c, false);
+            c->fetch_steps = 0;
+            s->kind = CPU_STOP_DEADLINE;
+            return;
+        }
+        c->crossed = c->budget_out = c->trapped = c->fault_seen = c->system_insn = false;
+        c->io_block = c->io_insn = false;
+        c->blk = NULL;
         uint32_t eip;
         uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
         uc_err e = uc_emu_start(c->uc, eip, 0, 0, 0);
         uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
 
         if (c->trapped) {
+            s->kind = CPU_STOP_TRAP;
+            s->vector = c->vector;
+            if (c->system_insn) {
+                /* syscall/sysenter: report it as the #GP it is in ring 3,
+                 * at the instruction, which has not retired. */
+                eip = c->blk ? insn_before(c, c->blk->pc + block_size(c->blk)) : eip;
+                uc_reg_write(c->uc, UC_X86_REG_EIP, &eip);
+                s->vector = X86_VECTOR_GP;
+            } else if (c->vector < 32) {
+                s->deliberate = vector_is_deliberate(c);
+                if (c->vector == 0 || c->vector == 8 || c->vector == X86_VECTOR_GP)
+                    clear_exception_in_flight(c);
+            } else {
+                s->deliberate = true;
+            }
+            c->trap_insn_pc = s->deliberate ? insn_before(c, eip) : eip;
             settle_block(c, eip);
             set_stepping(c, false);
             c->fetch_steps = 0;
-            s->kind = CPU_STOP_TRAP;
-            s->vector = c->vector;
             return;
         }
         if (e == UC_ERR_EXCEPTION && c->fault_seen) {
@@ -545,6 +843,19 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             /* Stopped before a block that would run past the deadline:
              * single-step up to it (or the fetch-fault search gave up). */
             set_stepping(c, c->time < c->deadline);
+            continue;
+        }
+        if (c->io_insn) {
+            /* stopped just before an in/out/ins/outs: ILLEGAL, as in ring 3 */
+            set_stepping(c, false);
+            c->fetch_steps = 0;
+            c->trap_insn_pc = eip;
+            s->kind = CPU_STOP_TRAP;
+            s->vector = X86_VECTOR_GP;
+            return;
+        }
+        if (c->io_block) {
+            set_stepping(c, true);
             continue;
         }
         if (c->budget_out) {

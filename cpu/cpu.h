@@ -35,6 +35,7 @@ enum cpu_stop_kind {
 struct cpu_stop {
     enum cpu_stop_kind kind;
     uint32_t vector;   /* CPU_STOP_TRAP: x86 vector (int n: n) */
+    bool deliberate;   /* CPU_STOP_TRAP: raised by int n, int3 or into (eip is past it) */
     uint32_t addr;     /* CPU_STOP_FAULT: faulting virtual address */
     unsigned access;   /* CPU_STOP_FAULT: MMU_READ, MMU_WRITE or MMU_EXEC */
     bool protection;   /* CPU_STOP_FAULT: the page is mapped, the MODE may not */
@@ -42,7 +43,8 @@ struct cpu_stop {
 };
 
 struct cpu_stats {
-    uint64_t blocks;      /* translated blocks entered */
+    uint64_t blocks_learned; /* translated blocks seen for the first time (code cache misses) */
+    uint64_t code_invalidations; /* times guest code may have changed */
     uint64_t tlb_fills;   /* Unicorn TLB fills served */
     uint64_t uc_flushes;  /* Unicorn TLB flushes (CONTEXT/MODE switch, remap) */
     uint64_t steps;       /* instructions executed one at a time */
@@ -60,12 +62,16 @@ void cpu_destroy(struct cpu *c);
 uint64_t cpu_time(const struct cpu *c);
 uint32_t cpu_context(const struct cpu *c);
 uint32_t cpu_mode(const struct cpu *c);
-const struct cpu_stats *cpu_stats(const struct cpu *c);
+const struct cpu_stats *cpu_stats(struct cpu *c);
 
 /* Switches CONTEXT and MODE (flushing Unicorn's TLB if either changed). */
 void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode);
-/* Drops Unicorn's cached translations after a mapping of `ctx` changed. */
-void cpu_mapping_changed(struct cpu *c, uint32_t ctx);
+/* Drops cached translations after a mapping of `ctx` that had
+ * old_modeaccess changed or went away. */
+void cpu_mapping_changed(struct cpu *c, uint32_t ctx, uint32_t old_modeaccess);
+
+/* The simulator itself (DMA, operations) wrote physical memory. */
+void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len);
 
 /* Registers as the guest sees them (never including the CPU's own
  * single-step flag). */
@@ -77,6 +83,10 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r);
  * fault or an exception eip is the faulting instruction, for int n, int3,
  * into and single-step traps the next one. */
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *stop);
+
+/* For the last CPU_STOP_TRAP: the address of the instruction that raised
+ * it (for a deliberate trap eip is already past it). */
+uint32_t cpu_trap_insn_pc(const struct cpu *c);
 
 /* Asks a running cpu_run to return CPU_STOP_REQUEST soon (signal-safe). */
 void cpu_request_stop(struct cpu *c);

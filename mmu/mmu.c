@@ -21,9 +21,9 @@ void mmu_free(struct mmu *m)
 }
 
 int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess,
-            bool *changed)
+            map_entry *old_out)
 {
-    *changed = false;
+    *old_out = 0;
     if (ctx >= MMU_CONTEXTS)
         return SPACE_ERR_CONTEXT;
     if ((vaddr | paddr) & 0xfffu)
@@ -38,8 +38,8 @@ int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_
     if (old != e) {
         m->map_ops++;
         tlb_invalidate(&m->ctx[ctx].tlb, vaddr);
-        *changed = old != 0;
     }
+    *old_out = old;
     return SPACE_OK;
 }
 

@@ -33,11 +33,11 @@ struct mmu {
 void mmu_init(struct mmu *m, struct physmem *pm);
 void mmu_free(struct mmu *m);
 
-/* MapMemory. Returns 0 or a negative SPACE_ERR_* code; *changed says whether
- * an existing translation was altered or removed (callers must then drop
- * cached translations, e.g. Unicorn's). */
+/* MapMemory. Returns 0 or a negative SPACE_ERR_* code. *old receives the
+ * entry the page had; if it was mapped and is now different, callers must
+ * drop cached translations (Unicorn's, the CPU's code cache). */
 int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess,
-            bool *changed);
+            map_entry *old);
 
 /* The entry for vaddr in ctx through that context's TLB (0 if unmapped). */
 map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr);

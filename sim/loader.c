@@ -191,8 +191,8 @@ int loader_load(const char *path, struct mmu *mmu, uint32_t ctx, uint32_t reserv
         for (uint32_t k = 0; k < pages; k++) {
             uint32_t va = first + (k << 12), pa = (p.paddr & ~0xfffu) + (k << 12);
             uint32_t access = MAP_ACCESS(mmu_peek(mmu, ctx, va)) | SPACE_ACCESS(0, mode0_access(p.flags));
-            bool changed;
-            if (mmu_map(mmu, ctx, va, pa, access, &changed) != SPACE_OK) {
+            map_entry old;
+            if (mmu_map(mmu, ctx, va, pa, access, &old) != SPACE_OK) {
                 fail(err, errlen, path, "cannot map a segment page (out of host memory)");
                 goto out;
             }

@@ -10,7 +10,6 @@
 
 #define BOOTINFO_PADDR 0x1000u
 #define BOOTINFO_VADDR 0x1000u
-#define OP_INSN_LEN 2 /* int 0xff = CD FF */
 
 struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen)
 {
@@ -74,8 +73,8 @@ int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned
     bi->ndevices = 0;
     if (m->cfg.cmdline)
         snprintf(bi->cmdline, sizeof bi->cmdline, "%s", m->cfg.cmdline);
-    bool changed;
-    mmu_map(&m->mmu, 0, BOOTINFO_VADDR, BOOTINFO_PADDR, SPACE_ACCESS(0, SPACE_R), &changed);
+    map_entry old;
+    mmu_map(&m->mmu, 0, BOOTINFO_VADDR, BOOTINFO_PADDR, SPACE_ACCESS(0, SPACE_R), &old);
 
     struct cpu_regs r = {.ebx = BOOTINFO_VADDR, .eip = img.entry, .eflags = 0x2};
     cpu_set_space(m->cpu, 0, 0);
@@ -117,29 +116,20 @@ void machine_stop(struct machine *m, const char *fmt, ...)
     m->state = MACHINE_STOPPED;
 }
 
-/* An x86 vector below 32 that Unicorn raises as a genuine exception in ring
- * 3 without paging; any other vector below 32 can only be "int n". */
-static bool genuine_exception(uint32_t v)
-{
-    switch (v) {
-    case 0: case 1: case 3: case 4: case 5: case 6: case 7: case 13: case 16: case 17: case 19:
-        return true;
-    default:
-        return false;
-    }
-}
-
-static void back_up_pc(struct machine *m, uint32_t by)
+static void set_pc(struct machine *m, uint32_t pc)
 {
     struct cpu_regs r;
     cpu_get_regs(m->cpu, &r);
-    r.eip -= by;
+    r.eip = pc;
     cpu_set_regs(m->cpu, &r);
 }
 
-static void on_vector(struct machine *m, uint32_t vector)
+/* What a vector the CPU reported means in SPACE (see the trap table in
+ * docs/space-architecture.md). */
+static void on_vector(struct machine *m, const struct cpu_stop *s)
 {
-    if (vector == SPACE_TRAP_OPERATION) {
+    uint32_t v = s->vector;
+    if (v == SPACE_TRAP_OPERATION) {
         if (cpu_mode(m->cpu) == 0) {
             ops_execute(m);
             return;
@@ -147,21 +137,22 @@ static void on_vector(struct machine *m, uint32_t vector)
         /* Trap-and-emulate: the PCB's pc is the operation instruction. */
         struct cpu_regs r;
         cpu_get_regs(m->cpu, &r);
-        back_up_pc(m, OP_INSN_LEN);
+        set_pc(m, cpu_trap_insn_pc(m->cpu));
         trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_PRIVILEGED, .addr = r.eax});
         return;
     }
-    if (vector < SPACE_TRAP_INTERRUPT_BASE) {
-        if (!genuine_exception(vector)) {
-            /* int n on an exception vector: illegal, like a ring-0 gate. */
-            back_up_pc(m, 2);
-            trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_ILLEGAL, .addr = vector});
-            return;
-        }
-        trap_deliver(m, &(struct trap_info){.trap = vector});
+    if (v >= SPACE_TRAP_INTERRUPT_BASE) {
+        trap_deliver(m, &(struct trap_info){.trap = v, .deliberate = true});
         return;
     }
-    trap_deliver(m, &(struct trap_info){.trap = vector, .deliberate = true});
+    if (s->deliberate && v != SPACE_TRAP_BREAKPOINT && v != SPACE_TRAP_OVERFLOW) {
+        /* int n on an exception vector: a program may not fake a fault.
+         * (x86 does the same with kernel-only gates.) */
+        set_pc(m, cpu_trap_insn_pc(m->cpu));
+        trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_ILLEGAL, .addr = v});
+        return;
+    }
+    trap_deliver(m, &(struct trap_info){.trap = v});
 }
 
 enum machine_state machine_run(struct machine *m)
@@ -196,7 +187,7 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
                             });
             break;
         case CPU_STOP_TRAP:
-            on_vector(m, s.vector);
+            on_vector(m, &s);
             break;
         }
     }

@@ -10,10 +10,10 @@ typedef bool (*op_fn)(struct machine *m, struct cpu_regs *r);
 
 static bool op_map_memory(struct machine *m, struct cpu_regs *r)
 {
-    bool changed;
-    r->eax = (uint32_t)mmu_map(&m->mmu, r->ebx, r->ecx, r->edx, r->esi, &changed);
-    if (changed)
-        cpu_mapping_changed(m->cpu, r->ebx);
+    map_entry old;
+    r->eax = (uint32_t)mmu_map(&m->mmu, r->ebx, r->ecx, r->edx, r->esi, &old);
+    if (old && old != mmu_peek(&m->mmu, r->ebx, r->ecx))
+        cpu_mapping_changed(m->cpu, r->ebx, MAP_ACCESS(old));
     return true;
 }
 
@@ -72,6 +72,18 @@ static int pcb_from_guest(struct machine *m, const struct cpu_regs *r, struct sp
     return SPACE_OK;
 }
 
+/* Tells the CPU which physical pages a write into guest memory touched. */
+static void note_guest_write(struct machine *m, uint32_t vaddr, uint32_t len)
+{
+    for (uint32_t off = 0; off < len;) {
+        uint32_t pa, va = vaddr + off;
+        uint32_t n = 4096u - (va & 0xfffu);
+        if (mmu_translate(&m->mmu, cpu_context(m->cpu), 0, va, 0, &pa))
+            cpu_host_wrote(m->cpu, pa, n < len - off ? n : len - off);
+        off += n;
+    }
+}
+
 static bool op_pcb_read(struct machine *m, struct cpu_regs *r)
 {
     const struct space_pcb *top = pcb_top(&m->pcbs);
@@ -81,6 +93,8 @@ static bool op_pcb_read(struct machine *m, struct cpu_regs *r)
         r->eax = (uint32_t)SPACE_ERR_ACCESS;
     else
         r->eax = SPACE_OK;
+    if (r->eax == SPACE_OK)
+        note_guest_write(m, r->ebx, sizeof *top);
     return true;
 }
 

@@ -15,8 +15,10 @@
     ret
 .endm
 
-/* opn: up to six cdecl arguments loaded into EBX, ECX, EDX, ESI, EDI, EBP */
-.macro opn name, num
+/* opn: an operation with `argc` (1..6) cdecl arguments, loaded into EBX,
+ * ECX, EDX, ESI, EDI, EBP in that order. Only the caller's own argument
+ * words are read: a wrapper must never touch the stack beyond them. */
+.macro opn name, num, argc
     .globl \name
     .type \name, @function
 \name:
@@ -25,11 +27,21 @@
     push %esi
     push %ebx
     mov 20(%esp), %ebx
+    .if \argc >= 2
     mov 24(%esp), %ecx
+    .endif
+    .if \argc >= 3
     mov 28(%esp), %edx
+    .endif
+    .if \argc >= 4
     mov 32(%esp), %esi
+    .endif
+    .if \argc >= 5
     mov 36(%esp), %edi
+    .endif
+    .if \argc >= 6
     mov 40(%esp), %ebp
+    .endif
     mov $\num, %eax
     int $0xff
     pop %ebx
@@ -39,19 +51,19 @@
     ret
 .endm
 
-    opn space_map_memory, 1
-    opn space_map_portal, 2
+    opn space_map_memory, 1, 4
+    opn space_map_portal, 2, 6
     op0 space_resume, 3
     op0 space_suspend, 4
-    opn space_unsuspend, 5
-    opn space_pcb_read, 6
-    opn space_pcb_write, 7
-    opn space_pcb_push, 8
+    opn space_unsuspend, 5, 1
+    opn space_pcb_read, 6, 1
+    opn space_pcb_write, 7, 1
+    opn space_pcb_push, 8, 1
     op0 space_pcb_pop, 9
-    opn space_halt, 10
+    opn space_halt, 10, 1
     op0 space_time, 11
-    opn space_interrupts, 12
-    opn space_debug_putc, 13
+    opn space_interrupts, 12, 1
+    opn space_debug_putc, 13, 1
 
 /* int space_mapping(ctx, vaddr, uint32_t *paddr): the op returns the
  * modeaccess in EAX and the physical page in EDX. */

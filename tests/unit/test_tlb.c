@@ -35,30 +35,30 @@ int main(void)
     /* Through the MMU: a remap is seen immediately even if cached. */
     struct physmem pm;
     struct mmu m;
-    bool changed;
+    map_entry old;
     EXPECT(physmem_init(&pm, 1u << 20) == 0);
     mmu_init(&m, &pm);
-    EXPECT(mmu_map(&m, 3, 0x400000, 0x2000, 0x7, &changed) == 0 && !changed);
+    EXPECT(mmu_map(&m, 3, 0x400000, 0x2000, 0x7, &old) == 0 && old == 0);
     EXPECT(mmu_lookup(&m, 3, 0x400010) == MAP_ENTRY(0x2000, 7));
     EXPECT(mmu_lookup(&m, 3, 0x400010) == MAP_ENTRY(0x2000, 7));
     EXPECT(m.ctx[3].tlb.stats.hits == 1 && m.ctx[3].tlb.stats.misses == 1);
-    EXPECT(mmu_map(&m, 3, 0x400000, 0x3000, 0x1, &changed) == 0 && changed);
+    EXPECT(mmu_map(&m, 3, 0x400000, 0x3000, 0x1, &old) == 0 && old == MAP_ENTRY(0x2000, 7));
     EXPECT(mmu_lookup(&m, 3, 0x400010) == MAP_ENTRY(0x3000, 1));
     /* other contexts are separate */
     EXPECT(mmu_lookup(&m, 4, 0x400010) == 0);
     /* argument errors */
-    EXPECT(mmu_map(&m, 256, 0, 0, 1, &changed) == -1);
-    EXPECT(mmu_map(&m, 0, 0x10, 0, 1, &changed) == -2);
-    EXPECT(mmu_map(&m, 0, 0, 0x10, 1, &changed) == -2);
-    EXPECT(mmu_map(&m, 0, 0, 1u << 20, 1, &changed) == -3);
-    EXPECT(mmu_map(&m, 0, 0, 0, 0x1000, &changed) == -9);
+    EXPECT(mmu_map(&m, 256, 0, 0, 1, &old) == -1);
+    EXPECT(mmu_map(&m, 0, 0x10, 0, 1, &old) == -2);
+    EXPECT(mmu_map(&m, 0, 0, 0x10, 1, &old) == -2);
+    EXPECT(mmu_map(&m, 0, 0, 1u << 20, 1, &old) == -3);
+    EXPECT(mmu_map(&m, 0, 0, 0, 0x1000, &old) == -9);
     /* permission-checked translation and copies */
     uint32_t pa;
     EXPECT(mmu_translate(&m, 3, 0, 0x400123, MMU_READ, &pa) && pa == 0x3123);
     EXPECT(!mmu_translate(&m, 3, 0, 0x400123, MMU_WRITE, &pa));
     EXPECT(!mmu_translate(&m, 3, 1, 0x400123, MMU_READ, &pa));
-    EXPECT(mmu_map(&m, 3, 0x401000, 0x5000, 0x3, &changed) == 0);
-    EXPECT(mmu_map(&m, 3, 0x402000, 0x9000, 0x3, &changed) == 0);
+    EXPECT(mmu_map(&m, 3, 0x401000, 0x5000, 0x3, &old) == 0);
+    EXPECT(mmu_map(&m, 3, 0x402000, 0x9000, 0x3, &old) == 0);
     const char msg[] = "straddles two pages";
     EXPECT(mmu_copy_to(&m, 3, 0, 0x401ffa, msg, sizeof msg) == 0);
     char back[sizeof msg];
