@@ -68,7 +68,6 @@ struct cpu {
     /* The translated block being executed, for settling a cut-short block. */
     const struct block_info *blk; /* NULL when no block is under way; it
                                    * started at time - blk->icount */
-    uint32_t last_step_pc;        /* the previous single-stepped instruction */
     uint64_t mode_since;          /* virtual time of the last MODE change */
 
     bool stepping;       /* EFLAGS.TF set by us: one instruction per block */
@@ -149,42 +148,11 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
     return true;
 }
 
-/* When stepping, a REP string instruction whose count reached zero is
- * entered once more (QEMU only folds that final check into the last
- * iteration when it is not single-stepping). That extra entry retires
- * nothing. */
-static bool is_rep_tail(struct cpu *c, uint32_t pc)
-{
-    if (pc != c->last_step_pc)
-        return false;
-    uint8_t buf[16];
-    uint32_t n = cpu_read_code(c, pc, buf, sizeof buf);
-    if (!decode_is_rep_string(buf, n))
-        return false;
-    uint32_t ecx;
-    uc_reg_read(c->uc, UC_X86_REG_ECX, &ecx);
-    return ecx == 0;
-}
-
-/* x86 port I/O: in, out, ins, outs. Unicorn runs them as no-ops and cannot
- * stop in the middle of a block, so blocks holding one are single-stepped
- * and the instruction is stopped before it runs. */
-static bool is_io_insn(const uint8_t *p, unsigned len)
-{
-    unsigned i = 0;
-    while (i < len && (p[i] == 0x66 || p[i] == 0x67 || p[i] == 0xf2 || p[i] == 0xf3 ||
-                       p[i] == 0x2e || p[i] == 0x3e || p[i] == 0x26 || p[i] == 0x36 ||
-                       p[i] == 0x64 || p[i] == 0x65 || p[i] == 0xf0))
-        i++;
-    if (i >= len)
-        return false;
-    uint8_t op = p[i];
-    return (op >= 0xe4 && op <= 0xe7) || (op >= 0xec && op <= 0xef) || (op >= 0x6c && op <= 0x6f);
-}
-
 /* First sight of a block (since guest code last changed): learn its instruction
- * count from Unicorn, look for I/O instructions, and write-protect its
- * pages so that a store into them is noticed. */
+ * count from Unicorn, look for port I/O instructions (Unicorn runs them as
+ * no-ops and cannot stop in the middle of a block, so blocks holding one are
+ * single-stepped and the instruction is stopped before it runs), and
+ * write-protect its pages so that a store into them is noticed. */
 static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32_t size)
 {
     c->code->misses++;
@@ -199,7 +167,7 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
     uint64_t flags = 0;
     while (off < n) {
         unsigned len = decode_length(c->dec, buf + off, n - off, pc + off);
-        if (is_io_insn(buf + off, len ? len : n - off))
+        if (decode_is_port_io(buf + off, len ? len : n - off))
             flags |= BLOCK_HAS_IO;
         if (!len)
             break;
@@ -235,13 +203,8 @@ static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t 
         uc_emu_stop(c->uc);
         return false;
     }
-    if (is_rep_tail(c, pc)) {
-        c->blk = NULL;
-        return false; /* runs, but retires nothing */
-    }
     if (c->time + 1 > c->deadline)
         return true; /* the caller stops */
-    c->last_step_pc = pc;
     c->stats.steps++;
     if (c->fetch_steps > 0 && --c->fetch_steps == 0) {
         c->budget_out = true; /* give up: back to whole blocks */
@@ -389,7 +352,6 @@ static void set_stepping(struct cpu *c, bool on)
     if (c->stepping == on)
         return;
     c->stepping = on;
-    c->last_step_pc = 0; /* a new stepping run starts fresh (see is_rep_tail) */
     c->key_bits = BLOCK_KEY(0, 0, c->ctx) | (on ? BLOCK_NEVER : 0);
     uint32_t fl;
     uc_reg_read(c->uc, UC_X86_REG_EFLAGS, &fl);

@@ -124,18 +124,18 @@ static const uint8_t *skip_prefixes(const uint8_t *p, const uint8_t *end, bool *
     return p;
 }
 
-bool decode_is_rep_string(const uint8_t *buf, unsigned len)
-{
-    bool rep;
-    const uint8_t *p = skip_prefixes(buf, buf + len, &rep);
-    if (!rep || p >= buf + len)
-        return false;
-    return (*p >= 0xa4 && *p <= 0xa7) || (*p >= 0xaa && *p <= 0xaf) || (*p >= 0x6c && *p <= 0x6f);
-}
-
 bool decode_is_pushf(const uint8_t *buf, unsigned len)
 {
     bool rep;
     const uint8_t *p = skip_prefixes(buf, buf + len, &rep);
     return p < buf + len && *p == 0x9c;
+}
+
+bool decode_is_port_io(const uint8_t *buf, unsigned len)
+{
+    bool rep;
+    const uint8_t *p = skip_prefixes(buf, buf + len, &rep);
+    if (p >= buf + len)
+        return false;
+    return (*p >= 0xe4 && *p <= 0xe7) || (*p >= 0xec && *p <= 0xef) || (*p >= 0x6c && *p <= 0x6f);
 }

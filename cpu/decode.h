@@ -1,7 +1,6 @@
 /* decode: what the CPU needs to know about x86 instruction bytes, answered
  * with Capstone: instruction lengths (to count the instructions of a block
- * that a trap cut short), string/pushf classification (for exact
- * single-stepping) and the memory address an instruction touches (to report
+ * that a trap cut short), pushf (which single-stepping must not betray) and the memory address an instruction touches (to report
  * a fault's exact address). */
 #ifndef SPACE_DECODE_H
 #define SPACE_DECODE_H
@@ -26,8 +25,8 @@ unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint
 uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
                               const struct cpu_regs *r, uint32_t page);
 
-/* A REP/REPNE-prefixed string instruction? */
-bool decode_is_rep_string(const uint8_t *buf, unsigned len);
+/* in, out, ins or outs (x86 port I/O)? */
+bool decode_is_port_io(const uint8_t *buf, unsigned len);
 /* pushf / pushfd? */
 bool decode_is_pushf(const uint8_t *buf, unsigned len);
 
