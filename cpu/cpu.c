@@ -28,6 +28,7 @@
 #define STUB_ESP_IMM 22
 #define STUB_EIP_IMM 31
 #define STUB_LANDING 0x100u
+#define FLAT_DATA 0x13 /* the DPL-3 flat data selector */
 #define STUB_GDT 0x800u
 static const uint8_t power_on_stub[] = {
     0xdb, 0xe3,                   /* fninit           */
@@ -494,7 +495,10 @@ static int power_on(struct cpu *c, char *err, unsigned errlen)
     uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
     /* rdtsc/rdpmc and sgdt/sidt/smsw-style reads fault in ring 3 too: the
      * guest must not observe host time or hidden state. */
-    uint64_t cr4 = (1u << 2) /* TSD */ | (1u << 11) /* UMIP */;
+    /* rdtsc faults in ring 3 (the guest must not see host time); SSE stays
+     * enabled. (This QEMU does not implement UMIP, so sgdt/sidt/smsw/str/sldt
+     * cannot be made to fault; they show only this set-up's values.) */
+    uint64_t cr4 = (1u << 2) /* TSD */ | (1u << 9) /* OSFXSR */ | (1u << 10) /* OSXMMEXCPT */;
     uc_reg_write(c->uc, UC_X86_REG_CR4, &cr4);
     uint32_t mxcsr = 0x1f80; /* the architectural reset value */
     uc_reg_write(c->uc, UC_X86_REG_MXCSR, &mxcsr);
@@ -594,8 +598,38 @@ const struct cpu_stats *cpu_stats(struct cpu *c)
     return &c->stats;
 }
 
+/* A program may load the null selector into DS, ES, FS or GS (x86 allows
+ * it in ring 3 without a descriptor table, and addressing stays flat), but
+ * that must not leak into the next CONTEXT or MODE: put the flat selector
+ * back, through a descriptor table that exists only for the moment. */
+static void reset_data_segments(struct cpu *c)
+{
+    static const int ids[4] = {UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS};
+    uint32_t sel[4] = {0};
+    void *p[4] = {&sel[0], &sel[1], &sel[2], &sel[3]};
+    uc_reg_read_batch(c->uc, (int *)ids, p, 4);
+    if ((sel[0] & 0xffff) == FLAT_DATA && (sel[1] & 0xffff) == FLAT_DATA &&
+        (sel[2] & 0xffff) == FLAT_DATA && (sel[3] & 0xffff) == FLAT_DATA)
+        return;
+    uint32_t base = physmem_hidden_page(c->pm);
+    memcpy(c->pm->bytes + base + STUB_GDT, power_on_gdt, sizeof power_on_gdt);
+    uc_x86_mmr gdtr = {.base = base + STUB_GDT, .limit = sizeof power_on_gdt - 1};
+    uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
+    c->powering_on = true;
+    for (int i = 0; i < 4; i++) {
+        uint16_t flat = FLAT_DATA;
+        uc_reg_write(c->uc, ids[i], &flat);
+    }
+    c->powering_on = false;
+    gdtr = (uc_x86_mmr){0};
+    uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
+    memset(c->pm->bytes + base, 0, 4096);
+    uc_ctl_flush_tlb(c->uc); /* forget the hidden page's translation */
+}
+
 void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode)
 {
+    reset_data_segments(c);
     if (ctx == c->ctx && mode == c->mode)
         return;
     account_mode(c);

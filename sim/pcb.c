@@ -4,10 +4,10 @@
 #include <string.h>
 
 /* A token names a slot and that slot's generation, so a used (or forged)
- * token never matches again: bits 0-11 hold slot+1, bits 12-30 the
+ * token never matches again: bits 0-12 hold slot+1 (1..4096), bits 13-30 the
  * generation. */
-#define TOKEN_SLOT_BITS 12
-#define TOKEN_GEN_MASK 0x7ffffu
+#define TOKEN_SLOT_BITS 13
+#define TOKEN_GEN_MASK 0x3ffffu
 
 static int32_t make_token(uint32_t slot, uint32_t gen)
 {
