@@ -87,6 +87,8 @@ struct cpu {
     uint32_t fault_page;
     unsigned fault_access;
     bool fault_protection;
+    bool fault_device;
+    uint32_t fault_paddr; /* its physical page */
     volatile int stop_requested;
 
     /* QEMU remembers a #DE/#GP "in flight" until its own interrupt
@@ -129,11 +131,16 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
     unsigned access = access_of(type);
     map_entry m = mmu_lookup(c->mmu, c->ctx, va);
     unsigned bits = MAP_MODE_BITS(m, c->mode);
-    if (!(bits & access)) {
+    bool device = m && !physmem_is_ram(c->pm, MAP_PADDR(m));
+    if (!(bits & access) || device) {
+        /* Device registers never enter Unicorn's TLB: every access stops
+         * here, precisely, and the simulator carries it out. */
         c->fault_seen = true;
         c->fault_page = va & PAGE_MASK;
         c->fault_access = access;
-        c->fault_protection = m != 0;
+        c->fault_protection = m != 0 && (!(bits & access) || access == MMU_EXEC);
+        c->fault_device = device && (bits & access) && access != MMU_EXEC;
+        c->fault_paddr = MAP_PADDR(m);
         return false;
     }
     c->stats.tlb_fills++;
@@ -659,6 +666,50 @@ void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len)
         uc_ctl_flush_tb(c->uc);
 }
 
+bool cpu_mmio_decode(struct cpu *c, uint32_t paddr, struct cpu_mmio *io)
+{
+    struct cpu_regs r;
+    cpu_get_regs(c, &r);
+    uint8_t buf[16];
+    uint32_t n = cpu_read_code(c, r.eip, buf, sizeof buf);
+    struct decoded_mov mov;
+    if ((paddr & 3) || !decode_mov32(c->dec, buf, n, r.eip, &mov))
+        return false;
+    *io = (struct cpu_mmio){.paddr = paddr, .write = mov.store, .reg = mov.reg,
+                            .length = mov.length};
+    if (mov.store)
+        io->value = mov.reg < 0 ? mov.imm : decode_reg_value(&r, mov.reg);
+    return true;
+}
+
+void cpu_mmio_retire(struct cpu *c, const struct cpu_mmio *io)
+{
+    uint32_t eip;
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+    eip += io->length;
+    uc_reg_write(c->uc, UC_X86_REG_EIP, &eip);
+    c->blk = NULL;
+    c->time++;
+    c->stats.mmio++;
+}
+
+void cpu_mmio_result(struct cpu *c, const struct cpu_mmio *io, uint32_t value)
+{
+    struct cpu_regs r;
+    cpu_get_regs(c, &r);
+    decode_set_reg(&r, io->reg, value);
+    cpu_set_regs(c, &r);
+}
+
+void cpu_idle_until(struct cpu *c, uint64_t until)
+{
+    if (until <= c->time)
+        return;
+    c->stats.idle += until - c->time;
+    c->mode_since += until - c->time; /* waiting is no MODE's instructions */
+    c->time = until;
+}
+
 void cpu_request_stop(struct cpu *c)
 {
     /* The block hook then stops before the next block; cpu_run sees why. */
@@ -821,6 +872,7 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             s->kind = CPU_STOP_FAULT;
             s->access = c->fault_access;
             s->protection = c->fault_protection;
+            s->device = c->fault_device;
             s->addr = c->fault_page;
             if (c->fault_access != MMU_EXEC) {
                 uint8_t buf[16];
@@ -829,6 +881,7 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             } else if ((eip & PAGE_MASK) == c->fault_page) {
                 s->addr = eip;
             }
+            s->paddr = c->fault_paddr | (s->addr & 0xfffu);
             return;
         }
         if (e != UC_ERR_OK) {

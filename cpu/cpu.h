@@ -39,6 +39,9 @@ struct cpu_stop {
     uint32_t addr;     /* CPU_STOP_FAULT: faulting virtual address */
     unsigned access;   /* CPU_STOP_FAULT: MMU_READ, MMU_WRITE or MMU_EXEC */
     bool protection;   /* CPU_STOP_FAULT: the page is mapped, the MODE may not */
+    bool device;       /* CPU_STOP_FAULT: a permitted access to a device register page
+                        * at physical .paddr: emulate it with cpu_mmio_* */
+    uint32_t paddr;
     char message[160]; /* CPU_STOP_ERROR */
 };
 
@@ -49,6 +52,8 @@ struct cpu_stats {
     uint64_t uc_flushes;  /* Unicorn TLB flushes (CONTEXT/MODE switch, remap) */
     uint64_t steps;       /* instructions executed one at a time */
     uint64_t insns_by_mode[4];
+    uint64_t idle;        /* instructions' worth of time spent waiting */
+    uint64_t mmio;        /* device register accesses */
 };
 
 struct cpu;
@@ -87,6 +92,27 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *stop);
 /* For the last CPU_STOP_TRAP: the address of the instruction that raised
  * it (for a deliberate trap eip is already past it). */
 uint32_t cpu_trap_insn_pc(const struct cpu *c);
+
+/* The device register access a CPU_STOP_FAULT with .device stopped at. */
+struct cpu_mmio {
+    uint32_t paddr;  /* the register */
+    bool write;
+    uint32_t value;  /* for a write */
+    int reg;         /* for a read: the destination (internal) */
+    uint32_t length; /* of the instruction */
+};
+
+/* Decodes the instruction at the pc: device registers are accessed with
+ * 32-bit mov loads and stores (register or immediate) of aligned
+ * addresses. Returns false for anything else. */
+bool cpu_mmio_decode(struct cpu *c, uint32_t paddr, struct cpu_mmio *io);
+/* Retires it (virtual time advances by one, the pc moves past it); then,
+ * for a read, cpu_mmio_result puts the value into its register. */
+void cpu_mmio_retire(struct cpu *c, const struct cpu_mmio *io);
+void cpu_mmio_result(struct cpu *c, const struct cpu_mmio *io, uint32_t value);
+
+/* The CPU waits: virtual time jumps to `until` (counted as idle). */
+void cpu_idle_until(struct cpu *c, uint64_t until);
 
 /* Asks a running cpu_run to return CPU_STOP_REQUEST soon (signal-safe). */
 void cpu_request_stop(struct cpu *c);

@@ -139,3 +139,59 @@ bool decode_is_port_io(const uint8_t *buf, unsigned len)
         return false;
     return (*p >= 0xe4 && *p <= 0xe7) || (*p >= 0xec && *p <= 0xef) || (*p >= 0x6c && *p <= 0x6f);
 }
+
+/* Capstone's 32-bit general registers, in cpu_regs order. */
+static const unsigned gpr32[8] = {X86_REG_EAX, X86_REG_EBX, X86_REG_ECX, X86_REG_EDX,
+                                  X86_REG_ESI, X86_REG_EDI, X86_REG_EBP, X86_REG_ESP};
+
+static int gpr_index(unsigned reg)
+{
+    for (int i = 0; i < 8; i++)
+        if (gpr32[i] == reg)
+            return i;
+    return -1;
+}
+
+bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr,
+                  struct decoded_mov *out)
+{
+    const uint8_t *code = buf;
+    size_t size = len;
+    uint64_t a = addr;
+    if (!cs_disasm_iter(d->detail, &code, &size, &a, d->insn) || d->insn->id != X86_INS_MOV)
+        return false;
+    const cs_x86 *x = &d->insn->detail->x86;
+    if (x->op_count != 2)
+        return false;
+    const cs_x86_op *dst = &x->operands[0], *src = &x->operands[1];
+    out->length = d->insn->size;
+    if (dst->type == X86_OP_MEM && dst->size == 4) {
+        out->store = true;
+        if (src->type == X86_OP_IMM) {
+            out->reg = -1;
+            out->imm = (uint32_t)src->imm;
+            return true;
+        }
+        out->reg = src->type == X86_OP_REG ? gpr_index(src->reg) : -1;
+        return out->reg >= 0;
+    }
+    if (src->type == X86_OP_MEM && src->size == 4 && dst->type == X86_OP_REG) {
+        out->store = false;
+        out->reg = gpr_index(dst->reg);
+        return out->reg >= 0;
+    }
+    return false;
+}
+
+uint32_t decode_reg_value(const struct cpu_regs *r, int reg)
+{
+    const uint32_t v[8] = {r->eax, r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp, r->esp};
+    return reg >= 0 && reg < 8 ? v[reg] : 0;
+}
+
+void decode_set_reg(struct cpu_regs *r, int reg, uint32_t value)
+{
+    uint32_t *v[8] = {&r->eax, &r->ebx, &r->ecx, &r->edx, &r->esi, &r->edi, &r->ebp, &r->esp};
+    if (reg >= 0 && reg < 8)
+        *v[reg] = value;
+}

@@ -25,6 +25,18 @@ unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint
 uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
                               const struct cpu_regs *r, uint32_t page);
 
+/* A 32-bit mov between a register (or an immediate) and memory. */
+struct decoded_mov {
+    bool store;      /* to memory */
+    int reg;         /* register index (cpu_regs order: eax ebx ecx edx esi edi ebp esp); -1: imm */
+    uint32_t imm;
+    uint32_t length;
+};
+bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr,
+                  struct decoded_mov *out);
+uint32_t decode_reg_value(const struct cpu_regs *r, int reg);
+void decode_set_reg(struct cpu_regs *r, int reg, uint32_t value);
+
 /* in, out, ins or outs (x86 port I/O)? */
 bool decode_is_port_io(const uint8_t *buf, unsigned len);
 /* pushf / pushfd? */

@@ -30,7 +30,7 @@ int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_
         return SPACE_ERR_ALIGN;
     if (modeaccess & ~0xfffu)
         return SPACE_ERR_ACCESS;
-    if (modeaccess && !physmem_is_ram(m->pm, paddr))
+    if (modeaccess && !physmem_is_ram(m->pm, paddr) && !physmem_is_device(m->pm, paddr))
         return SPACE_ERR_PADDR;
     map_entry e = modeaccess ? MAP_ENTRY(paddr, modeaccess) : 0, old;
     if (maptable_set(&m->ctx[ctx].table, vaddr, e, &old) != 0)

@@ -27,6 +27,11 @@ bool physmem_is_ram(const struct physmem *pm, uint32_t paddr)
     return paddr < pm->ram_size;
 }
 
+bool physmem_is_device(const struct physmem *pm, uint32_t paddr)
+{
+    return paddr >= pm->device_base && (paddr - pm->device_base) / PAGE < pm->device_pages;
+}
+
 void *physmem_ptr(struct physmem *pm, uint32_t paddr, uint32_t len)
 {
     if (paddr >= pm->ram_size || len > pm->ram_size - paddr)

@@ -14,6 +14,7 @@ struct physmem {
     uint8_t *bytes;     /* ram_size + one hidden page */
     uint32_t ram_size;  /* a multiple of the page size */
     uint32_t host_size; /* ram_size + hidden page */
+    uint32_t device_base, device_pages; /* device register pages (no host memory) */
 };
 
 #define PHYSMEM_MIN_SIZE (1u << 20)
@@ -24,8 +25,10 @@ struct physmem {
 int physmem_init(struct physmem *pm, uint32_t ram_size);
 void physmem_free(struct physmem *pm);
 
-/* A physical page the guest may map (RAM only, for now). */
+/* RAM? */
 bool physmem_is_ram(const struct physmem *pm, uint32_t paddr);
+/* A device register page? */
+bool physmem_is_device(const struct physmem *pm, uint32_t paddr);
 
 /* Host pointer to [paddr, paddr+len) within RAM, or NULL. */
 void *physmem_ptr(struct physmem *pm, uint32_t paddr, uint32_t len);

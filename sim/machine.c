@@ -38,6 +38,13 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
         machine_destroy(m);
         return NULL;
     }
+    if (bus_init(&m->bus, m, &cfg->devices, err, errlen) != 0) {
+        machine_destroy(m);
+        return NULL;
+    }
+    m->bus_ready = true;
+    m->pm.device_base = BUS_REGS_BASE;
+    m->pm.device_pages = m->bus.ndev;
     m->state = MACHINE_RUNNING;
     return m;
 }
@@ -46,6 +53,10 @@ void machine_destroy(struct machine *m)
 {
     if (!m)
         return;
+    if (m->bus_ready) {
+        bus_shutdown(&m->bus);
+        bus_free(&m->bus);
+    }
     cpu_destroy(m->cpu);
     pcb_free(&m->pcbs);
     portal_free(&m->portals);
@@ -70,7 +81,12 @@ int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned
     bi->kernel_start = img.phys_start;
     bi->kernel_end = img.phys_end;
     bi->bootinfo_paddr = BOOTINFO_PADDR;
-    bi->ndevices = 0;
+    bi->ndevices = m->bus.ndev;
+    for (unsigned i = 0; i < m->bus.ndev && i < SPACE_BOOT_MAX_DEVICES; i++) {
+        const struct device *d = &m->bus.dev[i];
+        bi->devices[i] = (struct space_device_info){
+            .type = d->kind->type, .regs = d->regs, .trap = d->trap, .unit = d->unit};
+    }
     if (m->cfg.cmdline)
         snprintf(bi->cmdline, sizeof bi->cmdline, "%s", m->cfg.cmdline);
     map_entry old;
@@ -85,6 +101,7 @@ int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned
 
 void machine_interrupt(struct machine *m)
 {
+    m->interrupted = 1;
     cpu_request_stop(m->cpu);
 }
 
@@ -160,19 +177,87 @@ enum machine_state machine_run(struct machine *m)
     return machine_run_until(m, UINT64_MAX);
 }
 
+/* Delivers the lowest pending interrupt line, if interrupts are enabled. */
+static void deliver_interrupt(struct machine *m)
+{
+    if (!m->ie || !m->bus.pending)
+        return;
+    unsigned line = 0;
+    while (!(m->bus.pending & (1u << line)))
+        line++;
+    m->bus.pending &= ~(1u << line);
+    m->bus.stats.interrupts[line]++;
+    trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_INTERRUPT_BASE + line});
+}
+
+/* A register access the CPU stopped at: carry it out, or, if the
+ * instruction is not a plain 32-bit mov, make it a MEMORY_FAULT. */
+static void device_access(struct machine *m, const struct cpu_stop *s)
+{
+    struct cpu_mmio io;
+    if (!cpu_mmio_decode(m->cpu, s->paddr, &io)) {
+        trap_deliver(m, &(struct trap_info){
+                            .trap = SPACE_TRAP_MEMORY_FAULT,
+                            .access = s->access | SPACE_FAULT_DEVICE,
+                            .addr = s->addr,
+                        });
+        return;
+    }
+    /* The access happens as its instruction retires. */
+    cpu_mmio_retire(m->cpu, &io);
+    if (io.write)
+        bus_write(&m->bus, io.paddr, io.value);
+    else
+        cpu_mmio_result(m->cpu, &io, bus_read(&m->bus, io.paddr));
+}
+
+void machine_wait(struct machine *m)
+{
+    m->waiting = true;
+}
+
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
     uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
     while (m->state == MACHINE_RUNNING) {
+        if (m->interrupted) {
+            m->state = MACHINE_INTERRUPTED;
+            break;
+        }
+        uint64_t now = cpu_time(m->cpu);
+        if (now >= limit) {
+            m->state = MACHINE_LIMIT;
+            break;
+        }
+        if (now >= deadline)
+            return m->state; /* before anything due at `deadline` happens */
+        bus_fire_due(&m->bus, now);
+        if (m->waiting && (m->bus.pending || bus_idle(&m->bus)))
+            m->waiting = false;
+        deliver_interrupt(m);
+        if (m->state != MACHINE_RUNNING)
+            break;
+        uint64_t target = events_next(&m->bus.events);
+        if (deadline < target)
+            target = deadline;
+        if (limit < target)
+            target = limit;
+        if (m->waiting) {
+            if (m->interrupted)
+                continue;
+            if (target == UINT64_MAX) {
+                machine_stop(m, "the CPU waits for an interrupt that cannot come: no device "
+                                "event is scheduled and no console input remains");
+                break;
+            }
+            cpu_idle_until(m->cpu, target);
+            continue;
+        }
         struct cpu_stop s;
-        cpu_run(m->cpu, deadline < limit ? deadline : limit, &s);
+        cpu_run(m->cpu, target, &s);
         switch (s.kind) {
         case CPU_STOP_DEADLINE:
-            if (cpu_time(m->cpu) >= limit)
-                m->state = MACHINE_LIMIT;
-            else
-                return m->state;
-            break;
+            break; /* the loop looks at what is due */
         case CPU_STOP_REQUEST:
             m->state = MACHINE_INTERRUPTED;
             break;
@@ -180,6 +265,10 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             machine_stop(m, "%s", s.message);
             break;
         case CPU_STOP_FAULT:
+            if (s.device) {
+                device_access(m, &s);
+                break;
+            }
             trap_deliver(m, &(struct trap_info){
                                 .trap = SPACE_TRAP_MEMORY_FAULT,
                                 .access = s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0),

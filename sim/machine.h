@@ -11,6 +11,7 @@
 #include "../cpu/cpu.h"
 #include "../mmu/mmu.h"
 #include "../mmu/physmem.h"
+#include "bus.h"
 #include "pcb.h"
 #include "portal.h"
 
@@ -18,6 +19,7 @@ struct machine_config {
     uint32_t ram_size;
     uint64_t max_insns; /* 0: no limit */
     const char *cmdline;
+    struct device_options devices;
 };
 
 enum machine_state {
@@ -41,7 +43,11 @@ struct machine {
     struct cpu *cpu;
     struct portal_tables portals;
     struct pcb_state pcbs;
+    struct bus bus;
+    bool bus_ready;
     bool ie;                  /* interrupt enable (CPU 0) */
+    bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
+    volatile int interrupted; /* Ctrl-C */
     enum machine_state state;
     uint32_t exit_code;       /* MACHINE_HALTED */
     char reason[512];         /* MACHINE_STOPPED: the one-line diagnostic */
@@ -69,6 +75,11 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline);
 
 /* Asks machine_run to return soon (signal-safe). */
 void machine_interrupt(struct machine *m);
+
+/* SPACE_OP_WAIT: lets virtual time pass until an interrupt is pending
+ * (events fire, devices may produce input). Stops the machine if nothing
+ * could ever raise one. */
+void machine_wait(struct machine *m);
 
 /* Stops the machine with a diagnostic naming the trap, CONTEXT, MODE, pc
  * and the PCB chain (used for traps that have nowhere to go). */

@@ -9,6 +9,7 @@
 
 #define EXIT_USAGE 2
 #define EXIT_BAD_IMAGE 3
+#define EXIT_BAD_INPUT 4
 #define EXIT_LIMIT 124
 #define EXIT_MACHINE_STOP 125
 #define EXIT_INTERRUPTED 130
@@ -25,12 +26,18 @@ static const char usage_text[] =
     "  --mem SIZE       RAM size: bytes, or with K, M or G (default 64M; 1M..3G)\n"
     "  --max-insns N    stop after exactly N guest instructions (default: no limit)\n"
     "  --cmdline TEXT   command line passed to the kernel in the boot information\n"
+    "  --input FILE     console input comes from FILE (default: standard input);\n"
+    "                   a line is delivered each time the guest waits for input\n"
+    "  --disk FILE      attach a disk backed by the image FILE (a multiple of 512 bytes)\n"
+    "  --disk-size SIZE create the --disk image with SIZE bytes if it does not exist\n"
+    "  --disk-readonly  attach the image read-only (writes fail with a device error)\n"
     "  -v, --verbose    say how the run ended and how long it took, on stderr\n"
     "\n"
     "exit status:\n"
     "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
     "  2    bad command line\n"
     "  3    the kernel image is missing, unreadable or not a valid SPACE ELF\n"
+    "  4    a device could not be set up (missing --input file, bad disk image, ...)\n"
     "  124  the --max-insns limit was reached\n"
     "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
     "  130  interrupted (Ctrl-C)\n"
@@ -109,11 +116,28 @@ static int cmd_run(int argc, char **argv)
                 return usage_error("--max-insns needs a positive instruction count, not '%s'",
                                    val ? val : "");
             i++;
+        } else if (!strcmp(a, "--input") || !strcmp(a, "--disk")) {
+            if (!val)
+                return usage_error("%s needs a file name", a);
+            if (a[2] == 'i')
+                cfg.devices.console_input = val;
+            else
+                cfg.devices.disk_path = val;
+            i++;
+        } else if (!strcmp(a, "--disk-size")) {
+            uint32_t size;
+            if (!val || parse_size(val, &size) != 0 || size == 0 || size % 512)
+                return usage_error("--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'",
+                                   val ? val : "");
+            cfg.devices.disk_create_size = size;
+            i++;
         } else if (!strcmp(a, "--cmdline")) {
             if (!val)
                 return usage_error("%s needs a value", a);
             cfg.cmdline = val;
             i++;
+        } else if (!strcmp(a, "--disk-readonly")) {
+            cfg.devices.disk_readonly = true;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -126,12 +150,16 @@ static int cmd_run(int argc, char **argv)
     }
     if (!kernel)
         return usage_error("%s", "run needs a kernel image: space run KERNEL.elf");
+    if ((cfg.devices.disk_create_size || cfg.devices.disk_readonly) && !cfg.devices.disk_path)
+        return usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
+    cfg.devices.console_output = stdout;
+    cfg.devices.ncpus = 1;
 
     char err[512];
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "space: %s\n", err);
-        return EXIT_MACHINE_STOP;
+        return EXIT_BAD_INPUT;
     }
     if (machine_boot(m, kernel, err, sizeof err) != 0) {
         fprintf(stderr, "space: %s\n", err);

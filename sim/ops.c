@@ -158,6 +158,15 @@ static bool op_debug_putc(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
+static bool op_wait(struct machine *m, struct cpu_regs *r)
+{
+    /* Registers first: waiting lets devices act, but changes no register. */
+    r->eax = SPACE_OK;
+    cpu_set_regs(m->cpu, r);
+    machine_wait(m);
+    return false;
+}
+
 static const struct {
     const char *name;
     op_fn fn;
@@ -176,6 +185,7 @@ static const struct {
     [SPACE_OP_INTERRUPTS] = {"interrupts", op_interrupts},
     [SPACE_OP_DEBUG_PUTC] = {"debug_putc", op_debug_putc},
     [SPACE_OP_MAPPING] = {"mapping", op_mapping},
+    [SPACE_OP_WAIT] = {"wait", op_wait},
 };
 
 const char *ops_name(uint32_t op)

@@ -76,6 +76,7 @@ extern "C" {
 #define SPACE_FAULT_WRITE SPACE_W
 #define SPACE_FAULT_EXECUTE SPACE_X
 #define SPACE_FAULT_PROTECTION 0x100u /* page mapped, but not for this access in this MODE */
+#define SPACE_FAULT_DEVICE 0x200u     /* a device register accessed other than by a 32-bit mov */
 
 /* ---- Error codes returned by operations (always negative) ----------------- */
 #define SPACE_OK 0
@@ -107,7 +108,8 @@ extern "C" {
 #define SPACE_OP_INTERRUPTS 12
 #define SPACE_OP_DEBUG_PUTC 13 /* temporary debug print port, removed with the console device */
 #define SPACE_OP_MAPPING 14
-#define SPACE_OP_COUNT 15
+#define SPACE_OP_WAIT 15
+#define SPACE_OP_COUNT 16
 
 /* ---- The PCB ---------------------------------------------------------------
  * What a portal traversal records. The simulator keeps PCBs itself; the
@@ -127,10 +129,62 @@ struct space_pcb {
     uint32_t reserved[3];
 };
 
+/* ---- Devices (docs/devices.md) ----------------------------------------------
+ * Each device is a page of 32-bit registers at a physical address listed in
+ * the boot information; map it with MapMemory to use it, and access its
+ * registers with aligned 32-bit loads and stores. Its interrupt is trap
+ * devices[i].trap (32 + its position). */
+#define SPACE_DEVICE_CONSOLE 1
+#define SPACE_DEVICE_TIMER 2
+#define SPACE_DEVICE_DISK 3
+
+/* console */
+#define SPACE_CONSOLE_DATA 0x00     /* write: output a byte; read: next input byte */
+#define SPACE_CONSOLE_STATUS 0x04   /* SPACE_CONSOLE_RX_READY | _RX_EOF | _TX_READY */
+#define SPACE_CONSOLE_CONTROL 0x08  /* SPACE_CONSOLE_RX_INTERRUPT */
+#define SPACE_CONSOLE_RX_COUNT 0x0c /* input bytes waiting */
+#define SPACE_CONSOLE_RX_READY 1u
+#define SPACE_CONSOLE_RX_EOF 2u
+#define SPACE_CONSOLE_TX_READY 4u
+#define SPACE_CONSOLE_RX_INTERRUPT 1u
+
+/* timer */
+#define SPACE_TIMER_NOW_LO 0x00
+#define SPACE_TIMER_NOW_HI 0x04
+#define SPACE_TIMER_INTERVAL 0x08   /* instructions between ticks */
+#define SPACE_TIMER_CONTROL 0x0c    /* SPACE_TIMER_ENABLE | SPACE_TIMER_PERIODIC */
+#define SPACE_TIMER_TICKS 0x10
+#define SPACE_TIMER_NEXT_LO 0x14
+#define SPACE_TIMER_NEXT_HI 0x18
+#define SPACE_TIMER_ENABLE 1u
+#define SPACE_TIMER_PERIODIC 2u
+
+/* disk */
+#define SPACE_DISK_SECTOR_SIZE 512u
+#define SPACE_DISK_SECTORS 0x00     /* capacity */
+#define SPACE_DISK_SECTOR 0x04      /* first sector of the transfer */
+#define SPACE_DISK_COUNT 0x08       /* sectors (1..256) */
+#define SPACE_DISK_ADDR 0x0c        /* physical address for DMA */
+#define SPACE_DISK_COMMAND 0x10     /* SPACE_DISK_READ / _WRITE / _FLUSH: starts it */
+#define SPACE_DISK_STATUS 0x14      /* SPACE_DISK_OK, _BUSY or an error */
+#define SPACE_DISK_CONTROL 0x18     /* SPACE_DISK_INTERRUPT */
+#define SPACE_DISK_COMPLETED 0x1c   /* commands completed */
+#define SPACE_DISK_READ 1u
+#define SPACE_DISK_WRITE 2u
+#define SPACE_DISK_FLUSH 3u
+#define SPACE_DISK_OK 0u
+#define SPACE_DISK_BUSY 1u
+#define SPACE_DISK_ERR_RANGE 2u
+#define SPACE_DISK_ERR_DMA 3u
+#define SPACE_DISK_ERR_READONLY 4u
+#define SPACE_DISK_ERR_IO 5u
+#define SPACE_DISK_ERR_COMMAND 6u
+#define SPACE_DISK_INTERRUPT 1u
+
 /* ---- Boot information ------------------------------------------------------ */
 #define SPACE_BOOT_MAGIC 0x53504143u /* "SPAC" */
 #define SPACE_BOOT_VERSION 1u
-#define SPACE_BOOT_MAX_DEVICES 16
+#define SPACE_BOOT_MAX_DEVICES 32
 #define SPACE_BOOT_CMDLINE 256
 
 struct space_device_info {
@@ -175,6 +229,7 @@ int space_pcb_pop(void);
 __attribute__((noreturn)) void space_halt(uint32_t code);
 uint64_t space_time(void);         /* instructions retired on this CPU */
 int space_interrupts(int enable);  /* sets the enable bit, returns the old one */
+void space_wait(void);             /* idle until an interrupt is pending */
 void space_debug_putc(int c);      /* temporary debug print port */
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,

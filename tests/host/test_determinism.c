@@ -1,12 +1,14 @@
-/* Determinism of virtual time: boots a guest that mixes REP string
+/* Determinism of virtual time: boots a guest (one that mixes REP string
  * instructions, faults in the middle of blocks, system calls, divide traps
- * and a fetch fault off the end of a page, then runs it (1) in one go,
+ * and a fetch fault off the end of a page; or one driven by timer, disk and
+ * console interrupts), then runs it (1) in one go,
  * (2) one instruction at a time, recording a hash of the whole CPU state
  * after every instruction, and (3) stopping at pseudo-random points.
  * Every stop must see exactly the state the single-stepped run saw at that
  * virtual time, and all three runs must end identically.
  *
- * usage: test_determinism GUEST.elf */
+ * usage: test_determinism GUEST.elf [--input FILE] [--disk IMAGE] [--cmdline TEXT]
+ * (the disk image is copied afresh for every run) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,8 @@ static uint64_t state_hash(struct machine *m)
     struct cpu_regs r;
     cpu_get_regs(m->cpu, &r);
     uint32_t words[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi, r.ebp, r.esp, r.eip, r.eflags,
-                        cpu_context(m->cpu), cpu_mode(m->cpu), m->ie, m->pcbs.current->depth};
+                        cpu_context(m->cpu), cpu_mode(m->cpu), m->ie, m->pcbs.current->depth,
+                        m->bus.pending, m->waiting};
     uint64_t h = 1469598103934665603ull;
     for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
         h ^= words[i];
@@ -28,10 +31,36 @@ static uint64_t state_hash(struct machine *m)
     return h;
 }
 
+static const char *input_path, *disk_template, *cmdline;
+static char disk_copy[512];
+
+static void fresh_disk(void)
+{
+    if (!disk_template)
+        return;
+    snprintf(disk_copy, sizeof disk_copy, "%s.run", disk_template);
+    FILE *in = fopen(disk_template, "rb"), *out = fopen(disk_copy, "wb");
+    EXPECT(in && out);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        EXPECT(fwrite(buf, 1, n, out) == n);
+    fclose(in);
+    fclose(out);
+}
+
 static struct machine *boot(const char *elf)
 {
     char err[512];
-    struct machine_config cfg = {.ram_size = 16u << 20};
+    fresh_disk();
+    struct machine_config cfg = {.ram_size = 16u << 20, .cmdline = cmdline};
+    cfg.devices.console_input = input_path;
+    cfg.devices.disk_path = disk_template ? disk_copy : NULL;
+    cfg.devices.ncpus = 1;
+    static FILE *sink;
+    if (!sink)
+        sink = fopen("/dev/null", "w");
+    cfg.devices.console_output = sink;
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m || machine_boot(m, elf, err, sizeof err) != 0) {
         fprintf(stderr, "test_determinism: %s\n", err);
@@ -43,7 +72,17 @@ static struct machine *boot(const char *elf)
 
 int main(int argc, char **argv)
 {
-    EXPECT(argc == 2);
+    EXPECT(argc >= 2);
+    for (int i = 2; i + 1 < argc; i += 2) {
+        if (!strcmp(argv[i], "--input"))
+            input_path = argv[i + 1];
+        else if (!strcmp(argv[i], "--disk"))
+            disk_template = argv[i + 1];
+        else if (!strcmp(argv[i], "--cmdline"))
+            cmdline = argv[i + 1];
+        else
+            EXPECT(!"unknown option");
+    }
     /* 1: in one go */
     struct machine *m = boot(argv[1]);
     EXPECT(machine_run(m) == MACHINE_HALTED);
