@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../sim/platform.h"
 #include "device.h"
 
 enum {
@@ -19,9 +20,12 @@ enum {
     CONSOLE_STATUS = 0x04,
     CONSOLE_CONTROL = 0x08,
     CONSOLE_RX_COUNT = 0x0c,
+    CONSOLE_INPUT_DELAY = 0x10,
 };
 enum { STATUS_RX_READY = 1, STATUS_RX_EOF = 2, STATUS_TX_READY = 4 };
-enum { CONTROL_RX_INTERRUPT = 1 };
+enum { CONTROL_RX_INTERRUPT = 1, CONTROL_ECHO = 2 };
+enum { FETCH = 0 };
+#define DEFAULT_INPUT_DELAY 200000u
 
 struct console {
     FILE *in;
@@ -30,7 +34,8 @@ struct console {
     char *line; /* received, not yet read by the guest */
     size_t len, pos, cap;
     bool eof, eof_reported;
-    uint32_t control;
+    bool terminal; /* input from an interactive terminal */
+    uint32_t control, input_delay;
     uint64_t bytes_in, bytes_out;
 };
 
@@ -60,6 +65,8 @@ static int console_create(struct device *d, const struct device_options *opt, ch
     } else {
         c->in = stdin;
     }
+    c->terminal = platform_is_terminal(c->in);
+    c->input_delay = DEFAULT_INPUT_DELAY;
     d->state = c;
     return 0;
 }
@@ -76,13 +83,25 @@ static void console_destroy(struct device *d)
     free(c);
 }
 
+/* The guest may get more input INPUT_DELAY instructions from now. */
+static void expect_input(struct device *d, struct console *c)
+{
+    if ((c->control & CONTROL_RX_INTERRUPT) && c->pos >= c->len && !c->eof_reported &&
+        c->input_delay)
+        device_schedule(d, c->input_delay, FETCH);
+}
+
 static uint32_t console_read(struct device *d, uint32_t reg)
 {
     struct console *c = d->state;
     switch (reg) {
     case CONSOLE_DATA:
-        if (c->pos < c->len)
-            return (uint8_t)c->line[c->pos++];
+        if (c->pos < c->len) {
+            uint8_t ch = (uint8_t)c->line[c->pos++];
+            if (c->pos == c->len)
+                expect_input(d, c);
+            return ch;
+        }
         return 0;
     case CONSOLE_STATUS:
         return (c->pos < c->len ? STATUS_RX_READY : 0) |
@@ -91,6 +110,8 @@ static uint32_t console_read(struct device *d, uint32_t reg)
         return c->control;
     case CONSOLE_RX_COUNT:
         return (uint32_t)(c->len - c->pos);
+    case CONSOLE_INPUT_DELAY:
+        return c->input_delay;
     default:
         return 0;
     }
@@ -107,17 +128,18 @@ static void console_write(struct device *d, uint32_t reg, uint32_t value)
         c->bytes_out++;
         break;
     case CONSOLE_CONTROL:
-        c->control = value & CONTROL_RX_INTERRUPT;
+        c->control = value & (CONTROL_RX_INTERRUPT | CONTROL_ECHO);
+        if (c->control & CONTROL_RX_INTERRUPT)
+            expect_input(d, c);
+        else
+            device_cancel(d, FETCH);
+        break;
+    case CONSOLE_INPUT_DELAY:
+        c->input_delay = value;
         break;
     default:
         break;
     }
-}
-
-static void console_event(struct device *d, uint32_t tag)
-{
-    (void)d;
-    (void)tag;
 }
 
 /* Reads the next line (with its newline, if any) from the input. */
@@ -151,13 +173,23 @@ static bool read_line(struct console *c)
     return c->len > 0;
 }
 
-static bool console_idle(struct device *d)
+/* Delivers the next line, or the end of input, if the guest wants input.
+ * `waiting`: the CPU waits for it (so a typist may be waited for). */
+static bool deliver(struct device *d, struct console *c, bool waiting)
 {
-    struct console *c = d->state;
     if (!(c->control & CONTROL_RX_INTERRUPT) || c->pos < c->len)
         return false; /* the guest does not want input now */
-    fflush(c->out);   /* a person may be waiting to see the prompt */
+    device_cancel(d, FETCH);
+    fflush(c->out); /* a person may be waiting to see the prompt */
+    if (!c->eof && c->terminal && !waiting && !platform_input_ready(c->in)) {
+        expect_input(d, c); /* nothing typed yet: look again later */
+        return false;
+    }
     if (!c->eof && read_line(c)) {
+        if ((c->control & CONTROL_ECHO) && !c->terminal) {
+            fwrite(c->line, 1, c->len, c->out);
+            fflush(c->out);
+        }
         device_interrupt(d);
         return true;
     }
@@ -167,6 +199,17 @@ static bool console_idle(struct device *d)
         return true;
     }
     return false;
+}
+
+static void console_event(struct device *d, uint32_t tag)
+{
+    (void)tag;
+    deliver(d, d->state, false);
+}
+
+static bool console_idle(struct device *d)
+{
+    return deliver(d, d->state, true);
 }
 
 static void console_shutdown(struct device *d)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #else
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #endif
@@ -44,6 +45,26 @@ void platform_on_interrupt(void (*fn)(void))
     sa.sa_handler = on_sigint;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+#endif
+}
+
+bool platform_is_terminal(FILE *f)
+{
+#ifdef _WIN32
+    return _isatty(_fileno(f));
+#else
+    return isatty(fileno(f));
+#endif
+}
+
+bool platform_input_ready(FILE *f)
+{
+#ifdef _WIN32
+    (void)f;
+    return true; /* (no cheap check: read, possibly waiting) */
+#else
+    struct pollfd p = {.fd = fileno(f), .events = POLLIN};
+    return poll(&p, 1, 0) > 0;
 #endif
 }
 

@@ -6,10 +6,16 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Calls fn (from a signal context: it must only set flags) when the user
  * presses Ctrl-C. */
 void platform_on_interrupt(void (*fn)(void));
+
+/* Is this stream an interactive terminal? */
+bool platform_is_terminal(FILE *f);
+/* Can a read from this terminal stream return without blocking? */
+bool platform_input_ready(FILE *f);
 
 /* A file used as a block device image. */
 struct platform_file;

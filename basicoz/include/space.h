@@ -143,10 +143,12 @@ struct space_pcb {
 #define SPACE_CONSOLE_STATUS 0x04   /* SPACE_CONSOLE_RX_READY | _RX_EOF | _TX_READY */
 #define SPACE_CONSOLE_CONTROL 0x08  /* SPACE_CONSOLE_RX_INTERRUPT */
 #define SPACE_CONSOLE_RX_COUNT 0x0c /* input bytes waiting */
+#define SPACE_CONSOLE_INPUT_DELAY 0x10 /* instructions until more input may arrive (200000) */
 #define SPACE_CONSOLE_RX_READY 1u
 #define SPACE_CONSOLE_RX_EOF 2u
 #define SPACE_CONSOLE_TX_READY 4u
-#define SPACE_CONSOLE_RX_INTERRUPT 1u
+#define SPACE_CONSOLE_RX_INTERRUPT 1u /* (CONTROL) input wanted: interrupt when it arrives */
+#define SPACE_CONSOLE_ECHO 2u         /* (CONTROL) copy arriving input to the output */
 
 /* timer */
 #define SPACE_TIMER_NOW_LO 0x00

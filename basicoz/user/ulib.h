@@ -1,0 +1,68 @@
+/* ulib.h - everything a BasicOZ user program can call.
+ *
+ * User programs run in MODE 3 in their own CONTEXT: they cannot touch the
+ * hardware, so the system calls below (usys.S) are their only way to do
+ * anything visible. The rest (strings, printf, malloc) is ordinary C built
+ * on top of them (ulib.c). */
+#ifndef BASICOZ_ULIB_H
+#define BASICOZ_ULIB_H
+
+#include <stdarg.h> /* freestanding headers: provided by the compiler */
+#include <stddef.h>
+
+/* ---- system calls (usys.S); negative results are errors ---- */
+void exit(int status) __attribute__((noreturn));     /* 1 */
+int write(int fd, const void *buf, int len);         /* 2: fd 1, 2 = console */
+int read(int fd, void *buf, int len);                /* 3: fd 0; 0 = end of input */
+int spawn(const char *name, char *const argv[]);     /* 4: child pid or -1 */
+int wait(int pid, int *status, int flags);           /* 5: pid -1 = any child */
+int yield(void);                                     /* 6 */
+int sleep(unsigned instructions);                    /* 7: virtual time */
+int getpid(void);                                    /* 8 */
+void *sbrk(int increment);                           /* 9: old break or (void *)-1 */
+int progs(char *buf, int len);                       /* 10: "name\n" per program */
+struct procinfo;
+int procs(struct procinfo *buf, int max);            /* 11: entries filled */
+unsigned long long uptime(void);                     /* 12: instructions since boot */
+
+#define WNOHANG 1 /* wait flag: return 0 instead of blocking */
+
+/* What procs() reports about each process. */
+struct procinfo {
+    int pid;
+    int ppid;
+    int state;           /* one of the PROC_ values */
+    unsigned insns_lo;   /* instructions executed, low and high 32 bits */
+    unsigned insns_hi;
+    char name[16];
+};
+enum { PROC_READY, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };
+
+/* ---- strings and memory ---- */
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strcpy(char *dst, const char *src);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+int atoi(const char *s);
+
+/* ---- output ----
+ * printf formats: %d %u %x %s %c %%, with an optional '-' (left-justify),
+ * '0' (zero-pad) and width, e.g. %5d %08x %-7s. One call is written with as
+ * few write() calls as possible (usually one), so lines printed by two
+ * processes at the same time do not get mixed up in the middle. */
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int vdprintf(int fd, const char *fmt, va_list ap);
+int puts(const char *s);             /* s and a newline to fd 1 */
+int putstr(int fd, const char *s);   /* s alone */
+int putchar(int c);                  /* one character to fd 1 */
+
+/* ---- heap (a free list on top of sbrk) ---- */
+void *malloc(size_t n);
+void free(void *p);
+
+#endif
