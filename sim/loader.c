@@ -107,6 +107,16 @@ int loader_load(const char *path, struct mmu *mmu, uint32_t ctx, uint32_t reserv
     size_t size;
     if (read_file(path, &data, &size, err, errlen) != 0)
         return -1;
+    int rc = loader_load_image(path, data, size, mmu, ctx, reserved_start, reserved_end, out, err,
+                               errlen);
+    free(data);
+    return rc;
+}
+
+int loader_load_image(const char *path, const uint8_t *data, size_t size, struct mmu *mmu,
+                      uint32_t ctx, uint32_t reserved_start, uint32_t reserved_end,
+                      struct loaded_image *out, char *err, unsigned errlen)
+{
     int rc = -1;
     struct elf32_ehdr h;
     if (size < sizeof h) {
@@ -203,6 +213,5 @@ int loader_load(const char *path, struct mmu *mmu, uint32_t ctx, uint32_t reserv
     out->phys_end = (hi + 0xfffu) & ~0xfffu;
     rc = 0;
 out:
-    free(data);
     return rc;
 }

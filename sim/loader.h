@@ -5,6 +5,7 @@
 #ifndef SPACE_LOADER_H
 #define SPACE_LOADER_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "../mmu/mmu.h"
@@ -19,5 +20,10 @@ struct loaded_image {
  * Returns 0, or -1 with a one-line reason in err naming the file. */
 int loader_load(const char *path, struct mmu *mmu, uint32_t ctx, uint32_t reserved_start,
                 uint32_t reserved_end, struct loaded_image *out, char *err, unsigned errlen);
+
+/* The same for an image already in memory; `name` names it in errors. */
+int loader_load_image(const char *name, const uint8_t *data, size_t size, struct mmu *mmu,
+                      uint32_t ctx, uint32_t reserved_start, uint32_t reserved_end,
+                      struct loaded_image *out, char *err, unsigned errlen);
 
 #endif

@@ -65,12 +65,33 @@ void machine_destroy(struct machine *m)
     free(m);
 }
 
+static void boot_loaded(struct machine *m, const struct loaded_image *loaded);
+
 int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned errlen)
 {
     struct loaded_image img;
     if (loader_load(kernel_path, &m->mmu, 0, BOOTINFO_PADDR, BOOTINFO_PADDR + 4096, &img, err,
                     errlen) != 0)
         return -1;
+    boot_loaded(m, &img);
+    return 0;
+}
+
+int machine_boot_image(struct machine *m, const char *name, const uint8_t *image, size_t size,
+                       char *err, unsigned errlen)
+{
+    struct loaded_image img;
+    if (loader_load_image(name, image, size, &m->mmu, 0, BOOTINFO_PADDR, BOOTINFO_PADDR + 4096,
+                          &img, err, errlen) != 0)
+        return -1;
+    boot_loaded(m, &img);
+    return 0;
+}
+
+/* The boot information block, CONTEXT 0's last mapping, CPU 0 at the entry. */
+static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
+{
+    struct loaded_image img = *loaded;
     struct space_bootinfo *bi = physmem_ptr(&m->pm, BOOTINFO_PADDR, sizeof *bi);
     memset(bi, 0, sizeof *bi);
     bi->magic = SPACE_BOOT_MAGIC;
@@ -96,7 +117,6 @@ int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned
     cpu_set_space(m->cpu, 0, 0);
     cpu_set_regs(m->cpu, &r);
     m->ie = false;
-    return 0;
 }
 
 void machine_interrupt(struct machine *m)

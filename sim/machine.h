@@ -63,6 +63,9 @@ void machine_destroy(struct machine *m);
 /* Loads a kernel ELF image, builds CONTEXT 0 and the boot-information block
  * and sets CPU 0 at its entry. Returns 0, or -1 with a message in err. */
 int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned errlen);
+/* The same with an image in memory (the built-in BasicOZ). */
+int machine_boot_image(struct machine *m, const char *name, const uint8_t *image, size_t size,
+                       char *err, unsigned errlen);
 
 /* Runs until the machine halts, stops, hits its limit or is interrupted. */
 enum machine_state machine_run(struct machine *m);

@@ -15,12 +15,13 @@
 #define EXIT_INTERRUPTED 130
 
 static const char usage_text[] =
-    "usage: space run KERNEL.elf [options]\n"
+    "usage: space run [KERNEL.elf] [options]\n"
     "       space --help | --version\n"
     "\n"
-    "Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc) on a simulated SPACE\n"
-    "machine: CONTEXT 0, MODE 0, at the ELF entry point. Virtual time counts guest\n"
-    "instructions retired, so every run with the same inputs is identical.\n"
+    "Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc), or without it the\n"
+    "BasicOZ kernel built into space, on a simulated SPACE machine: CONTEXT 0,\n"
+    "MODE 0, at the ELF entry point. Virtual time counts guest instructions\n"
+    "retired, so every run with the same inputs is identical.\n"
     "\n"
     "options for run:\n"
     "  --mem SIZE       RAM size: bytes, or with K, M or G (default 64M; 1M..3G)\n"
@@ -43,6 +44,10 @@ static const char usage_text[] =
     "  130  interrupted (Ctrl-C)\n"
     "Every non-zero status other than a guest's own is explained on stderr in one\n"
     "line starting with 'space:'.\n";
+
+/* The BasicOZ kernel the build produced (cmake/embed.cmake). */
+extern const unsigned char basicoz_image[];
+extern const unsigned long basicoz_image_size;
 
 static struct machine *running;
 
@@ -148,8 +153,6 @@ static int cmd_run(int argc, char **argv)
             return usage_error("more than one kernel given ('%s')", a);
         }
     }
-    if (!kernel)
-        return usage_error("%s", "run needs a kernel image: space run KERNEL.elf");
     if ((cfg.devices.disk_create_size || cfg.devices.disk_readonly) && !cfg.devices.disk_path)
         return usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
     cfg.devices.console_output = stdout;
@@ -161,7 +164,10 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "space: %s\n", err);
         return EXIT_BAD_INPUT;
     }
-    if (machine_boot(m, kernel, err, sizeof err) != 0) {
+    int booted = kernel ? machine_boot(m, kernel, err, sizeof err)
+                        : machine_boot_image(m, "built-in BasicOZ", basicoz_image,
+                                             basicoz_image_size, err, sizeof err);
+    if (booted != 0) {
         fprintf(stderr, "space: %s\n", err);
         machine_destroy(m);
         return EXIT_BAD_IMAGE;

@@ -1,0 +1,129 @@
+/*
+ * kernel.h - what the parts of BasicOZ share.
+ *
+ * BasicOZ is built only from SPACE primitives: a process is a CONTEXT (its
+ * address space, filled by MapMemory) plus a suspended PCB chain (its CPU
+ * state, a Suspend token); system calls, faults and interrupts reach the
+ * kernel through portals; switching processes is Suspend + Unsuspend +
+ * Resume. Nothing here is x86-specific beyond the user programs' code.
+ *
+ * The kernel itself runs in CONTEXT 0, MODE 0, only inside trap handlers:
+ * every handler starts on the same kernel stack and ends by resuming some
+ * PCB chain (or by idling). Interrupts are off while the kernel runs, so
+ * the kernel never races with itself.
+ */
+#ifndef BASICOZ_KERNEL_H
+#define BASICOZ_KERNEL_H
+
+#include <space.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+/* ---- Memory layout ---- */
+#define PHYS_WINDOW 0x80000000u   /* all RAM, mapped for MODE 0 (RAM <= 1 GiB) */
+#define DEVICE_WINDOW 0xc0000000u /* device register pages, one after another */
+#define USER_MODE 3
+#define USER_BASE 0x00400000u      /* where programs are linked */
+#define USER_STACK_TOP 0x7fff0000u
+#define USER_STACK_MAX (1u << 20)  /* the stack may grow to 1 MiB */
+#define USER_HEAP_MAX (64u << 20)  /* and the heap to 64 MiB */
+
+#define NPROC 32           /* CONTEXT of process slot i is i + 1 */
+#define QUANTUM 20000u     /* instructions between timer interrupts */
+#define TRAP_SYSCALL 0x80
+
+/* ---- klib.c: printing and strings for the kernel ---- */
+void kputc(char c);
+void kprintf(const char *fmt, ...);
+void kvprintf(const char *fmt, va_list ap);
+__attribute__((noreturn)) void panic(const char *fmt, ...);
+int kstrcmp(const char *a, const char *b);
+void kstrlcpy(char *dst, const char *src, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+size_t strlen(const char *s);
+
+/* ---- mem.c: physical page frames ---- */
+void mem_init(const struct space_bootinfo *boot);
+uint32_t frame_alloc(void); /* a zeroed frame's physical address, or 0 */
+void frame_free(uint32_t paddr);
+uint32_t frames_free(void);
+volatile uint32_t *device_map(const struct space_bootinfo *boot, uint32_t type, uint32_t *trap);
+static inline void *phys(uint32_t paddr)
+{
+    return (void *)(PHYS_WINDOW + paddr);
+}
+
+/* ---- console.c, timer.c: drivers ---- */
+void console_init(const struct space_bootinfo *boot);
+void console_putc(char c);
+void console_interrupt(void);
+void console_want_input(int on);
+int console_read(char *dst, int len); /* -1: nothing yet (block) */
+uint32_t console_trap(void);
+void timer_init(const struct space_bootinfo *boot);
+uint32_t timer_trap(void);
+
+/* ---- proc.c: processes ---- */
+enum proc_state { P_FREE, P_READY, P_RUNNING, P_BLOCKED, P_ZOMBIE };
+enum wait_reason { W_NONE, W_READ, W_CHILD, W_SLEEP };
+
+struct proc {
+    enum proc_state state;
+    int pid, ppid;
+    uint32_t ctx;       /* its CONTEXT */
+    int token;          /* its suspended PCB chain while it is not running */
+    char name[16];
+    uint32_t image_end; /* end of the program image = start of the heap */
+    uint32_t brk;       /* end of the heap */
+    /* What it waits for (state P_BLOCKED). */
+    enum wait_reason wait;
+    uint32_t wait_buf, wait_len; /* W_READ: user buffer; W_CHILD: pid, status pointer */
+    uint64_t wake_time;          /* W_SLEEP */
+    /* A system call result to give it when it next runs. */
+    int has_result;
+    uint32_t result;
+    int exit_status;
+    uint64_t insns, run_start; /* instructions it executed; when it last started */
+    struct proc *next;         /* ready queue */
+};
+
+extern struct proc procs[NPROC];
+extern struct proc *current; /* the process whose trap the kernel handles, or NULL */
+
+struct proc *proc_by_ctx(uint32_t ctx);
+struct proc *proc_by_pid(int pid);
+int proc_spawn(const char *name, int argc, char *const argv[], int ppid);
+void proc_exit(struct proc *p, int status);
+void proc_kill(struct proc *p, const char *why, ...);
+int proc_reap(struct proc *parent, int pid, uint32_t status_addr, int *found);
+uint32_t user_page(struct proc *p, uint32_t vaddr, int write); /* paddr or 0 */
+int copy_to_user(struct proc *p, uint32_t dst, const void *src, uint32_t n);
+int copy_from_user(struct proc *p, void *dst, uint32_t src, uint32_t n);
+int copy_str_from_user(struct proc *p, char *dst, uint32_t src, uint32_t max);
+
+/* ---- sched.c: who runs ---- */
+void sched_ready(struct proc *p);
+__attribute__((noreturn)) void schedule(void);
+__attribute__((noreturn)) void block(enum wait_reason why);
+void wake(struct proc *p, uint32_t result);
+void yield_cpu(uint32_t result);
+void preempt(void);
+void sched_tick(void);
+uint64_t now(void);
+void account(struct proc *p);
+
+/* ---- trap.c, syscall.c ---- */
+void trap_init_context(uint32_t ctx);
+uint32_t syscall(struct proc *p, struct space_pcb *pcb);
+
+/* ---- programs.c (generated): the user programs built into the kernel ---- */
+struct program {
+    const char *name;
+    const unsigned char *image; /* an ELF file */
+    const unsigned char *end;
+};
+extern const struct program programs[];
+const struct program *program_find(const char *name);
+
+#endif

@@ -1,0 +1,89 @@
+/* mem.c - physical page frames.
+ *
+ * The kernel sees physical memory only through mappings: at boot it maps all
+ * of RAM at PHYS_WINDOW for MODE 0, so frame F is at phys(F). Free frames
+ * are kept in a bitmap; allocation is first-fit from a moving cursor.
+ * (A student project: replace this with something smarter, or add page
+ * replacement using the disk.) */
+#include "kernel.h"
+
+#define MAX_FRAMES (1u << 18) /* 1 GiB of RAM */
+
+static uint8_t used[MAX_FRAMES / 8];
+static uint32_t nframes, nfree, cursor;
+
+static void mark(uint32_t f, int in_use)
+{
+    if (in_use)
+        used[f / 8] |= (uint8_t)(1u << (f % 8));
+    else
+        used[f / 8] &= (uint8_t)~(1u << (f % 8));
+}
+
+static int is_used(uint32_t f)
+{
+    return used[f / 8] & (1u << (f % 8));
+}
+
+void mem_init(const struct space_bootinfo *boot)
+{
+    nframes = boot->ram_size / SPACE_PAGE_SIZE;
+    if (nframes > MAX_FRAMES)
+        nframes = MAX_FRAMES;
+    for (uint32_t f = 0; f < nframes; f++) {
+        uint32_t pa = f * SPACE_PAGE_SIZE;
+        int reserved = f == 0 || pa == boot->bootinfo_paddr ||
+                       (pa >= boot->kernel_start && pa < boot->kernel_end);
+        mark(f, reserved);
+        if (!reserved)
+            nfree++;
+        if (space_map_memory(0, PHYS_WINDOW + pa, pa, SPACE_ACCESS(0, SPACE_RW)) != SPACE_OK)
+            panic("cannot map physical page %p", pa);
+    }
+}
+
+uint32_t frame_alloc(void)
+{
+    for (uint32_t i = 0; i < nframes; i++) {
+        uint32_t f = (cursor + i) % nframes;
+        if (!is_used(f)) {
+            mark(f, 1);
+            nfree--;
+            cursor = f + 1;
+            memset(phys(f * SPACE_PAGE_SIZE), 0, SPACE_PAGE_SIZE);
+            return f * SPACE_PAGE_SIZE;
+        }
+    }
+    return 0;
+}
+
+void frame_free(uint32_t paddr)
+{
+    uint32_t f = paddr / SPACE_PAGE_SIZE;
+    if (f >= nframes || !is_used(f))
+        panic("freeing frame %p that is not in use", paddr);
+    mark(f, 0);
+    nfree++;
+}
+
+uint32_t frames_free(void)
+{
+    return nfree;
+}
+
+/* Maps the register page of the first device of `type` for MODE 0 and
+ * returns its kernel address (and its interrupt trap), or NULL. */
+volatile uint32_t *device_map(const struct space_bootinfo *boot, uint32_t type, uint32_t *trap)
+{
+    for (uint32_t i = 0; i < boot->ndevices; i++) {
+        const struct space_device_info *d = &boot->devices[i];
+        if (d->type != type || d->unit != 0)
+            continue;
+        uint32_t va = DEVICE_WINDOW + i * SPACE_PAGE_SIZE;
+        if (space_map_memory(0, va, d->regs, SPACE_ACCESS(0, SPACE_RW)) != SPACE_OK)
+            panic("cannot map the registers of device %u", i);
+        *trap = d->trap;
+        return (volatile uint32_t *)va;
+    }
+    return NULL;
+}

@@ -1,0 +1,187 @@
+/* syscall.c - the system calls: int $0x80, number in EAX, arguments in
+ * EBX, ECX, EDX, ESI (they arrive in the PCB: a portal traversal does not
+ * change registers), result back in the PCB's EAX. docs/basicoz.md lists
+ * them. A call that must wait blocks its process; its result is delivered
+ * when it runs again. */
+#include "kernel.h"
+
+#define ERR ((uint32_t)-1)
+#define MAX_ARGS 16
+#define MAX_ARG_BYTES 512
+
+struct procinfo { /* as user programs see it (basicoz/user/ulib.h) */
+    int pid, ppid, state;
+    uint32_t insns_lo, insns_hi;
+    char name[16];
+};
+
+static uint32_t sys_exit(struct proc *p, struct space_pcb *pcb)
+{
+    proc_exit(p, (int)pcb->ebx);
+    space_pcb_pop(); /* its CPU state is no more */
+    current = NULL;
+    schedule();
+}
+
+static uint32_t sys_write(struct proc *p, struct space_pcb *pcb)
+{
+    if (pcb->ebx != 1 && pcb->ebx != 2)
+        return ERR;
+    char buf[256];
+    for (uint32_t done = 0; done < pcb->edx;) {
+        uint32_t n = pcb->edx - done < sizeof buf ? pcb->edx - done : sizeof buf;
+        if (copy_from_user(p, buf, pcb->ecx + done, n) != 0)
+            return done ? done : ERR;
+        for (uint32_t i = 0; i < n; i++)
+            console_putc(buf[i]);
+        done += n;
+    }
+    return pcb->edx;
+}
+
+static uint32_t sys_read(struct proc *p, struct space_pcb *pcb)
+{
+    if (pcb->ebx != 0 || (int)pcb->edx < 0)
+        return ERR;
+    if (!pcb->edx)
+        return 0;
+    char buf[512];
+    int n = console_read(buf, pcb->edx < sizeof buf ? (int)pcb->edx : (int)sizeof buf);
+    if (n >= 0)
+        return copy_to_user(p, pcb->ecx, buf, (uint32_t)n) == 0 ? (uint32_t)n : ERR;
+    p->wait_buf = pcb->ecx; /* nothing yet: wait for the console */
+    p->wait_len = pcb->edx;
+    console_want_input(1);
+    block(W_READ);
+}
+
+static uint32_t sys_spawn(struct proc *p, struct space_pcb *pcb)
+{
+    char name[32], strings[MAX_ARG_BYTES], *argv[MAX_ARGS + 1];
+    if (copy_str_from_user(p, name, pcb->ebx, sizeof name) != 0)
+        return ERR;
+    int argc = 0;
+    uint32_t used = 0;
+    for (; pcb->ecx && argc <= MAX_ARGS; argc++) {
+        uint32_t uarg;
+        if (copy_from_user(p, &uarg, pcb->ecx + 4 * (uint32_t)argc, 4) != 0)
+            return ERR;
+        if (!uarg)
+            break;
+        if (argc == MAX_ARGS ||
+            copy_str_from_user(p, strings + used, uarg, MAX_ARG_BYTES - used) != 0)
+            return ERR;
+        argv[argc] = strings + used;
+        used += (uint32_t)strlen(argv[argc]) + 1;
+    }
+    if (!argc)
+        argv[argc++] = name;
+    argv[argc] = NULL;
+    return (uint32_t)proc_spawn(name, argc, argv, p->pid);
+}
+
+static uint32_t sys_wait(struct proc *p, struct space_pcb *pcb)
+{
+    int found, pid = proc_reap(p, (int)pcb->ebx, pcb->ecx, &found);
+    if (pid != 0 || (pcb->edx & 1)) /* reaped one, no such child, or WNOHANG */
+        return (uint32_t)pid;
+    p->wait_buf = pcb->ebx;
+    p->wait_len = pcb->ecx;
+    block(W_CHILD);
+}
+
+static uint32_t sys_yield(struct proc *p, struct space_pcb *pcb)
+{
+    (void)p;
+    (void)pcb;
+    yield_cpu(0);
+    return 0;
+}
+
+static uint32_t sys_sleep(struct proc *p, struct space_pcb *pcb)
+{
+    p->wake_time = now() + pcb->ebx;
+    block(W_SLEEP);
+}
+
+static uint32_t sys_getpid(struct proc *p, struct space_pcb *pcb)
+{
+    (void)pcb;
+    return (uint32_t)p->pid;
+}
+
+static uint32_t sys_sbrk(struct proc *p, struct space_pcb *pcb)
+{
+    uint32_t old = p->brk, grow = pcb->ebx;
+    uint32_t new_brk = old + grow;
+    if ((int32_t)grow < 0 ? new_brk < p->image_end || new_brk > old
+                          : new_brk > p->image_end + USER_HEAP_MAX || new_brk < old)
+        return ERR;
+    for (uint32_t va = (new_brk + SPACE_PAGE_SIZE - 1) & ~(SPACE_PAGE_SIZE - 1); va < old;
+         va += SPACE_PAGE_SIZE) { /* shrinking: give pages back */
+        uint32_t pa;
+        if (space_mapping(p->ctx, va, &pa) > 0) {
+            space_map_memory(p->ctx, va, 0, 0);
+            frame_free(pa);
+        }
+    }
+    p->brk = new_brk;
+    return old;
+}
+
+static uint32_t sys_progs(struct proc *p, struct space_pcb *pcb)
+{
+    uint32_t at = 0;
+    for (const struct program *prog = programs; prog->name; prog++) {
+        uint32_t n = (uint32_t)strlen(prog->name);
+        if (at + n + 1 > pcb->ecx)
+            break;
+        if (copy_to_user(p, pcb->ebx + at, prog->name, n) != 0 ||
+            copy_to_user(p, pcb->ebx + at + n, "\n", 1) != 0)
+            return ERR;
+        at += n + 1;
+    }
+    return at;
+}
+
+static uint32_t sys_procs(struct proc *p, struct space_pcb *pcb)
+{
+    uint32_t n = 0;
+    account(p);
+    p->run_start = now();
+    for (int i = 0; i < NPROC && n < pcb->ecx; i++) {
+        const struct proc *q = &procs[i];
+        if (q->state == P_FREE)
+            continue;
+        static const int state_of[] = {[P_READY] = 0, [P_RUNNING] = 1, [P_BLOCKED] = 2, [P_ZOMBIE] = 3};
+        struct procinfo info = {.pid = q->pid, .ppid = q->ppid, .state = state_of[q->state],
+                                .insns_lo = (uint32_t)q->insns, .insns_hi = (uint32_t)(q->insns >> 32)};
+        kstrlcpy(info.name, q->name, sizeof info.name);
+        if (copy_to_user(p, pcb->ebx + n * sizeof info, &info, sizeof info) != 0)
+            return ERR;
+        n++;
+    }
+    return n;
+}
+
+static uint32_t sys_uptime(struct proc *p, struct space_pcb *pcb)
+{
+    (void)p;
+    uint64_t t = now();
+    pcb->edx = (uint32_t)(t >> 32);
+    return (uint32_t)t;
+}
+
+static uint32_t (*const table[])(struct proc *, struct space_pcb *) = {
+    [1] = sys_exit,   [2] = sys_write,  [3] = sys_read,  [4] = sys_spawn,
+    [5] = sys_wait,   [6] = sys_yield,  [7] = sys_sleep, [8] = sys_getpid,
+    [9] = sys_sbrk,   [10] = sys_progs, [11] = sys_procs, [12] = sys_uptime,
+};
+
+uint32_t syscall(struct proc *p, struct space_pcb *pcb)
+{
+    uint32_t n = pcb->eax;
+    if (n >= sizeof table / sizeof table[0] || !table[n])
+        return ERR;
+    return table[n](p, pcb);
+}
