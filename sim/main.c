@@ -49,12 +49,15 @@ static const char usage_text[] =
 extern const unsigned char basicoz_image[];
 extern const unsigned long basicoz_image_size;
 
-static struct machine *running;
+static struct machine *volatile running;
+static volatile int ctrl_c_early; /* before the machine existed */
 
 static void on_ctrl_c(void)
 {
     if (running)
         machine_interrupt(running);
+    else
+        ctrl_c_early = 1;
 }
 
 static int parse_size(const char *s, uint32_t *out)
@@ -159,6 +162,7 @@ static int cmd_run(int argc, char **argv)
     cfg.devices.ncpus = 1;
 
     char err[512];
+    platform_on_interrupt(on_ctrl_c);
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "space: %s\n", err);
@@ -173,7 +177,8 @@ static int cmd_run(int argc, char **argv)
         return EXIT_BAD_IMAGE;
     }
     running = m;
-    platform_on_interrupt(on_ctrl_c);
+    if (ctrl_c_early)
+        machine_interrupt(m);
     enum machine_state st = machine_run(m);
     running = NULL;
     fflush(stdout);
