@@ -673,7 +673,10 @@ bool cpu_mmio_decode(struct cpu *c, uint32_t paddr, struct cpu_mmio *io)
     uint8_t buf[16];
     uint32_t n = cpu_read_code(c, r.eip, buf, sizeof buf);
     struct decoded_mov mov;
-    if ((paddr & 3) || !decode_mov32(c->dec, buf, n, r.eip, &mov))
+    /* The whole access must be one aligned register (an access straddling
+     * into the page from below is refused, not trimmed to the page). */
+    if (!decode_mov32(c->dec, buf, n, &r, &mov) || (mov.ea & 3) ||
+        (mov.ea & 0xfffu) != (paddr & 0xfffu))
         return false;
     *io = (struct cpu_mmio){.paddr = paddr, .write = mov.store, .reg = mov.reg,
                             .length = mov.length};

@@ -70,6 +70,12 @@ static uint32_t reg_value(const struct cpu_regs *r, unsigned reg)
     }
 }
 
+static uint32_t effective_address(const struct cpu_regs *r, const cs_x86_op *op)
+{
+    return reg_value(r, op->mem.base) + reg_value(r, op->mem.index) * (uint32_t)op->mem.scale +
+           (uint32_t)op->mem.disp;
+}
+
 static bool touches(uint32_t ea, uint32_t size, uint32_t page, uint32_t *hit)
 {
     uint64_t end = (uint64_t)ea + (size ? size : 1);
@@ -93,8 +99,7 @@ uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned le
         const cs_x86_op *op = &x->operands[i];
         if (op->type != X86_OP_MEM || d->insn->id == X86_INS_LEA)
             continue;
-        uint32_t ea = reg_value(r, op->mem.base) + reg_value(r, op->mem.index) * (uint32_t)op->mem.scale +
-                      (uint32_t)op->mem.disp;
+        uint32_t ea = effective_address(r, op);
         if (touches(ea, op->size, page, &hit))
             return hit;
     }
@@ -152,12 +157,12 @@ static int gpr_index(unsigned reg)
     return -1;
 }
 
-bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr,
+bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, const struct cpu_regs *r,
                   struct decoded_mov *out)
 {
     const uint8_t *code = buf;
     size_t size = len;
-    uint64_t a = addr;
+    uint64_t a = r->eip;
     if (!cs_disasm_iter(d->detail, &code, &size, &a, d->insn) || d->insn->id != X86_INS_MOV)
         return false;
     const cs_x86 *x = &d->insn->detail->x86;
@@ -167,6 +172,7 @@ bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t 
     out->length = d->insn->size;
     if (dst->type == X86_OP_MEM && dst->size == 4) {
         out->store = true;
+        out->ea = effective_address(r, dst);
         if (src->type == X86_OP_IMM) {
             out->reg = -1;
             out->imm = (uint32_t)src->imm;
@@ -177,6 +183,7 @@ bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t 
     }
     if (src->type == X86_OP_MEM && src->size == 4 && dst->type == X86_OP_REG) {
         out->store = false;
+        out->ea = effective_address(r, src);
         out->reg = gpr_index(dst->reg);
         return out->reg >= 0;
     }

@@ -31,8 +31,10 @@ struct decoded_mov {
     int reg;         /* register index (cpu_regs order: eax ebx ecx edx esi edi ebp esp); -1: imm */
     uint32_t imm;
     uint32_t length;
+    uint32_t ea; /* the memory operand's address */
 };
-bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr,
+/* The instruction in buf is at r->eip. */
+bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, const struct cpu_regs *r,
                   struct decoded_mov *out);
 uint32_t decode_reg_value(const struct cpu_regs *r, int reg);
 void decode_set_reg(struct cpu_regs *r, int reg, uint32_t value);

@@ -119,7 +119,8 @@ static void start(struct device *d, struct disk *k, uint32_t command)
     switch (command) {
     case CMD_READ:
     case CMD_WRITE:
-        latency = LATENCY_BASE + (uint64_t)LATENCY_PER_SECTOR * k->count;
+        /* (an out-of-range COUNT fails at completion, after the base latency) */
+        latency = LATENCY_BASE + (uint64_t)LATENCY_PER_SECTOR * (k->count <= MAX_COUNT ? k->count : 0);
         break;
     case CMD_FLUSH:
         latency = LATENCY_FLUSH;

@@ -1,13 +1,14 @@
-/* registry: every kind of device the machine has. One line each; a kind's
- * position fixes the order of devices on the bus (and so their register
- * pages and interrupt lines). */
+/* registry: every kind of device the machine has, one entry each in
+ * DEVICE_KINDS. A kind's position fixes the order of devices on the bus (and
+ * so their register pages and interrupt lines). Adding a device: write
+ * devices/NAME.c defining `const struct device_kind NAME_device`, and add
+ * X(NAME_device) here. */
 #include "device.h"
 
-extern const struct device_kind console_device, timer_device, disk_device;
+#define DEVICE_KINDS(X) X(console_device) X(timer_device) X(disk_device)
 
-const struct device_kind *const device_kinds[] = {
-    &console_device,
-    &timer_device,
-    &disk_device,
-    NULL,
-};
+#define DECLARE(kind) extern const struct device_kind kind;
+DEVICE_KINDS(DECLARE)
+
+#define ENTRY(kind) &kind,
+const struct device_kind *const device_kinds[] = {DEVICE_KINDS(ENTRY) NULL};

@@ -98,7 +98,7 @@ static void timer_event(struct device *d, uint32_t tag)
     (void)tag;
     t->ticks++;
     device_interrupt(d);
-    if (t->control & CONTROL_PERIODIC) {
+    if ((t->control & CONTROL_PERIODIC) && t->interval) {
         arm(d, t, t->next + t->interval);
     } else {
         t->control &= ~(uint32_t)CONTROL_ENABLE;

@@ -16,7 +16,6 @@ int bus_init(struct bus *b, struct machine *m, const struct device_options *opt,
     memset(b, 0, sizeof *b);
     b->m = m;
     events_init(&b->events);
-    unsigned per_kind[16] = {0};
     for (unsigned k = 0; device_kinds[k]; k++) {
         const struct device_kind *kind = device_kinds[k];
         unsigned n = kind->units(opt);
@@ -28,7 +27,7 @@ int bus_init(struct bus *b, struct machine *m, const struct device_options *opt,
             struct device *d = &b->dev[b->ndev];
             *d = (struct device){.kind = kind,
                                  .index = b->ndev,
-                                 .unit = per_kind[k < 16 ? k : 15]++,
+                                 .unit = u,
                                  .regs = BUS_REGS_BASE + b->ndev * 4096u,
                                  .trap = 32 + b->ndev,
                                  .bus = b};

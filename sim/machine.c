@@ -9,6 +9,7 @@
 #include "trap.h"
 
 #define BOOTINFO_PADDR 0x1000u
+#define EFLAGS_TF 0x100u
 #define BOOTINFO_VADDR 0x1000u
 
 struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen)
@@ -229,6 +230,11 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
         bus_write(&m->bus, io.paddr, io.value);
     else
         cpu_mmio_result(m->cpu, &io, bus_read(&m->bus, io.paddr));
+    /* A program single-stepping itself (TF) sees this instruction too. */
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    if (r.eflags & EFLAGS_TF)
+        trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_DEBUG});
 }
 
 void machine_wait(struct machine *m)
@@ -258,19 +264,19 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         if (m->state != MACHINE_RUNNING)
             break;
         uint64_t target = events_next(&m->bus.events);
+        if (m->waiting && target == UINT64_MAX && !m->interrupted) {
+            machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "
+                            "anything scheduled, and the console has no input to give (it "
+                            "ended, or the guest did not ask for it)");
+            break;
+        }
         if (deadline < target)
             target = deadline;
         if (limit < target)
             target = limit;
         if (m->waiting) {
-            if (m->interrupted)
-                continue;
-            if (target == UINT64_MAX) {
-                machine_stop(m, "the CPU waits for an interrupt that cannot come: no device "
-                                "event is scheduled and no console input remains");
-                break;
-            }
-            cpu_idle_until(m->cpu, target);
+            if (!m->interrupted)
+                cpu_idle_until(m->cpu, target);
             continue;
         }
         struct cpu_stop s;

@@ -28,7 +28,8 @@ static const char usage_text[] =
     "  --max-insns N    stop after exactly N guest instructions (default: no limit)\n"
     "  --cmdline TEXT   command line passed to the kernel in the boot information\n"
     "  --input FILE     console input comes from FILE (default: standard input);\n"
-    "                   a line is delivered each time the guest waits for input\n"
+    "                   a line is delivered when the guest asks for input and waits,\n"
+    "                   or at the latest 200000 instructions after it asked\n"
     "  --disk FILE      attach a disk backed by the image FILE (a multiple of 512 bytes)\n"
     "  --disk-size SIZE create the --disk image with SIZE bytes if it does not exist\n"
     "  --disk-readonly  attach the image read-only (writes fail with a device error)\n"
@@ -158,6 +159,8 @@ static int cmd_run(int argc, char **argv)
     }
     if ((cfg.devices.disk_create_size || cfg.devices.disk_readonly) && !cfg.devices.disk_path)
         return usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
+    if (cfg.devices.disk_create_size && cfg.devices.disk_readonly)
+        return usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
     cfg.devices.console_output = stdout;
     cfg.devices.ncpus = 1;
 

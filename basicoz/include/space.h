@@ -106,7 +106,7 @@ extern "C" {
 #define SPACE_OP_HALT 10
 #define SPACE_OP_TIME 11
 #define SPACE_OP_INTERRUPTS 12
-#define SPACE_OP_DEBUG_PUTC 13 /* temporary debug print port, removed with the console device */
+#define SPACE_OP_DEBUG_PUTC 13 /* debug print (MODE 0): to the console's output stream */
 #define SPACE_OP_MAPPING 14
 #define SPACE_OP_WAIT 15
 #define SPACE_OP_COUNT 16
@@ -232,7 +232,7 @@ __attribute__((noreturn)) void space_halt(uint32_t code);
 uint64_t space_time(void);         /* instructions retired on this CPU */
 int space_interrupts(int enable);  /* sets the enable bit, returns the old one */
 void space_wait(void);             /* idle until an interrupt is pending */
-void space_debug_putc(int c);      /* temporary debug print port */
+void space_debug_putc(int c);      /* debug print, before a console driver exists */
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
  * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it

@@ -57,7 +57,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/build-user.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 objs=""
 n=0
-for src in "$udir/ucrt0.S" "$udir/usys.S" "$udir/ulib.c" "$prog"; do
+for src in "$udir/ucrt0.S" "$udir/usys.S" "$udir/ulib.c" "$udir/../runtime/libc.c" "$prog"; do
     n=$((n + 1))
     $CC $CFLAGS $extra -c "$src" -o "$tmp/$n.o" || fail "compiling $src failed"
     objs="$objs $tmp/$n.o"

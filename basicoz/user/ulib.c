@@ -7,13 +7,6 @@
 /* Strings and memory. The compiler may also call memcpy/memset/memmove/
  * memcmp by itself (for example to copy a struct), so they must exist. */
 
-size_t strlen(const char *s)
-{
-    size_t n = 0;
-    while (s[n])
-        n++;
-    return n;
-}
 
 int strcmp(const char *a, const char *b)
 {
@@ -38,45 +31,8 @@ char *strcpy(char *dst, const char *src)
     return dst;
 }
 
-void *memcpy(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    while (n--)
-        *d++ = *s++;
-    return dst;
-}
-
-void *memmove(void *dst, const void *src, size_t n)
-{
-    unsigned char *d = dst;
-    const unsigned char *s = src;
-    if (d < s) {            /* copy forwards ... */
-        while (n--)
-            *d++ = *s++;
-    } else {                /* ... or backwards, so overlap is safe */
-        while (n--)
-            d[n] = s[n];
-    }
-    return dst;
-}
-
-void *memset(void *dst, int c, size_t n)
-{
-    unsigned char *d = dst;
-    while (n--)
-        *d++ = (unsigned char)c;
-    return dst;
-}
-
-int memcmp(const void *a, const void *b, size_t n)
-{
-    const unsigned char *x = a, *y = b;
-    for (; n; n--, x++, y++)
-        if (*x != *y)
-            return *x - *y;
-    return 0;
-}
+/* memcpy, memmove, memset, memcmp and strlen come from the same small C
+ * library the kernel uses (basicoz/runtime/libc.c; build-user.sh links it). */
 
 int atoi(const char *s)
 {
