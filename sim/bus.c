@@ -22,6 +22,7 @@ int bus_init(struct bus *b, struct machine *m, const struct device_options *opt,
         for (unsigned u = 0; u < n; u++) {
             if (b->ndev == BUS_MAX_DEVICES) {
                 snprintf(err, errlen, "more than %d devices", BUS_MAX_DEVICES);
+                bus_free(b);
                 return -1;
             }
             struct device *d = &b->dev[b->ndev];
@@ -33,6 +34,7 @@ int bus_init(struct bus *b, struct machine *m, const struct device_options *opt,
                                  .bus = b};
             if (kind->create(d, opt, err, errlen) != 0) {
                 d->kind = NULL;
+                bus_free(b); /* the devices created so far */
                 return -1;
             }
             b->ndev++;
