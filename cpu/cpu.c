@@ -74,7 +74,14 @@ struct cpu {
     bool stepping;       /* EFLAGS.TF set by us: one instruction per block */
     bool guest_tf;       /* the guest's own TF */
     bool fix_pushf;      /* a stepped pushf stored our TF: clear it */
-    int fetch_steps;     /* >0: stepping to find a precise fetch fault */
+    int step_budget;     /* >0: stepping only this many more instructions (looking for
+                          * a precise fetch fault, or across a block with a breakpoint) */
+    uint32_t *breaks;    /* breakpoint addresses (any CONTEXT) */
+    unsigned nbreaks;
+    bool break_block;    /* a block holding a breakpoint is next: step it */
+    bool break_hit;      /* stopped before a breakpoint's instruction */
+    bool break_skip;     /* ... except this once at break_skip_pc (resuming from it) */
+    uint32_t break_skip_pc;
 
     bool crossed;        /* the block hook stopped before a block past the deadline */
     bool budget_out;     /* the fetch-fault search ran out of steps */
@@ -184,6 +191,9 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
     }
     if (!icount) /* (cannot happen for a block being executed) */
         icount = counted ? counted : 1;
+    for (unsigned i = 0; i < c->nbreaks; i++)
+        if (c->breaks[i] >= pc && c->breaks[i] < pc + size)
+            flags |= BLOCK_HAS_BREAK;
     bool fresh = false;
     for (uint32_t va = pc & PAGE_MASK; va < pc + size; va += 4096) {
         uint32_t pa;
@@ -213,11 +223,32 @@ static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t 
     }
     if (c->time + 1 > c->deadline)
         return true; /* the caller stops */
-    c->stats.steps++;
-    if (c->fetch_steps > 0 && --c->fetch_steps == 0) {
-        c->budget_out = true; /* give up: back to whole blocks */
-        uc_emu_stop(c->uc);
+    if (b->key & BLOCK_HAS_BREAK) {
+        if (!c->stepping) {
+            c->break_block = true;
+            c->step_budget = (int)b->icount + 1; /* its instructions, then stop */
+            c->blk = NULL;
+            uc_emu_stop(c->uc);
+            return false;
+        }
+        if (c->break_skip && pc == c->break_skip_pc) {
+            c->break_skip = false;
+        } else {
+            c->break_hit = true;
+            c->blk = NULL;
+            uc_emu_stop(c->uc);
+            return false;
+        }
     }
+    if (c->step_budget > 0 && --c->step_budget == 0) {
+        /* Enough: back to whole blocks, before this one (uc_emu_stop in a
+         * block hook stops before the block runs, so it is not counted). */
+        c->budget_out = true;
+        c->blk = NULL;
+        uc_emu_stop(c->uc);
+        return false;
+    }
+    c->stats.steps++;
     if (!c->guest_tf) {
         uint8_t buf[4];
         c->fix_pushf = decode_is_pushf(buf, cpu_read_code(c, pc, buf, sizeof buf));
@@ -585,6 +616,7 @@ void cpu_destroy(struct cpu *c)
         uc_close(c->uc);
     decoder_destroy(c->dec);
     codecache_destroy(c->code);
+    free(c->breaks);
     free(c);
 }
 
@@ -713,6 +745,26 @@ void cpu_idle_until(struct cpu *c, uint64_t until)
     c->time = until;
 }
 
+int cpu_set_breakpoints(struct cpu *c, const uint32_t *addrs, unsigned n)
+{
+    uint32_t *copy = n ? malloc(n * sizeof *copy) : NULL;
+    if (n && !copy)
+        return -1;
+    if (n)
+        memcpy(copy, addrs, n * sizeof *copy);
+    free(c->breaks);
+    c->breaks = copy;
+    c->nbreaks = n;
+    codecache_invalidate(c->code); /* blocks are flagged when learned */
+    return 0;
+}
+
+void cpu_skip_breakpoint_once(struct cpu *c)
+{
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &c->break_skip_pc);
+    c->break_skip = true;
+}
+
 void cpu_request_stop(struct cpu *c)
 {
     /* The block hook then stops before the next block; cpu_run sees why. */
@@ -821,18 +873,18 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
         if (c->stop_requested) {
             c->stop_requested = 0;
             set_stepping(c, false);
-            c->fetch_steps = 0;
+            c->step_budget = 0;
             s->kind = CPU_STOP_REQUEST;
             return;
         }
         if (c->time >= deadline) {
             set_stepping(c, false);
-            c->fetch_steps = 0;
+            c->step_budget = 0;
             s->kind = CPU_STOP_DEADLINE;
             return;
         }
         c->crossed = c->budget_out = c->trapped = c->fault_seen = c->system_insn = false;
-        c->io_block = c->io_insn = false;
+        c->io_block = c->io_insn = c->break_block = c->break_hit = false;
         c->blk = NULL;
         uint32_t eip;
         uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
@@ -858,18 +910,18 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             c->trap_insn_pc = s->deliberate ? insn_before(c, eip) : eip;
             settle_block(c, eip);
             set_stepping(c, false);
-            c->fetch_steps = 0;
+            c->step_budget = 0;
             return;
         }
         if (e == UC_ERR_EXCEPTION && c->fault_seen) {
             if (c->fault_access == MMU_EXEC && !c->stepping && !fetch_fault_is_precise(c, eip)) {
-                c->fetch_steps = FETCH_STEP_BUDGET;
+                c->step_budget = FETCH_STEP_BUDGET;
                 set_stepping(c, true);
                 continue;
             }
             settle_block(c, eip);
             set_stepping(c, false);
-            c->fetch_steps = 0;
+            c->step_budget = 0;
             struct cpu_regs r;
             cpu_get_regs(c, &r);
             s->kind = CPU_STOP_FAULT;
@@ -900,15 +952,22 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
         if (c->io_insn) {
             /* stopped just before an in/out/ins/outs: ILLEGAL, as in ring 3 */
             set_stepping(c, false);
-            c->fetch_steps = 0;
+            c->step_budget = 0;
             c->trap_insn_pc = eip;
             s->kind = CPU_STOP_TRAP;
             s->vector = X86_VECTOR_GP;
             return;
         }
-        if (c->io_block) {
+        if (c->io_block || c->break_block) {
             set_stepping(c, true);
             continue;
+        }
+        if (c->break_hit) {
+            set_stepping(c, false);
+            c->step_budget = 0;
+            c->break_skip = false;
+            s->kind = CPU_STOP_BREAK;
+            return;
         }
         if (c->budget_out) {
             set_stepping(c, false);

@@ -29,6 +29,7 @@ enum cpu_stop_kind {
     CPU_STOP_TRAP,     /* x86 exception or int n (vector in .vector) */
     CPU_STOP_FAULT,    /* memory fault: .addr, .access, .protection */
     CPU_STOP_REQUEST,  /* cpu_request_stop was called */
+    CPU_STOP_BREAK,    /* before the instruction at a breakpoint */
     CPU_STOP_ERROR,    /* the engine failed: .message */
 };
 
@@ -113,6 +114,14 @@ void cpu_mmio_result(struct cpu *c, const struct cpu_mmio *io, uint32_t value);
 
 /* The CPU waits: virtual time jumps to `until` (counted as idle). */
 void cpu_idle_until(struct cpu *c, uint64_t until);
+
+/* Breakpoints: cpu_run stops (CPU_STOP_BREAK) before executing an
+ * instruction at any of these virtual addresses, in any CONTEXT. They cost
+ * nothing in blocks that hold none, and change nothing in the guest's
+ * execution. Returns 0, or -1 if the host is out of memory. */
+int cpu_set_breakpoints(struct cpu *c, const uint32_t *addrs, unsigned n);
+/* The next cpu_run executes the breakpoint at the current pc (resuming). */
+void cpu_skip_breakpoint_once(struct cpu *c);
 
 /* Asks a running cpu_run to return CPU_STOP_REQUEST soon (signal-safe). */
 void cpu_request_stop(struct cpu *c);

@@ -242,10 +242,20 @@ void machine_wait(struct machine *m)
     m->waiting = true;
 }
 
+void machine_pause(struct machine *m)
+{
+    m->pause = PAUSE_OBSERVER;
+}
+
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
     uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
+    if (m->pause == PAUSE_OBSERVER)
+        m->pause = PAUSE_NONE;
     while (m->state == MACHINE_RUNNING) {
+        if (m->pause == PAUSE_OBSERVER)
+            return m->state;
+        m->pause = PAUSE_NONE;
         if (m->interrupted) {
             m->state = MACHINE_INTERRUPTED;
             break;
@@ -287,6 +297,9 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         case CPU_STOP_REQUEST:
             m->state = MACHINE_INTERRUPTED;
             break;
+        case CPU_STOP_BREAK:
+            m->pause = PAUSE_BREAK;
+            return m->state;
         case CPU_STOP_ERROR:
             machine_stop(m, "%s", s.message);
             break;

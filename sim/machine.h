@@ -36,6 +36,20 @@ struct machine_stats {
     uint64_t traversals;
 };
 
+/* A debugger watching the machine (ui/): told of every portal traversal and
+ * Resume; it may ask machine_run_until to return (machine_pause). */
+struct machine_observer {
+    void *arg;
+    void (*traversal)(void *arg, const struct space_pcb *saved, uint32_t to_ctx, uint32_t to_mode);
+    void (*resumed)(void *arg, const struct space_pcb *restored);
+};
+
+enum machine_pause {
+    PAUSE_NONE,
+    PAUSE_BREAK,    /* before the instruction at a breakpoint (cpu_set_breakpoints) */
+    PAUSE_OBSERVER, /* the observer asked */
+};
+
 struct machine {
     struct machine_config cfg;
     struct physmem pm;
@@ -48,6 +62,8 @@ struct machine {
     bool ie;                  /* interrupt enable (CPU 0) */
     bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
     volatile int interrupted; /* Ctrl-C */
+    struct machine_observer observer;
+    enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     enum machine_state state;
     uint32_t exit_code;       /* MACHINE_HALTED */
     char reason[512];         /* MACHINE_STOPPED: the one-line diagnostic */
@@ -71,13 +87,19 @@ int machine_boot_image(struct machine *m, const char *name, const uint8_t *image
 enum machine_state machine_run(struct machine *m);
 
 /* Runs until virtual time reaches `deadline` (returns MACHINE_RUNNING) or
- * the machine halts, stops, hits its --max-insns limit or is interrupted.
+ * the machine halts, stops, hits its --max-insns limit or is interrupted,
+ * or (returning MACHINE_RUNNING with m->pause set) reaches a breakpoint or
+ * its observer pauses it.
  * Stopping at any sequence of deadlines leaves the guest's execution
  * exactly as in one uninterrupted run. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline);
 
 /* Asks machine_run to return soon (signal-safe). */
 void machine_interrupt(struct machine *m);
+
+/* For an observer: machine_run_until returns (MACHINE_RUNNING) as soon as
+ * the current trap or operation is complete. */
+void machine_pause(struct machine *m);
 
 /* SPACE_OP_WAIT: lets virtual time pass until an interrupt is pending
  * (events fire, devices may produce input). Stops the machine if nothing

@@ -87,6 +87,8 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
     m->ie = false;
     cpu_set_space(m->cpu, p->ctx, p->mode);
     cpu_set_regs(m->cpu, &r);
+    if (m->observer.traversal)
+        m->observer.traversal(m->observer.arg, &pcb, p->ctx, p->mode);
 }
 
 void trap_restore(struct machine *m, const struct space_pcb *p)
@@ -99,6 +101,8 @@ void trap_restore(struct machine *m, const struct space_pcb *p)
     m->ie = p->ie != 0;
     cpu_set_space(m->cpu, p->ctx, p->mode);
     cpu_set_regs(m->cpu, &r);
+    if (m->observer.resumed)
+        m->observer.resumed(m->observer.arg, p);
 }
 
 const char *trap_describe(uint32_t trap)

@@ -1,0 +1,111 @@
+/* Breakpoints are exact and invisible: for several addresses in a guest,
+ * a run that stops at every execution of a breakpoint must stop exactly
+ * where (and when) a single-stepped run executed that address, with the
+ * same CPU state, and must end exactly like an undisturbed run.
+ *
+ * usage: test_breakpoints GUEST.elf */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../sim/machine.h"
+#include "../unit/unit.h"
+
+struct point {
+    uint64_t time;
+    uint32_t eip;
+    uint64_t hash;
+};
+
+static uint64_t state_hash(struct machine *m)
+{
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    uint32_t w[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi, r.ebp, r.esp, r.eip, r.eflags,
+                    cpu_context(m->cpu), cpu_mode(m->cpu)};
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned i = 0; i < sizeof w / sizeof w[0]; i++)
+        h = (h ^ w[i]) * 1099511628211ull;
+    return h;
+}
+
+static struct machine *boot(const char *elf)
+{
+    char err[512];
+    struct machine_config cfg = {.ram_size = 16u << 20};
+    cfg.devices.ncpus = 1;
+    cfg.devices.console_input = "/dev/null";
+    static FILE *sink;
+    if (!sink)
+        sink = fopen("/dev/null", "w");
+    cfg.devices.console_output = sink;
+    struct machine *m = machine_create(&cfg, err, sizeof err);
+    if (!m || machine_boot(m, elf, err, sizeof err) != 0) {
+        fprintf(stderr, "test_breakpoints: %s\n", err);
+        exit(1);
+    }
+    m->debug_out = NULL;
+    return m;
+}
+
+int main(int argc, char **argv)
+{
+    EXPECT(argc == 2);
+    /* The single-stepped trail: where the CPU was before each instruction. */
+    struct machine *m = boot(argv[1]);
+    size_t n = 0, cap = 1 << 16;
+    struct point *trail = malloc(cap * sizeof *trail);
+    for (;;) {
+        struct cpu_regs r;
+        cpu_get_regs(m->cpu, &r);
+        if (n == cap)
+            trail = realloc(trail, (cap *= 2) * sizeof *trail);
+        trail[n++] = (struct point){cpu_time(m->cpu), r.eip, state_hash(m)};
+        if (machine_run_until(m, cpu_time(m->cpu) + 1) != MACHINE_RUNNING)
+            break;
+    }
+    uint64_t end = cpu_time(m->cpu);
+    uint32_t code = m->exit_code;
+    machine_destroy(m);
+
+    /* Breakpoints at a spread of addresses seen in the trail. */
+    for (unsigned pick = 1; pick <= 6; pick++) {
+        uint32_t bp = trail[(n * pick) / 7].eip;
+        m = boot(argv[1]);
+        EXPECT(cpu_set_breakpoints(m->cpu, &bp, 1) == 0);
+        size_t next = 0, hits = 0;
+        while (machine_run(m) == MACHINE_RUNNING) {
+            EXPECT(m->pause == PAUSE_BREAK);
+            struct cpu_regs r;
+            cpu_get_regs(m->cpu, &r);
+            EXPECT(r.eip == bp);
+            /* the next time the stepped run was about to execute bp */
+            size_t from = next;
+            while (next < n && !(trail[next].eip == bp && trail[next].time == cpu_time(m->cpu)))
+                next++;
+            if (next == n) {
+                fprintf(stderr, "breakpoint %#x hit at time %llu; stepped run there:", bp,
+                        (unsigned long long)cpu_time(m->cpu));
+                for (size_t i = from; i < n && trail[i].time <= cpu_time(m->cpu) + 2; i++)
+                    if (trail[i].time + 3 >= cpu_time(m->cpu))
+                        fprintf(stderr, " t%llu:%#x", (unsigned long long)trail[i].time, trail[i].eip);
+                fprintf(stderr, "\n");
+            }
+            EXPECT(next < n);
+            EXPECT(trail[next].hash == state_hash(m));
+            next++;
+            hits++;
+            cpu_skip_breakpoint_once(m->cpu);
+        }
+        EXPECT(m->state == MACHINE_HALTED && m->exit_code == code && cpu_time(m->cpu) == end);
+        size_t expected = 0;
+        for (size_t i = 0; i < n; i++)
+            expected += trail[i].eip == bp && (i == 0 || trail[i - 1].time != trail[i].time);
+        printf("breakpoint %#x: %zu hits (the stepped run executed it %zu times), same end\n", bp,
+               hits, expected);
+        EXPECT(hits == expected);
+        machine_destroy(m);
+    }
+    free(trail);
+    return 0;
+}
