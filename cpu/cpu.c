@@ -82,6 +82,11 @@ struct cpu {
     bool break_hit;      /* stopped before a breakpoint's instruction */
     bool break_skip;     /* ... except this once at break_skip_pc (resuming from it) */
     uint32_t break_skip_pc;
+    struct cpu_watch *watches;
+    unsigned nwatches;
+    bool watch_pass;     /* one instruction may touch watched pages (then re-protect) */
+    bool watch_skip;     /* the next cpu_run starts with such an instruction */
+    bool fault_watch;    /* the refused fill was only for a watchpoint */
 
     bool crossed;        /* the block hook stopped before a block past the deadline */
     bool budget_out;     /* the fetch-fault search ran out of steps */
@@ -122,6 +127,22 @@ static unsigned access_of(uc_mem_type type)
     }
 }
 
+/* The kinds of access (MMU_READ, MMU_WRITE) watched on a page of the
+ * current CONTEXT. */
+static unsigned watched_access(const struct cpu *c, uint32_t page)
+{
+    unsigned kinds = 0;
+    for (unsigned i = 0; i < c->nwatches; i++) {
+        const struct cpu_watch *w = &c->watches[i];
+        if (w->ctx != c->ctx || !w->len)
+            continue;
+        uint64_t end = (uint64_t)w->addr + w->len;
+        if (w->addr < (uint64_t)page + 4096 && end > page)
+            kinds |= (w->read ? MMU_READ : 0) | (w->write ? MMU_WRITE : 0);
+    }
+    return kinds;
+}
+
 static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e,
                         void *user)
 {
@@ -149,6 +170,18 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
         c->fault_device = device && (bits & access) && access != MMU_EXEC;
         c->fault_paddr = MAP_PADDR(m);
         return false;
+    }
+    if (c->nwatches && !c->watch_pass) {
+        unsigned watched = watched_access(c, va & PAGE_MASK);
+        if (watched & access) {
+            c->fault_seen = c->fault_watch = true;
+            c->fault_page = va & PAGE_MASK;
+            c->fault_access = access;
+            c->fault_protection = c->fault_device = false;
+            c->fault_paddr = MAP_PADDR(m);
+            return false;
+        }
+        bits &= ~watched; /* so that a watched access comes back here */
     }
     c->stats.tlb_fills++;
     if ((bits & MMU_WRITE) && codecache_is_code(c->code, MAP_PADDR(m))) {
@@ -617,6 +650,7 @@ void cpu_destroy(struct cpu *c)
     decoder_destroy(c->dec);
     codecache_destroy(c->code);
     free(c->breaks);
+    free(c->watches);
     free(c);
 }
 
@@ -753,10 +787,44 @@ int cpu_set_breakpoints(struct cpu *c, const uint32_t *addrs, unsigned n)
     if (n)
         memcpy(copy, addrs, n * sizeof *copy);
     free(c->breaks);
+    free(c->watches);
     c->breaks = copy;
     c->nbreaks = n;
     codecache_invalidate(c->code); /* blocks are flagged when learned */
     return 0;
+}
+
+/* The watchpoint an access of [addr, addr+size) hits, or NULL. */
+static const struct cpu_watch *watch_hit(const struct cpu *c, uint32_t addr, uint32_t size,
+                                         unsigned access)
+{
+    for (unsigned i = 0; i < c->nwatches; i++) {
+        const struct cpu_watch *w = &c->watches[i];
+        bool kind = access == MMU_WRITE ? w->write : w->read;
+        if (kind && w->ctx == c->ctx && addr < (uint64_t)w->addr + w->len &&
+            (uint64_t)addr + size > w->addr)
+            return w;
+    }
+    return NULL;
+}
+
+int cpu_set_watches(struct cpu *c, const struct cpu_watch *w, unsigned n)
+{
+    struct cpu_watch *copy = n ? malloc(n * sizeof *copy) : NULL;
+    if (n && !copy)
+        return -1;
+    if (n)
+        memcpy(copy, w, n * sizeof *copy);
+    free(c->watches);
+    c->watches = copy;
+    c->nwatches = n;
+    uc_ctl_flush_tlb(c->uc); /* entries must be filled again, with watches in mind */
+    return 0;
+}
+
+void cpu_skip_watch_once(struct cpu *c)
+{
+    c->watch_skip = true;
 }
 
 void cpu_skip_breakpoint_once(struct cpu *c)
@@ -884,6 +952,13 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             return;
         }
         c->crossed = c->budget_out = c->trapped = c->fault_seen = c->system_insn = false;
+        c->fault_watch = false;
+        if (c->watch_skip) { /* resuming at an instruction a watchpoint stopped */
+            c->watch_skip = false;
+            c->watch_pass = true;
+            c->step_budget = 2;
+            set_stepping(c, true);
+        }
         c->io_block = c->io_insn = c->break_block = c->break_hit = false;
         c->blk = NULL;
         uint32_t eip;
@@ -913,6 +988,30 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             c->step_budget = 0;
             return;
         }
+        if (e == UC_ERR_EXCEPTION && c->fault_seen && c->fault_watch) {
+            struct cpu_regs r;
+            cpu_get_regs(c, &r);
+            uint8_t buf[16];
+            uint32_t n = cpu_read_code(c, eip, buf, sizeof buf), size = 4;
+            uint32_t at = decode_fault_address(c->dec, buf, n, &r, c->fault_page, &size);
+            const struct cpu_watch *w = watch_hit(c, at, size, c->fault_access);
+            settle_block(c, eip);
+            if (w) {
+                set_stepping(c, false);
+                c->step_budget = 0;
+                s->kind = CPU_STOP_WATCH;
+                s->addr = at;
+                s->access = c->fault_access;
+                s->watch = (unsigned)(w - c->watches);
+                return;
+            }
+            /* Another address on a watched page: let this one instruction
+             * through, then protect the page again. */
+            c->watch_pass = true;
+            c->step_budget = 2;
+            set_stepping(c, true);
+            continue;
+        }
         if (e == UC_ERR_EXCEPTION && c->fault_seen) {
             if (c->fault_access == MMU_EXEC && !c->stepping && !fetch_fault_is_precise(c, eip)) {
                 c->step_budget = FETCH_STEP_BUDGET;
@@ -932,7 +1031,8 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             if (c->fault_access != MMU_EXEC) {
                 uint8_t buf[16];
                 uint32_t n = cpu_read_code(c, eip, buf, sizeof buf);
-                s->addr = decode_fault_address(c->dec, buf, n, &r, c->fault_page);
+                uint32_t size;
+                s->addr = decode_fault_address(c->dec, buf, n, &r, c->fault_page, &size);
             } else if ((eip & PAGE_MASK) == c->fault_page) {
                 s->addr = eip;
             }
@@ -971,6 +1071,10 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
         }
         if (c->budget_out) {
             set_stepping(c, false);
+            if (c->watch_pass) {
+                c->watch_pass = false;
+                uc_ctl_flush_tlb(c->uc); /* watched pages are protected again */
+            }
             continue;
         }
         if (c->stop_requested)

@@ -30,6 +30,7 @@ enum cpu_stop_kind {
     CPU_STOP_FAULT,    /* memory fault: .addr, .access, .protection */
     CPU_STOP_REQUEST,  /* cpu_request_stop was called */
     CPU_STOP_BREAK,    /* before the instruction at a breakpoint */
+    CPU_STOP_WATCH,    /* before an instruction accessing a watched range: .addr, .access, .watch */
     CPU_STOP_ERROR,    /* the engine failed: .message */
 };
 
@@ -43,6 +44,7 @@ struct cpu_stop {
     bool device;       /* CPU_STOP_FAULT: a permitted access to a device register page
                         * at physical .paddr: emulate it with cpu_mmio_* */
     uint32_t paddr;
+    unsigned watch;    /* CPU_STOP_WATCH: index in the cpu_set_watches array */
     char message[160]; /* CPU_STOP_ERROR */
 };
 
@@ -122,6 +124,18 @@ void cpu_idle_until(struct cpu *c, uint64_t until);
 int cpu_set_breakpoints(struct cpu *c, const uint32_t *addrs, unsigned n);
 /* The next cpu_run executes the breakpoint at the current pc (resuming). */
 void cpu_skip_breakpoint_once(struct cpu *c);
+
+/* Watchpoints: cpu_run stops (CPU_STOP_WATCH) before an instruction that
+ * reads or writes [addr, addr+len) in CONTEXT ctx. Pages holding no
+ * watched byte run at full speed; other accesses to a watched page are let
+ * through one instruction at a time. */
+struct cpu_watch {
+    uint32_t ctx, addr, len;
+    bool read, write;
+};
+int cpu_set_watches(struct cpu *c, const struct cpu_watch *w, unsigned n);
+/* The next cpu_run executes the instruction a watchpoint stopped before. */
+void cpu_skip_watch_once(struct cpu *c);
 
 /* Asks a running cpu_run to return CPU_STOP_REQUEST soon (signal-safe). */
 void cpu_request_stop(struct cpu *c);

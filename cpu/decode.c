@@ -86,13 +86,14 @@ static bool touches(uint32_t ea, uint32_t size, uint32_t page, uint32_t *hit)
 }
 
 uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
-                              const struct cpu_regs *r, uint32_t page)
+                              const struct cpu_regs *r, uint32_t page, uint32_t *size)
 {
+    *size = 4;
     const uint8_t *code = buf;
-    size_t size = len;
+    size_t left = len;
     uint64_t a = r->eip;
     uint32_t hit;
-    if (!cs_disasm_iter(d->detail, &code, &size, &a, d->insn))
+    if (!cs_disasm_iter(d->detail, &code, &left, &a, d->insn))
         return page;
     const cs_x86 *x = &d->insn->detail->x86;
     for (int i = 0; i < x->op_count; i++) {
@@ -100,8 +101,10 @@ uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned le
         if (op->type != X86_OP_MEM || d->insn->id == X86_INS_LEA)
             continue;
         uint32_t ea = effective_address(r, op);
-        if (touches(ea, op->size, page, &hit))
+        if (touches(ea, op->size, page, &hit)) {
+            *size = op->size ? op->size : 1;
             return hit;
+        }
     }
     /* Implicit operands: the stack, and the string registers. */
     if (touches(r->esp - 4, 4, page, &hit) || touches(r->esp, 4, page, &hit))

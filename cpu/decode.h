@@ -19,11 +19,11 @@ void decoder_destroy(struct decoder *d);
  * within len bytes. */
 unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr);
 
-/* The address in [page, page+4096) that the instruction in buf (at addr,
- * with registers r) touches with `access`; the page address itself if that
- * cannot be worked out. */
+/* The address in [page, page+4096) that the instruction in buf (at r->eip,
+ * with registers r) touches, and (*size) how many bytes of it; the page
+ * address itself (and 4) if that cannot be worked out. */
 uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
-                              const struct cpu_regs *r, uint32_t page);
+                              const struct cpu_regs *r, uint32_t page, uint32_t *size);
 
 /* A 32-bit mov between a register (or an immediate) and memory. */
 struct decoded_mov {

@@ -300,6 +300,12 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         case CPU_STOP_BREAK:
             m->pause = PAUSE_BREAK;
             return m->state;
+        case CPU_STOP_WATCH:
+            m->pause = PAUSE_WATCH;
+            m->pause_addr = s.addr;
+            m->pause_access = s.access;
+            m->pause_watch = s.watch;
+            return m->state;
         case CPU_STOP_ERROR:
             machine_stop(m, "%s", s.message);
             break;

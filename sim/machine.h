@@ -47,6 +47,8 @@ struct machine_observer {
 enum machine_pause {
     PAUSE_NONE,
     PAUSE_BREAK,    /* before the instruction at a breakpoint (cpu_set_breakpoints) */
+    PAUSE_WATCH,    /* before an instruction touching a watched range (cpu_set_watches):
+                     * pause_addr, pause_access, pause_watch */
     PAUSE_OBSERVER, /* the observer asked */
 };
 
@@ -64,6 +66,7 @@ struct machine {
     volatile int interrupted; /* Ctrl-C */
     struct machine_observer observer;
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
+    uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;
     uint32_t exit_code;       /* MACHINE_HALTED */
     char reason[512];         /* MACHINE_STOPPED: the one-line diagnostic */

@@ -1,0 +1,288 @@
+#include "debugger.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "../sim/trap.h"
+
+/* ---- Observer: what happened during a run ---- */
+
+static void note(struct debugger *d, enum dbg_stop_kind kind, uint32_t trap, const char *fmt,
+                 uint32_t a, uint32_t b, uint32_t c2, uint32_t e)
+{
+    if (d->hit)
+        return; /* the first reason wins */
+    d->hit = true;
+    d->seen = (struct dbg_stop){.kind = kind, .trap = trap};
+    snprintf(d->seen.text, sizeof d->seen.text, fmt, a, b, c2, e);
+    machine_pause(d->m);
+}
+
+static void on_traversal(void *arg, const struct space_pcb *saved, uint32_t to_ctx,
+                         uint32_t to_mode)
+{
+    struct debugger *d = arg;
+    if (d->catch_trap[saved->cause % SPACE_TRAPS] || d->catch_trap[saved->trap % SPACE_TRAPS])
+        note(d, DBG_TRAP, saved->trap, "trap %u (cause %u) traversed its portal to CONTEXT %u MODE %u",
+             saved->trap, saved->cause, to_ctx, to_mode);
+    else if (d->catch_portal)
+        note(d, DBG_PORTAL, saved->trap, "portal traversal: trap %u, to CONTEXT %u MODE %u",
+             saved->trap, to_ctx, to_mode, 0);
+    else if (d->catch_space && (saved->ctx != to_ctx || saved->mode != to_mode))
+        note(d, DBG_SPACE, saved->trap, "CONTEXT/MODE changed: %u/%u -> %u/%u (portal traversal)",
+             saved->ctx, saved->mode, to_ctx, to_mode);
+}
+
+static void on_resumed(void *arg, const struct space_pcb *restored)
+{
+    struct debugger *d = arg;
+    (void)restored;
+    /* Resume's own CONTEXT/MODE was the handler's: the CPU's now is the PCB's. */
+    if (d->catch_space && (d->space_before_ctx != restored->ctx ||
+                           d->space_before_mode != restored->mode))
+        note(d, DBG_SPACE, 0, "CONTEXT/MODE changed: %u/%u -> %u/%u (Resume)",
+             d->space_before_ctx, d->space_before_mode, restored->ctx, restored->mode);
+}
+
+void dbg_init(struct debugger *d, struct machine *m)
+{
+    memset(d, 0, sizeof *d);
+    d->m = m;
+    d->stop_time = UINT64_MAX;
+    m->observer = (struct machine_observer){.arg = d, .traversal = on_traversal,
+                                            .resumed = on_resumed};
+}
+
+void dbg_free(struct debugger *d)
+{
+    d->m->observer = (struct machine_observer){0};
+    cpu_set_breakpoints(d->m->cpu, NULL, 0);
+    cpu_set_watches(d->m->cpu, NULL, 0);
+}
+
+/* ---- Breakpoints and watchpoints ---- */
+
+static void push_breaks(struct debugger *d)
+{
+    uint32_t addrs[DBG_MAX_BREAKS];
+    unsigned n = 0;
+    for (int i = 0; i < DBG_MAX_BREAKS; i++)
+        if (d->brk[i].used)
+            addrs[n++] = d->brk[i].addr;
+    cpu_set_breakpoints(d->m->cpu, addrs, n);
+}
+
+int dbg_break_add(struct debugger *d, uint32_t addr, int ctx)
+{
+    for (int i = 0; i < DBG_MAX_BREAKS; i++) {
+        if (!d->brk[i].used) {
+            d->brk[i] = (struct dbg_break){.used = true, .addr = addr, .ctx = ctx};
+            push_breaks(d);
+            return i + 1;
+        }
+    }
+    return -1;
+}
+
+bool dbg_break_remove(struct debugger *d, int id)
+{
+    if (id < 1 || id > DBG_MAX_BREAKS || !d->brk[id - 1].used)
+        return false;
+    d->brk[id - 1].used = false;
+    push_breaks(d);
+    return true;
+}
+
+static void push_watches(struct debugger *d)
+{
+    struct cpu_watch w[DBG_MAX_WATCHES];
+    unsigned n = 0;
+    for (int i = 0; i < DBG_MAX_WATCHES; i++) {
+        const struct dbg_watch *x = &d->watch[i];
+        if (!x->used)
+            continue;
+        d->watch_index[n] = i;
+        w[n++] = (struct cpu_watch){.ctx = (uint32_t)x->ctx, .addr = x->addr, .len = x->len,
+                                    .read = x->on_read, .write = x->on_write};
+    }
+    cpu_set_watches(d->m->cpu, w, n);
+}
+
+int dbg_watch_add(struct debugger *d, uint32_t addr, uint32_t len, bool on_read, bool on_write,
+                  int ctx)
+{
+    if (!len || (!on_read && !on_write) || ctx < 0 || ctx >= SPACE_CONTEXTS)
+        return -1;
+    for (int i = 0; i < DBG_MAX_WATCHES; i++) {
+        if (!d->watch[i].used) {
+            d->watch[i] = (struct dbg_watch){.used = true, .addr = addr, .len = len,
+                                             .on_read = on_read, .on_write = on_write, .ctx = ctx};
+            push_watches(d);
+            return i + 1;
+        }
+    }
+    return -1;
+}
+
+bool dbg_watch_remove(struct debugger *d, int id)
+{
+    if (id < 1 || id > DBG_MAX_WATCHES || !d->watch[id - 1].used)
+        return false;
+    d->watch[id - 1].used = false;
+    push_watches(d);
+    return true;
+}
+
+/* ---- Running ---- */
+
+static struct dbg_break *break_at(struct debugger *d, uint32_t pc, uint32_t ctx)
+{
+    for (int i = 0; i < DBG_MAX_BREAKS; i++) {
+        struct dbg_break *b = &d->brk[i];
+        if (b->used && b->addr == pc && (b->ctx == DBG_ANY_CONTEXT || (uint32_t)b->ctx == ctx))
+            return b;
+    }
+    return NULL;
+}
+
+static void ended(struct debugger *d, struct dbg_stop *stop)
+{
+    struct machine *m = d->m;
+    stop->kind = m->state == MACHINE_INTERRUPTED ? DBG_INTERRUPTED : DBG_ENDED;
+    switch (m->state) {
+    case MACHINE_HALTED:
+        snprintf(stop->text, sizeof stop->text, "the machine halted with code %u", m->exit_code);
+        break;
+    case MACHINE_LIMIT:
+        snprintf(stop->text, sizeof stop->text, "the instruction limit was reached");
+        break;
+    case MACHINE_INTERRUPTED:
+        snprintf(stop->text, sizeof stop->text, "interrupted");
+        m->state = MACHINE_RUNNING; /* a debugger goes on after Ctrl-C */
+        m->interrupted = 0;
+        break;
+    default:
+        snprintf(stop->text, sizeof stop->text, "machine stop: %.140s", m->reason);
+        break;
+    }
+}
+
+/* Runs to `until` (or a stop). Breakpoints and watchpoints at the very
+ * instruction it starts on do not stop it again. */
+static void run(struct debugger *d, uint64_t until, struct dbg_stop *stop)
+{
+    struct machine *m = d->m;
+    cpu_skip_breakpoint_once(m->cpu);
+    if (m->pause == PAUSE_WATCH)
+        cpu_skip_watch_once(m->cpu);
+    if (d->stop_time > cpu_time(m->cpu) && d->stop_time < until)
+        until = d->stop_time;
+    for (;;) {
+        d->hit = false;
+        d->space_before_ctx = cpu_context(m->cpu);
+        d->space_before_mode = cpu_mode(m->cpu);
+        enum machine_state st = machine_run_until(m, until);
+        if (st != MACHINE_RUNNING) {
+            ended(d, stop);
+            return;
+        }
+        struct cpu_regs r;
+        cpu_get_regs(m->cpu, &r);
+        if (m->pause == PAUSE_BREAK) {
+            struct dbg_break *b = break_at(d, r.eip, cpu_context(m->cpu));
+            if (!b) { /* a breakpoint for another CONTEXT */
+                cpu_skip_breakpoint_once(m->cpu);
+                continue;
+            }
+            *stop = (struct dbg_stop){.kind = DBG_BREAKPOINT, .id = (int)(b - d->brk) + 1};
+            snprintf(stop->text, sizeof stop->text, "breakpoint %d at %#x", stop->id, r.eip);
+            return;
+        }
+        if (m->pause == PAUSE_WATCH) {
+            /* Stopped before the access: let it happen, then report. */
+            int id = d->watch_index[m->pause_watch] + 1;
+            uint32_t addr = m->pause_addr;
+            bool write = m->pause_access == MMU_WRITE;
+            uint32_t pc = r.eip;
+            cpu_skip_watch_once(m->cpu);
+            m->pause = PAUSE_NONE;
+            machine_run_until(m, cpu_time(m->cpu) + 1);
+            *stop = (struct dbg_stop){.kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write};
+            snprintf(stop->text, sizeof stop->text, "watchpoint %d: %s of %#x by the instruction at %#x",
+                     id, write ? "write" : "read", addr, pc);
+            if (m->state != MACHINE_RUNNING)
+                ended(d, stop);
+            return;
+        }
+        if (m->pause == PAUSE_OBSERVER && d->hit) {
+            *stop = d->seen;
+            return;
+        }
+        if (cpu_time(m->cpu) >= d->stop_time && d->stop_time != UINT64_MAX) {
+            *stop = (struct dbg_stop){.kind = DBG_TIME};
+            snprintf(stop->text, sizeof stop->text, "virtual time %llu reached",
+                     (unsigned long long)cpu_time(m->cpu));
+            d->stop_time = UINT64_MAX;
+            return;
+        }
+        *stop = (struct dbg_stop){.kind = DBG_STEPPED};
+        return;
+    }
+}
+
+void dbg_step(struct debugger *d, uint64_t n, struct dbg_stop *stop)
+{
+    uint64_t now = cpu_time(d->m->cpu);
+    run(d, now + n < now ? UINT64_MAX : now + n, stop);
+}
+
+void dbg_continue(struct debugger *d, struct dbg_stop *stop)
+{
+    run(d, UINT64_MAX, stop);
+}
+
+/* ---- Memory ---- */
+
+uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf, uint32_t len)
+{
+    uint32_t got = 0;
+    while (got < len) {
+        uint32_t va = vaddr + got, pa;
+        uint32_t n = 4096u - (va & 0xfffu);
+        if (n > len - got)
+            n = len - got;
+        if (!mmu_translate(&d->m->mmu, ctx, 0, va, 0, &pa) ||
+            dbg_read_physical(d, pa, (uint8_t *)buf + got, n) != n)
+            break;
+        got += n;
+    }
+    return got;
+}
+
+uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len)
+{
+    const void *p = physmem_ptr(&d->m->pm, paddr, len);
+    if (!p)
+        return 0;
+    memcpy(buf, p, len);
+    return len;
+}
+
+uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
+                           uint32_t len)
+{
+    uint32_t done = 0;
+    while (done < len) {
+        uint32_t va = vaddr + done, pa;
+        uint32_t n = 4096u - (va & 0xfffu);
+        if (n > len - done)
+            n = len - done;
+        void *p;
+        if (!mmu_translate(&d->m->mmu, ctx, 0, va, 0, &pa) || !(p = physmem_ptr(&d->m->pm, pa, n)))
+            break;
+        memcpy(p, (const uint8_t *)buf + done, n);
+        cpu_host_wrote(d->m->cpu, pa, n); /* (a debugger may patch code) */
+        done += n;
+    }
+    return done;
+}

@@ -1,0 +1,93 @@
+/* debugger: the execution control every front end shares - the command-line
+ * debugger (debug_cli.c), the GDB remote stub (gdbstub.c) and, later, the
+ * window. It stops a machine exactly: at a breakpoint (address, optionally
+ * in one CONTEXT), on a trap number, on any portal traversal, on a change of
+ * CONTEXT or MODE, at a virtual time, on a memory watchpoint, or after N
+ * instructions - and stopping never changes what the guest does: virtual
+ * time and interrupt points stay those of an undisturbed run. */
+#ifndef SPACE_DEBUGGER_H
+#define SPACE_DEBUGGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../sim/machine.h"
+
+#define DBG_MAX_BREAKS 64
+#define DBG_MAX_WATCHES 16
+#define DBG_ANY_CONTEXT (-1)
+
+enum dbg_stop_kind {
+    DBG_STEPPED,     /* the requested instructions ran */
+    DBG_BREAKPOINT,  /* before the instruction at a breakpoint */
+    DBG_WATCHPOINT,  /* an instruction accessed a watched range (after it ran) */
+    DBG_TRAP,        /* a caught trap traversed its portal (stopped at the handler) */
+    DBG_PORTAL,      /* a portal traversal (stopped at the handler) */
+    DBG_SPACE,       /* CONTEXT or MODE changed */
+    DBG_TIME,        /* virtual time reached the requested value */
+    DBG_ENDED,       /* the machine halted, stopped or hit its limit */
+    DBG_INTERRUPTED, /* Ctrl-C */
+};
+
+struct dbg_stop {
+    enum dbg_stop_kind kind;
+    int id;              /* breakpoint or watchpoint number */
+    uint32_t trap;       /* DBG_TRAP, DBG_PORTAL: the trap taken */
+    uint32_t addr;       /* DBG_WATCHPOINT: the address accessed */
+    bool write;          /* DBG_WATCHPOINT: a write */
+    char text[160];      /* one line describing it */
+};
+
+struct dbg_break {
+    bool used;
+    uint32_t addr;
+    int ctx; /* DBG_ANY_CONTEXT or one CONTEXT */
+};
+
+struct dbg_watch {
+    bool used;
+    uint32_t addr, len;
+    bool on_read, on_write;
+    int ctx;
+};
+
+struct debugger {
+    struct machine *m;
+    struct dbg_break brk[DBG_MAX_BREAKS];
+    struct dbg_watch watch[DBG_MAX_WATCHES];
+    bool catch_trap[SPACE_TRAPS];
+    bool catch_portal, catch_space;
+    uint64_t stop_time; /* UINT64_MAX: none */
+    /* what the observer saw during the current run */
+    bool hit;
+    struct dbg_stop seen;
+    uint32_t space_before_ctx, space_before_mode;
+    int watch_index[DBG_MAX_WATCHES]; /* cpu watch -> our slot */
+};
+
+/* Attaches to a machine (installs itself as the machine's observer). */
+void dbg_init(struct debugger *d, struct machine *m);
+void dbg_free(struct debugger *d);
+
+/* Breakpoints: return the number (>= 1) or -1. */
+int dbg_break_add(struct debugger *d, uint32_t addr, int ctx);
+bool dbg_break_remove(struct debugger *d, int id);
+/* Watchpoints on [addr, addr+len) in a CONTEXT (reads and/or writes). */
+int dbg_watch_add(struct debugger *d, uint32_t addr, uint32_t len, bool on_read, bool on_write,
+                  int ctx);
+bool dbg_watch_remove(struct debugger *d, int id);
+
+/* Runs exactly n instructions (fewer if something stops it first). */
+void dbg_step(struct debugger *d, uint64_t n, struct dbg_stop *stop);
+/* Runs until something stops it. */
+void dbg_continue(struct debugger *d, struct dbg_stop *stop);
+
+/* Reads guest memory by virtual address in a CONTEXT (ignoring MODE
+ * permissions) or by physical address; returns the bytes readable. */
+uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf, uint32_t len);
+uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
+/* Writes guest memory in the current CONTEXT; returns bytes written. */
+uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
+                           uint32_t len);
+
+#endif
