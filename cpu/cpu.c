@@ -87,6 +87,7 @@ struct cpu {
     bool watch_pass;     /* one instruction may touch watched pages (then re-protect) */
     bool watch_skip;     /* the next cpu_run starts with such an instruction */
     bool fault_watch;    /* the refused fill was only for a watchpoint */
+    bool flush_translations; /* guest code changed: drop Unicorn's translations */
 
     bool crossed;        /* the block hook stopped before a block past the deadline */
     bool budget_out;     /* the fetch-fault search ran out of steps */
@@ -185,10 +186,18 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
     }
     c->stats.tlb_fills++;
     if ((bits & MMU_WRITE) && codecache_is_code(c->code, MAP_PADDR(m))) {
-        if (access == MMU_WRITE)
-            codecache_write(c->code, MAP_PADDR(m), 1); /* the guest rewrites code */
-        else
+        if (access == MMU_WRITE) {
+            /* The guest rewrites code. Unicorn does not reliably notice a
+             * store into translated code made through another mapping (a
+             * kernel loading a program into a reused frame), so its
+             * translations go too, when this run stops (it stops before
+             * such code can run: the mapping change that makes it
+             * reachable is an operation). */
+            codecache_write(c->code, MAP_PADDR(m), 1);
+            c->flush_translations = true;
+        } else {
             bits &= ~MMU_WRITE; /* so that the first store comes here */
+        }
     }
     e->paddr = MAP_PADDR(m);
     e->perms = (bits & MMU_READ ? UC_PROT_READ : 0) | (bits & MMU_WRITE ? UC_PROT_WRITE : 0) |
@@ -717,8 +726,10 @@ void cpu_mapping_changed(struct cpu *c, uint32_t ctx, uint32_t old_modeaccess)
 {
     /* Code fetched through the old mapping may not be what the new one
      * shows at the same address. */
-    if (old_modeaccess & EXEC_IN_ANY_MODE)
+    if (old_modeaccess & EXEC_IN_ANY_MODE) {
         codecache_invalidate(c->code);
+        uc_ctl_flush_tb(c->uc); /* (called between runs, never inside one) */
+    }
     if (ctx != c->ctx)
         return;
     uc_ctl_flush_tlb(c->uc);
@@ -787,7 +798,6 @@ int cpu_set_breakpoints(struct cpu *c, const uint32_t *addrs, unsigned n)
     if (n)
         memcpy(copy, addrs, n * sizeof *copy);
     free(c->breaks);
-    free(c->watches);
     c->breaks = copy;
     c->nbreaks = n;
     codecache_invalidate(c->code); /* blocks are flagged when learned */
@@ -965,6 +975,10 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
         uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
         uc_err e = uc_emu_start(c->uc, eip, 0, 0, 0);
         uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+        if (c->flush_translations) {
+            c->flush_translations = false;
+            uc_ctl_flush_tb(c->uc);
+        }
 
         if (c->trapped) {
             s->kind = CPU_STOP_TRAP;
@@ -993,7 +1007,8 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             cpu_get_regs(c, &r);
             uint8_t buf[16];
             uint32_t n = cpu_read_code(c, eip, buf, sizeof buf), size = 4;
-            uint32_t at = decode_fault_address(c->dec, buf, n, &r, c->fault_page, &size);
+            uint32_t at = decode_fault_address(c->dec, buf, n, &r, c->fault_page,
+                                               c->fault_access == MMU_WRITE, &size);
             const struct cpu_watch *w = watch_hit(c, at, size, c->fault_access);
             settle_block(c, eip);
             if (w) {
@@ -1032,7 +1047,8 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
                 uint8_t buf[16];
                 uint32_t n = cpu_read_code(c, eip, buf, sizeof buf);
                 uint32_t size;
-                s->addr = decode_fault_address(c->dec, buf, n, &r, c->fault_page, &size);
+                s->addr = decode_fault_address(c->dec, buf, n, &r, c->fault_page,
+                                               c->fault_access == MMU_WRITE, &size);
             } else if ((eip & PAGE_MASK) == c->fault_page) {
                 s->addr = eip;
             }
@@ -1082,4 +1098,12 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
         stop_error(s, "cpu: emulation stopped unexpectedly", e, eip);
         return;
     }
+}
+
+/* ---- Disassembly (for debuggers) ------------------------------------------ */
+
+unsigned cpu_disassemble(struct cpu *c, const uint8_t *buf, unsigned len, uint32_t addr, char *out,
+                         unsigned outlen)
+{
+    return decode_text(c->dec, buf, len, addr, out, outlen);
 }

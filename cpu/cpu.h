@@ -144,4 +144,10 @@ void cpu_request_stop(struct cpu *c);
  * (ignoring permissions); returns the count actually readable. */
 uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len);
 
+/* Disassembles one instruction from buf (the code at guest address addr)
+ * into out ("mnemonic operands", Intel syntax, Capstone); returns its
+ * length, or 0 if buf does not start with a whole valid instruction. */
+unsigned cpu_disassemble(struct cpu *c, const uint8_t *buf, unsigned len, uint32_t addr, char *out,
+                         unsigned outlen);
+
 #endif

@@ -1,6 +1,7 @@
 #include "decode.h"
 
 #include <capstone/capstone.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 struct decoder {
@@ -86,7 +87,7 @@ static bool touches(uint32_t ea, uint32_t size, uint32_t page, uint32_t *hit)
 }
 
 uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
-                              const struct cpu_regs *r, uint32_t page, uint32_t *size)
+                              const struct cpu_regs *r, uint32_t page, bool write, uint32_t *size)
 {
     *size = 4;
     const uint8_t *code = buf;
@@ -106,8 +107,10 @@ uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned le
             return hit;
         }
     }
-    /* Implicit operands: the stack, and the string registers. */
-    if (touches(r->esp - 4, 4, page, &hit) || touches(r->esp, 4, page, &hit))
+    /* Implicit operands: the stack (push and call write below ESP; pop,
+     * ret and leave read at it), and the string registers. */
+    if (write ? touches(r->esp - 4, 4, page, &hit) || touches(r->esp, 4, page, &hit)
+              : touches(r->esp, 4, page, &hit) || touches(r->esp - 4, 4, page, &hit))
         return hit;
     if (touches(r->edi, 4, page, &hit) || touches(r->esi, 4, page, &hit))
         return hit;
@@ -204,4 +207,24 @@ void decode_set_reg(struct cpu_regs *r, int reg, uint32_t value)
     uint32_t *v[8] = {&r->eax, &r->ebx, &r->ecx, &r->edx, &r->esi, &r->edi, &r->ebp, &r->esp};
     if (reg >= 0 && reg < 8)
         *v[reg] = value;
+}
+
+unsigned decode_text(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr, char *out,
+                     unsigned outlen)
+{
+    const uint8_t *code = buf;
+    size_t size = len;
+    uint64_t a = addr;
+    unsigned n = 0;
+    if (outlen)
+        out[0] = 0;
+    cs_insn *insn = cs_malloc(d->plain);
+    if (insn && cs_disasm_iter(d->plain, &code, &size, &a, insn)) {
+        n = insn->size;
+        if (outlen)
+            snprintf(out, outlen, "%s%s%s", insn->mnemonic, insn->op_str[0] ? " " : "",
+                     insn->op_str);
+    }
+    cs_free(insn, 1);
+    return n;
 }

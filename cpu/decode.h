@@ -23,7 +23,8 @@ unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint
  * with registers r) touches, and (*size) how many bytes of it; the page
  * address itself (and 4) if that cannot be worked out. */
 uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
-                              const struct cpu_regs *r, uint32_t page, uint32_t *size);
+                              const struct cpu_regs *r, uint32_t page, bool write,
+                              uint32_t *size);
 
 /* A 32-bit mov between a register (or an immediate) and memory. */
 struct decoded_mov {
@@ -38,6 +39,12 @@ bool decode_mov32(struct decoder *d, const uint8_t *buf, unsigned len, const str
                   struct decoded_mov *out);
 uint32_t decode_reg_value(const struct cpu_regs *r, int reg);
 void decode_set_reg(struct cpu_regs *r, int reg, uint32_t value);
+
+/* Disassembles the instruction at the start of buf (at guest address addr)
+ * into out as "mnemonic operands" (Intel syntax); returns its length, or 0
+ * (and an empty out) if it does not decode within len bytes. */
+unsigned decode_text(struct decoder *d, const uint8_t *buf, unsigned len, uint32_t addr, char *out,
+                     unsigned outlen);
 
 /* in, out, ins or outs (x86 port I/O)? */
 bool decode_is_port_io(const uint8_t *buf, unsigned len);
