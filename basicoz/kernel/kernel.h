@@ -98,6 +98,7 @@ void proc_exit(struct proc *p, int status);
 void proc_kill(struct proc *p, const char *why, ...);
 int proc_reap(struct proc *parent, int pid, uint32_t status_addr, int *found);
 uint32_t user_page(struct proc *p, uint32_t vaddr, int write); /* paddr or 0 */
+int user_may_grow(struct proc *p, uint32_t vaddr);
 int copy_to_user(struct proc *p, uint32_t dst, const void *src, uint32_t n);
 int copy_from_user(struct proc *p, void *dst, uint32_t src, uint32_t n);
 int copy_str_from_user(struct proc *p, char *dst, uint32_t src, uint32_t max);

@@ -67,6 +67,12 @@ static int in_stack(uint32_t va)
     return va >= USER_STACK_TOP - USER_STACK_MAX && va < USER_STACK_TOP;
 }
 
+/* Is vaddr in a region that grows on demand (heap or stack)? */
+int user_may_grow(struct proc *p, uint32_t vaddr)
+{
+    return in_heap(p, vaddr) || in_stack(vaddr);
+}
+
 /* The physical address behind user address vaddr, mapping a demand-zero
  * page if vaddr is in the heap or stack; 0 if the process may not access
  * it (for writing, if `write`). */
@@ -202,7 +208,8 @@ static void free_memory(struct proc *p)
     free_range(p, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP);
 }
 
-/* Creates a process running program `name`; returns its pid or -1. */
+/* Creates a process running program `name`; returns its pid, -1 if there
+ * is no such program, -2 if memory or process slots ran out. */
 int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
 {
     const struct program *prog = program_find(name);
@@ -213,7 +220,7 @@ int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
         if (procs[i].state == P_FREE)
             p = &procs[i];
     if (!p)
-        return -1;
+        return -2;
     *p = (struct proc){.pid = next_pid, .ppid = ppid, .ctx = (uint32_t)(p - procs) + 1};
     kstrlcpy(p->name, name, sizeof p->name);
     uint32_t entry;
@@ -221,7 +228,7 @@ int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
     if (load_image(p, prog, &entry) != 0) {
         free_memory(p);
         p->state = P_FREE;
-        return -1;
+        return -2;
     }
     trap_init_context(p->ctx);
     uint32_t sp = push_args(p, argc, argv);

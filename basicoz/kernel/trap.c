@@ -64,8 +64,11 @@ void fault_handler(void)
     int demand = !(pcb.access & (SPACE_FAULT_PROTECTION | SPACE_FAULT_EXECUTE));
     if (demand && user_page(current, pcb.addr, pcb.access & SPACE_FAULT_WRITE))
         space_resume(); /* the faulting instruction runs again */
-    proc_kill(current, "%s of %p (%s) at pc %p", access_name(pcb.access), pcb.addr,
-              pcb.access & SPACE_FAULT_PROTECTION ? "not permitted" : "not mapped", pcb.pc);
+    if (demand && user_may_grow(current, pcb.addr))
+        proc_kill(current, "out of memory (no free page for %p) at pc %p", pcb.addr, pcb.pc);
+    else
+        proc_kill(current, "%s of %p (%s) at pc %p", access_name(pcb.access), pcb.addr,
+                  pcb.access & SPACE_FAULT_PROTECTION ? "not permitted" : "not mapped", pcb.pc);
     kill_current();
 }
 

@@ -141,7 +141,10 @@ static void run(char **argv, int background)
 {
     int pid = spawn(argv[0], argv);
     if (pid < 0) {
-        printf("sh: %s: no such program\n", argv[0]);
+        if (pid == -2)
+            printf("sh: %s: cannot start (out of memory or processes)\n", argv[0]);
+        else
+            printf("sh: %s: no such program\n", argv[0]);
         return;
     }
     if (background) {

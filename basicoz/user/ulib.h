@@ -14,7 +14,8 @@
 void exit(int status) __attribute__((noreturn));     /* 1 */
 int write(int fd, const void *buf, int len);         /* 2: fd 1, 2 = console */
 int read(int fd, void *buf, int len);                /* 3: fd 0; 0 = end of input */
-int spawn(const char *name, char *const argv[]);     /* 4: child pid or -1 */
+int spawn(const char *name, char *const argv[]);     /* 4: child pid; -1 no such program,
+                                                       * -2 out of memory or processes */
 int wait(int pid, int *status, int flags);           /* 5: pid -1 = any child */
 int yield(void);                                     /* 6 */
 int sleep(unsigned instructions);                    /* 7: virtual time */

@@ -300,14 +300,14 @@ case_hog_oom() {
     no_line 'hog: 4096 pages touched, all zero-filled, verified'
     block <<'EOF'
 basicoz$ hog 16
-~basicoz: pid 2 \(hog\) killed: (read|write) of 0x[0-9a-f]{8} \(not mapped\) at pc 0x00400[0-9a-f]{3}
+~basicoz: pid 2 \(hog\) killed: out of memory \(no free page for 0x[0-9a-f]{8}\) at pc 0x00400[0-9a-f]{3}
 basicoz$ hog 2
 hog: 512 pages touched, all zero-filled, verified
 basicoz$ exit 7
 basicoz: init exited with status 7, halting
 EOF
     local addr
-    addr=$(sed -n 's/^basicoz: pid 2 (hog) killed: [a-z]* of \(0x[0-9a-f]*\) .*/\1/p' "$OUT")
+    addr=$(sed -n 's/^basicoz: pid 2 (hog) killed: out of memory (no free page for \(0x[0-9a-f]*\)) .*/\1/p' "$OUT")
     # the heap starts at the end of hog's image (0x403000) and is 16 MiB
     [ $((addr)) -ge $((0x403000)) ] && [ $((addr)) -lt $((0x403000 + (16 << 20))) ] ||
         fail "fault address $addr is not in hog's heap"
