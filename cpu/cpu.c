@@ -945,6 +945,13 @@ static void stop_error(struct cpu_stop *s, const char *what, uc_err e, uint32_t 
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
+    if (c->watch_pass) {
+        /* The instruction let through at the end of the last run (a run can
+         * end at its deadline, or on a trap, right after it) is over:
+         * watched pages are protected again. */
+        c->watch_pass = false;
+        uc_ctl_flush_tlb(c->uc);
+    }
     for (;;) {
         /* (cpu_request_stop zeroes the deadline: re-arm it, then look.) */
         c->deadline = deadline;

@@ -117,6 +117,15 @@ static uint32_t console_read(struct device *d, uint32_t reg)
     }
 }
 
+/* As console_read, but DATA shows the next byte without taking it. */
+static uint32_t console_peek(struct device *d, uint32_t reg)
+{
+    struct console *c = d->state;
+    if (reg == CONSOLE_DATA)
+        return c->pos < c->len ? (uint8_t)c->line[c->pos] : 0;
+    return console_read(d, reg);
+}
+
 static void console_write(struct device *d, uint32_t reg, uint32_t value)
 {
     struct console *c = d->state;
@@ -226,6 +235,7 @@ const struct device_kind console_device = {
     .destroy = console_destroy,
     .read = console_read,
     .write = console_write,
+    .peek = console_peek,
     .event = console_event,
     .idle = console_idle,
     .shutdown = console_shutdown,

@@ -47,6 +47,9 @@ struct device_kind {
     /* 32-bit register access at byte offset `reg` (0..4092, aligned). */
     uint32_t (*read)(struct device *d, uint32_t reg);
     void (*write)(struct device *d, uint32_t reg, uint32_t value);
+    /* The value `read` would return, without its side effects (for a
+     * debugger's display). May be NULL when `read` has none. */
+    uint32_t (*peek)(struct device *d, uint32_t reg);
     /* A scheduled event (device_schedule) is due now. */
     void (*event)(struct device *d, uint32_t tag);
     /* The CPU waits for an interrupt and nothing is scheduled before

@@ -273,6 +273,8 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         deliver_interrupt(m);
         if (m->state != MACHINE_RUNNING)
             break;
+        if (m->pause == PAUSE_OBSERVER)
+            return m->state; /* the observer stops at the interrupt's handler */
         uint64_t target = events_next(&m->bus.events);
         if (m->waiting && target == UINT64_MAX && !m->interrupted) {
             machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "

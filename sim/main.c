@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../ui/gdbstub.h"
+#include "../ui/debug_cli.h"
 #include "machine.h"
 #include "platform.h"
 
@@ -16,6 +18,7 @@
 
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
+    "       space run --debug [KERNEL.elf] [options]\n"
     "       space --help | --version\n"
     "\n"
     "Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc), or without it the\n"
@@ -34,6 +37,12 @@ static const char usage_text[] =
     "  --disk-size SIZE create the --disk image with SIZE bytes if it does not exist\n"
     "  --disk-readonly  attach the image read-only (writes fail with a device error)\n"
     "  -v, --verbose    say how the run ended and how long it took, on stderr\n"
+    "  --debug          start stopped at the first instruction under sdb, the\n"
+    "                   command-line debugger (commands on standard input; see\n"
+    "                   docs/debugging.md); without --input the guest's console\n"
+    "                   input shares standard input\n"
+    "  --gdb PORT       wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
+    "                   control the machine, stopped at its first instruction\n"
     "\n"
     "exit status:\n"
     "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
@@ -42,7 +51,7 @@ static const char usage_text[] =
     "  4    a device could not be set up (missing --input file, bad disk image, ...)\n"
     "  124  the --max-insns limit was reached\n"
     "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
-    "  130  interrupted (Ctrl-C)\n"
+    "  130  interrupted (Ctrl-C), or killed by gdb\n"
     "Every non-zero status other than a guest's own is explained on stderr in one\n"
     "line starting with 'space:'.\n";
 
@@ -110,6 +119,8 @@ static int cmd_run(int argc, char **argv)
     struct machine_config cfg = {.ram_size = 64u << 20};
     const char *kernel = NULL;
     bool verbose = false;
+    bool debug = false; /* --debug */
+    int gdb_port = -1; /* --gdb */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -147,6 +158,13 @@ static int cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--disk-readonly")) {
             cfg.devices.disk_readonly = true;
+        } else if (!strcmp(a, "--gdb")) {
+            if ((gdb_port = gdbstub_parse_port(val)) < 0)
+                return usage_error("--gdb needs a TCP port number (0..65535), not '%s'",
+                                   val ? val : "");
+            i++;
+        } else if (!strcmp(a, "--debug")) {
+            debug = true;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -161,6 +179,8 @@ static int cmd_run(int argc, char **argv)
         return usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
     if (cfg.devices.disk_create_size && cfg.devices.disk_readonly)
         return usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
+    if (debug && gdb_port >= 0)
+        return usage_error("%s", "--debug and --gdb cannot be used together");
     cfg.devices.console_output = stdout;
     cfg.devices.ncpus = 1;
 
@@ -179,10 +199,27 @@ static int cmd_run(int argc, char **argv)
         machine_destroy(m);
         return EXIT_BAD_IMAGE;
     }
+    if (debug) {
+        struct debug_cli_config dc = {.kernel_path = kernel, .image = basicoz_image,
+                                      .image_size = basicoz_image_size,
+                                      .image_name = "built-in BasicOZ", .in = stdin,
+                                      .out = stdout};
+        int status = debug_cli_run(m, &dc);
+        machine_destroy(m);
+        return status;
+    }
+    struct gdbstub *gdb = NULL;
+    const char *gdb_end = NULL; /* how gdb ended the machine */
+    if (gdb_port >= 0 && !(gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
+        fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
+        machine_destroy(m);
+        return EXIT_USAGE;
+    }
     running = m;
     if (ctrl_c_early)
         machine_interrupt(m);
-    enum machine_state st = machine_run(m);
+    enum machine_state st = gdb ? gdbstub_serve(gdb, m, &gdb_end) : machine_run(m);
+    gdbstub_close(gdb);
     running = NULL;
     fflush(stdout);
 
@@ -204,8 +241,9 @@ static int cmd_run(int argc, char **argv)
         status = EXIT_LIMIT;
         break;
     case MACHINE_INTERRUPTED:
-        fprintf(stderr, "space: interrupted after %llu instructions, CONTEXT %u MODE %u pc %#x\n",
-                (unsigned long long)t, cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
+        fprintf(stderr, "space: %s after %llu instructions, CONTEXT %u MODE %u pc %#x\n",
+                gdb_end ? gdb_end : "interrupted", (unsigned long long)t, cpu_context(m->cpu),
+                cpu_mode(m->cpu), r.eip);
         status = EXIT_INTERRUPTED;
         break;
     default:

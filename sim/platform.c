@@ -10,13 +10,20 @@
 #include <string.h>
 
 #ifdef _WIN32
+#include <winsock2.h>
+#include <ws2tcpip.h>
 #include <io.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #else
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 #endif
 
@@ -65,6 +72,46 @@ bool platform_input_ready(FILE *f)
 #else
     struct pollfd p = {.fd = fileno(f), .events = POLLIN};
     return poll(&p, 1, 0) > 0;
+#endif
+}
+
+#ifndef _WIN32
+static struct termios saved_termios;
+static int raw_fd = -1;
+#endif
+
+bool platform_terminal_raw(FILE *f)
+{
+#ifdef _WIN32
+    (void)f;
+    return false; /* (the console's own line editing is used instead) */
+#else
+    int fd = fileno(f);
+    struct termios t;
+    if (!isatty(fd) || tcgetattr(fd, &t) != 0)
+        return false;
+    if (raw_fd < 0) {
+        saved_termios = t;
+        raw_fd = fd;
+    }
+    t.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IGNCR | IXON | ISTRIP);
+    t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    return tcsetattr(fd, TCSANOW, &t) == 0;
+#endif
+}
+
+void platform_terminal_restore(FILE *f)
+{
+#ifdef _WIN32
+    (void)f;
+#else
+    (void)f;
+    if (raw_fd >= 0) {
+        tcsetattr(raw_fd, TCSANOW, &saved_termios);
+        raw_fd = -1;
+    }
 #endif
 }
 
@@ -186,4 +233,188 @@ void platform_file_close(struct platform_file *f)
         return;
     close_file(f->fd);
     free(f);
+}
+
+/* ---- Sockets ---- */
+
+#ifdef _WIN32
+typedef SOCKET sock_t;
+#define BAD_SOCKET INVALID_SOCKET
+#define close_socket closesocket
+static const char *socket_error(void)
+{
+    static char buf[64];
+    snprintf(buf, sizeof buf, "winsock error %d", WSAGetLastError());
+    return buf;
+}
+#else
+typedef int sock_t;
+#define BAD_SOCKET (-1)
+#define close_socket close
+static const char *socket_error(void)
+{
+    return strerror(errno);
+}
+#endif
+
+struct platform_socket {
+    sock_t fd;
+};
+
+static struct platform_socket *wrap_socket(sock_t fd)
+{
+    struct platform_socket *s = malloc(sizeof *s);
+    if (!s) {
+        close_socket(fd);
+        return NULL;
+    }
+    s->fd = fd;
+    return s;
+}
+
+struct platform_socket *platform_listen_local(uint16_t port, char *err, unsigned errlen)
+{
+#ifdef _WIN32
+    static bool started;
+    WSADATA wsa;
+    if (!started && WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
+        snprintf(err, errlen, "cannot start winsock");
+        return NULL;
+    }
+    started = true;
+#endif
+#if !defined(_WIN32) && !defined(MSG_NOSIGNAL) && !defined(SO_NOSIGPIPE)
+    signal(SIGPIPE, SIG_IGN); /* a peer that went away is a send error, not death */
+#endif
+    sock_t fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd == BAD_SOCKET) {
+        snprintf(err, errlen, "cannot create a socket: %s", socket_error());
+        return NULL;
+    }
+    int one = 1;
+#ifdef _WIN32
+    /* (Windows' SO_REUSEADDR would let another program take the port) */
+    setsockopt(fd, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&one, sizeof one);
+#else
+    /* a port whose last connection is in TIME_WAIT can be listened on again
+     * (one somebody listens on still cannot) */
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+#endif
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* never other interfaces */
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0) {
+        snprintf(err, errlen, "cannot listen on 127.0.0.1:%u: %s", port, socket_error());
+        close_socket(fd);
+        return NULL;
+    }
+    struct platform_socket *s = wrap_socket(fd);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
+uint16_t platform_socket_port(struct platform_socket *s)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    memset(&a, 0, sizeof a);
+    if (getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
+        return 0;
+    return ntohs(a.sin_port);
+}
+
+int platform_socket_wait(struct platform_socket *s, int timeout_ms)
+{
+#ifdef _WIN32
+    fd_set rd, ex;
+    FD_ZERO(&rd);
+    FD_SET(s->fd, &rd);
+    FD_ZERO(&ex);
+    FD_SET(s->fd, &ex);
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    int n = select(0, &rd, NULL, &ex, timeout_ms < 0 ? NULL : &tv);
+    return n > 0 ? 1 : n == 0 ? 0 : -1;
+#else
+    struct pollfd p = {.fd = s->fd, .events = POLLIN};
+    int n = poll(&p, 1, timeout_ms);
+    if (n < 0)
+        return errno == EINTR ? 0 : -1;
+    return n > 0; /* (hang-ups and errors too: the next read tells) */
+#endif
+}
+
+struct platform_socket *platform_socket_accept(struct platform_socket *s, char *err,
+                                               unsigned errlen)
+{
+#ifdef _WIN32
+    sock_t fd = accept(s->fd, NULL, NULL);
+#else
+    sock_t fd;
+    do
+        fd = accept(s->fd, NULL, NULL);
+    while (fd == BAD_SOCKET && errno == EINTR);
+#endif
+    if (fd == BAD_SOCKET) {
+        snprintf(err, errlen, "cannot accept a connection: %s", socket_error());
+        return NULL;
+    }
+    int one = 1;
+    /* a packet is one small write: send it now */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
+#ifdef SO_NOSIGPIPE
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    struct platform_socket *c = wrap_socket(fd);
+    if (!c)
+        snprintf(err, errlen, "out of host memory");
+    return c;
+}
+
+int platform_socket_recv(struct platform_socket *s, void *buf, unsigned len)
+{
+    for (;;) {
+#ifdef _WIN32
+        int n = recv(s->fd, buf, (int)len, 0);
+        return n < 0 ? -1 : n;
+#else
+        ssize_t n = recv(s->fd, buf, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n < 0 ? -1 : (int)n;
+#endif
+    }
+}
+
+int platform_socket_send(struct platform_socket *s, const void *buf, unsigned len)
+{
+    const char *p = buf;
+    while (len) {
+#ifdef _WIN32
+        int n = send(s->fd, p, (int)len, 0);
+#else
+#ifdef MSG_NOSIGNAL
+        ssize_t n = send(s->fd, p, len, MSG_NOSIGNAL); /* a closed peer is an error, not SIGPIPE */
+#else
+        ssize_t n = send(s->fd, p, len, 0);
+#endif
+        if (n < 0 && errno == EINTR)
+            continue;
+#endif
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (unsigned)n;
+    }
+    return 0;
+}
+
+void platform_socket_close(struct platform_socket *s)
+{
+    if (!s)
+        return;
+    close_socket(s->fd);
+    free(s);
 }

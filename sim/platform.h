@@ -17,6 +17,13 @@ bool platform_is_terminal(FILE *f);
 /* Can a read from this terminal stream return without blocking? */
 bool platform_input_ready(FILE *f);
 
+/* Puts a terminal stream into raw mode for line editing (no echo, no line
+ * buffering, Ctrl-C arriving as byte 3 instead of a signal); returns false
+ * if that is not possible (not a terminal, or no support on this host:
+ * then read plain lines). platform_terminal_restore undoes it. */
+bool platform_terminal_raw(FILE *f);
+void platform_terminal_restore(FILE *f);
+
 /* A file used as a block device image. */
 struct platform_file;
 
@@ -34,5 +41,28 @@ int platform_file_write_at(struct platform_file *f, uint64_t off, const void *bu
 /* Makes written data durable (fsync). */
 int platform_file_sync(struct platform_file *f);
 void platform_file_close(struct platform_file *f);
+
+/* A TCP socket (the GDB remote stub). */
+struct platform_socket;
+
+/* Listens on 127.0.0.1:port (loopback only; port 0: any free port) for one
+ * connection. Returns NULL with a one-line reason in err. */
+struct platform_socket *platform_listen_local(uint16_t port, char *err, unsigned errlen);
+/* The port a listening socket is bound to. */
+uint16_t platform_socket_port(struct platform_socket *s);
+/* Waits up to timeout_ms (-1: forever) until s can be read (for a listening
+ * socket: accepted). 1: ready, 0: not (time out, or a signal came),
+ * -1: error. */
+int platform_socket_wait(struct platform_socket *s, int timeout_ms);
+/* Accepts a connection (without waiting if platform_socket_wait said 1).
+ * NULL with a reason in err. */
+struct platform_socket *platform_socket_accept(struct platform_socket *s, char *err,
+                                               unsigned errlen);
+/* Reads what is there, up to len (waits if nothing is): the count, 0 when
+ * the peer closed the connection, -1 on an error. */
+int platform_socket_recv(struct platform_socket *s, void *buf, unsigned len);
+/* Sends all of buf: 0, or -1 (the connection is gone). */
+int platform_socket_send(struct platform_socket *s, const void *buf, unsigned len);
+void platform_socket_close(struct platform_socket *s);
 
 #endif
