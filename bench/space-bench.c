@@ -34,10 +34,10 @@
 /* uc_ctl_request_cache() as unicorn.h spells it shifts a signed 3 by 30
  * bits (undefined behaviour that UBSan reports); the same value, unsigned,
  * as cpu/cpu.c does. */
-#define CTL_REQUEST_CACHE                                                                         \
-    ((uc_control_type)((uint32_t)UC_CTL_TB_REQUEST_CACHE | (2u << 26) |                          \
+#define CTL_REQUEST_CACHE                                                                          \
+    ((uc_control_type)((uint32_t)UC_CTL_TB_REQUEST_CACHE | (2u << 26) |                            \
                        ((uint32_t)UC_CTL_IO_READ_WRITE << 30)))
-#define MAX_REPEAT 25
+#define MAX_REPEAT      25
 #define TRAP_DONE_INSNS 1 /* the loop's closing int $0x80, counted in MODE 3 */
 
 /* ---- The guest ELF: symbols and the loop bytes ---------------------------- */
@@ -60,7 +60,7 @@ struct elf32_sym {
 };
 
 #define SHT_PROGBITS 1
-#define SHT_SYMTAB 2
+#define SHT_SYMTAB   2
 
 struct image {
     uint32_t code_start, code_end; /* bench_loops_start .. bench_loops_end */
@@ -102,7 +102,8 @@ static int elf_symbol(const uint8_t *elf, size_t size, const struct elf32_shdr *
                       const char *name, uint32_t *value)
 {
     for (unsigned i = 0; i < shnum; i++) {
-        if (sh[i].type != SHT_SYMTAB || sh[i].link >= shnum || sh[i].entsize != sizeof(struct elf32_sym))
+        if (sh[i].type != SHT_SYMTAB || sh[i].link >= shnum ||
+            sh[i].entsize != sizeof(struct elf32_sym))
             continue;
         const struct elf32_shdr *str = &sh[sh[i].link];
         if ((uint64_t)sh[i].offset + sh[i].size > size || (uint64_t)str->offset + str->size > size)
@@ -151,8 +152,8 @@ static int load_image(const char *path, struct image *img)
         "bench_mem_exit",    "bench_mem_insns",
     };
     uint32_t *slots[] = {
-        &img->code_start, &img->code_end, &img->buf_start, &img->buf_end, &img->alu_loop,
-        &img->alu_exit,   &img->alu_insns, &img->mem_loop, &img->mem_exit, &img->mem_insns,
+        &img->code_start, &img->code_end,  &img->buf_start, &img->buf_end,  &img->alu_loop,
+        &img->alu_exit,   &img->alu_insns, &img->mem_loop,  &img->mem_exit, &img->mem_insns,
     };
     for (unsigned i = 0; ok && i < sizeof names / sizeof names[0]; i++) {
         if (elf_symbol(elf, size, sh, eh.shnum, names[i], slots[i]) != 0) {
@@ -364,7 +365,8 @@ static int run_bare(const struct image *img, enum variant v, const struct worklo
     void *hook = NULL;
     switch (v) {
     case V_BLOCK: hook = (void *)on_block_empty; break;
-    case V_COUNT: case V_VTLB_COUNT: hook = (void *)on_block_count; break;
+    case V_COUNT:
+    case V_VTLB_COUNT: hook = (void *)on_block_count; break;
     case V_CACHED: hook = (void *)on_block_cached; break;
     default: break;
     }
@@ -402,7 +404,8 @@ static int run_bare(const struct image *img, enum variant v, const struct worklo
         return -1;
     }
     if (hook && hook != (void *)on_block_empty && b.count != expect) {
-        fprintf(stderr, "space-bench: %s %s: counted %" PRIu64 " instructions, expected %" PRIu64 "\n",
+        fprintf(stderr,
+                "space-bench: %s %s: counted %" PRIu64 " instructions, expected %" PRIu64 "\n",
                 w->name, variants[v].name, b.count, expect);
         return -1;
     }
@@ -452,18 +455,21 @@ static int run_space(const char *kernel, const struct workload *w, struct result
     const struct cpu_stats *cs = cpu_stats(m->cpu);
     uint64_t expect = w->iterations * w->insns_per_iter;
     if (st != MACHINE_HALTED || m->exit_code != 0) {
-        fprintf(stderr, "space-bench: SPACE %s: the machine did not halt 0 (state %d, code %u)%s%s\n%s",
-                w->name, (int)st, m->exit_code, m->reason[0] ? ": " : "", m->reason,
-                out ? out : "");
+        fprintf(
+            stderr, "space-bench: SPACE %s: the machine did not halt 0 (state %d, code %u)%s%s\n%s",
+            w->name, (int)st, m->exit_code, m->reason[0] ? ": " : "", m->reason, out ? out : "");
         rc = -1;
-    } else if (!out || sscanf(out, "bench %7s iterations %" SCNu64 " insns %" SCNu64, name, &iters,
-                              &delta) != 3 ||
+    } else if (!out ||
+               sscanf(out, "bench %7s iterations %" SCNu64 " insns %" SCNu64, name, &iters,
+                      &delta) != 3 ||
                strcmp(name, w->name) || iters != w->iterations) {
         fprintf(stderr, "space-bench: SPACE %s: unexpected guest output:\n%s", w->name,
                 out ? out : "");
         rc = -1;
     } else if (cs->insns_by_mode[3] != expect + TRAP_DONE_INSNS) {
-        fprintf(stderr, "space-bench: SPACE %s: MODE 3 retired %" PRIu64 " instructions, expected %" PRIu64 "\n",
+        fprintf(stderr,
+                "space-bench: SPACE %s: MODE 3 retired %" PRIu64 " instructions, expected %" PRIu64
+                "\n",
                 w->name, cs->insns_by_mode[3], expect + TRAP_DONE_INSNS);
         rc = -1;
     }
@@ -618,9 +624,9 @@ int main(int argc, char **argv)
     printf("\nSPACE machine, last run of each (exact counts checked):\n");
     for (int k = 0; k < 2; k++) {
         const struct result *s = &last[k][V_SPACE];
-        printf("  %s: kernel-measured %" PRIu64 " insns (loop + %" PRIu64 " kernel), MODE 3 %" PRIu64
-               ", blocks learned %" PRIu64 ", TLB fills %" PRIu64 ", Unicorn TLB flushes %" PRIu64
-               "\n",
+        printf("  %s: kernel-measured %" PRIu64 " insns (loop + %" PRIu64
+               " kernel), MODE 3 %" PRIu64 ", blocks learned %" PRIu64 ", TLB fills %" PRIu64
+               ", Unicorn TLB flushes %" PRIu64 "\n",
                wl[k].name, s->guest_delta, s->guest_delta - s->insns, s->mode3_insns, s->blocks,
                s->tlb_fills, s->uc_flushes);
     }

@@ -19,10 +19,10 @@
  * (48-55) and flags (56-63), so that the block hook's common case is one
  * 64-bit comparison against a key with no flags set. */
 #define BLOCK_KEY(pc, size, ctx) ((uint64_t)(pc) | (uint64_t)(size) << 32 | (uint64_t)(ctx) << 48)
-#define BLOCK_HAS_IO (1ull << 56)  /* holds an in/out/ins/outs */
-#define BLOCK_HAS_BREAK (1ull << 57) /* holds a breakpoint */
-#define BLOCK_NEVER (1ull << 63)   /* set in a wanted key: never matches (forces the slow path) */
-#define BLOCK_FLAGS (0xffull << 56)
+#define BLOCK_HAS_IO             (1ull << 56) /* holds an in/out/ins/outs */
+#define BLOCK_HAS_BREAK          (1ull << 57) /* holds a breakpoint */
+#define BLOCK_NEVER              (1ull << 63) /* set in a wanted key: never matches (forces the slow path) */
+#define BLOCK_FLAGS              (0xffull << 56)
 
 struct block_info {
     uint64_t key; /* 0: empty */

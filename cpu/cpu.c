@@ -8,10 +8,10 @@
 #include "codecache.h"
 #include "decode.h"
 
-#define PAGE_MASK 0xfffff000u
-#define EFLAGS_TF 0x100u
-#define VECTOR_DEBUG 1u
-#define X86_VECTOR_GP 13u
+#define PAGE_MASK        0xfffff000u
+#define EFLAGS_TF        0x100u
+#define VECTOR_DEBUG     1u
+#define X86_VECTOR_GP    13u
 #define EXEC_IN_ANY_MODE 0x924u /* the X bit of each MODE in a modeaccess */
 /* Instructions the CPU single-steps after an imprecise instruction-fetch
  * fault before it gives up looking for the precise one. */
@@ -19,8 +19,9 @@
 
 /* uc_ctl_request_cache() as unicorn.h spells it shifts a signed 3 by 30
  * bits (undefined behaviour that UBSan reports); the same value, unsigned. */
-#define CTL_REQUEST_CACHE                                                                         \
-    ((uc_control_type)((uint32_t)UC_CTL_TB_REQUEST_CACHE | (2u << 26) | ((uint32_t)UC_CTL_IO_READ_WRITE << 30)))
+#define CTL_REQUEST_CACHE                                                                          \
+    ((uc_control_type)((uint32_t)UC_CTL_TB_REQUEST_CACHE | (2u << 26) |                            \
+                       ((uint32_t)UC_CTL_IO_READ_WRITE << 30)))
 
 /* Power-on stub in the hidden page: load DPL-3 data segments, then iret to
  * ring 3. After it the GDT limit is set to 0, so any later segment load is
@@ -28,29 +29,28 @@
 #define STUB_ESP_IMM 22
 #define STUB_EIP_IMM 31
 #define STUB_LANDING 0x100u
-#define FLAT_DATA 0x13 /* the DPL-3 flat data selector */
-#define STUB_GDT 0x800u
+#define FLAT_DATA    0x13 /* the DPL-3 flat data selector */
+#define STUB_GDT     0x800u
 static const uint8_t power_on_stub[] = {
-    0xdb, 0xe3,                   /* fninit           */
-    0x66, 0xb8, 0x18, 0x00,       /* mov ax, 0x18     */
-    0x8e, 0xd0,                   /* mov ss, ax       */
-    0x66, 0xb8, 0x13, 0x00,       /* mov ax, 0x13     */
-    0x8e, 0xd8,                   /* mov ds, ax       */
-    0x8e, 0xc0,                   /* mov es, ax       */
-    0x8e, 0xe0,                   /* mov fs, ax       */
-    0x8e, 0xe8,                   /* mov gs, ax       */
-    0x6a, 0x13,                   /* push 0x13  (ss)  */
-    0x68, 0, 0, 0, 0,             /* push esp         */
-    0x6a, 0x02,                   /* push 2 (eflags)  */
-    0x6a, 0x0b,                   /* push 0x0b  (cs)  */
-    0x68, 0, 0, 0, 0,             /* push landing     */
-    0xcf,                         /* iret             */
+    0xdb, 0xe3,                /* fninit           */
+    0x66, 0xb8, 0x18, 0x00,    /* mov ax, 0x18     */
+    0x8e, 0xd0,                /* mov ss, ax       */
+    0x66, 0xb8, 0x13, 0x00,    /* mov ax, 0x13     */
+    0x8e, 0xd8,                /* mov ds, ax       */
+    0x8e, 0xc0,                /* mov es, ax       */
+    0x8e, 0xe0,                /* mov fs, ax       */
+    0x8e, 0xe8,                /* mov gs, ax       */
+    0x6a, 0x13,                /* push 0x13  (ss)  */
+    0x68, 0,    0,    0,    0, /* push esp         */
+    0x6a, 0x02,                /* push 2 (eflags)  */
+    0x6a, 0x0b,                /* push 0x0b  (cs)  */
+    0x68, 0,    0,    0,    0, /* push landing     */
+    0xcf,                      /* iret             */
 };
 static const uint64_t power_on_gdt[4] = {
-    0,
-    0x00cffa000000ffffull, /* 0x08: code, DPL 3, flat 32-bit */
-    0x00cff2000000ffffull, /* 0x10: data, DPL 3, flat */
-    0x00cf92000000ffffull, /* 0x18: data, DPL 0, flat (the stub's own stack) */
+    0, 0x00cffa000000ffffull, /* 0x08: code, DPL 3, flat 32-bit */
+    0x00cff2000000ffffull,    /* 0x10: data, DPL 3, flat */
+    0x00cf92000000ffffull,    /* 0x18: data, DPL 0, flat (the stub's own stack) */
 };
 
 struct cpu {
@@ -71,32 +71,32 @@ struct cpu {
                                    * started at time - blk->icount */
     uint64_t mode_since;          /* virtual time of the last MODE change */
 
-    bool stepping;       /* EFLAGS.TF set by us: one instruction per block */
-    bool guest_tf;       /* the guest's own TF */
-    bool fix_pushf;      /* a stepped pushf stored our TF: clear it */
-    int step_budget;     /* >0: stepping only this many more instructions (looking for
-                          * a precise fetch fault, or across a block with a breakpoint) */
-    uint32_t *breaks;    /* breakpoint addresses (any CONTEXT) */
+    bool stepping;    /* EFLAGS.TF set by us: one instruction per block */
+    bool guest_tf;    /* the guest's own TF */
+    bool fix_pushf;   /* a stepped pushf stored our TF: clear it */
+    int step_budget;  /* >0: stepping only this many more instructions (looking for
+                       * a precise fetch fault, or across a block with a breakpoint) */
+    uint32_t *breaks; /* breakpoint addresses (any CONTEXT) */
     unsigned nbreaks;
-    bool break_block;    /* a block holding a breakpoint is next: step it */
-    bool break_hit;      /* stopped before a breakpoint's instruction */
-    bool break_skip;     /* ... except this once at break_skip_pc (resuming from it) */
+    bool break_block; /* a block holding a breakpoint is next: step it */
+    bool break_hit;   /* stopped before a breakpoint's instruction */
+    bool break_skip;  /* ... except this once at break_skip_pc (resuming from it) */
     uint32_t break_skip_pc;
     struct cpu_watch *watches;
     unsigned nwatches;
-    bool watch_pass;     /* one instruction may touch watched pages (then re-protect) */
-    bool watch_skip;     /* the next cpu_run starts with such an instruction */
-    bool fault_watch;    /* the refused fill was only for a watchpoint */
+    bool watch_pass;         /* one instruction may touch watched pages (then re-protect) */
+    bool watch_skip;         /* the next cpu_run starts with such an instruction */
+    bool fault_watch;        /* the refused fill was only for a watchpoint */
     bool flush_translations; /* guest code changed: drop Unicorn's translations */
 
-    bool crossed;        /* the block hook stopped before a block past the deadline */
-    bool budget_out;     /* the fetch-fault search ran out of steps */
-    bool io_block;       /* a block holding an I/O instruction is next: step it */
-    bool io_insn;        /* the I/O instruction itself is next */
-    bool trapped;        /* the interrupt hook stopped on a vector */
-    bool system_insn;    /* ... or the syscall/sysenter hook did */
+    bool crossed;     /* the block hook stopped before a block past the deadline */
+    bool budget_out;  /* the fetch-fault search ran out of steps */
+    bool io_block;    /* a block holding an I/O instruction is next: step it */
+    bool io_insn;     /* the I/O instruction itself is next */
+    bool trapped;     /* the interrupt hook stopped on a vector */
+    bool system_insn; /* ... or the syscall/sysenter hook did */
     uint32_t vector;
-    bool fault_seen;     /* the TLB fill hook refused an access */
+    bool fault_seen; /* the TLB fill hook refused an access */
     uint32_t fault_page;
     unsigned fault_access;
     bool fault_protection;
@@ -247,7 +247,8 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
         uc_ctl_flush_tlb(c->uc);
         c->stats.uc_flushes++;
     }
-    *b = (struct block_info){.key = BLOCK_KEY(pc, size, c->ctx) | flags, .icount = icount, .pc = pc};
+    *b =
+        (struct block_info){.key = BLOCK_KEY(pc, size, c->ctx) | flags, .icount = icount, .pc = pc};
 }
 
 /* Block hook work that only single-stepping and I/O blocks need. Returns
@@ -345,7 +346,7 @@ static void clear_pushed_tf(struct cpu *c)
     if (mmu_translate(c->mmu, c->ctx, c->mode, esp, 0, &pa)) {
         uint8_t *p = physmem_ptr(c->pm, pa + 1, 1);
         if (p)
-            *p &= (uint8_t)~(EFLAGS_TF >> 8);
+            *p &= (uint8_t) ~(EFLAGS_TF >> 8);
     }
 }
 
@@ -629,8 +630,8 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
             UC_ERR_OK ||
         (e = uc_hook_add(c->uc, &c->hooks[2], UC_HOOK_INTR, (void *)on_interrupt, c, 1, 0)) !=
             UC_ERR_OK ||
-        (e = uc_hook_add(c->uc, &c->hooks[3], UC_HOOK_INSN_INVALID, (void *)on_invalid, c, 1,
-                         0)) != UC_ERR_OK ||
+        (e = uc_hook_add(c->uc, &c->hooks[3], UC_HOOK_INSN_INVALID, (void *)on_invalid, c, 1, 0)) !=
+            UC_ERR_OK ||
         (e = uc_hook_add(c->uc, &c->hooks[4], UC_HOOK_INSN, (void *)on_system_insn, c, 1, 0,
                          UC_X86_INS_SYSCALL)) != UC_ERR_OK ||
         (e = uc_hook_add(c->uc, &c->hooks[5], UC_HOOK_INSN, (void *)on_system_insn, c, 1, 0,
@@ -663,9 +664,18 @@ void cpu_destroy(struct cpu *c)
     free(c);
 }
 
-uint64_t cpu_time(const struct cpu *c) { return c->time; }
-uint32_t cpu_context(const struct cpu *c) { return c->ctx; }
-uint32_t cpu_mode(const struct cpu *c) { return c->mode; }
+uint64_t cpu_time(const struct cpu *c)
+{
+    return c->time;
+}
+uint32_t cpu_context(const struct cpu *c)
+{
+    return c->ctx;
+}
+uint32_t cpu_mode(const struct cpu *c)
+{
+    return c->mode;
+}
 static void account_mode(struct cpu *c)
 {
     c->stats.insns_by_mode[c->mode] += c->time - c->mode_since;
@@ -755,8 +765,8 @@ bool cpu_mmio_decode(struct cpu *c, uint32_t paddr, struct cpu_mmio *io)
     if (!decode_mov32(c->dec, buf, n, &r, &mov) || (mov.ea & 3) ||
         (mov.ea & 0xfffu) != (paddr & 0xfffu))
         return false;
-    *io = (struct cpu_mmio){.paddr = paddr, .write = mov.store, .reg = mov.reg,
-                            .length = mov.length};
+    *io =
+        (struct cpu_mmio){.paddr = paddr, .write = mov.store, .reg = mov.reg, .length = mov.length};
     if (mov.store)
         io->value = mov.reg < 0 ? mov.imm : decode_reg_value(&r, mov.reg);
     return true;

@@ -36,27 +36,27 @@ enum cpu_stop_kind {
 
 struct cpu_stop {
     enum cpu_stop_kind kind;
-    uint32_t vector;   /* CPU_STOP_TRAP: x86 vector (int n: n) */
-    bool deliberate;   /* CPU_STOP_TRAP: raised by int n, int3 or into (eip is past it) */
-    uint32_t addr;     /* CPU_STOP_FAULT: faulting virtual address */
-    unsigned access;   /* CPU_STOP_FAULT: MMU_READ, MMU_WRITE or MMU_EXEC */
-    bool protection;   /* CPU_STOP_FAULT: the page is mapped, the MODE may not */
-    bool device;       /* CPU_STOP_FAULT: a permitted access to a device register page
-                        * at physical .paddr: emulate it with cpu_mmio_* */
+    uint32_t vector; /* CPU_STOP_TRAP: x86 vector (int n: n) */
+    bool deliberate; /* CPU_STOP_TRAP: raised by int n, int3 or into (eip is past it) */
+    uint32_t addr;   /* CPU_STOP_FAULT: faulting virtual address */
+    unsigned access; /* CPU_STOP_FAULT: MMU_READ, MMU_WRITE or MMU_EXEC */
+    bool protection; /* CPU_STOP_FAULT: the page is mapped, the MODE may not */
+    bool device;     /* CPU_STOP_FAULT: a permitted access to a device register page
+                      * at physical .paddr: emulate it with cpu_mmio_* */
     uint32_t paddr;
     unsigned watch;    /* CPU_STOP_WATCH: index in the cpu_set_watches array */
     char message[160]; /* CPU_STOP_ERROR */
 };
 
 struct cpu_stats {
-    uint64_t blocks_learned; /* translated blocks seen for the first time (code cache misses) */
+    uint64_t blocks_learned;     /* translated blocks seen for the first time (code cache misses) */
     uint64_t code_invalidations; /* times guest code may have changed */
-    uint64_t tlb_fills;   /* Unicorn TLB fills served */
-    uint64_t uc_flushes;  /* Unicorn TLB flushes (CONTEXT/MODE switch, remap) */
-    uint64_t steps;       /* instructions executed one at a time */
+    uint64_t tlb_fills;          /* Unicorn TLB fills served */
+    uint64_t uc_flushes;         /* Unicorn TLB flushes (CONTEXT/MODE switch, remap) */
+    uint64_t steps;              /* instructions executed one at a time */
     uint64_t insns_by_mode[4];
-    uint64_t idle;        /* instructions' worth of time spent waiting */
-    uint64_t mmio;        /* device register accesses */
+    uint64_t idle; /* instructions' worth of time spent waiting */
+    uint64_t mmio; /* device register accesses */
 };
 
 struct cpu;
@@ -98,7 +98,7 @@ uint32_t cpu_trap_insn_pc(const struct cpu *c);
 
 /* The device register access a CPU_STOP_FAULT with .device stopped at. */
 struct cpu_mmio {
-    uint32_t paddr;  /* the register */
+    uint32_t paddr; /* the register */
     bool write;
     uint32_t value;  /* for a write */
     int reg;         /* for a read: the destination (internal) */

@@ -122,13 +122,19 @@ static const uint8_t *skip_prefixes(const uint8_t *p, const uint8_t *end, bool *
     *rep = false;
     while (p < end) {
         switch (*p) {
-        case 0xf2: case 0xf3:
+        case 0xf2:
+        case 0xf3:
             *rep = true;
             /* fall through */
-        case 0x66: case 0x67: case 0x2e: case 0x3e: case 0x26: case 0x36: case 0x64: case 0x65:
-        case 0xf0:
-            p++;
-            continue;
+        case 0x66:
+        case 0x67:
+        case 0x2e:
+        case 0x3e:
+        case 0x26:
+        case 0x36:
+        case 0x64:
+        case 0x65:
+        case 0xf0: p++; continue;
         }
         break;
     }

@@ -1,7 +1,7 @@
 /* decode: what the CPU needs to know about x86 instruction bytes, answered
  * with Capstone: instruction lengths (to count the instructions of a block
- * that a trap cut short), pushf (which single-stepping must not betray) and the memory address an instruction touches (to report
- * a fault's exact address). */
+ * that a trap cut short), pushf (which single-stepping must not betray) and the memory address an
+ * instruction touches (to report a fault's exact address). */
 #ifndef SPACE_DECODE_H
 #define SPACE_DECODE_H
 
@@ -23,13 +23,12 @@ unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint
  * with registers r) touches, and (*size) how many bytes of it; the page
  * address itself (and 4) if that cannot be worked out. */
 uint32_t decode_fault_address(struct decoder *d, const uint8_t *buf, unsigned len,
-                              const struct cpu_regs *r, uint32_t page, bool write,
-                              uint32_t *size);
+                              const struct cpu_regs *r, uint32_t page, bool write, uint32_t *size);
 
 /* A 32-bit mov between a register (or an immediate) and memory. */
 struct decoded_mov {
-    bool store;      /* to memory */
-    int reg;         /* register index (cpu_regs order: eax ebx ecx edx esi edi ebp esp); -1: imm */
+    bool store; /* to memory */
+    int reg;    /* register index (cpu_regs order: eax ebx ecx edx esi edi ebp esp); -1: imm */
     uint32_t imm;
     uint32_t length;
     uint32_t ea; /* the memory operand's address */

@@ -106,14 +106,10 @@ static uint32_t console_read(struct device *d, uint32_t reg)
     case CONSOLE_STATUS:
         return (c->pos < c->len ? STATUS_RX_READY : 0) |
                (c->eof && c->pos >= c->len ? STATUS_RX_EOF : 0) | STATUS_TX_READY;
-    case CONSOLE_CONTROL:
-        return c->control;
-    case CONSOLE_RX_COUNT:
-        return (uint32_t)(c->len - c->pos);
-    case CONSOLE_INPUT_DELAY:
-        return c->input_delay;
-    default:
-        return 0;
+    case CONSOLE_CONTROL: return c->control;
+    case CONSOLE_RX_COUNT: return (uint32_t)(c->len - c->pos);
+    case CONSOLE_INPUT_DELAY: return c->input_delay;
+    default: return 0;
     }
 }
 
@@ -143,11 +139,8 @@ static void console_write(struct device *d, uint32_t reg, uint32_t value)
         else
             device_cancel(d, FETCH);
         break;
-    case CONSOLE_INPUT_DELAY:
-        c->input_delay = value;
-        break;
-    default:
-        break;
+    case CONSOLE_INPUT_DELAY: c->input_delay = value; break;
+    default: break;
     }
 }
 

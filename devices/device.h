@@ -26,11 +26,11 @@ enum device_type {
 
 /* What the command line says about devices. */
 struct device_options {
-    const char *console_input;  /* file of console input; NULL: standard input */
-    FILE *console_output;       /* where console output goes (stdout) */
-    const char *disk_path;      /* disk image; NULL: no disk */
-    uint64_t disk_create_size;  /* create the image with this size if missing */
-    bool disk_readonly;         /* attach the image read-only */
+    const char *console_input; /* file of console input; NULL: standard input */
+    FILE *console_output;      /* where console output goes (stdout) */
+    const char *disk_path;     /* disk image; NULL: no disk */
+    uint64_t disk_create_size; /* create the image with this size if missing */
+    bool disk_readonly;        /* attach the image read-only */
     uint32_t ncpus;
 };
 
@@ -62,12 +62,12 @@ struct device_kind {
 
 struct device {
     const struct device_kind *kind;
-    unsigned index;   /* position on the bus: register page and interrupt line */
-    unsigned unit;    /* number among devices of its kind */
-    uint32_t regs;    /* physical address of the register page */
-    uint32_t trap;    /* its interrupt's trap number */
-    void *state;      /* the kind's own */
-    void *bus;        /* the machine (opaque to devices) */
+    unsigned index;      /* position on the bus: register page and interrupt line */
+    unsigned unit;       /* number among devices of its kind */
+    uint32_t regs;       /* physical address of the register page */
+    uint32_t trap;       /* its interrupt's trap number */
+    void *state;         /* the kind's own */
+    void *bus;           /* the machine (opaque to devices) */
     uint64_t interrupts; /* raised so far */
 };
 

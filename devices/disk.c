@@ -13,11 +13,11 @@
 #include "../sim/platform.h"
 #include "device.h"
 
-#define SECTOR_SIZE 512u
-#define MAX_COUNT 256u                   /* sectors per command */
-#define LATENCY_BASE 2000u               /* instructions per command ... */
-#define LATENCY_PER_SECTOR 200u          /* ... plus per sector */
-#define LATENCY_FLUSH 20000u
+#define SECTOR_SIZE        512u
+#define MAX_COUNT          256u  /* sectors per command */
+#define LATENCY_BASE       2000u /* instructions per command ... */
+#define LATENCY_PER_SECTOR 200u  /* ... plus per sector */
+#define LATENCY_FLUSH      20000u
 
 enum {
     DISK_SECTORS = 0x00,
@@ -120,14 +120,11 @@ static void start(struct device *d, struct disk *k, uint32_t command)
     case CMD_READ:
     case CMD_WRITE:
         /* (an out-of-range COUNT fails at completion, after the base latency) */
-        latency = LATENCY_BASE + (uint64_t)LATENCY_PER_SECTOR * (k->count <= MAX_COUNT ? k->count : 0);
+        latency =
+            LATENCY_BASE + (uint64_t)LATENCY_PER_SECTOR * (k->count <= MAX_COUNT ? k->count : 0);
         break;
-    case CMD_FLUSH:
-        latency = LATENCY_FLUSH;
-        break;
-    default:
-        latency = 1;
-        break;
+    case CMD_FLUSH: latency = LATENCY_FLUSH; break;
+    default: latency = 1; break;
     }
     k->status = STATUS_BUSY;
     device_schedule(d, latency, DONE);

@@ -71,9 +71,7 @@ static void timer_write(struct device *d, uint32_t reg, uint32_t value)
 {
     struct timer *t = d->state;
     switch (reg) {
-    case TIMER_INTERVAL:
-        t->interval = value;
-        break;
+    case TIMER_INTERVAL: t->interval = value; break;
     case TIMER_CONTROL:
         t->control = value & (CONTROL_ENABLE | CONTROL_PERIODIC);
         if ((t->control & CONTROL_ENABLE) && t->interval) {
@@ -84,11 +82,8 @@ static void timer_write(struct device *d, uint32_t reg, uint32_t value)
             device_cancel(d, TICK);
         }
         break;
-    case TIMER_TICKS:
-        t->ticks = value;
-        break;
-    default:
-        break;
+    case TIMER_TICKS: t->ticks = value; break;
+    default: break;
     }
 }
 

@@ -11,10 +11,10 @@
 
 typedef uint32_t map_entry;
 
-#define MAP_ENTRY(paddr, modeaccess) (((paddr) & ~0xfffu) | ((modeaccess) & 0xfffu))
-#define MAP_PADDR(e) ((e) & ~0xfffu)
-#define MAP_ACCESS(e) ((e) & 0xfffu)
-#define MAP_MODE_BITS(e, mode) (((e) >> (3u * (mode))) & 7u)
+#define MAP_ENTRY(paddr, modeaccess) (((paddr) & ~0xfffu) | ((modeaccess)&0xfffu))
+#define MAP_PADDR(e)                 ((e) & ~0xfffu)
+#define MAP_ACCESS(e)                ((e)&0xfffu)
+#define MAP_MODE_BITS(e, mode)       (((e) >> (3u * (mode))) & 7u)
 
 struct maptable {
     map_entry *dir[1024];

@@ -15,7 +15,7 @@
 #include "tlb.h"
 
 #define MMU_CONTEXTS 256
-#define MMU_MODES 4
+#define MMU_MODES    4
 
 enum mmu_access { MMU_READ = 1, MMU_WRITE = 2, MMU_EXEC = 4 };
 

@@ -11,9 +11,9 @@
 #include <stdint.h>
 
 struct physmem {
-    uint8_t *bytes;     /* ram_size + one hidden page */
-    uint32_t ram_size;  /* a multiple of the page size */
-    uint32_t host_size; /* ram_size + hidden page */
+    uint8_t *bytes;                     /* ram_size + one hidden page */
+    uint32_t ram_size;                  /* a multiple of the page size */
+    uint32_t host_size;                 /* ram_size + hidden page */
     uint32_t device_base, device_pages; /* device register pages (no host memory) */
 };
 

@@ -12,8 +12,8 @@
 
 #include "maptable.h"
 
-#define TLB_SETS 16
-#define TLB_WAYS 4
+#define TLB_SETS     16
+#define TLB_WAYS     4
 #define TLB_CAPACITY (TLB_SETS * TLB_WAYS)
 
 struct tlb_slot {

@@ -115,8 +115,8 @@ void device_schedule(struct device *d, uint64_t delay, uint32_t tag)
     uint64_t now = device_now(d);
     uint64_t due = now + delay < now ? UINT64_MAX : now + delay;
     if (events_schedule(&bus_of(d)->events, due, d, tag) != 0)
-        machine_stop(bus_of(d)->m, "out of host memory scheduling an event for %s%u",
-                     d->kind->name, d->unit);
+        machine_stop(bus_of(d)->m, "out of host memory scheduling an event for %s%u", d->kind->name,
+                     d->unit);
 }
 
 void device_cancel(struct device *d, uint32_t tag)

@@ -10,8 +10,8 @@
 #include "../devices/device.h"
 #include "events.h"
 
-#define BUS_REGS_BASE 0xf0000000u /* device i's register page: BUS_REGS_BASE + i * 4096 */
-#define BUS_MAX_DEVICES 32        /* interrupt lines 0..31 = traps 32..63 */
+#define BUS_REGS_BASE   0xf0000000u /* device i's register page: BUS_REGS_BASE + i * 4096 */
+#define BUS_MAX_DEVICES 32          /* interrupt lines 0..31 = traps 32..63 */
 
 struct machine;
 
@@ -25,7 +25,7 @@ struct bus {
     struct machine *m;
     struct device dev[BUS_MAX_DEVICES];
     unsigned ndev;
-    uint32_t pending;  /* interrupt lines raised and not yet delivered */
+    uint32_t pending; /* interrupt lines raised and not yet delivered */
     struct event_queue events;
     struct bus_stats stats;
 };

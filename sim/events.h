@@ -34,7 +34,8 @@ int events_schedule(struct event_queue *q, uint64_t due, struct device *dev, uin
 /* Removes the schedule of (dev, tag) if any. */
 void events_cancel(struct event_queue *q, struct device *dev, uint32_t tag);
 /* Due time of (dev, tag), if scheduled. */
-bool events_when(const struct event_queue *q, const struct device *dev, uint32_t tag, uint64_t *due);
+bool events_when(const struct event_queue *q, const struct device *dev, uint32_t tag,
+                 uint64_t *due);
 
 /* The earliest due time, or UINT64_MAX when the queue is empty. */
 uint64_t events_next(const struct event_queue *q);

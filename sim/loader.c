@@ -9,10 +9,10 @@
 #include "../basicoz/include/space.h"
 
 #define EI_NIDENT 16
-#define PT_LOAD 1
-#define PF_X 1
-#define PF_W 2
-#define PF_R 4
+#define PT_LOAD   1
+#define PF_X      1
+#define PF_W      2
+#define PF_R      4
 #define MAX_IMAGE (256u << 20)
 
 struct elf32_ehdr {
@@ -75,7 +75,8 @@ static int read_file(const char *path, uint8_t **data, size_t *size, char *err, 
 
 static unsigned mode0_access(uint32_t flags)
 {
-    return (flags & PF_R ? SPACE_R : 0) | (flags & PF_W ? SPACE_W : 0) | (flags & PF_X ? SPACE_X : 0);
+    return (flags & PF_R ? SPACE_R : 0) | (flags & PF_W ? SPACE_W : 0) |
+           (flags & PF_X ? SPACE_X : 0);
 }
 
 static int check_header(const struct elf32_ehdr *h, size_t size, const char *path, char *err,
@@ -90,13 +91,15 @@ static int check_header(const struct elf32_ehdr *h, size_t size, const char *pat
     if (h->machine != 3)
         return fail(err, errlen, path, "ELF machine is not i386 (EM_386)");
     if (h->type != 2)
-        return fail(err, errlen, path, "ELF file is not an executable (ET_EXEC); link it with space-cc");
+        return fail(err, errlen, path,
+                    "ELF file is not an executable (ET_EXEC); link it with space-cc");
     if (h->phentsize != sizeof(struct elf32_phdr))
         return fail(err, errlen, path, "ELF program header size is not 32 bytes (corrupt header)");
     if (h->phnum == 0)
         return fail(err, errlen, path, "ELF file has no program headers");
     if (h->phoff > size || (size - h->phoff) / sizeof(struct elf32_phdr) < h->phnum)
-        return fail(err, errlen, path, "ELF program headers lie outside the file (truncated or corrupt)");
+        return fail(err, errlen, path,
+                    "ELF program headers lie outside the file (truncated or corrupt)");
     return 0;
 }
 
@@ -139,13 +142,15 @@ int loader_load_image(const char *path, const uint8_t *data, size_t size, struct
         loads++;
         char what[200];
         if (p.filesz > p.memsz || p.offset > size || size - p.offset < p.filesz) {
-            snprintf(what, sizeof what, "segment %u lies outside the file (truncated or corrupt)", i);
+            snprintf(what, sizeof what, "segment %u lies outside the file (truncated or corrupt)",
+                     i);
             fail(err, errlen, path, what);
             goto out;
         }
         if ((p.vaddr & 0xfff) != (p.paddr & 0xfff)) {
-            snprintf(what, sizeof what, "segment %u: virtual %#x and physical %#x differ within a page", i,
-                     p.vaddr, p.paddr);
+            snprintf(what, sizeof what,
+                     "segment %u: virtual %#x and physical %#x differ within a page", i, p.vaddr,
+                     p.paddr);
             fail(err, errlen, path, what);
             goto out;
         }
@@ -164,7 +169,8 @@ int loader_load_image(const char *path, const uint8_t *data, size_t size, struct
             goto out;
         }
         if (p.vaddr < reserved_end && vend > reserved_start) {
-            snprintf(what, sizeof what, "segment %u overlaps the boot-information page at virtual %#x", i,
+            snprintf(what, sizeof what,
+                     "segment %u overlaps the boot-information page at virtual %#x", i,
                      reserved_start);
             fail(err, errlen, path, what);
             goto out;
@@ -197,10 +203,12 @@ int loader_load_image(const char *path, const uint8_t *data, size_t size, struct
         memcpy(dst, data + p.offset, p.filesz);
         memset(dst + p.filesz, 0, p.memsz - p.filesz);
         uint32_t first = p.vaddr & ~0xfffu;
-        uint32_t pages = (uint32_t)((((uint64_t)p.vaddr + p.memsz + 0xfff) & ~0xfffull) - first) >> 12;
+        uint32_t pages =
+            (uint32_t)((((uint64_t)p.vaddr + p.memsz + 0xfff) & ~0xfffull) - first) >> 12;
         for (uint32_t k = 0; k < pages; k++) {
             uint32_t va = first + (k << 12), pa = (p.paddr & ~0xfffu) + (k << 12);
-            uint32_t access = MAP_ACCESS(mmu_peek(mmu, ctx, va)) | SPACE_ACCESS(0, mode0_access(p.flags));
+            uint32_t access =
+                MAP_ACCESS(mmu_peek(mmu, ctx, va)) | SPACE_ACCESS(0, mode0_access(p.flags));
             map_entry old;
             if (mmu_map(mmu, ctx, va, pa, access, &old) != SPACE_OK) {
                 fail(err, errlen, path, "cannot map a segment page (out of host memory)");

@@ -9,7 +9,7 @@
 #include "trap.h"
 
 #define BOOTINFO_PADDR 0x1000u
-#define EFLAGS_TF 0x100u
+#define EFLAGS_TF      0x100u
 #define BOOTINFO_VADDR 0x1000u
 
 struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen)
@@ -137,8 +137,8 @@ void machine_describe_chain(struct machine *m, FILE *out)
     for (uint32_t i = ch->depth; i-- > 0;) {
         const struct space_pcb *p = &ch->pcb[i];
         fprintf(out, "    #%u trap %u (%s, cause %u) from CONTEXT %u MODE %u pc %#x esp %#x",
-                ch->depth - 1 - i, p->trap, trap_describe(p->trap), p->cause, p->ctx, p->mode, p->pc,
-                p->esp);
+                ch->depth - 1 - i, p->trap, trap_describe(p->trap), p->cause, p->ctx, p->mode,
+                p->pc, p->esp);
         if (p->cause == SPACE_TRAP_MEMORY_FAULT)
             fprintf(out, " fault addr %#x access %#x", p->addr, p->access);
         fputc('\n', out);
@@ -294,23 +294,16 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         struct cpu_stop s;
         cpu_run(m->cpu, target, &s);
         switch (s.kind) {
-        case CPU_STOP_DEADLINE:
-            break; /* the loop looks at what is due */
-        case CPU_STOP_REQUEST:
-            m->state = MACHINE_INTERRUPTED;
-            break;
-        case CPU_STOP_BREAK:
-            m->pause = PAUSE_BREAK;
-            return m->state;
+        case CPU_STOP_DEADLINE: break; /* the loop looks at what is due */
+        case CPU_STOP_REQUEST: m->state = MACHINE_INTERRUPTED; break;
+        case CPU_STOP_BREAK: m->pause = PAUSE_BREAK; return m->state;
         case CPU_STOP_WATCH:
             m->pause = PAUSE_WATCH;
             m->pause_addr = s.addr;
             m->pause_access = s.access;
             m->pause_watch = s.watch;
             return m->state;
-        case CPU_STOP_ERROR:
-            machine_stop(m, "%s", s.message);
-            break;
+        case CPU_STOP_ERROR: machine_stop(m, "%s", s.message); break;
         case CPU_STOP_FAULT:
             if (s.device) {
                 device_access(m, &s);
@@ -322,9 +315,7 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
                                 .addr = s.addr,
                             });
             break;
-        case CPU_STOP_TRAP:
-            on_vector(m, &s);
-            break;
+        case CPU_STOP_TRAP: on_vector(m, &s); break;
         }
     }
     return m->state;

@@ -24,9 +24,9 @@ struct machine_config {
 
 enum machine_state {
     MACHINE_RUNNING,
-    MACHINE_HALTED,   /* the guest called space_halt */
-    MACHINE_STOPPED,  /* a trap with nowhere to go, or a broken invariant */
-    MACHINE_LIMIT,    /* --max-insns reached */
+    MACHINE_HALTED,      /* the guest called space_halt */
+    MACHINE_STOPPED,     /* a trap with nowhere to go, or a broken invariant */
+    MACHINE_LIMIT,       /* --max-insns reached */
     MACHINE_INTERRUPTED, /* stopped from outside (SIGINT) */
 };
 
@@ -68,10 +68,10 @@ struct machine {
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;
-    uint32_t exit_code;       /* MACHINE_HALTED */
-    char reason[512];         /* MACHINE_STOPPED: the one-line diagnostic */
+    uint32_t exit_code; /* MACHINE_HALTED */
+    char reason[512];   /* MACHINE_STOPPED: the one-line diagnostic */
     struct machine_stats stats;
-    FILE *debug_out;          /* where SPACE_OP_DEBUG_PUTC writes */
+    FILE *debug_out; /* where SPACE_OP_DEBUG_PUTC writes */
 };
 
 /* Creates a powered-on machine with empty memory. Returns NULL with a
@@ -111,8 +111,7 @@ void machine_wait(struct machine *m);
 
 /* Stops the machine with a diagnostic naming the trap, CONTEXT, MODE, pc
  * and the PCB chain (used for traps that have nowhere to go). */
-void machine_stop(struct machine *m, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void machine_stop(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Writes the PCB chain as lines for a diagnostic. */
 void machine_describe_chain(struct machine *m, FILE *out);

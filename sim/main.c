@@ -9,12 +9,12 @@
 #include "machine.h"
 #include "platform.h"
 
-#define EXIT_USAGE 2
-#define EXIT_BAD_IMAGE 3
-#define EXIT_BAD_INPUT 4
-#define EXIT_LIMIT 124
+#define EXIT_USAGE        2
+#define EXIT_BAD_IMAGE    3
+#define EXIT_BAD_INPUT    4
+#define EXIT_LIMIT        124
 #define EXIT_MACHINE_STOP 125
-#define EXIT_INTERRUPTED 130
+#define EXIT_INTERRUPTED  130
 
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
@@ -120,7 +120,7 @@ static int cmd_run(int argc, char **argv)
     const char *kernel = NULL;
     bool verbose = false;
     bool debug = false; /* --debug */
-    int gdb_port = -1; /* --gdb */
+    int gdb_port = -1;  /* --gdb */
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -147,8 +147,9 @@ static int cmd_run(int argc, char **argv)
         } else if (!strcmp(a, "--disk-size")) {
             uint32_t size;
             if (!val || parse_size(val, &size) != 0 || size == 0 || size % 512)
-                return usage_error("--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'",
-                                   val ? val : "");
+                return usage_error(
+                    "--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'",
+                    val ? val : "");
             cfg.devices.disk_create_size = size;
             i++;
         } else if (!strcmp(a, "--cmdline")) {
@@ -200,9 +201,11 @@ static int cmd_run(int argc, char **argv)
         return EXIT_BAD_IMAGE;
     }
     if (debug) {
-        struct debug_cli_config dc = {.kernel_path = kernel, .image = basicoz_image,
+        struct debug_cli_config dc = {.kernel_path = kernel,
+                                      .image = basicoz_image,
                                       .image_size = basicoz_image_size,
-                                      .image_name = "built-in BasicOZ", .in = stdin,
+                                      .image_name = "built-in BasicOZ",
+                                      .in = stdin,
                                       .out = stdout};
         int status = debug_cli_run(m, &dc);
         machine_destroy(m);

@@ -7,7 +7,7 @@
  * token never matches again: bits 0-12 hold slot+1 (1..4096), bits 13-30 the
  * generation. */
 #define TOKEN_SLOT_BITS 13
-#define TOKEN_GEN_MASK 0x3ffffu
+#define TOKEN_GEN_MASK  0x3ffffu
 
 static int32_t make_token(uint32_t slot, uint32_t gen)
 {

@@ -28,7 +28,7 @@
 #endif
 
 #ifndef S_ISREG
-#define S_ISREG(m) (((m) & S_IFMT) == S_IFREG)
+#define S_ISREG(m) (((m)&S_IFMT) == S_IFREG)
 #endif
 
 static void (*interrupt_fn)(void);
@@ -122,16 +122,16 @@ struct platform_file {
 
 #ifdef _WIN32
 #define open_file(p, fl, mode) _open(p, (fl) | _O_BINARY, mode)
-#define close_file _close
-#define RDWR _O_RDWR
-#define RDONLY _O_RDONLY
-#define CREATE_EXCL (_O_CREAT | _O_EXCL)
+#define close_file             _close
+#define RDWR                   _O_RDWR
+#define RDONLY                 _O_RDONLY
+#define CREATE_EXCL            (_O_CREAT | _O_EXCL)
 #else
 #define open_file(p, fl, mode) open(p, fl, mode)
-#define close_file close
-#define RDWR O_RDWR
-#define RDONLY O_RDONLY
-#define CREATE_EXCL (O_CREAT | O_EXCL)
+#define close_file             close
+#define RDWR                   O_RDWR
+#define RDONLY                 O_RDONLY
+#define CREATE_EXCL            (O_CREAT | O_EXCL)
 #endif
 
 static int seek_io(int fd, uint64_t off, void *buf, uint32_t len, bool write)
@@ -239,7 +239,7 @@ void platform_file_close(struct platform_file *f)
 
 #ifdef _WIN32
 typedef SOCKET sock_t;
-#define BAD_SOCKET INVALID_SOCKET
+#define BAD_SOCKET   INVALID_SOCKET
 #define close_socket closesocket
 static const char *socket_error(void)
 {
@@ -249,7 +249,7 @@ static const char *socket_error(void)
 }
 #else
 typedef int sock_t;
-#define BAD_SOCKET (-1)
+#define BAD_SOCKET   (-1)
 #define close_socket close
 static const char *socket_error(void)
 {

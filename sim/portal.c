@@ -16,8 +16,8 @@ void portal_free(struct portal_tables *p)
     }
 }
 
-int portal_map(struct portal_tables *p, uint32_t ctx, uint32_t trap, uint32_t pctx,
-               uint32_t pmode, uint32_t ppc, uint32_t modeaccess)
+int portal_map(struct portal_tables *p, uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode,
+               uint32_t ppc, uint32_t modeaccess)
 {
     if (ctx >= SPACE_CONTEXTS || pctx >= SPACE_CONTEXTS)
         return SPACE_ERR_CONTEXT;

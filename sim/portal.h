@@ -25,8 +25,8 @@ void portal_free(struct portal_tables *p);
 
 /* MapPortal: SPACE_OK or a negative SPACE_ERR_*. A modeaccess of 0 and a pc
  * of 0 removes the portal. */
-int portal_map(struct portal_tables *p, uint32_t ctx, uint32_t trap, uint32_t pctx,
-               uint32_t pmode, uint32_t ppc, uint32_t modeaccess);
+int portal_map(struct portal_tables *p, uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode,
+               uint32_t ppc, uint32_t modeaccess);
 
 /* The portal for trap in ctx, or NULL. */
 const struct portal *portal_get(const struct portal_tables *p, uint32_t ctx, uint32_t trap);

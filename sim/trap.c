@@ -2,8 +2,8 @@
 
 #include <stdio.h>
 
-#define EFLAGS_USER 0xdd5u /* CF PF AF ZF SF TF DF OF: what a PCB may carry */
-#define EFLAGS_TF 0x100u
+#define EFLAGS_USER  0xdd5u /* CF PF AF ZF SF TF DF OF: what a PCB may carry */
+#define EFLAGS_TF    0x100u
 #define EFLAGS_FIXED 0x2u
 
 static const char *trap_name(uint32_t trap)
@@ -23,7 +23,9 @@ static const char *trap_name(uint32_t trap)
     case SPACE_TRAP_SIMD: return "SIMD";
     case SPACE_TRAP_PRIVILEGED: return "PRIVILEGED";
     case SPACE_TRAP_NO_PORTAL: return "NO_PORTAL";
-    default: return trap >= SPACE_TRAP_INTERRUPT_BASE && trap < SPACE_TRAP_SOFT_BASE ? "INTERRUPT" : "INT";
+    default:
+        return trap >= SPACE_TRAP_INTERRUPT_BASE && trap < SPACE_TRAP_SOFT_BASE ? "INTERRUPT"
+                                                                                : "INT";
     }
 }
 
@@ -62,22 +64,37 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
     if (!p) {
         char extra[96];
         fault_text(extra, sizeof extra, t);
-        machine_stop(m, "trap %u (%s)%s in CONTEXT %u MODE %u at pc %#x has no portal and no NO_PORTAL portal",
-                     t->trap, trap_name(t->trap), extra, ctx, mode, r.eip);
+        machine_stop(
+            m,
+            "trap %u (%s)%s in CONTEXT %u MODE %u at pc %#x has no portal and no NO_PORTAL portal",
+            t->trap, trap_name(t->trap), extra, ctx, mode, r.eip);
         return;
     }
     struct space_pcb pcb = {
-        .eax = r.eax, .ebx = r.ebx, .ecx = r.ecx, .edx = r.edx,
-        .esi = r.esi, .edi = r.edi, .ebp = r.ebp, .esp = r.esp,
-        .pc = r.eip, .eflags = (r.eflags & EFLAGS_USER) | EFLAGS_FIXED,
-        .ctx = ctx, .mode = mode, .ie = m->ie,
-        .trap = trap, .cause = t->trap, .access = access, .addr = addr,
+        .eax = r.eax,
+        .ebx = r.ebx,
+        .ecx = r.ecx,
+        .edx = r.edx,
+        .esi = r.esi,
+        .edi = r.edi,
+        .ebp = r.ebp,
+        .esp = r.esp,
+        .pc = r.eip,
+        .eflags = (r.eflags & EFLAGS_USER) | EFLAGS_FIXED,
+        .ctx = ctx,
+        .mode = mode,
+        .ie = m->ie,
+        .trap = trap,
+        .cause = t->trap,
+        .access = access,
+        .addr = addr,
     };
     if (pcb_push(&m->pcbs, &pcb) != SPACE_OK) {
         char extra[96];
         fault_text(extra, sizeof extra, t);
-        machine_stop(m, "PCB chain overflow (%u PCBs) on trap %u (%s)%s in CONTEXT %u MODE %u at pc %#x",
-                     SPACE_CHAIN_MAX, t->trap, trap_name(t->trap), extra, ctx, mode, r.eip);
+        machine_stop(
+            m, "PCB chain overflow (%u PCBs) on trap %u (%s)%s in CONTEXT %u MODE %u at pc %#x",
+            SPACE_CHAIN_MAX, t->trap, trap_name(t->trap), extra, ctx, mode, r.eip);
         return;
     }
     m->stats.traversals++;
@@ -94,9 +111,16 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
 void trap_restore(struct machine *m, const struct space_pcb *p)
 {
     struct cpu_regs r = {
-        .eax = p->eax, .ebx = p->ebx, .ecx = p->ecx, .edx = p->edx,
-        .esi = p->esi, .edi = p->edi, .ebp = p->ebp, .esp = p->esp,
-        .eip = p->pc, .eflags = (p->eflags & EFLAGS_USER) | EFLAGS_FIXED,
+        .eax = p->eax,
+        .ebx = p->ebx,
+        .ecx = p->ecx,
+        .edx = p->edx,
+        .esi = p->esi,
+        .edi = p->edi,
+        .ebp = p->ebp,
+        .esp = p->esp,
+        .eip = p->pc,
+        .eflags = (p->eflags & EFLAGS_USER) | EFLAGS_FIXED,
     };
     m->ie = p->ie != 0;
     cpu_set_space(m->cpu, p->ctx, p->mode);

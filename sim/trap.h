@@ -10,10 +10,10 @@
 #include "machine.h"
 
 struct trap_info {
-    uint32_t trap;     /* SPACE trap number */
-    bool deliberate;   /* int n: checked against the portal's modeaccess */
-    uint32_t access;   /* pcb.access */
-    uint32_t addr;     /* pcb.addr */
+    uint32_t trap;   /* SPACE trap number */
+    bool deliberate; /* int n: checked against the portal's modeaccess */
+    uint32_t access; /* pcb.access */
+    uint32_t addr;   /* pcb.addr */
 };
 
 /* Traverses the portal for the trap from the CPU's current state (whose

@@ -23,8 +23,9 @@ static void on_traversal(void *arg, const struct space_pcb *saved, uint32_t to_c
 {
     struct debugger *d = arg;
     if (d->catch_trap[saved->cause % SPACE_TRAPS] || d->catch_trap[saved->trap % SPACE_TRAPS])
-        note(d, DBG_TRAP, saved->trap, "trap %u (cause %u) traversed its portal to CONTEXT %u MODE %u",
-             saved->trap, saved->cause, to_ctx, to_mode);
+        note(d, DBG_TRAP, saved->trap,
+             "trap %u (cause %u) traversed its portal to CONTEXT %u MODE %u", saved->trap,
+             saved->cause, to_ctx, to_mode);
     else if (d->catch_portal)
         note(d, DBG_PORTAL, saved->trap, "portal traversal: trap %u, to CONTEXT %u MODE %u",
              saved->trap, to_ctx, to_mode, 0);
@@ -38,10 +39,10 @@ static void on_resumed(void *arg, const struct space_pcb *restored)
     struct debugger *d = arg;
     (void)restored;
     /* Resume's own CONTEXT/MODE was the handler's: the CPU's now is the PCB's. */
-    if (d->catch_space && (d->space_before_ctx != restored->ctx ||
-                           d->space_before_mode != restored->mode))
-        note(d, DBG_SPACE, 0, "CONTEXT/MODE changed: %u/%u -> %u/%u (Resume)",
-             d->space_before_ctx, d->space_before_mode, restored->ctx, restored->mode);
+    if (d->catch_space &&
+        (d->space_before_ctx != restored->ctx || d->space_before_mode != restored->mode))
+        note(d, DBG_SPACE, 0, "CONTEXT/MODE changed: %u/%u -> %u/%u (Resume)", d->space_before_ctx,
+             d->space_before_mode, restored->ctx, restored->mode);
 }
 
 void dbg_init(struct debugger *d, struct machine *m)
@@ -49,8 +50,8 @@ void dbg_init(struct debugger *d, struct machine *m)
     memset(d, 0, sizeof *d);
     d->m = m;
     d->stop_time = UINT64_MAX;
-    m->observer = (struct machine_observer){.arg = d, .traversal = on_traversal,
-                                            .resumed = on_resumed};
+    m->observer =
+        (struct machine_observer){.arg = d, .traversal = on_traversal, .resumed = on_resumed};
 }
 
 void dbg_free(struct debugger *d)
@@ -102,8 +103,11 @@ static void push_watches(struct debugger *d)
         if (!x->used)
             continue;
         d->watch_index[n] = i;
-        w[n++] = (struct cpu_watch){.ctx = (uint32_t)x->ctx, .addr = x->addr, .len = x->len,
-                                    .read = x->on_read, .write = x->on_write};
+        w[n++] = (struct cpu_watch){.ctx = (uint32_t)x->ctx,
+                                    .addr = x->addr,
+                                    .len = x->len,
+                                    .read = x->on_read,
+                                    .write = x->on_write};
     }
     cpu_set_watches(d->m->cpu, w, n);
 }
@@ -115,8 +119,12 @@ int dbg_watch_add(struct debugger *d, uint32_t addr, uint32_t len, bool on_read,
         return -1;
     for (int i = 0; i < DBG_MAX_WATCHES; i++) {
         if (!d->watch[i].used) {
-            d->watch[i] = (struct dbg_watch){.used = true, .addr = addr, .len = len,
-                                             .on_read = on_read, .on_write = on_write, .ctx = ctx};
+            d->watch[i] = (struct dbg_watch){.used = true,
+                                             .addr = addr,
+                                             .len = len,
+                                             .on_read = on_read,
+                                             .on_write = on_write,
+                                             .ctx = ctx};
             push_watches(d);
             return i + 1;
         }
@@ -161,9 +169,7 @@ static void ended(struct debugger *d, struct dbg_stop *stop)
         m->state = MACHINE_RUNNING; /* a debugger goes on after Ctrl-C */
         m->interrupted = 0;
         break;
-    default:
-        snprintf(stop->text, sizeof stop->text, "machine stop: %.140s", m->reason);
-        break;
+    default: snprintf(stop->text, sizeof stop->text, "machine stop: %.140s", m->reason); break;
     }
 }
 
@@ -207,9 +213,11 @@ static void run(struct debugger *d, uint64_t until, struct dbg_stop *stop)
             cpu_skip_watch_once(m->cpu);
             m->pause = PAUSE_NONE;
             machine_run_until(m, cpu_time(m->cpu) + 1);
-            *stop = (struct dbg_stop){.kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write};
-            snprintf(stop->text, sizeof stop->text, "watchpoint %d: %s of %#x by the instruction at %#x",
-                     id, write ? "write" : "read", addr, pc);
+            *stop =
+                (struct dbg_stop){.kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write};
+            snprintf(stop->text, sizeof stop->text,
+                     "watchpoint %d: %s of %#x by the instruction at %#x", id,
+                     write ? "write" : "read", addr, pc);
             if (m->state != MACHINE_RUNNING)
                 ended(d, stop);
             return;

@@ -13,7 +13,7 @@
 
 #include "../sim/machine.h"
 
-#define DBG_MAX_BREAKS 64
+#define DBG_MAX_BREAKS  64
 #define DBG_MAX_WATCHES 16
 #define DBG_ANY_CONTEXT (-1)
 
@@ -31,11 +31,11 @@ enum dbg_stop_kind {
 
 struct dbg_stop {
     enum dbg_stop_kind kind;
-    int id;              /* breakpoint or watchpoint number */
-    uint32_t trap;       /* DBG_TRAP, DBG_PORTAL: the trap taken */
-    uint32_t addr;       /* DBG_WATCHPOINT: the address accessed */
-    bool write;          /* DBG_WATCHPOINT: a write */
-    char text[160];      /* one line describing it */
+    int id;         /* breakpoint or watchpoint number */
+    uint32_t trap;  /* DBG_TRAP, DBG_PORTAL: the trap taken */
+    uint32_t addr;  /* DBG_WATCHPOINT: the address accessed */
+    bool write;     /* DBG_WATCHPOINT: a write */
+    char text[160]; /* one line describing it */
 };
 
 struct dbg_break {
@@ -84,7 +84,8 @@ void dbg_continue(struct debugger *d, struct dbg_stop *stop);
 
 /* Reads guest memory by virtual address in a CONTEXT (ignoring MODE
  * permissions) or by physical address; returns the bytes readable. */
-uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf, uint32_t len);
+uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf,
+                          uint32_t len);
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
 /* Writes guest memory in the current CONTEXT; returns bytes written. */
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,

@@ -16,19 +16,19 @@
 #include "../sim/platform.h"
 #include "debugger.h"
 
-#define GDB_PACKET_SIZE 16384u  /* the PacketSize we announce (hex 4000) */
-#define GDB_SLICE 1000000u      /* instructions between looks for Ctrl-C */
-#define GDB_POLL_MS 200         /* how often a wait looks at the Ctrl-C flag */
-#define GDB_NREGS 16          /* in g and G: eax..gs */
-#define GDB_NREGS_DESCRIBED 32 /* and the x87 ones, unavailable */
-#define GDB_MAX_THREADS 1       /* one CPU now: thread n + 1 is CPU n */
-#define GDB_MAX_POINTS (DBG_MAX_BREAKS + DBG_MAX_WATCHES)
+#define GDB_PACKET_SIZE     16384u   /* the PacketSize we announce (hex 4000) */
+#define GDB_SLICE           1000000u /* instructions between looks for Ctrl-C */
+#define GDB_POLL_MS         200      /* how often a wait looks at the Ctrl-C flag */
+#define GDB_NREGS           16       /* in g and G: eax..gs */
+#define GDB_NREGS_DESCRIBED 32       /* and the x87 ones, unavailable */
+#define GDB_MAX_THREADS     1        /* one CPU now: thread n + 1 is CPU n */
+#define GDB_MAX_POINTS      (DBG_MAX_BREAKS + DBG_MAX_WATCHES)
 
-#define SIGINT_GDB 2
+#define SIGINT_GDB  2
 #define SIGTRAP_GDB 5
 
 /* The exit statuses space itself gives (sim/main.c), told to gdb in W. */
-#define STATUS_LIMIT 124
+#define STATUS_LIMIT        124
 #define STATUS_MACHINE_STOP 125
 
 /* Segment registers read as these (the guest runs at x86 privilege level 3
@@ -112,12 +112,12 @@ struct gdbstub {
     struct machine *m;
     struct debugger dbg;
     bool dbg_ready;
-    bool ack;        /* +/- acknowledgements (until QStartNoAckMode) */
-    bool gone;       /* the connection closed or failed */
+    bool ack;              /* +/- acknowledgements (until QStartNoAckMode) */
+    bool gone;             /* the connection closed or failed */
     bool swbreak, hwbreak; /* gdb understands these stop reasons */
     int nthreads;
     struct cpu *thread_cpu[GDB_MAX_THREADS];
-    int g_thread;    /* Hg: the thread registers and memory are those of */
+    int g_thread; /* Hg: the thread registers and memory are those of */
     struct gdb_point pts[GDB_MAX_POINTS];
     /* gdb removes its watchpoints at every stop and inserts them again
      * when it resumes: each keeps the CONTEXT it was first set in. */
@@ -316,7 +316,7 @@ static void reply_send(struct gdbstub *g)
             if (c == -1) /* (the user pressed Ctrl-C) */
                 return;
             if (c == '-')
-                break; /* send it again */
+                break;      /* send it again */
             if (c == '$') { /* gdb went on without our ack: keep its packet */
                 g->in_pos--;
                 return;
@@ -642,8 +642,8 @@ static void cmd_point(struct gdbstub *g, bool insert)
                                (int)watch_context(g, (int)type, addr, kind));
         if (id < 0)
             break;
-        g->pts[i] = (struct gdb_point){.used = true, .type = (int)type, .addr = addr,
-                                       .kind = kind, .id = id};
+        g->pts[i] = (struct gdb_point){
+            .used = true, .type = (int)type, .addr = addr, .kind = kind, .id = id};
         reply(g, "OK");
         return;
     }
@@ -717,13 +717,12 @@ static void reply_stop(struct gdbstub *g, const struct dbg_stop *st)
     char *s = g->last_stop;
     size_t n = sizeof g->last_stop;
     switch (st->kind) {
-    case DBG_INTERRUPTED:
-        snprintf(s, n, "T%02xthread:%02x;", SIGINT_GDB, 1);
-        break;
+    case DBG_INTERRUPTED: snprintf(s, n, "T%02xthread:%02x;", SIGINT_GDB, 1); break;
     case DBG_BREAKPOINT: {
         const struct gdb_point *q = point_of(g, false, st->id);
-        const char *why = !q ? "" : q->type == 1 ? (g->hwbreak ? "hwbreak:;" : "")
-                                                 : (g->swbreak ? "swbreak:;" : "");
+        const char *why = !q             ? ""
+                          : q->type == 1 ? (g->hwbreak ? "hwbreak:;" : "")
+                                         : (g->swbreak ? "swbreak:;" : "");
         snprintf(s, n, "T%02x%sthread:%02x;", SIGTRAP_GDB, why, 1);
         break;
     }
@@ -739,12 +738,13 @@ static void reply_stop(struct gdbstub *g, const struct dbg_stop *st)
         if (q->kind && a - q->addr >= q->kind)
             a = q->addr;
         snprintf(s, n, "T%02x%s:%x;thread:%02x;", SIGTRAP_GDB,
-                 q->type == 2 ? "watch" : q->type == 3 ? "rwatch" : "awatch", a, 1);
+                 q->type == 2   ? "watch"
+                 : q->type == 3 ? "rwatch"
+                                : "awatch",
+                 a, 1);
         break;
     }
-    default:
-        snprintf(s, n, "T%02xthread:%02x;", SIGTRAP_GDB, 1);
-        break;
+    default: snprintf(s, n, "T%02xthread:%02x;", SIGTRAP_GDB, 1); break;
     }
     reply(g, s);
 }
@@ -758,9 +758,7 @@ static void reply_ended(struct gdbstub *g)
     char line[640];
     line[0] = 0;
     switch (m->state) {
-    case MACHINE_HALTED:
-        status = m->exit_code & 0xff;
-        break;
+    case MACHINE_HALTED: status = m->exit_code & 0xff; break;
     case MACHINE_LIMIT:
         status = STATUS_LIMIT;
         snprintf(line, sizeof line, "space: instruction limit reached\n");
@@ -1077,52 +1075,28 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
         const char *p = g->pkt;
         enum run_end run = RUN_STOPPED;
         switch (p[0]) {
-        case '?':
-            reply(g, g->last_stop);
-            break;
-        case 'g':
-            cmd_read_regs(g);
-            break;
-        case 'G':
-            cmd_write_regs(g, p + 1);
-            break;
-        case 'p':
-            cmd_read_reg(g, p + 1);
-            break;
-        case 'P':
-            cmd_write_reg(g, p + 1);
-            break;
-        case 'm':
-            cmd_read_mem(g, p + 1);
-            break;
-        case 'M':
-            cmd_write_mem(g, p + 1);
-            break;
-        case 'X':
-            cmd_write_binary(g);
-            break;
+        case '?': reply(g, g->last_stop); break;
+        case 'g': cmd_read_regs(g); break;
+        case 'G': cmd_write_regs(g, p + 1); break;
+        case 'p': cmd_read_reg(g, p + 1); break;
+        case 'P': cmd_write_reg(g, p + 1); break;
+        case 'm': cmd_read_mem(g, p + 1); break;
+        case 'M': cmd_write_mem(g, p + 1); break;
+        case 'X': cmd_write_binary(g); break;
         case 'c':
         case 'C':
         case 's':
-        case 'S':
-            run = cmd_resume(g);
-            break;
+        case 'S': run = cmd_resume(g); break;
         case 'Z':
-        case 'z':
-            cmd_point(g, p[0] == 'Z');
-            break;
-        case 'H':
-            cmd_set_thread(g);
-            break;
+        case 'z': cmd_point(g, p[0] == 'Z'); break;
+        case 'H': cmd_set_thread(g); break;
         case 'T': {
             const char *q = p + 1;
             int t = parse_thread(g, &q);
             reply(g, t >= 1 && !*q ? "OK" : "E01");
             break;
         }
-        case 'q':
-            cmd_query(g);
-            break;
+        case 'q': cmd_query(g); break;
         case 'Q':
             if (!strcmp(p, "QStartNoAckMode")) {
                 reply(g, "OK");
@@ -1143,9 +1117,7 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
             } else
                 reply(g, "");
             break;
-        case 'k':
-            *why = "killed by gdb";
-            return end_machine(g);
+        case 'k': *why = "killed by gdb"; return end_machine(g);
         case 'D':
             /* Detach: the guest runs on to its normal end, undisturbed. */
             remove_all_points(g);
@@ -1154,9 +1126,7 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
             dbg_free(&g->dbg);
             g->dbg_ready = false;
             return machine_run(m);
-        default:
-            reply(g, "");
-            break;
+        default: reply(g, ""); break;
         }
         if (run == RUN_ENDED) {
             hang_up(g);

@@ -11,12 +11,12 @@
  */
 #include <space.h>
 
-#define USER_CTX 1
-#define USER_MODE 3
-#define USER_CODE 0x00400000u  /* where the user program is mapped */
-#define USER_STACK 0x7fff0000u /* top of its stack (pages appear on demand) */
-#define SYS_WRITE 1
-#define SYS_EXIT 2
+#define USER_CTX     1
+#define USER_MODE    3
+#define USER_CODE    0x00400000u /* where the user program is mapped */
+#define USER_STACK   0x7fff0000u /* top of its stack (pages appear on demand) */
+#define SYS_WRITE    1
+#define SYS_EXIT     2
 #define TRAP_SYSCALL 0x80
 
 /* The user program: prints a line with the write system call, then touches
@@ -25,19 +25,19 @@ extern const char user_program[], user_program_end[];
 __asm__(".section .rodata\n"
         ".balign 4096\n"
         "user_program:\n"
-        "    call 1f\n"                        /* eip-relative: where is my message? */
+        "    call 1f\n" /* eip-relative: where is my message? */
         "1:  pop %ecx\n"
         "    add $(msg - 1b), %ecx\n"
-        "    mov $1, %eax\n"                   /* SYS_WRITE(ecx = text, edx = length) */
+        "    mov $1, %eax\n" /* SYS_WRITE(ecx = text, edx = length) */
         "    mov $(msg_end - msg), %edx\n"
         "    int $0x80\n"
-        "    mov $0, %ebx\n"                    /* sum 1..100 on the (demand-paged) stack */
+        "    mov $0, %ebx\n" /* sum 1..100 on the (demand-paged) stack */
         "    mov $100, %ecx\n"
         "2:  push %ecx\n"
         "    add (%esp), %ebx\n"
         "    pop %ecx\n"
         "    loop 2b\n"
-        "    mov $2, %eax\n"                   /* SYS_EXIT(ebx = status) */
+        "    mov $2, %eax\n" /* SYS_EXIT(ebx = status) */
         "    int $0x80\n"
         "msg: .ascii \"hello from user mode (CONTEXT 1, MODE 3)\\n\"\n"
         "msg_end:\n"
@@ -116,8 +116,7 @@ void syscall_handler(void)
         print_num((uint32_t)space_time());
         print(" instructions\n", 14);
         space_halt(pcb.ebx == 5050 ? 0 : 1);
-    default:
-        pcb.eax = (uint32_t)-1;
+    default: pcb.eax = (uint32_t)-1;
     }
     space_pcb_write(&pcb);
     space_resume();
@@ -150,17 +149,20 @@ void kmain(const struct space_bootinfo *boot)
 
     /* The user's code: the kernel image's pages holding user_program, mapped
      * read+execute for MODE 3 at USER_CODE in CONTEXT 1. */
-    uint32_t start = (uint32_t)user_program, pages = ((uint32_t)user_program_end - start + 4095) / 4096;
+    uint32_t start = (uint32_t)user_program,
+             pages = ((uint32_t)user_program_end - start + 4095) / 4096;
     for (uint32_t i = 0; i < pages; i++)
-        space_map_memory(USER_CTX, USER_CODE + i * 4096, start + i * 4096, SPACE_ACCESS(USER_MODE, SPACE_RX));
+        space_map_memory(USER_CTX, USER_CODE + i * 4096, start + i * 4096,
+                         SPACE_ACCESS(USER_MODE, SPACE_RX));
 
     /* Its traps go to the kernel: system calls from MODE 3, faults always. */
-    space_map_portal(USER_CTX, TRAP_SYSCALL, 0, 0, (uint32_t)syscall_entry, SPACE_PORTAL_FROM(USER_MODE));
+    space_map_portal(USER_CTX, TRAP_SYSCALL, 0, 0, (uint32_t)syscall_entry,
+                     SPACE_PORTAL_FROM(USER_MODE));
     space_map_portal(USER_CTX, SPACE_TRAP_MEMORY_FAULT, 0, 0, (uint32_t)fault_entry, 0);
 
     /* Start it: a PCB that "returns" into user mode. */
-    struct space_pcb start_pcb = {.pc = USER_CODE, .esp = USER_STACK, .eflags = 0x2,
-                                  .ctx = USER_CTX, .mode = USER_MODE};
+    struct space_pcb start_pcb = {
+        .pc = USER_CODE, .esp = USER_STACK, .eflags = 0x2, .ctx = USER_CTX, .mode = USER_MODE};
     space_pcb_push(&start_pcb);
     space_resume();
 }

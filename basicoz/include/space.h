@@ -21,12 +21,12 @@ extern "C" {
 
 /* ---- Machine constants ------------------------------------------------ */
 
-#define SPACE_PAGE_SIZE 4096u
-#define SPACE_PAGE_SHIFT 12
-#define SPACE_MODES 4          /* MODE 0 (most privileged) .. MODE 3 */
-#define SPACE_CONTEXTS 256     /* CONTEXT 0 .. 255 */
-#define SPACE_TRAPS 256        /* trap numbers 0 .. 255 */
-#define SPACE_CHAIN_MAX 64     /* PCBs on one chain before the machine stops */
+#define SPACE_PAGE_SIZE     4096u
+#define SPACE_PAGE_SHIFT    12
+#define SPACE_MODES         4    /* MODE 0 (most privileged) .. MODE 3 */
+#define SPACE_CONTEXTS      256  /* CONTEXT 0 .. 255 */
+#define SPACE_TRAPS         256  /* trap numbers 0 .. 255 */
+#define SPACE_CHAIN_MAX     64   /* PCBs on one chain before the machine stops */
 #define SPACE_SUSPENDED_MAX 4096 /* chains that can be suspended at once */
 
 /* ---- Access bits --------------------------------------------------------
@@ -35,81 +35,84 @@ extern "C" {
  * MODE 3. SPACE_ACCESS(2, SPACE_R | SPACE_W) lets MODE 2 read and write.
  * A modeaccess of 0 unmaps the page.
  */
-#define SPACE_R 1u
-#define SPACE_W 2u
-#define SPACE_X 4u
-#define SPACE_RW (SPACE_R | SPACE_W)
-#define SPACE_RX (SPACE_R | SPACE_X)
-#define SPACE_RWX (SPACE_R | SPACE_W | SPACE_X)
-#define SPACE_ACCESS(mode, bits) (((uint32_t)(bits) & 7u) << (3u * (uint32_t)(mode)))
-#define SPACE_ACCESS_BITS(modeaccess, mode) (((uint32_t)(modeaccess) >> (3u * (uint32_t)(mode))) & 7u)
+#define SPACE_R                  1u
+#define SPACE_W                  2u
+#define SPACE_X                  4u
+#define SPACE_RW                 (SPACE_R | SPACE_W)
+#define SPACE_RX                 (SPACE_R | SPACE_X)
+#define SPACE_RWX                (SPACE_R | SPACE_W | SPACE_X)
+#define SPACE_ACCESS(mode, bits) (((uint32_t)(bits)&7u) << (3u * (uint32_t)(mode)))
+#define SPACE_ACCESS_BITS(modeaccess, mode)                                                        \
+    (((uint32_t)(modeaccess) >> (3u * (uint32_t)(mode))) & 7u)
 #define SPACE_ACCESS_MASK 0xfffu
 /* For MapPortal: the modes from which a deliberate trap (int n) may traverse. */
 #define SPACE_PORTAL_FROM(mode) SPACE_ACCESS(mode, SPACE_X)
-#define SPACE_PORTAL_FROM_ALL (SPACE_PORTAL_FROM(0) | SPACE_PORTAL_FROM(1) | SPACE_PORTAL_FROM(2) | SPACE_PORTAL_FROM(3))
+#define SPACE_PORTAL_FROM_ALL                                                                      \
+    (SPACE_PORTAL_FROM(0) | SPACE_PORTAL_FROM(1) | SPACE_PORTAL_FROM(2) | SPACE_PORTAL_FROM(3))
 
 /* ---- Trap numbers ---------------------------------------------------------
  * x86 exceptions keep their vector numbers. Vectors 32..63 are reserved for
  * device and inter-CPU interrupts. Deliberate traps (int n) use 64..254.
  * Vector 255 is not a trap: "int 0xff" is the SPACE operation instruction.
  */
-#define SPACE_TRAP_DIVIDE 0        /* divide error (fault: pc = the div) */
-#define SPACE_TRAP_DEBUG 1         /* single-step (TF) or icebp */
-#define SPACE_TRAP_BREAKPOINT 3    /* int3 (pc = after it) */
-#define SPACE_TRAP_OVERFLOW 4      /* into with OF set */
-#define SPACE_TRAP_BOUND 5         /* bound out of range */
-#define SPACE_TRAP_INVALID_OPCODE 6 /* undefined instruction (ud2, ...) */
-#define SPACE_TRAP_FPU 7           /* device not available */
-#define SPACE_TRAP_ILLEGAL 13      /* an x86 system instruction, in any MODE */
-#define SPACE_TRAP_MEMORY_FAULT 14 /* unmapped or not-permitted access */
-#define SPACE_TRAP_FPU_ERROR 16    /* x87 floating-point error */
-#define SPACE_TRAP_ALIGNMENT 17    /* alignment check */
-#define SPACE_TRAP_SIMD 19         /* SSE floating-point exception */
-#define SPACE_TRAP_PRIVILEGED 24   /* SPACE operation outside MODE 0, or int n not allowed from this MODE */
-#define SPACE_TRAP_NO_PORTAL 25    /* the trap in pcb.cause had no portal */
-#define SPACE_TRAP_INTERRUPT_BASE 32 /* 32..63: device and inter-CPU interrupts */
-#define SPACE_TRAP_SOFT_BASE 64    /* 64..254: free for int n (system calls, ...) */
-#define SPACE_TRAP_OPERATION 255   /* reserved: the SPACE operation instruction */
+#define SPACE_TRAP_DIVIDE         0  /* divide error (fault: pc = the div) */
+#define SPACE_TRAP_DEBUG          1  /* single-step (TF) or icebp */
+#define SPACE_TRAP_BREAKPOINT     3  /* int3 (pc = after it) */
+#define SPACE_TRAP_OVERFLOW       4  /* into with OF set */
+#define SPACE_TRAP_BOUND          5  /* bound out of range */
+#define SPACE_TRAP_INVALID_OPCODE 6  /* undefined instruction (ud2, ...) */
+#define SPACE_TRAP_FPU            7  /* device not available */
+#define SPACE_TRAP_ILLEGAL        13 /* an x86 system instruction, in any MODE */
+#define SPACE_TRAP_MEMORY_FAULT   14 /* unmapped or not-permitted access */
+#define SPACE_TRAP_FPU_ERROR      16 /* x87 floating-point error */
+#define SPACE_TRAP_ALIGNMENT      17 /* alignment check */
+#define SPACE_TRAP_SIMD           19 /* SSE floating-point exception */
+#define SPACE_TRAP_PRIVILEGED                                                                      \
+    24 /* SPACE operation outside MODE 0, or int n not allowed from this MODE */
+#define SPACE_TRAP_NO_PORTAL      25  /* the trap in pcb.cause had no portal */
+#define SPACE_TRAP_INTERRUPT_BASE 32  /* 32..63: device and inter-CPU interrupts */
+#define SPACE_TRAP_SOFT_BASE      64  /* 64..254: free for int n (system calls, ...) */
+#define SPACE_TRAP_OPERATION      255 /* reserved: the SPACE operation instruction */
 
 /* pcb.access for a MEMORY_FAULT: which access, and whether the page was mapped */
-#define SPACE_FAULT_READ SPACE_R
-#define SPACE_FAULT_WRITE SPACE_W
-#define SPACE_FAULT_EXECUTE SPACE_X
+#define SPACE_FAULT_READ       SPACE_R
+#define SPACE_FAULT_WRITE      SPACE_W
+#define SPACE_FAULT_EXECUTE    SPACE_X
 #define SPACE_FAULT_PROTECTION 0x100u /* page mapped, but not for this access in this MODE */
-#define SPACE_FAULT_DEVICE 0x200u     /* a device register accessed other than by a 32-bit mov */
+#define SPACE_FAULT_DEVICE     0x200u /* a device register accessed other than by a 32-bit mov */
 
 /* ---- Error codes returned by operations (always negative) ----------------- */
-#define SPACE_OK 0
-#define SPACE_ERR_CONTEXT (-1) /* context number out of range */
-#define SPACE_ERR_ALIGN (-2)   /* address not page-aligned */
-#define SPACE_ERR_PADDR (-3)   /* physical address outside RAM */
-#define SPACE_ERR_TRAP (-4)    /* trap number not mappable */
-#define SPACE_ERR_MODE (-5)    /* mode out of range */
-#define SPACE_ERR_TOKEN (-6)   /* not a live suspend token */
-#define SPACE_ERR_EMPTY (-7)   /* the current PCB chain is empty */
-#define SPACE_ERR_BUSY (-8)    /* Unsuspend needs an empty current chain */
-#define SPACE_ERR_ACCESS (-9)  /* bad access bits, or a guest buffer MODE 0 cannot reach */
-#define SPACE_ERR_OP (-10)     /* unknown operation number */
-#define SPACE_ERR_FULL (-11)   /* chain or suspend table full */
-#define SPACE_ERR_ARG (-12)    /* another bad argument (e.g. a PCB field) */
+#define SPACE_OK          0
+#define SPACE_ERR_CONTEXT (-1)  /* context number out of range */
+#define SPACE_ERR_ALIGN   (-2)  /* address not page-aligned */
+#define SPACE_ERR_PADDR   (-3)  /* physical address outside RAM */
+#define SPACE_ERR_TRAP    (-4)  /* trap number not mappable */
+#define SPACE_ERR_MODE    (-5)  /* mode out of range */
+#define SPACE_ERR_TOKEN   (-6)  /* not a live suspend token */
+#define SPACE_ERR_EMPTY   (-7)  /* the current PCB chain is empty */
+#define SPACE_ERR_BUSY    (-8)  /* Unsuspend needs an empty current chain */
+#define SPACE_ERR_ACCESS  (-9)  /* bad access bits, or a guest buffer MODE 0 cannot reach */
+#define SPACE_ERR_OP      (-10) /* unknown operation number */
+#define SPACE_ERR_FULL    (-11) /* chain or suspend table full */
+#define SPACE_ERR_ARG     (-12) /* another bad argument (e.g. a PCB field) */
 
 /* ---- Operation numbers (in EAX for "int 0xff") ---------------------------- */
 #define SPACE_OP_MAP_MEMORY 1
 #define SPACE_OP_MAP_PORTAL 2
-#define SPACE_OP_RESUME 3
-#define SPACE_OP_SUSPEND 4
-#define SPACE_OP_UNSUSPEND 5
-#define SPACE_OP_PCB_READ 6
-#define SPACE_OP_PCB_WRITE 7
-#define SPACE_OP_PCB_PUSH 8
-#define SPACE_OP_PCB_POP 9
-#define SPACE_OP_HALT 10
-#define SPACE_OP_TIME 11
+#define SPACE_OP_RESUME     3
+#define SPACE_OP_SUSPEND    4
+#define SPACE_OP_UNSUSPEND  5
+#define SPACE_OP_PCB_READ   6
+#define SPACE_OP_PCB_WRITE  7
+#define SPACE_OP_PCB_PUSH   8
+#define SPACE_OP_PCB_POP    9
+#define SPACE_OP_HALT       10
+#define SPACE_OP_TIME       11
 #define SPACE_OP_INTERRUPTS 12
 #define SPACE_OP_DEBUG_PUTC 13 /* debug print (MODE 0): to the console's output stream */
-#define SPACE_OP_MAPPING 14
-#define SPACE_OP_WAIT 15
-#define SPACE_OP_COUNT 16
+#define SPACE_OP_MAPPING    14
+#define SPACE_OP_WAIT       15
+#define SPACE_OP_COUNT      16
 
 /* ---- The PCB ---------------------------------------------------------------
  * What a portal traversal records. The simulator keeps PCBs itself; the
@@ -135,75 +138,75 @@ struct space_pcb {
  * registers with aligned 32-bit loads and stores. Its interrupt is trap
  * devices[i].trap (32 + its position). */
 #define SPACE_DEVICE_CONSOLE 1
-#define SPACE_DEVICE_TIMER 2
-#define SPACE_DEVICE_DISK 3
+#define SPACE_DEVICE_TIMER   2
+#define SPACE_DEVICE_DISK    3
 
 /* console */
-#define SPACE_CONSOLE_DATA 0x00     /* write: output a byte; read: next input byte */
-#define SPACE_CONSOLE_STATUS 0x04   /* SPACE_CONSOLE_RX_READY | _RX_EOF | _TX_READY */
-#define SPACE_CONSOLE_CONTROL 0x08  /* SPACE_CONSOLE_RX_INTERRUPT */
-#define SPACE_CONSOLE_RX_COUNT 0x0c /* input bytes waiting */
-#define SPACE_CONSOLE_INPUT_DELAY 0x10 /* instructions until more input may arrive (200000) */
-#define SPACE_CONSOLE_RX_READY 1u
-#define SPACE_CONSOLE_RX_EOF 2u
-#define SPACE_CONSOLE_TX_READY 4u
+#define SPACE_CONSOLE_DATA         0x00 /* write: output a byte; read: next input byte */
+#define SPACE_CONSOLE_STATUS       0x04 /* SPACE_CONSOLE_RX_READY | _RX_EOF | _TX_READY */
+#define SPACE_CONSOLE_CONTROL      0x08 /* SPACE_CONSOLE_RX_INTERRUPT */
+#define SPACE_CONSOLE_RX_COUNT     0x0c /* input bytes waiting */
+#define SPACE_CONSOLE_INPUT_DELAY  0x10 /* instructions until more input may arrive (200000) */
+#define SPACE_CONSOLE_RX_READY     1u
+#define SPACE_CONSOLE_RX_EOF       2u
+#define SPACE_CONSOLE_TX_READY     4u
 #define SPACE_CONSOLE_RX_INTERRUPT 1u /* (CONTROL) input wanted: interrupt when it arrives */
-#define SPACE_CONSOLE_ECHO 2u         /* (CONTROL) copy arriving input to the output */
+#define SPACE_CONSOLE_ECHO         2u /* (CONTROL) copy arriving input to the output */
 
 /* timer */
-#define SPACE_TIMER_NOW_LO 0x00
-#define SPACE_TIMER_NOW_HI 0x04
-#define SPACE_TIMER_INTERVAL 0x08   /* instructions between ticks */
-#define SPACE_TIMER_CONTROL 0x0c    /* SPACE_TIMER_ENABLE | SPACE_TIMER_PERIODIC */
-#define SPACE_TIMER_TICKS 0x10
-#define SPACE_TIMER_NEXT_LO 0x14
-#define SPACE_TIMER_NEXT_HI 0x18
-#define SPACE_TIMER_ENABLE 1u
+#define SPACE_TIMER_NOW_LO   0x00
+#define SPACE_TIMER_NOW_HI   0x04
+#define SPACE_TIMER_INTERVAL 0x08 /* instructions between ticks */
+#define SPACE_TIMER_CONTROL  0x0c /* SPACE_TIMER_ENABLE | SPACE_TIMER_PERIODIC */
+#define SPACE_TIMER_TICKS    0x10
+#define SPACE_TIMER_NEXT_LO  0x14
+#define SPACE_TIMER_NEXT_HI  0x18
+#define SPACE_TIMER_ENABLE   1u
 #define SPACE_TIMER_PERIODIC 2u
 
 /* disk */
-#define SPACE_DISK_SECTOR_SIZE 512u
-#define SPACE_DISK_SECTORS 0x00     /* capacity */
-#define SPACE_DISK_SECTOR 0x04      /* first sector of the transfer */
-#define SPACE_DISK_COUNT 0x08       /* sectors (1..256) */
-#define SPACE_DISK_ADDR 0x0c        /* physical address for DMA */
-#define SPACE_DISK_COMMAND 0x10     /* SPACE_DISK_READ / _WRITE / _FLUSH: starts it */
-#define SPACE_DISK_STATUS 0x14      /* SPACE_DISK_OK, _BUSY or an error */
-#define SPACE_DISK_CONTROL 0x18     /* SPACE_DISK_INTERRUPT */
-#define SPACE_DISK_COMPLETED 0x1c   /* commands completed */
-#define SPACE_DISK_READ 1u
-#define SPACE_DISK_WRITE 2u
-#define SPACE_DISK_FLUSH 3u
-#define SPACE_DISK_OK 0u
-#define SPACE_DISK_BUSY 1u
-#define SPACE_DISK_ERR_RANGE 2u
-#define SPACE_DISK_ERR_DMA 3u
+#define SPACE_DISK_SECTOR_SIZE  512u
+#define SPACE_DISK_SECTORS      0x00 /* capacity */
+#define SPACE_DISK_SECTOR       0x04 /* first sector of the transfer */
+#define SPACE_DISK_COUNT        0x08 /* sectors (1..256) */
+#define SPACE_DISK_ADDR         0x0c /* physical address for DMA */
+#define SPACE_DISK_COMMAND      0x10 /* SPACE_DISK_READ / _WRITE / _FLUSH: starts it */
+#define SPACE_DISK_STATUS       0x14 /* SPACE_DISK_OK, _BUSY or an error */
+#define SPACE_DISK_CONTROL      0x18 /* SPACE_DISK_INTERRUPT */
+#define SPACE_DISK_COMPLETED    0x1c /* commands completed */
+#define SPACE_DISK_READ         1u
+#define SPACE_DISK_WRITE        2u
+#define SPACE_DISK_FLUSH        3u
+#define SPACE_DISK_OK           0u
+#define SPACE_DISK_BUSY         1u
+#define SPACE_DISK_ERR_RANGE    2u
+#define SPACE_DISK_ERR_DMA      3u
 #define SPACE_DISK_ERR_READONLY 4u
-#define SPACE_DISK_ERR_IO 5u
-#define SPACE_DISK_ERR_COMMAND 6u
-#define SPACE_DISK_INTERRUPT 1u
+#define SPACE_DISK_ERR_IO       5u
+#define SPACE_DISK_ERR_COMMAND  6u
+#define SPACE_DISK_INTERRUPT    1u
 
 /* ---- Boot information ------------------------------------------------------ */
-#define SPACE_BOOT_MAGIC 0x53504143u /* "SPAC" */
-#define SPACE_BOOT_VERSION 1u
+#define SPACE_BOOT_MAGIC       0x53504143u /* "SPAC" */
+#define SPACE_BOOT_VERSION     1u
 #define SPACE_BOOT_MAX_DEVICES 32
-#define SPACE_BOOT_CMDLINE 256
+#define SPACE_BOOT_CMDLINE     256
 
 struct space_device_info {
-    uint32_t type;      /* SPACE_DEVICE_* (see docs/devices.md) */
-    uint32_t regs;      /* physical address of its register page */
-    uint32_t trap;      /* interrupt trap number */
-    uint32_t unit;      /* instance number among devices of this type */
+    uint32_t type; /* SPACE_DEVICE_* (see docs/devices.md) */
+    uint32_t regs; /* physical address of its register page */
+    uint32_t trap; /* interrupt trap number */
+    uint32_t unit; /* instance number among devices of this type */
 };
 
 struct space_bootinfo {
-    uint32_t magic;        /* SPACE_BOOT_MAGIC */
-    uint32_t version;      /* SPACE_BOOT_VERSION */
-    uint32_t ram_size;     /* bytes of RAM at physical 0 */
+    uint32_t magic;    /* SPACE_BOOT_MAGIC */
+    uint32_t version;  /* SPACE_BOOT_VERSION */
+    uint32_t ram_size; /* bytes of RAM at physical 0 */
     uint32_t ncpus;
-    uint32_t node;         /* node id in a multicomputer (0 when alone) */
-    uint32_t kernel_start; /* first physical page used by the kernel image */
-    uint32_t kernel_end;   /* first physical address after it (page-aligned) */
+    uint32_t node;           /* node id in a multicomputer (0 when alone) */
+    uint32_t kernel_start;   /* first physical page used by the kernel image */
+    uint32_t kernel_end;     /* first physical address after it (page-aligned) */
     uint32_t bootinfo_paddr; /* physical page holding this block */
     uint32_t ndevices;
     struct space_device_info devices[SPACE_BOOT_MAX_DEVICES];
@@ -217,22 +220,22 @@ struct space_bootinfo {
  */
 #ifndef SPACE_HOST
 int space_map_memory(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess);
-int space_map_portal(uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode,
-                     uint32_t ppc, uint32_t modeaccess);
+int space_map_portal(uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode, uint32_t ppc,
+                     uint32_t modeaccess);
 /* Returns the modeaccess|paddr word of a mapping (0 if unmapped), or an error. */
 int space_mapping(uint32_t ctx, uint32_t vaddr, uint32_t *paddr);
-int space_resume(void);            /* returns only on error */
-int space_suspend(void);           /* token (> 0) or error */
+int space_resume(void);  /* returns only on error */
+int space_suspend(void); /* token (> 0) or error */
 int space_unsuspend(int token);
 int space_pcb_read(struct space_pcb *out);
 int space_pcb_write(const struct space_pcb *in);
 int space_pcb_push(const struct space_pcb *in);
 int space_pcb_pop(void);
 __attribute__((noreturn)) void space_halt(uint32_t code);
-uint64_t space_time(void);         /* instructions retired on this CPU */
-int space_interrupts(int enable);  /* sets the enable bit, returns the old one */
-void space_wait(void);             /* idle until an interrupt is pending */
-void space_debug_putc(int c);      /* debug print, before a console driver exists */
+uint64_t space_time(void);        /* instructions retired on this CPU */
+int space_interrupts(int enable); /* sets the enable bit, returns the old one */
+void space_wait(void);            /* idle until an interrupt is pending */
+void space_debug_putc(int c);     /* debug print, before a console driver exists */
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
  * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it

@@ -20,16 +20,16 @@
 #include <stddef.h>
 
 /* ---- Memory layout ---- */
-#define PHYS_WINDOW 0x80000000u   /* all RAM, mapped for MODE 0 (RAM <= 1 GiB) */
-#define DEVICE_WINDOW 0xc0000000u /* device register pages, one after another */
-#define USER_MODE 3
-#define USER_BASE 0x00400000u      /* where programs are linked */
+#define PHYS_WINDOW    0x80000000u /* all RAM, mapped for MODE 0 (RAM <= 1 GiB) */
+#define DEVICE_WINDOW  0xc0000000u /* device register pages, one after another */
+#define USER_MODE      3
+#define USER_BASE      0x00400000u /* where programs are linked */
 #define USER_STACK_TOP 0x7fff0000u
 #define USER_STACK_MAX (1u << 20)  /* the stack may grow to 1 MiB */
-#define USER_HEAP_MAX (64u << 20)  /* and the heap to 64 MiB */
+#define USER_HEAP_MAX  (64u << 20) /* and the heap to 64 MiB */
 
-#define NPROC 32           /* CONTEXT of process slot i is i + 1 */
-#define QUANTUM 20000u     /* instructions between timer interrupts */
+#define NPROC        32     /* CONTEXT of process slot i is i + 1 */
+#define QUANTUM      20000u /* instructions between timer interrupts */
 #define TRAP_SYSCALL 0x80
 
 /* ---- klib.c: printing and strings for the kernel ---- */
@@ -71,8 +71,8 @@ enum wait_reason { W_NONE, W_READ, W_CHILD, W_SLEEP };
 struct proc {
     enum proc_state state;
     int pid, ppid;
-    uint32_t ctx;       /* its CONTEXT */
-    int token;          /* its suspended PCB chain while it is not running */
+    uint32_t ctx; /* its CONTEXT */
+    int token;    /* its suspended PCB chain while it is not running */
     char name[16];
     uint32_t image_end; /* end of the program image = start of the heap */
     uint32_t brk;       /* end of the heap */

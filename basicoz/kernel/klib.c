@@ -57,7 +57,10 @@ void kvprintf(const char *fmt, va_list ap)
             break;
         }
         case '%': kputc('%'); break;
-        default: kputc('%'); kputc(*fmt); break;
+        default:
+            kputc('%');
+            kputc(*fmt);
+            break;
         }
     }
 }

@@ -17,7 +17,7 @@ static void mark(uint32_t f, int in_use)
     if (in_use)
         used[f / 8] |= (uint8_t)(1u << (f % 8));
     else
-        used[f / 8] &= (uint8_t)~(1u << (f % 8));
+        used[f / 8] &= (uint8_t) ~(1u << (f % 8));
 }
 
 static int is_used(uint32_t f)

@@ -12,8 +12,8 @@ struct proc *current;
 static int next_pid = 1;
 
 #define ELF_PT_LOAD 1
-#define ELF_PF_X 1
-#define ELF_PF_W 2
+#define ELF_PF_X    1
+#define ELF_PF_W    2
 struct elf_header {
     uint8_t ident[16];
     uint16_t type, machine;
@@ -141,7 +141,8 @@ static int load_image(struct proc *p, const struct program *prog, uint32_t *entr
     const unsigned char *img = prog->image;
     uint32_t size = (uint32_t)(prog->end - prog->image);
     const struct elf_header *h = (const void *)img;
-    if (size < sizeof *h || img[0] != 0x7f || img[1] != 'E' || h->phentsize != sizeof(struct elf_segment) ||
+    if (size < sizeof *h || img[0] != 0x7f || img[1] != 'E' ||
+        h->phentsize != sizeof(struct elf_segment) ||
         h->phoff + (uint32_t)h->phnum * sizeof(struct elf_segment) > size)
         return -1;
     uint32_t end = USER_BASE;
@@ -149,16 +150,20 @@ static int load_image(struct proc *p, const struct program *prog, uint32_t *entr
         const struct elf_segment *s = (const void *)(img + h->phoff + i * sizeof *s);
         if (s->type != ELF_PT_LOAD || !s->memsz)
             continue;
-        if (s->offset + s->filesz > size || s->vaddr < USER_BASE || s->vaddr + s->memsz > USER_STACK_TOP / 2)
+        if (s->offset + s->filesz > size || s->vaddr < USER_BASE ||
+            s->vaddr + s->memsz > USER_STACK_TOP / 2)
             return -1;
-        uint32_t bits = SPACE_R | (s->flags & ELF_PF_W ? SPACE_W : 0) | (s->flags & ELF_PF_X ? SPACE_X : 0);
-        for (uint32_t va = s->vaddr & ~(SPACE_PAGE_SIZE - 1); va < s->vaddr + s->memsz; va += SPACE_PAGE_SIZE) {
+        uint32_t bits =
+            SPACE_R | (s->flags & ELF_PF_W ? SPACE_W : 0) | (s->flags & ELF_PF_X ? SPACE_X : 0);
+        for (uint32_t va = s->vaddr & ~(SPACE_PAGE_SIZE - 1); va < s->vaddr + s->memsz;
+             va += SPACE_PAGE_SIZE) {
             uint32_t frame = map_new_page(p, va, bits);
             if (!frame)
                 return -1;
             /* the part of the file that lands on this page */
             uint32_t lo = va > s->vaddr ? va : s->vaddr;
-            uint32_t hi = va + SPACE_PAGE_SIZE < s->vaddr + s->filesz ? va + SPACE_PAGE_SIZE : s->vaddr + s->filesz;
+            uint32_t hi = va + SPACE_PAGE_SIZE < s->vaddr + s->filesz ? va + SPACE_PAGE_SIZE
+                                                                      : s->vaddr + s->filesz;
             if (hi > lo)
                 memcpy((char *)phys(frame) + (lo - va), img + s->offset + (lo - s->vaddr), hi - lo);
         }
@@ -236,8 +241,8 @@ int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
     /* Its CPU state is a PCB that "returns" into the program. The PCB goes
      * on a chain of its own: set the caller's chain (if any) aside, push,
      * Suspend to get the new chain's token, and take the caller's back. */
-    struct space_pcb start = {.pc = entry, .esp = sp, .eflags = 0x2, .ctx = p->ctx,
-                              .mode = USER_MODE, .ie = 1};
+    struct space_pcb start = {
+        .pc = entry, .esp = sp, .eflags = 0x2, .ctx = p->ctx, .mode = USER_MODE, .ie = 1};
     int caller = space_suspend();
     space_pcb_push(&start);
     p->token = space_suspend();

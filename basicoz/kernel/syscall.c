@@ -5,8 +5,8 @@
  * when it runs again. */
 #include "kernel.h"
 
-#define ERR ((uint32_t)-1)
-#define MAX_ARGS 16
+#define ERR           ((uint32_t)-1)
+#define MAX_ARGS      16
 #define MAX_ARG_BYTES 512
 
 struct procinfo { /* as user programs see it (basicoz/user/ulib.h) */
@@ -153,9 +153,13 @@ static uint32_t sys_procs(struct proc *p, struct space_pcb *pcb)
         const struct proc *q = &procs[i];
         if (q->state == P_FREE)
             continue;
-        static const int state_of[] = {[P_READY] = 0, [P_RUNNING] = 1, [P_BLOCKED] = 2, [P_ZOMBIE] = 3};
-        struct procinfo info = {.pid = q->pid, .ppid = q->ppid, .state = state_of[q->state],
-                                .insns_lo = (uint32_t)q->insns, .insns_hi = (uint32_t)(q->insns >> 32)};
+        static const int state_of[] = {
+            [P_READY] = 0, [P_RUNNING] = 1, [P_BLOCKED] = 2, [P_ZOMBIE] = 3};
+        struct procinfo info = {.pid = q->pid,
+                                .ppid = q->ppid,
+                                .state = state_of[q->state],
+                                .insns_lo = (uint32_t)q->insns,
+                                .insns_hi = (uint32_t)(q->insns >> 32)};
         kstrlcpy(info.name, q->name, sizeof info.name);
         if (copy_to_user(p, pcb->ebx + n * sizeof info, &info, sizeof info) != 0)
             return ERR;
@@ -173,9 +177,9 @@ static uint32_t sys_uptime(struct proc *p, struct space_pcb *pcb)
 }
 
 static uint32_t (*const table[])(struct proc *, struct space_pcb *) = {
-    [1] = sys_exit,   [2] = sys_write,  [3] = sys_read,  [4] = sys_spawn,
-    [5] = sys_wait,   [6] = sys_yield,  [7] = sys_sleep, [8] = sys_getpid,
-    [9] = sys_sbrk,   [10] = sys_progs, [11] = sys_procs, [12] = sys_uptime,
+    [1] = sys_exit, [2] = sys_write,  [3] = sys_read,   [4] = sys_spawn,
+    [5] = sys_wait, [6] = sys_yield,  [7] = sys_sleep,  [8] = sys_getpid,
+    [9] = sys_sbrk, [10] = sys_progs, [11] = sys_procs, [12] = sys_uptime,
 };
 
 uint32_t syscall(struct proc *p, struct space_pcb *pcb)

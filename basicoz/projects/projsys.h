@@ -22,40 +22,61 @@ static inline int sc3(int nr, int a, int b, int c)
 
 /* (c) file system: fds 0-2 are the console, files get 3 and up; read(2)
  * and write(3) work on them too. */
-#define SC_OPEN 13
-#define SC_CLOSE 14
+#define SC_OPEN   13
+#define SC_CLOSE  14
 #define SC_UNLINK 15
-#define SC_FLIST 16
-#define O_READ 0  /* open an existing file for reading */
-#define O_WRITE 1 /* create it, or truncate it, for writing */
-static inline int sc_open(const char *name, int flags) { return sc3(SC_OPEN, (int)name, flags, 0); }
-static inline int sc_close(int fd) { return sc3(SC_CLOSE, fd, 0, 0); }
-static inline int sc_unlink(const char *name) { return sc3(SC_UNLINK, (int)name, 0, 0); }
+#define SC_FLIST  16
+#define O_READ    0 /* open an existing file for reading */
+#define O_WRITE   1 /* create it, or truncate it, for writing */
+static inline int sc_open(const char *name, int flags)
+{
+    return sc3(SC_OPEN, (int)name, flags, 0);
+}
+static inline int sc_close(int fd)
+{
+    return sc3(SC_CLOSE, fd, 0, 0);
+}
+static inline int sc_unlink(const char *name)
+{
+    return sc3(SC_UNLINK, (int)name, 0, 0);
+}
 /* "name size\n" for each file, in any order; returns the bytes written. */
-static inline int sc_flist(char *buf, int len) { return sc3(SC_FLIST, (int)buf, len, 0); }
+static inline int sc_flist(char *buf, int len)
+{
+    return sc3(SC_FLIST, (int)buf, len, 0);
+}
 
 /* (d) shared memory, and futexes (also for (e)) */
-#define SC_SHM_MAP 20
-#define SC_SHM_UNMAP 21
+#define SC_SHM_MAP    20
+#define SC_SHM_UNMAP  21
 #define SC_FUTEX_WAIT 22
 #define SC_FUTEX_WAKE 23
 /* Maps segment `key` (> 0); the first map creates it with `pages` zeroed
  * pages, later ones pass 0 (or its size). Returns its address or -1. */
-static inline void *sc_shm_map(int key, int pages) { return (void *)sc3(SC_SHM_MAP, key, pages, 0); }
-static inline int sc_shm_unmap(void *addr) { return sc3(SC_SHM_UNMAP, (int)addr, 0, 0); }
+static inline void *sc_shm_map(int key, int pages)
+{
+    return (void *)sc3(SC_SHM_MAP, key, pages, 0);
+}
+static inline int sc_shm_unmap(void *addr)
+{
+    return sc3(SC_SHM_UNMAP, (int)addr, 0, 0);
+}
 /* Blocks while *addr == expected (0 after a wake-up, -1 at once if not). */
 static inline int sc_futex_wait(volatile int *addr, int expected)
 {
     return sc3(SC_FUTEX_WAIT, (int)addr, expected, 0);
 }
 /* Wakes up to n threads or processes waiting on that word; returns how many. */
-static inline int sc_futex_wake(volatile int *addr, int n) { return sc3(SC_FUTEX_WAKE, (int)addr, n, 0); }
+static inline int sc_futex_wake(volatile int *addr, int n)
+{
+    return sc3(SC_FUTEX_WAKE, (int)addr, n, 0);
+}
 
 /* (e) threads */
 #define SC_THREAD_CREATE 24
-#define SC_THREAD_EXIT 25
-#define SC_THREAD_JOIN 26
-#define SC_GETTID 27
+#define SC_THREAD_EXIT   25
+#define SC_THREAD_JOIN   26
+#define SC_GETTID        27
 /* The new thread starts at fn with ESP = stack_top - 8, [ESP+4] = arg and
  * [ESP] = 0: fn must end with sc_thread_exit, not return. */
 static inline int sc_thread_create(void (*fn)(void *), void *arg, void *stack_top)
@@ -67,10 +88,19 @@ static inline __attribute__((noreturn)) void sc_thread_exit(int status)
     for (;;)
         sc3(SC_THREAD_EXIT, status, 0, 0);
 }
-static inline int sc_thread_join(int tid, int *status) { return sc3(SC_THREAD_JOIN, tid, (int)status, 0); }
-static inline int sc_gettid(void) { return sc3(SC_GETTID, 0, 0, 0); }
+static inline int sc_thread_join(int tid, int *status)
+{
+    return sc3(SC_THREAD_JOIN, tid, (int)status, 0);
+}
+static inline int sc_gettid(void)
+{
+    return sc3(SC_GETTID, 0, 0, 0);
+}
 
 /* Virtual time as a 32-bit number (enough to time one test). */
-static inline unsigned now32(void) { return (unsigned)uptime(); }
+static inline unsigned now32(void)
+{
+    return (unsigned)uptime();
+}
 
 #endif

@@ -27,7 +27,7 @@ int main(int argc, char **argv)
         return 1;
     }
     for (int i = 0; i < pages; i++) {
-        if (heap[i * PAGE] != 0) {             /* first touch: a read fault */
+        if (heap[i * PAGE] != 0) { /* first touch: a read fault */
             dprintf(2, "hog: page %d is not zero-filled\n", i);
             return 1;
         }

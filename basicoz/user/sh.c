@@ -20,7 +20,7 @@ static int read_line(char *buf, int size)
     int n = 0, too_long = 0;
     char c;
     for (;;) {
-        if (read(0, &c, 1) <= 0) {          /* end of input (or an error) */
+        if (read(0, &c, 1) <= 0) { /* end of input (or an error) */
             if (n == 0 && !too_long)
                 return -1;
             break;
@@ -30,10 +30,10 @@ static int read_line(char *buf, int size)
         if (n < size - 1)
             buf[n++] = c;
         else
-            too_long = 1;                   /* keep reading to the '\n' */
+            too_long = 1; /* keep reading to the '\n' */
     }
     buf[n] = '\0';
-    if (too_long) {                         /* ignore the whole line */
+    if (too_long) { /* ignore the whole line */
         printf("sh: line too long (at most %d characters)\n", size - 1);
         buf[0] = '\0';
         return 0;
@@ -92,8 +92,8 @@ static void ps(void)
     }
     printf("  PID  PPID STATE    INSNS NAME\n");
     for (int i = 0; i < n; i++) {
-        char name[17];                      /* the kernel's name may fill */
-        memcpy(name, p[i].name, 16);        /* all 16 bytes: add a '\0'   */
+        char name[17];               /* the kernel's name may fill */
+        memcpy(name, p[i].name, 16); /* all 16 bytes: add a '\0'   */
         name[16] = '\0';
         const char *state = p[i].state >= 0 && p[i].state <= 3 ? states[p[i].state] : "?";
         unsigned long long insns = (unsigned long long)p[i].insns_hi << 32 | p[i].insns_lo;
@@ -125,7 +125,7 @@ static void help(void)
         return;
     }
     buf[n] = '\0';
-    for (char *name = buf; *name;) {        /* "name\n" after "name\n" */
+    for (char *name = buf; *name;) { /* "name\n" after "name\n" */
         char *end = name;
         while (*end && *end != '\n')
             end++;
@@ -169,7 +169,7 @@ int main(void)
         reap_background();
         putstr(1, "basicoz$ ");
         if (read_line(line, sizeof line) < 0)
-            exit(0);                        /* end of input */
+            exit(0); /* end of input */
         int argc = split(line, argv);
         if (argc < 0) {
             printf("sh: too many words (at most %d)\n", MAXARGS);

@@ -7,7 +7,6 @@
 /* Strings and memory. The compiler may also call memcpy/memset/memmove/
  * memcmp by itself (for example to copy a struct), so they must exist. */
 
-
 int strcmp(const char *a, const char *b)
 {
     while (*a && *a == *b)
@@ -89,11 +88,12 @@ static void out_field(struct out *o, const char *s, int n, int width, int left, 
 }
 
 /* Unsigned v in base 10 or 16, with a leading '-' if neg. */
-static void out_num(struct out *o, unsigned v, unsigned base, int neg, int width, int left, char pad)
+static void out_num(struct out *o, unsigned v, unsigned base, int neg, int width, int left,
+                    char pad)
 {
     char tmp[12];
     int n = sizeof tmp;
-    do {                                   /* digits come out last-first */
+    do { /* digits come out last-first */
         tmp[--n] = "0123456789abcdef"[v % base];
         v /= base;
     } while (v);
@@ -120,7 +120,7 @@ int vdprintf(int fd, const char *fmt, va_list ap)
         while (*fmt >= '0' && *fmt <= '9')
             width = width * 10 + (*fmt++ - '0');
         if (left)
-            pad = ' ';                     /* no zeros after the number */
+            pad = ' '; /* no zeros after the number */
         switch (*fmt) {
         case 'd': {
             int v = va_arg(ap, int);
@@ -128,12 +128,8 @@ int vdprintf(int fd, const char *fmt, va_list ap)
             out_num(&o, v < 0 ? 0u - (unsigned)v : (unsigned)v, 10, v < 0, width, left, pad);
             break;
         }
-        case 'u':
-            out_num(&o, va_arg(ap, unsigned), 10, 0, width, left, pad);
-            break;
-        case 'x':
-            out_num(&o, va_arg(ap, unsigned), 16, 0, width, left, pad);
-            break;
+        case 'u': out_num(&o, va_arg(ap, unsigned), 10, 0, width, left, pad); break;
+        case 'x': out_num(&o, va_arg(ap, unsigned), 16, 0, width, left, pad); break;
         case 's': {
             const char *s = va_arg(ap, const char *);
             if (!s)
@@ -141,18 +137,10 @@ int vdprintf(int fd, const char *fmt, va_list ap)
             out_field(&o, s, (int)strlen(s), width, left, ' ');
             break;
         }
-        case 'c':
-            out_char(&o, (char)va_arg(ap, int));
-            break;
-        case '%':
-            out_char(&o, '%');
-            break;
-        case '\0':                         /* a lone % at the very end */
-            fmt--;
-            break;
-        default:                           /* unknown: print it as it was */
-            out_char(&o, '%');
-            out_char(&o, *fmt);
+        case 'c': out_char(&o, (char)va_arg(ap, int)); break;
+        case '%': out_char(&o, '%'); break;
+        case '\0': /* a lone % at the very end */ fmt--; break;
+        default: /* unknown: print it as it was */ out_char(&o, '%'); out_char(&o, *fmt);
         }
     }
     flush(&o);
@@ -203,14 +191,14 @@ int putchar(int c)
  * When nothing fits we ask the kernel for more with sbrk. */
 
 struct block {
-    struct block *next;   /* next free block (only while free) */
-    size_t units;         /* size of this block, header included */
+    struct block *next; /* next free block (only while free) */
+    size_t units;       /* size of this block, header included */
 };
 
-static struct block base;          /* a zero-sized block that starts the list */
-static struct block *freep;        /* where the last search stopped */
+static struct block base;   /* a zero-sized block that starts the list */
+static struct block *freep; /* where the last search stopped */
 
-#define MIN_GROW 512               /* grow by at least 512 units = 4 KiB */
+#define MIN_GROW 512 /* grow by at least 512 units = 4 KiB */
 
 static struct block *morecore(size_t units)
 {
@@ -221,33 +209,33 @@ static struct block *morecore(size_t units)
         return NULL;
     struct block *b = p;
     b->units = units;
-    free(b + 1);                   /* hand the new memory to the free list */
+    free(b + 1); /* hand the new memory to the free list */
     return freep;
 }
 
 void *malloc(size_t n)
 {
-    if (n == 0 || n > 0x10000000)  /* refuse silly sizes (and overflow) */
+    if (n == 0 || n > 0x10000000) /* refuse silly sizes (and overflow) */
         return NULL;
     size_t units = (n + sizeof(struct block) - 1) / sizeof(struct block) + 1;
-    if (!freep) {                  /* first call: an empty circular list */
+    if (!freep) { /* first call: an empty circular list */
         base.next = freep = &base;
         base.units = 0;
     }
     struct block *prev = freep;
     for (struct block *p = prev->next;; prev = p, p = p->next) {
         if (p->units >= units) {
-            if (p->units == units) {   /* exact fit: unlink it */
+            if (p->units == units) { /* exact fit: unlink it */
                 prev->next = p->next;
-            } else {                   /* too big: give away its tail */
+            } else { /* too big: give away its tail */
                 p->units -= units;
                 p += p->units;
                 p->units = units;
             }
             freep = prev;
-            return p + 1;              /* the memory after the header */
+            return p + 1; /* the memory after the header */
         }
-        if (p == freep && !(p = morecore(units)))  /* went all the way round */
+        if (p == freep && !(p = morecore(units))) /* went all the way round */
             return NULL;
     }
 }
@@ -260,14 +248,14 @@ void free(void *ptr)
     /* find the free blocks on either side of b (the list is sorted) */
     for (p = freep; !(b > p && b < p->next); p = p->next)
         if (p >= p->next && (b > p || b < p->next))
-            break;                     /* b is past either end of the list */
-    if (b + b->units == p->next) {     /* merge with the block above */
+            break;                 /* b is past either end of the list */
+    if (b + b->units == p->next) { /* merge with the block above */
         b->units += p->next->units;
         b->next = p->next->next;
     } else {
         b->next = p->next;
     }
-    if (p + p->units == b) {           /* merge with the block below */
+    if (p + p->units == b) { /* merge with the block below */
         p->units += b->units;
         p->next = b->next;
     } else {

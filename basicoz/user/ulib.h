@@ -11,20 +11,20 @@
 #include <stddef.h>
 
 /* ---- system calls (usys.S); negative results are errors ---- */
-void exit(int status) __attribute__((noreturn));     /* 1 */
-int write(int fd, const void *buf, int len);         /* 2: fd 1, 2 = console */
-int read(int fd, void *buf, int len);                /* 3: fd 0; 0 = end of input */
-int spawn(const char *name, char *const argv[]);     /* 4: child pid; -1 no such program,
-                                                       * -2 out of memory or processes */
-int wait(int pid, int *status, int flags);           /* 5: pid -1 = any child */
-int yield(void);                                     /* 6 */
-int sleep(unsigned instructions);                    /* 7: virtual time */
-int getpid(void);                                    /* 8 */
-void *sbrk(int increment);                           /* 9: old break or (void *)-1 */
-int progs(char *buf, int len);                       /* 10: "name\n" per program */
+void exit(int status) __attribute__((noreturn)); /* 1 */
+int write(int fd, const void *buf, int len);     /* 2: fd 1, 2 = console */
+int read(int fd, void *buf, int len);            /* 3: fd 0; 0 = end of input */
+int spawn(const char *name, char *const argv[]); /* 4: child pid; -1 no such program,
+                                                  * -2 out of memory or processes */
+int wait(int pid, int *status, int flags);       /* 5: pid -1 = any child */
+int yield(void);                                 /* 6 */
+int sleep(unsigned instructions);                /* 7: virtual time */
+int getpid(void);                                /* 8 */
+void *sbrk(int increment);                       /* 9: old break or (void *)-1 */
+int progs(char *buf, int len);                   /* 10: "name\n" per program */
 struct procinfo;
-int procs(struct procinfo *buf, int max);            /* 11: entries filled */
-unsigned long long uptime(void);                     /* 12: instructions since boot */
+int procs(struct procinfo *buf, int max); /* 11: entries filled */
+unsigned long long uptime(void);          /* 12: instructions since boot */
 
 #define WNOHANG 1 /* wait flag: return 0 instead of blocking */
 
@@ -32,8 +32,8 @@ unsigned long long uptime(void);                     /* 12: instructions since b
 struct procinfo {
     int pid;
     int ppid;
-    int state;           /* one of the PROC_ values */
-    unsigned insns_lo;   /* instructions executed, low and high 32 bits */
+    int state;         /* one of the PROC_ values */
+    unsigned insns_lo; /* instructions executed, low and high 32 bits */
     unsigned insns_hi;
     char name[16];
 };
@@ -58,9 +58,9 @@ int atoi(const char *s);
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int vdprintf(int fd, const char *fmt, va_list ap);
-int puts(const char *s);             /* s and a newline to fd 1 */
-int putstr(int fd, const char *s);   /* s alone */
-int putchar(int c);                  /* one character to fd 1 */
+int puts(const char *s);           /* s and a newline to fd 1 */
+int putstr(int fd, const char *s); /* s alone */
+int putchar(int c);                /* one character to fd 1 */
 
 /* ---- heap (a free list on top of sbrk) ---- */
 void *malloc(size_t n);

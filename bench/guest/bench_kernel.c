@@ -19,10 +19,10 @@
  */
 #include <space.h>
 
-#define USER_CTX 1u
+#define USER_CTX  1u
 #define USER_MODE 3u
 #define TRAP_DONE 0x80u
-#define MAX_JOBS 16
+#define MAX_JOBS  16
 
 extern char bench_loops_start[], bench_loops_end[];
 extern char bench_alu_loop[], bench_mem_loop[];

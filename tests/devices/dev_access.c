@@ -135,8 +135,8 @@ static void map(uint32_t va, uint32_t pa, uint32_t access)
 static void step_done(const struct space_pcb *p)
 {
     /* a DEBUG trap after every instruction, at the next one */
-    const uint32_t want[] = {(uint32_t)step_1, (uint32_t)step_2, (uint32_t)step_3,
-                             (uint32_t)step_4, (uint32_t)step_5};
+    const uint32_t want[] = {(uint32_t)step_1, (uint32_t)step_2, (uint32_t)step_3, (uint32_t)step_4,
+                             (uint32_t)step_5};
     if (nsteps != 5)
         for (uint32_t i = 0; i < nsteps; i++) {
             out_str("  DEBUG trap at ");

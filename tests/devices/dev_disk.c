@@ -17,11 +17,11 @@
 
 #include "devtest.h"
 
-#define NSECT 2048u
-#define BUF_A 0   /* window pages 0..31: 128 KiB */
-#define BUF_B 32  /* window pages 32..63 */
-#define BUF_C 64  /* window page 64 */
-#define WIN(page) ((volatile uint32_t *)(WIN_VA + (page) * 4096u))
+#define NSECT     2048u
+#define BUF_A     0  /* window pages 0..31: 128 KiB */
+#define BUF_B     32 /* window pages 32..63 */
+#define BUF_C     64 /* window page 64 */
+#define WIN(page) ((volatile uint32_t *)(WIN_VA + (page)*4096u))
 
 uint32_t d_latency(uint32_t command), d_bad_status(void);
 

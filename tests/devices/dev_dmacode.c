@@ -15,11 +15,11 @@
 
 #include "devtest.h"
 
-#define CODE_VA 0x50000000u  /* one code page (frame F1) */
+#define CODE_VA  0x50000000u /* one code page (frame F1) */
 #define CODE2_VA 0x50010000u /* two code pages (frames F2, F3) */
 #define CODE3_VA 0x50020000u /* two pages, data (F4) then code (F5) */
-#define UCTX 1
-#define T_DONE 64
+#define UCTX     1
+#define T_DONE   64
 
 typedef uint32_t (*fn_t)(void);
 char kstack[16384] __attribute__((aligned(16)));
@@ -169,12 +169,10 @@ void kmain(const struct space_bootinfo *boot)
     f2 = buf_pa + 2 * 4096;
     f4 = buf_pa + 4 * 4096;
     CHECK_EQ(space_map_memory(0, CODE3_VA, f4, SPACE_ACCESS(0, SPACE_RX)), SPACE_OK);
-    CHECK_EQ(space_map_memory(0, CODE3_VA + 4096, f4 + 4096, SPACE_ACCESS(0, SPACE_RX)),
-             SPACE_OK);
+    CHECK_EQ(space_map_memory(0, CODE3_VA + 4096, f4 + 4096, SPACE_ACCESS(0, SPACE_RX)), SPACE_OK);
     CHECK_EQ(space_map_memory(0, CODE_VA, f1, SPACE_ACCESS(0, SPACE_RX)), SPACE_OK);
     CHECK_EQ(space_map_memory(0, CODE2_VA, f2, SPACE_ACCESS(0, SPACE_RX)), SPACE_OK);
-    CHECK_EQ(space_map_memory(0, CODE2_VA + 4096, f2 + 4096, SPACE_ACCESS(0, SPACE_RX)),
-             SPACE_OK);
+    CHECK_EQ(space_map_memory(0, CODE2_VA + 4096, f2 + 4096, SPACE_ACCESS(0, SPACE_RX)), SPACE_OK);
     CHECK_EQ(space_map_portal(0, d.disk_trap, 0, 0, (uint32_t)trap_entry, 0), SPACE_OK);
 
     /* one page: the immediate changes */

@@ -18,7 +18,7 @@
 #include "devtest.h"
 
 #define IRQ_K 12
-#define UCTX 1
+#define UCTX  1
 
 void irq_entry(void);
 uint32_t prio_enable(void);

@@ -9,12 +9,12 @@
 
 #include "devtest.h"
 
-#define UCTX 1
+#define UCTX    1
 #define T_PHASE 64
 
 extern char __image_start[], __image_end[];
-extern char user_prog[], u_st1[], u_st1_end[], u_ld1[], u_ld1_end[], u_st2[], u_st2_end[],
-    u_ld2[], u_ld2_end[], u_ld3[], u_st3[], u_st3_end[], u_b3[], u_b3_end[], u_b4[], u_b4_end[];
+extern char user_prog[], u_st1[], u_st1_end[], u_ld1[], u_ld1_end[], u_st2[], u_st2_end[], u_ld2[],
+    u_ld2_end[], u_ld3[], u_st3[], u_st3_end[], u_b3[], u_b3_end[], u_b4[], u_b4_end[];
 
 char kstack[16384] __attribute__((aligned(16)));
 static char ustack[4096] __attribute__((aligned(4096)));
@@ -67,12 +67,8 @@ void trap_c(void)
     CHECK(p.eax >= 1 && p.eax <= 4);
     CHECK_EQ(nfault, faults_before_phase[p.eax]);
     switch (p.eax) {
-    case 1:
-        map_console(SPACE_ACCESS(0, SPACE_RW));
-        break;
-    case 2:
-        map_console(SPACE_ACCESS(0, SPACE_RW) | SPACE_ACCESS(3, SPACE_R));
-        break;
+    case 1: map_console(SPACE_ACCESS(0, SPACE_RW)); break;
+    case 2: map_console(SPACE_ACCESS(0, SPACE_RW) | SPACE_ACCESS(3, SPACE_R)); break;
     case 3:
         /* the permitted load in phase 2 read STATUS: TX_READY, no input */
         CHECK_EQ(p.ecx, SPACE_CONSOLE_TX_READY);

@@ -8,9 +8,9 @@
 #include <space.h>
 
 #define CONSOLE_VA 0x30000000u
-#define TIMER_VA 0x30001000u
-#define DISK_VA 0x30002000u
-#define BUF_VA 0x30010000u /* 8 pages of DMA buffer, virtual = kernel window */
+#define TIMER_VA   0x30001000u
+#define DISK_VA    0x30002000u
+#define BUF_VA     0x30010000u /* 8 pages of DMA buffer, virtual = kernel window */
 
 static volatile uint32_t *const console = (uint32_t *)CONSOLE_VA;
 static volatile uint32_t *const timer = (uint32_t *)TIMER_VA;
@@ -50,10 +50,10 @@ static void fail(const char *what, uint64_t got)
     space_halt(1);
 }
 
-#define EXPECT(cond, what, got)                                                                   \
-    do {                                                                                          \
-        if (!(cond))                                                                              \
-            fail(what, got);                                                                      \
+#define EXPECT(cond, what, got)                                                                    \
+    do {                                                                                           \
+        if (!(cond))                                                                               \
+            fail(what, got);                                                                       \
     } while (0)
 
 /* ---- interrupt handling ---- */
@@ -122,7 +122,8 @@ static void disk_op(uint32_t cmd, uint32_t sector, uint32_t count, uint32_t padd
     REG(disk, SPACE_DISK_COUNT) = count;
     REG(disk, SPACE_DISK_ADDR) = paddr;
     REG(disk, SPACE_DISK_COMMAND) = cmd;
-    EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_BUSY, "disk busy after command", REG(disk, SPACE_DISK_STATUS));
+    EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_BUSY, "disk busy after command",
+           REG(disk, SPACE_DISK_STATUS));
     wait_for(&disk_done, before + 1);
 }
 
@@ -151,11 +152,13 @@ void kmain(const struct space_bootinfo *boot)
     /* Timer: periodic ticks exactly INTERVAL apart. */
     REG(timer, SPACE_TIMER_INTERVAL) = 5000;
     REG(timer, SPACE_TIMER_CONTROL) = SPACE_TIMER_ENABLE | SPACE_TIMER_PERIODIC;
-    uint64_t armed = ((uint64_t)REG(timer, SPACE_TIMER_NEXT_HI) << 32 | REG(timer, SPACE_TIMER_NEXT_LO)) - 5000;
+    uint64_t armed =
+        ((uint64_t)REG(timer, SPACE_TIMER_NEXT_HI) << 32 | REG(timer, SPACE_TIMER_NEXT_LO)) - 5000;
     wait_for(&ticks_seen, 5);
     REG(timer, SPACE_TIMER_CONTROL) = 0;
     for (int i = 1; i < 5; i++)
-        EXPECT(tick_time[i] - tick_time[i - 1] == 5000, "periodic ticks 5000 apart", tick_time[i] - tick_time[i - 1]);
+        EXPECT(tick_time[i] - tick_time[i - 1] == 5000, "periodic ticks 5000 apart",
+               tick_time[i] - tick_time[i - 1]);
     EXPECT(REG(timer, SPACE_TIMER_TICKS) == 5, "TICKS register", REG(timer, SPACE_TIMER_TICKS));
     puts_("timer: 5 ticks exactly 5000 instructions apart, first ");
     putn(tick_time[0] - armed);
@@ -192,29 +195,34 @@ void kmain(const struct space_bootinfo *boot)
             for (int i = 0; i < 1024; i++)
                 buf[i] = (uint8_t)(i * 7 + 3);
             disk_op(SPACE_DISK_WRITE, 3, 2, frame);
-            EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_OK || REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_ERR_READONLY,
+            EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_OK ||
+                       REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_ERR_READONLY,
                    "write status", REG(disk, SPACE_DISK_STATUS));
             if (REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_ERR_READONLY) {
                 puts_("disk: write refused, image is read-only\n");
             } else {
                 disk_op(SPACE_DISK_FLUSH, 0, 0, 0);
-                EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_OK, "flush status", REG(disk, SPACE_DISK_STATUS));
+                EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_OK, "flush status",
+                       REG(disk, SPACE_DISK_STATUS));
                 puts_("disk: wrote sectors 3-4 and flushed\n");
             }
         }
         for (int i = 0; i < 1024; i++)
             buf[4096 + i] = 0;
         disk_op(SPACE_DISK_READ, 3, 2, frame + 4096);
-        EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_OK, "read status", REG(disk, SPACE_DISK_STATUS));
+        EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_OK, "read status",
+               REG(disk, SPACE_DISK_STATUS));
         if (has_word(boot->cmdline, "check") || has_word(boot->cmdline, "write")) {
             for (int i = 0; i < 1024; i++)
                 EXPECT(buf[4096 + i] == (uint8_t)(i * 7 + 3), "sector contents", i);
             puts_("disk: sectors 3-4 read back as written\n");
         }
         disk_op(SPACE_DISK_READ, REG(disk, SPACE_DISK_SECTORS) - 1, 2, frame);
-        EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_ERR_RANGE, "read past the end", REG(disk, SPACE_DISK_STATUS));
+        EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_ERR_RANGE, "read past the end",
+               REG(disk, SPACE_DISK_STATUS));
         disk_op(SPACE_DISK_READ, 0, 1, 0xfffff000);
-        EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_ERR_DMA, "DMA outside RAM", REG(disk, SPACE_DISK_STATUS));
+        EXPECT(REG(disk, SPACE_DISK_STATUS) == SPACE_DISK_ERR_DMA, "DMA outside RAM",
+               REG(disk, SPACE_DISK_STATUS));
         puts_("disk: range and DMA errors reported\n");
     }
 

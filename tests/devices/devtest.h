@@ -9,29 +9,29 @@
 #define DEVTEST_H
 
 #define CONSOLE_VA 0x30000000 /* console registers, MODE 0 RW */
-#define TIMER_VA 0x30001000   /* timer registers, MODE 0 RW */
-#define DISK_VA 0x30002000    /* disk registers, MODE 0 RW (when there is a disk) */
-#define WIN_VA 0x40000000     /* identity-free window onto free RAM frames */
+#define TIMER_VA   0x30001000 /* timer registers, MODE 0 RW */
+#define DISK_VA    0x30002000 /* disk registers, MODE 0 RW (when there is a disk) */
+#define WIN_VA     0x40000000 /* identity-free window onto free RAM frames */
 
 /* register offsets, duplicated from space.h for the assembler */
-#define R_CONSOLE_DATA 0x00
-#define R_CONSOLE_STATUS 0x04
-#define R_CONSOLE_CONTROL 0x08
+#define R_CONSOLE_DATA     0x00
+#define R_CONSOLE_STATUS   0x04
+#define R_CONSOLE_CONTROL  0x08
 #define R_CONSOLE_RX_COUNT 0x0c
-#define R_TIMER_NOW_LO 0x00
-#define R_TIMER_NOW_HI 0x04
-#define R_TIMER_INTERVAL 0x08
-#define R_TIMER_CONTROL 0x0c
-#define R_TIMER_TICKS 0x10
-#define R_TIMER_NEXT_LO 0x14
-#define R_TIMER_NEXT_HI 0x18
+#define R_TIMER_NOW_LO     0x00
+#define R_TIMER_NOW_HI     0x04
+#define R_TIMER_INTERVAL   0x08
+#define R_TIMER_CONTROL    0x0c
+#define R_TIMER_TICKS      0x10
+#define R_TIMER_NEXT_LO    0x14
+#define R_TIMER_NEXT_HI    0x18
 
-#define OP_RESUME 3
-#define OP_PCB_READ 6
-#define OP_HALT 10
-#define OP_TIME 11
+#define OP_RESUME     3
+#define OP_PCB_READ   6
+#define OP_HALT       10
+#define OP_TIME       11
 #define OP_INTERRUPTS 12
-#define OP_WAIT 15
+#define OP_WAIT       15
 
 #ifndef __ASSEMBLER__
 #include "check.h"
@@ -39,7 +39,7 @@
 #define REG(va, off) (((volatile uint32_t *)(va))[(off) / 4])
 
 struct devinfo {
-    uint32_t console, timer, disk;       /* register pages (physical), 0 if absent */
+    uint32_t console, timer, disk; /* register pages (physical), 0 if absent */
     uint32_t console_trap, timer_trap, disk_trap;
 };
 

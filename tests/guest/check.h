@@ -32,29 +32,29 @@ static inline void out_dec(uint64_t v)
         space_debug_putc(buf[--n]);
 }
 
-#define CHECK(cond)                                                                               \
-    do {                                                                                          \
-        if (!(cond)) {                                                                            \
-            out_str("FAIL " __FILE__ ":");                                                        \
-            out_dec(__LINE__);                                                                    \
-            out_str(": " #cond "\n");                                                             \
-            space_halt(1);                                                                        \
-        }                                                                                         \
+#define CHECK(cond)                                                                                \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            out_str("FAIL " __FILE__ ":");                                                         \
+            out_dec(__LINE__);                                                                     \
+            out_str(": " #cond "\n");                                                              \
+            space_halt(1);                                                                         \
+        }                                                                                          \
     } while (0)
 
-#define CHECK_EQ(a, b)                                                                            \
-    do {                                                                                          \
-        uint32_t check_a_ = (uint32_t)(a), check_b_ = (uint32_t)(b);                              \
-        if (check_a_ != check_b_) {                                                               \
-            out_str("FAIL " __FILE__ ":");                                                        \
-            out_dec(__LINE__);                                                                    \
-            out_str(": " #a " == " #b ": ");                                                      \
-            out_hex(check_a_);                                                                    \
-            out_str(" != ");                                                                      \
-            out_hex(check_b_);                                                                    \
-            out_str("\n");                                                                        \
-            space_halt(1);                                                                        \
-        }                                                                                         \
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        uint32_t check_a_ = (uint32_t)(a), check_b_ = (uint32_t)(b);                               \
+        if (check_a_ != check_b_) {                                                                \
+            out_str("FAIL " __FILE__ ":");                                                         \
+            out_dec(__LINE__);                                                                     \
+            out_str(": " #a " == " #b ": ");                                                       \
+            out_hex(check_a_);                                                                     \
+            out_str(" != ");                                                                       \
+            out_hex(check_b_);                                                                     \
+            out_str("\n");                                                                         \
+            space_halt(1);                                                                         \
+        }                                                                                          \
     } while (0)
 
 #endif

@@ -8,10 +8,10 @@
  * a stack growing down over three unmapped pages. */
 #include "kit.h"
 
-#define ZERO 0x60000000u  /* plain demand-zero region, 16 pages */
-#define COW 0x61000000u   /* read -> mapped read-only; write -> upgraded */
-#define STACK 0x62100000u /* stack top; grows down over unmapped pages */
-#define DST 0x63000000u   /* target of rep movsl */
+#define ZERO      0x60000000u /* plain demand-zero region, 16 pages */
+#define COW       0x61000000u /* read -> mapped read-only; write -> upgraded */
+#define STACK     0x62100000u /* stack top; grows down over unmapped pages */
+#define DST       0x63000000u /* target of rep movsl */
 #define REGION(a) ((a) >> 24)
 
 uint32_t stack_fill(uint32_t new_top, uint32_t n);

@@ -47,7 +47,8 @@ void kit_portals_std(uint32_t ctx)
         kit_portal(ctx, traps[i]);
 }
 
-void kit_map_range(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t bytes, uint32_t modeaccess)
+void kit_map_range(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t bytes,
+                   uint32_t modeaccess)
 {
     for (uint32_t off = 0; off < bytes; off += SPACE_PAGE_SIZE)
         CHECK_EQ(space_map_memory(ctx, vaddr + off, paddr + off, modeaccess), SPACE_OK);
@@ -75,7 +76,8 @@ uint32_t kit_start(const struct space_pcb *p)
 
 uint32_t kit_call(uint32_t ctx, uint32_t mode, uint32_t (*fn)(uint32_t), uint32_t arg, uint32_t esp)
 {
-    struct space_pcb p = kit_pcb_for(ctx, mode, (uint32_t)kit_user_tramp, esp ? esp : kit_stack_top(0));
+    struct space_pcb p =
+        kit_pcb_for(ctx, mode, (uint32_t)kit_user_tramp, esp ? esp : kit_stack_top(0));
     p.eax = (uint32_t)fn;
     p.ebx = arg;
     return kit_start(&p);

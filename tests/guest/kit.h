@@ -19,21 +19,21 @@
 
 #include "check.h"
 
-#define KIT_TRAP_EXIT 0xf0u   /* int $0xf0: end of a kit_call callee, result in EBX */
-#define KIT_FAULTED 0xfa17fa17u
+#define KIT_TRAP_EXIT   0xf0u /* int $0xf0: end of a kit_call callee, result in EBX */
+#define KIT_FAULTED     0xfa17fa17u
 #define KIT_USER_STACKS 4
-#define KIT_STACK_SIZE 8192
+#define KIT_STACK_SIZE  8192
 /* Instructions the portal entry stub executes up to and including its
  * time operation (kit_entry_time). */
 #define KIT_ENTRY_TIME_INSNS 4
 
 /* ---- set by the handler ---- */
-extern struct space_pcb kit_pcb;       /* the top PCB at the last recorded trap */
-extern volatile uint32_t kit_ntraps;   /* traps recorded (not counting emulated ops) */
+extern struct space_pcb kit_pcb;     /* the top PCB at the last recorded trap */
+extern volatile uint32_t kit_ntraps; /* traps recorded (not counting emulated ops) */
 extern volatile uint32_t kit_nemulated;
 /* at the portal entry of the last recorded trap: */
-extern uint32_t kit_entry_regs[8];     /* eax ebx ecx edx esi edi ebp esp */
-extern uint64_t kit_entry_time;        /* space_time() in the entry stub */
+extern uint32_t kit_entry_regs[8]; /* eax ebx ecx edx esi edi ebp esp */
+extern uint64_t kit_entry_time;    /* space_time() in the entry stub */
 
 /* ---- recovery point for probes (set by the probes themselves) ---- */
 extern volatile uint32_t kit_recover_pc, kit_recover_esp;
@@ -51,14 +51,16 @@ extern int kit_emulate_ops;
 extern char __image_start[], __image_end[];
 
 void kit_init(const struct space_bootinfo *boot);
-uint32_t kit_frame(void);                       /* zeroed, identity-mapped in ctx 0 */
-void kit_portal(uint32_t ctx, uint32_t trap);   /* -> kit_trap_entry, from all modes */
-void kit_portals_std(uint32_t ctx);             /* every exception + NO_PORTAL + PRIVILEGED + exit */
+uint32_t kit_frame(void);                     /* zeroed, identity-mapped in ctx 0 */
+void kit_portal(uint32_t ctx, uint32_t trap); /* -> kit_trap_entry, from all modes */
+void kit_portals_std(uint32_t ctx);           /* every exception + NO_PORTAL + PRIVILEGED + exit */
 void kit_map_image(uint32_t ctx, uint32_t modeaccess);
-void kit_map_range(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t bytes, uint32_t modeaccess);
+void kit_map_range(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t bytes,
+                   uint32_t modeaccess);
 /* Runs fn(arg) in ctx/mode on stack top esp (0: kit stack 0 in the image,
  * which the ctx must map for the mode); returns fn's result. */
-uint32_t kit_call(uint32_t ctx, uint32_t mode, uint32_t (*fn)(uint32_t), uint32_t arg, uint32_t esp);
+uint32_t kit_call(uint32_t ctx, uint32_t mode, uint32_t (*fn)(uint32_t), uint32_t arg,
+                  uint32_t esp);
 /* Starts a prepared PCB (pushes it and resumes); returns what the code
  * passed to int $KIT_TRAP_EXIT in EBX. */
 uint32_t kit_start(const struct space_pcb *p);
@@ -76,12 +78,12 @@ __attribute__((noreturn)) void kit_longjmp(struct kit_jmp *j, int v);
 /* ---- asm helpers (kit_asm.S) ---- */
 void kit_trap_entry(void);
 void kit_user_tramp(void);
-extern char kit_user_tramp_ret[]; /* a return address that ends a kit_start */
-uint32_t kit_read32(uint32_t addr);             /* KIT_FAULTED on a fault */
+extern char kit_user_tramp_ret[];   /* a return address that ends a kit_start */
+uint32_t kit_read32(uint32_t addr); /* KIT_FAULTED on a fault */
 uint32_t kit_read8(uint32_t addr);
 uint32_t kit_write32(uint32_t addr, uint32_t v); /* 0, or KIT_FAULTED */
-uint32_t kit_exec(uint32_t addr);               /* call addr; its EAX, or KIT_FAULTED */
-uint32_t kit_rmw32(uint32_t addr);              /* addl $1,(addr); 0 or KIT_FAULTED */
+uint32_t kit_exec(uint32_t addr);                /* call addr; its EAX, or KIT_FAULTED */
+uint32_t kit_rmw32(uint32_t addr);               /* addl $1,(addr); 0 or KIT_FAULTED */
 extern char kit_read32_at[], kit_read8_at[], kit_write32_at[], kit_rmw32_at[], kit_exec_at[];
 /* Issues a raw operation: EAX=op, EBX..EBP = a[0..5]; returns EAX. */
 uint32_t kit_raw_op(uint32_t op, const uint32_t a[6]);

@@ -33,7 +33,8 @@ void kmain(const struct space_bootinfo *boot)
     } else if (is(boot->cmdline, "trap")) {
         code = int_loop;
         n = sizeof int_loop;
-        CHECK_EQ(space_map_portal(1, 0x40, 0, 0, (uint32_t)h_resume_only, SPACE_PORTAL_FROM(3)), SPACE_OK);
+        CHECK_EQ(space_map_portal(1, 0x40, 0, 0, (uint32_t)h_resume_only, SPACE_PORTAL_FROM(3)),
+                 SPACE_OK);
     } else {
         space_halt(1);
     }

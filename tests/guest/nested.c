@@ -10,7 +10,7 @@
  * with the value L1 prepared. */
 #include "kit.h"
 
-#define U 0x60000000u
+#define U  0x60000000u
 #define K1 0x70000000u
 #define K2 0x71000000u
 

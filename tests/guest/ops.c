@@ -49,10 +49,12 @@ static void test_map_memory(const struct space_bootinfo *boot)
     CHECK_EQ(*(volatile uint32_t *)(v + 4092), 0x5a5a1234);
 
     /* map, alias, remap, unmap; space_mapping follows each step */
-    CHECK_EQ(space_map_memory(0, v, fa, SPACE_ACCESS(0, SPACE_RW) | SPACE_ACCESS(3, SPACE_R)), SPACE_OK);
+    CHECK_EQ(space_map_memory(0, v, fa, SPACE_ACCESS(0, SPACE_RW) | SPACE_ACCESS(3, SPACE_R)),
+             SPACE_OK);
     CHECK_EQ(space_mapping(0, v, &pa), SPACE_ACCESS(0, SPACE_RW) | SPACE_ACCESS(3, SPACE_R));
     CHECK_EQ(pa, fa);
-    CHECK_EQ(space_mapping(0, v + 0xabc, &pa), SPACE_ACCESS(0, SPACE_RW) | SPACE_ACCESS(3, SPACE_R));
+    CHECK_EQ(space_mapping(0, v + 0xabc, &pa),
+             SPACE_ACCESS(0, SPACE_RW) | SPACE_ACCESS(3, SPACE_R));
     CHECK_EQ(pa, fa);
     *(volatile uint32_t *)(v + 8) = 0x11112222;
     CHECK_EQ(*(volatile uint32_t *)(fa + 8), 0x11112222);
@@ -149,7 +151,8 @@ static void test_chain_ops(void)
     volatile uint32_t *tail = (volatile uint32_t *)(0x30000000 + 4096 - 8);
     tail[0] = 0x77777777;
     tail[1] = 0x88888888;
-    CHECK_EQ(space_pcb_read((struct space_pcb *)tail), SPACE_ERR_ACCESS); /* straddles into unmapped */
+    CHECK_EQ(space_pcb_read((struct space_pcb *)tail),
+             SPACE_ERR_ACCESS); /* straddles into unmapped */
     CHECK_EQ(tail[0], 0x77777777);
     CHECK_EQ(tail[1], 0x88888888);
     CHECK_EQ(space_pcb_push((const struct space_pcb *)tail), SPACE_ERR_ACCESS);
@@ -309,17 +312,28 @@ static void test_misc(void)
      * is a result register of time */
     uint32_t out[7];
     CHECK_EQ(ops_regs_probe(99, out), (uint32_t)SPACE_ERR_OP);
-    CHECK_EQ(out[0], 0x11111111); CHECK_EQ(out[1], 0x22222222); CHECK_EQ(out[2], 0x33333333);
-    CHECK_EQ(out[3], 0x44444444); CHECK_EQ(out[4], 0x55555555); CHECK_EQ(out[5], 0x66666666);
+    CHECK_EQ(out[0], 0x11111111);
+    CHECK_EQ(out[1], 0x22222222);
+    CHECK_EQ(out[2], 0x33333333);
+    CHECK_EQ(out[3], 0x44444444);
+    CHECK_EQ(out[4], 0x55555555);
+    CHECK_EQ(out[5], 0x66666666);
     CHECK_EQ(out[6], 0x8d5); /* the arithmetic flags set before the op */
     CHECK_EQ(ops_regs_probe(SPACE_OP_PCB_POP, out), (uint32_t)SPACE_ERR_EMPTY);
-    CHECK_EQ(out[0], 0x11111111); CHECK_EQ(out[1], 0x22222222); CHECK_EQ(out[2], 0x33333333);
-    CHECK_EQ(out[3], 0x44444444); CHECK_EQ(out[4], 0x55555555); CHECK_EQ(out[5], 0x66666666);
+    CHECK_EQ(out[0], 0x11111111);
+    CHECK_EQ(out[1], 0x22222222);
+    CHECK_EQ(out[2], 0x33333333);
+    CHECK_EQ(out[3], 0x44444444);
+    CHECK_EQ(out[4], 0x55555555);
+    CHECK_EQ(out[5], 0x66666666);
     uint32_t lo = ops_regs_probe(SPACE_OP_TIME, out);
     CHECK(lo > (uint32_t)t1);
     CHECK_EQ(out[2], 0); /* EDX: high word of the time */
-    CHECK_EQ(out[0], 0x11111111); CHECK_EQ(out[1], 0x22222222);
-    CHECK_EQ(out[3], 0x44444444); CHECK_EQ(out[4], 0x55555555); CHECK_EQ(out[5], 0x66666666);
+    CHECK_EQ(out[0], 0x11111111);
+    CHECK_EQ(out[1], 0x22222222);
+    CHECK_EQ(out[3], 0x44444444);
+    CHECK_EQ(out[4], 0x55555555);
+    CHECK_EQ(out[5], 0x66666666);
 
     /* Resume restores only CF PF AF ZF SF TF DF OF (here all but TF) */
     struct space_pcb p = kit_pcb_for(0, 0, (uint32_t)flags_probe, kit_stack_top(0));

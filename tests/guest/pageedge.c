@@ -17,7 +17,7 @@
  *               run-off fault has EXECUTE|PROTECTION */
 #include "kit.h"
 
-#define C 0x40000000u
+#define C    0x40000000u
 #define NEXT (C + 4096)
 
 extern void edge_tlog_entry(void);
@@ -144,7 +144,8 @@ static void run_all(void)
     expect_fetch_fault(C + 4094, SPACE_FAULT_EXECUTE);
     /* the same, entered by a jump from the start of the page */
     setup();
-    static const uint8_t jmp_end[] = {0xe9, 0xf9, 0x0f, 0x00, 0x00}; /* jmp C+4094 (rel32 = 4094-5) */
+    static const uint8_t jmp_end[] = {0xe9, 0xf9, 0x0f, 0x00,
+                                      0x00}; /* jmp C+4094 (rel32 = 4094-5) */
     put(fc, 0, jmp_end, 5);
     put(fc, 4094, mov_head, 2);
     put(fn, 0, mov_rest, sizeof mov_rest);
@@ -169,8 +170,10 @@ void kmain(const struct space_bootinfo *boot)
     kit_hook = handler;
     for (uint32_t c = 0; c <= 1; c++) {
         kit_portals_std(c);
-        CHECK_EQ(space_map_portal(c, 0x40, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM_ALL), SPACE_OK);
-        CHECK_EQ(space_map_portal(c, 0x41, 0, 0, (uint32_t)edge_tlog_entry, SPACE_PORTAL_FROM_ALL), SPACE_OK);
+        CHECK_EQ(space_map_portal(c, 0x40, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM_ALL),
+                 SPACE_OK);
+        CHECK_EQ(space_map_portal(c, 0x41, 0, 0, (uint32_t)edge_tlog_entry, SPACE_PORTAL_FROM_ALL),
+                 SPACE_OK);
     }
     ctx = 0;
     mode = 0;

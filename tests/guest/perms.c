@@ -11,7 +11,7 @@
  *    RW -> R (stores fault), R -> RW, -> another frame, -> unmapped. */
 #include "kit.h"
 
-#define V 0x50000000u
+#define V   0x50000000u
 #define OFF 0x124u /* data offset within V */
 
 extern uint32_t mode3_reader(void);
@@ -64,14 +64,16 @@ static void fail(const char *what, uint32_t mode, uint32_t bits)
 
 /* checks the next logged fault */
 static unsigned next;
-static void expect_fault(uint32_t mode, uint32_t bits, const char *pc, uint32_t addr, uint32_t access)
+static void expect_fault(uint32_t mode, uint32_t bits, const char *pc, uint32_t addr,
+                         uint32_t access)
 {
     if (next >= nlog) {
         fail("missing fault", mode, bits);
         return;
     }
     struct fault *f = &log[next++];
-    if (f->trap != 14 || f->pc != (uint32_t)pc || f->addr != addr || f->access != access || f->mode != mode) {
+    if (f->trap != 14 || f->pc != (uint32_t)pc || f->addr != addr || f->access != access ||
+        f->mode != mode) {
         fail("wrong fault:", mode, bits);
         out_str("  want pc ");
         out_hex((uint32_t)pc);
@@ -130,7 +132,8 @@ static void run_matrix_case(uint32_t frame, uint32_t mode, uint32_t bits, int ma
     } else {
         if (res[2] != KIT_FAULTED || data[1] != 0x22222222)
             fail("add to memory did not fault (or stored)", mode, bits);
-        expect_fault(mode, bits, kit_rmw32_at, V + OFF + 4, (r ? SPACE_FAULT_WRITE : SPACE_FAULT_READ) | prot);
+        expect_fault(mode, bits, kit_rmw32_at, V + OFF + 4,
+                     (r ? SPACE_FAULT_WRITE : SPACE_FAULT_READ) | prot);
     }
     /* call */
     if (x) {
@@ -161,8 +164,8 @@ void kmain(const struct space_bootinfo *boot)
     kit_init(boot);
     kit_portals_std(0);
     kit_portals_std(2);
-    kit_map_image(2, SPACE_ACCESS(0, SPACE_RWX) | SPACE_ACCESS(1, SPACE_RWX) | SPACE_ACCESS(2, SPACE_RWX) |
-                         SPACE_ACCESS(3, SPACE_RWX));
+    kit_map_image(2, SPACE_ACCESS(0, SPACE_RWX) | SPACE_ACCESS(1, SPACE_RWX) |
+                         SPACE_ACCESS(2, SPACE_RWX) | SPACE_ACCESS(3, SPACE_RWX));
     uint32_t frame = kit_frame();
     for (unsigned i = 0; i < sizeof code; i++)
         ((uint8_t *)frame)[i] = code[i];
@@ -179,11 +182,14 @@ void kmain(const struct space_bootinfo *boot)
     /* MODE 0 may read V, MODE 3 may not; switch MODE without switching
      * CONTEXT: MODE 0 code in CONTEXT 2 reads V, then int $0x46 enters
      * MODE 3 of CONTEXT 2 (portal), which reads V again. */
-    CHECK_EQ(space_map_memory(2, V, frame, SPACE_ACCESS(0, SPACE_R) | SPACE_ACCESS(3, SPACE_X)), SPACE_OK);
-    CHECK_EQ(space_map_portal(2, 0x46, 2, 3, (uint32_t)mode3_reader_entry, SPACE_PORTAL_FROM(0)), SPACE_OK);
+    CHECK_EQ(space_map_memory(2, V, frame, SPACE_ACCESS(0, SPACE_R) | SPACE_ACCESS(3, SPACE_X)),
+             SPACE_OK);
+    CHECK_EQ(space_map_portal(2, 0x46, 2, 3, (uint32_t)mode3_reader_entry, SPACE_PORTAL_FROM(0)),
+             SPACE_OK);
     kit_hook = mode_switch_hook;
     nlog = next = 0;
-    CHECK_EQ(kit_call(2, 0, (uint32_t(*)(uint32_t))kit_read32, V + OFF, 0), *(uint32_t *)(frame + OFF));
+    CHECK_EQ(kit_call(2, 0, (uint32_t(*)(uint32_t))kit_read32, V + OFF, 0),
+             *(uint32_t *)(frame + OFF));
     CHECK_EQ(nlog, 0);
     struct space_pcb p = kit_pcb_for(2, 0, (uint32_t)kit_user_tramp, kit_stack_top(0));
     p.eax = (uint32_t)mode3_reader; /* called in MODE 0; it int $0x46's into MODE 3 */
@@ -234,7 +240,8 @@ void kmain(const struct space_bootinfo *boot)
     const uint32_t P1 = 0x58000000, P2 = P1 + 4096;
     uint32_t x03 = SPACE_ACCESS(0, SPACE_RX) | SPACE_ACCESS(3, SPACE_RX);
     CHECK_EQ(space_map_memory(2, P1, p1, x03), SPACE_OK);
-    CHECK_EQ(space_map_memory(2, P2, p2, SPACE_ACCESS(0, SPACE_RX) | SPACE_ACCESS(3, SPACE_R)), SPACE_OK);
+    CHECK_EQ(space_map_memory(2, P2, p2, SPACE_ACCESS(0, SPACE_RX) | SPACE_ACCESS(3, SPACE_R)),
+             SPACE_OK);
     struct space_pcb q;
     kit_hook = finish_hook;
     for (int round = 0; round < 2; round++) {
@@ -248,7 +255,8 @@ void kmain(const struct space_bootinfo *boot)
         q.mode = 3;
         CHECK_EQ(kit_start(&q), KIT_FAULTED);
         CHECK_EQ(nlog, 1);
-        expect_fault(3, SPACE_R, (const char *)P2, P2, SPACE_FAULT_EXECUTE | SPACE_FAULT_PROTECTION);
+        expect_fault(3, SPACE_R, (const char *)P2, P2,
+                     SPACE_FAULT_EXECUTE | SPACE_FAULT_PROTECTION);
     }
     CHECK_EQ(failures, 0);
     out_str("code across a page boundary, per MODE ok\n");

@@ -14,7 +14,8 @@
 
 extern uint32_t tc_int_41(void), tc_int_42(void), tc_int_fe(void), tc_ud2(void);
 extern uint32_t tc_op(uint32_t op), tc_load(uint32_t addr);
-extern char tc_int_41_end[], tc_int_42_end[], tc_int_fe_end[], tc_ud2_at[], tc_op_at[], tc_load_at[];
+extern char tc_int_41_end[], tc_int_42_end[], tc_int_fe_end[], tc_ud2_at[], tc_op_at[],
+    tc_load_at[];
 extern void mode2_handler(void);
 extern char mode2_handler_after[];
 
@@ -97,8 +98,8 @@ void kmain(const struct space_bootinfo *boot)
 {
     kit_init(boot);
     kit_emulate_ops = 0;
-    uint32_t all = SPACE_ACCESS(0, SPACE_RWX) | SPACE_ACCESS(1, SPACE_RWX) | SPACE_ACCESS(2, SPACE_RWX) |
-                   SPACE_ACCESS(3, SPACE_RWX);
+    uint32_t all = SPACE_ACCESS(0, SPACE_RWX) | SPACE_ACCESS(1, SPACE_RWX) |
+                   SPACE_ACCESS(2, SPACE_RWX) | SPACE_ACCESS(3, SPACE_RWX);
     kit_portals_std(0);
     for (uint32_t c = 1; c <= 2; c++)
         kit_map_image(c, all);
@@ -110,7 +111,8 @@ void kmain(const struct space_bootinfo *boot)
     /* ctx 2: only NO_PORTAL, the kit exit, and int $0x41 for MODE 0 */
     kit_portal(2, SPACE_TRAP_NO_PORTAL);
     kit_portal(2, KIT_TRAP_EXIT);
-    CHECK_EQ(space_map_portal(2, 0x41, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM(0)), SPACE_OK);
+    CHECK_EQ(space_map_portal(2, 0x41, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM(0)),
+             SPACE_OK);
 
     /* operations outside MODE 0 */
     static const uint32_t ops[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 0, 15, 99};
@@ -118,11 +120,13 @@ void kmain(const struct space_bootinfo *boot)
         for (unsigned i = 0; i < sizeof ops / 4; i++) {
             uint32_t before = kit_ntraps;
             CHECK_EQ(in1(1, mode, tc_op, ops[i]), KIT_FAULTED);
-            expect(before, SPACE_TRAP_PRIVILEGED, SPACE_TRAP_PRIVILEGED, (uint32_t)tc_op_at, ops[i], 1, mode);
+            expect(before, SPACE_TRAP_PRIVILEGED, SPACE_TRAP_PRIVILEGED, (uint32_t)tc_op_at, ops[i],
+                   1, mode);
             CHECK_EQ(kit_pcb.eax, ops[i]);
             before = kit_ntraps;
             CHECK_EQ(in1(2, mode, tc_op, ops[i]), KIT_FAULTED);
-            expect(before, SPACE_TRAP_NO_PORTAL, SPACE_TRAP_PRIVILEGED, (uint32_t)tc_op_at, ops[i], 2, mode);
+            expect(before, SPACE_TRAP_NO_PORTAL, SPACE_TRAP_PRIVILEGED, (uint32_t)tc_op_at, ops[i],
+                   2, mode);
         }
     }
     out_str("operations outside MODE 0 ok\n");
@@ -143,7 +147,8 @@ void kmain(const struct space_bootinfo *boot)
             expect(before, SPACE_TRAP_NO_PORTAL, 0x41, (uint32_t)tc_int_41_end, 0x41, 2, mode);
     }
     /* a portal only MODE 3 may use refuses MODE 0 too */
-    CHECK_EQ(space_map_portal(0, 0x41, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM(3)), SPACE_OK);
+    CHECK_EQ(space_map_portal(0, 0x41, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM(3)),
+             SPACE_OK);
     uint32_t before = kit_ntraps;
     CHECK_EQ(tc_int_41(), KIT_FAULTED);
     expect(before, SPACE_TRAP_PRIVILEGED, 0x41, (uint32_t)tc_int_41_end, 0x41, 0, 0);
@@ -174,7 +179,8 @@ void kmain(const struct space_bootinfo *boot)
     out_str("no portal ok\n");
 
     /* int $0x42 from MODE 3 -> CONTEXT 1 MODE 2 -> int $0x43 -> kernel */
-    CHECK_EQ(space_map_portal(1, 0x42, 1, 2, (uint32_t)mode2_handler, SPACE_PORTAL_FROM(3)), SPACE_OK);
+    CHECK_EQ(space_map_portal(1, 0x42, 1, 2, (uint32_t)mode2_handler, SPACE_PORTAL_FROM(3)),
+             SPACE_OK);
     kit_portal(1, 0x43);
     kit_hook = chain_hook;
     struct space_pcb p = kit_pcb_for(1, 3, (uint32_t)kit_user_tramp, kit_stack_top(0));

@@ -96,7 +96,8 @@ void kmain(const struct space_bootinfo *boot)
         nlog = 0;
         p = kit_pcb_for(c, mode, 0x40001000 - sizeof code, kit_stack_top(1));
         if (c == 0)
-            kit_map_range(0, kit_stack_top(1) - 4096, kit_stack_top(1) - 4096, 4096, SPACE_ACCESS(0, SPACE_RW));
+            kit_map_range(0, kit_stack_top(1) - 4096, kit_stack_top(1) - 4096, 4096,
+                          SPACE_ACCESS(0, SPACE_RW));
         pushed = kit_start(&p);
         CHECK_EQ(nlog, 1);
         CHECK_EQ(log[0].trap, SPACE_TRAP_MEMORY_FAULT);

@@ -77,7 +77,8 @@ void kmain(const struct space_bootinfo *boot)
         kit_map_image(1, SPACE_ACCESS(3, SPACE_RWX));
         for (uint32_t i = 1; i <= 3; i++) {
             put_ret(f, 100 + i); /* the kernel loads "program i" */
-            expect("user runs program", kit_call(1, 3, (uint32_t(*)(uint32_t))kit_exec, X, 0), 100 + i);
+            expect("user runs program", kit_call(1, 3, (uint32_t(*)(uint32_t))kit_exec, X, 0),
+                   100 + i);
         }
     } else {
         out_str("unknown scenario\n");

@@ -13,8 +13,9 @@
 #include "kit.h"
 
 static const uint8_t ud2[] = {0x0f, 0x0b};
-static const uint8_t store[] = {0xc7, 0x05, 0x10, 0x00, 0x00, 0x50, 0x34, 0x12, 0x00, 0x00}; /* movl $0x1234, 0x50000010 */
-static const uint8_t load[] = {0xa1, 0x00, 0x00, 0x00, 0x50};                              /* mov 0x50000000, %eax */
+static const uint8_t store[] = {0xc7, 0x05, 0x10, 0x00, 0x00,
+                                0x50, 0x34, 0x12, 0x00, 0x00}; /* movl $0x1234, 0x50000010 */
+static const uint8_t load[] = {0xa1, 0x00, 0x00, 0x00, 0x50};  /* mov 0x50000000, %eax */
 
 static int is(const char *a, const char *b)
 {
@@ -23,7 +24,8 @@ static int is(const char *a, const char *b)
     return *a == *b;
 }
 
-static void code_at(uint32_t ctx, uint32_t vaddr, const uint8_t *code, unsigned n, uint32_t modeaccess)
+static void code_at(uint32_t ctx, uint32_t vaddr, const uint8_t *code, unsigned n,
+                    uint32_t modeaccess)
 {
     uint32_t f = kit_frame();
     for (unsigned i = 0; i < n; i++)

@@ -14,10 +14,11 @@ extern uint32_t movs_at(uint32_t src);
 extern char push_at_insn[], movs_at_insn[];
 
 static uint32_t ctx, base, nfault, fault_addr[4], fault_access[4], fault_pc[4];
-static uint32_t frame_of[64];       /* frame for page i of the test region */
-static uint32_t ro_page = ~0u;      /* page index mapped read-only at first */
-static uint32_t first_bytes_at_fault; /* the two bytes before the boundary, when the store faulted */
-static uint32_t watch = ~0u;        /* address whose 2 bytes the handler samples */
+static uint32_t frame_of[64];  /* frame for page i of the test region */
+static uint32_t ro_page = ~0u; /* page index mapped read-only at first */
+static uint32_t
+    first_bytes_at_fault;    /* the two bytes before the boundary, when the store faulted */
+static uint32_t watch = ~0u; /* address whose 2 bytes the handler samples */
 
 static uint32_t access_for_mode(uint32_t bits)
 {
@@ -34,9 +35,11 @@ static int handler(struct space_pcb *p)
     fault_pc[nfault] = p->pc;
     nfault++;
     if (watch != ~0u)
-        first_bytes_at_fault = *(volatile uint16_t *)(frame_of[(watch - base) >> 12] + (watch & 0xfff));
+        first_bytes_at_fault =
+            *(volatile uint16_t *)(frame_of[(watch - base) >> 12] + (watch & 0xfff));
     uint32_t i = (p->addr - base) >> 12;
-    CHECK_EQ(space_map_memory(ctx, base + i * 4096, frame_of[i], access_for_mode(SPACE_RW)), SPACE_OK);
+    CHECK_EQ(space_map_memory(ctx, base + i * 4096, frame_of[i], access_for_mode(SPACE_RW)),
+             SPACE_OK);
     return KIT_RESUME;
 }
 

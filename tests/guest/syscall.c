@@ -9,9 +9,9 @@
  * through the mapping, and faults on kernel memory and on the code page. */
 #include "kit.h"
 
-#define UCODE 0x40000000u
+#define UCODE  0x40000000u
 #define USTACK 0x40010000u
-#define UDATA 0x40020000u
+#define UDATA  0x40020000u
 
 extern char sys_user_start[], sys_user_end[], sys_user_int_sum[], sys_user_load_kernel[],
     sys_user_store_code[];
@@ -78,8 +78,7 @@ static int handler(struct space_pcb *p)
         npoke++;
         break;
     }
-    default:
-        CHECK(0);
+    default: CHECK(0);
     }
     CHECK_EQ(space_pcb_write(&q), SPACE_OK);
     CHECK_EQ(space_resume(), SPACE_OK); /* does not return */
@@ -98,7 +97,8 @@ void kmain(const struct space_bootinfo *boot)
     CHECK_EQ(space_map_memory(1, USTACK, stack, SPACE_ACCESS(3, SPACE_RW)), SPACE_OK);
     CHECK_EQ(space_map_memory(1, UDATA, data, SPACE_ACCESS(3, SPACE_RW)), SPACE_OK);
     kit_portals_std(1);
-    CHECK_EQ(space_map_portal(1, 0x80, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM(3)), SPACE_OK);
+    CHECK_EQ(space_map_portal(1, 0x80, 0, 0, (uint32_t)kit_trap_entry, SPACE_PORTAL_FROM(3)),
+             SPACE_OK);
     kit_hook = handler;
 
     struct space_pcb p = kit_pcb_for(1, 3, UCODE, USTACK + 4096);
@@ -111,6 +111,6 @@ void kmain(const struct space_bootinfo *boot)
     CHECK_EQ(nfaults, 2);
     CHECK_EQ(*(volatile uint32_t *)(data + 0x10), 0xfeedf00d);
     CHECK_EQ(*(volatile uint32_t *)(stack + 4092), 0x1234); /* the user's push */
-    CHECK_EQ(space_interrupts(0), 0); /* the exit trap disabled them again */
+    CHECK_EQ(space_interrupts(0), 0);                       /* the exit trap disabled them again */
     out_str("syscall passed\n");
 }

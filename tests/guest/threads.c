@@ -9,12 +9,12 @@
  * non-empty chain is BUSY (and keeps the token alive). */
 #include "kit.h"
 
-#define DATA 0x50000000u
+#define DATA  0x50000000u
 #define STACK 0x5f000000u
 
-static int tok[3];       /* suspended chain of thread 1 / 2 */
-static int dead_tok;     /* a token already used */
-static uint32_t cur;     /* running thread = its CONTEXT */
+static int tok[3];   /* suspended chain of thread 1 / 2 */
+static int dead_tok; /* a token already used */
+static uint32_t cur; /* running thread = its CONTEXT */
 static int finished[3];
 static unsigned nyield, nputc;
 

@@ -10,7 +10,8 @@
 
 uint32_t t_loop(uint32_t n), t_nops(void), t_int3(void), t_ud2(void), t_load(void), t_fetch(void),
     t_rep(uint32_t n), t_repe(void);
-extern void h_resume(void), h_ud2(void), h_load(void), h_fetch(void), u_timed(void), tlog_entry(void);
+extern void h_resume(void), h_ud2(void), h_load(void), h_fetch(void), u_timed(void),
+    tlog_entry(void);
 extern uint32_t tidx, tlog[8];
 extern uint8_t buf_c[64];
 
@@ -38,7 +39,9 @@ void kmain(const struct space_bootinfo *boot)
     uint32_t d;
     __asm__ volatile("mov $11, %%eax\n\tint $0xff\n\tmov %%eax, %%ecx\n\t"
                      "mov $11, %%eax\n\tint $0xff\n\tsub %%ecx, %%eax"
-                     : "=a"(d) : : "ecx", "edx");
+                     : "=a"(d)
+                     :
+                     : "ecx", "edx");
     expect("back-to-back time ops", d, 3); /* mov %eax,%ecx; mov $11; int */
 
     static const uint32_t ns[] = {1, 2, 10, 1000, 100000};

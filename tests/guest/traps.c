@@ -4,15 +4,20 @@
  * and flags the PCB records. */
 #include "kit.h"
 
-#define TC(n) extern uint32_t tc_##n(void); extern char tc_##n##_at[], tc_##n##_end[];
-#define TC_LIST(X) X(div) X(idiv) X(int3) X(int_3) X(into) X(bound) X(ud2) X(locknop) \
-    X(cli) X(sti) X(hlt) X(in) X(in_dx) X(out) X(outsb) X(mov_ds) X(mov_ss) X(mov_ds_null) \
-    X(mov_es_null) X(mov_fs_null) X(pop_ds) X(rdtsc) X(rdpmc) X(lgdt) X(sgdt) X(smsw) \
-    X(mov_cr0) X(mov_cr3) X(wbinvd) X(rdmsr) X(iret) X(lret) X(ljmp) X(int_0e) X(int_02) \
-    X(int_1f) X(int_00) X(int_06) X(int_0d) X(int_40) X(int_fe) X(op_time) X(op_halt) \
-    X(sidt) X(sldt) X(str) X(insb) X(outl) X(mov_gs_null) X(clts) X(invlpg) X(lidt) X(wrmsr) \
-    X(lds) X(lcall) X(sysenter) X(int_01) X(int_04) X(int_08) X(int_18) X(int_19) X(icebp) \
-    X(rdtscp) X(rdrand) X(sse)
+#define TC(n)                                                                                      \
+    extern uint32_t tc_##n(void);                                                                  \
+    extern char tc_##n##_at[], tc_##n##_end[];
+// clang-format off
+#define TC_LIST(X) \
+    X(div) X(idiv) X(int3) X(int_3) X(into) X(bound) X(ud2) X(locknop) X(cli) X(sti) \
+    X(hlt) X(in) X(in_dx) X(out) X(outsb) X(mov_ds) X(mov_ss) X(mov_ds_null) X(mov_es_null) \
+    X(mov_fs_null) X(pop_ds) X(rdtsc) X(rdpmc) X(lgdt) X(sgdt) X(smsw) X(mov_cr0) X(mov_cr3) \
+    X(wbinvd) X(rdmsr) X(iret) X(lret) X(ljmp) X(int_0e) X(int_02) X(int_1f) X(int_00) \
+    X(int_06) X(int_0d) X(int_40) X(int_fe) X(op_time) X(op_halt) X(sidt) X(sldt) X(str) \
+    X(insb) X(outl) X(mov_gs_null) X(clts) X(invlpg) X(lidt) X(wrmsr) X(lds) X(lcall) \
+    X(sysenter) X(int_01) X(int_04) X(int_08) X(int_18) X(int_19) X(icebp) X(rdtscp) \
+    X(rdrand) X(sse)
+// clang-format on
 TC_LIST(TC)
 
 enum { AT, END };
@@ -26,8 +31,10 @@ struct tcase {
     uint32_t trap, cause, where, addr, flags;
 };
 
-#define C(g, n, trap, cause, where, addr, flags) \
-    {g, #n, tc_##n, tc_##n##_at, tc_##n##_end, trap, cause, where, addr, flags}
+#define C(g, n, trap, cause, where, addr, flags)                                                   \
+    {                                                                                              \
+        g, #n, tc_##n, tc_##n##_at, tc_##n##_end, trap, cause, where, addr, flags                  \
+    }
 #define ILL(g, n) C(g, n, 13, 13, AT, 0, ESP_SAME)
 static const struct tcase cases[] = {
     /* core: exceptions, system instructions, deliberate traps, operations */
@@ -43,11 +50,23 @@ static const struct tcase cases[] = {
     C("core", rdtscp, 6, 6, AT, 0, ESP_SAME),
     C("core", rdrand, 6, 6, AT, 0, ESP_SAME),
     C("core", icebp, 6, 6, AT, 0, ESP_SAME),
-    ILL("core", cli), ILL("core", sti), ILL("core", hlt), ILL("core", mov_ds),
-    ILL("core", mov_ss), ILL("core", lds),
-    ILL("core", rdtsc), ILL("core", lgdt), ILL("core", lidt), ILL("core", mov_cr0),
-    ILL("core", mov_cr3), ILL("core", clts), ILL("core", invlpg), ILL("core", wbinvd),
-    ILL("core", rdmsr), ILL("core", wrmsr), ILL("core", ljmp),
+    ILL("core", cli),
+    ILL("core", sti),
+    ILL("core", hlt),
+    ILL("core", mov_ds),
+    ILL("core", mov_ss),
+    ILL("core", lds),
+    ILL("core", rdtsc),
+    ILL("core", lgdt),
+    ILL("core", lidt),
+    ILL("core", mov_cr0),
+    ILL("core", mov_cr3),
+    ILL("core", clts),
+    ILL("core", invlpg),
+    ILL("core", wbinvd),
+    ILL("core", rdmsr),
+    ILL("core", wrmsr),
+    ILL("core", ljmp),
     C("core", pop_ds, 13, 13, AT, 0, 0),
     C("core", iret, 13, 13, AT, 0, 0),
     C("core", lret, 13, 13, AT, 0, 0),
@@ -70,15 +89,25 @@ static const struct tcase cases[] = {
     C("core", sse, 0, 0, AT, 0, NO_TRAP),
     /* loading the null selector into DS ES FS GS is accepted (last: they
      * might leave a mark, see segnull) */
-    C("core", mov_ds_null, 0, 0, AT, 0, NO_TRAP), C("core", mov_es_null, 0, 0, AT, 0, NO_TRAP),
-    C("core", mov_fs_null, 0, 0, AT, 0, NO_TRAP), C("core", mov_gs_null, 0, 0, AT, 0, NO_TRAP),
+    C("core", mov_ds_null, 0, 0, AT, 0, NO_TRAP),
+    C("core", mov_es_null, 0, 0, AT, 0, NO_TRAP),
+    C("core", mov_fs_null, 0, 0, AT, 0, NO_TRAP),
+    C("core", mov_gs_null, 0, 0, AT, 0, NO_TRAP),
 
     /* io: port I/O is an x86 system instruction */
-    ILL("io", in), ILL("io", in_dx), ILL("io", out), ILL("io", outl), C("io", outsb, 13, 13, AT, 0, ESP_SAME | USES_SI_DI),
+    ILL("io", in),
+    ILL("io", in_dx),
+    ILL("io", out),
+    ILL("io", outl),
+    C("io", outsb, 13, 13, AT, 0, ESP_SAME | USES_SI_DI),
     C("io", insb, 13, 13, AT, 0, ESP_SAME | USES_SI_DI),
     /* umip: instructions that read descriptor tables / CR0 (cpu.c sets
      * CR4.UMIP so that they fault) */
-    ILL("umip", sgdt), ILL("umip", sidt), ILL("umip", sldt), ILL("umip", str), ILL("umip", smsw),
+    ILL("umip", sgdt),
+    ILL("umip", sidt),
+    ILL("umip", sldt),
+    ILL("umip", str),
+    ILL("umip", smsw),
     /* intlow: int n on the vector of an exception: a program may not fake
      * a fault, so ILLEGAL at the int, addr = n (as x86 does with kernel-only
      * gates); int $3 and int $4 are int3 and into */
@@ -113,7 +142,11 @@ static void check_case(const struct tcase *c, uint32_t ctx, uint32_t mode)
         return;
     if (mode == 0 && (c->flags & SKIP_MODE0))
         return;
-    if (verbose) { out_str("  "); out_str(c->name); out_str("\n"); }
+    if (verbose) {
+        out_str("  ");
+        out_str(c->name);
+        out_str("\n");
+    }
     uint32_t before = kit_ntraps;
     kit_recover_pc = 0;
     uint32_t r = ctx == 0 ? c->fn() : kit_call(ctx, mode, run_case, (uint32_t)(c - cases), 0);
@@ -136,9 +169,10 @@ static void check_case(const struct tcase *c, uint32_t ctx, uint32_t mode)
              kit_pcb.pc == (uint32_t)(c->where == AT ? c->at : c->end) && kit_pcb.addr == c->addr;
     if (ok) {
         /* everything else the PCB and the portal entry must show */
-        ok = r == KIT_FAULTED && kit_pcb.ctx == ctx && kit_pcb.mode == mode && kit_pcb.access == 0 &&
-             kit_pcb.ie == 0 &&
-             (((c->flags & USES_SI_DI) && kit_entry_regs[4] == kit_pcb.esi && kit_entry_regs[5] == kit_pcb.edi) ||
+        ok = r == KIT_FAULTED && kit_pcb.ctx == ctx && kit_pcb.mode == mode &&
+             kit_pcb.access == 0 && kit_pcb.ie == 0 &&
+             (((c->flags & USES_SI_DI) && kit_entry_regs[4] == kit_pcb.esi &&
+               kit_entry_regs[5] == kit_pcb.edi) ||
               (kit_pcb.esi == 0x5e5e5e5e && kit_pcb.edi == 0xd1d1d1d1 &&
                kit_entry_regs[4] == 0x5e5e5e5e && kit_entry_regs[5] == 0xd1d1d1d1)) &&
              kit_pcb.ebp == 0xb0b0b0b0 && (kit_pcb.eflags & ~0xdd5u) == 2 &&
@@ -208,7 +242,10 @@ static void segnull(void)
 static uint32_t set_flags_then_int40(uint32_t flags)
 {
     uint32_t r;
-    __asm__ volatile("push %1\n\tpopf\n\tint $0x40\n\tpushf\n\tpop %0" : "=r"(r) : "r"(flags) : "cc", "memory");
+    __asm__ volatile("push %1\n\tpopf\n\tint $0x40\n\tpushf\n\tpop %0"
+                     : "=r"(r)
+                     : "r"(flags)
+                     : "cc", "memory");
     return r;
 }
 

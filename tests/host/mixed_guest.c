@@ -6,7 +6,7 @@
  * checksum of everything it observed, including space_time() readings. */
 #include <space.h>
 
-#define UCTX 1
+#define UCTX  1
 #define UMODE 3
 #define UDATA 0x50000000u
 
@@ -40,7 +40,8 @@ void on_fault(void)
     uint32_t page = p.addr & ~0xfffu;
     if (p.access & SPACE_FAULT_EXECUTE) {
         /* code: the kernel image's copy of the user program */
-        space_map_memory(p.ctx, page, (uint32_t)user_code + (page - 0x00400000), SPACE_ACCESS(3, SPACE_RX));
+        space_map_memory(p.ctx, page, (uint32_t)user_code + (page - 0x00400000),
+                         SPACE_ACCESS(3, SPACE_RX));
         space_resume();
     }
     uint32_t f = frames;
@@ -86,37 +87,37 @@ __asm__(".section .text\n.balign 4096\n"
         "    mov $0x11, %eax\n"
         "    mov $300, %ecx\n"
         "    cld\n"
-        "    rep stosl\n"                 /* faults mid-string: 0x50000000.. */
+        "    rep stosl\n" /* faults mid-string: 0x50000000.. */
         "    mov $0x50000000, %esi\n"
         "    mov $0x50002ff0, %edi\n"
         "    mov $0x40, %ecx\n"
-        "    rep movsb\n"                 /* straddles into 0x50003000 */
+        "    rep movsb\n" /* straddles into 0x50003000 */
         "    xor %ecx, %ecx\n"
-        "    rep movsb\n"                 /* ECX = 0 */
+        "    rep movsb\n" /* ECX = 0 */
         "    mov $1, %ecx\n"
         "    rep movsb\n"
         "    mov $0x50000000, %edi\n"
         "    mov $8, %ecx\n"
         "    mov $0x11, %eax\n"
-        "    repe scasl\n"                /* terminates on count */
+        "    repe scasl\n" /* terminates on count */
         "    pushf\n"
         "    pop %ebx\n"
         "    mov $1, %eax\n"
-        "    int $0x80\n"                 /* syscall(1, flags) */
+        "    int $0x80\n" /* syscall(1, flags) */
         "    mov $5000, %ecx\n"
         "1:  add %ecx, %ebx\n"
         "    imul $7, %ebx\n"
-        "    mov %ebx, 0x50005000(,%ecx,4)\n"  /* 5 more pages on demand */
+        "    mov %ebx, 0x50005000(,%ecx,4)\n" /* 5 more pages on demand */
         "    loop 1b\n"
         "    mov %ebx, %eax\n"
         "    xor %edx, %edx\n"
         "    xor %ecx, %ecx\n"
-        "    div %ecx\n"                  /* divide trap, skipped by the kernel */
+        "    div %ecx\n" /* divide trap, skipped by the kernel */
         "    mov %eax, %ebx\n"
         "    mov $2, %eax\n"
         "    int $0x80\n"
         "    mov $0x50008ffe, %edx\n"
-        "    movl $0x12345678, (%edx)\n"  /* straddling store, second page new */
+        "    movl $0x12345678, (%edx)\n" /* straddling store, second page new */
         "    mov (%edx), %ebx\n"
         "    mov $3, %eax\n"
         "    int $0x80\n"
@@ -125,7 +126,7 @@ __asm__(".section .text\n.balign 4096\n"
         ".balign 4096\n"
         "    .skip 4096 - 100, 0x90\n"
         "sled:\n"
-        "    .skip 100, 0x90\n"          /* nops that run off into the next page */
+        "    .skip 100, 0x90\n" /* nops that run off into the next page */
         "user_tail_page:\n"
         "    mov $4, %eax\n"
         "    int $0x80\n"
@@ -146,7 +147,8 @@ void kmain(const struct space_bootinfo *boot)
     space_map_portal(UCTX, SPACE_TRAP_MEMORY_FAULT, 0, 0, (uint32_t)fault_entry, 0);
     space_map_portal(UCTX, 0x80, 0, 0, (uint32_t)sys_entry, SPACE_PORTAL_FROM(3));
     space_map_portal(UCTX, SPACE_TRAP_DIVIDE, 0, 0, (uint32_t)div_entry, 0);
-    struct space_pcb p = {.pc = 0x00400000, .esp = 0x7fff0000, .eflags = 2, .ctx = UCTX, .mode = UMODE};
+    struct space_pcb p = {
+        .pc = 0x00400000, .esp = 0x7fff0000, .eflags = 2, .ctx = UCTX, .mode = UMODE};
     space_pcb_push(&p);
     space_resume();
 }

@@ -21,8 +21,18 @@ static uint64_t state_hash(struct machine *m)
 {
     struct cpu_regs r;
     cpu_get_regs(m->cpu, &r);
-    uint32_t w[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi, r.ebp, r.esp, r.eip, r.eflags,
-                    cpu_context(m->cpu), cpu_mode(m->cpu)};
+    uint32_t w[] = {r.eax,
+                    r.ebx,
+                    r.ecx,
+                    r.edx,
+                    r.esi,
+                    r.edi,
+                    r.ebp,
+                    r.esp,
+                    r.eip,
+                    r.eflags,
+                    cpu_context(m->cpu),
+                    cpu_mode(m->cpu)};
     uint64_t h = 1469598103934665603ull;
     for (unsigned i = 0; i < sizeof w / sizeof w[0]; i++)
         h = (h ^ w[i]) * 1099511628211ull;
@@ -88,7 +98,8 @@ int main(int argc, char **argv)
                         (unsigned long long)cpu_time(m->cpu));
                 for (size_t i = from; i < n && trail[i].time <= cpu_time(m->cpu) + 2; i++)
                     if (trail[i].time + 3 >= cpu_time(m->cpu))
-                        fprintf(stderr, " t%llu:%#x", (unsigned long long)trail[i].time, trail[i].eip);
+                        fprintf(stderr, " t%llu:%#x", (unsigned long long)trail[i].time,
+                                trail[i].eip);
                 fprintf(stderr, "\n");
             }
             EXPECT(next < n);

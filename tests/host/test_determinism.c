@@ -20,9 +20,22 @@ static uint64_t state_hash(struct machine *m)
 {
     struct cpu_regs r;
     cpu_get_regs(m->cpu, &r);
-    uint32_t words[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi, r.ebp, r.esp, r.eip, r.eflags,
-                        cpu_context(m->cpu), cpu_mode(m->cpu), m->ie, m->pcbs.current->depth,
-                        m->bus.pending, m->waiting};
+    uint32_t words[] = {r.eax,
+                        r.ebx,
+                        r.ecx,
+                        r.edx,
+                        r.esi,
+                        r.edi,
+                        r.ebp,
+                        r.esp,
+                        r.eip,
+                        r.eflags,
+                        cpu_context(m->cpu),
+                        cpu_mode(m->cpu),
+                        m->ie,
+                        m->pcbs.current->depth,
+                        m->bus.pending,
+                        m->waiting};
     uint64_t h = 1469598103934665603ull;
     for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
         h ^= words[i];

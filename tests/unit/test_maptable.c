@@ -40,7 +40,8 @@ int main(void)
     int n = 0;
     maptable_each(&t, count_visit, &n);
     EXPECT(n == 2);
-    EXPECT(MAP_MODE_BITS(MAP_ENTRY(0, 0x7 << 9), 3) == 7 && MAP_MODE_BITS(MAP_ENTRY(0, 0x7 << 9), 0) == 0);
+    EXPECT(MAP_MODE_BITS(MAP_ENTRY(0, 0x7 << 9), 3) == 7 &&
+           MAP_MODE_BITS(MAP_ENTRY(0, 0x7 << 9), 0) == 0);
     maptable_free(&t);
     puts("maptable: ok");
     return 0;

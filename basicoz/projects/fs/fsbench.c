@@ -14,8 +14,14 @@
 
 static char buf[8192];
 
-static int small_size(int i) { return (i * 397) % 3000 + 1; }
-static char byte_of(int file, int at) { return (char)(file * 7 + at * 13 + (at >> 9)); }
+static int small_size(int i)
+{
+    return (i * 397) % 3000 + 1;
+}
+static char byte_of(int file, int at)
+{
+    return (char)(file * 7 + at * 13 + (at >> 9));
+}
 
 static void name_of(char *name, int i)
 {
@@ -109,7 +115,8 @@ int main(int argc, char **argv)
     }
     verify("big", 1000, kb * 1024, 8192);
     unsigned t = now32() - t0;
-    printf("fsbench: %d files and %d KiB %s, ok\n", files, kb, check_only ? "still there" : "written and read back");
+    printf("fsbench: %d files and %d KiB %s, ok\n", files, kb,
+           check_only ? "still there" : "written and read back");
     printf("fsbench: time %u instructions\n", t);
     return 0;
 }

@@ -12,9 +12,9 @@
  * time line depends on the kernel (its page replacement and disk use). */
 #include "projsys.h"
 
-#define PAGE 4096
+#define PAGE  4096
 #define WORDS (PAGE / 4)
-#define HOT 32
+#define HOT   32
 
 static unsigned seed = 12345;
 static unsigned rnd(void)
@@ -48,11 +48,11 @@ int main(int argc, char **argv)
         int word = 1 + (int)(rnd() % (WORDS - 1)); /* word 0 is the counter */
         volatile unsigned *w = &heap[page * WORDS + word];
         if (rnd() & 1) {
-            *w += (unsigned)word + 1;      /* a write: the page is dirty now */
-            heap[page * WORDS] += 1;       /* word 0 counts the writes */
+            *w += (unsigned)word + 1; /* a write: the page is dirty now */
+            heap[page * WORDS] += 1;  /* word 0 counts the writes */
             expect[page]++;
         } else {
-            sum += *w;                     /* a read only */
+            sum += *w; /* a read only */
         }
     }
     for (int p = 0; p < pages; p++) {

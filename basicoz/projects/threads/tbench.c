@@ -60,7 +60,9 @@ int main(int argc, char **argv)
         }
     }
     unsigned t = now32() - t0;
-    printf("tbench: %d %s, ok\n", n, create ? "threads created and joined" : "round trips between two threads");
-    printf("tbench: time %u instructions per %s\n", t / (unsigned)n, create ? "thread" : "round trip");
+    printf("tbench: %d %s, ok\n", n,
+           create ? "threads created and joined" : "round trips between two threads");
+    printf("tbench: time %u instructions per %s\n", t / (unsigned)n,
+           create ? "thread" : "round trip");
     return 0;
 }
