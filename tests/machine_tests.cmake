@@ -7,32 +7,12 @@ space_machine_test(machine.hello hello EXIT 42 OUTPUT "hello from SPACE, ram 64 
 # (guest/kit.c, guest/kit_asm.S) and rebuilt when any guest header changes.
 file(GLOB KIT_HEADERS ${CMAKE_CURRENT_SOURCE_DIR}/guest/*.h)
 function(kit_guest name)
-  set(srcs)
-  foreach(s ${ARGN} kit.c kit_asm.S)
-    list(APPEND srcs ${CMAKE_CURRENT_SOURCE_DIR}/guest/${s})
-  endforeach()
-  set(out ${CMAKE_CURRENT_BINARY_DIR}/guest/${name}.elf)
-  add_custom_command(OUTPUT ${out}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/guest
-    COMMAND ${SPACE_CC} -I${CMAKE_CURRENT_SOURCE_DIR}/guest -o ${out} ${srcs}
-    DEPENDS ${srcs} ${SPACE_RUNTIME_SOURCES} ${KIT_HEADERS}
-    COMMENT "space-cc ${name}.elf")
-  add_custom_target(guest_${name} ALL DEPENDS ${out})
+  guest_elf(${name} guest SOURCES ${ARGN} kit.c kit_asm.S DEPENDS ${KIT_HEADERS})
 endfunction()
 
 # nostart_guest(NAME SOURCES...): a guest with its own _start (--no-start)
 function(nostart_guest name)
-  set(srcs)
-  foreach(s ${ARGN})
-    list(APPEND srcs ${CMAKE_CURRENT_SOURCE_DIR}/guest/${s})
-  endforeach()
-  set(out ${CMAKE_CURRENT_BINARY_DIR}/guest/${name}.elf)
-  add_custom_command(OUTPUT ${out}
-    COMMAND ${CMAKE_COMMAND} -E make_directory ${CMAKE_CURRENT_BINARY_DIR}/guest
-    COMMAND ${SPACE_CC} --no-start -I${CMAKE_CURRENT_SOURCE_DIR}/guest -o ${out} ${srcs}
-    DEPENDS ${srcs} ${SPACE_RUNTIME_SOURCES} ${KIT_HEADERS}
-    COMMENT "space-cc ${name}.elf")
-  add_custom_target(guest_${name} ALL DEPENDS ${out})
+  guest_elf(${name} guest NO_START SOURCES ${ARGN} DEPENDS ${KIT_HEADERS})
 endfunction()
 
 # the state at the first instruction (docs §8)

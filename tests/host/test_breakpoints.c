@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/machine.h"
+#include "harness.h"
 #include "../unit/unit.h"
 
 struct point {
@@ -19,43 +19,12 @@ struct point {
 
 static uint64_t state_hash(struct machine *m)
 {
-    struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
-    uint32_t w[] = {r.eax,
-                    r.ebx,
-                    r.ecx,
-                    r.edx,
-                    r.esi,
-                    r.edi,
-                    r.ebp,
-                    r.esp,
-                    r.eip,
-                    r.eflags,
-                    cpu_context(m->cpu),
-                    cpu_mode(m->cpu)};
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned i = 0; i < sizeof w / sizeof w[0]; i++)
-        h = (h ^ w[i]) * 1099511628211ull;
-    return h;
+    return harness_state_hash(m);
 }
 
 static struct machine *boot(const char *elf)
 {
-    char err[512];
-    struct machine_config cfg = {.ram_size = 16u << 20};
-    cfg.devices.ncpus = 1;
-    cfg.devices.console_input = "/dev/null";
-    static FILE *sink;
-    if (!sink)
-        sink = fopen("/dev/null", "w");
-    cfg.devices.console_output = sink;
-    struct machine *m = machine_create(&cfg, err, sizeof err);
-    if (!m || machine_boot(m, elf, err, sizeof err) != 0) {
-        fprintf(stderr, "test_breakpoints: %s\n", err);
-        exit(1);
-    }
-    m->debug_out = NULL;
-    return m;
+    return harness_boot(elf, NULL, NULL, NULL);
 }
 
 int main(int argc, char **argv)

@@ -13,35 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../sim/machine.h"
+#include "harness.h"
 #include "../unit/unit.h"
 
 static uint64_t state_hash(struct machine *m)
 {
-    struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
-    uint32_t words[] = {r.eax,
-                        r.ebx,
-                        r.ecx,
-                        r.edx,
-                        r.esi,
-                        r.edi,
-                        r.ebp,
-                        r.esp,
-                        r.eip,
-                        r.eflags,
-                        cpu_context(m->cpu),
-                        cpu_mode(m->cpu),
-                        m->ie,
-                        m->pcbs.current->depth,
-                        m->bus.pending,
-                        m->waiting};
-    uint64_t h = 1469598103934665603ull;
-    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++) {
-        h ^= words[i];
-        h *= 1099511628211ull;
-    }
-    return h;
+    return harness_state_hash(m);
 }
 
 static const char *input_path, *disk_template, *cmdline;
@@ -64,23 +41,8 @@ static void fresh_disk(void)
 
 static struct machine *boot(const char *elf)
 {
-    char err[512];
     fresh_disk();
-    struct machine_config cfg = {.ram_size = 16u << 20, .cmdline = cmdline};
-    cfg.devices.console_input = input_path;
-    cfg.devices.disk_path = disk_template ? disk_copy : NULL;
-    cfg.devices.ncpus = 1;
-    static FILE *sink;
-    if (!sink)
-        sink = fopen("/dev/null", "w");
-    cfg.devices.console_output = sink;
-    struct machine *m = machine_create(&cfg, err, sizeof err);
-    if (!m || machine_boot(m, elf, err, sizeof err) != 0) {
-        fprintf(stderr, "test_determinism: %s\n", err);
-        exit(1);
-    }
-    m->debug_out = NULL;
-    return m;
+    return harness_boot(elf, input_path, disk_template ? disk_copy : NULL, cmdline);
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,62 @@
+/* harness.h - what the host-driven whole-machine tests share: booting a
+ * guest with its console silenced, and a hash of the whole visible CPU
+ * state (registers, CONTEXT, MODE, interrupt enable, chain depth, pending
+ * interrupts, waiting) to compare two runs at the same virtual time. */
+#ifndef HARNESS_H
+#define HARNESS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../sim/machine.h"
+
+static inline uint64_t harness_state_hash(struct machine *m)
+{
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    uint32_t words[] = {r.eax,
+                        r.ebx,
+                        r.ecx,
+                        r.edx,
+                        r.esi,
+                        r.edi,
+                        r.ebp,
+                        r.esp,
+                        r.eip,
+                        r.eflags,
+                        cpu_context(m->cpu),
+                        cpu_mode(m->cpu),
+                        m->ie,
+                        m->pcbs.current->depth,
+                        m->bus.pending,
+                        m->waiting};
+    uint64_t h = 1469598103934665603ull;
+    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
+        h = (h ^ words[i]) * 1099511628211ull;
+    return h;
+}
+
+/* Boots elf on a 16 MiB machine; console output goes nowhere. Exits the
+ * test with a message if that fails. */
+static inline struct machine *harness_boot(const char *elf, const char *input, const char *disk,
+                                           const char *cmdline)
+{
+    static FILE *sink;
+    if (!sink)
+        sink = fopen("/dev/null", "w");
+    struct machine_config cfg = {.ram_size = 16u << 20, .cmdline = cmdline};
+    cfg.devices.console_input = input ? input : "/dev/null";
+    cfg.devices.console_output = sink;
+    cfg.devices.disk_path = disk;
+    cfg.devices.ncpus = 1;
+    char err[512];
+    struct machine *m = machine_create(&cfg, err, sizeof err);
+    if (!m || machine_boot(m, elf, err, sizeof err) != 0) {
+        fprintf(stderr, "harness: %s\n", err);
+        exit(1);
+    }
+    m->debug_out = NULL;
+    return m;
+}
+
+#endif
