@@ -1,121 +1,9 @@
-#include "cpu.h"
+#include "cpu_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unicorn/unicorn.h>
-
-#include "codecache.h"
-#include "decode.h"
-
-#define PAGE_MASK        0xfffff000u
-#define EFLAGS_TF        0x100u
-#define VECTOR_DEBUG     1u
-#define X86_VECTOR_GP    13u
-#define EXEC_IN_ANY_MODE 0x924u /* the X bit of each MODE in a modeaccess */
-/* Instructions the CPU single-steps after an imprecise instruction-fetch
- * fault before it gives up looking for the precise one. */
-#define FETCH_STEP_BUDGET 4200
-
-/* uc_ctl_request_cache() as unicorn.h spells it shifts a signed 3 by 30
- * bits (undefined behaviour that UBSan reports); the same value, unsigned. */
-#define CTL_REQUEST_CACHE                                                                          \
-    ((uc_control_type)((uint32_t)UC_CTL_TB_REQUEST_CACHE | (2u << 26) |                            \
-                       ((uint32_t)UC_CTL_IO_READ_WRITE << 30)))
-
-/* Power-on stub in the hidden page: load DPL-3 data segments, then iret to
- * ring 3. After it the GDT limit is set to 0, so any later segment load is
- * a #GP, i.e. an ILLEGAL trap. */
-#define STUB_ESP_IMM 22
-#define STUB_EIP_IMM 31
-#define STUB_LANDING 0x100u
-#define FLAT_DATA    0x13 /* the DPL-3 flat data selector */
-#define STUB_GDT     0x800u
-static const uint8_t power_on_stub[] = {
-    0xdb, 0xe3,                /* fninit           */
-    0x66, 0xb8, 0x18, 0x00,    /* mov ax, 0x18     */
-    0x8e, 0xd0,                /* mov ss, ax       */
-    0x66, 0xb8, 0x13, 0x00,    /* mov ax, 0x13     */
-    0x8e, 0xd8,                /* mov ds, ax       */
-    0x8e, 0xc0,                /* mov es, ax       */
-    0x8e, 0xe0,                /* mov fs, ax       */
-    0x8e, 0xe8,                /* mov gs, ax       */
-    0x6a, 0x13,                /* push 0x13  (ss)  */
-    0x68, 0,    0,    0,    0, /* push esp         */
-    0x6a, 0x02,                /* push 2 (eflags)  */
-    0x6a, 0x0b,                /* push 0x0b  (cs)  */
-    0x68, 0,    0,    0,    0, /* push landing     */
-    0xcf,                      /* iret             */
-};
-static const uint64_t power_on_gdt[4] = {
-    0, 0x00cffa000000ffffull, /* 0x08: code, DPL 3, flat 32-bit */
-    0x00cff2000000ffffull,    /* 0x10: data, DPL 3, flat */
-    0x00cf92000000ffffull,    /* 0x18: data, DPL 0, flat (the stub's own stack) */
-};
-
-struct cpu {
-    uc_engine *uc;
-    struct mmu *mmu;
-    struct physmem *pm;
-    struct decoder *dec;
-    struct codecache *code;
-    uint64_t key_bits; /* CONTEXT (and BLOCK_NEVER when stepping) for block keys */
-    uint32_t ctx, mode;
-    bool powering_on;
-
-    uint64_t time;     /* instructions retired */
-    uint64_t deadline; /* cpu_run's target */
-
-    /* The translated block being executed, for settling a cut-short block. */
-    const struct block_info *blk; /* NULL when no block is under way; it
-                                   * started at time - blk->icount */
-    uint64_t mode_since;          /* virtual time of the last MODE change */
-
-    bool stepping;    /* EFLAGS.TF set by us: one instruction per block */
-    bool guest_tf;    /* the guest's own TF */
-    bool fix_pushf;   /* a stepped pushf stored our TF: clear it */
-    int step_budget;  /* >0: stepping only this many more instructions (looking for
-                       * a precise fetch fault, or across a block with a breakpoint) */
-    uint32_t *breaks; /* breakpoint addresses (any CONTEXT) */
-    unsigned nbreaks;
-    bool break_block; /* a block holding a breakpoint is next: step it */
-    bool break_hit;   /* stopped before a breakpoint's instruction */
-    bool break_skip;  /* ... except this once at break_skip_pc (resuming from it) */
-    uint32_t break_skip_pc;
-    struct cpu_watch *watches;
-    unsigned nwatches;
-    bool watch_pass;         /* one instruction may touch watched pages (then re-protect) */
-    bool watch_skip;         /* the next cpu_run starts with such an instruction */
-    bool fault_watch;        /* the refused fill was only for a watchpoint */
-    bool flush_translations; /* guest code changed: drop Unicorn's translations */
-
-    bool crossed;     /* the block hook stopped before a block past the deadline */
-    bool budget_out;  /* the fetch-fault search ran out of steps */
-    bool io_block;    /* a block holding an I/O instruction is next: step it */
-    bool io_insn;     /* the I/O instruction itself is next */
-    bool trapped;     /* the interrupt hook stopped on a vector */
-    bool system_insn; /* ... or the syscall/sysenter hook did */
-    uint32_t vector;
-    bool fault_seen; /* the TLB fill hook refused an access */
-    uint32_t fault_page;
-    unsigned fault_access;
-    bool fault_protection;
-    bool fault_device;
-    uint32_t fault_paddr; /* its physical page */
-    volatile int stop_requested;
-
-    /* QEMU remembers a #DE/#GP "in flight" until its own interrupt
-     * delivery runs, which Unicorn skips; the next such exception would turn
-     * into a double, then a triple fault. Where that word sits in a saved
-     * context is found at power-on, so it can be cleared after each one. */
-    uc_context *scratch;
-    size_t in_flight_offset;
-    size_t is_int_offset; /* QEMU's "this vector came from int n/int3/into" */
-    uint32_t trap_insn_pc;
-
-    struct cpu_stats stats;
-    uc_hook hooks[6];
-};
 
 /* ---- Hooks (run inside uc_emu_start) ----------------------------------- */
 
@@ -126,22 +14,6 @@ static unsigned access_of(uc_mem_type type)
     case UC_MEM_FETCH: return MMU_EXEC;
     default: return MMU_READ;
     }
-}
-
-/* The kinds of access (MMU_READ, MMU_WRITE) watched on a page of the
- * current CONTEXT. */
-static unsigned watched_access(const struct cpu *c, uint32_t page)
-{
-    unsigned kinds = 0;
-    for (unsigned i = 0; i < c->nwatches; i++) {
-        const struct cpu_watch *w = &c->watches[i];
-        if (w->ctx != c->ctx || !w->len)
-            continue;
-        uint64_t end = (uint64_t)w->addr + w->len;
-        if (w->addr < (uint64_t)page + 4096 && end > page)
-            kinds |= (w->read ? MMU_READ : 0) | (w->write ? MMU_WRITE : 0);
-    }
-    return kinds;
 }
 
 static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e,
@@ -173,7 +45,7 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
         return false;
     }
     if (c->nwatches && !c->watch_pass) {
-        unsigned watched = watched_access(c, va & PAGE_MASK);
+        unsigned watched = cpu_watched_access(c, va & PAGE_MASK);
         if (watched & access) {
             c->fault_seen = c->fault_watch = true;
             c->fault_page = va & PAGE_MASK;
@@ -446,151 +318,6 @@ static void set_stepping(struct cpu *c, bool on)
 
 /* ---- Creation ------------------------------------------------------------ */
 
-#define CONTEXT_WORD(ctx, off) ((uint8_t *)(ctx) + (off))
-
-static void clear_exception_in_flight(struct cpu *c)
-{
-    const int32_t none = -1;
-    uc_context_save(c->uc, c->scratch);
-    memcpy(CONTEXT_WORD(c->scratch, c->in_flight_offset), &none, sizeof none);
-    uc_context_restore(c->uc, c->scratch);
-}
-
-/* Runs one instruction (in ring 3, at `at`) that raises a vector. */
-static void probe(struct cpu *c, uint32_t at, const uint8_t *insn, unsigned len, uc_context *after)
-{
-    memcpy(c->pm->bytes + at, insn, len);
-    c->trapped = false;
-    uc_emu_start(c->uc, at, 0, 0, 0);
-    uc_context_save(c->uc, after);
-}
-
-static int32_t word_at(const void *ctx, size_t off)
-{
-    int32_t w;
-    memcpy(&w, (const uint8_t *)ctx + off, sizeof w);
-    return w;
-}
-
-/* Finds, by experiment, the two context words SPACE needs that Unicorn has
- * no API for: the exception "in flight" (-1, then 13 after a #GP) and the
- * flag telling int n from a fault (0 after #GP, 1 after int $0x40). */
-static int find_exception_words(struct cpu *c, uint32_t at, char *err, unsigned errlen)
-{
-    static const uint8_t cli[] = {0xfa}, int40[] = {0xcd, 0x40};
-    size_t size = uc_context_size(c->uc);
-    uc_context *before = NULL, *gp = NULL, *sw = NULL, *gp2 = NULL;
-    int in_flight = 0, is_int = 0;
-    if (uc_context_alloc(c->uc, &c->scratch) || uc_context_alloc(c->uc, &before) ||
-        uc_context_alloc(c->uc, &gp) || uc_context_alloc(c->uc, &sw) ||
-        uc_context_alloc(c->uc, &gp2)) {
-        snprintf(err, errlen, "cpu: out of host memory");
-        in_flight = -1;
-        goto out;
-    }
-    uc_context_save(c->uc, before);
-    probe(c, at, cli, sizeof cli, gp);
-    if (!c->trapped || c->vector != X86_VECTOR_GP)
-        goto out;
-    for (size_t off = 0; off + 4 <= size; off += 4) {
-        if (word_at(before, off) == -1 && word_at(gp, off) == X86_VECTOR_GP) {
-            c->in_flight_offset = off;
-            in_flight++;
-        }
-    }
-    if (in_flight != 1)
-        goto out;
-    clear_exception_in_flight(c);
-    /* (fresh addresses: Unicorn does not see host writes to translated code) */
-    probe(c, at + 0x10, int40, sizeof int40, sw);
-    probe(c, at + 0x20, cli, sizeof cli, gp2);
-    clear_exception_in_flight(c);
-    for (size_t off = 0; off + 4 <= size; off += 4) {
-        if (word_at(gp, off) == 0 && word_at(sw, off) == 1 && word_at(gp2, off) == 0) {
-            c->is_int_offset = off;
-            is_int++;
-        }
-    }
-out:
-    if (before)
-        uc_context_free(before);
-    if (gp)
-        uc_context_free(gp);
-    if (sw)
-        uc_context_free(sw);
-    if (gp2)
-        uc_context_free(gp2);
-    c->trapped = false;
-    if (in_flight < 0)
-        return -1;
-    if (in_flight != 1 || is_int != 1) {
-        snprintf(err, errlen,
-                 "cpu: this Unicorn build does not behave as SPACE expects "
-                 "(exception bookkeeping: %d and %d candidates)",
-                 in_flight, is_int);
-        return -1;
-    }
-    return 0;
-}
-
-/* Did the vector just reported come from an instruction meant to raise it
- * (int n, int3, into) rather than from a fault? */
-static bool vector_is_deliberate(struct cpu *c)
-{
-    uc_context_save(c->uc, c->scratch);
-    return word_at(c->scratch, c->is_int_offset) != 0;
-}
-
-static int power_on(struct cpu *c, char *err, unsigned errlen)
-{
-    uint32_t base = physmem_hidden_page(c->pm);
-    uint8_t *page = c->pm->bytes + base;
-    memset(page, 0, 4096);
-    memcpy(page, power_on_stub, sizeof power_on_stub);
-    uint32_t esp = base + 4096, landing = base + STUB_LANDING;
-    memcpy(page + STUB_ESP_IMM + 1, &esp, 4);
-    memcpy(page + STUB_EIP_IMM + 1, &landing, 4);
-    memcpy(page + STUB_GDT, power_on_gdt, sizeof power_on_gdt);
-    uc_x86_mmr gdtr = {.base = base + STUB_GDT, .limit = sizeof power_on_gdt - 1};
-    uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
-    uc_reg_write(c->uc, UC_X86_REG_ESP, &esp);
-
-    c->powering_on = true;
-    uc_err e = uc_emu_start(c->uc, base, landing, 0, 0);
-    c->powering_on = false;
-    uint32_t cs = 0, eip = 0;
-    uc_reg_read(c->uc, UC_X86_REG_CS, &cs);
-    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
-    if (e != UC_ERR_OK || (cs & 0xffff) != 0x0b || eip != landing) {
-        snprintf(err, errlen, "cpu: could not enter x86 ring 3 (%s, cs=%#x, eip=%#x)",
-                 uc_strerror(e), cs & 0xffff, eip);
-        return -1;
-    }
-    c->powering_on = true; /* the probe runs in the hidden page too */
-    int found = find_exception_words(c, landing, err, errlen);
-    c->powering_on = false;
-    if (found != 0)
-        return -1;
-    /* No descriptor table any more: every segment load is now a #GP. */
-    gdtr = (uc_x86_mmr){0};
-    uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
-    /* rdtsc/rdpmc and sgdt/sidt/smsw-style reads fault in ring 3 too: the
-     * guest must not observe host time or hidden state. */
-    /* rdtsc faults in ring 3 (the guest must not see host time); SSE stays
-     * enabled. (This QEMU does not implement UMIP, so sgdt/sidt/smsw/str/sldt
-     * cannot be made to fault; they show only this set-up's values.) */
-    uint64_t cr4 = (1u << 2) /* TSD */ | (1u << 9) /* OSFXSR */ | (1u << 10) /* OSXMMEXCPT */;
-    uc_reg_write(c->uc, UC_X86_REG_CR4, &cr4);
-    uint32_t mxcsr = 0x1f80; /* the architectural reset value */
-    uc_reg_write(c->uc, UC_X86_REG_MXCSR, &mxcsr);
-    memset(page, 0, 4096);
-    uc_ctl_flush_tb(c->uc);
-    uc_ctl_flush_tlb(c->uc);
-    struct cpu_regs zero = {.eflags = 0x2};
-    raw_set(c, &zero);
-    return 0;
-}
-
 struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen)
 {
     struct cpu *c = calloc(1, sizeof *c);
@@ -640,7 +367,7 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
         cpu_destroy(c);
         return NULL;
     }
-    if (power_on(c, err, errlen) != 0) {
+    if (cpu_power_on(c, err, errlen) != 0) {
         cpu_destroy(c);
         return NULL;
     }
@@ -690,38 +417,9 @@ const struct cpu_stats *cpu_stats(struct cpu *c)
     return &c->stats;
 }
 
-/* A program may load the null selector into DS, ES, FS or GS (x86 allows
- * it in ring 3 without a descriptor table, and addressing stays flat), but
- * that must not leak into the next CONTEXT or MODE: put the flat selector
- * back, through a descriptor table that exists only for the moment. */
-static void reset_data_segments(struct cpu *c)
-{
-    static const int ids[4] = {UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS};
-    uint32_t sel[4] = {0};
-    void *p[4] = {&sel[0], &sel[1], &sel[2], &sel[3]};
-    uc_reg_read_batch(c->uc, (int *)ids, p, 4);
-    if ((sel[0] & 0xffff) == FLAT_DATA && (sel[1] & 0xffff) == FLAT_DATA &&
-        (sel[2] & 0xffff) == FLAT_DATA && (sel[3] & 0xffff) == FLAT_DATA)
-        return;
-    uint32_t base = physmem_hidden_page(c->pm);
-    memcpy(c->pm->bytes + base + STUB_GDT, power_on_gdt, sizeof power_on_gdt);
-    uc_x86_mmr gdtr = {.base = base + STUB_GDT, .limit = sizeof power_on_gdt - 1};
-    uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
-    c->powering_on = true;
-    for (int i = 0; i < 4; i++) {
-        uint16_t flat = FLAT_DATA;
-        uc_reg_write(c->uc, ids[i], &flat);
-    }
-    c->powering_on = false;
-    gdtr = (uc_x86_mmr){0};
-    uc_reg_write(c->uc, UC_X86_REG_GDTR, &gdtr);
-    memset(c->pm->bytes + base, 0, 4096);
-    uc_ctl_flush_tlb(c->uc); /* forget the hidden page's translation */
-}
-
 void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode)
 {
-    reset_data_segments(c);
+    cpu_reset_data_segments(c);
     if (ctx == c->ctx && mode == c->mode)
         return;
     account_mode(c);
@@ -798,59 +496,6 @@ void cpu_idle_until(struct cpu *c, uint64_t until)
     c->stats.idle += until - c->time;
     c->mode_since += until - c->time; /* waiting is no MODE's instructions */
     c->time = until;
-}
-
-int cpu_set_breakpoints(struct cpu *c, const uint32_t *addrs, unsigned n)
-{
-    uint32_t *copy = n ? malloc(n * sizeof *copy) : NULL;
-    if (n && !copy)
-        return -1;
-    if (n)
-        memcpy(copy, addrs, n * sizeof *copy);
-    free(c->breaks);
-    c->breaks = copy;
-    c->nbreaks = n;
-    codecache_invalidate(c->code); /* blocks are flagged when learned */
-    return 0;
-}
-
-/* The watchpoint an access of [addr, addr+size) hits, or NULL. */
-static const struct cpu_watch *watch_hit(const struct cpu *c, uint32_t addr, uint32_t size,
-                                         unsigned access)
-{
-    for (unsigned i = 0; i < c->nwatches; i++) {
-        const struct cpu_watch *w = &c->watches[i];
-        bool kind = access == MMU_WRITE ? w->write : w->read;
-        if (kind && w->ctx == c->ctx && addr < (uint64_t)w->addr + w->len &&
-            (uint64_t)addr + size > w->addr)
-            return w;
-    }
-    return NULL;
-}
-
-int cpu_set_watches(struct cpu *c, const struct cpu_watch *w, unsigned n)
-{
-    struct cpu_watch *copy = n ? malloc(n * sizeof *copy) : NULL;
-    if (n && !copy)
-        return -1;
-    if (n)
-        memcpy(copy, w, n * sizeof *copy);
-    free(c->watches);
-    c->watches = copy;
-    c->nwatches = n;
-    uc_ctl_flush_tlb(c->uc); /* entries must be filled again, with watches in mind */
-    return 0;
-}
-
-void cpu_skip_watch_once(struct cpu *c)
-{
-    c->watch_skip = true;
-}
-
-void cpu_skip_breakpoint_once(struct cpu *c)
-{
-    uc_reg_read(c->uc, UC_X86_REG_EIP, &c->break_skip_pc);
-    c->break_skip = true;
 }
 
 void cpu_request_stop(struct cpu *c)
@@ -1007,9 +652,9 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
                 uc_reg_write(c->uc, UC_X86_REG_EIP, &eip);
                 s->vector = X86_VECTOR_GP;
             } else if (c->vector < 32) {
-                s->deliberate = vector_is_deliberate(c);
+                s->deliberate = cpu_vector_is_deliberate(c);
                 if (c->vector == 0 || c->vector == 8 || c->vector == X86_VECTOR_GP)
-                    clear_exception_in_flight(c);
+                    cpu_clear_exception_in_flight(c);
             } else {
                 s->deliberate = true;
             }
@@ -1026,7 +671,7 @@ void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
             uint32_t n = cpu_read_code(c, eip, buf, sizeof buf), size = 4;
             uint32_t at = decode_fault_address(c->dec, buf, n, &r, c->fault_page,
                                                c->fault_access == MMU_WRITE, &size);
-            const struct cpu_watch *w = watch_hit(c, at, size, c->fault_access);
+            const struct cpu_watch *w = cpu_watch_hit(c, at, size, c->fault_access);
             settle_block(c, eip);
             if (w) {
                 set_stepping(c, false);
