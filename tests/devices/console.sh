@@ -32,7 +32,8 @@ never_closing_stdin() {
     out=$(cat "$dir/out"); err=$(cat "$dir/err")
     printf -- '--- stdout\n%s\n--- stderr\n%s\n--- status %s, %s s\n' "$out" "$err" "$status" "$elapsed"
     [ "$status" != 124 ] || [ -n "$err" ] || fail "the run blocked on standard input (killed by timeout)"
-    [ "$elapsed" -le 10 ] || fail "took ${elapsed}s: the console waited for input nobody asked for"
+    # (a generous bound: a loaded CI machine is slow; blocking shows as the timeout above)
+    [ "$elapsed" -le 25 ] || fail "took ${elapsed}s: the console waited for input nobody asked for"
 }
 
 make_input() {
