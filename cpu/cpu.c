@@ -507,21 +507,7 @@ void cpu_request_stop(struct cpu *c)
 
 uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len)
 {
-    uint32_t got = 0;
-    while (got < len) {
-        uint32_t va = vaddr + got, pa;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - got)
-            n = len - got;
-        if (!mmu_translate(c->mmu, c->ctx, c->mode, va, 0, &pa))
-            break;
-        const uint8_t *p = physmem_ptr(c->pm, pa, n);
-        if (!p)
-            break;
-        memcpy(buf + got, p, n);
-        got += n;
-    }
-    return got;
+    return mmu_read(c->mmu, c->ctx, vaddr, buf, len);
 }
 
 /* ---- Running -------------------------------------------------------------- */

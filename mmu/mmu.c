@@ -72,6 +72,23 @@ bool mmu_translate(const struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t va
     return true;
 }
 
+uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, uint32_t len)
+{
+    uint32_t got = 0;
+    while (got < len) {
+        uint32_t va = vaddr + got, pa;
+        uint32_t n = 4096u - (va & 0xfffu);
+        if (n > len - got)
+            n = len - got;
+        const void *p;
+        if (!mmu_translate(m, ctx, 0, va, 0, &pa) || !(p = physmem_ptr(m->pm, pa, n)))
+            break;
+        memcpy((uint8_t *)dst + got, p, n);
+        got += n;
+    }
+    return got;
+}
+
 /* Walks [vaddr, vaddr+len) page by page, handing each host span to fn. */
 static int walk(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, uint32_t len,
                 unsigned access, void (*fn)(uint8_t *host, uint32_t off, uint32_t n, void *arg),

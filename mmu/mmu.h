@@ -51,6 +51,10 @@ map_entry mmu_peek(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
 bool mmu_translate(const struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr,
                    unsigned access, uint32_t *paddr);
 
+/* Reads up to len bytes at vaddr in ctx, whatever the MODE permissions,
+ * stopping at the first page that is not mapped RAM; returns the count. */
+uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, uint32_t len);
+
 /* Copy between host and guest virtual memory as `mode` in `ctx` would see
  * it (access checked per page, pages may straddle). Returns 0 or -1 if any
  * page is not accessible. */

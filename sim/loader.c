@@ -32,11 +32,12 @@ static int fail(char *err, unsigned errlen, const char *path, const char *what)
     return -1;
 }
 
-static int read_file(const char *path, uint8_t **data, size_t *size, char *err, unsigned errlen)
+int loader_read_file(const char *path, const char *what, uint8_t **data, size_t *size, char *err,
+                     unsigned errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
-        snprintf(err, errlen, "%s: cannot open kernel image: %s", path, strerror(errno));
+        snprintf(err, errlen, "%s: cannot open %s: %s", path, what, strerror(errno));
         return -1;
     }
     uint8_t *buf = NULL;
@@ -44,16 +45,14 @@ static int read_file(const char *path, uint8_t **data, size_t *size, char *err, 
     for (;;) {
         if (n == cap) {
             cap = cap ? cap * 2 : 65536;
-            if (cap > MAX_IMAGE + 1) {
-                free(buf);
-                fclose(f);
-                return fail(err, errlen, path, "kernel image is larger than 256 MiB");
-            }
-            uint8_t *nb = realloc(buf, cap);
+            uint8_t *nb = cap <= MAX_IMAGE + 1 ? realloc(buf, cap) : NULL;
             if (!nb) {
                 free(buf);
                 fclose(f);
-                return fail(err, errlen, path, "out of host memory reading the image");
+                snprintf(err, errlen, "%s: %s", path,
+                         cap > MAX_IMAGE + 1 ? "file is larger than 256 MiB"
+                                             : "out of host memory reading it");
+                return -1;
             }
             buf = nb;
         }
@@ -66,7 +65,8 @@ static int read_file(const char *path, uint8_t **data, size_t *size, char *err, 
     fclose(f);
     if (bad) {
         free(buf);
-        return fail(err, errlen, path, "read error on kernel image");
+        snprintf(err, errlen, "%s: read error on %s", path, what);
+        return -1;
     }
     *data = buf;
     *size = n;
@@ -108,7 +108,7 @@ int loader_load(const char *path, struct mmu *mmu, uint32_t ctx, uint32_t reserv
 {
     uint8_t *data;
     size_t size;
-    if (read_file(path, &data, &size, err, errlen) != 0)
+    if (loader_read_file(path, "kernel image", &data, &size, err, errlen) != 0)
         return -1;
     int rc = loader_load_image(path, data, size, mmu, ctx, reserved_start, reserved_end, out, err,
                                errlen);

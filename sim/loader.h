@@ -21,6 +21,11 @@ struct loaded_image {
 int loader_load(const char *path, struct mmu *mmu, uint32_t ctx, uint32_t reserved_start,
                 uint32_t reserved_end, struct loaded_image *out, char *err, unsigned errlen);
 
+/* Reads a whole file (at most 256 MiB) into a malloc'ed buffer. Errors
+ * name the file and say what it was meant to be (`what`). */
+int loader_read_file(const char *path, const char *what, uint8_t **data, size_t *size, char *err,
+                     unsigned errlen);
+
 /* The same for an image already in memory; `name` names it in errors. */
 int loader_load_image(const char *name, const uint8_t *data, size_t size, struct mmu *mmu,
                       uint32_t ctx, uint32_t reserved_start, uint32_t reserved_end,

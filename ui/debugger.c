@@ -253,18 +253,7 @@ void dbg_continue(struct debugger *d, struct dbg_stop *stop)
 
 uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf, uint32_t len)
 {
-    uint32_t got = 0;
-    while (got < len) {
-        uint32_t va = vaddr + got, pa;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - got)
-            n = len - got;
-        if (!mmu_translate(&d->m->mmu, ctx, 0, va, 0, &pa) ||
-            dbg_read_physical(d, pa, (uint8_t *)buf + got, n) != n)
-            break;
-        got += n;
-    }
-    return got;
+    return mmu_read(&d->m->mmu, ctx, vaddr, buf, len);
 }
 
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len)

@@ -1,11 +1,11 @@
 #include "symbols.h"
 
-#include <errno.h>
+#include "../sim/loader.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FILE     (256u << 20)
 #define MAX_SEGMENTS 8
 #define NO_PROGRAM   (-1)
 #define UNKNOWN      (-2)
@@ -353,39 +353,11 @@ int symbols_load_image(struct symbols *s, const char *name, const uint8_t *data,
 
 int symbols_load_file(struct symbols *s, const char *path, char *err, unsigned errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    uint8_t *buf;
+    size_t n;
+    if (loader_read_file(path, "symbol file", &buf, &n, err, errlen) != 0)
         return -1;
-    }
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
-    for (;;) {
-        if (n == cap) {
-            cap = cap ? cap * 2 : 65536;
-            uint8_t *nb = cap <= MAX_FILE ? realloc(buf, cap) : NULL;
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                snprintf(err, errlen, "%s: too large or out of host memory", path);
-                return -1;
-            }
-            buf = nb;
-        }
-        size_t got = fread(buf + n, 1, cap - n, f);
-        n += got;
-        if (!got)
-            break;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    int rc;
-    if (bad) {
-        snprintf(err, errlen, "%s: read error", path);
-        rc = -1;
-    } else {
-        rc = symbols_load_image(s, path, buf, n, err, errlen);
-    }
+    int rc = symbols_load_image(s, path, buf, n, err, errlen);
     free(buf);
     return rc;
 }

@@ -281,7 +281,7 @@ case_errors() {
     has "sdb: 'main' is in several programs \(sh, hello, echo, spin, hog, crash, tick, race\): say PROGRAM:main"
     has "sdb: no program 'nosuch' .*"
     has "sdb: virtual time 0 has passed \(it is 0 now\)"
-    has "sdb: /nonexistent: No such file or directory"
+    has "sdb: /nonexistent: cannot open symbol file: No such file or directory"
     has "sdb: no register '\\\$foo'"
 }
 
