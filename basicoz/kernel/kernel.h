@@ -95,6 +95,7 @@ struct proc *proc_by_ctx(uint32_t ctx);
 struct proc *proc_by_pid(int pid);
 int proc_spawn(const char *name, int argc, char *const argv[], int ppid);
 void proc_exit(struct proc *p, int status);
+void proc_free_range(struct proc *p, uint32_t from, uint32_t to);
 void proc_kill(struct proc *p, const char *why, ...);
 int proc_reap(struct proc *parent, int pid, uint32_t status_addr, int *found);
 uint32_t user_page(struct proc *p, uint32_t vaddr, int write); /* paddr or 0 */

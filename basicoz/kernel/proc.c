@@ -196,7 +196,8 @@ static uint32_t push_args(struct proc *p, int argc, char *const argv[])
     return sp;
 }
 
-static void free_range(struct proc *p, uint32_t from, uint32_t to)
+/* Unmaps the pages of [from, to) in p's CONTEXT and frees their frames. */
+void proc_free_range(struct proc *p, uint32_t from, uint32_t to)
 {
     for (uint32_t va = from; va < to; va += SPACE_PAGE_SIZE) {
         uint32_t pa;
@@ -209,8 +210,8 @@ static void free_range(struct proc *p, uint32_t from, uint32_t to)
 
 static void free_memory(struct proc *p)
 {
-    free_range(p, USER_BASE, p->brk);
-    free_range(p, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP);
+    proc_free_range(p, USER_BASE, p->brk);
+    proc_free_range(p, USER_STACK_TOP - USER_STACK_MAX, USER_STACK_TOP);
 }
 
 /* Creates a process running program `name`; returns its pid, -1 if there

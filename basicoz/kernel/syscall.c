@@ -117,14 +117,8 @@ static uint32_t sys_sbrk(struct proc *p, struct space_pcb *pcb)
     if ((int32_t)grow < 0 ? new_brk < p->image_end || new_brk > old
                           : new_brk > p->image_end + USER_HEAP_MAX || new_brk < old)
         return ERR;
-    for (uint32_t va = (new_brk + SPACE_PAGE_SIZE - 1) & ~(SPACE_PAGE_SIZE - 1); va < old;
-         va += SPACE_PAGE_SIZE) { /* shrinking: give pages back */
-        uint32_t pa;
-        if (space_mapping(p->ctx, va, &pa) > 0) {
-            space_map_memory(p->ctx, va, 0, 0);
-            frame_free(pa);
-        }
-    }
+    /* shrinking: give the pages wholly above the new break back */
+    proc_free_range(p, (new_brk + SPACE_PAGE_SIZE - 1) & ~(SPACE_PAGE_SIZE - 1), old);
     p->brk = new_brk;
     return old;
 }
