@@ -1,5 +1,6 @@
 /* console: a character device - output to the host's standard output,
- * input from a script file or the host's standard input.
+ * input from a script file, the host's standard input, a console_source
+ * (the GUI's keyboard) or, in a replay, the recording.
  *
  * Input arrives a line at a time, and only when the guest waits for it:
  * when the CPU idles (space_wait) with the receive interrupt enabled and
@@ -8,7 +9,9 @@
  * run with scripted input is the same every time, however fast the host or
  * the typist; a typist is simply waited for. End of input (end of the file,
  * a closed standard input) is reported once, as a status bit with an
- * interrupt, and never blocks. Registers: docs/devices.md. */
+ * interrupt, and never blocks. Every line and the end of input are
+ * reported as inputs from outside (device_input_taken), so a recorded run
+ * replays exactly. Registers: docs/devices.md. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,19 +28,43 @@ enum {
 enum { STATUS_RX_READY = 1, STATUS_RX_EOF = 2, STATUS_TX_READY = 4 };
 enum { CONTROL_RX_INTERRUPT = 1, CONTROL_ECHO = 2 };
 enum { FETCH = 0 };
+/* Recorded inputs (docs/trace-format.md). */
+enum { CONSOLE_INPUT_LINE = 1, CONSOLE_INPUT_END = 2 };
+enum input { INPUT_NONE, INPUT_LINE, INPUT_END };
 #define DEFAULT_INPUT_DELAY 200000u
 
 struct console {
-    FILE *in;
+    FILE *in; /* NULL with a source, or in a replay */
     bool close_in;
+    const struct console_source *source;
+    bool source_ended; /* the file has no more (the guest is told at delivery) */
     FILE *out;
     char *line; /* received, not yet read by the guest */
     size_t len, pos, cap;
-    bool eof, eof_reported;
-    bool terminal; /* input from an interactive terminal */
+    bool eof;           /* the guest has been told the input ended */
+    bool terminal;      /* input from an interactive terminal: polled */
+    bool person_echoes; /* the terminal shows what is typed: no ECHO */
     uint32_t control, input_delay;
     uint64_t bytes_in, bytes_out;
 };
+
+/* Makes room for a line of `need` bytes. */
+static bool grow_line(struct console *c, size_t need)
+{
+    if (need <= c->cap)
+        return true;
+    size_t cap = c->cap ? c->cap : 256;
+    while (cap < need)
+        cap *= 2;
+    char *l = realloc(c->line, cap);
+    if (!l)
+        return false;
+    c->line = l;
+    c->cap = cap;
+    return true;
+}
+
+static void console_destroy(struct device *d);
 
 static unsigned console_units(const struct device_options *opt)
 {
@@ -54,7 +81,11 @@ static int console_create(struct device *d, const struct device_options *opt, ch
         return -1;
     }
     c->out = opt->console_output ? opt->console_output : stdout;
-    if (opt->console_input) {
+    if (opt->replaying) {
+        /* input comes from the recording */
+    } else if (opt->console_source) {
+        c->source = opt->console_source; /* it shows a line until it is taken */
+    } else if (opt->console_input) {
         c->in = fopen(opt->console_input, "rb");
         if (!c->in) {
             snprintf(err, errlen, "%s: cannot open console input script", opt->console_input);
@@ -65,9 +96,16 @@ static int console_create(struct device *d, const struct device_options *opt, ch
     } else {
         c->in = stdin;
     }
-    c->terminal = platform_is_terminal(c->in);
+    c->terminal = c->in && platform_is_terminal(c->in);
+    c->person_echoes = c->terminal;
     c->input_delay = DEFAULT_INPUT_DELAY;
     d->state = c;
+    if (!grow_line(c, 256)) {
+        snprintf(err, errlen, "out of host memory");
+        console_destroy(d);
+        d->state = NULL;
+        return -1;
+    }
     return 0;
 }
 
@@ -76,7 +114,7 @@ static void console_destroy(struct device *d)
     struct console *c = d->state;
     if (!c)
         return;
-    if (c->close_in)
+    if (c->close_in && c->in)
         fclose(c->in);
     fflush(c->out);
     free(c->line);
@@ -86,8 +124,7 @@ static void console_destroy(struct device *d)
 /* The guest may get more input INPUT_DELAY instructions from now. */
 static void expect_input(struct device *d, struct console *c)
 {
-    if ((c->control & CONTROL_RX_INTERRUPT) && c->pos >= c->len && !c->eof_reported &&
-        c->input_delay)
+    if ((c->control & CONTROL_RX_INTERRUPT) && c->pos >= c->len && !c->eof && c->input_delay)
         device_schedule(d, c->input_delay, FETCH);
 }
 
@@ -144,62 +181,106 @@ static void console_write(struct device *d, uint32_t reg, uint32_t value)
     }
 }
 
-/* Reads the next line (with its newline, if any) from the input. */
-static bool read_line(struct console *c)
+/* Reads the next line (with its newline, if any) from the input file. */
+static enum input read_line(struct console *c)
 {
     c->len = c->pos = 0;
-    int ch;
-    while ((ch = fgetc(c->in)) != EOF) {
-        if (c->len == c->cap) {
-            size_t cap = c->cap ? c->cap * 2 : 256;
-            char *l = realloc(c->line, cap);
-            if (!l)
-                break;
-            c->line = l;
-            c->cap = cap;
-        }
+    int ch = 0;
+    while (c->len < c->cap || grow_line(c, c->len + 1)) {
+        if ((ch = fgetc(c->in)) == EOF)
+            break;
         c->line[c->len++] = (char)ch;
         if (ch == '\n')
             break;
     }
-    c->bytes_in += c->len;
     if (ch == EOF) {
         if (ferror(c->in)) {
             /* Interrupted (Ctrl-C while waiting for a person): not the end
              * of input; the machine is stopping anyway. */
             clearerr(c->in);
-            return c->len > 0;
+            return c->len ? INPUT_LINE : INPUT_NONE;
         }
-        c->eof = true;
+        c->source_ended = true;
     }
-    return c->len > 0;
+    return c->len ? INPUT_LINE : c->source_ended ? INPUT_END : INPUT_NONE;
 }
 
-/* Delivers the next line, or the end of input, if the guest wants input.
- * `waiting`: the CPU waits for it (so a typist may be waited for). */
+/* The next line from a replay's recording. */
+static enum input replay_line(struct device *d, struct console *c)
+{
+    uint32_t kind, len;
+    const void *data;
+    if (!device_input_replay(d, &kind, &data, &len))
+        return INPUT_NONE;
+    if (kind == CONSOLE_INPUT_END)
+        return INPUT_END;
+    if (kind != CONSOLE_INPUT_LINE || !grow_line(c, len)) {
+        device_input_diverged(d, "has a recorded input it does not understand");
+        return INPUT_NONE;
+    }
+    memcpy(c->line, data, len);
+    c->len = len;
+    c->pos = 0;
+    return INPUT_LINE;
+}
+
+/* Takes the next line, or the end of input, from wherever input comes
+ * from, if there is one now. `waiting`: the CPU waits for it, so a typist
+ * at a terminal may be waited for. */
+static enum input take_input(struct device *d, struct console *c, bool waiting)
+{
+    if (device_replaying(d)) {
+        enum input got = replay_line(d, c);
+        if (got == INPUT_NONE && waiting)
+            device_awaiting_input(d); /* the recording ended here, or diverged */
+        return got;
+    }
+    enum input got;
+    if (c->source) {
+        long n = c->source->take_line(c->source->arg, c->line, c->cap);
+        if (n == 0 && waiting)
+            device_awaiting_input(d);
+        got = n > 0 ? INPUT_LINE : n < 0 ? INPUT_END : INPUT_NONE;
+        c->len = n > 0 ? (size_t)n : 0;
+        c->pos = 0;
+    } else if (c->source_ended) {
+        got = INPUT_END;
+    } else if (c->terminal && !waiting && !platform_input_ready(c->in)) {
+        got = INPUT_NONE;
+    } else {
+        got = read_line(c);
+    }
+    if (got == INPUT_LINE)
+        device_input_taken(d, CONSOLE_INPUT_LINE, c->line, (uint32_t)c->len);
+    else if (got == INPUT_END)
+        device_input_taken(d, CONSOLE_INPUT_END, NULL, 0);
+    return got;
+}
+
+/* Delivers the next line, or the end of input, if the guest wants input
+ * and there is some now. */
 static bool deliver(struct device *d, struct console *c, bool waiting)
 {
-    if (!(c->control & CONTROL_RX_INTERRUPT) || c->pos < c->len)
+    if (!(c->control & CONTROL_RX_INTERRUPT) || c->pos < c->len || c->eof)
         return false; /* the guest does not want input now */
     device_cancel(d, FETCH);
     fflush(c->out); /* a person may be waiting to see the prompt */
-    if (!c->eof && c->terminal && !waiting && !platform_input_ready(c->in)) {
-        expect_input(d, c); /* nothing typed yet: look again later */
-        return false;
-    }
-    if (!c->eof && read_line(c)) {
-        if ((c->control & CONTROL_ECHO) && !c->terminal) {
+    switch (take_input(d, c, waiting)) {
+    case INPUT_LINE:
+        c->bytes_in += c->len;
+        if ((c->control & CONTROL_ECHO) && !c->person_echoes) {
             fwrite(c->line, 1, c->len, c->out);
             fflush(c->out);
         }
         device_interrupt(d);
         return true;
-    }
-    if (c->eof && !c->eof_reported) {
-        c->eof_reported = true;
+    case INPUT_END:
+        c->eof = true;
         device_interrupt(d);
         return true;
+    case INPUT_NONE: break;
     }
+    expect_input(d, c); /* nothing typed yet: look again later */
     return false;
 }
 

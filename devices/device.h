@@ -24,14 +24,32 @@ enum device_type {
     DEVICE_DISK = 3,
 };
 
+/* Console input from somewhere other than a file or the standard input
+ * (the GUI's keyboard). It never blocks: a person is waited for by the
+ * machine pausing (PAUSE_INPUT), not by the simulator sleeping. */
+struct console_source {
+    void *arg;
+    /* Takes the next whole line (with its newline) into buf, at most cap
+     * bytes of it (the rest stays for the next call). Returns its length, 0
+     * if no whole line has been typed yet, -1 at the end of input. */
+    long (*take_line)(void *arg, char *buf, unsigned long cap);
+};
+
 /* What the command line says about devices. */
 struct device_options {
-    const char *console_input; /* file of console input; NULL: standard input */
-    FILE *console_output;      /* where console output goes (stdout) */
-    const char *disk_path;     /* disk image; NULL: no disk */
-    uint64_t disk_create_size; /* create the image with this size if missing */
-    bool disk_readonly;        /* attach the image read-only */
+    const char *console_input;                   /* file of console input; NULL: standard input */
+    const struct console_source *console_source; /* instead of console_input */
+    FILE *console_output;                        /* where console output goes (stdout) */
+    const char *disk_path;                       /* disk image; NULL: no disk */
+    uint64_t disk_create_size;                   /* create the image with this size if missing */
+    bool disk_readonly;                          /* attach the image read-only */
     uint32_t ncpus;
+    /* A replay (sim/record.c): devices take no input from outside, only
+     * what device_input_replay gives; a disk has no image file, only
+     * disk_replay_sectors sectors of what the recording read and what the
+     * guest writes. */
+    bool replaying;
+    uint32_t disk_replay_sectors; /* 0: no disk */
 };
 
 struct device;
@@ -86,7 +104,27 @@ void device_interrupt(struct device *d);
  * of [paddr, paddr+len) is not RAM (then nothing is copied). */
 int device_dma_read(struct device *d, uint32_t paddr, void *buf, uint32_t len);
 int device_dma_write(struct device *d, uint32_t paddr, const void *buf, uint32_t len);
-/* Counts bytes moved by DMA, for the statistics. */
+
+/* ---- Input from outside the simulation ----
+ * Whatever can make two runs of the same guest differ (a person typing, a
+ * file, a disk image's contents) enters through a device, at a virtual
+ * time. A device reports each input it takes with device_input_taken, so
+ * that a recording holds it; in a replay (device_replaying) it takes
+ * nothing from outside and asks device_input_replay instead. `kind` and
+ * the bytes are the device's own (documented in docs/trace-format.md). */
+void device_input_taken(struct device *d, uint32_t kind, const void *data, uint32_t len);
+bool device_replaying(const struct device *d);
+/* In a replay: the device's next recorded input, if the recording took it
+ * at the current virtual time (then it is consumed). *data stays valid
+ * until the machine is destroyed. */
+bool device_input_replay(struct device *d, uint32_t *kind, const void **data, uint32_t *len);
+/* The guest waits for input a person has not given yet (a non-blocking
+ * source): the machine pauses at this virtual time (PAUSE_INPUT) until its
+ * driver has more. */
+void device_awaiting_input(struct device *d);
+/* A replay found that the guest asked for input the recording does not
+ * have: the machine stops with this description. */
+void device_input_diverged(struct device *d, const char *what);
 
 /* The table of device kinds (devices/registry.c), NULL-terminated. */
 extern const struct device_kind *const device_kinds[];

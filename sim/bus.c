@@ -158,3 +158,32 @@ int device_dma_write(struct device *d, uint32_t paddr, const void *buf, uint32_t
     bus_of(d)->stats.dma_bytes += len;
     return 0;
 }
+
+void device_input_taken(struct device *d, uint32_t kind, const void *data, uint32_t len)
+{
+    struct machine_input_log *log = &bus_of(d)->m->input_log;
+    if (log->taken)
+        log->taken(log->arg, d->index, kind, data, len);
+}
+
+bool device_replaying(const struct device *d)
+{
+    return bus_of(d)->m->input_log.replaying;
+}
+
+bool device_input_replay(struct device *d, uint32_t *kind, const void **data, uint32_t *len)
+{
+    struct machine_input_log *log = &bus_of(d)->m->input_log;
+    return log->replay && log->replay(log->arg, d->index, kind, data, len);
+}
+
+void device_awaiting_input(struct device *d)
+{
+    bus_of(d)->m->awaiting_input = true;
+}
+
+void device_input_diverged(struct device *d, const char *what)
+{
+    machine_stop(bus_of(d)->m, "replay diverged at virtual time %llu: %s%u %s",
+                 (unsigned long long)device_now(d), d->kind->name, d->unit, what);
+}

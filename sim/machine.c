@@ -46,6 +46,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     m->bus_ready = true;
     m->pm.device_base = BUS_REGS_BASE;
     m->pm.device_pages = m->bus.ndev;
+    m->alarm.at = UINT64_MAX;
     m->state = MACHINE_RUNNING;
     return m;
 }
@@ -261,6 +262,13 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             break;
         }
         uint64_t now = cpu_time(m->cpu);
+        if (now >= m->alarm.at && m->alarm.fn) {
+            m->alarm.fn(m, m->alarm.arg);
+            if (m->state != MACHINE_RUNNING)
+                break;
+            if (m->alarm.at <= now)
+                m->alarm.at = UINT64_MAX; /* (fn must move it on) */
+        }
         if (now >= limit) {
             m->state = MACHINE_LIMIT;
             break;
@@ -268,8 +276,15 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         if (now >= deadline)
             return m->state; /* before anything due at `deadline` happens */
         bus_fire_due(&m->bus, now);
+        m->awaiting_input = false;
         if (m->waiting && (m->bus.pending || bus_idle(&m->bus)))
             m->waiting = false;
+        if (m->waiting && m->awaiting_input) {
+            /* Time stands still while a person types, as it does while a
+             * terminal read blocks. */
+            m->pause = PAUSE_INPUT;
+            return m->state;
+        }
         deliver_interrupt(m);
         if (m->state != MACHINE_RUNNING)
             break;
@@ -284,6 +299,8 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         }
         if (deadline < target)
             target = deadline;
+        if (m->alarm.at < target)
+            target = m->alarm.at;
         if (limit < target)
             target = limit;
         if (m->waiting) {

@@ -44,12 +44,33 @@ struct machine_observer {
     void (*resumed)(void *arg, const struct space_pcb *restored);
 };
 
+/* Keeper of the inputs from outside (sim/record.c): a recording is told of
+ * each one; a replay gives them back (see devices/device.h). */
+struct machine_input_log {
+    void *arg;
+    bool replaying;
+    void (*taken)(void *arg, unsigned device, uint32_t kind, const void *data, uint32_t len);
+    bool (*replay)(void *arg, unsigned device, uint32_t *kind, const void **data, uint32_t *len);
+};
+
+/* Something that follows virtual time from outside the guest (checkpoints
+ * of a recording or replay): fn runs when virtual time reaches `at`, at the
+ * top of the run loop - before anything due at that time happens - however
+ * the machine is driven. fn sets the next `at` (UINT64_MAX: never). */
+struct machine_alarm {
+    uint64_t at;
+    void (*fn)(struct machine *m, void *arg);
+    void *arg;
+};
+
 enum machine_pause {
     PAUSE_NONE,
     PAUSE_BREAK,    /* before the instruction at a breakpoint (cpu_set_breakpoints) */
     PAUSE_WATCH,    /* before an instruction touching a watched range (cpu_set_watches):
                      * pause_addr, pause_access, pause_watch */
     PAUSE_OBSERVER, /* the observer asked */
+    PAUSE_INPUT,    /* the guest waits for input a person has not given yet
+                     * (device_awaiting_input): call again when there is some */
 };
 
 struct machine {
@@ -65,6 +86,9 @@ struct machine {
     bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
     volatile int interrupted; /* Ctrl-C */
     struct machine_observer observer;
+    struct machine_input_log input_log;
+    struct machine_alarm alarm;
+    bool awaiting_input;      /* a device waits for a person (PAUSE_INPUT) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;
