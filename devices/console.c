@@ -41,9 +41,10 @@ struct console {
     FILE *out;
     char *line; /* received, not yet read by the guest */
     size_t len, pos, cap;
-    bool eof;           /* the guest has been told the input ended */
-    bool terminal;      /* input from an interactive terminal: polled */
-    bool person_echoes; /* the terminal shows what is typed: no ECHO */
+    bool eof;              /* the guest has been told the input ended */
+    bool terminal;         /* input from an interactive terminal: polled */
+    bool person_echoes;    /* the terminal shows what is typed: no ECHO */
+    bool read_interrupted; /* a blocking read was interrupted: only poll now */
     uint32_t control, input_delay;
     uint64_t bytes_in, bytes_out;
 };
@@ -196,8 +197,10 @@ static enum input read_line(struct console *c)
     if (ch == EOF) {
         if (ferror(c->in)) {
             /* Interrupted (Ctrl-C while waiting for a person): not the end
-             * of input; the machine is stopping anyway. */
+             * of input; the machine is stopping, and must not block here
+             * again on its way. */
             clearerr(c->in);
+            c->read_interrupted = true;
             return c->len ? INPUT_LINE : INPUT_NONE;
         }
         c->source_ended = true;
@@ -229,12 +232,8 @@ static enum input replay_line(struct device *d, struct console *c)
  * at a terminal may be waited for. */
 static enum input take_input(struct device *d, struct console *c, bool waiting)
 {
-    if (device_replaying(d)) {
-        enum input got = replay_line(d, c);
-        if (got == INPUT_NONE && waiting)
-            device_awaiting_input(d); /* the recording ended here, or diverged */
-        return got;
-    }
+    if (device_replaying(d))
+        return replay_line(d, c); /* (nothing now: the recorded run had nothing either) */
     enum input got;
     if (c->source) {
         long n = c->source->take_line(c->source->arg, c->line, c->cap);
@@ -245,7 +244,8 @@ static enum input take_input(struct device *d, struct console *c, bool waiting)
         c->pos = 0;
     } else if (c->source_ended) {
         got = INPUT_END;
-    } else if (c->terminal && !waiting && !platform_input_ready(c->in)) {
+    } else if ((c->terminal || c->read_interrupted) && (!waiting || c->read_interrupted) &&
+               !platform_input_ready(c->in)) {
         got = INPUT_NONE;
     } else {
         got = read_line(c);

@@ -127,6 +127,14 @@ void machine_interrupt(struct machine *m)
     cpu_request_stop(m->cpu);
 }
 
+void machine_clear_interrupt(struct machine *m)
+{
+    m->interrupted = 0;
+    m->interrupt_at = 0;
+    if (m->state == MACHINE_INTERRUPTED)
+        m->state = MACHINE_RUNNING;
+}
+
 void machine_describe_chain(struct machine *m, FILE *out)
 {
     const struct pcb_chain *ch = m->pcbs.current;
@@ -257,11 +265,18 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         if (m->pause == PAUSE_OBSERVER)
             return m->state;
         m->pause = PAUSE_NONE;
-        if (m->interrupted) {
-            m->state = MACHINE_INTERRUPTED;
-            break;
-        }
         uint64_t now = cpu_time(m->cpu);
+        if (m->interrupted) {
+            /* Stop at a point a replay can find again: the first look at
+             * the next instruction boundary, not wherever the request
+             * happened to catch the run loop. */
+            if (!m->interrupt_at)
+                m->interrupt_at = now + 1;
+            if (now >= m->interrupt_at) {
+                m->state = MACHINE_INTERRUPTED;
+                break;
+            }
+        }
         if (now >= m->alarm.at && m->alarm.fn) {
             m->alarm.fn(m, m->alarm.arg);
             if (m->state != MACHINE_RUNNING)
@@ -277,9 +292,9 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             return m->state; /* before anything due at `deadline` happens */
         bus_fire_due(&m->bus, now);
         m->awaiting_input = false;
-        if (m->waiting && (m->bus.pending || bus_idle(&m->bus)))
+        if (m->waiting && (m->bus.pending || (!m->interrupted && bus_idle(&m->bus))))
             m->waiting = false;
-        if (m->waiting && m->awaiting_input) {
+        if (m->waiting && m->awaiting_input && !m->interrupted) {
             /* Time stands still while a person types, as it does while a
              * terminal read blocks. */
             m->pause = PAUSE_INPUT;
@@ -291,7 +306,9 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         if (m->pause == PAUSE_OBSERVER)
             return m->state; /* the observer stops at the interrupt's handler */
         uint64_t target = events_next(&m->bus.events);
-        if (m->waiting && target == UINT64_MAX && !m->interrupted) {
+        if (m->interrupt_at && m->interrupt_at < target)
+            target = m->interrupt_at;
+        if (m->waiting && target == UINT64_MAX) {
             machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "
                             "anything scheduled, and the console has no input to give (it "
                             "ended, or the guest did not ask for it)");
@@ -304,15 +321,14 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         if (limit < target)
             target = limit;
         if (m->waiting) {
-            if (!m->interrupted)
-                cpu_idle_until(m->cpu, target);
+            cpu_idle_until(m->cpu, target);
             continue;
         }
         struct cpu_stop s;
         cpu_run(m->cpu, target, &s);
         switch (s.kind) {
         case CPU_STOP_DEADLINE: break; /* the loop looks at what is due */
-        case CPU_STOP_REQUEST: m->state = MACHINE_INTERRUPTED; break;
+        case CPU_STOP_REQUEST: break;  /* the loop looks at m->interrupted */
         case CPU_STOP_BREAK: m->pause = PAUSE_BREAK; return m->state;
         case CPU_STOP_WATCH:
             m->pause = PAUSE_WATCH;

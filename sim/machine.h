@@ -85,10 +85,12 @@ struct machine {
     bool ie;                  /* interrupt enable (CPU 0) */
     bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
     volatile int interrupted; /* Ctrl-C */
+    uint64_t interrupt_at;    /* when an interrupted run stops (0: not yet known) */
     struct machine_observer observer;
     struct machine_input_log input_log;
     struct machine_alarm alarm;
     bool awaiting_input;      /* a device waits for a person (PAUSE_INPUT) */
+    bool recording;           /* debuggers must not change the guest (sim/record.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;
@@ -121,8 +123,11 @@ enum machine_state machine_run(struct machine *m);
  * exactly as in one uninterrupted run. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline);
 
-/* Asks machine_run to return soon (signal-safe). */
+/* Asks machine_run to return soon (signal-safe): it stops as it reaches
+ * the next instruction boundary, with MACHINE_INTERRUPTED. */
 void machine_interrupt(struct machine *m);
+/* A debugger goes on after an interruption. */
+void machine_clear_interrupt(struct machine *m);
 
 /* For an observer: machine_run_until returns (MACHINE_RUNNING) as soon as
  * the current trap or operation is complete. */

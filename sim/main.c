@@ -6,15 +6,11 @@
 
 #include "../ui/gdbstub.h"
 #include "../ui/debug_cli.h"
+#include "cli.h"
+#include "loader.h"
 #include "machine.h"
 #include "platform.h"
-
-#define EXIT_USAGE        2
-#define EXIT_BAD_IMAGE    3
-#define EXIT_BAD_INPUT    4
-#define EXIT_LIMIT        124
-#define EXIT_MACHINE_STOP 125
-#define EXIT_INTERRUPTED  130
+#include "record.h"
 
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
@@ -70,48 +66,34 @@ static void on_ctrl_c(void)
         ctrl_c_early = 1;
 }
 
-static int parse_size(const char *s, uint32_t *out)
+/* Says how a run ended (on stderr) and returns space's exit status. */
+static int report_end(struct machine *m, enum machine_state st, bool verbose, const char *gdb_end)
 {
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
-        return -1;
-    unsigned long long mult = 1;
-    if (*end == 'K' || *end == 'k')
-        mult = 1ull << 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        mult = 1ull << 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        mult = 1ull << 30, end++;
-    if (*end || v > (1ull << 34) / mult)
-        return -1;
-    v *= mult;
-    if (v > UINT32_MAX)
-        return -1;
-    *out = (uint32_t)v;
-    return 0;
-}
-
-static int parse_u64(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    if (s[0] == '-')
-        return -1;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || *end)
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int usage_error(const char *fmt, const char *arg)
-{
-    fprintf(stderr, "space: ");
-    fprintf(stderr, fmt, arg);
-    fprintf(stderr, " (see space --help)\n");
-    return EXIT_USAGE;
+    uint64_t t = cpu_time(m->cpu);
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    switch (st) {
+    case MACHINE_HALTED:
+        if (verbose)
+            fprintf(stderr, "space: guest halted with code %u after %llu instructions\n",
+                    m->exit_code, (unsigned long long)t);
+        return (int)(m->exit_code & 0xff);
+    case MACHINE_LIMIT:
+        fprintf(stderr,
+                "space: instruction limit reached: %llu instructions, CONTEXT %u MODE %u pc %#x\n",
+                (unsigned long long)t, cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
+        return EXIT_LIMIT;
+    case MACHINE_INTERRUPTED:
+        fprintf(stderr, "space: %s after %llu instructions, CONTEXT %u MODE %u pc %#x\n",
+                gdb_end ? gdb_end : "interrupted", (unsigned long long)t, cpu_context(m->cpu),
+                cpu_mode(m->cpu), r.eip);
+        return EXIT_INTERRUPTED;
+    default:
+        fprintf(stderr, "space: machine stop after %llu instructions: %s\n", (unsigned long long)t,
+                m->reason);
+        machine_describe_chain(m, stderr);
+        return EXIT_MACHINE_STOP;
+    }
 }
 
 static int cmd_run(int argc, char **argv)
@@ -121,24 +103,26 @@ static int cmd_run(int argc, char **argv)
     bool verbose = false;
     bool debug = false; /* --debug */
     int gdb_port = -1;  /* --gdb */
+    const char *record_path = NULL;
+    uint64_t interval = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--mem")) {
-            if (!val || parse_size(val, &cfg.ram_size) != 0)
-                return usage_error("--mem needs a size such as 64M, not '%s'", val ? val : "");
+            if (!val || cli_parse_size(val, &cfg.ram_size) != 0)
+                return cli_usage_error("--mem needs a size such as 64M, not '%s'", val ? val : "");
             if (cfg.ram_size < PHYSMEM_MIN_SIZE || cfg.ram_size > PHYSMEM_MAX_SIZE ||
                 cfg.ram_size % 4096)
-                return usage_error("--mem %s: RAM must be 1M..3G and a multiple of 4K", val);
+                return cli_usage_error("--mem %s: RAM must be 1M..3G and a multiple of 4K", val);
             i++;
         } else if (!strcmp(a, "--max-insns")) {
-            if (!val || parse_u64(val, &cfg.max_insns) != 0 || cfg.max_insns == 0)
-                return usage_error("--max-insns needs a positive instruction count, not '%s'",
-                                   val ? val : "");
+            if (!val || cli_parse_u64(val, &cfg.max_insns) != 0 || cfg.max_insns == 0)
+                return cli_usage_error("--max-insns needs a positive instruction count, not '%s'",
+                                       val ? val : "");
             i++;
         } else if (!strcmp(a, "--input") || !strcmp(a, "--disk")) {
             if (!val)
-                return usage_error("%s needs a file name", a);
+                return cli_usage_error("%s needs a file name", a);
             if (a[2] == 'i')
                 cfg.devices.console_input = val;
             else
@@ -146,42 +130,55 @@ static int cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--disk-size")) {
             uint32_t size;
-            if (!val || parse_size(val, &size) != 0 || size == 0 || size % 512)
-                return usage_error(
+            if (!val || cli_parse_size(val, &size) != 0 || size == 0 || size % 512)
+                return cli_usage_error(
                     "--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'",
                     val ? val : "");
             cfg.devices.disk_create_size = size;
             i++;
         } else if (!strcmp(a, "--cmdline")) {
             if (!val)
-                return usage_error("%s needs a value", a);
+                return cli_usage_error("%s needs a value", a);
             cfg.cmdline = val;
             i++;
         } else if (!strcmp(a, "--disk-readonly")) {
             cfg.devices.disk_readonly = true;
         } else if (!strcmp(a, "--gdb")) {
             if ((gdb_port = gdbstub_parse_port(val)) < 0)
-                return usage_error("--gdb needs a TCP port number (0..65535), not '%s'",
-                                   val ? val : "");
+                return cli_usage_error("--gdb needs a TCP port number (0..65535), not '%s'",
+                                       val ? val : "");
+            i++;
+        } else if (!strcmp(a, "--record")) {
+            if (!val)
+                return cli_usage_error("%s needs a file name", a);
+            record_path = val;
+            i++;
+        } else if (!strcmp(a, "--checkpoint-interval")) {
+            if (!val || cli_parse_u64(val, &interval) != 0 || interval == 0)
+                return cli_usage_error(
+                    "--checkpoint-interval needs a positive instruction count, not '%s'",
+                    val ? val : "");
             i++;
         } else if (!strcmp(a, "--debug")) {
             debug = true;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = true;
         } else if (a[0] == '-' && a[1]) {
-            return usage_error("unknown option '%s'", a);
+            return cli_usage_error("unknown option '%s'", a);
         } else if (!kernel) {
             kernel = a;
         } else {
-            return usage_error("more than one kernel given ('%s')", a);
+            return cli_usage_error("more than one kernel given ('%s')", a);
         }
     }
     if ((cfg.devices.disk_create_size || cfg.devices.disk_readonly) && !cfg.devices.disk_path)
-        return usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
+        return cli_usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
     if (cfg.devices.disk_create_size && cfg.devices.disk_readonly)
-        return usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
+        return cli_usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
     if (debug && gdb_port >= 0)
-        return usage_error("%s", "--debug and --gdb cannot be used together");
+        return cli_usage_error("%s", "--debug and --gdb cannot be used together");
+    if (interval && !record_path)
+        return cli_usage_error("%s", "--checkpoint-interval needs --record FILE");
     cfg.devices.console_output = stdout;
     cfg.devices.ncpus = 1;
 
@@ -192,14 +189,40 @@ static int cmd_run(int argc, char **argv)
         fprintf(stderr, "space: %s\n", err);
         return EXIT_BAD_INPUT;
     }
-    int booted = kernel ? machine_boot(m, kernel, err, sizeof err)
-                        : machine_boot_image(m, "built-in BasicOZ", basicoz_image,
-                                             basicoz_image_size, err, sizeof err);
+    /* The kernel as bytes: a recording keeps them. */
+    uint8_t *kernel_image = NULL;
+    size_t kernel_size = 0;
+    struct record_setup setup = {.image_name = kernel ? kernel : "built-in BasicOZ",
+                                 .image = basicoz_image,
+                                 .image_size = basicoz_image_size,
+                                 .interval = interval};
+    if (kernel && loader_read_file(kernel, "kernel image", &kernel_image, &kernel_size, err,
+                                   sizeof err) != 0) {
+        fprintf(stderr, "space: %s\n", err);
+        machine_destroy(m);
+        return EXIT_BAD_IMAGE;
+    }
+    if (kernel) {
+        setup.image = kernel_image;
+        setup.image_size = kernel_size;
+    }
+    int booted =
+        machine_boot_image(m, setup.image_name, setup.image, setup.image_size, err, sizeof err);
+    struct recorder *rec = NULL;
+    if (booted == 0 && record_path &&
+        !(rec = recorder_start(m, record_path, &setup, err, sizeof err))) {
+        fprintf(stderr, "space: --record: %s\n", err);
+        free(kernel_image);
+        machine_destroy(m);
+        return EXIT_BAD_INPUT;
+    }
+    free(kernel_image);
     if (booted != 0) {
         fprintf(stderr, "space: %s\n", err);
         machine_destroy(m);
         return EXIT_BAD_IMAGE;
     }
+    int status;
     if (debug) {
         struct debug_cli_config dc = {.kernel_path = kernel,
                                       .image = basicoz_image,
@@ -207,54 +230,30 @@ static int cmd_run(int argc, char **argv)
                                       .image_name = "built-in BasicOZ",
                                       .in = stdin,
                                       .out = stdout};
-        int status = debug_cli_run(m, &dc);
-        machine_destroy(m);
-        return status;
+        status = debug_cli_run(m, &dc);
+    } else {
+        struct gdbstub *gdb = NULL;
+        const char *gdb_end = NULL; /* how gdb ended the machine */
+        if (gdb_port >= 0 && !(gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
+            fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
+            if (rec)
+                recorder_finish(rec, err, sizeof err);
+            machine_destroy(m);
+            return EXIT_USAGE;
+        }
+        running = m;
+        if (ctrl_c_early)
+            machine_interrupt(m);
+        enum machine_state st = gdb ? gdbstub_serve(gdb, m, &gdb_end) : machine_run(m);
+        gdbstub_close(gdb);
+        running = NULL;
+        fflush(stdout);
+        status = report_end(m, st, verbose, gdb_end);
     }
-    struct gdbstub *gdb = NULL;
-    const char *gdb_end = NULL; /* how gdb ended the machine */
-    if (gdb_port >= 0 && !(gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
-        fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
-        machine_destroy(m);
-        return EXIT_USAGE;
-    }
-    running = m;
-    if (ctrl_c_early)
-        machine_interrupt(m);
-    enum machine_state st = gdb ? gdbstub_serve(gdb, m, &gdb_end) : machine_run(m);
-    gdbstub_close(gdb);
-    running = NULL;
-    fflush(stdout);
-
-    int status;
-    uint64_t t = cpu_time(m->cpu);
-    struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
-    switch (st) {
-    case MACHINE_HALTED:
-        status = (int)(m->exit_code & 0xff);
-        if (verbose)
-            fprintf(stderr, "space: guest halted with code %u after %llu instructions\n",
-                    m->exit_code, (unsigned long long)t);
-        break;
-    case MACHINE_LIMIT:
-        fprintf(stderr,
-                "space: instruction limit reached: %llu instructions, CONTEXT %u MODE %u pc %#x\n",
-                (unsigned long long)t, cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
-        status = EXIT_LIMIT;
-        break;
-    case MACHINE_INTERRUPTED:
-        fprintf(stderr, "space: %s after %llu instructions, CONTEXT %u MODE %u pc %#x\n",
-                gdb_end ? gdb_end : "interrupted", (unsigned long long)t, cpu_context(m->cpu),
-                cpu_mode(m->cpu), r.eip);
-        status = EXIT_INTERRUPTED;
-        break;
-    default:
-        fprintf(stderr, "space: machine stop after %llu instructions: %s\n", (unsigned long long)t,
-                m->reason);
-        machine_describe_chain(m, stderr);
-        status = EXIT_MACHINE_STOP;
-        break;
+    if (rec && recorder_finish(rec, err, sizeof err) != 0) {
+        fprintf(stderr, "space: --record: %s\n", err);
+        if (status == 0)
+            status = EXIT_BAD_INPUT;
     }
     machine_destroy(m);
     return status;
@@ -276,5 +275,7 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "run"))
         return cmd_run(argc - 2, argv + 2);
-    return usage_error("unknown command '%s'", argv[1]);
+    if (!strcmp(argv[1], "replay"))
+        return cmd_replay(argc - 2, argv + 2);
+    return cli_usage_error("unknown command '%s'", argv[1]);
 }

@@ -418,3 +418,12 @@ void platform_socket_close(struct platform_socket *s)
     close_socket(s->fd);
     free(s);
 }
+
+FILE *platform_open_null(void)
+{
+#ifdef _WIN32
+    return fopen("NUL", "w");
+#else
+    return fopen("/dev/null", "w");
+#endif
+}

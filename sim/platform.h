@@ -24,6 +24,9 @@ bool platform_input_ready(FILE *f);
 bool platform_terminal_raw(FILE *f);
 void platform_terminal_restore(FILE *f);
 
+/* The null device opened for writing (output nobody wants), or NULL. */
+FILE *platform_open_null(void);
+
 /* A file used as a block device image. */
 struct platform_file;
 

@@ -166,8 +166,7 @@ static void ended(struct debugger *d, struct dbg_stop *stop)
         break;
     case MACHINE_INTERRUPTED:
         snprintf(stop->text, sizeof stop->text, "interrupted");
-        m->state = MACHINE_RUNNING; /* a debugger goes on after Ctrl-C */
-        m->interrupted = 0;
+        machine_clear_interrupt(m); /* a debugger goes on after Ctrl-C */
         break;
     default: snprintf(stop->text, sizeof stop->text, "machine stop: %.140s", m->reason); break;
     }
@@ -269,7 +268,7 @@ uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, con
                            uint32_t len)
 {
     uint32_t done = 0;
-    while (done < len) {
+    while (done < len && !d->m->recording) {
         uint32_t va = vaddr + done, pa;
         uint32_t n = 4096u - (va & 0xfffu);
         if (n > len - done)
@@ -282,4 +281,12 @@ uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, con
         done += n;
     }
     return done;
+}
+
+bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r)
+{
+    if (d->m->recording)
+        return false;
+    cpu_set_regs(d->m->cpu, r);
+    return true;
 }

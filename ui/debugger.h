@@ -87,8 +87,13 @@ void dbg_continue(struct debugger *d, struct dbg_stop *stop);
 uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf,
                           uint32_t len);
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
-/* Writes guest memory in the current CONTEXT; returns bytes written. */
+/* Writes guest memory in the current CONTEXT; returns bytes written.
+ * While the machine is recorded (m->recording) a debugger may not change
+ * the guest: the change would not be in the trace. Then nothing is
+ * written. */
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len);
+/* Sets the CPU's registers; false while the machine is recorded. */
+bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r);
 
 #endif

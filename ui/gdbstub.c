@@ -454,8 +454,7 @@ static void cmd_write_regs(struct gdbstub *g, const char *p)
     for (unsigned i = 0; i < 10; i++)
         *reg_slot(&r, i) = v[i];
     /* (segment registers are fixed: what gdb sends back for them is ignored) */
-    cpu_set_regs(cur_cpu(g), &r);
-    reply(g, "OK");
+    reply(g, dbg_set_regs(&g->dbg, &r) ? "OK" : "E01");
 }
 
 static void cmd_read_reg(struct gdbstub *g, const char *p)
@@ -490,8 +489,7 @@ static void cmd_write_reg(struct gdbstub *g, const char *p)
         return;
     }
     *reg_slot(&r, n) = v;
-    cpu_set_regs(cur_cpu(g), &r);
-    reply(g, "OK");
+    reply(g, dbg_set_regs(&g->dbg, &r) ? "OK" : "E01");
 }
 
 /* ---- Memory (virtual, in the CPU's current CONTEXT) ---- */
@@ -836,7 +834,10 @@ static enum run_end cmd_resume(struct gdbstub *g)
         struct cpu_regs r;
         cpu_get_regs(g->thread_cpu[0], &r);
         r.eip = v;
-        cpu_set_regs(g->thread_cpu[0], &r);
+        if (!dbg_set_regs(&g->dbg, &r)) {
+            reply(g, "E01");
+            return RUN_STOPPED;
+        }
     }
     return resume(g, c == 's' || c == 'S');
 }

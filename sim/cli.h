@@ -1,0 +1,25 @@
+/* cli: what the space commands (run, replay, grade) share - exit statuses
+ * and the parsing of option values. */
+#ifndef SPACE_CLI_H
+#define SPACE_CLI_H
+
+#include <stdint.h>
+
+#define EXIT_USAGE        2
+#define EXIT_BAD_IMAGE    3
+#define EXIT_BAD_INPUT    4
+#define EXIT_LIMIT        124
+#define EXIT_MACHINE_STOP 125
+#define EXIT_INTERRUPTED  130
+
+/* A size in bytes, with an optional K, M or G; 0 or -1. */
+int cli_parse_size(const char *s, uint32_t *out);
+/* A decimal count; 0 or -1. */
+int cli_parse_u64(const char *s, uint64_t *out);
+/* Prints "space: <fmt with arg> (see space --help)" and returns EXIT_USAGE. */
+int cli_usage_error(const char *fmt, const char *arg);
+
+/* The commands (sim/main.c, sim/replay_cmd.c). */
+int cmd_replay(int argc, char **argv);
+
+#endif
