@@ -8,6 +8,7 @@
 #include "../ui/debug_cli.h"
 #include "machine.h"
 #include "platform.h"
+#include "stats.h"
 
 #define EXIT_USAGE        2
 #define EXIT_BAD_IMAGE    3
@@ -43,12 +44,18 @@ static const char usage_text[] =
     "                   input shares standard input\n"
     "  --gdb PORT       wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
     "                   control the machine, stopped at its first instruction\n"
+    "  --stats FORMAT   when the run ends, however it ends, write the machine's\n"
+    "                   statistics on standard error as 'text' or 'json'\n"
+    "                   (docs/instrumentation.md)\n"
+    "  --stats-file FILE\n"
+    "                   write them into FILE instead (created or truncated)\n"
     "\n"
     "exit status:\n"
     "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
     "  2    bad command line\n"
     "  3    the kernel image is missing, unreadable or not a valid SPACE ELF\n"
-    "  4    a device could not be set up (missing --input file, bad disk image, ...)\n"
+    "  4    a device could not be set up (missing --input file, bad disk image, ...),\n"
+    "       or the --stats-file cannot be created\n"
     "  124  the --max-insns limit was reached\n"
     "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
     "  130  interrupted (Ctrl-C), or killed by gdb\n"
@@ -114,6 +121,37 @@ static int usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+/* --stats FORMAT: the writers, by name. */
+static const struct {
+    const char *name;
+    void (*write)(FILE *out, const struct space_stats *s);
+} stats_formats[] = {
+    {"text", stats_write_text},
+    {"json", stats_write_json},
+};
+
+/* Writes the statistics of the machine (however its run ended). */
+static void write_stats(struct machine *m, int format, FILE *out)
+{
+    if (format < 0)
+        return;
+    struct space_stats *s = malloc(sizeof *s);
+    if (!s) {
+        fprintf(stderr, "space: out of host memory for the statistics\n");
+        return;
+    }
+    stats_collect(m, s);
+    stats_formats[format].write(out, s);
+    fflush(out);
+    free(s);
+}
+
+static void close_stats(FILE *out)
+{
+    if (out != stderr && fclose(out) != 0)
+        fprintf(stderr, "space: --stats-file: writing failed: %s\n", strerror(errno));
+}
+
 static int cmd_run(int argc, char **argv)
 {
     struct machine_config cfg = {.ram_size = 64u << 20};
@@ -121,6 +159,8 @@ static int cmd_run(int argc, char **argv)
     bool verbose = false;
     bool debug = false; /* --debug */
     int gdb_port = -1;  /* --gdb */
+    int stats = -1;     /* --stats: index in stats_formats */
+    const char *stats_path = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -164,6 +204,20 @@ static int cmd_run(int argc, char **argv)
                 return usage_error("--gdb needs a TCP port number (0..65535), not '%s'",
                                    val ? val : "");
             i++;
+        } else if (!strcmp(a, "--stats")) {
+            stats = -1;
+            for (int f = 0; val && f < (int)(sizeof stats_formats / sizeof stats_formats[0]); f++)
+                if (!strcmp(val, stats_formats[f].name))
+                    stats = f;
+            if (stats < 0)
+                return usage_error("--stats needs a format, text or json, not '%s'",
+                                   val ? val : "");
+            i++;
+        } else if (!strcmp(a, "--stats-file")) {
+            if (!val)
+                return usage_error("%s needs a file name", a);
+            stats_path = val;
+            i++;
         } else if (!strcmp(a, "--debug")) {
             debug = true;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -182,6 +236,8 @@ static int cmd_run(int argc, char **argv)
         return usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
     if (debug && gdb_port >= 0)
         return usage_error("%s", "--debug and --gdb cannot be used together");
+    if (stats_path && stats < 0)
+        return usage_error("%s", "--stats-file needs --stats text or --stats json");
     cfg.devices.console_output = stdout;
     cfg.devices.ncpus = 1;
 
@@ -200,6 +256,13 @@ static int cmd_run(int argc, char **argv)
         machine_destroy(m);
         return EXIT_BAD_IMAGE;
     }
+    FILE *stats_out = stderr;
+    if (stats_path && !(stats_out = fopen(stats_path, "w"))) {
+        fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", stats_path,
+                strerror(errno));
+        machine_destroy(m);
+        return EXIT_BAD_INPUT;
+    }
     if (debug) {
         struct debug_cli_config dc = {.kernel_path = kernel,
                                       .image = basicoz_image,
@@ -208,6 +271,8 @@ static int cmd_run(int argc, char **argv)
                                       .in = stdin,
                                       .out = stdout};
         int status = debug_cli_run(m, &dc);
+        write_stats(m, stats, stats_out);
+        close_stats(stats_out);
         machine_destroy(m);
         return status;
     }
@@ -215,6 +280,7 @@ static int cmd_run(int argc, char **argv)
     const char *gdb_end = NULL; /* how gdb ended the machine */
     if (gdb_port >= 0 && !(gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
         fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
+        close_stats(stats_out);
         machine_destroy(m);
         return EXIT_USAGE;
     }
@@ -256,6 +322,8 @@ static int cmd_run(int argc, char **argv)
         status = EXIT_MACHINE_STOP;
         break;
     }
+    write_stats(m, stats, stats_out);
+    close_stats(stats_out);
     machine_destroy(m);
     return status;
 }
