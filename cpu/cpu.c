@@ -403,15 +403,19 @@ uint32_t cpu_mode(const struct cpu *c)
 {
     return c->mode;
 }
-static void account_mode(struct cpu *c)
+/* Instructions retired since the last CONTEXT or MODE change go to the
+ * current ones. */
+static void account_space(struct cpu *c)
 {
-    c->stats.insns_by_mode[c->mode] += c->time - c->mode_since;
+    uint64_t n = c->time - c->mode_since;
+    c->stats.insns_by_mode[c->mode] += n;
+    c->stats.insns_by_space[c->ctx][c->mode] += n;
     c->mode_since = c->time;
 }
 
 const struct cpu_stats *cpu_stats(struct cpu *c)
 {
-    account_mode(c);
+    account_space(c);
     c->stats.blocks_learned = c->code->misses;
     c->stats.code_invalidations = c->code->invalidations;
     return &c->stats;
@@ -422,7 +426,7 @@ void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode)
     cpu_reset_data_segments(c);
     if (ctx == c->ctx && mode == c->mode)
         return;
-    account_mode(c);
+    account_space(c);
     c->ctx = ctx;
     c->mode = mode;
     c->key_bits = BLOCK_KEY(0, 0, ctx) | (c->stepping ? BLOCK_NEVER : 0);
@@ -494,7 +498,7 @@ void cpu_idle_until(struct cpu *c, uint64_t until)
     if (until <= c->time)
         return;
     c->stats.idle += until - c->time;
-    c->mode_since += until - c->time; /* waiting is no MODE's instructions */
+    c->mode_since += until - c->time; /* waiting is no CONTEXT's or MODE's instructions */
     c->time = until;
 }
 

@@ -54,7 +54,10 @@ struct cpu_stats {
     uint64_t tlb_fills;          /* Unicorn TLB fills served */
     uint64_t uc_flushes;         /* Unicorn TLB flushes (CONTEXT/MODE switch, remap) */
     uint64_t steps;              /* instructions executed one at a time */
-    uint64_t insns_by_mode[4];
+    /* Instructions retired, accounted whenever CONTEXT or MODE changes (and
+     * by cpu_stats): sum(insns_by_mode) == sum(insns_by_space) == time - idle. */
+    uint64_t insns_by_mode[MMU_MODES];
+    uint64_t insns_by_space[MMU_CONTEXTS][MMU_MODES]; /* by (CONTEXT, MODE) */
     uint64_t idle; /* instructions' worth of time spent waiting */
     uint64_t mmio; /* device register accesses */
 };

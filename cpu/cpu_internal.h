@@ -45,7 +45,7 @@ struct cpu {
     /* The translated block being executed, for settling a cut-short block. */
     const struct block_info *blk; /* NULL when no block is under way; it
                                    * started at time - blk->icount */
-    uint64_t mode_since;          /* virtual time of the last MODE change */
+    uint64_t mode_since;          /* virtual time accounted to CONTEXTs and MODEs so far */
 
     bool stepping;    /* EFLAGS.TF set by us: one instruction per block */
     bool guest_tf;    /* the guest's own TF */

@@ -66,6 +66,7 @@ uint32_t bus_read(struct bus *b, uint32_t paddr)
     if (!d)
         return 0;
     b->stats.register_reads++;
+    b->stats.dev_register_reads[d->index]++;
     return d->kind->read(d, paddr & 0xffcu);
 }
 
@@ -75,6 +76,7 @@ void bus_write(struct bus *b, uint32_t paddr, uint32_t value)
     if (!d)
         return;
     b->stats.register_writes++;
+    b->stats.dev_register_writes[d->index]++;
     d->kind->write(d, paddr & 0xffcu, value);
 }
 
@@ -136,6 +138,13 @@ void device_interrupt(struct device *d)
     d->interrupts++;
 }
 
+static void count_dma(struct device *d, uint32_t len)
+{
+    struct bus_stats *st = &bus_of(d)->stats;
+    st->dma_bytes += len;
+    st->dev_dma_bytes[d->index] += len;
+}
+
 int device_dma_read(struct device *d, uint32_t paddr, void *buf, uint32_t len)
 {
     struct machine *m = bus_of(d)->m;
@@ -143,7 +152,7 @@ int device_dma_read(struct device *d, uint32_t paddr, void *buf, uint32_t len)
     if (!src)
         return -1;
     memcpy(buf, src, len);
-    bus_of(d)->stats.dma_bytes += len;
+    count_dma(d, len);
     return 0;
 }
 
@@ -155,7 +164,7 @@ int device_dma_write(struct device *d, uint32_t paddr, const void *buf, uint32_t
         return -1;
     memcpy(dst, buf, len);
     cpu_host_wrote(m->cpu, paddr, len);
-    bus_of(d)->stats.dma_bytes += len;
+    count_dma(d, len);
     return 0;
 }
 

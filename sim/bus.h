@@ -15,10 +15,14 @@
 
 struct machine;
 
+/* Totals over the bus, and the same by device (index = line). Raised
+ * interrupts are counted in each struct device. */
 struct bus_stats {
     uint64_t interrupts[BUS_MAX_DEVICES]; /* delivered, by line */
     uint64_t register_reads, register_writes;
     uint64_t dma_bytes;
+    uint64_t dev_register_reads[BUS_MAX_DEVICES], dev_register_writes[BUS_MAX_DEVICES];
+    uint64_t dev_dma_bytes[BUS_MAX_DEVICES];
 };
 
 struct bus {

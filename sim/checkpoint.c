@@ -69,8 +69,8 @@ static uint64_t hash_space(struct machine *m)
         const struct portal *t = m->portals.table[c];
         for (uint32_t trap = 0; t && trap < SPACE_TRAPS; trap++)
             if (t[trap].valid) {
-                uint32_t v[6] = {c, trap, t[trap].ctx, t[trap].mode, t[trap].pc,
-                                 t[trap].modeaccess};
+                uint32_t v[6] = {
+                    c, trap, t[trap].ctx, t[trap].mode, t[trap].pc, t[trap].modeaccess};
                 h = hash_u32s(v, 6, h);
             }
     }
@@ -104,9 +104,8 @@ void checkpoint_take(struct machine *m, struct checkpoint *cp)
     uint32_t size = m->pm.ram_size, per = size / CHECKPOINT_RAM_REGIONS;
     const uint8_t *ram = physmem_ptr(&m->pm, 0, size);
     for (uint32_t i = 0; i < CHECKPOINT_RAM_REGIONS; i++)
-        cp->ram[i] = hash64(ram + (size_t)i * per, i + 1 == CHECKPOINT_RAM_REGIONS ? size - i * per
-                                                                                  : per,
-                            i);
+        cp->ram[i] = hash64(ram + (size_t)i * per,
+                            i + 1 == CHECKPOINT_RAM_REGIONS ? size - i * per : per, i);
     cp->devices = hash_devices(m);
     cp->space = hash_space(m);
 }

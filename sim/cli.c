@@ -47,4 +47,3 @@ int cli_usage_error(const char *fmt, const char *arg)
     fprintf(stderr, " (see space --help)\n");
     return EXIT_USAGE;
 }
-

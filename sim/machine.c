@@ -220,17 +220,33 @@ static void deliver_interrupt(struct machine *m)
     trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_INTERRUPT_BASE + line});
 }
 
+/* Raises MEMORY_FAULT (pcb.access = access) and counts it. */
+static void memory_fault(struct machine *m, uint32_t access, uint32_t addr)
+{
+    struct machine_fault_stats *f = &m->stats.faults;
+    if (access & SPACE_FAULT_DEVICE)
+        f->device++;
+    else if (access & SPACE_FAULT_PROTECTION)
+        f->protection++;
+    else
+        f->unmapped++;
+    if (access & SPACE_FAULT_EXECUTE)
+        f->exec++;
+    else if (access & SPACE_FAULT_WRITE)
+        f->write++;
+    else
+        f->read++;
+    trap_deliver(
+        m, &(struct trap_info){.trap = SPACE_TRAP_MEMORY_FAULT, .access = access, .addr = addr});
+}
+
 /* A register access the CPU stopped at: carry it out, or, if the
  * instruction is not a plain 32-bit mov, make it a MEMORY_FAULT. */
 static void device_access(struct machine *m, const struct cpu_stop *s)
 {
     struct cpu_mmio io;
     if (!cpu_mmio_decode(m->cpu, s->paddr, &io)) {
-        trap_deliver(m, &(struct trap_info){
-                            .trap = SPACE_TRAP_MEMORY_FAULT,
-                            .access = s->access | SPACE_FAULT_DEVICE,
-                            .addr = s->addr,
-                        });
+        memory_fault(m, s->access | SPACE_FAULT_DEVICE, s->addr);
         return;
     }
     /* The access happens as its instruction retires. */
@@ -342,11 +358,7 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
                 device_access(m, &s);
                 break;
             }
-            trap_deliver(m, &(struct trap_info){
-                                .trap = SPACE_TRAP_MEMORY_FAULT,
-                                .access = s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0),
-                                .addr = s.addr,
-                            });
+            memory_fault(m, s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0), s.addr);
             break;
         case CPU_STOP_TRAP: on_vector(m, &s); break;
         }

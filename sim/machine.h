@@ -30,10 +30,23 @@ enum machine_state {
     MACHINE_INTERRUPTED, /* stopped from outside (SIGINT) */
 };
 
+/* MEMORY_FAULTs the machine raised (each also counts in traps[14]): by
+ * kind (exactly one of unmapped, protection, device) and by access (exactly
+ * one of read, write, exec). */
+struct machine_fault_stats {
+    uint64_t unmapped;   /* the page is not mapped */
+    uint64_t protection; /* mapped, but not for this access in this MODE */
+    uint64_t device;     /* a device register touched other than by a 32-bit mov */
+    uint64_t read, write, exec;
+};
+
+/* What the machine counts (sim/stats.h collects it with the CPU's, the
+ * MMU's and the bus's counters into one report). */
 struct machine_stats {
-    uint64_t traps[SPACE_TRAPS];
-    uint64_t ops[SPACE_OP_COUNT];
-    uint64_t traversals;
+    uint64_t traps[SPACE_TRAPS];  /* every trap raised, by its number (pcb.cause) */
+    uint64_t ops[SPACE_OP_COUNT]; /* operations carried out, by number */
+    uint64_t traversals;          /* portal traversals (PCBs pushed by traps) */
+    struct machine_fault_stats faults;
 };
 
 /* A debugger watching the machine (ui/): told of every portal traversal and

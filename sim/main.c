@@ -11,6 +11,7 @@
 #include "machine.h"
 #include "platform.h"
 #include "record.h"
+#include "stats.h"
 
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
@@ -39,12 +40,23 @@ static const char usage_text[] =
     "                   input shares standard input\n"
     "  --gdb PORT       wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
     "                   control the machine, stopped at its first instruction\n"
+    "  --stats FORMAT   when the run ends, however it ends, write the machine's\n"
+    "                   statistics on standard error as 'text' or 'json'\n"
+    "                   (docs/instrumentation.md)\n"
+    "  --stats-file FILE\n"
+    "                   write them into FILE instead (created or truncated)\n"
+    "  --record FILE    record the run into the trace FILE, for space replay\n"
+    "                   (docs/trace-format.md)\n"
+    "  --checkpoint-interval N\n"
+    "                   with --record: a checkpoint every N instructions\n"
+    "                   (default 10000000)\n"
     "\n"
     "exit status:\n"
     "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
     "  2    bad command line\n"
     "  3    the kernel image is missing, unreadable or not a valid SPACE ELF\n"
-    "  4    a device could not be set up (missing --input file, bad disk image, ...)\n"
+    "  4    a device could not be set up (missing --input file, bad disk image, ...),\n"
+    "       or the --stats-file or --record file cannot be created\n"
     "  124  the --max-insns limit was reached\n"
     "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
     "  130  interrupted (Ctrl-C), or killed by gdb\n"
@@ -64,6 +76,37 @@ static void on_ctrl_c(void)
         machine_interrupt(running);
     else
         ctrl_c_early = 1;
+}
+
+/* --stats FORMAT: the writers, by name. */
+static const struct {
+    const char *name;
+    void (*write)(FILE *out, const struct space_stats *s);
+} stats_formats[] = {
+    {"text", stats_write_text},
+    {"json", stats_write_json},
+};
+
+/* Writes the statistics of the machine (however its run ended). */
+static void write_stats(struct machine *m, int format, FILE *out)
+{
+    if (format < 0)
+        return;
+    struct space_stats *s = malloc(sizeof *s);
+    if (!s) {
+        fprintf(stderr, "space: out of host memory for the statistics\n");
+        return;
+    }
+    stats_collect(m, s);
+    stats_formats[format].write(out, s);
+    fflush(out);
+    free(s);
+}
+
+static void close_stats(FILE *out)
+{
+    if (out != stderr && fclose(out) != 0)
+        fprintf(stderr, "space: --stats-file: writing failed: %s\n", strerror(errno));
 }
 
 /* Says how a run ended (on stderr) and returns space's exit status. */
@@ -105,6 +148,8 @@ static int cmd_run(int argc, char **argv)
     int gdb_port = -1;  /* --gdb */
     const char *record_path = NULL;
     uint64_t interval = 0;
+    int stats = -1; /* --stats: index in stats_formats */
+    const char *stats_path = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -159,6 +204,20 @@ static int cmd_run(int argc, char **argv)
                     "--checkpoint-interval needs a positive instruction count, not '%s'",
                     val ? val : "");
             i++;
+        } else if (!strcmp(a, "--stats")) {
+            stats = -1;
+            for (int f = 0; val && f < (int)(sizeof stats_formats / sizeof stats_formats[0]); f++)
+                if (!strcmp(val, stats_formats[f].name))
+                    stats = f;
+            if (stats < 0)
+                return cli_usage_error("--stats needs a format, text or json, not '%s'",
+                                       val ? val : "");
+            i++;
+        } else if (!strcmp(a, "--stats-file")) {
+            if (!val)
+                return cli_usage_error("%s needs a file name", a);
+            stats_path = val;
+            i++;
         } else if (!strcmp(a, "--debug")) {
             debug = true;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
@@ -177,6 +236,8 @@ static int cmd_run(int argc, char **argv)
         return cli_usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
     if (debug && gdb_port >= 0)
         return cli_usage_error("%s", "--debug and --gdb cannot be used together");
+    if (stats_path && stats < 0)
+        return cli_usage_error("%s", "--stats-file needs --stats text or --stats json");
     if (interval && !record_path)
         return cli_usage_error("%s", "--checkpoint-interval needs --record FILE");
     cfg.devices.console_output = stdout;
@@ -222,6 +283,15 @@ static int cmd_run(int argc, char **argv)
         machine_destroy(m);
         return EXIT_BAD_IMAGE;
     }
+    FILE *stats_out = stderr;
+    if (stats_path && !(stats_out = fopen(stats_path, "w"))) {
+        fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", stats_path,
+                strerror(errno));
+        if (rec)
+            recorder_finish(rec, err, sizeof err);
+        machine_destroy(m);
+        return EXIT_BAD_INPUT;
+    }
     int status;
     if (debug) {
         struct debug_cli_config dc = {.kernel_path = kernel,
@@ -238,6 +308,7 @@ static int cmd_run(int argc, char **argv)
             fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
             if (rec)
                 recorder_finish(rec, err, sizeof err);
+            close_stats(stats_out);
             machine_destroy(m);
             return EXIT_USAGE;
         }
@@ -250,6 +321,8 @@ static int cmd_run(int argc, char **argv)
         fflush(stdout);
         status = report_end(m, st, verbose, gdb_end);
     }
+    write_stats(m, stats, stats_out);
+    close_stats(stats_out);
     if (rec && recorder_finish(rec, err, sizeof err) != 0) {
         fprintf(stderr, "space: --record: %s\n", err);
         if (status == 0)

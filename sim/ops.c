@@ -171,26 +171,26 @@ static const struct {
     const char *name;
     op_fn fn;
 } op_table[SPACE_OP_COUNT] = {
-    [SPACE_OP_MAP_MEMORY] = {"map_memory", op_map_memory},
-    [SPACE_OP_MAP_PORTAL] = {"map_portal", op_map_portal},
-    [SPACE_OP_RESUME] = {"resume", op_resume},
-    [SPACE_OP_SUSPEND] = {"suspend", op_suspend},
-    [SPACE_OP_UNSUSPEND] = {"unsuspend", op_unsuspend},
-    [SPACE_OP_PCB_READ] = {"pcb_read", op_pcb_read},
-    [SPACE_OP_PCB_WRITE] = {"pcb_write", op_pcb_write},
-    [SPACE_OP_PCB_PUSH] = {"pcb_push", op_pcb_push},
-    [SPACE_OP_PCB_POP] = {"pcb_pop", op_pcb_pop},
-    [SPACE_OP_HALT] = {"halt", op_halt},
-    [SPACE_OP_TIME] = {"time", op_time},
-    [SPACE_OP_INTERRUPTS] = {"interrupts", op_interrupts},
-    [SPACE_OP_DEBUG_PUTC] = {"debug_putc", op_debug_putc},
-    [SPACE_OP_MAPPING] = {"mapping", op_mapping},
-    [SPACE_OP_WAIT] = {"wait", op_wait},
+    [SPACE_OP_MAP_MEMORY] = {"MAP_MEMORY", op_map_memory},
+    [SPACE_OP_MAP_PORTAL] = {"MAP_PORTAL", op_map_portal},
+    [SPACE_OP_RESUME] = {"RESUME", op_resume},
+    [SPACE_OP_SUSPEND] = {"SUSPEND", op_suspend},
+    [SPACE_OP_UNSUSPEND] = {"UNSUSPEND", op_unsuspend},
+    [SPACE_OP_PCB_READ] = {"PCB_READ", op_pcb_read},
+    [SPACE_OP_PCB_WRITE] = {"PCB_WRITE", op_pcb_write},
+    [SPACE_OP_PCB_PUSH] = {"PCB_PUSH", op_pcb_push},
+    [SPACE_OP_PCB_POP] = {"PCB_POP", op_pcb_pop},
+    [SPACE_OP_HALT] = {"HALT", op_halt},
+    [SPACE_OP_TIME] = {"TIME", op_time},
+    [SPACE_OP_INTERRUPTS] = {"INTERRUPTS", op_interrupts},
+    [SPACE_OP_DEBUG_PUTC] = {"DEBUG_PUTC", op_debug_putc},
+    [SPACE_OP_MAPPING] = {"MAPPING", op_mapping},
+    [SPACE_OP_WAIT] = {"WAIT", op_wait},
 };
 
 const char *ops_name(uint32_t op)
 {
-    return op < SPACE_OP_COUNT && op_table[op].name ? op_table[op].name : "unknown";
+    return op < SPACE_OP_COUNT && op_table[op].name ? op_table[op].name : "UNKNOWN";
 }
 
 void ops_execute(struct machine *m)

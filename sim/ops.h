@@ -9,7 +9,8 @@
  * already past the operation instruction. */
 void ops_execute(struct machine *m);
 
-/* The operation's name, for statistics and traces. */
+/* The operation's name, for statistics and traces: its SPACE_OP_ name
+ * without the prefix ("MAP_MEMORY"), or "UNKNOWN". */
 const char *ops_name(uint32_t op);
 
 #endif

@@ -24,10 +24,11 @@ enum {
 
 static const char *state_name(uint32_t state)
 {
-    static const char *const names[] = {
-        [MACHINE_RUNNING] = "running",        [MACHINE_HALTED] = "halted",
-        [MACHINE_STOPPED] = "machine stop",   [MACHINE_LIMIT] = "instruction limit",
-        [MACHINE_INTERRUPTED] = "interrupted"};
+    static const char *const names[] = {[MACHINE_RUNNING] = "running",
+                                        [MACHINE_HALTED] = "halted",
+                                        [MACHINE_STOPPED] = "machine stop",
+                                        [MACHINE_LIMIT] = "instruction limit",
+                                        [MACHINE_INTERRUPTED] = "interrupted"};
     return state < sizeof names / sizeof names[0] ? names[state] : "unknown";
 }
 
@@ -48,8 +49,7 @@ static void write_tbuf(struct recorder *r, uint32_t type, struct tbuf *b)
     tbuf_free(b);
 }
 
-static void record_input(void *arg, unsigned device, uint32_t kind, const void *data,
-                         uint32_t len)
+static void record_input(void *arg, unsigned device, uint32_t kind, const void *data, uint32_t len)
 {
     struct recorder *r = arg;
     struct tbuf b = {0};
@@ -244,8 +244,7 @@ static unsigned input_from(const struct replay *rp, unsigned device, unsigned i)
 static const char *device_label(const struct replay *rp, unsigned device, char *buf, unsigned len)
 {
     if (device < rp->m->bus.ndev)
-        snprintf(buf, len, "%s%u", rp->m->bus.dev[device].kind->name,
-                 rp->m->bus.dev[device].unit);
+        snprintf(buf, len, "%s%u", rp->m->bus.dev[device].kind->name, rp->m->bus.dev[device].unit);
     else
         snprintf(buf, len, "device %u", device);
     return buf;
@@ -285,8 +284,9 @@ static void check_missed_inputs(struct replay *rp, uint64_t now)
         unsigned i = rp->next_in[d];
         if (i < rp->nin && rp->in[i].time < now) {
             char label[48];
-            diverge(rp, "the recording gave %s an input at virtual time %llu that the replay "
-                        "never asked for",
+            diverge(rp,
+                    "the recording gave %s an input at virtual time %llu that the replay "
+                    "never asked for",
                     device_label(rp, d, label, sizeof label), (unsigned long long)rp->in[i].time);
             return;
         }
@@ -496,8 +496,8 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
             ok = false;
         }
     if (ok && rp->m->bus.ndev != ndev) {
-        snprintf(err, errlen, "%s: the recorded machine had %u devices, this space builds %u",
-                 path, ndev, rp->m->bus.ndev);
+        snprintf(err, errlen, "%s: the recorded machine had %u devices, this space builds %u", path,
+                 ndev, rp->m->bus.ndev);
         ok = false;
     }
     for (uint32_t i = 0; i < MAX_DEVICES; i++)
@@ -551,7 +551,8 @@ bool replay_verdict(struct replay *rp, char *report, unsigned len)
         uint64_t now = cpu_time(m->cpu);
         if (m->state != rp->end_state || now != rp->end_time ||
             (m->state == MACHINE_HALTED && m->exit_code != rp->end_code) ||
-            (m->state == MACHINE_STOPPED && strcmp(m->reason, rp->end_reason ? rp->end_reason : "")))
+            (m->state == MACHINE_STOPPED &&
+             strcmp(m->reason, rp->end_reason ? rp->end_reason : "")))
             diverge(rp,
                     "the recorded run ended at virtual time %llu (%s, code %u%s%s), the replay at "
                     "%llu (%s, code %u%s%s)",

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "../sim/platform.h"
+#include "../sim/stats.h"
 #include "../sim/trap.h"
 #include "debugger.h"
 #include "lineedit.h"
@@ -1075,73 +1076,22 @@ static void cmd_time(struct cli *c, int argc, char **argv)
     fprintf(c->out, "virtual time %llu\n", (unsigned long long)cpu_time(c->m->cpu));
 }
 
-static const char *op_name(unsigned op)
-{
-    static const char *const names[SPACE_OP_COUNT] = {
-        "?",          "MapMemory", "MapPortal", "Resume", "Suspend", "Unsuspend",
-        "PcbRead",    "PcbWrite",  "PcbPush",   "PcbPop", "Halt",    "Time",
-        "Interrupts", "DebugPutc", "Mapping",   "Wait"};
-    return op < SPACE_OP_COUNT ? names[op] : "?";
-}
-
+/* The report of --stats (sim/stats.h), at this point of the run. */
 static void cmd_stats(struct cli *c, int argc, char **argv)
 {
-    (void)argv;
-    if (argc > 1) {
-        error(c, "stats takes no arguments");
+    bool json = argc == 2 && !strcmp(argv[1], "json");
+    if (argc > 2 || (argc == 2 && !json)) {
+        error(c, "usage: stats [json]");
         return;
     }
-    struct machine *m = c->m;
-    const struct cpu_stats *cs = cpu_stats(m->cpu);
-    fprintf(
-        c->out,
-        "virtual time %llu (idle %llu); instructions by MODE: 0: %llu  1: %llu  2: %llu  3: %llu\n",
-        (unsigned long long)cpu_time(m->cpu), (unsigned long long)cs->idle,
-        (unsigned long long)cs->insns_by_mode[0], (unsigned long long)cs->insns_by_mode[1],
-        (unsigned long long)cs->insns_by_mode[2], (unsigned long long)cs->insns_by_mode[3]);
-    fprintf(c->out, "portal traversals %llu\n", (unsigned long long)m->stats.traversals);
-    int n = 0;
-    for (unsigned t = 0; t < SPACE_TRAPS; t++)
-        if (m->stats.traps[t])
-            fprintf(c->out, "%s%u %s: %llu", n++ ? ", " : "traps: ", t, trap_describe(t),
-                    (unsigned long long)m->stats.traps[t]);
-    fprintf(c->out, n ? "\n" : "traps: none\n");
-    n = 0;
-    for (unsigned op = 1; op < SPACE_OP_COUNT; op++)
-        if (m->stats.ops[op])
-            fprintf(c->out, "%s%s %llu", n++ ? ", " : "operations: ", op_name(op),
-                    (unsigned long long)m->stats.ops[op]);
-    fprintf(c->out, n ? "\n" : "operations: none\n");
-    struct tlb_stats all = {0};
-    for (int i = 0; i < MMU_CONTEXTS; i++) {
-        const struct tlb_stats *t = &m->mmu.ctx[i].tlb.stats;
-        all.hits += t->hits;
-        all.misses += t->misses;
-        all.flushes += t->flushes;
-        all.evictions += t->evictions;
-        all.invalidations += t->invalidations;
+    struct space_stats *s = malloc(sizeof *s);
+    if (!s) {
+        error(c, "out of host memory");
+        return;
     }
-    fprintf(c->out,
-            "TLBs (all CONTEXTs): hits %llu  misses %llu  flushes %llu  evictions %llu  "
-            "invalidations %llu; mapping changes %llu\n",
-            (unsigned long long)all.hits, (unsigned long long)all.misses,
-            (unsigned long long)all.flushes, (unsigned long long)all.evictions,
-            (unsigned long long)all.invalidations, (unsigned long long)m->mmu.map_ops);
-    fprintf(c->out,
-            "CPU: blocks learned %llu  code invalidations %llu  Unicorn TLB fills %llu  Unicorn "
-            "TLB flushes %llu  single steps %llu  register accesses %llu\n",
-            (unsigned long long)cs->blocks_learned, (unsigned long long)cs->code_invalidations,
-            (unsigned long long)cs->tlb_fills, (unsigned long long)cs->uc_flushes,
-            (unsigned long long)cs->steps, (unsigned long long)cs->mmio);
-    const struct bus_stats *bs = &m->bus.stats;
-    fprintf(c->out, "devices: register reads %llu  writes %llu  DMA bytes %llu",
-            (unsigned long long)bs->register_reads, (unsigned long long)bs->register_writes,
-            (unsigned long long)bs->dma_bytes);
-    for (unsigned i = 0; i < m->bus.ndev; i++)
-        fprintf(c->out, "%s%s %llu",
-                i ? ", " : "; interrupts delivered: ", m->bus.dev[i].kind->name,
-                (unsigned long long)bs->interrupts[i]);
-    fputc('\n', c->out);
+    stats_collect(c->m, s);
+    (json ? stats_write_json : stats_write_text)(c->out, s);
+    free(s);
 }
 
 /* x/NFMT, xp/NFMT: "/NFMT" parsed into count and format. */
@@ -1348,7 +1298,8 @@ static const struct command commands[] = {
     {"tlb", NULL, cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
     {"devices", NULL, cmd_devices, "devices", "each device and its registers"},
     {"time", NULL, cmd_time, "time", "the virtual time"},
-    {"stats", NULL, cmd_stats, "stats", "machine, CPU, TLB and device statistics"},
+    {"stats", NULL, cmd_stats, "stats [json]",
+     "the statistics of --stats: CPU, traps, operations, TLBs, devices"},
     {"x", NULL, NULL, "x/NFMT ADDR [ctx N]", "memory: FMT x words, b bytes, s strings, i code"},
     {"xp", NULL, NULL, "xp/NFMT PADDR", "physical memory, the same way"},
     {"disas", NULL, cmd_disas, "disas [ADDR] [N] [ctx N]",

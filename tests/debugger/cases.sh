@@ -340,7 +340,7 @@ case_views() {
     local c
     for c in 'step \[N\] \(s\)' 'continue \(c\)' 'break \[ADDR\] \[ctx N\] \(b\)' 'delete' 'info breakpoints' 'info symbol' \
         'watch ADDR' 'rwatch ADDR' 'awatch ADDR' 'catch trap N' 'catch portal' 'catch space' 'until-time' \
-        'regs \(r\)' 'pcb' 'portals \[CTX\]' 'maps \[CTX\]' 'tlb \[CTX\]' 'devices' 'time' 'stats' \
+        'regs \(r\)' 'pcb' 'portals \[CTX\]' 'maps \[CTX\]' 'tlb \[CTX\]' 'devices' 'time' 'stats \[json\]' \
         'x/NFMT ADDR' 'xp/NFMT PADDR' 'disas' 'symbols FILE' 'help \(h\)' 'quit \(q\)'; do
         has "  $c.*"
     done
@@ -349,8 +349,8 @@ case_views() {
     has "device 1: timer unit 0, registers at 0xf0001000, interrupt line 1 \(trap 33\).*"
     has "  0x08 INTERVAL     0x00004e20  20000"
     has "portal traversals [1-9][0-9]*"
-    has "traps: .*128 INT: 1.*"
-    has "operations: MapMemory [0-9]+, MapPortal .*"
+    has "traps [0-9]+: .*128 INT 1.*"
+    has "operations [0-9]+: MAP_MEMORY [0-9]+, MAP_PORTAL .*"
     has "  trap +128 INT +-> CONTEXT 0 MODE 0 pc $HEX <syscall_entry>  int n from MODE 3"
     has "  trap +14 MEMORY_FAULT +-> CONTEXT 0 MODE 0 pc $HEX <fault_entry>  int n from MODE none"
     has "  trap +32-63 INTERRUPT +-> CONTEXT 0 MODE 0 pc $HEX <irq_entry>  int n from MODE none"
@@ -359,6 +359,36 @@ case_views() {
     has "CONTEXT 7 maps nothing"
     has "TLB of CONTEXT 0: .*"
     has "EIP +$HEX <syscall_entry>"
+}
+
+# stats: the report of --stats at the current point (text, or JSON), the
+# same as `space run --stats` gives at the end of the same run.
+case_stats() {
+    sdb $'stats\nstep 7\nstats\nstats json\nstats xml\nstats json 2\ncontinue\nstats' "$HELLO" --cmdline 'a b'
+    status_is 42
+    has "statistics: running at virtual time 0"
+    has "CPU 0: instructions 0, idle 0, register accesses 0"
+    has "traps 0"
+    has "operations 0"
+    has "statistics: running at virtual time 7"
+    has "CPU 0: instructions 7, idle 0, register accesses 0"
+    has "  by MODE: 0: 7 1: 0 2: 0 3: 0"
+    has "  by CONTEXT: 0: 7"
+    has '  "virtual_time": 7,'
+    has '  "state": "running",'
+    has '      "by_mode": \[7, 0, 0, 0\],'
+    count "sdb: usage: stats \[json\]" 2
+    local t
+    t=$(grab "virtual time ([0-9]+)")
+    has "statistics: halted \(exit code 42\) at virtual time $t"
+    has "operations [0-9]+: HALT 1, DEBUG_PUTC [0-9]+"
+    # the same report as at the end of a run without the debugger (but for
+    # the engine's counters: stepping is done differently)
+    timeout -s KILL "$TIMEOUT" "$SPACE" run "$HELLO" --cmdline 'a b' --stats text 2>&1 > /dev/null |
+        grep -v '^engine: ' > "$tmp/end.txt"
+    sed -n '/^statistics: halted/,/^engine: /p' "$OUT" | grep -v '^engine: ' > "$tmp/sdb.txt"
+    [ "$(wc -l < "$tmp/sdb.txt")" -gt 10 ] || fail "no whole report at the end"
+    diff "$tmp/sdb.txt" "$tmp/end.txt" || fail "sdb's stats at the end differ from --stats text"
 }
 
 # Line editing, Ctrl-C and Ctrl-D on a terminal (a pseudo-terminal, driven
