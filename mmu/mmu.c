@@ -38,6 +38,8 @@ int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_
     if (old != e) {
         m->map_ops++;
         tlb_invalidate(&m->ctx[ctx].tlb, vaddr);
+        if (m->trace)
+            m->trace(m->trace_arg, "invalidate", ctx, vaddr, e);
     }
     *old_out = old;
     return SPACE_OK;
@@ -50,8 +52,11 @@ map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr)
     if (tlb_lookup(&c->tlb, vaddr, &e))
         return e;
     e = maptable_get(&c->table, vaddr);
-    if (e)
-        tlb_insert(&c->tlb, vaddr, e);
+    uint32_t evicted;
+    if (e && tlb_insert(&c->tlb, vaddr, e, &evicted) && m->trace)
+        m->trace(m->trace_arg, "evict", ctx, evicted << 12, 0);
+    if (m->trace)
+        m->trace(m->trace_arg, e ? "fill" : "miss (not mapped)", ctx, vaddr, e);
     return e;
 }
 

@@ -24,8 +24,15 @@ struct mmu_context {
     struct tlb tlb;
 };
 
+/* Told of what the TLBs do, for --trace tlb: "fill", "evict",
+ * "invalidate" (e is the new entry, or for evict the page that went). */
+typedef void (*mmu_trace_fn)(void *arg, const char *what, uint32_t ctx, uint32_t vaddr,
+                             map_entry e);
+
 struct mmu {
     struct physmem *pm;
+    mmu_trace_fn trace; /* NULL: not tracing */
+    void *trace_arg;
     struct mmu_context ctx[MMU_CONTEXTS];
     uint64_t map_ops; /* MapMemory calls that changed something */
 };

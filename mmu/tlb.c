@@ -27,7 +27,7 @@ bool tlb_lookup(struct tlb *t, uint32_t vaddr, map_entry *out)
     return false;
 }
 
-void tlb_insert(struct tlb *t, uint32_t vaddr, map_entry e)
+bool tlb_insert(struct tlb *t, uint32_t vaddr, map_entry e, uint32_t *evicted)
 {
     uint32_t vpage = vaddr >> 12;
     unsigned s = set_of(vpage);
@@ -45,8 +45,12 @@ void tlb_insert(struct tlb *t, uint32_t vaddr, map_entry e)
         way = t->next_victim[s];
         t->next_victim[s] = (uint8_t)((way + 1) % TLB_WAYS);
         t->stats.evictions++;
+        *evicted = set[way].vpage;
+        set[way] = (struct tlb_slot){.vpage = vpage, .entry = e, .valid = true};
+        return true;
     }
     set[way] = (struct tlb_slot){.vpage = vpage, .entry = e, .valid = true};
+    return false;
 }
 
 void tlb_invalidate(struct tlb *t, uint32_t vaddr)

@@ -35,8 +35,9 @@ struct tlb {
 void tlb_init(struct tlb *t);
 /* Looks vaddr's page up; counts a hit or a miss. */
 bool tlb_lookup(struct tlb *t, uint32_t vaddr, map_entry *out);
-/* Caches an entry (after a miss); counts an eviction if a valid one goes. */
-void tlb_insert(struct tlb *t, uint32_t vaddr, map_entry e);
+/* Caches an entry (after a miss); counts an eviction if a valid one goes.
+ * Returns true if one went (its page number is then in *evicted). */
+bool tlb_insert(struct tlb *t, uint32_t vaddr, map_entry e, uint32_t *evicted);
 /* Drops vaddr's page if cached (a mapping changed). */
 void tlb_invalidate(struct tlb *t, uint32_t vaddr);
 void tlb_flush(struct tlb *t);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "machine.h"
+#include "tracer.h"
 
 static struct bus *bus_of(const struct device *d)
 {
@@ -67,7 +68,11 @@ uint32_t bus_read(struct bus *b, uint32_t paddr)
         return 0;
     b->stats.register_reads++;
     b->stats.dev_register_reads[d->index]++;
-    return d->kind->read(d, paddr & 0xffcu);
+    uint32_t v = d->kind->read(d, paddr & 0xffcu);
+    if (trace_on(b->m, b->m->tracer, TRACE_REG))
+        trace_line(b->m, "reg", "%s%u +0x%03x read -> %#x", d->kind->name, d->unit, paddr & 0xffcu,
+                   v);
+    return v;
 }
 
 void bus_write(struct bus *b, uint32_t paddr, uint32_t value)
@@ -77,6 +82,9 @@ void bus_write(struct bus *b, uint32_t paddr, uint32_t value)
         return;
     b->stats.register_writes++;
     b->stats.dev_register_writes[d->index]++;
+    if (trace_on(b->m, b->m->tracer, TRACE_REG))
+        trace_line(b->m, "reg", "%s%u +0x%03x write %#x", d->kind->name, d->unit, paddr & 0xffcu,
+                   value);
     d->kind->write(d, paddr & 0xffcu, value);
 }
 
@@ -134,15 +142,21 @@ bool device_scheduled(const struct device *d, uint32_t tag)
 
 void device_interrupt(struct device *d)
 {
-    bus_of(d)->pending |= 1u << d->index;
+    struct bus *b = bus_of(d);
+    if (trace_on(b->m, b->m->tracer, TRACE_IRQ))
+        trace_line(b->m, "irq", "raise line %u (%s%u)", d->index, d->kind->name, d->unit);
+    b->pending |= 1u << d->index;
     d->interrupts++;
 }
 
-static void count_dma(struct device *d, uint32_t len)
+/* Counts a transfer and traces it ("read" or "wrote" memory). */
+static void note_dma(struct device *d, const char *dir, uint32_t paddr, uint32_t len)
 {
-    struct bus_stats *st = &bus_of(d)->stats;
-    st->dma_bytes += len;
-    st->dev_dma_bytes[d->index] += len;
+    struct bus *b = bus_of(d);
+    b->stats.dma_bytes += len;
+    b->stats.dev_dma_bytes[d->index] += len;
+    if (trace_on(b->m, b->m->tracer, TRACE_DMA))
+        trace_line(b->m, "dma", "%s%u %s %u bytes at %#x", d->kind->name, d->unit, dir, len, paddr);
 }
 
 int device_dma_read(struct device *d, uint32_t paddr, void *buf, uint32_t len)
@@ -152,7 +166,7 @@ int device_dma_read(struct device *d, uint32_t paddr, void *buf, uint32_t len)
     if (!src)
         return -1;
     memcpy(buf, src, len);
-    count_dma(d, len);
+    note_dma(d, "read", paddr, len);
     return 0;
 }
 
@@ -164,7 +178,7 @@ int device_dma_write(struct device *d, uint32_t paddr, const void *buf, uint32_t
         return -1;
     memcpy(dst, buf, len);
     cpu_host_wrote(m->cpu, paddr, len);
-    count_dma(d, len);
+    note_dma(d, "wrote", paddr, len);
     return 0;
 }
 

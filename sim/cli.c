@@ -3,6 +3,10 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "tracer.h"
 
 int cli_parse_size(const char *s, uint32_t *out)
 {
@@ -46,4 +50,39 @@ int cli_usage_error(const char *fmt, const char *arg)
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see space --help)\n");
     return EXIT_USAGE;
+}
+
+int cli_check_trace(const char *flags)
+{
+    struct trace_flags f;
+    char err[256];
+    if (tracer_parse(flags, &f, err, sizeof err) != 0) {
+        fprintf(stderr, "space: %s\n", err);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
+int cli_attach_trace(struct machine *m, const char *flags, const char *path)
+{
+    if (!flags)
+        return 0;
+    struct trace_flags f;
+    char err[256];
+    if (tracer_parse(flags, &f, err, sizeof err) != 0) {
+        fprintf(stderr, "space: %s\n", err);
+        return EXIT_USAGE;
+    }
+    FILE *out = path ? fopen(path, "w") : stderr;
+    if (!out) {
+        fprintf(stderr, "space: --trace-file %s: cannot create it: %s\n", path, strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    if (tracer_attach(m, &f, out, path != NULL, err, sizeof err) != 0) {
+        fprintf(stderr, "space: %s\n", err);
+        if (path)
+            fclose(out);
+        return EXIT_BAD_INPUT;
+    }
+    return 0;
 }

@@ -19,6 +19,14 @@ int cli_parse_u64(const char *s, uint64_t *out);
 /* Prints "space: <fmt with arg> (see space --help)" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg);
 
+struct machine;
+/* --trace FLAGS [--trace-file FILE]: checks FLAGS (0, or EXIT_USAGE after
+ * a one-line message). */
+int cli_check_trace(const char *flags);
+/* Attaches the tracer to a booted machine: 0, or EXIT_BAD_INPUT after a
+ * one-line message (FILE cannot be created). NULL flags: nothing. */
+int cli_attach_trace(struct machine *m, const char *flags, const char *path);
+
 /* The commands (sim/main.c, sim/replay_cmd.c). */
 int cmd_replay(int argc, char **argv);
 

@@ -6,6 +6,7 @@
 
 #include "loader.h"
 #include "ops.h"
+#include "tracer.h"
 #include "trap.h"
 
 #define BOOTINFO_PADDR 0x1000u
@@ -217,6 +218,9 @@ static void deliver_interrupt(struct machine *m)
         line++;
     m->bus.pending &= ~(1u << line);
     m->bus.stats.interrupts[line]++;
+    if (trace_on(m, m->tracer, TRACE_IRQ))
+        trace_line(m, "irq", "deliver line %u (%s%u)", line, m->bus.dev[line].kind->name,
+                   m->bus.dev[line].unit);
     trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_INTERRUPT_BASE + line});
 }
 
@@ -236,6 +240,15 @@ static void memory_fault(struct machine *m, uint32_t access, uint32_t addr)
         f->write++;
     else
         f->read++;
+    if (trace_on(m, m->tracer, TRACE_FAULT))
+        trace_line(m, "fault", "%s of %#x: %s",
+                   access & SPACE_FAULT_EXECUTE ? "execute"
+                   : access & SPACE_FAULT_WRITE ? "write"
+                                                : "read",
+                   addr,
+                   access & SPACE_FAULT_DEVICE       ? "device register misuse"
+                   : access & SPACE_FAULT_PROTECTION ? "not permitted"
+                                                     : "not mapped");
     trap_deliver(
         m, &(struct trap_info){.trap = SPACE_TRAP_MEMORY_FAULT, .access = access, .addr = addr});
 }
@@ -250,6 +263,13 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
         return;
     }
     /* The access happens as its instruction retires. */
+    if (trace_on(m, m->tracer, TRACE_INSN)) {
+        struct cpu_regs r;
+        cpu_get_regs(m->cpu, &r);
+        uint8_t code[16];
+        unsigned n = cpu_read_code(m->cpu, r.eip, code, sizeof code);
+        trace_insn(m, cpu_time(m->cpu), cpu_context(m->cpu), cpu_mode(m->cpu), r.eip, code, n);
+    }
     cpu_mmio_retire(m->cpu, &io);
     if (io.write)
         bus_write(&m->bus, io.paddr, io.value);
@@ -260,6 +280,21 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
     cpu_get_regs(m->cpu, &r);
     if (r.eflags & EFLAGS_TF)
         trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_DEBUG});
+}
+
+/* cpu_run for --trace insn: one instruction, written out once it retired
+ * (its bytes are read before it runs: it may overwrite itself). */
+static void run_traced(struct machine *m, uint64_t target, struct cpu_stop *s)
+{
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    uint64_t now = cpu_time(m->cpu);
+    uint32_t ctx = cpu_context(m->cpu), mode = cpu_mode(m->cpu);
+    uint8_t code[16];
+    unsigned n = cpu_read_code(m->cpu, r.eip, code, sizeof code);
+    cpu_run(m->cpu, target, s);
+    if (cpu_time(m->cpu) > now)
+        trace_insn(m, now, ctx, mode, r.eip, code, n);
 }
 
 void machine_wait(struct machine *m)
@@ -341,7 +376,11 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             continue;
         }
         struct cpu_stop s;
-        cpu_run(m->cpu, target, &s);
+        if (trace_on(m, m->tracer, TRACE_INSN)) {
+            run_traced(m, now + 1 < target ? now + 1 : target, &s);
+        } else {
+            cpu_run(m->cpu, target, &s);
+        }
         switch (s.kind) {
         case CPU_STOP_DEADLINE: break; /* the loop looks at what is due */
         case CPU_STOP_REQUEST: break;  /* the loop looks at m->interrupted */

@@ -110,7 +110,8 @@ struct machine {
     uint32_t exit_code; /* MACHINE_HALTED */
     char reason[512];   /* MACHINE_STOPPED: the one-line diagnostic */
     struct machine_stats stats;
-    FILE *debug_out; /* where SPACE_OP_DEBUG_PUTC writes */
+    struct tracer *tracer; /* --trace (sim/tracer.h), or NULL */
+    FILE *debug_out;       /* where SPACE_OP_DEBUG_PUTC writes */
 };
 
 /* Creates a powered-on machine with empty memory. Returns NULL with a

@@ -12,6 +12,7 @@
 #include "platform.h"
 #include "record.h"
 #include "stats.h"
+#include "tracer.h"
 
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
@@ -45,6 +46,12 @@ static const char usage_text[] =
     "                   (docs/instrumentation.md)\n"
     "  --stats-file FILE\n"
     "                   write them into FILE instead (created or truncated)\n"
+    "  --trace FLAGS    write a line per event on standard error: insn (i; insn0..3:\n"
+    "                   one MODE), trap (t), tlb (l), fault (f), reg (r), irq (n),\n"
+    "                   dma (d), op (o), all (a); guest (g): only where the guest\n"
+    "                   switches tracing on (space_trace); e.g. --trace trap,op\n"
+    "  --trace-file FILE\n"
+    "                   write the trace into FILE instead\n"
     "  --record FILE    record the run into the trace FILE, for space replay\n"
     "                   (docs/trace-format.md)\n"
     "  --checkpoint-interval N\n"
@@ -148,6 +155,7 @@ static int cmd_run(int argc, char **argv)
     int gdb_port = -1;  /* --gdb */
     const char *record_path = NULL;
     uint64_t interval = 0;
+    const char *trace_flags = NULL, *trace_path = NULL;
     int stats = -1; /* --stats: index in stats_formats */
     const char *stats_path = NULL;
     for (int i = 0; i < argc; i++) {
@@ -204,6 +212,15 @@ static int cmd_run(int argc, char **argv)
                     "--checkpoint-interval needs a positive instruction count, not '%s'",
                     val ? val : "");
             i++;
+        } else if (!strcmp(a, "--trace") || !strcmp(a, "--trace-file")) {
+            if (!val)
+                return cli_usage_error(
+                    a[7] ? "%s needs a file name" : "%s needs flags (e.g. trap,op)", a);
+            if (a[7])
+                trace_path = val;
+            else if (cli_check_trace(trace_flags = val) != 0)
+                return EXIT_USAGE;
+            i++;
         } else if (!strcmp(a, "--stats")) {
             stats = -1;
             for (int f = 0; val && f < (int)(sizeof stats_formats / sizeof stats_formats[0]); f++)
@@ -236,6 +253,8 @@ static int cmd_run(int argc, char **argv)
         return cli_usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
     if (debug && gdb_port >= 0)
         return cli_usage_error("%s", "--debug and --gdb cannot be used together");
+    if (trace_path && !trace_flags)
+        return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
     if (stats_path && stats < 0)
         return cli_usage_error("%s", "--stats-file needs --stats text or --stats json");
     if (interval && !record_path)
@@ -283,12 +302,20 @@ static int cmd_run(int argc, char **argv)
         machine_destroy(m);
         return EXIT_BAD_IMAGE;
     }
+    int traced = cli_attach_trace(m, trace_flags, trace_path);
+    if (traced != 0) {
+        if (rec)
+            recorder_finish(rec, err, sizeof err);
+        machine_destroy(m);
+        return traced;
+    }
     FILE *stats_out = stderr;
     if (stats_path && !(stats_out = fopen(stats_path, "w"))) {
         fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", stats_path,
                 strerror(errno));
         if (rec)
             recorder_finish(rec, err, sizeof err);
+        tracer_detach(m);
         machine_destroy(m);
         return EXIT_BAD_INPUT;
     }
@@ -309,6 +336,7 @@ static int cmd_run(int argc, char **argv)
             if (rec)
                 recorder_finish(rec, err, sizeof err);
             close_stats(stats_out);
+            tracer_detach(m);
             machine_destroy(m);
             return EXIT_USAGE;
         }
@@ -323,6 +351,7 @@ static int cmd_run(int argc, char **argv)
     }
     write_stats(m, stats, stats_out);
     close_stats(stats_out);
+    tracer_detach(m);
     if (rec && recorder_finish(rec, err, sizeof err) != 0) {
         fprintf(stderr, "space: --record: %s\n", err);
         if (status == 0)

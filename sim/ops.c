@@ -1,5 +1,6 @@
 #include "ops.h"
 
+#include "tracer.h"
 #include "trap.h"
 
 /* Each operation reads its arguments from the registers (EBX, ECX, EDX,
@@ -167,6 +168,12 @@ static bool op_wait(struct machine *m, struct cpu_regs *r)
     return false;
 }
 
+static bool op_trace(struct machine *m, struct cpu_regs *r)
+{
+    r->eax = tracer_switch(m, r->ebx != 0);
+    return true;
+}
+
 static const struct {
     const char *name;
     op_fn fn;
@@ -186,6 +193,7 @@ static const struct {
     [SPACE_OP_DEBUG_PUTC] = {"DEBUG_PUTC", op_debug_putc},
     [SPACE_OP_MAPPING] = {"MAPPING", op_mapping},
     [SPACE_OP_WAIT] = {"WAIT", op_wait},
+    [SPACE_OP_TRACE] = {"TRACE", op_trace},
 };
 
 const char *ops_name(uint32_t op)
@@ -204,6 +212,16 @@ void ops_execute(struct machine *m)
         return;
     }
     m->stats.ops[op]++;
-    if (op_table[op].fn(m, &r))
+    struct cpu_regs in = r;
+    bool traced = trace_on(m, m->tracer, TRACE_OP); /* (TRACE may switch it) */
+    bool writes_back = op_table[op].fn(m, &r);
+    if (writes_back)
         cpu_set_regs(m->cpu, &r);
+    if (traced || trace_on(m, m->tracer, TRACE_OP)) {
+        char result[32] = "";
+        if (writes_back)
+            snprintf(result, sizeof result, " -> %d", (int32_t)r.eax);
+        trace_line(m, "op", "%s(%#x, %#x, %#x, %#x, %#x, %#x)%s", ops_name(op), in.ebx, in.ecx,
+                   in.edx, in.esi, in.edi, in.ebp, result);
+    }
 }

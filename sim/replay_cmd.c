@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "platform.h"
 #include "record.h"
+#include "tracer.h"
 
 #define EXIT_DIVERGED 1
 
@@ -22,6 +23,7 @@ int cmd_replay(int argc, char **argv)
     const char *trace = NULL;
     struct replay_options opt = {0};
     bool single_step = false, quiet = false, debug = false;
+    const char *trace_flags = NULL, *trace_path = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -29,6 +31,14 @@ int cmd_replay(int argc, char **argv)
             if (!val)
                 return cli_usage_error("%s needs a kernel ELF file", a);
             opt.kernel_path = val;
+            i++;
+        } else if (!strcmp(a, "--trace") || !strcmp(a, "--trace-file")) {
+            if (!val)
+                return cli_usage_error("%s needs a value", a);
+            if (a[7])
+                trace_path = val;
+            else if (cli_check_trace(trace_flags = val) != 0)
+                return EXIT_USAGE;
             i++;
         } else if (!strcmp(a, "--single-step")) {
             single_step = true;
@@ -66,7 +76,13 @@ int cmd_replay(int argc, char **argv)
     if (replay_note(rp)[0])
         fprintf(stderr, "space: note: %s\n", replay_note(rp));
     struct machine *m = replay_machine(rp);
-    int status = 0;
+    int status = cli_attach_trace(m, trace_flags, trace_path);
+    if (status != 0) {
+        replay_close(rp);
+        if (discard)
+            fclose(discard);
+        return status;
+    }
     if (debug) {
         struct debug_cli_config dc = {.in = stdin, .out = stdout};
         replay_image(rp, &dc.image_name, &dc.image, &dc.image_size);
@@ -89,6 +105,7 @@ int cmd_replay(int argc, char **argv)
                 "all matching\n",
                 m->interrupted ? "interrupted" : "left", (unsigned long long)cpu_time(m->cpu),
                 checked, total + 1);
+        tracer_detach(m);
         replay_close(rp);
         if (discard)
             fclose(discard);
@@ -103,6 +120,7 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr, "space: replay of %s diverged: %s\n", trace, report);
     if (!debug)
         status = same ? 0 : EXIT_DIVERGED;
+    tracer_detach(m);
     replay_close(rp);
     if (discard)
         fclose(discard);

@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 
+#include "tracer.h"
+
 #define EFLAGS_USER  0xdd5u /* CF PF AF ZF SF TF DF OF: what a PCB may carry */
 #define EFLAGS_TF    0x100u
 #define EFLAGS_FIXED 0x2u
@@ -61,6 +63,16 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
     }
     struct cpu_regs r;
     cpu_get_regs(m->cpu, &r);
+    if (trace_on(m, m->tracer, TRACE_TRAP)) {
+        char extra[96];
+        fault_text(extra, sizeof extra, t);
+        if (p)
+            trace_line(m, "trap", "%u %s%s at pc %#x -> portal %u: CONTEXT %u MODE %u pc %#x",
+                       t->trap, trap_name(t->trap), extra, r.eip, trap, p->ctx, p->mode, p->pc);
+        else
+            trace_line(m, "trap", "%u %s%s at pc %#x -> no portal", t->trap, trap_name(t->trap),
+                       extra, r.eip);
+    }
     if (!p) {
         char extra[96];
         fault_text(extra, sizeof extra, t);
@@ -122,6 +134,9 @@ void trap_restore(struct machine *m, const struct space_pcb *p)
         .eip = p->pc,
         .eflags = (p->eflags & EFLAGS_USER) | EFLAGS_FIXED,
     };
+    if (trace_on(m, m->tracer, TRACE_TRAP))
+        trace_line(m, "resume", "-> CONTEXT %u MODE %u pc %#x (PCB of trap %u)", p->ctx, p->mode,
+                   p->pc, p->trap);
     m->ie = p->ie != 0;
     cpu_set_space(m->cpu, p->ctx, p->mode);
     cpu_set_regs(m->cpu, &r);

@@ -112,7 +112,8 @@ extern "C" {
 #define SPACE_OP_DEBUG_PUTC 13 /* debug print (MODE 0): to the console's output stream */
 #define SPACE_OP_MAPPING    14
 #define SPACE_OP_WAIT       15
-#define SPACE_OP_COUNT      16
+#define SPACE_OP_TRACE      18 /* switch the simulator's --trace on/off around a region */
+#define SPACE_OP_COUNT      19
 
 /* ---- The PCB ---------------------------------------------------------------
  * What a portal traversal records. The simulator keeps PCBs itself; the
@@ -236,6 +237,9 @@ uint64_t space_time(void);        /* instructions retired on this CPU */
 int space_interrupts(int enable); /* sets the enable bit, returns the old one */
 void space_wait(void);            /* idle until an interrupt is pending */
 void space_debug_putc(int c);     /* debug print, before a console driver exists */
+/* Switches the simulator's tracing (space run --trace) on (1) or off (0);
+ * returns the old switch (0 when the run is not traced). */
+int space_trace(int on);
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
  * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it

@@ -65,6 +65,7 @@
     opn space_interrupts, 12, 1
     opn space_debug_putc, 13, 1
     op0 space_wait, 15
+    opn space_trace, 18, 1
 
 /* int space_mapping(ctx, vaddr, uint32_t *paddr): the op returns the
  * modeaccess in EAX and the physical page in EDX. */

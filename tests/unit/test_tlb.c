@@ -9,19 +9,26 @@ int main(void)
 {
     struct tlb t;
     map_entry e;
+    uint32_t evicted = 0;
+    unsigned reported = 0;
     tlb_init(&t);
     EXPECT(!tlb_lookup(&t, 0x1000, &e) && t.stats.misses == 1);
-    tlb_insert(&t, 0x1000, MAP_ENTRY(0x8000, 1));
+    EXPECT(!tlb_insert(&t, 0x1000, MAP_ENTRY(0x8000, 1), &evicted));
     EXPECT(tlb_lookup(&t, 0x1fff, &e) && e == MAP_ENTRY(0x8000, 1) && t.stats.hits == 1);
     /* fill far beyond capacity: evictions happen, capacity is respected */
     for (uint32_t i = 0; i < 4 * TLB_CAPACITY; i++)
-        tlb_insert(&t, 0x100000 + i * 0x1000, MAP_ENTRY(i << 12, 1));
+        if (tlb_insert(&t, 0x100000 + i * 0x1000, MAP_ENTRY(i << 12, 1), &evicted)) {
+            /* what went is a page of the same set (the set hash of tlb.c) */
+            uint32_t vp = 0x100u + i;
+            EXPECT((evicted ^ (evicted >> 4)) % TLB_SETS == (vp ^ (vp >> 4)) % TLB_SETS);
+            reported++;
+        }
     unsigned valid = 0;
     for (int s = 0; s < TLB_SETS; s++)
         for (int w = 0; w < TLB_WAYS; w++)
             valid += t.slot[s][w].valid;
     EXPECT(valid == TLB_CAPACITY);
-    EXPECT(t.stats.evictions >= 3 * TLB_CAPACITY);
+    EXPECT(t.stats.evictions >= 3 * TLB_CAPACITY && reported == t.stats.evictions);
     /* the most recent insert is present */
     uint32_t last = 0x100000 + (4 * TLB_CAPACITY - 1) * 0x1000;
     EXPECT(tlb_lookup(&t, last, &e) && e == MAP_ENTRY((4 * TLB_CAPACITY - 1) << 12, 1));
