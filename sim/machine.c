@@ -224,8 +224,10 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
                         });
         return;
     }
-    /* The access happens as its instruction retires. */
+    /* The access happens as its instruction retires (and, like any access
+     * through a mapping, references the page, or dirties it). */
     cpu_mmio_retire(m->cpu, &io);
+    mmu_note_access(&m->mmu, cpu_context(m->cpu), s->addr, io.write ? MMU_WRITE : MMU_READ);
     if (io.write)
         bus_write(&m->bus, io.paddr, io.value);
     else

@@ -1078,9 +1078,9 @@ static void cmd_time(struct cli *c, int argc, char **argv)
 static const char *op_name(unsigned op)
 {
     static const char *const names[SPACE_OP_COUNT] = {
-        "?",          "MapMemory", "MapPortal", "Resume", "Suspend", "Unsuspend",
-        "PcbRead",    "PcbWrite",  "PcbPush",   "PcbPop", "Halt",    "Time",
-        "Interrupts", "DebugPutc", "Mapping",   "Wait"};
+        "?",          "MapMemory", "MapPortal", "Resume", "Suspend",  "Unsuspend",
+        "PcbRead",    "PcbWrite",  "PcbPush",   "PcbPop", "Halt",     "Time",
+        "Interrupts", "DebugPutc", "Mapping",   "Wait",   "RefDirty", "ChainTime"};
     return op < SPACE_OP_COUNT ? names[op] : "?";
 }
 
