@@ -57,6 +57,11 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
         bits &= ~watched; /* so that a watched access comes back here */
     }
     c->stats.tlb_fills++;
+    /* The access is granted: it references the page (and a store dirties
+     * it). Until the page is dirty, Unicorn gets no write permission, so
+     * that the first store comes back here to set the bit. */
+    if (!(mmu_note_access(c->mmu, c->ctx, va, access) & MAP_DIRTY))
+        bits &= ~MMU_WRITE;
     if ((bits & MMU_WRITE) && codecache_is_code(c->code, MAP_PADDR(m))) {
         if (access == MMU_WRITE) {
             /* The guest rewrites code. Unicorn does not reliably notice a
@@ -395,6 +400,10 @@ uint64_t cpu_time(const struct cpu *c)
 {
     return c->time;
 }
+uint64_t cpu_busy_time(const struct cpu *c)
+{
+    return c->time - c->stats.idle;
+}
 uint32_t cpu_context(const struct cpu *c)
 {
     return c->ctx;
@@ -442,6 +451,19 @@ void cpu_mapping_changed(struct cpu *c, uint32_t ctx, uint32_t old_modeaccess)
         codecache_invalidate(c->code);
         uc_ctl_flush_tb(c->uc); /* (called between runs, never inside one) */
     }
+    if (ctx != c->ctx)
+        return;
+    uc_ctl_flush_tlb(c->uc);
+    c->stats.uc_flushes++;
+}
+
+void cpu_access_bits_cleared(struct cpu *c, uint32_t ctx)
+{
+    /* Unicorn's TLB holds only the running CONTEXT's pages; an entry there
+     * would let the next access through without the fill hook seeing it.
+     * (Flushing it also empties Unicorn's jump cache, and Unicorn never
+     * chains straight into a block that spans two pages, so an instruction
+     * fetch is seen again too.) */
     if (ctx != c->ctx)
         return;
     uc_ctl_flush_tlb(c->uc);

@@ -3,7 +3,9 @@
  *
  * The guest runs at x86 privilege level 3 so that Unicorn itself refuses
  * every x86 system instruction (they arrive here as #GP); the SPACE MODE is
- * ours, enforced by the TLB fill hook through the mmu. Virtual time is
+ * ours, enforced by the TLB fill hook through the mmu (which also sets the
+ * mappings' reference and dirty bits there: every access Unicorn's TLB
+ * does not already cover reaches the hook). Virtual time is
  * guest instructions retired, counted per translated block and corrected
  * exactly when a block is cut short by a trap. cpu_run stops at an exact
  * virtual time by single-stepping (EFLAGS.TF, one instruction per
@@ -71,6 +73,9 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
 void cpu_destroy(struct cpu *c);
 
 uint64_t cpu_time(const struct cpu *c);
+/* Virtual time without the time spent idle (cpu_idle_until): the
+ * instructions retired. */
+uint64_t cpu_busy_time(const struct cpu *c);
 uint32_t cpu_context(const struct cpu *c);
 uint32_t cpu_mode(const struct cpu *c);
 const struct cpu_stats *cpu_stats(struct cpu *c);
@@ -80,6 +85,10 @@ void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode);
 /* Drops cached translations after a mapping of `ctx` that had
  * old_modeaccess changed or went away. */
 void cpu_mapping_changed(struct cpu *c, uint32_t ctx, uint32_t old_modeaccess);
+
+/* Reference or dirty bits of a mapping of `ctx` were cleared: the next
+ * access must reach the MMU again. */
+void cpu_access_bits_cleared(struct cpu *c, uint32_t ctx);
 
 /* The simulator itself (DMA, operations) wrote physical memory. */
 void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len);

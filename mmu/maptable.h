@@ -3,7 +3,13 @@
  * A two-level table over the 32-bit virtual space (1024 directories of 1024
  * pages, second levels allocated on first use). Each entry is a map_entry:
  * the physical page address in the upper 20 bits and the 12-bit modeaccess
- * (3 bits per MODE) in the lower bits; 0 means unmapped. */
+ * (3 bits per MODE) in the lower bits; 0 means unmapped.
+ *
+ * Beside each entry the table keeps the mapping's reference and dirty bits
+ * (MAP_REF, MAP_DIRTY) in a parallel byte array, so that the entry stays
+ * exactly what MapMemory set. The bits belong to the translation virtual page
+ * -> physical page: they start clear, survive a change of permissions only,
+ * and are cleared when the page is unmapped or mapped to another page. */
 #ifndef SPACE_MAPTABLE_H
 #define SPACE_MAPTABLE_H
 
@@ -16,8 +22,17 @@ typedef uint32_t map_entry;
 #define MAP_ACCESS(e)                ((e)&0xfffu)
 #define MAP_MODE_BITS(e, mode)       (((e) >> (3u * (mode))) & 7u)
 
+#define MAP_REF   1u /* accessed (fetch, read or write) through this mapping */
+#define MAP_DIRTY 2u /* written through this mapping */
+
+/* One second level: 1024 pages and their bits. */
+struct maptable_leaf {
+    map_entry entry[1024];
+    uint8_t bits[1024];
+};
+
 struct maptable {
-    map_entry *dir[1024];
+    struct maptable_leaf *dir[1024];
     uint32_t mapped; /* pages currently mapped */
 };
 
@@ -29,6 +44,13 @@ map_entry maptable_get(const struct maptable *t, uint32_t vaddr);
 /* Sets the entry for vaddr's page (0 unmaps). Returns the previous entry
  * through *old. Returns 0, or -1 when the host is out of memory. */
 int maptable_set(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old);
+
+/* The MAP_REF/MAP_DIRTY bits of vaddr's page (0 if unmapped). */
+unsigned maptable_bits(const struct maptable *t, uint32_t vaddr);
+/* Sets `bits` on vaddr's page if it is mapped; returns its bits after. */
+unsigned maptable_mark(struct maptable *t, uint32_t vaddr, unsigned bits);
+/* Clears `bits` on vaddr's page; returns its bits before. */
+unsigned maptable_clear(struct maptable *t, uint32_t vaddr, unsigned bits);
 
 /* Calls fn for every mapped page in ascending virtual order; stops early
  * when fn returns non-zero. */

@@ -4,6 +4,8 @@
 
 #include "../basicoz/include/space.h"
 
+_Static_assert(MAP_REF == SPACE_REF && MAP_DIRTY == SPACE_DIRTY, "space.h bits are the table's");
+
 void mmu_init(struct mmu *m, struct physmem *pm)
 {
     m->pm = pm;
@@ -65,6 +67,28 @@ map_entry mmu_peek(const struct mmu *m, uint32_t ctx, uint32_t vaddr)
     return ctx < MMU_CONTEXTS ? maptable_get(&m->ctx[ctx].table, vaddr) : 0;
 }
 
+unsigned mmu_note_access(struct mmu *m, uint32_t ctx, uint32_t vaddr, unsigned access)
+{
+    unsigned bits = MAP_REF | (access & MMU_WRITE ? MAP_DIRTY : 0);
+    return maptable_mark(&m->ctx[ctx].table, vaddr, bits);
+}
+
+unsigned mmu_access_bits(const struct mmu *m, uint32_t ctx, uint32_t vaddr)
+{
+    return ctx < MMU_CONTEXTS ? maptable_bits(&m->ctx[ctx].table, vaddr) : 0;
+}
+
+int mmu_clear_access_bits(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t mask)
+{
+    if (ctx >= MMU_CONTEXTS)
+        return SPACE_ERR_CONTEXT;
+    if (mask & ~(uint32_t)(MAP_REF | MAP_DIRTY))
+        return SPACE_ERR_ACCESS;
+    if (!mmu_peek(m, ctx, vaddr))
+        return SPACE_ERR_ARG;
+    return (int)maptable_clear(&m->ctx[ctx].table, vaddr, mask);
+}
+
 bool mmu_translate(const struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr,
                    unsigned access, uint32_t *paddr)
 {
@@ -94,7 +118,8 @@ uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, 
     return got;
 }
 
-/* Walks [vaddr, vaddr+len) page by page, handing each host span to fn. */
+/* Walks [vaddr, vaddr+len) page by page, handing each host span to fn and
+ * noting the access on its page. */
 static int walk(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, uint32_t len,
                 unsigned access, void (*fn)(uint8_t *host, uint32_t off, uint32_t n, void *arg),
                 void *arg)
@@ -112,6 +137,7 @@ static int walk(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, uint
         if (!host)
             return -1;
         fn(host, done, n, arg);
+        mmu_note_access(m, ctx, va, access);
         done += n;
     }
     return 0;

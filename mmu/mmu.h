@@ -3,7 +3,13 @@
  *
  * The CPU asks mmu_lookup on each Unicorn TLB fill; the SPACE operations
  * change mappings with mmu_map; the simulator and debugger read and write
- * guest virtual memory with mmu_copy_from/to. */
+ * guest virtual memory with mmu_copy_from/to.
+ *
+ * The MMU also keeps each mapping's reference and dirty bits (MAP_REF,
+ * MAP_DIRTY, stored beside the mapping table's entries): the CPU reports the
+ * guest's accesses with mmu_note_access; operations that copy to or from
+ * guest memory on the guest's behalf set them too (debugger and DMA
+ * accesses do not go through these functions and set nothing). */
 #ifndef SPACE_MMU_H
 #define SPACE_MMU_H
 
@@ -52,6 +58,20 @@ map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr);
 /* The entry straight from the table, without touching TLB or statistics. */
 map_entry mmu_peek(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
 
+/* A guest access (MMU_READ, MMU_WRITE or MMU_EXEC) through ctx's mapping
+ * of vaddr: sets MAP_REF, and MAP_DIRTY for a write. Returns the page's
+ * bits after it (0 if the page is not mapped). */
+unsigned mmu_note_access(struct mmu *m, uint32_t ctx, uint32_t vaddr, unsigned access);
+
+/* The MAP_REF/MAP_DIRTY bits of ctx's mapping of vaddr (0 if unmapped). */
+unsigned mmu_access_bits(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
+
+/* SPACE_OP_REFDIRTY: clears the bits of `mask` and returns the bits as they
+ * were, or SPACE_ERR_CONTEXT, SPACE_ERR_ACCESS (mask has other bits) or
+ * SPACE_ERR_ARG (the page is not mapped). If it cleared a bit, callers must
+ * drop cached translations so that the next access is seen again. */
+int mmu_clear_access_bits(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t mask);
+
 /* Translate for an access by `mode`; returns true and the physical address
  * if the MODE has every bit of `access` on the page. Does not count in the
  * TLB statistics (used by the simulator and debugger, not the guest). */
@@ -63,8 +83,10 @@ bool mmu_translate(const struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t va
 uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, uint32_t len);
 
 /* Copy between host and guest virtual memory as `mode` in `ctx` would see
- * it (access checked per page, pages may straddle). Returns 0 or -1 if any
- * page is not accessible. */
+ * it (access checked per page, pages may straddle), as an access of the
+ * guest's: each page copied gets MAP_REF (and MAP_DIRTY when written).
+ * Returns 0 or -1 if any page is not accessible (mmu_copy_to then writes
+ * nothing; mmu_copy_from has read the pages before the failing one). */
 int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
                   uint32_t len, unsigned access);
 int mmu_copy_to(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, const void *src,

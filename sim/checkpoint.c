@@ -45,6 +45,7 @@ static uint64_t hash_devices(struct machine *m)
 }
 
 struct map_hash {
+    const struct mmu *mmu;
     uint32_t ctx;
     uint64_t h;
 };
@@ -52,15 +53,16 @@ struct map_hash {
 static int hash_mapping(uint32_t vaddr, map_entry e, void *arg)
 {
     struct map_hash *mh = arg;
-    uint32_t v[3] = {mh->ctx, vaddr, e};
-    mh->h = hash_u32s(v, 3, mh->h);
+    uint32_t v[4] = {mh->ctx, vaddr, e, mmu_access_bits(mh->mmu, mh->ctx, vaddr)};
+    mh->h = hash_u32s(v, 4, mh->h);
     return 0;
 }
 
-/* Mappings, portals, and PCB chains (current and suspended). */
+/* Mappings with their reference/dirty bits, portals, and PCB chains
+ * (current and suspended, with their virtual times). */
 static uint64_t hash_space(struct machine *m)
 {
-    struct map_hash mh = {0, 0};
+    struct map_hash mh = {&m->mmu, 0, 0};
     for (mh.ctx = 0; mh.ctx < MMU_CONTEXTS; mh.ctx++)
         if (m->mmu.ctx[mh.ctx].table.mapped)
             maptable_each(&m->mmu.ctx[mh.ctx].table, hash_mapping, &mh);
@@ -75,13 +77,14 @@ static uint64_t hash_space(struct machine *m)
             }
     }
     const struct pcb_chain *cur = m->pcbs.current;
-    h = hash64(cur->pcb, cur->depth * sizeof cur->pcb[0], h ^ cur->depth);
+    h = hash64(cur->pcb, cur->depth * sizeof cur->pcb[0], h ^ cur->depth ^ cur->vtime);
     for (uint32_t s = 0; s < SPACE_SUSPENDED_MAX; s++) {
         const struct suspended *sl = &m->pcbs.slot[s];
         if (!sl->chain)
             continue;
-        uint32_t v[3] = {s, sl->generation, sl->chain->depth};
-        h = hash_u32s(v, 3, h);
+        uint32_t v[5] = {s, sl->generation, sl->chain->depth, (uint32_t)sl->chain->vtime,
+                         (uint32_t)(sl->chain->vtime >> 32)};
+        h = hash_u32s(v, 5, h);
         h = hash64(sl->chain->pcb, sl->chain->depth * sizeof sl->chain->pcb[0], h);
     }
     return h;

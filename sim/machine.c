@@ -262,7 +262,8 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
         memory_fault(m, s->access | SPACE_FAULT_DEVICE, s->addr);
         return;
     }
-    /* The access happens as its instruction retires. */
+    /* The access happens as its instruction retires (and, like any access
+     * through a mapping, references the page, or dirties it). */
     if (trace_on(m, m->tracer, TRACE_INSN)) {
         struct cpu_regs r;
         cpu_get_regs(m->cpu, &r);
@@ -271,6 +272,7 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
         trace_insn(m, cpu_time(m->cpu), cpu_context(m->cpu), cpu_mode(m->cpu), r.eip, code, n);
     }
     cpu_mmio_retire(m->cpu, &io);
+    mmu_note_access(&m->mmu, cpu_context(m->cpu), s->addr, io.write ? MMU_WRITE : MMU_READ);
     if (io.write)
         bus_write(&m->bus, io.paddr, io.value);
     else

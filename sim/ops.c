@@ -33,6 +33,16 @@ static bool op_mapping(struct machine *m, struct cpu_regs *r)
     map_entry e = mmu_peek(&m->mmu, r->ebx, r->ecx);
     r->eax = MAP_ACCESS(e);
     r->edx = MAP_PADDR(e);
+    r->ecx = mmu_access_bits(&m->mmu, r->ebx, r->ecx);
+    return true;
+}
+
+static bool op_refdirty(struct machine *m, struct cpu_regs *r)
+{
+    int before = mmu_clear_access_bits(&m->mmu, r->ebx, r->ecx, r->edx);
+    if (before > 0 && ((uint32_t)before & r->edx))
+        cpu_access_bits_cleared(m->cpu, r->ebx);
+    r->eax = (uint32_t)before;
     return true;
 }
 
@@ -50,13 +60,26 @@ static bool op_resume(struct machine *m, struct cpu_regs *r)
 
 static bool op_suspend(struct machine *m, struct cpu_regs *r)
 {
-    r->eax = (uint32_t)pcb_suspend(&m->pcbs);
+    r->eax = (uint32_t)pcb_suspend(&m->pcbs, cpu_busy_time(m->cpu));
     return true;
 }
 
 static bool op_unsuspend(struct machine *m, struct cpu_regs *r)
 {
-    r->eax = (uint32_t)pcb_unsuspend(&m->pcbs, (int32_t)r->ebx);
+    r->eax = (uint32_t)pcb_unsuspend(&m->pcbs, (int32_t)r->ebx, cpu_busy_time(m->cpu));
+    return true;
+}
+
+/* EDX:EAX = the chain's time; on error EDX = 0xffffffff, so that EDX:EAX
+ * read as a signed 64-bit number is the (negative) error code. */
+static bool op_chain_time(struct machine *m, struct cpu_regs *r)
+{
+    uint64_t t;
+    int err = pcb_chain_time(&m->pcbs, (int32_t)r->ebx, cpu_busy_time(m->cpu), &t);
+    if (err != SPACE_OK)
+        t = (uint64_t)(int64_t)err;
+    r->eax = (uint32_t)t;
+    r->edx = (uint32_t)(t >> 32);
     return true;
 }
 
@@ -194,6 +217,8 @@ static const struct {
     [SPACE_OP_MAPPING] = {"MAPPING", op_mapping},
     [SPACE_OP_WAIT] = {"WAIT", op_wait},
     [SPACE_OP_TRACE] = {"TRACE", op_trace},
+    [SPACE_OP_REFDIRTY] = {"REFDIRTY", op_refdirty},
+    [SPACE_OP_CHAIN_TIME] = {"CHAIN_TIME", op_chain_time},
 };
 
 const char *ops_name(uint32_t op)

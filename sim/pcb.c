@@ -52,7 +52,20 @@ int pcb_pop(struct pcb_state *s, struct space_pcb *out)
     return SPACE_OK;
 }
 
-int pcb_suspend(struct pcb_state *s)
+/* The slot number a live token names, or -1. */
+static int token_slot(const struct pcb_state *s, int32_t token)
+{
+    if (token <= 0)
+        return -1;
+    uint32_t slot_no = ((uint32_t)token & ((1u << TOKEN_SLOT_BITS) - 1)) - 1;
+    uint32_t gen = (uint32_t)token >> TOKEN_SLOT_BITS;
+    if (slot_no >= SPACE_SUSPENDED_MAX)
+        return -1;
+    const struct suspended *slot = &s->slot[slot_no];
+    return slot->chain && slot->generation == gen ? (int)slot_no : -1;
+}
+
+int pcb_suspend(struct pcb_state *s, uint64_t now)
 {
     if (!s->current->depth)
         return SPACE_ERR_EMPTY;
@@ -63,6 +76,8 @@ int pcb_suspend(struct pcb_state *s)
         struct suspended *slot = &s->slot[i];
         if (slot->chain)
             continue;
+        s->current->vtime += now - s->since;
+        s->since = now;
         slot->chain = s->current;
         slot->generation = (slot->generation + 1) & TOKEN_GEN_MASK;
         if (!slot->generation)
@@ -75,22 +90,31 @@ int pcb_suspend(struct pcb_state *s)
     return SPACE_ERR_FULL;
 }
 
-int pcb_unsuspend(struct pcb_state *s, int32_t token)
+int pcb_unsuspend(struct pcb_state *s, int32_t token, uint64_t now)
 {
-    if (token <= 0)
-        return SPACE_ERR_TOKEN;
-    uint32_t slot_no = ((uint32_t)token & ((1u << TOKEN_SLOT_BITS) - 1)) - 1;
-    uint32_t gen = (uint32_t)token >> TOKEN_SLOT_BITS;
-    if (slot_no >= SPACE_SUSPENDED_MAX)
-        return SPACE_ERR_TOKEN;
-    struct suspended *slot = &s->slot[slot_no];
-    if (!slot->chain || slot->generation != gen)
+    int n = token_slot(s, token);
+    if (n < 0)
         return SPACE_ERR_TOKEN;
     if (s->current->depth)
         return SPACE_ERR_BUSY;
+    struct suspended *slot = &s->slot[n];
     free(s->current);
     s->current = slot->chain;
+    s->since = now;
     slot->chain = NULL;
     s->live--;
+    return SPACE_OK;
+}
+
+int pcb_chain_time(const struct pcb_state *s, int32_t token, uint64_t now, uint64_t *vtime)
+{
+    if (token == 0) {
+        *vtime = s->current->vtime + (now - s->since);
+        return SPACE_OK;
+    }
+    int n = token_slot(s, token);
+    if (n < 0)
+        return SPACE_ERR_TOKEN;
+    *vtime = s->slot[n].chain->vtime;
     return SPACE_OK;
 }

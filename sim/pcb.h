@@ -1,5 +1,10 @@
 /* pcb: PCB chains - the stack of PCBs that portal traversals push on a CPU,
- * and the table of chains that Suspend set aside under one-shot tokens. */
+ * and the table of chains that Suspend set aside under one-shot tokens.
+ *
+ * Each chain also keeps its thread-virtual time: the instructions retired
+ * while it was the current chain. Time is passed in by the caller as the
+ * CPU's busy time (cpu_busy_time: idle time excluded), so idle time is
+ * charged to no chain. */
 #ifndef SPACE_PCB_H
 #define SPACE_PCB_H
 
@@ -12,7 +17,8 @@
 struct pcb_chain {
     struct space_pcb pcb[SPACE_CHAIN_MAX];
     uint32_t depth;
-    uint64_t vtime; /* instructions run while this chain was current */
+    uint64_t vtime; /* instructions run while this chain was current, up to
+                     * the last switch (see pcb_state.since) */
 };
 
 struct suspended {
@@ -22,6 +28,7 @@ struct suspended {
 
 struct pcb_state {
     struct pcb_chain *current;
+    uint64_t since; /* busy time at which current became current */
     struct suspended slot[SPACE_SUSPENDED_MAX];
     uint32_t live; /* suspended chains */
 };
@@ -35,9 +42,15 @@ int pcb_push(struct pcb_state *s, const struct space_pcb *p);
 struct space_pcb *pcb_top(struct pcb_state *s);
 int pcb_pop(struct pcb_state *s, struct space_pcb *out);
 
-/* Suspend: returns a token (> 0) or SPACE_ERR_FULL / SPACE_ERR_EMPTY. */
-int pcb_suspend(struct pcb_state *s);
-/* Unsuspend: SPACE_OK, SPACE_ERR_TOKEN, or SPACE_ERR_BUSY. */
-int pcb_unsuspend(struct pcb_state *s, int32_t token);
+/* Suspend at busy time `now`: returns a token (> 0) or SPACE_ERR_FULL /
+ * SPACE_ERR_EMPTY. The chain set aside is charged up to now; the new empty
+ * chain starts at 0. */
+int pcb_suspend(struct pcb_state *s, uint64_t now);
+/* Unsuspend at busy time `now`: SPACE_OK, SPACE_ERR_TOKEN, or
+ * SPACE_ERR_BUSY. The empty chain it replaces (and its time) is dropped. */
+int pcb_unsuspend(struct pcb_state *s, int32_t token, uint64_t now);
+/* The thread-virtual time at busy time `now` of the chain of `token` (0:
+ * the current chain): SPACE_OK, or SPACE_ERR_TOKEN. */
+int pcb_chain_time(const struct pcb_state *s, int32_t token, uint64_t now, uint64_t *vtime);
 
 #endif

@@ -11,9 +11,9 @@ static const struct {
     char letter;
     uint32_t kinds;
 } trace_words[] = {
-    {"insn", 'i', TRACE_INSN}, {"trap", 't', TRACE_TRAP}, {"tlb", 'l', TRACE_TLB},
-    {"fault", 'f', TRACE_FAULT}, {"reg", 'r', TRACE_REG}, {"irq", 'n', TRACE_IRQ},
-    {"dma", 'd', TRACE_DMA},     {"op", 'o', TRACE_OP},   {"all", 'a', TRACE_ALL},
+    {"insn", 'i', TRACE_INSN},   {"trap", 't', TRACE_TRAP}, {"tlb", 'l', TRACE_TLB},
+    {"fault", 'f', TRACE_FAULT}, {"reg", 'r', TRACE_REG},   {"irq", 'n', TRACE_IRQ},
+    {"dma", 'd', TRACE_DMA},     {"op", 'o', TRACE_OP},     {"all", 'a', TRACE_ALL},
 };
 #define NWORDS (sizeof trace_words / sizeof trace_words[0])
 
@@ -41,7 +41,8 @@ static int letter_kinds(const char *w, size_t n, struct trace_flags *f)
 {
     for (size_t k = 0; k < n; k++) {
         char c = w[k];
-        if (c >= '0' && c <= '3' && k > 0 && (w[k - 1] == 'i' || (w[k - 1] >= '0' && w[k - 1] <= '3'))) {
+        if (c >= '0' && c <= '3' && k > 0 &&
+            (w[k - 1] == 'i' || (w[k - 1] >= '0' && w[k - 1] <= '3'))) {
             f->insn_modes |= (uint8_t)(1u << (c - '0'));
             continue;
         }
@@ -152,8 +153,8 @@ void trace_insn(struct machine *m, uint64_t time, uint32_t ctx, uint32_t mode, u
     char text[96];
     if (!cpu_disassemble(m->cpu, code, len, pc, text, sizeof text))
         snprintf(text, sizeof text, "(undecodable)");
-    fprintf(t->out, "%llu cpu0 ctx=%u mode=%u insn %#010x %s\n", (unsigned long long)time, ctx, mode,
-            pc, text);
+    fprintf(t->out, "%llu cpu0 ctx=%u mode=%u insn %#010x %s\n", (unsigned long long)time, ctx,
+            mode, pc, text);
     t->lines++;
 }
 

@@ -199,3 +199,11 @@ foreach(c spin user)
     --err "^space: interrupted after [0-9]+ instructions, ${where}$"
     -- timeout --preserve-status -s INT 3 $<TARGET_FILE:space> run ${GUESTS}/limit.elf --cmdline ${c})
 endforeach()
+
+# (14) reference and dirty bits of mappings (SPACE_OP_REFDIRTY)
+kit_guest(refdirty refdirty.c refdirty_asm.S)
+space_machine_test(machine.refdirty refdirty OUTPUT "refdirty passed")
+
+# (15) thread-virtual time of PCB chains (SPACE_OP_CHAIN_TIME)
+kit_guest(chaintime chaintime.c chaintime_asm.S)
+space_machine_test(machine.chaintime chaintime OUTPUT "chaintime passed")

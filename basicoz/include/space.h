@@ -50,6 +50,11 @@ extern "C" {
 #define SPACE_PORTAL_FROM_ALL                                                                      \
     (SPACE_PORTAL_FROM(0) | SPACE_PORTAL_FROM(1) | SPACE_PORTAL_FROM(2) | SPACE_PORTAL_FROM(3))
 
+/* Reference and dirty bits of a mapping (SPACE_OP_REFDIRTY, SPACE_OP_MAPPING):
+ * set by the hardware when an access goes through the mapping. */
+#define SPACE_REF   1u /* fetched from, read or written since last cleared */
+#define SPACE_DIRTY 2u /* written since last cleared */
+
 /* ---- Trap numbers ---------------------------------------------------------
  * x86 exceptions keep their vector numbers. Vectors 32..63 are reserved for
  * device and inter-CPU interrupts. Deliberate traps (int n) use 64..254.
@@ -112,6 +117,8 @@ extern "C" {
 #define SPACE_OP_DEBUG_PUTC 13 /* debug print (MODE 0): to the console's output stream */
 #define SPACE_OP_MAPPING    14
 #define SPACE_OP_WAIT       15
+#define SPACE_OP_REFDIRTY   16 /* read and clear a mapping's SPACE_REF / SPACE_DIRTY */
+#define SPACE_OP_CHAIN_TIME 17 /* virtual time of a PCB chain */
 #define SPACE_OP_TRACE      18 /* switch the simulator's --trace on/off around a region */
 #define SPACE_OP_COUNT      19
 
@@ -237,6 +244,14 @@ uint64_t space_time(void);        /* instructions retired on this CPU */
 int space_interrupts(int enable); /* sets the enable bit, returns the old one */
 void space_wait(void);            /* idle until an interrupt is pending */
 void space_debug_putc(int c);     /* debug print, before a console driver exists */
+/* The SPACE_REF | SPACE_DIRTY bits of ctx's mapping of vaddr's page as they
+ * were, then clears those in `clear` (0: only reads them); SPACE_ERR_ARG if
+ * the page is not mapped. */
+int space_refdirty(uint32_t ctx, uint32_t vaddr, uint32_t clear);
+/* Instructions retired while the chain of `token` (0: the current chain)
+ * was current, idle time excluded; negative (SPACE_ERR_TOKEN) for a token
+ * that names no suspended chain. */
+int64_t space_chain_time(int token);
 /* Switches the simulator's tracing (space run --trace) on (1) or off (0);
  * returns the old switch (0 when the run is not traced). */
 int space_trace(int on);

@@ -72,7 +72,7 @@ struct proc {
     enum proc_state state;
     int pid, ppid;
     uint32_t ctx; /* its CONTEXT */
-    int token;    /* its suspended PCB chain while it is not running */
+    int token;    /* its suspended PCB chain while it is not running; 0 while it runs */
     char name[16];
     uint32_t image_end; /* end of the program image = start of the heap */
     uint32_t brk;       /* end of the heap */
@@ -84,8 +84,8 @@ struct proc {
     int has_result;
     uint32_t result;
     int exit_status;
-    uint64_t insns, run_start; /* instructions it executed; when it last started */
-    struct proc *next;         /* ready queue */
+    uint64_t insns;    /* its CPU time when it last stopped running (account()) */
+    struct proc *next; /* ready queue */
 };
 
 extern struct proc procs[NPROC];
@@ -113,6 +113,7 @@ void yield_cpu(uint32_t result);
 void preempt(void);
 void sched_tick(void);
 uint64_t now(void);
+uint64_t proc_time(const struct proc *p);
 void account(struct proc *p);
 
 /* ---- trap.c, syscall.c ---- */

@@ -240,15 +240,20 @@ int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
     uint32_t sp = push_args(p, argc, argv);
 
     /* Its CPU state is a PCB that "returns" into the program. The PCB goes
-     * on a chain of its own: set the caller's chain (if any) aside, push,
-     * Suspend to get the new chain's token, and take the caller's back. */
+     * on a chain of its own, which SPACE charges CPU time from here on: set
+     * the caller's chain aside (a placeholder PCB makes even kmain's empty
+     * one suspendable), push, Suspend to get the new chain's token, and
+     * take the caller's back. */
     struct space_pcb start = {
         .pc = entry, .esp = sp, .eflags = 0x2, .ctx = p->ctx, .mode = USER_MODE, .ie = 1};
+    struct space_pcb placeholder = {0};
+    space_pcb_push(&placeholder);
     int caller = space_suspend();
     space_pcb_push(&start);
     p->token = space_suspend();
     if (caller > 0)
         space_unsuspend(caller);
+    space_pcb_pop(); /* the placeholder */
     next_pid++;
     sched_ready(p);
     return p->pid;

@@ -141,19 +141,18 @@ static uint32_t sys_progs(struct proc *p, struct space_pcb *pcb)
 static uint32_t sys_procs(struct proc *p, struct space_pcb *pcb)
 {
     uint32_t n = 0;
-    account(p);
-    p->run_start = now();
     for (int i = 0; i < NPROC && n < pcb->ecx; i++) {
         const struct proc *q = &procs[i];
         if (q->state == P_FREE)
             continue;
         static const int state_of[] = {
             [P_READY] = 0, [P_RUNNING] = 1, [P_BLOCKED] = 2, [P_ZOMBIE] = 3};
+        uint64_t insns = proc_time(q);
         struct procinfo info = {.pid = q->pid,
                                 .ppid = q->ppid,
                                 .state = state_of[q->state],
-                                .insns_lo = (uint32_t)q->insns,
-                                .insns_hi = (uint32_t)(q->insns >> 32)};
+                                .insns_lo = (uint32_t)insns,
+                                .insns_hi = (uint32_t)(insns >> 32)};
         kstrlcpy(info.name, q->name, sizeof info.name);
         if (copy_to_user(p, pcb->ebx + n * sizeof info, &info, sizeof info) != 0)
             return ERR;

@@ -65,6 +65,8 @@
     opn space_interrupts, 12, 1
     opn space_debug_putc, 13, 1
     op0 space_wait, 15
+    opn space_refdirty, 16, 3
+    opn space_chain_time, 17, 1 /* EDX:EAX, EDX = -1 with an error in EAX */
     opn space_trace, 18, 1
 
 /* int space_mapping(ctx, vaddr, uint32_t *paddr): the op returns the

@@ -79,8 +79,9 @@ static void reap_background(void)
         report_done(pid, status);
 }
 
-/* ps: one line per process. The instruction count is shortened with a
- * k/M/G... suffix (rounded down) so that it fits its column. */
+/* ps: one line per process. INSNS is its CPU time, the instructions SPACE
+ * charged to its PCB chain; shortened with a k/M/G... suffix (rounded
+ * down) so that it fits its column. */
 static void ps(void)
 {
     static const char *states[] = {"READY", "RUNNING", "BLOCKED", "ZOMBIE"};

@@ -303,7 +303,8 @@ static void test_misc(void)
     CHECK(t1 > t0);
 
     /* unknown operations: SPACE_ERR_OP, registers kept */
-    static const uint32_t ops[] = {0, SPACE_OP_COUNT, 16, 255, 0x80000000u, 0xffffffffu};
+    static const uint32_t ops[] = {0,   SPACE_OP_COUNT, SPACE_OP_COUNT + 1,
+                                   255, 0x80000000u,    0xffffffffu};
     for (unsigned i = 0; i < sizeof ops / sizeof ops[0]; i++) {
         uint32_t a[6] = {1, 2, 3, 4, 5, 6};
         CHECK_EQ(kit_raw_op(ops[i], a), (uint32_t)SPACE_ERR_OP);

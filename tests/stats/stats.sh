@@ -197,7 +197,7 @@ case_text() {
     check "$tmp/stderr.json" --text "$TEXT"
     grep -Eq '^traps [0-9]+: 14 MEMORY_FAULT [0-9]+, 32 INTERRUPT [0-9]+, 33 INTERRUPT [0-9]+, 128 INT [0-9]+$' "$TEXT" ||
         fail "no traps line"
-    grep -Eq '^operations [0-9]+: MAP_MEMORY [0-9]+, MAP_PORTAL [0-9]+, RESUME [0-9]+.*, WAIT [0-9]+$' "$TEXT" ||
+    grep -Eq '^operations [0-9]+: MAP_MEMORY [0-9]+, MAP_PORTAL [0-9]+, RESUME [0-9]+.*, WAIT [0-9]+(, [A-Z_]+ [0-9]+)*$' "$TEXT" ||
         fail "no operations line"
     grep -Eq '^  CONTEXT 0: hits [0-9]+, misses [0-9]+, flushes [0-9]+, evictions [0-9]+, invalidations [0-9]+$' "$TEXT" ||
         fail "no TLB line for CONTEXT 0"

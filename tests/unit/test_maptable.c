@@ -37,6 +37,23 @@ int main(void)
     EXPECT(maptable_get(&t, 0x00400000) == 0 && t.mapped == 2);
     /* unmapping where no second level exists allocates nothing */
     EXPECT(maptable_set(&t, 0x80000000, 0, &old) == 0 && old == 0 && t.dir[0x200] == NULL);
+    /* reference and dirty bits: set only on mapped pages, kept across a
+     * permission change, cleared by a new frame or an unmap */
+    EXPECT(maptable_bits(&t, 0x0) == 0);
+    EXPECT(maptable_mark(&t, 0x0, MAP_REF) == MAP_REF);
+    EXPECT(maptable_mark(&t, 0x00000fff, MAP_DIRTY) == (MAP_REF | MAP_DIRTY));
+    EXPECT(maptable_mark(&t, 0x00001000, MAP_REF) == 0 && maptable_bits(&t, 0x1000) == 0);
+    EXPECT(maptable_mark(&t, 0x90000000, MAP_REF) == 0 && t.dir[0x240] == NULL);
+    EXPECT(maptable_set(&t, 0x0, MAP_ENTRY(0x7000, 0x3), &old) == 0);
+    EXPECT(maptable_bits(&t, 0x0) == (MAP_REF | MAP_DIRTY));
+    EXPECT(maptable_clear(&t, 0x0, MAP_REF) == (MAP_REF | MAP_DIRTY));
+    EXPECT(maptable_bits(&t, 0x0) == MAP_DIRTY);
+    EXPECT(maptable_set(&t, 0x0, MAP_ENTRY(0x8000, 0x3), &old) == 0);
+    EXPECT(maptable_bits(&t, 0x0) == 0);
+    EXPECT(maptable_mark(&t, 0x0, MAP_REF) == MAP_REF);
+    EXPECT(maptable_set(&t, 0x0, 0, &old) == 0 && maptable_bits(&t, 0x0) == 0);
+    EXPECT(maptable_set(&t, 0x0, MAP_ENTRY(0x8000, 0x3), &old) == 0 && maptable_bits(&t, 0) == 0);
+    EXPECT(maptable_set(&t, 0x0, MAP_ENTRY(0x7000, 0x2), &old) == 0);
     int n = 0;
     maptable_each(&t, count_visit, &n);
     EXPECT(n == 2);
