@@ -62,6 +62,13 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
      * that the first store comes back here to set the bit. */
     if (!(mmu_note_access(c->mmu, c->ctx, va, access) & MAP_DIRTY))
         bits &= ~MMU_WRITE;
+    if (c->pm->written && (bits & MMU_WRITE)) {
+        /* The same for the frame, while checkpoints track writes. */
+        if (access == MMU_WRITE)
+            physmem_note_write(c->pm, MAP_PADDR(m), 1);
+        else if (!physmem_page_written(c->pm, MAP_PADDR(m)))
+            bits &= ~MMU_WRITE;
+    }
     if ((bits & MMU_WRITE) && codecache_is_code(c->code, MAP_PADDR(m))) {
         if (access == MMU_WRITE) {
             /* The guest rewrites code. Unicorn does not reliably notice a
@@ -472,6 +479,7 @@ void cpu_access_bits_cleared(struct cpu *c, uint32_t ctx)
 
 void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len)
 {
+    physmem_note_write(c->pm, paddr, len);
     /* Unicorn does not see host writes: drop what it translated. */
     if (codecache_write(c->code, paddr, len))
         uc_ctl_flush_tb(c->uc);
@@ -780,4 +788,11 @@ unsigned cpu_disassemble(struct cpu *c, const uint8_t *buf, unsigned len, uint32
                          unsigned outlen)
 {
     return decode_text(c->dec, buf, len, addr, out, outlen);
+}
+
+void cpu_forget_writes(struct cpu *c)
+{
+    /* Unicorn's writable entries would let stores pass unseen. */
+    uc_ctl_flush_tlb(c->uc);
+    c->stats.uc_flushes++;
 }

@@ -92,6 +92,9 @@ void cpu_access_bits_cleared(struct cpu *c, uint32_t ctx);
 
 /* The simulator itself (DMA, operations) wrote physical memory. */
 void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len);
+/* Write tracking (physmem_track_writes) has cleared its bits: the next
+ * store to each page must be seen again. Between runs only. */
+void cpu_forget_writes(struct cpu *c);
 
 /* Registers as the guest sees them (never including the CPU's own
  * single-step flag). */

@@ -19,7 +19,25 @@ int physmem_init(struct physmem *pm, uint32_t ram_size)
 void physmem_free(struct physmem *pm)
 {
     free(pm->bytes);
+    free(pm->written);
     pm->bytes = NULL;
+    pm->written = NULL;
+}
+
+int physmem_track_writes(struct physmem *pm)
+{
+    if (!pm->written)
+        pm->written = calloc(pm->ram_size / PAGE / 8 + 1, 1);
+    return pm->written ? 0 : -1;
+}
+
+void physmem_note_write(struct physmem *pm, uint32_t paddr, uint32_t len)
+{
+    if (!pm->written || !len || paddr >= pm->ram_size)
+        return;
+    uint32_t last = paddr + len - 1 < pm->ram_size ? paddr + len - 1 : pm->ram_size - 1;
+    for (uint32_t p = paddr / PAGE; p <= last / PAGE; p++)
+        pm->written[p / 8] |= (uint8_t)(1u << (p % 8));
 }
 
 bool physmem_is_ram(const struct physmem *pm, uint32_t paddr)

@@ -1,5 +1,6 @@
 #include "checkpoint.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -90,7 +91,49 @@ static uint64_t hash_space(struct machine *m)
     return h;
 }
 
-void checkpoint_take(struct machine *m, struct checkpoint *cp)
+int ram_hasher_init(struct ram_hasher *h, struct machine *m)
+{
+    h->pages = m->pm.ram_size / 4096u;
+    h->page = calloc(h->pages, sizeof *h->page);
+    h->primed = false;
+    const char *v = getenv("SPACE_VERIFY_CHECKPOINTS");
+    h->verify = v && *v == '1';
+    return h->page && physmem_track_writes(&m->pm) == 0 ? 0 : -1;
+}
+
+void ram_hasher_free(struct ram_hasher *h)
+{
+    free(h->page);
+    h->page = NULL;
+}
+
+/* Rehashes the pages written since the last time (all, the first time),
+ * then region i's hash is the hash of its pages' hashes. */
+static void hash_ram(struct machine *m, struct ram_hasher *h, uint64_t *regions)
+{
+    struct physmem *pm = &m->pm;
+    const uint8_t *ram = physmem_ptr(pm, 0, pm->ram_size);
+    for (uint32_t p = 0; p < h->pages; p++) {
+        bool written = pm->written[p / 8] & (1u << (p % 8));
+        if (h->primed && !written && !h->verify)
+            continue;
+        uint64_t now = hash64(ram + (size_t)p * 4096u, 4096u, p);
+        if (h->primed && !written && now != h->page[p])
+            machine_stop(m, "internal error: physical page %#x changed without a tracked write",
+                         p * 4096u);
+        h->page[p] = now;
+    }
+    memset(pm->written, 0, h->pages / 8 + 1);
+    cpu_forget_writes(m->cpu);
+    h->primed = true;
+    for (uint32_t i = 0; i < CHECKPOINT_RAM_REGIONS; i++) {
+        uint32_t first = (uint32_t)((uint64_t)i * h->pages / CHECKPOINT_RAM_REGIONS);
+        uint32_t end = (uint32_t)((uint64_t)(i + 1) * h->pages / CHECKPOINT_RAM_REGIONS);
+        regions[i] = hash64(h->page + first, (size_t)(end - first) * sizeof *h->page, i);
+    }
+}
+
+void checkpoint_take(struct machine *m, struct ram_hasher *h, struct checkpoint *cp)
 {
     memset(cp, 0, sizeof *cp);
     cp->time = cpu_time(m->cpu);
@@ -104,11 +147,7 @@ void checkpoint_take(struct machine *m, struct checkpoint *cp)
     cp->waiting = m->waiting;
     cp->pending = m->bus.pending;
     cp->ram_regions = CHECKPOINT_RAM_REGIONS;
-    uint32_t size = m->pm.ram_size, per = size / CHECKPOINT_RAM_REGIONS;
-    const uint8_t *ram = physmem_ptr(&m->pm, 0, size);
-    for (uint32_t i = 0; i < CHECKPOINT_RAM_REGIONS; i++)
-        cp->ram[i] = hash64(ram + (size_t)i * per,
-                            i + 1 == CHECKPOINT_RAM_REGIONS ? size - i * per : per, i);
+    hash_ram(m, h, cp->ram);
     cp->devices = hash_devices(m);
     cp->space = hash_space(m);
 }
@@ -188,11 +227,12 @@ unsigned checkpoint_diff(const struct checkpoint *rec, const struct checkpoint *
         CLAUSE("waiting %u recorded, %u replayed", rec->waiting, now->waiting);
     if (rec->pending != now->pending)
         CLAUSE("pending interrupt lines %#x recorded, %#x replayed", rec->pending, now->pending);
-    uint32_t per = ram_size / CHECKPOINT_RAM_REGIONS;
+    uint64_t pages = ram_size / 4096u;
     for (unsigned i = 0; i < CHECKPOINT_RAM_REGIONS; i++)
         if (rec->ram[i] != now->ram[i])
-            CLAUSE("RAM %#010x..%#010x differs", i * per,
-                   i + 1 == CHECKPOINT_RAM_REGIONS ? ram_size - 1 : (i + 1) * per - 1);
+            CLAUSE("RAM %#010llx..%#010llx differs",
+                   (unsigned long long)(i * pages / CHECKPOINT_RAM_REGIONS * 4096u),
+                   (unsigned long long)((i + 1) * pages / CHECKPOINT_RAM_REGIONS * 4096u - 1));
     if (rec->devices != now->devices)
         CLAUSE("device state differs (registers, pending interrupts or scheduled events)");
     if (rec->space != now->space)

@@ -6,6 +6,7 @@
 #ifndef SPACE_CHECKPOINT_H
 #define SPACE_CHECKPOINT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -20,12 +21,27 @@ struct checkpoint {
     uint32_t regs[10]; /* eax ebx ecx edx esi edi ebp esp eip eflags */
     uint32_t ctx, mode, ie, waiting, pending;
     uint32_t ram_regions;
-    uint64_t ram[CHECKPOINT_RAM_REGIONS]; /* region i: bytes [i*size/n, (i+1)*size/n) */
+    uint64_t ram[CHECKPOINT_RAM_REGIONS]; /* region i: pages [i*P/n, (i+1)*P/n) of P */
     uint64_t devices;
     uint64_t space;
 };
 
-void checkpoint_take(struct machine *m, struct checkpoint *cp);
+/* Keeps each RAM page's hash between checkpoints, so that a checkpoint
+ * hashes only the pages written since the last one (physmem write
+ * tracking). */
+struct ram_hasher {
+    uint64_t *page;
+    uint32_t pages;
+    bool primed; /* every page hashed once */
+    bool verify; /* rehash every page and check that none changed unseen
+                  * (SPACE_VERIFY_CHECKPOINTS=1 in the environment; for tests) */
+};
+
+/* Starts write tracking on m's memory. 0, or -1 (out of host memory). */
+int ram_hasher_init(struct ram_hasher *h, struct machine *m);
+void ram_hasher_free(struct ram_hasher *h);
+
+void checkpoint_take(struct machine *m, struct ram_hasher *h, struct checkpoint *cp);
 
 void checkpoint_encode(const struct checkpoint *cp, struct tbuf *b);
 /* 0, or -1 if the payload is not a whole checkpoint. */

@@ -36,6 +36,7 @@ static const char *state_name(uint32_t state)
 
 struct recorder {
     struct machine *m;
+    struct ram_hasher hasher;
     struct trace_writer w;
     uint64_t interval;
 };
@@ -65,7 +66,7 @@ static void record_checkpoint(struct machine *m, void *arg)
 {
     struct recorder *r = arg;
     struct checkpoint cp;
-    checkpoint_take(m, &cp);
+    checkpoint_take(m, &r->hasher, &cp);
     struct tbuf b = {0};
     checkpoint_encode(&cp, &b);
     write_tbuf(r, REC_CHECKPOINT, &b);
@@ -132,8 +133,15 @@ struct recorder *recorder_start(struct machine *m, const char *path,
     r->interval = setup->interval ? setup->interval : RECORD_DEFAULT_INTERVAL;
     uint64_t disk_size = 0, disk_hash = 0;
     const char *disk = m->cfg.devices.disk_path;
+    if (ram_hasher_init(&r->hasher, m) != 0) {
+        snprintf(err, errlen, "out of host memory");
+        ram_hasher_free(&r->hasher);
+        free(r);
+        return NULL;
+    }
     if ((disk && hash_disk(disk, &disk_size, &disk_hash, err, errlen) != 0) ||
         trace_writer_open(&r->w, path, err, errlen) != 0) {
+        ram_hasher_free(&r->hasher);
         free(r);
         return NULL;
     }
@@ -171,7 +179,7 @@ int recorder_finish(struct recorder *r, char *err, unsigned errlen)
             machine_run_until(m, UINT64_MAX);
     }
     struct checkpoint cp;
-    checkpoint_take(m, &cp);
+    checkpoint_take(m, &r->hasher, &cp);
     struct tbuf b = {0};
     tbuf_u64(&b, cp.time);
     tbuf_u32(&b, (uint32_t)m->state);
@@ -183,6 +191,7 @@ int recorder_finish(struct recorder *r, char *err, unsigned errlen)
     m->recording = false;
     m->alarm = (struct machine_alarm){.at = UINT64_MAX};
     int rc = trace_writer_close(&r->w, err, errlen);
+    ram_hasher_free(&r->hasher);
     free(r);
     return rc;
 }
@@ -198,6 +207,7 @@ struct recorded_input {
 struct replay {
     struct trace_reader tr;
     struct machine *m;
+    struct ram_hasher hasher;
     char note[256];
     /* from the trace */
     char *image_name;
@@ -296,7 +306,7 @@ static void check_missed_inputs(struct replay *rp, uint64_t now)
 static void compare(struct replay *rp, const struct checkpoint *want, const char *which)
 {
     struct checkpoint now;
-    checkpoint_take(rp->m, &now);
+    checkpoint_take(rp->m, &rp->hasher, &now);
     char diff[768];
     if (checkpoint_diff(want, &now, rp->m->pm.ram_size, diff, sizeof diff))
         diverge(rp, "%s (virtual time %llu): %s", which, (unsigned long long)want->time, diff);
@@ -502,6 +512,10 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     }
     for (uint32_t i = 0; i < MAX_DEVICES; i++)
         free(dev_names[i]);
+    if (ok && ram_hasher_init(&rp->hasher, rp->m) != 0) {
+        snprintf(err, errlen, "out of host memory");
+        ok = false;
+    }
     if (ok)
         ok = machine_boot_image(rp->m, rp->image_name ? rp->image_name : "recorded kernel",
                                 rp->image, rp->image_size, err, errlen) == 0;
@@ -582,6 +596,7 @@ void replay_close(struct replay *rp)
     if (!rp)
         return;
     machine_destroy(rp->m);
+    ram_hasher_free(&rp->hasher);
     trace_reader_close(&rp->tr);
     free(rp->own_image);
     free(rp->image_name);

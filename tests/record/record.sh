@@ -30,7 +30,7 @@ cmp "$dir/rec.out" "$dir/rep.out" || fail "the replay's console output differs"
 n=$("$space" replay -q "$dir/s.trc" 2>&1 | sed -n 's/.*: \([0-9]*\) checkpoints verified.*/\1/p')
 [ "${n:-0}" -gt 10 ] || fail "expected more than 10 checkpoints, got '$n'"
 expect 0 "replay matches the recording: $n checkpoints verified" \
-    "$space" replay -q --single-step "$dir/s.trc"
+    env SPACE_VERIFY_CHECKPOINTS=1 "$space" replay -q --single-step "$dir/s.trc"
 # the same run recorded twice gives the same trace
 "$space" run --input "$dir/in" --record "$dir/s2.trc" --checkpoint-interval 100000 \
     > /dev/null 2>&1
@@ -43,7 +43,7 @@ printf 'x\n' > "$dir/din"
 expect 0 'read back as written' "$space" run "$devguest" --input "$dir/din" \
     --disk "$dir/d.img" --cmdline check --record "$dir/d.trc"
 rm "$dir/d.img"
-expect 0 'replay matches the recording' "$space" replay -q "$dir/d.trc"
+expect 0 'replay matches the recording' env SPACE_VERIFY_CHECKPOINTS=1 "$space" replay -q "$dir/d.trc"
 
 # Damaged traces: one flipped byte, cut short, cut at a record boundary,
 # another version, not a trace at all.
