@@ -234,6 +234,8 @@ static enum input take_input(struct device *d, struct console *c, bool waiting)
 {
     if (device_replaying(d))
         return replay_line(d, c); /* (nothing now: the recorded run had nothing either) */
+    if (device_stopping(d))
+        return INPUT_NONE;
     enum input got;
     if (c->source) {
         long n = c->source->take_line(c->source->arg, c->line, c->cap);

@@ -118,6 +118,9 @@ bool device_replaying(const struct device *d);
  * at the current virtual time (then it is consumed). *data stays valid
  * until the machine is destroyed. */
 bool device_input_replay(struct device *d, uint32_t *kind, const void **data, uint32_t *len);
+/* The machine is stopping (Ctrl-C): take no more input from outside (a
+ * read could block, and the recording is ending). */
+bool device_stopping(const struct device *d);
 /* The guest waits for input a person has not given yet (a non-blocking
  * source): the machine pauses at this virtual time (PAUSE_INPUT) until its
  * driver has more. */

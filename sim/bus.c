@@ -200,6 +200,11 @@ bool device_input_replay(struct device *d, uint32_t *kind, const void **data, ui
     return log->replay && log->replay(log->arg, d->index, kind, data, len);
 }
 
+bool device_stopping(const struct device *d)
+{
+    return bus_of(d)->m->interrupted;
+}
+
 void device_awaiting_input(struct device *d)
 {
     bus_of(d)->m->awaiting_input = true;
