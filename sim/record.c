@@ -525,6 +525,7 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     }
     for (unsigned d = 0; d < MAX_DEVICES; d++)
         rp->next_in[d] = input_from(rp, d, 0);
+    rp->m->debug_out = opt->console_output ? opt->console_output : stdout;
     rp->m->input_log =
         (struct machine_input_log){.arg = rp, .replaying = true, .replay = replay_input};
     rp->m->alarm = (struct machine_alarm){.at = 0, .fn = replay_alarm, .arg = rp};

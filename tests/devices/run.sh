@@ -38,10 +38,11 @@ rm -f "$dir/e.img"
 rm -f "$dir/f.img"
 mkfifo "$dir/fifo"
 ( exec 3<>"$dir/fifo"; "$space" run "$elf" --disk "$dir/f.img" --disk-size 64K --cmdline write \
-      < "$dir/fifo" > "$dir/f.out" 2>&1; echo $? > "$dir/f.status" ) &
+      < "$dir/fifo" > "$dir/f.out" 2>&1 & echo $! > "$dir/f.pid"; wait $!; echo $? > "$dir/f.status" ) &
 for _ in $(seq 100); do grep -q "disk: range and DMA errors" "$dir/f.out" 2>/dev/null && break; sleep 0.1; done
 sleep 0.2
-pkill -INT -f "f.img --disk-size" || fail "no simulator to interrupt"
+# (this simulator only: a pattern could hit other runs on the machine)
+kill -INT "$(cat "$dir/f.pid")" || fail "no simulator to interrupt"
 wait
 cat "$dir/f.out"
 [ "$(cat "$dir/f.status")" = 130 ] || fail "exit status after Ctrl-C: $(cat "$dir/f.status")"
