@@ -19,7 +19,8 @@ int cli_parse_u64(const char *s, uint64_t *out);
 /* Prints "space: <fmt with arg> (see space --help)" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg);
 
-/* The commands (sim/main.c, sim/replay_cmd.c). */
+/* The commands (sim/main.c, sim/replay_cmd.c, sim/grade_cmd.c). */
 int cmd_replay(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
 
 #endif
