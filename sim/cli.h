@@ -27,7 +27,8 @@ int cli_check_trace(const char *flags);
  * one-line message (FILE cannot be created). NULL flags: nothing. */
 int cli_attach_trace(struct machine *m, const char *flags, const char *path);
 
-/* The commands (sim/main.c, sim/replay_cmd.c). */
+/* The commands (sim/main.c, sim/replay_cmd.c, sim/grade_cmd.c). */
 int cmd_replay(int argc, char **argv);
+int cmd_grade(int argc, char **argv);
 
 #endif

@@ -7,16 +7,16 @@
 #include "../ui/gdbstub.h"
 #include "../ui/debug_cli.h"
 #include "cli.h"
-#include "loader.h"
 #include "machine.h"
-#include "platform.h"
-#include "record.h"
+#include "session.h"
 #include "stats.h"
 #include "tracer.h"
 
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
     "       space run --debug [KERNEL.elf] [options]\n"
+    "       space replay [--debug | --single-step] [-q] [--kernel FILE] TRACE\n"
+    "       space grade SPEC [--out DIR] [--kernel FILE] [--case NAME]... [--keep-traces]\n"
     "       space --help | --version\n"
     "\n"
     "Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc), or without it the\n"
@@ -68,22 +68,24 @@ static const char usage_text[] =
     "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
     "  130  interrupted (Ctrl-C), or killed by gdb\n"
     "Every non-zero status other than a guest's own is explained on stderr in one\n"
-    "line starting with 'space:'.\n";
-
-/* The BasicOZ kernel the build produced (cmake/embed.cmake). */
-extern const unsigned char basicoz_image[];
-extern const unsigned long basicoz_image_size;
-
-static struct machine *volatile running;
-static volatile int ctrl_c_early; /* before the machine existed */
-
-static void on_ctrl_c(void)
-{
-    if (running)
-        machine_interrupt(running);
-    else
-        ctrl_c_early = 1;
-}
+    "line starting with 'space:'.\n"
+    "\n"
+    "space replay runs a trace again and checks that it is the same run\n"
+    "(docs/trace-format.md).\n"
+    "\n"
+    "space grade runs the cases of the workload spec SPEC (docs/grading.md), each\n"
+    "recorded, checks their console output, end and statistics, and writes\n"
+    "DIR/results.json (Gradescope), DIR/junit.xml and DIR/grade.json, and the\n"
+    "trace of every failing case as DIR/traces/CASE.trc.\n"
+    "options for grade:\n"
+    "  --out DIR        the results directory (default grade-results)\n"
+    "  --kernel FILE    run every case on this kernel instead of the spec's (the\n"
+    "                   submission: if it is missing or bad, every case fails)\n"
+    "  --case NAME      run only this case (may be given more than once)\n"
+    "  --keep-traces    keep the traces of passing cases too\n"
+    "exit status of grade: 0 every case passed, 1 a case failed, 2 bad command\n"
+    "line, 3 bad spec (one line: 'space: FILE:LINE: ...'), 4 the results cannot be\n"
+    "written, 130 interrupted.\n";
 
 /* --stats FORMAT: the writers, by name. */
 static const struct {
@@ -119,31 +121,25 @@ static void close_stats(FILE *out)
 /* Says how a run ended (on stderr) and returns space's exit status. */
 static int report_end(struct machine *m, enum machine_state st, bool verbose, const char *gdb_end)
 {
-    uint64_t t = cpu_time(m->cpu);
-    struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
-    switch (st) {
-    case MACHINE_HALTED:
-        if (verbose)
-            fprintf(stderr, "space: guest halted with code %u after %llu instructions\n",
-                    m->exit_code, (unsigned long long)t);
-        return (int)(m->exit_code & 0xff);
-    case MACHINE_LIMIT:
-        fprintf(stderr,
-                "space: instruction limit reached: %llu instructions, CONTEXT %u MODE %u pc %#x\n",
-                (unsigned long long)t, cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
-        return EXIT_LIMIT;
-    case MACHINE_INTERRUPTED:
-        fprintf(stderr, "space: %s after %llu instructions, CONTEXT %u MODE %u pc %#x\n",
-                gdb_end ? gdb_end : "interrupted", (unsigned long long)t, cpu_context(m->cpu),
-                cpu_mode(m->cpu), r.eip);
-        return EXIT_INTERRUPTED;
-    default:
-        fprintf(stderr, "space: machine stop after %llu instructions: %s\n", (unsigned long long)t,
-                m->reason);
+    char line[768];
+    int status = session_describe_end(m, st, gdb_end, line, sizeof line);
+    if (st != MACHINE_HALTED || verbose)
+        fprintf(stderr, "space: %s\n", line);
+    if (st != MACHINE_HALTED && st != MACHINE_LIMIT && st != MACHINE_INTERRUPTED)
         machine_describe_chain(m, stderr);
-        return EXIT_MACHINE_STOP;
-    }
+    return status;
+}
+
+/* --gdb: gdb drives the machine. */
+struct gdb_drive {
+    struct gdbstub *gdb;
+    const char *end; /* how gdb ended the machine */
+};
+
+static enum machine_state drive_by_gdb(void *arg, struct machine *m)
+{
+    struct gdb_drive *g = arg;
+    return gdbstub_serve(g->gdb, m, &g->end);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -155,9 +151,9 @@ static int cmd_run(int argc, char **argv)
     int gdb_port = -1;  /* --gdb */
     const char *record_path = NULL;
     uint64_t interval = 0;
-    const char *trace_flags = NULL, *trace_path = NULL;
     int stats = -1; /* --stats: index in stats_formats */
     const char *stats_path = NULL;
+    const char *trace_flags = NULL, *trace_path = NULL;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -263,60 +259,37 @@ static int cmd_run(int argc, char **argv)
     cfg.devices.ncpus = 1;
 
     char err[512];
-    platform_on_interrupt(on_ctrl_c);
-    struct machine *m = machine_create(&cfg, err, sizeof err);
-    if (!m) {
-        fprintf(stderr, "space: %s\n", err);
-        return EXIT_BAD_INPUT;
+    struct session_config sc = {.machine = cfg,
+                                .kernel_path = kernel,
+                                .record_path = record_path,
+                                .checkpoint_interval = interval};
+    struct session ses;
+    /* the exit status and message prefix of each step that can fail */
+    static const struct {
+        int status;
+        const char *prefix;
+    } failures[] = {
+        [SESSION_MACHINE] = {EXIT_BAD_INPUT, ""},
+        [SESSION_KERNEL] = {EXIT_BAD_IMAGE, ""},
+        [SESSION_RECORD] = {EXIT_BAD_INPUT, "--record: "},
+    };
+    enum session_failure failed = session_start(&ses, &sc, err, sizeof err);
+    if (failed != SESSION_OK) {
+        fprintf(stderr, "space: %s%s\n", failures[failed].prefix, err);
+        return failures[failed].status;
     }
-    /* The kernel as bytes: a recording keeps them. */
-    uint8_t *kernel_image = NULL;
-    size_t kernel_size = 0;
-    struct record_setup setup = {.image_name = kernel ? kernel : "built-in BasicOZ",
-                                 .image = basicoz_image,
-                                 .image_size = basicoz_image_size,
-                                 .interval = interval};
-    if (kernel && loader_read_file(kernel, "kernel image", &kernel_image, &kernel_size, err,
-                                   sizeof err) != 0) {
-        fprintf(stderr, "space: %s\n", err);
-        machine_destroy(m);
-        return EXIT_BAD_IMAGE;
-    }
-    if (kernel) {
-        setup.image = kernel_image;
-        setup.image_size = kernel_size;
-    }
-    int booted =
-        machine_boot_image(m, setup.image_name, setup.image, setup.image_size, err, sizeof err);
-    struct recorder *rec = NULL;
-    if (booted == 0 && record_path &&
-        !(rec = recorder_start(m, record_path, &setup, err, sizeof err))) {
-        fprintf(stderr, "space: --record: %s\n", err);
-        free(kernel_image);
-        machine_destroy(m);
-        return EXIT_BAD_INPUT;
-    }
-    free(kernel_image);
-    if (booted != 0) {
-        fprintf(stderr, "space: %s\n", err);
-        machine_destroy(m);
-        return EXIT_BAD_IMAGE;
-    }
+    struct machine *m = ses.m;
     int traced = cli_attach_trace(m, trace_flags, trace_path);
     if (traced != 0) {
-        if (rec)
-            recorder_finish(rec, err, sizeof err);
-        machine_destroy(m);
+        session_finish(&ses, err, sizeof err);
         return traced;
     }
     FILE *stats_out = stderr;
     if (stats_path && !(stats_out = fopen(stats_path, "w"))) {
         fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", stats_path,
                 strerror(errno));
-        if (rec)
-            recorder_finish(rec, err, sizeof err);
         tracer_detach(m);
-        machine_destroy(m);
+        session_finish(&ses, err, sizeof err);
         return EXIT_BAD_INPUT;
     }
     int status;
@@ -324,40 +297,32 @@ static int cmd_run(int argc, char **argv)
         struct debug_cli_config dc = {.kernel_path = kernel,
                                       .image = basicoz_image,
                                       .image_size = basicoz_image_size,
-                                      .image_name = "built-in BasicOZ",
+                                      .image_name = SESSION_BUILTIN_NAME,
                                       .in = stdin,
                                       .out = stdout};
         status = debug_cli_run(m, &dc);
     } else {
-        struct gdbstub *gdb = NULL;
-        const char *gdb_end = NULL; /* how gdb ended the machine */
-        if (gdb_port >= 0 && !(gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
+        struct gdb_drive gd = {0};
+        if (gdb_port >= 0 && !(gd.gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
             fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
-            if (rec)
-                recorder_finish(rec, err, sizeof err);
             close_stats(stats_out);
             tracer_detach(m);
-            machine_destroy(m);
+            session_finish(&ses, err, sizeof err);
             return EXIT_USAGE;
         }
-        running = m;
-        if (ctrl_c_early)
-            machine_interrupt(m);
-        enum machine_state st = gdb ? gdbstub_serve(gdb, m, &gdb_end) : machine_run(m);
-        gdbstub_close(gdb);
-        running = NULL;
+        enum machine_state st = session_run(&ses, gd.gdb ? drive_by_gdb : NULL, &gd);
+        gdbstub_close(gd.gdb);
         fflush(stdout);
-        status = report_end(m, st, verbose, gdb_end);
+        status = report_end(m, st, verbose, gd.end);
     }
     write_stats(m, stats, stats_out);
     close_stats(stats_out);
     tracer_detach(m);
-    if (rec && recorder_finish(rec, err, sizeof err) != 0) {
+    if (session_finish(&ses, err, sizeof err) != 0) {
         fprintf(stderr, "space: --record: %s\n", err);
         if (status == 0)
             status = EXIT_BAD_INPUT;
     }
-    machine_destroy(m);
     return status;
 }
 
@@ -379,5 +344,7 @@ int main(int argc, char **argv)
         return cmd_run(argc - 2, argv + 2);
     if (!strcmp(argv[1], "replay"))
         return cmd_replay(argc - 2, argv + 2);
+    if (!strcmp(argv[1], "grade"))
+        return cmd_grade(argc - 2, argv + 2);
     return cli_usage_error("unknown command '%s'", argv[1]);
 }

@@ -14,6 +14,7 @@
 #include <ws2tcpip.h>
 #include <io.h>
 #include <fcntl.h>
+#include <direct.h>
 #include <sys/stat.h>
 #else
 #include <arpa/inet.h>
@@ -233,6 +234,23 @@ void platform_file_close(struct platform_file *f)
         return;
     close_file(f->fd);
     free(f);
+}
+
+int platform_make_dir(const char *path)
+{
+#ifdef _WIN32
+    int rc = _mkdir(path);
+#else
+    int rc = mkdir(path, 0777);
+#endif
+    if (rc == 0)
+        return 0;
+    int saved = errno;
+    struct stat st;
+    if (saved == EEXIST && stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR)
+        return 0;
+    errno = saved;
+    return -1;
 }
 
 /* ---- Sockets ---- */

@@ -45,6 +45,10 @@ int platform_file_write_at(struct platform_file *f, uint64_t off, const void *bu
 int platform_file_sync(struct platform_file *f);
 void platform_file_close(struct platform_file *f);
 
+/* Creates the directory path (its parent must exist). 0, also if it is a
+ * directory already, or -1 with errno set. */
+int platform_make_dir(const char *path);
+
 /* A TCP socket (the GDB remote stub). */
 struct platform_socket;
 

@@ -1,0 +1,394 @@
+#!/usr/bin/env bash
+# grade.sh SPACE BUILD_TESTS_DIR CASE: one test of `space grade`
+# (docs/grading.md). Each case writes specs into a temporary directory, runs
+# space grade on BasicOZ (built into SPACE) or on test guests
+# (BUILD_TESTS_DIR/guest, BUILD_TESTS_DIR/devices), checks the exit status
+# and the table, and checks results.json, junit.xml and grade.json with
+# check_grade.py. Skipped (77) without python3.
+set -u
+SPACE=$1 TESTS=$2 CASE=$3
+case $SPACE in /*) ;; *) SPACE=$PWD/$SPACE ;; esac
+case $TESTS in /*) ;; *) TESTS=$PWD/$TESTS ;; esac
+HERE=$(cd "$(dirname "$0")" && pwd)
+CHECK="$HERE/check_grade.py"
+SPEC_DIR=$(cd "$HERE/../../basicoz/projects" && pwd)
+TIMEOUT=${GRADE_TIMEOUT:-240}
+command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# grade ARGS...: runs space grade; sets OUT, ERR, STATUS.
+runs=0
+grade() {
+    runs=$((runs + 1))
+    OUT=$tmp/out$runs ERR=$tmp/err$runs
+    timeout -s KILL "$TIMEOUT" "$SPACE" grade "$@" > "$OUT" 2> "$ERR"
+    STATUS=$?
+    echo "=== space grade $* -> status $STATUS"
+    echo "--- stdout:"
+    cat "$OUT"
+    echo "--- stderr:"
+    cat "$ERR"
+    echo "---"
+    [ "$STATUS" != 137 ] || fail "no end after ${TIMEOUT}s (a hang?)"
+}
+status_is() { [ "$STATUS" = "$1" ] || fail "exit status $STATUS, expected $1"; }
+stderr_empty() { [ ! -s "$ERR" ] || fail "unexpected stderr: $(head -3 "$ERR")"; }
+out_has() { grep -Eq -- "$1" "$OUT" || fail "stdout has no line matching '$1'"; }
+check() { python3 "$CHECK" "$@" || fail "the results are wrong (above)"; }
+# py DIR 'python statements': runs them with g = grade.json, r = results.json
+# and case(name) -> grade.json's case; an AssertionError fails the test.
+py() {
+    python3 - "$1" "$2" <<'EOF' || fail "a check of the results failed (above)"
+import json, os, sys
+d, code = sys.argv[1], sys.argv[2]
+g = json.load(open(os.path.join(d, "grade.json"), encoding="utf-8"))
+r = json.load(open(os.path.join(d, "results.json"), encoding="utf-8"))
+def case(name):
+    return next(c for c in g["cases"] if c["name"] == name)
+def check(name, text):
+    return next(k for k in case(name)["checks"] if k["check"] == text)
+exec(code)
+EOF
+}
+
+# One passing and one failing case on BasicOZ: all three formats, the
+# failing case's trace replays, the passing case keeps none.
+case_formats() {
+    cat > basic.spec <<'EOF'
+# one passing, one failing case
+title = BasicOZ formats
+max-insns = 50000000
+reject = basicoz: panic
+
+[case hello]
+points = 2
+input = hello\nexit\n
+expect = hello, world
+exit = 0
+
+[case bye]
+points = 3
+visibility = after_published
+input <<END
+hello
+exit 7
+END
+expect = goodbye
+exit = 0
+EOF
+    grade basic.spec --out results/nested
+    status_is 1
+    stderr_empty
+    out_has '^  PASS  hello +2/2 +guest halted with code 0 after [0-9]+ instructions$'
+    out_has '^  FAIL  bye +0/3 +guest halted with code 7 after [0-9]+ instructions$'
+    out_has 'FAIL expect = goodbye: expected the console output contains "goodbye"; actual not found$'
+    out_has 'replay: space replay results/nested/traces/bye.trc$'
+    out_has '^score 2/5: 1 of 2 cases passed'
+    check results/nested --pass hello --fail bye --score 2/5
+    [ ! -e results/nested/traces/hello.trc ] || fail "the passing case kept its trace"
+    py results/nested '
+t = {x["name"]: x for x in r["tests"]}
+assert t["bye"]["visibility"] == "after_published" and "visibility" not in t["hello"]
+assert t["bye"]["status"] == "failed" and t["hello"]["status"] == "passed"
+assert "FAIL  exit = 0  (spec line 20)" in t["bye"]["output"], t["bye"]["output"]
+assert "  | basicoz: init exited with status 7, halting" in t["bye"]["output"]
+b = case("bye")
+assert b["end"]["state"] == "halted" and b["end"]["exit_code"] == 7
+assert b["end"]["virtual_time"] == b["stats"]["virtual_time"] > 0
+assert check("bye", "exit = 0")["actual"].startswith("guest halted with code 7 after ")
+assert check("bye", "reject = basicoz: panic")["passed"] and check("bye", "reject = basicoz: panic")["spec_line"] == 4
+assert case("hello")["console_output"] == "results/nested/console/hello.txt"
+assert open("results/nested/console/hello.txt").read().count("hello, world") == 1
+'
+    "$SPACE" replay -q results/nested/traces/bye.trc 2> replay.err
+    rc=$?
+    cat replay.err
+    [ "$rc" = 0 ] && grep -q '^space: replay matches the recording' replay.err ||
+        fail "the failing case's trace does not replay (status $rc)"
+}
+
+# Every kind of check, passing and failing, with the spec's syntax: quoted
+# values, heredoc input, escapes, comments, wildcards.
+case_checks() {
+    mkdir specs
+    printf 'hello\necho a#b\necho "  two  spaces"\nexit\n' > specs/input.txt
+    cat > specs/checks.spec <<'EOF'
+expect = BasicOZ on SPACE   # a default check: every case has it
+[case pass]
+input-file = input.txt
+expect = hello, world
+expect = "  two  spaces"
+expect = a#b
+expect = a\#b
+expect = hello, world\nbasicoz$ echo
+expect-line = h?llo, *
+expect-line = basicoz$ *
+expect-line = *
+reject = goodbye
+reject-line = hello
+reject-line = "hello, world "
+lines basicoz$* == 4
+lines basicoz$ echo * >= 2
+lines "\" two spaces\"" == 1
+lines x* != 1   # comment after a bound
+stat virtual_time > 0
+
+[case fail]
+input = hello\nexit 3\n
+end = halted
+expect = hello,  world
+expect-line = hello
+expect-line = *world?
+reject = hello
+reject-line = hello, w*
+lines *hello* < 2
+lines *hello* > 2
+EOF
+    grade specs/checks.spec --out res
+    status_is 1
+    stderr_empty
+    check res --pass pass --fail fail --score 1/2
+    py res '
+p, f = case("pass"), case("fail")
+assert len(p["checks"]) == 18 and all(k["passed"] for k in p["checks"]), p["checks"]
+assert p["checks"][1]["check"] == "expect = BasicOZ on SPACE"
+assert check("pass", "expect = hello, world")["actual"] == "line 3: \"hello, world\""
+assert check("pass", "lines basicoz$* == 4")["actual"] == "4 lines"
+assert check("pass", "expect = \"  two  spaces\"")["passed"]
+assert check("pass", "lines \"\\\" two spaces\\\"\" == 1")["actual"] == "1 line"
+assert check("pass", "expect = \"hello, world\\nbasicoz$ echo\"")["passed"]
+assert check("pass", "expect-line = h?llo, *")["expected"] == "a line matching \"h?llo, *\""
+# the end holds (halted, any code), every other check of "fail" fails
+assert [k["passed"] for k in f["checks"]] == [True, True] + [False] * 7, f["checks"]
+assert f["checks"][0]["check"] == "end = halted"
+assert check("fail", "expect-line = hello")["actual"] == "no line matches"
+assert check("fail", "reject = hello")["actual"] == "line 2: \"basicoz$ hello\""
+assert check("fail", "lines *hello* < 2")["actual"] == "2 lines"
+assert f["end"]["exit_code"] == 3
+'
+}
+
+# Statistics bounds: every kind of name, passing and failing; the actual
+# values are those of the case's statistics (check_grade.py compares).
+case_stats() {
+    cat > stats.spec <<'EOF'
+input = hello\ncrash\nexit\n
+[case within]
+stat instructions > 0
+stat virtual_time >= 1
+stat cpus[0].by_mode[3] > 0
+stat cpus.0.by_mode.1 == 0
+stat cpus[0].by_context[0] > 0
+stat cpus[0].by_context_mode[0][3] == 0
+stat cpus[0].idle >= 0
+stat traps.by_number.14.count == 1
+stat traps.by_number.200.count == 0
+stat memory_faults.total == 1
+stat memory_faults.write >= 0
+stat portal_traversals > 0
+stat operations.total > 100
+stat operations.by_kind.MAP_MEMORY > 100
+stat operations.by_kind.HALT == 1
+stat mapping_changes > 0
+stat tlb.hits > 0
+stat tlb.by_context.0.misses > 0
+stat devices[0].register_writes > 0
+stat devices[1].interrupts_raised > 0
+stat interrupts_delivered > 0
+stat register_reads > 0
+stat dma_bytes == 0
+stat engine.blocks_learned > 0
+[case beyond]
+stat instructions < 1000
+stat traps.total == 0
+stat memory_faults.total != 1
+stat cpus[0].by_mode[3] <= 0
+stat operations.by_kind.HALT > 1
+stat devices[9].dma_bytes == 0
+EOF
+    grade stats.spec --out res
+    status_is 1
+    check res --pass within --fail beyond --score 1/2
+    py res '
+b = case("beyond")
+assert [k["passed"] for k in b["checks"]] == [True] + [False] * 6, b["checks"]
+assert "no such CPU or device" in check("beyond", "stat devices[9].dma_bytes == 0")["actual"]
+w = case("within")
+assert check("within", "stat traps.by_number.14.count == 1")["actual"] == "1"
+assert check("within", "stat instructions > 0")["actual"] == str(w["stats"]["instructions"])
+'
+}
+
+# How a run ends: the instruction limit, a machine stop, a kernel that is
+# missing or not an ELF (the submission under --kernel), disk images, and
+# console output that is not text.
+case_ends() {
+    G=$TESTS/guest D=$TESTS/devices
+    head -c 1048576 /dev/zero > blank.img
+    cp blank.img blank.orig
+    printf 'echo a\377\001<&>"\177\303\251 ]]> \355\240\200\nexit 1\n' > weird.txt
+    cat > ends.spec <<EOF
+[case limit]
+max-insns = 100000
+end = limit
+stat virtual_time == 100000
+[case limit-unexpected]
+max-insns = 100000
+[case stop]
+kernel = $G/stop.elf
+cmdline = ud2
+end = stopped
+[case stop-unexpected]
+kernel = $G/stop.elf
+cmdline = ud2
+[case disk-copy]
+kernel = $D/dev_disk.elf
+disk = blank.img
+expect-line = dev_disk passed
+[case disk-fresh]
+kernel = $D/dev_disk.elf
+disk-size = 1M
+expect-line = dev_disk passed
+[case disk-fails]
+kernel = $D/dev_disk.elf
+disk = blank.img
+expect = this is not printed
+[case weird]
+input-file = weird.txt
+exit = 0
+EOF
+    grade ends.spec --out res
+    status_is 1
+    stderr_empty
+    check res --pass limit,stop,disk-copy,disk-fresh --fail limit-unexpected,stop-unexpected,disk-fails,weird --score 4/8
+    out_has '^  FAIL  limit-unexpected +0/1 +instruction limit reached: 100000 instructions'
+    out_has 'FAIL end = halted: expected the guest halts \(space_halt\); actual machine stop after [0-9]+ instructions: trap 6 \(INVALID_OPCODE\)'
+    cmp -s blank.img blank.orig || fail "grading wrote into the spec's disk image"
+    [ -f res/disks/disk-fails.img ] || fail "the failing case's disk image is not kept"
+    [ ! -e res/disks/disk-copy.img ] && [ ! -e res/disks/disk-fresh.img ] ||
+        fail "a passing case's disk image is kept"
+    cmp -s res/disks/disk-fails.img blank.orig && fail "the kept disk image is not the one the run wrote"
+    py res '
+w = case("weird")
+assert "\ufffd" in w["output"] and "<&>" in w["output"], w["output"]
+assert case("disk-fails")["disk_image"] == "res/disks/disk-fails.img"
+'
+    for c in limit-unexpected stop-unexpected disk-fails weird; do
+        "$SPACE" replay -q "res/traces/$c.trc" 2> replay.err
+        grep -q '^space: replay matches the recording' replay.err || fail "$c does not replay: $(cat replay.err)"
+    done
+
+    # the submission is missing, or not a kernel: every case fails, results are written
+    grade ends.spec --out missing --kernel "$tmp/no-such.elf" --case limit --case weird
+    status_is 1
+    stderr_empty
+    out_has "^  FAIL  limit +0/1 +did not run$"
+    out_has "no-such.elf: cannot open kernel image"
+    check missing --fail limit,weird --score 0/2
+    [ -z "$(ls missing/traces)" ] || fail "a case that did not run has a trace"
+    echo 'not an ELF' > garbage.elf
+    grade ends.spec --out garbage --kernel garbage.elf --case limit
+    status_is 1
+    check garbage --fail limit --score 0/1
+    py garbage 'assert case("limit")["end"] is None and "garbage.elf" in case("limit")["error"]'
+}
+
+# Bad specs: one line "space: FILE:LINE: ..." and exit status 3, nothing run;
+# bad command lines: exit status 2.
+case_errors() {
+    spec_error() { # spec_error 'TEXT' LINE 'MESSAGE REGEX'
+        printf '%b' "$1" > bad.spec
+        grade bad.spec --out never
+        status_is 3
+        [ "$(wc -l < "$ERR")" = 1 ] || fail "not one line on stderr"
+        grep -Eq "^space: bad\\.spec:$2: $3" "$ERR" || fail "stderr is not 'space: bad.spec:$2: $3'"
+        [ ! -s "$OUT" ] || fail "a bad spec printed a table"
+        [ ! -e never ] || fail "a bad spec created the results directory"
+    }
+    spec_error '[case a]\ncolour = red\n' 2 "unknown key 'colour'"
+    spec_error '# c\n[case a]\nmax-insns = 12x\n' 3 "max-insns: expected a positive instruction count, not '12x'"
+    spec_error '[case a]\nstat instructions < lots\n' 2 "stat: expected a number"
+    spec_error '[case a]\npoints = two\n' 2 "points: expected a number of points"
+    spec_error '[case a]\ninput-file = missing.txt\n' 2 "input-file: cannot read 'missing.txt': No such file"
+    mkdir -p sub
+    printf '[case a]\ninput-file = in.txt\n' > sub/rel.spec
+    grade sub/rel.spec
+    status_is 3
+    grep -q "^space: sub/rel.spec:2: input-file: cannot read 'in.txt' (sub/in.txt): No such file" "$ERR" ||
+        fail "a relative file is not looked for next to the spec"
+    spec_error 'kernel = nowhere.elf\n[case a]\n' 1 "kernel: cannot read 'nowhere.elf'"
+    spec_error '[case a]\ndisk = none.img\n' 2 "disk: cannot read 'none.img'"
+    spec_error '[case a]\nstat cpus[0].by_mode[4] < 1\n' 2 "stat: 'cpus\\[0\\].by_mode\\[4\\]' is not a statistic: segment 4 should be a MODE"
+    spec_error '[case a]\nstat instructions ~ 1\n' 2 "stat: expected an operator"
+    spec_error '[case a]\nstat nonsense > 1\n' 2 "stat: 'nonsense' is not a statistic"
+    spec_error '[case a]\nexit = 0\nexit = 1\n' 3 "exit: given twice in one section \\(first at line 2\\)"
+    spec_error '[case a]\nexit = 0\nend = limit\n' 3 "end: cannot be given with exit \\(line 2\\)"
+    spec_error '[case a]\ninput = x\ninput-file = y\n' 3 "input-file: cannot be given with input"
+    spec_error '[case a]\ntitle = late\n' 2 "title: expected before the first \\[case\\]"
+    spec_error '[case a]\n[case a]\n' 2 "case 'a' is defined twice \\(first at line 1\\)"
+    spec_error '[case a/b]\n' 1 "expected a case name of letters"
+    spec_error '[test a]\n' 1 "expected a section '\\[case NAME\\]'"
+    spec_error '[case a]\ninput = "open\n' 2 "expected a closing"
+    spec_error '[case a]\nexpect = a\\qb\n' 2 "expected an escape .* not '.q'"
+    spec_error '[case a]\ninput <<END\nhello\n' 2 "input <<END: expected a line 'END'"
+    spec_error '[case a]\nend = crashed\n' 2 "end: expected halted, stopped or limit"
+    spec_error '[case a]\nmem = 3\n' 2 "mem: expected a RAM size"
+    spec_error '[case a]\nvisibility = public\n' 2 "visibility: expected hidden"
+    spec_error '[case a]\nexpect\n' 2 "expect: expected 'expect = value'"
+    spec_error '# only defaults\nmax-insns = 5\n' 3 "expected at least one '\\[case NAME\\]' section"
+    grade no-such.spec
+    status_is 3
+    grep -q "^space: no-such.spec: cannot open grade spec" "$ERR" || fail "missing spec"
+    for args in "" "a.spec b.spec" "--out" "x.spec --frobnicate"; do
+        # shellcheck disable=SC2086 # (split on purpose)
+        grade $args
+        status_is 2
+    done
+    spec_error '[case a]\ninput-file = .\n' 2 "input-file: cannot read '.': Is a directory"
+    printf '[case a]\n' > ok.spec
+    grade ok.spec --case b
+    status_is 2
+    grep -q "^space: --case b: ok.spec has no such case" "$ERR" || fail "--case of no case"
+    # the results cannot be written: exit status 4
+    touch a-file
+    grade ok.spec --out a-file
+    status_is 4
+    grep -q "^space: a-file: cannot create the directory" "$ERR" || fail "--out on a file"
+}
+
+# --keep-traces, --case, all passing (exit 0), and the usage text.
+case_options() {
+    cat > two.spec <<'EOF'
+[case one]
+input = exit\n
+[case two]
+input = exit 0\n
+points = 0.5
+EOF
+    grade two.spec --out res --keep-traces
+    status_is 0
+    check res --kept --pass one,two --score 1.5/1.5
+    grade two.spec --out only --case two
+    status_is 0
+    check only --pass two --score 0.5/0.5
+    py only 'assert [c["name"] for c in g["cases"]] == ["two"]'
+    "$SPACE" --help | grep -q '^       space grade SPEC' || fail "space --help does not show grade"
+}
+
+# The scheduler project's spec (basicoz/projects/grade-sched.spec): round
+# robin passes the required cases and fails the scored one.
+case_sched() {
+    grade "$SPEC_DIR/grade-sched.spec" --out res
+    status_is 1
+    check res --pass ref,mixed,batch --fail interactive --score 3/5
+}
+
+"case_$CASE"
+echo "grade.$CASE: passed ($runs runs of space grade)"
