@@ -6,6 +6,7 @@
 
 #include "../ui/gdbstub.h"
 #include "../ui/debug_cli.h"
+#include "../ui/gui.h"
 #include "machine.h"
 #include "platform.h"
 
@@ -19,6 +20,7 @@
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
     "       space run --debug [KERNEL.elf] [options]\n"
+    "       space run --gui [KERNEL.elf] [options]\n"
     "       space --help | --version\n"
     "\n"
     "Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc), or without it the\n"
@@ -43,15 +45,28 @@ static const char usage_text[] =
     "                   input shares standard input\n"
     "  --gdb PORT       wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
     "                   control the machine, stopped at its first instruction\n"
+    "  --gui            open a window: the console as a text screen (type there\n"
+    "                   without --input) and an inspector of the machine, with\n"
+    "                   F5 run/pause, F10 step over, F11 step, F9 breakpoint, F4 run\n"
+    "                   to cursor, F12 screenshot (docs/gui.md); console output\n"
+    "                   still goes to standard output too\n"
+    "  --gui-paused     with --gui: start paused at the first instruction\n"
+    "  --gui-exit       with --gui: close the window and exit when the machine ends\n"
+    "                   (without it the window stays open until you close it)\n"
+    "  --screenshot FILE       with --gui: write the window as PNG when space exits\n"
+    "  --screenshot-at N FILE  with --gui: ... when virtual time reaches N\n"
+    "  --gui-dump       with --gui: also write each screenshot's text as FILE.txt\n"
     "\n"
     "exit status:\n"
     "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
     "  2    bad command line\n"
     "  3    the kernel image is missing, unreadable or not a valid SPACE ELF\n"
-    "  4    a device could not be set up (missing --input file, bad disk image, ...)\n"
+    "  4    a device could not be set up (missing --input file, bad disk image,\n"
+    "       --gui without a display, ...)\n"
     "  124  the --max-insns limit was reached\n"
     "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
-    "  130  interrupted (Ctrl-C), or killed by gdb\n"
+    "  130  interrupted (Ctrl-C), killed by gdb, or the --gui window was closed\n"
+    "       before the machine ended\n"
     "Every non-zero status other than a guest's own is explained on stderr in one\n"
     "line starting with 'space:'.\n";
 
@@ -121,6 +136,8 @@ static int cmd_run(int argc, char **argv)
     bool verbose = false;
     bool debug = false; /* --debug */
     int gdb_port = -1;  /* --gdb */
+    bool gui = false;   /* --gui */
+    struct gui_options go = {0};
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -166,6 +183,25 @@ static int cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--debug")) {
             debug = true;
+        } else if (!strcmp(a, "--gui")) {
+            gui = true;
+        } else if (!strcmp(a, "--gui-paused")) {
+            go.start_paused = true;
+        } else if (!strcmp(a, "--gui-exit")) {
+            go.exit_at_end = true;
+        } else if (!strcmp(a, "--gui-dump")) {
+            go.dump = true;
+        } else if (!strcmp(a, "--screenshot")) {
+            if (!val)
+                return usage_error("%s needs a file name", a);
+            go.screenshot = val;
+            i++;
+        } else if (!strcmp(a, "--screenshot-at")) {
+            if (!val || parse_u64(val, &go.shot_at) != 0 || i + 2 >= argc)
+                return usage_error("--screenshot-at needs a virtual time and a file name, not '%s'",
+                                   val ? val : "");
+            go.shot_at_path = argv[i + 2];
+            i += 2;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -182,14 +218,36 @@ static int cmd_run(int argc, char **argv)
         return usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
     if (debug && gdb_port >= 0)
         return usage_error("%s", "--debug and --gdb cannot be used together");
+    if (gui && (debug || gdb_port >= 0))
+        return usage_error("%s", "--gui cannot be used with --debug or --gdb");
+    if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
+        return usage_error("%s",
+                           "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
     cfg.devices.console_output = stdout;
     cfg.devices.ncpus = 1;
 
     char err[512];
+    struct gui *window = NULL;
+    if (gui) {
+        go.keyboard = !cfg.devices.console_input;
+        go.input_name = cfg.devices.console_input;
+        go.kernel_path = kernel;
+        go.image = basicoz_image;
+        go.image_size = basicoz_image_size;
+        go.image_name = "built-in BasicOZ";
+        if (!(window = gui_open(&go, err, sizeof err))) {
+            fprintf(stderr, "space: --gui: %s\n", err);
+            return EXIT_BAD_INPUT;
+        }
+        if (go.keyboard)
+            cfg.devices.console_source = gui_console_source_of(window);
+        cfg.devices.console_sink = gui_console_sink_of(window);
+    }
     platform_on_interrupt(on_ctrl_c);
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "space: %s\n", err);
+        gui_close(window);
         return EXIT_BAD_INPUT;
     }
     int booted = kernel ? machine_boot(m, kernel, err, sizeof err)
@@ -198,6 +256,7 @@ static int cmd_run(int argc, char **argv)
     if (booted != 0) {
         fprintf(stderr, "space: %s\n", err);
         machine_destroy(m);
+        gui_close(window);
         return EXIT_BAD_IMAGE;
     }
     if (debug) {
@@ -212,7 +271,7 @@ static int cmd_run(int argc, char **argv)
         return status;
     }
     struct gdbstub *gdb = NULL;
-    const char *gdb_end = NULL; /* how gdb ended the machine */
+    const char *end_why = NULL; /* how gdb or the window ended the machine */
     if (gdb_port >= 0 && !(gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
         fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
         machine_destroy(m);
@@ -221,7 +280,9 @@ static int cmd_run(int argc, char **argv)
     running = m;
     if (ctrl_c_early)
         machine_interrupt(m);
-    enum machine_state st = gdb ? gdbstub_serve(gdb, m, &gdb_end) : machine_run(m);
+    enum machine_state st = gdb      ? gdbstub_serve(gdb, m, &end_why)
+                            : window ? gui_run(window, m, &end_why)
+                                     : machine_run(m);
     gdbstub_close(gdb);
     running = NULL;
     fflush(stdout);
@@ -245,7 +306,7 @@ static int cmd_run(int argc, char **argv)
         break;
     case MACHINE_INTERRUPTED:
         fprintf(stderr, "space: %s after %llu instructions, CONTEXT %u MODE %u pc %#x\n",
-                gdb_end ? gdb_end : "interrupted", (unsigned long long)t, cpu_context(m->cpu),
+                end_why ? end_why : "interrupted", (unsigned long long)t, cpu_context(m->cpu),
                 cpu_mode(m->cpu), r.eip);
         status = EXIT_INTERRUPTED;
         break;
@@ -257,6 +318,7 @@ static int cmd_run(int argc, char **argv)
         break;
     }
     machine_destroy(m);
+    gui_close(window); /* (after the machine: its devices used the window's console) */
     return status;
 }
 
