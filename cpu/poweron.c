@@ -67,11 +67,12 @@ static int find_exception_words(struct cpu *c, uint32_t at, char *err, unsigned 
 {
     static const uint8_t cli[] = {0xfa}, int40[] = {0xcd, 0x40};
     size_t size = uc_context_size(c->uc);
-    uc_context *before = NULL, *gp = NULL, *sw = NULL, *gp2 = NULL;
+    uc_context *before = NULL, *gp = NULL, *sw = NULL, *gp2 = NULL, *sw2 = NULL, *gp3 = NULL;
     int in_flight = 0, is_int = 0;
     if (uc_context_alloc(c->uc, &c->scratch) || uc_context_alloc(c->uc, &before) ||
         uc_context_alloc(c->uc, &gp) || uc_context_alloc(c->uc, &sw) ||
-        uc_context_alloc(c->uc, &gp2)) {
+        uc_context_alloc(c->uc, &gp2) || uc_context_alloc(c->uc, &sw2) ||
+        uc_context_alloc(c->uc, &gp3)) {
         snprintf(err, errlen, "cpu: out of host memory");
         in_flight = -1;
         goto out;
@@ -90,11 +91,17 @@ static int find_exception_words(struct cpu *c, uint32_t at, char *err, unsigned 
         goto out;
     cpu_clear_exception_in_flight(c);
     /* (fresh addresses: Unicorn does not see host writes to translated code) */
+    /* Alternating several times: other words of the context (counters,
+     * host state) can match one 0-1-0 by chance, not 0-1-0-1-0. */
     probe(c, at + 0x10, int40, sizeof int40, sw);
     probe(c, at + 0x20, cli, sizeof cli, gp2);
     cpu_clear_exception_in_flight(c);
+    probe(c, at + 0x30, int40, sizeof int40, sw2);
+    probe(c, at + 0x40, cli, sizeof cli, gp3);
+    cpu_clear_exception_in_flight(c);
     for (size_t off = 0; off + 4 <= size; off += 4) {
-        if (word_at(gp, off) == 0 && word_at(sw, off) == 1 && word_at(gp2, off) == 0) {
+        if (word_at(gp, off) == 0 && word_at(sw, off) == 1 && word_at(gp2, off) == 0 &&
+            word_at(sw2, off) == 1 && word_at(gp3, off) == 0) {
             c->is_int_offset = off;
             is_int++;
         }
@@ -108,6 +115,10 @@ out:
         uc_context_free(sw);
     if (gp2)
         uc_context_free(gp2);
+    if (sw2)
+        uc_context_free(sw2);
+    if (gp3)
+        uc_context_free(gp3);
     c->trapped = false;
     if (in_flight < 0)
         return -1;

@@ -1,6 +1,7 @@
 /* console: a character device - output to the host's standard output,
  * input from a script file, the host's standard input, a console_source
- * (the GUI's keyboard) or, in a replay, the recording.
+ * (the GUI's keyboard) or, in a replay, the recording. Output may also go to
+ * a console_sink (the GUI's screen).
  *
  * Input arrives a line at a time, and only when the guest waits for it:
  * when the CPU idles (space_wait) with the receive interrupt enabled and
@@ -39,6 +40,7 @@ struct console {
     const struct console_source *source;
     bool source_ended; /* the file has no more (the guest is told at delivery) */
     FILE *out;
+    const struct console_sink *sink;
     char *line; /* received, not yet read by the guest */
     size_t len, pos, cap;
     bool eof;              /* the guest has been told the input ended */
@@ -82,6 +84,7 @@ static int console_create(struct device *d, const struct device_options *opt, ch
         return -1;
     }
     c->out = opt->console_output ? opt->console_output : stdout;
+    c->sink = opt->console_sink;
     if (opt->replaying) {
         /* input comes from the recording */
     } else if (opt->console_source) {
@@ -120,6 +123,14 @@ static void console_destroy(struct device *d)
     fflush(c->out);
     free(c->line);
     free(c);
+}
+
+/* Output: the host stream, and the sink (the window) if there is one. */
+static void put(struct console *c, const char *buf, size_t len)
+{
+    fwrite(buf, 1, len, c->out);
+    if (c->sink)
+        c->sink->write(c->sink->arg, buf, len);
 }
 
 /* The guest may get more input INPUT_DELAY instructions from now. */
@@ -164,12 +175,14 @@ static void console_write(struct device *d, uint32_t reg, uint32_t value)
 {
     struct console *c = d->state;
     switch (reg) {
-    case CONSOLE_DATA:
-        fputc((int)(value & 0xff), c->out);
-        if ((value & 0xff) == '\n')
+    case CONSOLE_DATA: {
+        char ch = (char)(value & 0xff);
+        put(c, &ch, 1);
+        if (ch == '\n')
             fflush(c->out);
         c->bytes_out++;
         break;
+    }
     case CONSOLE_CONTROL:
         c->control = value & (CONTROL_RX_INTERRUPT | CONTROL_ECHO);
         if (c->control & CONTROL_RX_INTERRUPT)
@@ -271,7 +284,7 @@ static bool deliver(struct device *d, struct console *c, bool waiting)
     case INPUT_LINE:
         c->bytes_in += c->len;
         if ((c->control & CONTROL_ECHO) && !c->person_echoes) {
-            fwrite(c->line, 1, c->len, c->out);
+            put(c, c->line, c->len);
             fflush(c->out);
         }
         device_interrupt(d);

@@ -35,11 +35,20 @@ struct console_source {
     long (*take_line)(void *arg, char *buf, unsigned long cap);
 };
 
+/* Somewhere console output goes besides console_output (the GUI's screen).
+ * It gets every byte the console writes - and those of the debug print
+ * operation, which shares the console's output - in the guest's order. */
+struct console_sink {
+    void *arg;
+    void (*write)(void *arg, const char *buf, unsigned long len);
+};
+
 /* What the command line says about devices. */
 struct device_options {
     const char *console_input;                   /* file of console input; NULL: standard input */
     const struct console_source *console_source; /* instead of console_input */
     FILE *console_output;                        /* where console output goes (stdout) */
+    const struct console_sink *console_sink;     /* where it also goes; NULL: nowhere */
     const char *disk_path;                       /* disk image; NULL: no disk */
     uint64_t disk_create_size;                   /* create the image with this size if missing */
     bool disk_readonly;                          /* attach the image read-only */

@@ -6,6 +6,7 @@
 
 #include "../ui/gdbstub.h"
 #include "../ui/debug_cli.h"
+#include "../ui/gui.h"
 #include "cli.h"
 #include "machine.h"
 #include "session.h"
@@ -15,6 +16,7 @@
 static const char usage_text[] =
     "usage: space run [KERNEL.elf] [options]\n"
     "       space run --debug [KERNEL.elf] [options]\n"
+    "       space run --gui [KERNEL.elf] [options]\n"
     "       space replay [--debug | --single-step] [-q] [--kernel FILE] TRACE\n"
     "       space grade SPEC [--out DIR] [--kernel FILE] [--case NAME]... [--keep-traces]\n"
     "       space --help | --version\n"
@@ -41,6 +43,17 @@ static const char usage_text[] =
     "                   input shares standard input\n"
     "  --gdb PORT       wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
     "                   control the machine, stopped at its first instruction\n"
+    "  --gui            open a window: the console as a text screen (type there\n"
+    "                   without --input) and an inspector of the machine, with\n"
+    "                   F5 run/pause, F10 step over, F11 step, F9 breakpoint, F4 run\n"
+    "                   to cursor, F12 screenshot (docs/gui.md); console output\n"
+    "                   still goes to standard output too\n"
+    "  --gui-paused     with --gui: start paused at the first instruction\n"
+    "  --gui-exit       with --gui: close the window and exit when the machine ends\n"
+    "                   (without it the window stays open until you close it)\n"
+    "  --screenshot FILE       with --gui: write the window as PNG when space exits\n"
+    "  --screenshot-at N FILE  with --gui: ... when virtual time reaches N\n"
+    "  --gui-dump       with --gui: also write each screenshot's text as FILE.txt\n"
     "  --stats FORMAT   when the run ends, however it ends, write the machine's\n"
     "                   statistics on standard error as 'text' or 'json'\n"
     "                   (docs/instrumentation.md)\n"
@@ -66,7 +79,8 @@ static const char usage_text[] =
     "       or the --stats-file or --record file cannot be created\n"
     "  124  the --max-insns limit was reached\n"
     "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
-    "  130  interrupted (Ctrl-C), or killed by gdb\n"
+    "  130  interrupted (Ctrl-C), killed by gdb, or the --gui window was closed\n"
+    "       before the machine ended\n"
     "Every non-zero status other than a guest's own is explained on stderr in one\n"
     "line starting with 'space:'.\n"
     "\n"
@@ -131,15 +145,23 @@ static int report_end(struct machine *m, enum machine_state st, bool verbose, co
 }
 
 /* --gdb: gdb drives the machine. */
+/* Who drives the machine instead of machine_run: gdb or the window. */
 struct gdb_drive {
     struct gdbstub *gdb;
-    const char *end; /* how gdb ended the machine */
+    struct gui *window;
+    const char *end; /* how gdb or the window ended the machine */
 };
 
 static enum machine_state drive_by_gdb(void *arg, struct machine *m)
 {
     struct gdb_drive *g = arg;
     return gdbstub_serve(g->gdb, m, &g->end);
+}
+
+static enum machine_state drive_by_gui(void *arg, struct machine *m)
+{
+    struct gdb_drive *g = arg;
+    return gui_run(g->window, m, &g->end);
 }
 
 static int cmd_run(int argc, char **argv)
@@ -149,6 +171,8 @@ static int cmd_run(int argc, char **argv)
     bool verbose = false;
     bool debug = false; /* --debug */
     int gdb_port = -1;  /* --gdb */
+    bool gui = false;   /* --gui */
+    struct gui_options go = {0};
     const char *record_path = NULL;
     uint64_t interval = 0;
     int stats = -1; /* --stats: index in stats_formats */
@@ -233,6 +257,26 @@ static int cmd_run(int argc, char **argv)
             i++;
         } else if (!strcmp(a, "--debug")) {
             debug = true;
+        } else if (!strcmp(a, "--gui")) {
+            gui = true;
+        } else if (!strcmp(a, "--gui-paused")) {
+            go.start_paused = true;
+        } else if (!strcmp(a, "--gui-exit")) {
+            go.exit_at_end = true;
+        } else if (!strcmp(a, "--gui-dump")) {
+            go.dump = true;
+        } else if (!strcmp(a, "--screenshot")) {
+            if (!val)
+                return cli_usage_error("%s needs a file name", a);
+            go.screenshot = val;
+            i++;
+        } else if (!strcmp(a, "--screenshot-at")) {
+            if (!val || cli_parse_u64(val, &go.shot_at) != 0 || i + 2 >= argc)
+                return cli_usage_error(
+                    "--screenshot-at needs a virtual time and a file name, not '%s'",
+                    val ? val : "");
+            go.shot_at_path = argv[i + 2];
+            i += 2;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = true;
         } else if (a[0] == '-' && a[1]) {
@@ -249,6 +293,11 @@ static int cmd_run(int argc, char **argv)
         return cli_usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
     if (debug && gdb_port >= 0)
         return cli_usage_error("%s", "--debug and --gdb cannot be used together");
+    if (gui && (debug || gdb_port >= 0))
+        return cli_usage_error("%s", "--gui cannot be used with --debug or --gdb");
+    if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
+        return cli_usage_error("%s",
+                               "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
     if (trace_path && !trace_flags)
         return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
     if (stats_path && stats < 0)
@@ -259,6 +308,22 @@ static int cmd_run(int argc, char **argv)
     cfg.devices.ncpus = 1;
 
     char err[512];
+    struct gui *window = NULL;
+    if (gui) {
+        go.keyboard = !cfg.devices.console_input;
+        go.input_name = cfg.devices.console_input;
+        go.kernel_path = kernel;
+        go.image = basicoz_image;
+        go.image_size = basicoz_image_size;
+        go.image_name = SESSION_BUILTIN_NAME;
+        if (!(window = gui_open(&go, err, sizeof err))) {
+            fprintf(stderr, "space: --gui: %s\n", err);
+            return EXIT_BAD_INPUT;
+        }
+        if (go.keyboard)
+            cfg.devices.console_source = gui_console_source_of(window);
+        cfg.devices.console_sink = gui_console_sink_of(window);
+    }
     struct session_config sc = {.machine = cfg,
                                 .kernel_path = kernel,
                                 .record_path = record_path,
@@ -276,12 +341,14 @@ static int cmd_run(int argc, char **argv)
     enum session_failure failed = session_start(&ses, &sc, err, sizeof err);
     if (failed != SESSION_OK) {
         fprintf(stderr, "space: %s%s\n", failures[failed].prefix, err);
+        gui_close(window);
         return failures[failed].status;
     }
     struct machine *m = ses.m;
     int traced = cli_attach_trace(m, trace_flags, trace_path);
     if (traced != 0) {
         session_finish(&ses, err, sizeof err);
+        gui_close(window);
         return traced;
     }
     FILE *stats_out = stderr;
@@ -290,6 +357,7 @@ static int cmd_run(int argc, char **argv)
                 strerror(errno));
         tracer_detach(m);
         session_finish(&ses, err, sizeof err);
+        gui_close(window);
         return EXIT_BAD_INPUT;
     }
     int status;
@@ -310,7 +378,12 @@ static int cmd_run(int argc, char **argv)
             session_finish(&ses, err, sizeof err);
             return EXIT_USAGE;
         }
-        enum machine_state st = session_run(&ses, gd.gdb ? drive_by_gdb : NULL, &gd);
+        gd.window = window;
+        enum machine_state st = session_run(&ses,
+                                            gd.gdb   ? drive_by_gdb
+                                            : window ? drive_by_gui
+                                                     : NULL,
+                                            &gd);
         gdbstub_close(gd.gdb);
         fflush(stdout);
         status = report_end(m, st, verbose, gd.end);
@@ -323,6 +396,7 @@ static int cmd_run(int argc, char **argv)
         if (status == 0)
             status = EXIT_BAD_INPUT;
     }
+    gui_close(window); /* (after the machine: its devices used the window's console) */
     return status;
 }
 

@@ -173,11 +173,15 @@ static bool op_interrupts(struct machine *m, struct cpu_regs *r)
 
 static bool op_debug_putc(struct machine *m, struct cpu_regs *r)
 {
+    char ch = (char)(r->ebx & 0xff);
     if (m->debug_out) {
-        fputc((int)(r->ebx & 0xff), m->debug_out);
-        if ((r->ebx & 0xff) == '\n')
+        fputc((unsigned char)ch, m->debug_out);
+        if (ch == '\n')
             fflush(m->debug_out);
     }
+    const struct console_sink *sink = m->cfg.devices.console_sink;
+    if (sink) /* the console's output, where a window shows it */
+        sink->write(sink->arg, &ch, 1);
     r->eax = SPACE_OK;
     return true;
 }

@@ -285,20 +285,22 @@ static bool break_at(struct cli *c, uint32_t addr, uint32_t ctx)
 static unsigned show_insn(struct cli *c, uint32_t ctx, bool physical, uint32_t addr,
                           const char *prefix)
 {
-    uint8_t buf[16];
-    uint32_t got = physical ? dbg_read_physical(&c->d, addr, buf, sizeof buf) : 0;
-    if (physical && !got) /* (near the end of RAM: fewer bytes) */
-        for (uint32_t n = sizeof buf - 1; n && !got; n--)
-            got = dbg_read_physical(&c->d, addr, buf, n);
-    if (!physical)
-        got = dbg_read_virtual(&c->d, ctx, addr, buf, sizeof buf);
-    if (!got)
-        return 0;
     char text[160], s[160];
-    unsigned len = cpu_disassemble(c->m->cpu, buf, got, addr, text, sizeof text);
-    if (!len) {
-        snprintf(text, sizeof text, "(bad) .byte 0x%02x", buf[0]);
-        len = 1;
+    unsigned len;
+    if (physical) {
+        uint8_t buf[16];
+        uint32_t got = dbg_read_physical(&c->d, addr, buf, sizeof buf);
+        for (uint32_t n = sizeof buf - 1; n && !got; n--) /* (near the end of RAM) */
+            got = dbg_read_physical(&c->d, addr, buf, n);
+        if (!got)
+            return 0;
+        len = cpu_disassemble(c->m->cpu, buf, got, addr, text, sizeof text);
+        if (!len) {
+            snprintf(text, sizeof text, "(bad) .byte 0x%02x", buf[0]);
+            len = 1;
+        }
+    } else if (!(len = dbg_disassemble(&c->d, ctx, addr, text, sizeof text))) {
+        return 0;
     }
     fprintf(c->out, "%s0x%08x%s: %s\n", prefix, addr,
             physical ? "" : sym(c, ctx, addr, s, sizeof s), text);
@@ -359,7 +361,8 @@ static void report(struct cli *c, struct dbg_stop *stop)
     uint32_t ctx = cur_ctx(c);
     struct item *it;
     switch (stop->kind) {
-    case DBG_STEPPED: break;
+    case DBG_STEPPED:
+    case DBG_TEMP: break;
     case DBG_BREAKPOINT:
         it = item_of_core(c, ITEM_BREAK, stop->id);
         fprintf(c->out, "breakpoint %d at 0x%x%s, CONTEXT %u MODE %u\n", it ? it->number : stop->id,
@@ -395,13 +398,22 @@ static void report(struct cli *c, struct dbg_stop *stop)
     show_location(c);
 }
 
-/* Runs: n instructions (step) or until something stops it (n == 0). */
-static void run(struct cli *c, bool step, uint64_t n)
+enum run_how { RUN_STEP, RUN_CONTINUE, RUN_NEXT };
+
+/* Runs: n instructions (step), until something stops it (continue), or
+ * over the instruction at the pc (next: a call or int n until it returns). */
+static void run(struct cli *c, enum run_how how, uint64_t n)
 {
     struct machine *m = c->m;
     if (m->state != MACHINE_RUNNING) {
         error(c, "the machine has %s: nothing more to run (quit, or inspect it)", ended_text(m));
         return;
+    }
+    bool over = how == RUN_NEXT && dbg_over_arm(&c->d);
+    struct dbg_temp armed = c->d.temp;
+    if (how == RUN_NEXT && !over) {
+        how = RUN_STEP; /* not a call: next is one step */
+        n = 1;
     }
     uint64_t start = cpu_time(m->cpu);
     uint64_t target = start + n < start ? UINT64_MAX : start + n;
@@ -409,7 +421,7 @@ static void run(struct cli *c, bool step, uint64_t n)
     fflush(c->out);
     for (;;) {
         running = m;
-        if (step)
+        if (how == RUN_STEP)
             dbg_step(&c->d, target - cpu_time(m->cpu), &stop);
         else
             dbg_continue(&c->d, &stop);
@@ -422,10 +434,12 @@ static void run(struct cli *c, bool step, uint64_t n)
             const char *here = symbols_program_in(c->sym, cur_ctx(c));
             if (!here || strcmp(here, it->program) != 0) {
                 /* another program at the same address: not this one */
-                if (step && cpu_time(m->cpu) >= target) {
+                if (how == RUN_STEP && cpu_time(m->cpu) >= target) {
                     stop.kind = DBG_STEPPED;
                     break;
                 }
+                if (over) /* (the stop disarmed it) */
+                    dbg_temp_break(&c->d, armed.addr, armed.ctx, armed.min_esp);
                 continue;
             }
         }
@@ -453,7 +467,18 @@ static void cmd_step(struct cli *c, int argc, char **argv)
         return;
     }
     snprintf(c->repeat, sizeof c->repeat, "step %llu", (unsigned long long)n);
-    run(c, true, n);
+    run(c, RUN_STEP, n);
+}
+
+static void cmd_next(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (argc > 1) {
+        error(c, "next takes no arguments");
+        return;
+    }
+    snprintf(c->repeat, sizeof c->repeat, "next");
+    run(c, RUN_NEXT, 0);
 }
 
 static void cmd_continue(struct cli *c, int argc, char **argv)
@@ -464,7 +489,7 @@ static void cmd_continue(struct cli *c, int argc, char **argv)
         return;
     }
     snprintf(c->repeat, sizeof c->repeat, "continue");
-    run(c, false, 0);
+    run(c, RUN_CONTINUE, 0);
 }
 
 static struct item *new_item(struct cli *c)
@@ -751,7 +776,7 @@ static void cmd_until_time(struct cli *c, int argc, char **argv)
     }
     c->d.stop_time = t;
     c->repeat[0] = 0;
-    run(c, false, 0);
+    run(c, RUN_CONTINUE, 0);
 }
 
 static void show_regs(struct cli *c)
@@ -878,19 +903,6 @@ static void cmd_pcb(struct cli *c, int argc, char **argv)
     }
 }
 
-static void access_text(uint32_t modeaccess, char *buf, unsigned len)
-{
-    size_t used = 0;
-    for (uint32_t mode = 0; mode < SPACE_MODES; mode++) {
-        uint32_t b = SPACE_ACCESS_BITS(modeaccess, mode);
-        int w = snprintf(buf + used, len - used, "%sM%u %c%c%c", mode ? "  " : "", mode,
-                         b & SPACE_R ? 'r' : '-', b & SPACE_W ? 'w' : '-', b & SPACE_X ? 'x' : '-');
-        if (w < 0 || (size_t)w >= len - used)
-            return;
-        used += (size_t)w;
-    }
-}
-
 static bool same_portal(const struct portal *a, const struct portal *b)
 {
     return a && b && a->ctx == b->ctx && a->mode == b->mode && a->pc == b->pc &&
@@ -949,7 +961,7 @@ static void map_flush(struct map_run *r)
     if (!r->open)
         return;
     char a[64];
-    access_text(r->access, a, sizeof a);
+    dbg_access_text(r->access, a, sizeof a);
     fprintf(r->c->out, "  0x%08x-0x%08x -> 0x%08x  %s\n", r->start, r->end - 1, r->paddr, a);
     r->open = false;
 }
@@ -1009,7 +1021,7 @@ static void cmd_tlb(struct cli *c, int argc, char **argv)
             if (!sl->valid)
                 continue;
             char a[64];
-            access_text(MAP_ACCESS(sl->entry), a, sizeof a);
+            dbg_access_text(MAP_ACCESS(sl->entry), a, sizeof a);
             fprintf(c->out, "  set %2d way %d: 0x%08x -> 0x%08x  %s\n", s, w, sl->vpage << 12,
                     MAP_PADDR(sl->entry), a);
         }
@@ -1018,22 +1030,6 @@ static void cmd_tlb(struct cli *c, int argc, char **argv)
             (unsigned long long)st->hits, (unsigned long long)st->misses,
             (unsigned long long)st->flushes, (unsigned long long)st->evictions,
             (unsigned long long)st->invalidations);
-}
-
-static const char *reg_name(enum device_type type, uint32_t off)
-{
-    static const char *const console[] = {"DATA", "STATUS", "CONTROL", "RX_COUNT", "INPUT_DELAY"};
-    static const char *const timer[] = {"NOW_LO", "NOW_HI",  "INTERVAL", "CONTROL",
-                                        "TICKS",  "NEXT_LO", "NEXT_HI"};
-    static const char *const disk[] = {"SECTORS", "SECTOR", "COUNT",   "ADDR",
-                                       "COMMAND", "STATUS", "CONTROL", "COMPLETED"};
-    uint32_t i = off / 4;
-    switch (type) {
-    case DEVICE_CONSOLE: return i < 5 ? console[i] : NULL;
-    case DEVICE_TIMER: return i < 7 ? timer[i] : NULL;
-    case DEVICE_DISK: return i < 8 ? disk[i] : NULL;
-    }
-    return NULL;
 }
 
 static void cmd_devices(struct cli *c, int argc, char **argv)
@@ -1054,11 +1050,10 @@ static void cmd_devices(struct cli *c, int argc, char **argv)
                 b->pending & (1u << line) ? ", pending" : "", (unsigned long long)d->interrupts,
                 (unsigned long long)b->stats.interrupts[line]);
         for (uint32_t off = 0; off <= 0x1c; off += 4) {
-            const char *name = reg_name(d->kind->type, off);
+            const char *name = dbg_device_reg_name(d->kind->type, off);
             if (!name && off)
                 continue;
-            /* (read has side effects for some registers: peek, where a kind has it) */
-            uint32_t v = d->kind->peek ? d->kind->peek(d, off) : d->kind->read(d, off);
+            uint32_t v = dbg_device_peek(d, off);
             fprintf(c->out, "  0x%02x %-12s 0x%08x  %u\n", off, name ? name : "", v, v);
         }
     }
@@ -1276,6 +1271,8 @@ static void cmd_help(struct cli *c, int argc, char **argv);
 
 static const struct command commands[] = {
     {"step", "s", cmd_step, "step [N]", "run N instructions (default 1)"},
+    {"next", "n", cmd_next, "next",
+     "step over: a call or int n runs until it returns (else one step)"},
     {"continue", "c", cmd_continue, "continue", "run until something stops the machine"},
     {"break", "b", cmd_break, "break [ADDR] [ctx N]",
      "breakpoint (default: at the pc; any CONTEXT)"},
@@ -1370,6 +1367,10 @@ static void execute(struct cli *c, char *line)
     }
     if (!strcmp(name, "si") || !strcmp(name, "stepi")) {
         cmd_step(c, argc, argv);
+        return;
+    }
+    if (!strcmp(name, "ni") || !strcmp(name, "nexti")) {
+        cmd_next(c, argc, argv);
         return;
     }
     for (unsigned i = 0; i < NCOMMANDS; i++) {

@@ -63,13 +63,16 @@ void dbg_free(struct debugger *d)
 
 /* ---- Breakpoints and watchpoints ---- */
 
+/* The CPU stops at every breakpoint's address and the temporary stop's. */
 static void push_breaks(struct debugger *d)
 {
-    uint32_t addrs[DBG_MAX_BREAKS];
+    uint32_t addrs[DBG_MAX_BREAKS + 1];
     unsigned n = 0;
     for (int i = 0; i < DBG_MAX_BREAKS; i++)
         if (d->brk[i].used)
             addrs[n++] = d->brk[i].addr;
+    if (d->temp.armed)
+        addrs[n++] = d->temp.addr;
     cpu_set_breakpoints(d->m->cpu, addrs, n);
 }
 
@@ -153,6 +156,32 @@ static struct dbg_break *break_at(struct debugger *d, uint32_t pc, uint32_t ctx)
     return NULL;
 }
 
+int dbg_break_at(struct debugger *d, uint32_t addr, uint32_t ctx)
+{
+    struct dbg_break *b = break_at(d, addr, ctx);
+    return b ? (int)(b - d->brk) + 1 : 0;
+}
+
+void dbg_temp_break(struct debugger *d, uint32_t addr, uint32_t ctx, uint32_t min_esp)
+{
+    d->temp = (struct dbg_temp){.armed = true, .addr = addr, .ctx = ctx, .min_esp = min_esp};
+    push_breaks(d);
+}
+
+void dbg_temp_clear(struct debugger *d)
+{
+    if (!d->temp.armed)
+        return;
+    d->temp.armed = false;
+    push_breaks(d);
+}
+
+static bool temp_reached(struct debugger *d, const struct cpu_regs *r)
+{
+    return d->temp.armed && r->eip == d->temp.addr && cpu_context(d->m->cpu) == d->temp.ctx &&
+           r->esp >= d->temp.min_esp;
+}
+
 static void ended(struct debugger *d, struct dbg_stop *stop)
 {
     struct machine *m = d->m;
@@ -172,12 +201,13 @@ static void ended(struct debugger *d, struct dbg_stop *stop)
     }
 }
 
-/* Runs to `until` (or a stop). Breakpoints and watchpoints at the very
+/* Runs to `until` (or a stop). With `resume`, breakpoints at the very
  * instruction it starts on do not stop it again. */
-static void run(struct debugger *d, uint64_t until, struct dbg_stop *stop)
+static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_stop *stop)
 {
     struct machine *m = d->m;
-    cpu_skip_breakpoint_once(m->cpu);
+    if (resume)
+        cpu_skip_breakpoint_once(m->cpu);
     if (m->pause == PAUSE_WATCH)
         cpu_skip_watch_once(m->cpu);
     if (d->stop_time > cpu_time(m->cpu) && d->stop_time < until)
@@ -195,7 +225,12 @@ static void run(struct debugger *d, uint64_t until, struct dbg_stop *stop)
         cpu_get_regs(m->cpu, &r);
         if (m->pause == PAUSE_BREAK) {
             struct dbg_break *b = break_at(d, r.eip, cpu_context(m->cpu));
-            if (!b) { /* a breakpoint for another CONTEXT */
+            if (!b && temp_reached(d, &r)) {
+                *stop = (struct dbg_stop){.kind = DBG_TEMP};
+                snprintf(stop->text, sizeof stop->text, "reached %#x", r.eip);
+                return;
+            }
+            if (!b) { /* a breakpoint for another CONTEXT (or a deeper call) */
                 cpu_skip_breakpoint_once(m->cpu);
                 continue;
             }
@@ -237,15 +272,49 @@ static void run(struct debugger *d, uint64_t until, struct dbg_stop *stop)
     }
 }
 
+/* The temporary stop lasts until the machine stops for a reason of its own. */
+static void run(struct debugger *d, uint64_t until, bool resume, struct dbg_stop *stop)
+{
+    run_to(d, until, resume, stop);
+    if (stop->kind != DBG_STEPPED)
+        dbg_temp_clear(d);
+}
+
 void dbg_step(struct debugger *d, uint64_t n, struct dbg_stop *stop)
 {
     uint64_t now = cpu_time(d->m->cpu);
-    run(d, now + n < now ? UINT64_MAX : now + n, stop);
+    run(d, now + n < now ? UINT64_MAX : now + n, true, stop);
 }
 
 void dbg_continue(struct debugger *d, struct dbg_stop *stop)
 {
-    run(d, UINT64_MAX, stop);
+    run(d, UINT64_MAX, true, stop);
+}
+
+void dbg_run_slice(struct debugger *d, uint64_t until, bool resume, struct dbg_stop *stop)
+{
+    run(d, until, resume, stop);
+}
+
+bool dbg_over_arm(struct debugger *d)
+{
+    struct cpu_regs r;
+    cpu_get_regs(d->m->cpu, &r);
+    uint32_t ctx = cpu_context(d->m->cpu);
+    char text[160];
+    unsigned len = dbg_disassemble(d, ctx, r.eip, text, sizeof text);
+    if (!len || (strncmp(text, "call ", 5) != 0 && strncmp(text, "int ", 4) != 0))
+        return false;
+    dbg_temp_break(d, r.eip + len, ctx, r.esp);
+    return true;
+}
+
+void dbg_step_over(struct debugger *d, struct dbg_stop *stop)
+{
+    if (dbg_over_arm(d))
+        dbg_continue(d, stop);
+    else
+        dbg_step(d, 1, stop);
 }
 
 /* ---- Memory ---- */
@@ -289,4 +358,59 @@ bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r)
         return false;
     cpu_set_regs(d->m->cpu, r);
     return true;
+}
+
+/* ---- Views ---- */
+
+unsigned dbg_disassemble(struct debugger *d, uint32_t ctx, uint32_t vaddr, char *text, unsigned len)
+{
+    uint8_t buf[16];
+    uint32_t got = dbg_read_virtual(d, ctx, vaddr, buf, sizeof buf);
+    if (!got)
+        return 0;
+    unsigned n = cpu_disassemble(d->m->cpu, buf, got, vaddr, text, len);
+    if (!n) {
+        snprintf(text, len, "(bad) .byte 0x%02x", buf[0]);
+        n = 1;
+    }
+    return n;
+}
+
+const char *dbg_device_reg_name(enum device_type type, uint32_t off)
+{
+    static const char *const console[] = {"DATA", "STATUS", "CONTROL", "RX_COUNT", "INPUT_DELAY"};
+    static const char *const timer[] = {"NOW_LO", "NOW_HI",  "INTERVAL", "CONTROL",
+                                        "TICKS",  "NEXT_LO", "NEXT_HI"};
+    static const char *const disk[] = {"SECTORS", "SECTOR", "COUNT",   "ADDR",
+                                       "COMMAND", "STATUS", "CONTROL", "COMPLETED"};
+    uint32_t i = off / 4;
+    if (off % 4)
+        return NULL;
+    switch (type) {
+    case DEVICE_CONSOLE: return i < 5 ? console[i] : NULL;
+    case DEVICE_TIMER: return i < 7 ? timer[i] : NULL;
+    case DEVICE_DISK: return i < 8 ? disk[i] : NULL;
+    }
+    return NULL;
+}
+
+uint32_t dbg_device_peek(struct device *dev, uint32_t off)
+{
+    /* (read has side effects for some registers: peek, where a kind has it) */
+    return dev->kind->peek ? dev->kind->peek(dev, off) : dev->kind->read(dev, off);
+}
+
+void dbg_access_text(uint32_t modeaccess, char *buf, unsigned len)
+{
+    size_t used = 0;
+    if (len)
+        buf[0] = 0;
+    for (uint32_t mode = 0; mode < SPACE_MODES; mode++) {
+        uint32_t b = SPACE_ACCESS_BITS(modeaccess, mode);
+        int w = snprintf(buf + used, len - used, "%sM%u %c%c%c", mode ? "  " : "", mode,
+                         b & SPACE_R ? 'r' : '-', b & SPACE_W ? 'w' : '-', b & SPACE_X ? 'x' : '-');
+        if (w < 0 || (size_t)w >= len - used)
+            return;
+        used += (size_t)w;
+    }
 }

@@ -122,6 +122,28 @@ case_regs_step() {
     has "CONTEXT 0  MODE 0  interrupts disabled"
 }
 
+# next steps over calls: from kmain's first instruction, every stop is in
+# kmain (never in out_str or the CHECK helpers it calls), the calls' output
+# appears, and stepping over space_halt ends the machine.
+case_next() {
+    local cmds=$'break kmain\ncontinue\ndelete\nnext'
+    for _ in $(seq 60); do cmds+=$'\n'; done
+    sdb "$cmds"$'\nquit' "$HELLO"
+    status_is 42
+    has "the machine halted with code 42"
+    # (the output shares lines with the debugger's: each call's own piece)
+    for piece in "hello from SPACE, ram " " MiB, cmdline '" "'"; do
+        grep -qF "$piece" "$OUT" || fail "no output '$piece' from the calls"
+    done
+    local n
+    n=$(grep -Ec '^=> 0x[0-9a-f]+ <kmain\+[0-9]+>: ' "$OUT")
+    [ "$n" -gt 5 ] || fail "only $n stops in kmain"
+    hasnt '=> 0x[0-9a-f]+ <(out_str|out_dec)(\+[0-9]+)?>: .*'
+    # ... and a plain instruction is one step
+    sdb $'next\nnext\nregs\nquit' "$HELLO"
+    [ "$(nth 'virtual time ([0-9]+)' 1)" = 2 ] || fail "next over two plain instructions"
+}
+
 # TLB listing after demand-paging faults (tests/guest/demand.elf): the
 # fault, in the PCB; after the handler mapped the page, the TLB of CONTEXT 1
 # holds it.

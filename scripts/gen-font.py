@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""gen-font.py: makes ui/font.c and ui/font.h, the bitmap font the SPACE
+window draws with, from an X11 PCF font (default: the public-domain
+"misc-fixed" 8x13 of xfonts-base).
+
+    scripts/gen-font.py [/usr/share/fonts/X11/misc/8x13.pcf.gz]
+
+Takes ASCII 32..126 and adds two glyphs of its own: a full block (the text
+cursor) and a hollow box (any character the font has no glyph for). Each
+glyph is FONT_H rows of one byte, the leftmost pixel in the top bit, so the
+font must be at most 8 pixels wide. The output is checked in; run this only
+to change the font.
+"""
+import gzip
+import os
+import struct
+import sys
+
+PCF_ACCELERATORS = 1 << 1
+PCF_METRICS = 1 << 2
+PCF_BITMAPS = 1 << 3
+PCF_BDF_ENCODINGS = 1 << 5
+PCF_BDF_ACCELERATORS = 1 << 8
+PCF_COMPRESSED_METRICS = 0x100
+
+
+def die(msg):
+    sys.exit("gen-font.py: " + msg)
+
+
+class Table:
+    def __init__(self, data, offset):
+        self.data = data
+        self.pos = offset
+        (self.format,) = struct.unpack_from("<I", data, offset)
+        self.pos += 4
+        self.big = bool(self.format & 4)
+
+    def get(self, fmt):
+        fmt = (">" if self.big else "<") + fmt
+        v = struct.unpack_from(fmt, self.data, self.pos)
+        self.pos += struct.calcsize(fmt)
+        return v if len(v) > 1 else v[0]
+
+
+def read_pcf(path):
+    raw = open(path, "rb").read()
+    if path.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    if raw[:4] != b"\x01fcp":
+        die(path + ": not a PCF font")
+    (count,) = struct.unpack_from("<I", raw, 4)
+    tables = {}
+    for i in range(count):
+        t, _fmt, _size, off = struct.unpack_from("<IIII", raw, 8 + 16 * i)
+        tables[t] = off
+    for need in (PCF_METRICS, PCF_BITMAPS, PCF_BDF_ENCODINGS):
+        if need not in tables:
+            die(path + ": no table %#x" % need)
+
+    acc = Table(raw, tables.get(PCF_BDF_ACCELERATORS, tables.get(PCF_ACCELERATORS)))
+    acc.get("8B")
+    ascent, descent = acc.get("ii")
+
+    m = Table(raw, tables[PCF_METRICS])
+    metrics = []
+    if m.format & PCF_COMPRESSED_METRICS:
+        for _ in range(m.get("h")):
+            lsb, rsb, width, asc, desc = (b - 0x80 for b in m.get("5B"))
+            metrics.append((lsb, rsb, width, asc, desc))
+    else:
+        for _ in range(m.get("i")):
+            metrics.append(m.get("6h")[:5])
+
+    b = Table(raw, tables[PCF_BITMAPS])
+    if not b.format & 8:
+        die(path + ": bitmaps with the least significant bit first are not supported")
+    pad = 1 << (b.format & 3)
+    n = b.get("i")
+    offsets = [b.get("i") for _ in range(n)]
+    b.get("4i")
+    bits_base = b.pos
+
+    e = Table(raw, tables[PCF_BDF_ENCODINGS])
+    min2, max2, min1, max1, _default = e.get("5h")
+    index = [e.get("H") for _ in range((max2 - min2 + 1) * (max1 - min1 + 1))]
+
+    def glyph(ch):
+        if min1 != 0 or not min2 <= ch <= max2 or index[ch - min2] == 0xFFFF:
+            return None
+        g = index[ch - min2]
+        lsb, rsb, _width, asc, desc = metrics[g]
+        stride = ((rsb - lsb + 7) // 8 + pad - 1) // pad * pad
+        rows = []
+        for y in range(asc + desc):
+            start = bits_base + offsets[g] + y * stride
+            rows.append((int.from_bytes(raw[start : start + stride], "big"), stride * 8))
+        return lsb, asc, rows
+
+    return ascent, descent, metrics, glyph
+
+
+def main():
+    path = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/X11/misc/8x13.pcf.gz"
+    ascent, descent, _metrics, glyph = read_pcf(path)
+    height = ascent + descent
+    g = glyph(ord("M"))
+    width = 8
+    if g is None:
+        die("no 'M'")
+    out = []
+    for ch in range(32, 127):
+        cell = [0] * height
+        g = glyph(ch)
+        if g is None:
+            die("no glyph for %r" % chr(ch))
+        lsb, asc, rows = g
+        for y, (bits, nbits) in enumerate(rows):
+            cy = ascent - asc + y
+            for x in range(nbits):
+                if bits >> (nbits - 1 - x) & 1:
+                    cx = lsb + x
+                    if not (0 <= cx < width and 0 <= cy < height):
+                        die("glyph %r does not fit a %dx%d cell" % (chr(ch), width, height))
+                    cell[cy] |= 0x80 >> cx
+        out.append(("%r" % chr(ch), cell))
+    out.append(("cursor: full block", [0xFF] * height))
+    box = [0] * height
+    box[2] = box[height - 3] = 0x7E
+    for y in range(3, height - 3):
+        box[y] = 0x42
+    out.append(("no glyph: a box", box))
+
+    name = os.path.basename(path)
+    for suffix in (".gz", ".pcf"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ui")
+    header = (
+        "/* font: the bitmap font the SPACE window draws with (ui/gui_draw.c), so\n"
+        " * that text looks the same on every host without any system font.\n"
+        " *\n"
+        " * GENERATED by scripts/gen-font.py from the X11 \"misc-fixed\" font %s\n"
+        " * (xfonts-base, font-misc-misc: \"Public domain font. Share and enjoy.\").\n"
+        " * Do not edit; run the script to change the font. */\n" % name
+    )
+    with open(os.path.join(here, "font.h"), "w") as f:
+        f.write(header)
+        f.write(
+            "#ifndef SPACE_FONT_H\n#define SPACE_FONT_H\n\n#include <stdint.h>\n\n"
+            "#define FONT_W      %d /* pixels: one byte per row, leftmost pixel in the top bit */\n"
+            "#define FONT_H      %d\n"
+            "#define FONT_FIRST  32  /* font_bits[0] is ' ' */\n"
+            "#define FONT_CURSOR 127 /* a full block */\n"
+            "#define FONT_BOX    128 /* drawn for a character without a glyph */\n"
+            "#define FONT_GLYPHS %d\n\n"
+            "extern const uint8_t font_bits[FONT_GLYPHS][FONT_H];\n\n"
+            "/* The rows of character ch's glyph (FONT_BOX's for one without). */\n"
+            "const uint8_t *font_glyph(unsigned ch);\n\n#endif\n" % (width, height, len(out))
+        )
+    with open(os.path.join(here, "font.c"), "w") as f:
+        f.write(header.replace("/* font:", "/* font.c:", 1))
+        f.write('#include "font.h"\n\n/* clang-format off */\n')
+        f.write("const uint8_t font_bits[FONT_GLYPHS][FONT_H] = {\n")
+        for label, cell in out:
+            f.write("    {%s}, /* %s */\n" % (", ".join("0x%02x" % v for v in cell), label))
+        f.write("};\n/* clang-format on */\n\n")
+        f.write(
+            "const uint8_t *font_glyph(unsigned ch)\n{\n"
+            "    if (ch >= FONT_FIRST && ch < FONT_FIRST + FONT_GLYPHS)\n"
+            "        return font_bits[ch - FONT_FIRST];\n"
+            "    return font_bits[FONT_BOX - FONT_FIRST];\n}\n"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,263 @@
+#!/usr/bin/env bash
+# gui.sh SPACE OUTDIR CASE: one test of the window (space run --gui) on an
+# X server of its own (Xvfb, started here on a free display and stopped at
+# the end). Skipped (77) only if Xvfb is not installed. Screenshots are left
+# in OUTDIR for a person to look at; each case prints their paths.
+#
+# Cases: screenshot (at exit, BasicOZ with scripted input: the prompt is in
+# the picture, the inspector shows sdb's registers), screenshot_at (at a
+# virtual time, against sdb's until-time), same_run (with and without the
+# window: the same output, status and virtual time), typing (keys typed
+# into the window reach the guest, by xdotool, which must be installed;
+# Ctrl-C ends it), keys (F5, F9, F10, F11, F4, F12), no_display, usage.
+set -u
+SPACE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") OUT=$2 CASE=$3
+HERE=$(cd "$(dirname "$0")" && pwd)
+TIMEOUT=${GUI_TIMEOUT:-120}
+mkdir -p "$OUT"
+tmp=$(mktemp -d)
+xvfb_pid=
+cleanup() {
+    [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null
+    rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+# An X server on a display no one uses (Xvfb picks it: -displayfd).
+start_x() {
+    command -v Xvfb >/dev/null || { echo "Xvfb is not installed: skipped"; exit 77; }
+    Xvfb -displayfd 3 -screen 0 1920x1080x24 -nolisten tcp 3>"$tmp/display" 2>"$tmp/xvfb.log" &
+    xvfb_pid=$!
+    for _ in $(seq 100); do
+        [ -s "$tmp/display" ] && break
+        kill -0 "$xvfb_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    [ -s "$tmp/display" ] || { cat "$tmp/xvfb.log" >&2; fail "Xvfb did not start"; }
+    export DISPLAY=:$(head -n 1 "$tmp/display")
+    unset WAYLAND_DISPLAY SDL_VIDEODRIVER
+    # Under the sanitizers (their options are set then): SDL's software
+    # renderer. An accelerated one loads a GL driver that leaks and is
+    # unloaded before LeakSanitizer can name it for a suppression.
+    if [ -n "${ASAN_OPTIONS:-}" ]; then
+        export SDL_RENDER_DRIVER=software
+    fi
+    echo "Xvfb on $DISPLAY"
+}
+
+# run NAME ARGS...: space ARGS with a time limit; OUT_TXT, ERR_TXT, STATUS.
+run() {
+    local name=$1
+    shift
+    OUT_TXT=$tmp/$name.out ERR_TXT=$tmp/$name.err
+    timeout -s KILL "$TIMEOUT" "$SPACE" "$@" > "$OUT_TXT" 2> "$ERR_TXT"
+    STATUS=$?
+    echo "=== $name: space $* -> status $STATUS"
+    cat "$OUT_TXT" "$ERR_TXT"
+    [ "$STATUS" != 137 ] || fail "no end after ${TIMEOUT}s (a hang?)"
+}
+
+script() {
+    printf '%s' "$1" > "$tmp/input"
+}
+
+case_screenshot() {
+    start_x
+    script $'help\nhello\nexit\n'
+    local png=$OUT/screenshot.png
+    rm -f "$png" "${png%.png}.txt"
+    run gui run --gui --gui-exit --input "$tmp/input" --screenshot "$png" --gui-dump
+    [ "$STATUS" = 0 ] || fail "status $STATUS"
+    printf 'continue\nregs\nquit\n' > "$tmp/cmds"
+    timeout -s KILL "$TIMEOUT" "$SPACE" run --debug --input "$tmp/input" < "$tmp/cmds" > "$tmp/sdb" 2>&1
+    python3 "$HERE/check_window.py" "$png" "${png%.png}.txt" --text 'basicoz$ hello' \
+        --text 'hello, world' --sdb "$tmp/sdb" || fail "the picture"
+    echo "screenshot: $png (its text: ${png%.png}.txt)"
+}
+
+case_screenshot_at() {
+    start_x
+    script $'hello\nspin 1\nexit 7\n'
+    local png=$OUT/screenshot-at.png t=2500000
+    rm -f "$png" "${png%.png}.txt"
+    run gui run --gui --gui-exit --input "$tmp/input" --screenshot-at $t "$png" --gui-dump
+    [ "$STATUS" = 7 ] || fail "status $STATUS"
+    printf 'until-time %s\nregs\nquit\n' $t > "$tmp/cmds"
+    timeout -s KILL "$TIMEOUT" "$SPACE" run --debug --input "$tmp/input" < "$tmp/cmds" > "$tmp/sdb" 2>&1
+    grep -q "virtual time $t reached" "$tmp/sdb" || fail "sdb did not stop at $t"
+    python3 "$HERE/check_window.py" "$png" "${png%.png}.txt" --text 'basicoz$ hello' \
+        --sdb "$tmp/sdb" || fail "the picture"
+    echo "screenshot: $png"
+}
+
+# The window changes nothing the guest does: same output, status, time.
+case_same_run() {
+    start_x
+    script $'tick a 5 &\nhello\nspin 1\nps\necho done\nexit 5\n'
+    run plain run --input "$tmp/input" -v
+    local plain=$STATUS
+    run gui run --gui --gui-exit --input "$tmp/input" -v
+    [ "$plain" = 5 ] && [ "$STATUS" = 5 ] || fail "status $plain without the window, $STATUS with it"
+    cmp "$tmp/plain.out" "$OUT_TXT" || fail "the console output differs"
+    cmp "$tmp/plain.err" "$ERR_TXT" || fail "the end (virtual time) differs"
+    grep -Eq '^space: guest halted with code 5 after [0-9]+ instructions$' "$ERR_TXT" ||
+        fail "no halt line"
+}
+
+# window DIR ARGS...: starts `space run ARGS` in DIR (its F12 screenshots
+# go there) with output in $tmp/window.out and .err; waits until its window
+# takes keys (an F12 screenshot comes). Sets PID and WIN.
+window() {
+    local dir=$1
+    shift
+    (cd "$dir" && exec timeout -s KILL "$TIMEOUT" "$SPACE" run "$@" \
+        > "$tmp/window.out" 2> "$tmp/window.err") &
+    PID=$!
+    WIN=
+    for _ in $(seq 100); do
+        WIN=$(xdotool search --name '^SPACE' 2>/dev/null | head -n 1)
+        [ -n "$WIN" ] && break
+        sleep 0.1
+    done
+    [ -n "$WIN" ] || fail "no window"
+    xdotool windowfocus --sync "$WIN"
+    for _ in $(seq 20); do
+        xdotool key F12
+        sleep 0.5
+        ls "$dir"/space-*.png > /dev/null 2>&1 && return
+    done
+    fail "the window takes no keys"
+}
+
+# What a person types in the window reaches the guest through the console.
+case_typing() {
+    start_x
+    command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
+    local png=$OUT/typing.png
+    rm -f "$png"
+    mkdir -p "$tmp/typing"
+    window "$tmp/typing" --gui --screenshot "$png"
+    local pid=$PID
+    for _ in $(seq 100); do # the prompt: BasicOZ waits for a line
+        grep -q 'basicoz\$' "$tmp/window.out" && break
+        sleep 0.1
+    done
+    xdotool type --delay 10 'hello'
+    xdotool key Return
+    xdotool type --delay 10 'echo one twx'
+    xdotool key BackSpace
+    xdotool type --delay 10 'o'
+    xdotool key Return
+    for _ in $(seq 100); do
+        grep -q '^one two$' "$tmp/window.out" && break
+        sleep 0.1
+    done
+    kill -INT "$pid"
+    wait "$pid"
+    STATUS=$?
+    cat "$tmp/window.out" "$tmp/window.err"
+    [ "$STATUS" = 130 ] || fail "status $STATUS after Ctrl-C, expected 130"
+    grep -qx 'basicoz\$ hello' "$tmp/window.out" || fail "the typed line is not echoed"
+    grep -qx 'hello, world' "$tmp/window.out" || fail "hello did not run"
+    grep -qx 'one two' "$tmp/window.out" || fail "backspace"
+    grep -Eq '^space: interrupted after [0-9]+ instructions' "$tmp/window.err" ||
+        fail "no 'interrupted' line"
+    python3 "$HERE/check_window.py" "$png" /dev/null 2>/dev/null # (no dump: only decodes)
+    echo "screenshot: $png"
+}
+
+# The debugger keys (xdotool): F11 steps, Down selects, F9 sets a
+# breakpoint that F5 runs to (the registers there are sdb's at the same
+# breakpoint), F10 steps over a call, F4 runs to the selected line, F12
+# writes screenshots (with --gui-dump, their text) into the current
+# directory.
+case_keys() {
+    start_x
+    command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
+    script $'hello\nexit\n'
+    local dir=$OUT/keys
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    window "$dir" --gui --gui-paused --gui-dump --input "$tmp/input"
+    local pid=$PID
+    local n=1
+    # shot KEYS...: presses them, then F12 until the machine is no longer
+    # running (a slow build runs long); SHOT is the last screenshot's text
+    shot() {
+        for k in "$@"; do
+            xdotool key "$k"
+            sleep 0.2
+        done
+        for _ in $(seq 60); do
+            xdotool key F12
+            n=$((n + 1))
+            for _ in $(seq 100); do
+                [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] && break
+                sleep 0.1
+            done
+            [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] || fail "F12 wrote nothing"
+            SHOT=$(ls -t "$dir"/space-*.txt | head -n 1)
+            head -n 1 "$SHOT" | grep -q '^ SPACE | running' || break
+            sleep 0.5
+        done
+        echo "--- after $*: $SHOT"
+        head -n 1 "$SHOT"
+    }
+    time_of() { grep -Eo 'virtual time [0-9]+' "$1" | head -n 1 | grep -Eo '[0-9]+'; }
+    grep -q '^ SPACE | paused: at the first instruction' "$dir"/space-0.txt ||
+        fail "not paused at the start"
+    shot F11 F11 F11 F11 Down Down Down Down F9 F5
+    grep -Eq '^ SPACE \| paused: breakpoint 1 at 0x[0-9a-f]+ <kmain\+[0-9]+>' "$SHOT" ||
+        fail "F9 + F5 did not stop at a breakpoint in kmain"
+    grep -Eq '=>\*0x[0-9a-f]{8} <kmain' "$SHOT" || fail "no pc/breakpoint mark"
+    local at t1
+    at=$(grep -Eo 'paused: breakpoint 1 at 0x[0-9a-f]+' "$SHOT" | grep -Eo '0x[0-9a-f]+$')
+    t1=$(time_of "$SHOT")
+    printf 'break %s\ncontinue\nregs\nquit\n' "$at" > "$tmp/cmds"
+    timeout -s KILL "$TIMEOUT" "$SPACE" run --debug --input "$tmp/input" < "$tmp/cmds" > "$tmp/sdb" 2>&1
+    python3 "$HERE/check_window.py" "${SHOT%.txt}.png" "$SHOT" --sdb "$tmp/sdb" || fail "the picture"
+    # F11 to the call after the breakpoint, F10 over it
+    shot F11 F10
+    local t2
+    t2=$(time_of "$SHOT")
+    grep -Eq '^ SPACE \| paused: at 0x[0-9a-f]+ <kmain\+' "$SHOT" || fail "F10 did not stop in kmain"
+    [ $((t2 - t1)) -gt 3 ] || fail "F11 + F10 took $((t2 - t1)) instructions: not over a call"
+    shot Down Down F4
+    local t3
+    t3=$(time_of "$SHOT")
+    grep -Eq '^ SPACE \| paused: at 0x[0-9a-f]+ <kmain\+' "$SHOT" || fail "F4 did not stop in kmain"
+    [ "$t3" -gt "$t2" ] || fail "F4 did not run"
+    shot F5
+    grep -q 'the machine halted with code 0' "$SHOT" || fail "F5 did not run to the end"
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid"
+    [ $? = 0 ] || fail "status after the halt and Ctrl-C: expected the guest's 0"
+    echo "screenshots: $dir"
+}
+
+# No display: one line, status 4, never a crash.
+case_no_display() {
+    unset DISPLAY WAYLAND_DISPLAY SDL_VIDEODRIVER
+    run nodisplay run --gui --input /dev/null
+    [ "$STATUS" = 4 ] || fail "status $STATUS, expected 4"
+    [ "$(wc -l < "$ERR_TXT")" = 1 ] || fail "not one line on stderr"
+    grep -Eq '^space: --gui: cannot open a window: .+' "$ERR_TXT" || fail "the message"
+    [ ! -s "$OUT_TXT" ] || fail "output before the window failed"
+}
+
+case_usage() {
+    run usage1 run --screenshot x.png
+    [ "$STATUS" = 2 ] && grep -q 'need --gui' "$ERR_TXT" || fail "--screenshot without --gui"
+    run usage2 run --gui --debug
+    [ "$STATUS" = 2 ] && grep -q 'cannot be used with --debug' "$ERR_TXT" || fail "--gui --debug"
+    run usage3 run --gui --screenshot-at 100
+    [ "$STATUS" = 2 ] && grep -q 'screenshot-at needs' "$ERR_TXT" || fail "--screenshot-at N"
+}
+
+"case_$CASE"
+echo "PASS: gui.$CASE"
