@@ -141,7 +141,7 @@ case_typing() {
     local png=$OUT/typing.png
     rm -f "$png"
     mkdir -p "$tmp/typing"
-    window "$tmp/typing" --gui --screenshot "$png"
+    window "$tmp/typing" --gui --screenshot "$png" --record "$tmp/typing.trc"
     local pid=$PID
     for _ in $(seq 100); do # the prompt: BasicOZ waits for a line
         grep -q 'basicoz\$' "$tmp/window.out" && break
@@ -169,6 +169,14 @@ case_typing() {
         fail "no 'interrupted' line"
     python3 "$HERE/check_window.py" "$png" /dev/null 2>/dev/null # (no dump: only decodes)
     echo "screenshot: $png"
+    # The keystrokes were recorded with their virtual times: the session
+    # replays exactly, with no window and no keyboard.
+    "$SPACE" replay "$tmp/typing.trc" < /dev/null > "$tmp/replay.out" 2> "$tmp/replay.err"
+    cat "$tmp/replay.err"
+    grep -q '^space: replay matches the recording' "$tmp/replay.err" || fail "the replay diverged"
+    grep -qx 'one two' "$tmp/replay.out" || fail "the replay did not show the typed command's output"
+    cmp <(grep -v '^basicoz\$' "$tmp/window.out") <(grep -v '^basicoz\$' "$tmp/replay.out") ||
+        fail "the replay's console output differs from the window session's"
 }
 
 # The debugger keys (xdotool): F11 steps, Down selects, F9 sets a
