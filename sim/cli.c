@@ -52,14 +52,25 @@ int cli_usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-int cli_check_trace(const char *flags)
+int cli_trace_option(const char *opt, const char *val, struct cli_trace *t)
 {
+    bool file = !strcmp(opt, "--trace-file");
+    if (!file && strcmp(opt, "--trace"))
+        return -1;
+    if (!val)
+        return cli_usage_error(file ? "%s needs a file name" : "%s needs flags (e.g. trap,op)",
+                               opt);
+    if (file) {
+        t->path = val;
+        return 0;
+    }
     struct trace_flags f;
     char err[256];
-    if (tracer_parse(flags, &f, err, sizeof err) != 0) {
+    if (tracer_parse(val, &f, err, sizeof err) != 0) {
         fprintf(stderr, "space: %s\n", err);
         return EXIT_USAGE;
     }
+    t->flags = val;
     return 0;
 }
 

@@ -20,9 +20,14 @@ int cli_parse_u64(const char *s, uint64_t *out);
 int cli_usage_error(const char *fmt, const char *arg);
 
 struct machine;
-/* --trace FLAGS [--trace-file FILE]: checks FLAGS (0, or EXIT_USAGE after
- * a one-line message). */
-int cli_check_trace(const char *flags);
+/* --trace FLAGS and --trace-file FILE, as `space run` and `space replay`
+ * take them. Returns -1 if `opt` is neither (nothing done), 0 when it took
+ * `val` into *flags or *path (checked), or EXIT_USAGE after a one-line
+ * message. */
+struct cli_trace {
+    const char *flags, *path;
+};
+int cli_trace_option(const char *opt, const char *val, struct cli_trace *t);
 /* Attaches the tracer to a booted machine: 0, or EXIT_BAD_INPUT after a
  * one-line message (FILE cannot be created). NULL flags: nothing. */
 int cli_attach_trace(struct machine *m, const char *flags, const char *path);

@@ -177,7 +177,8 @@ static int cmd_run(int argc, char **argv)
     uint64_t interval = 0;
     int stats = -1; /* --stats: index in stats_formats */
     const char *stats_path = NULL;
-    const char *trace_flags = NULL, *trace_path = NULL;
+    struct cli_trace trace = {0};
+    int took;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -232,14 +233,9 @@ static int cmd_run(int argc, char **argv)
                     "--checkpoint-interval needs a positive instruction count, not '%s'",
                     val ? val : "");
             i++;
-        } else if (!strcmp(a, "--trace") || !strcmp(a, "--trace-file")) {
-            if (!val)
-                return cli_usage_error(
-                    a[7] ? "%s needs a file name" : "%s needs flags (e.g. trap,op)", a);
-            if (a[7])
-                trace_path = val;
-            else if (cli_check_trace(trace_flags = val) != 0)
-                return EXIT_USAGE;
+        } else if ((took = cli_trace_option(a, val, &trace)) >= 0) {
+            if (took != 0)
+                return took;
             i++;
         } else if (!strcmp(a, "--stats")) {
             stats = -1;
@@ -298,7 +294,7 @@ static int cmd_run(int argc, char **argv)
     if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
         return cli_usage_error("%s",
                                "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
-    if (trace_path && !trace_flags)
+    if (trace.path && !trace.flags)
         return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
     if (stats_path && stats < 0)
         return cli_usage_error("%s", "--stats-file needs --stats text or --stats json");
@@ -345,7 +341,7 @@ static int cmd_run(int argc, char **argv)
         return failures[failed].status;
     }
     struct machine *m = ses.m;
-    int traced = cli_attach_trace(m, trace_flags, trace_path);
+    int traced = cli_attach_trace(m, trace.flags, trace.path);
     if (traced != 0) {
         session_finish(&ses, err, sizeof err);
         gui_close(window);

@@ -23,7 +23,8 @@ int cmd_replay(int argc, char **argv)
     const char *trace = NULL;
     struct replay_options opt = {0};
     bool single_step = false, quiet = false, debug = false;
-    const char *trace_flags = NULL, *trace_path = NULL;
+    struct cli_trace tracing = {0};
+    int took;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -32,13 +33,9 @@ int cmd_replay(int argc, char **argv)
                 return cli_usage_error("%s needs a kernel ELF file", a);
             opt.kernel_path = val;
             i++;
-        } else if (!strcmp(a, "--trace") || !strcmp(a, "--trace-file")) {
-            if (!val)
-                return cli_usage_error("%s needs a value", a);
-            if (a[7])
-                trace_path = val;
-            else if (cli_check_trace(trace_flags = val) != 0)
-                return EXIT_USAGE;
+        } else if ((took = cli_trace_option(a, val, &tracing)) >= 0) {
+            if (took != 0)
+                return took;
             i++;
         } else if (!strcmp(a, "--single-step")) {
             single_step = true;
@@ -56,6 +53,8 @@ int cmd_replay(int argc, char **argv)
     }
     if (!trace)
         return cli_usage_error("%s", "replay needs a trace file (space replay FILE)");
+    if (tracing.path && !tracing.flags)
+        return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
     if (debug && single_step)
         return cli_usage_error("%s", "--debug and --single-step cannot be used together");
     FILE *discard = NULL;
@@ -76,7 +75,7 @@ int cmd_replay(int argc, char **argv)
     if (replay_note(rp)[0])
         fprintf(stderr, "space: note: %s\n", replay_note(rp));
     struct machine *m = replay_machine(rp);
-    int status = cli_attach_trace(m, trace_flags, trace_path);
+    int status = cli_attach_trace(m, tracing.flags, tracing.path);
     if (status != 0) {
         replay_close(rp);
         if (discard)
