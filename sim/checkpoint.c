@@ -25,8 +25,19 @@ static uint64_t hash_u32s(const uint32_t *v, unsigned n, uint64_t seed)
     return h;
 }
 
+static int by_firing_order(const void *a, const void *b)
+{
+    const struct event *x = a, *y = b;
+    if (x->due != y->due)
+        return x->due < y->due ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 /* Registers as the guest would read them, pending interrupts, and what is
- * scheduled (due time and tag per device, in queue order). */
+ * scheduled: due time, device and tag, in the order the events will fire
+ * (not the heap's layout, nor the sequence numbers themselves: a device
+ * that schedules the same event again while the machine waits at one
+ * virtual time - as often as a window redraws - changes neither). */
 static uint64_t hash_devices(struct machine *m)
 {
     uint64_t h = hash_u32s(&m->bus.pending, 1, 0);
@@ -37,11 +48,20 @@ static uint64_t hash_devices(struct machine *m)
             regs[r] = d->kind->peek ? d->kind->peek(d, r * 4) : d->kind->read(d, r * 4);
         h = hash_u32s(regs, 1024, h);
     }
-    for (uint32_t i = 0; i < m->bus.events.count; i++) {
-        const struct event *e = &m->bus.events.heap[i];
+    uint32_t n = m->bus.events.count;
+    struct event *sorted = n ? malloc(n * sizeof *sorted) : NULL;
+    if (n && !sorted)
+        return h ^ n; /* (out of host memory: a weaker fingerprint, same on both sides) */
+    if (n) {
+        memcpy(sorted, m->bus.events.heap, n * sizeof *sorted);
+        qsort(sorted, n, sizeof *sorted, by_firing_order);
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        const struct event *e = &sorted[i];
         uint32_t v[4] = {(uint32_t)e->due, (uint32_t)(e->due >> 32), e->dev->index, e->tag};
         h = hash_u32s(v, 4, h);
     }
+    free(sorted);
     return h;
 }
 

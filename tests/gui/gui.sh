@@ -193,7 +193,7 @@ case_keys() {
     mkdir -p "$dir"
     window "$dir" --gui --gui-paused --gui-dump --input "$tmp/input"
     local pid=$PID
-    local n=1
+    local n
     # shot KEYS...: presses them, then F12 until the machine is no longer
     # running (a slow build runs long); SHOT is the last screenshot's text
     shot() {
@@ -202,8 +202,9 @@ case_keys() {
             sleep 0.2
         done
         for _ in $(seq 60); do
+            # (count what is there: the start may have written more than one)
+            n=$(($(ls "$dir"/space-*.txt 2>/dev/null | wc -l) + 1))
             xdotool key F12
-            n=$((n + 1))
             for _ in $(seq 100); do
                 [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] && break
                 sleep 0.1
