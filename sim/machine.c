@@ -132,6 +132,7 @@ void machine_clear_interrupt(struct machine *m)
 {
     m->interrupted = 0;
     m->interrupt_at = 0;
+    m->interrupt_clean = false;
     if (m->state == MACHINE_INTERRUPTED)
         m->state = MACHINE_RUNNING;
 }
@@ -327,6 +328,7 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
                 m->interrupt_at = now + 1;
             if (now >= m->interrupt_at) {
                 m->state = MACHINE_INTERRUPTED;
+                m->interrupt_clean = true;
                 break;
             }
         }

@@ -99,6 +99,8 @@ struct machine {
     bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
     volatile int interrupted; /* Ctrl-C */
     uint64_t interrupt_at;    /* when an interrupted run stops (0: not yet known) */
+    bool interrupt_clean;     /* MACHINE_INTERRUPTED was reached at interrupt_at (not
+                               * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
     struct machine_input_log input_log;
     struct machine_alarm alarm;

@@ -168,9 +168,13 @@ struct recorder *recorder_start(struct machine *m, const char *path,
 int recorder_finish(struct recorder *r, char *err, unsigned errlen)
 {
     struct machine *m = r->m;
-    if (m->state == MACHINE_RUNNING) {
-        /* A debugger let go of a running machine: end it where a replay
-         * can stop too (see machine_interrupt). */
+    if (m->state == MACHINE_RUNNING || (m->state == MACHINE_INTERRUPTED && !m->interrupt_clean)) {
+        /* A debugger or the window let go of a machine where it stood,
+         * maybe after a device had its look at this time: end it at the
+         * first look at the next instruction boundary, where a replay can
+         * stop too (see machine_interrupt). */
+        m->state = MACHINE_RUNNING;
+        m->interrupt_at = 0;
         cpu_set_breakpoints(m->cpu, NULL, 0);
         cpu_set_watches(m->cpu, NULL, 0);
         m->observer = (struct machine_observer){0};
