@@ -12,7 +12,7 @@ PACKAGES=(
   build-essential cmake pkg-config git
   gcc-multilib clang lld nasm
   libcapstone-dev libsdl2-dev
-  gdb xvfb xauth xdotool python3 clang-format
+  gdb xvfb xauth xdotool python3 clang-format gcc-mingw-w64-x86-64
 )
 
 unicorn_ok() {
