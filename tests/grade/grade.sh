@@ -18,28 +18,15 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$HERE/../lib.sh"
 
 # grade ARGS...: runs space grade; sets OUT, ERR, STATUS.
 runs=0
 grade() {
     runs=$((runs + 1))
     OUT=$tmp/out$runs ERR=$tmp/err$runs
-    timeout -s KILL "$TIMEOUT" "$SPACE" grade "$@" > "$OUT" 2> "$ERR"
-    STATUS=$?
-    echo "=== space grade $* -> status $STATUS"
-    echo "--- stdout:"
-    cat "$OUT"
-    echo "--- stderr:"
-    cat "$ERR"
-    echo "---"
-    [ "$STATUS" != 137 ] || fail "no end after ${TIMEOUT}s (a hang?)"
+    run_space grade "$@"
 }
-status_is() { [ "$STATUS" = "$1" ] || fail "exit status $STATUS, expected $1"; }
-stderr_empty() { [ ! -s "$ERR" ] || fail "unexpected stderr: $(head -3 "$ERR")"; }
 out_has() { grep -Eq -- "$1" "$OUT" || fail "stdout has no line matching '$1'"; }
 check() { python3 "$CHECK" "$@" || fail "the results are wrong (above)"; }
 # py DIR 'python statements': runs them with g = grade.json, r = results.json

@@ -15,10 +15,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 runs=0
 
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+. "$HERE/../lib.sh"
 
 # run [space run arguments...]: sets OUT, ERR, STATUS and JSON (the path
 # given to --stats-file when the arguments use "$JSON").
@@ -26,19 +23,7 @@ next() {
     runs=$((runs + 1))
     OUT=$tmp/out$runs ERR=$tmp/err$runs JSON=$tmp/stats$runs.json TEXT=$tmp/stats$runs.txt
 }
-run() {
-    timeout -s KILL "$TIMEOUT" "$SPACE" run "$@" > "$OUT" 2> "$ERR"
-    STATUS=$?
-    echo "=== run $runs: space run $* -> status $STATUS"
-    echo "--- stdout:"
-    cat "$OUT"
-    echo "--- stderr:"
-    cat "$ERR"
-    echo "---"
-    [ "$STATUS" != 137 ] || fail "no end after ${TIMEOUT}s (a hang?)"
-}
-status_is() { [ "$STATUS" = "$1" ] || fail "exit status $STATUS, expected $1"; }
-stderr_empty() { [ ! -s "$ERR" ] || fail "unexpected stderr: $(head -3 "$ERR")"; }
+run() { run_space run "$@"; }
 # check FILE EXPECT...: the invariants and the expectations (check_stats.py).
 check() {
     python3 "$CHECK" "$@" || fail "the statistics are wrong (above)"
