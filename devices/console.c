@@ -259,8 +259,7 @@ static enum input take_input(struct device *d, struct console *c, bool waiting)
         c->pos = 0;
     } else if (c->source_ended) {
         got = INPUT_END;
-    } else if ((c->terminal || c->read_interrupted) && (!waiting || c->read_interrupted) &&
-               !platform_input_ready(c->in)) {
+    } else if ((c->read_interrupted || (c->terminal && !waiting)) && !platform_input_ready(c->in)) {
         got = INPUT_NONE;
     } else {
         got = read_line(c);

@@ -254,6 +254,25 @@ static void memory_fault(struct machine *m, uint32_t access, uint32_t addr)
         m, &(struct trap_info){.trap = SPACE_TRAP_MEMORY_FAULT, .access = access, .addr = addr});
 }
 
+/* The instruction at the pc, as --trace insn writes it. */
+struct insn_seen {
+    uint64_t time;
+    uint32_t pc, ctx, mode;
+    uint8_t code[16];
+    unsigned len;
+};
+
+static void see_insn(struct machine *m, struct insn_seen *i)
+{
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    i->time = cpu_time(m->cpu);
+    i->pc = r.eip;
+    i->ctx = cpu_context(m->cpu);
+    i->mode = cpu_mode(m->cpu);
+    i->len = cpu_read_code(m->cpu, r.eip, i->code, sizeof i->code);
+}
+
 /* A register access the CPU stopped at: carry it out, or, if the
  * instruction is not a plain 32-bit mov, make it a MEMORY_FAULT. */
 static void device_access(struct machine *m, const struct cpu_stop *s)
@@ -265,12 +284,10 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
     }
     /* The access happens as its instruction retires (and, like any access
      * through a mapping, references the page, or dirties it). */
+    struct insn_seen insn;
     if (trace_on(m, m->tracer, TRACE_INSN)) {
-        struct cpu_regs r;
-        cpu_get_regs(m->cpu, &r);
-        uint8_t code[16];
-        unsigned n = cpu_read_code(m->cpu, r.eip, code, sizeof code);
-        trace_insn(m, cpu_time(m->cpu), cpu_context(m->cpu), cpu_mode(m->cpu), r.eip, code, n);
+        see_insn(m, &insn);
+        trace_insn(m, insn.time, insn.ctx, insn.mode, insn.pc, insn.code, insn.len);
     }
     cpu_mmio_retire(m->cpu, &io);
     mmu_note_access(&m->mmu, cpu_context(m->cpu), s->addr, io.write ? MMU_WRITE : MMU_READ);
@@ -289,15 +306,11 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
  * (its bytes are read before it runs: it may overwrite itself). */
 static void run_traced(struct machine *m, uint64_t target, struct cpu_stop *s)
 {
-    struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
-    uint64_t now = cpu_time(m->cpu);
-    uint32_t ctx = cpu_context(m->cpu), mode = cpu_mode(m->cpu);
-    uint8_t code[16];
-    unsigned n = cpu_read_code(m->cpu, r.eip, code, sizeof code);
+    struct insn_seen insn;
+    see_insn(m, &insn);
     cpu_run(m->cpu, target, s);
-    if (cpu_time(m->cpu) > now)
-        trace_insn(m, now, ctx, mode, r.eip, code, n);
+    if (cpu_time(m->cpu) > insn.time)
+        trace_insn(m, insn.time, insn.ctx, insn.mode, insn.pc, insn.code, insn.len);
 }
 
 void machine_wait(struct machine *m)
