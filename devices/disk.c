@@ -94,6 +94,11 @@ static bool store_known(const struct sector_store *st, uint32_t s)
     return st->known[s / 8] & (1u << (s % 8));
 }
 
+static void store_mark(struct sector_store *st, uint32_t s)
+{
+    st->known[s / 8] |= (uint8_t)(1u << (s % 8));
+}
+
 /* Where a replay keeps sector s (NULL: out of host memory). */
 static uint8_t *store_sector(struct sector_store *st, uint32_t s)
 {
@@ -240,7 +245,7 @@ static int replay_sector(struct device *d, struct disk *k, uint32_t s, uint8_t *
             return -1;
         }
         memcpy(mine, rec + 4, SECTOR_SIZE);
-        k->seen.known[s / 8] |= (uint8_t)(1u << (s % 8));
+        store_mark(&k->seen, s);
     }
     memcpy(dst, mine, SECTOR_SIZE);
     return 0;
@@ -267,7 +272,7 @@ static int read_sectors(struct device *d, struct disk *k, uint64_t off, uint32_t
                                       (uint8_t)(s >> 24)};
         memcpy(rec + 4, k->buf + i * SECTOR_SIZE, SECTOR_SIZE);
         device_input_taken(d, DISK_INPUT_SECTOR, rec, sizeof rec);
-        k->seen.known[s / 8] |= (uint8_t)(1u << (s % 8));
+        store_mark(&k->seen, s);
     }
     return 0;
 }
@@ -283,7 +288,7 @@ static int write_sectors(struct disk *k, uint64_t off, uint32_t bytes)
                 return -1;
             memcpy(mine, k->buf + i * SECTOR_SIZE, SECTOR_SIZE);
         }
-        k->seen.known[s / 8] |= (uint8_t)(1u << (s % 8));
+        store_mark(&k->seen, s);
     }
     return k->file ? platform_file_write_at(k->file, off, k->buf, bytes) : 0;
 }

@@ -69,7 +69,7 @@ uint32_t bus_read(struct bus *b, uint32_t paddr)
     b->stats.register_reads++;
     b->stats.dev_register_reads[d->index]++;
     uint32_t v = d->kind->read(d, paddr & 0xffcu);
-    if (trace_on(b->m, b->m->tracer, TRACE_REG))
+    if (trace_on(b->m->tracer, TRACE_REG))
         trace_line(b->m, "reg", "%s%u +0x%03x read -> %#x", d->kind->name, d->unit, paddr & 0xffcu,
                    v);
     return v;
@@ -82,7 +82,7 @@ void bus_write(struct bus *b, uint32_t paddr, uint32_t value)
         return;
     b->stats.register_writes++;
     b->stats.dev_register_writes[d->index]++;
-    if (trace_on(b->m, b->m->tracer, TRACE_REG))
+    if (trace_on(b->m->tracer, TRACE_REG))
         trace_line(b->m, "reg", "%s%u +0x%03x write %#x", d->kind->name, d->unit, paddr & 0xffcu,
                    value);
     d->kind->write(d, paddr & 0xffcu, value);
@@ -143,7 +143,7 @@ bool device_scheduled(const struct device *d, uint32_t tag)
 void device_interrupt(struct device *d)
 {
     struct bus *b = bus_of(d);
-    if (trace_on(b->m, b->m->tracer, TRACE_IRQ))
+    if (trace_on(b->m->tracer, TRACE_IRQ))
         trace_line(b->m, "irq", "raise line %u (%s%u)", d->index, d->kind->name, d->unit);
     b->pending |= 1u << d->index;
     d->interrupts++;
@@ -155,7 +155,7 @@ static void note_dma(struct device *d, const char *dir, uint32_t paddr, uint32_t
     struct bus *b = bus_of(d);
     b->stats.dma_bytes += len;
     b->stats.dev_dma_bytes[d->index] += len;
-    if (trace_on(b->m, b->m->tracer, TRACE_DMA))
+    if (trace_on(b->m->tracer, TRACE_DMA))
         trace_line(b->m, "dma", "%s%u %s %u bytes at %#x", d->kind->name, d->unit, dir, len, paddr);
 }
 

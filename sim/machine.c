@@ -219,7 +219,7 @@ static void deliver_interrupt(struct machine *m)
         line++;
     m->bus.pending &= ~(1u << line);
     m->bus.stats.interrupts[line]++;
-    if (trace_on(m, m->tracer, TRACE_IRQ))
+    if (trace_on(m->tracer, TRACE_IRQ))
         trace_line(m, "irq", "deliver line %u (%s%u)", line, m->bus.dev[line].kind->name,
                    m->bus.dev[line].unit);
     trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_INTERRUPT_BASE + line});
@@ -241,7 +241,7 @@ static void memory_fault(struct machine *m, uint32_t access, uint32_t addr)
         f->write++;
     else
         f->read++;
-    if (trace_on(m, m->tracer, TRACE_FAULT))
+    if (trace_on(m->tracer, TRACE_FAULT))
         trace_line(m, "fault", "%s of %#x: %s",
                    access & SPACE_FAULT_EXECUTE ? "execute"
                    : access & SPACE_FAULT_WRITE ? "write"
@@ -285,7 +285,7 @@ static void device_access(struct machine *m, const struct cpu_stop *s)
     /* The access happens as its instruction retires (and, like any access
      * through a mapping, references the page, or dirties it). */
     struct insn_seen insn;
-    if (trace_on(m, m->tracer, TRACE_INSN)) {
+    if (trace_on(m->tracer, TRACE_INSN)) {
         see_insn(m, &insn);
         trace_insn(m, insn.time, insn.ctx, insn.mode, insn.pc, insn.code, insn.len);
     }
@@ -393,7 +393,7 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             continue;
         }
         struct cpu_stop s;
-        if (trace_on(m, m->tracer, TRACE_INSN)) {
+        if (trace_on(m->tracer, TRACE_INSN)) {
             run_traced(m, now + 1 < target ? now + 1 : target, &s);
         } else {
             cpu_run(m->cpu, target, &s);

@@ -242,11 +242,11 @@ void ops_execute(struct machine *m)
     }
     m->stats.ops[op]++;
     struct cpu_regs in = r;
-    bool traced = trace_on(m, m->tracer, TRACE_OP); /* (TRACE may switch it) */
+    bool traced = trace_on(m->tracer, TRACE_OP); /* (TRACE may switch it) */
     bool writes_back = op_table[op].fn(m, &r);
     if (writes_back)
         cpu_set_regs(m->cpu, &r);
-    if (traced || trace_on(m, m->tracer, TRACE_OP)) {
+    if (traced || trace_on(m->tracer, TRACE_OP)) {
         char result[32] = "";
         if (writes_back)
             snprintf(result, sizeof result, " -> %d", (int32_t)r.eax);

@@ -89,7 +89,7 @@ int tracer_parse(const char *text, struct trace_flags *f, char *err, unsigned er
 static void trace_tlb(void *arg, const char *what, uint32_t ctx, uint32_t vaddr, map_entry e)
 {
     struct machine *m = arg;
-    if (!trace_on(m, m->tracer, TRACE_TLB))
+    if (!trace_on(m->tracer, TRACE_TLB))
         return;
     if (e)
         trace_line(m, "tlb", "%s CONTEXT %u page %#010x -> frame %#010x access %#05x", what, ctx,

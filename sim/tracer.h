@@ -51,9 +51,8 @@ struct tracer {
     uint64_t lines;
 };
 
-static inline bool trace_on(const struct machine *m, const struct tracer *t, uint32_t kind)
+static inline bool trace_on(const struct tracer *t, uint32_t kind)
 {
-    (void)m;
     return t && t->on && (t->flags.kinds & kind);
 }
 

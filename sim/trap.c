@@ -63,7 +63,7 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
     }
     struct cpu_regs r;
     cpu_get_regs(m->cpu, &r);
-    if (trace_on(m, m->tracer, TRACE_TRAP)) {
+    if (trace_on(m->tracer, TRACE_TRAP)) {
         char extra[96];
         fault_text(extra, sizeof extra, t);
         if (p)
@@ -134,7 +134,7 @@ void trap_restore(struct machine *m, const struct space_pcb *p)
         .eip = p->pc,
         .eflags = (p->eflags & EFLAGS_USER) | EFLAGS_FIXED,
     };
-    if (trace_on(m, m->tracer, TRACE_TRAP))
+    if (trace_on(m->tracer, TRACE_TRAP))
         trace_line(m, "resume", "-> CONTEXT %u MODE %u pc %#x (PCB of trap %u)", p->ctx, p->mode,
                    p->pc, p->trap);
     m->ie = p->ie != 0;
