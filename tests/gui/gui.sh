@@ -218,6 +218,8 @@ case_keys() {
         head -n 1 "$SHOT"
     }
     time_of() { grep -Eo 'virtual time [0-9]+' "$1" | head -n 1 | grep -Eo '[0-9]+'; }
+    # (window returns once the first PNG exists; its text is written after it)
+    for _ in $(seq 100); do [ -s "$dir/space-0.txt" ] && break; sleep 0.1; done
     grep -q '^ SPACE | paused: at the first instruction' "$dir"/space-0.txt ||
         fail "not paused at the start"
     shot F11 F11 F11 F11 Down Down Down Down F9 F5
