@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unicorn/unicorn.h>
 
-#include "../sim/machine.h"
+#include "sim/core/machine.h"
 
 #ifndef SPACE_BENCH_KERNEL
 #define SPACE_BENCH_KERNEL "build/bench/guest/bench_kernel.elf"

@@ -20,7 +20,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../mmu/mmu.h"
+#include "mmu/mmu.h"
 
 struct cpu_regs {
     uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp, eip, eflags;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/platform.h"
+#include "sim/host/platform.h"
 #include "device.h"
 
 enum {

@@ -53,7 +53,7 @@ struct device_options {
     uint64_t disk_create_size;                   /* create the image with this size if missing */
     bool disk_readonly;                          /* attach the image read-only */
     uint32_t ncpus;
-    /* A replay (sim/record.c): devices take no input from outside, only
+    /* A replay (sim/replay/record.c): devices take no input from outside, only
      * what device_input_replay gives; a disk has no image file, only
      * disk_replay_sectors sectors of what the recording read and what the
      * guest writes. */
@@ -98,7 +98,7 @@ struct device {
     uint64_t interrupts; /* raised so far */
 };
 
-/* ---- Services of the machine (sim/bus.c) ---- */
+/* ---- Services of the machine (sim/core/bus.c) ---- */
 
 /* The current virtual time (instructions retired on CPU 0). */
 uint64_t device_now(const struct device *d);

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sim/platform.h"
+#include "sim/host/platform.h"
 #include "device.h"
 
 #define SECTOR_SIZE        512u

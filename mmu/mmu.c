@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "../basicoz/include/space.h"
+#include "basicoz/include/space.h"
 
 _Static_assert(MAP_REF == SPACE_REF && MAP_DIRTY == SPACE_DIRTY, "space.h bits are the table's");
 

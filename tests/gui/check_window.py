@@ -3,7 +3,7 @@
 window (space run --gui --screenshot PNG --gui-dump) by reading its pixels.
 
 Text is found in the picture by drawing it with the font the window uses
-(ui/font.c, parsed here) and searching the picture's pixels for it, at any
+(ui/screen/font.c, parsed here) and searching the picture's pixels for it, at any
 position: nothing but the PNG says where it is.
 
   --text TEXT        TEXT is drawn somewhere in the console (left of the
@@ -99,7 +99,7 @@ def main():
     ap.add_argument("dump")
     ap.add_argument("--text", action="append", default=[])
     ap.add_argument("--sdb")
-    ap.add_argument("--font", default=os.path.join(HERE, "..", "..", "ui", "font.h"))
+    ap.add_argument("--font", default=os.path.join(HERE, "..", "..", "ui", "screen", "font.h"))
     a = ap.parse_args()
     font_h = load_font(a.font)
     font_c = load_font(a.font[:-2] + ".c")

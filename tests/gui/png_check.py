@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""png_check.py DIR: decodes what test_png wrote (ui/png.c) with zlib and
+"""png_check.py DIR: decodes what test_png wrote (ui/screen/png.c) with zlib and
 checks sizes and pixels."""
 import os
 import sys

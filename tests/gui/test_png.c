@@ -1,4 +1,4 @@
-/* Writes PNGs with ui/png.c for tests/gui/png_check.py to decode: a picture
+/* Writes PNGs with ui/screen/png.c for tests/gui/png_check.py to decode: a picture
  * bigger than one stored deflate block (so the data spans several), with
  * rows `stride` bytes apart and padding between them, and a 1x1 one.
  *
@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../ui/png.h"
-#include "../unit/unit.h"
+#include "ui/screen/png.h"
+#include "tests/unit/unit.h"
 
 #define W      300
 #define H      250

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../sim/machine.h"
+#include "sim/core/machine.h"
 
 static inline uint64_t harness_state_hash(struct machine *m)
 {

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../unit/unit.h"
+#include "tests/unit/unit.h"
 
 struct point {
     uint64_t time;

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "harness.h"
-#include "../unit/unit.h"
+#include "tests/unit/unit.h"
 
 static uint64_t state_hash(struct machine *m)
 {

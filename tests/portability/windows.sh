@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Portability: every C file of the simulator except the SDL ones (plain SDL
 # code) compiles for Windows with MinGW-w64 (-fsyntax-only, warnings as
-# errors). This is where the Windows branches of sim/platform.c are
+# errors). This is where the Windows branches of sim/host/platform.c are
 # compiled at all, and where a POSIX-only call outside the platform module
 # is caught. Skipped (77) without x86_64-w64-mingw32-gcc.
 # usage: windows.sh SOURCE_DIR
@@ -20,11 +20,11 @@ for lib in unicorn capstone; do
 done
 cd "$src"
 failed=0 n=0
-for f in sim/*.c cpu/*.c mmu/*.c devices/*.c ui/*.c; do
+for f in $(find sim cpu mmu devices ui -name '*.c' | sort); do
     grep -q '<SDL\|gui_draw.h' "$f" && continue
     n=$((n + 1))
     if ! "$cc" -std=c11 -Wall -Wextra -Werror -fsyntax-only -DSPACE_VERSION='"test"' \
-        -isystem "$inc" "$f"; then
+        -isystem "$inc" -I . "$f"; then
         echo "FAIL: $f does not compile for Windows"
         failed=1
     fi

@@ -2,7 +2,7 @@
 #include "unit.h"
 #include <stdio.h>
 
-#include "../../mmu/maptable.h"
+#include "mmu/maptable.h"
 
 static int count_visit(uint32_t vaddr, map_entry e, void *arg)
 {

@@ -3,7 +3,7 @@
 #include "unit.h"
 #include <stdio.h>
 
-#include "../../mmu/mmu.h"
+#include "mmu/mmu.h"
 
 int main(void)
 {

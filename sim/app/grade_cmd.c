@@ -1,0 +1,377 @@
+/* space grade: runs a workload spec's cases, each on a machine set up as
+ * `space run` would (sim/app/session.h), always recorded; judges each run
+ * (sim/grade/grade_check.h) and writes the results (sim/grade/grade_report.h). A
+ * failing case keeps its trace, so a TA can replay the very run. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "sim/grade/grade_check.h"
+#include "sim/grade/grade_report.h"
+#include "sim/grade/grade_spec.h"
+#include "sim/core/loader.h"
+#include "sim/host/platform.h"
+#include "session.h"
+#include "sim/stats/stats.h"
+
+#define EXIT_FAILED   1 /* a case failed */
+#define EXIT_BAD_SPEC 3
+#define DEFAULT_OUT   "grade-results"
+
+/* The subdirectories of the results directory. */
+static const char *const subdirs[] = {"traces", "console", "input", "disks"};
+
+struct grader {
+    const char *out;         /* --out */
+    const char *kernel;      /* --kernel: every case's kernel */
+    bool keep_traces;        /* --keep-traces */
+    const char *const *only; /* --case NAME...: only these */
+    unsigned nonly;
+};
+
+/* mkdir -p: each directory along the path. */
+static int make_dirs(const char *path, char *err, unsigned errlen)
+{
+    char *p = malloc(strlen(path) + 1);
+    if (!p) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    strcpy(p, path);
+    for (char *c = p + 1;; c++) {
+        if (*c && *c != '/' && *c != '\\')
+            continue;
+        char saved = *c;
+        *c = 0;
+        if (platform_make_dir(p) != 0 && saved == 0) {
+            snprintf(err, errlen, "%s: cannot create the directory: %s", p, strerror(errno));
+            free(p);
+            return -1;
+        }
+        if (!(*c = saved))
+            break;
+    }
+    free(p);
+    return 0;
+}
+
+static int write_file(const char *path, const char *text, char *err, unsigned errlen)
+{
+    FILE *f = fopen(path, "wb");
+    bool ok = f && fwrite(text, 1, strlen(text), f) == strlen(text);
+    if (f && fclose(f) != 0)
+        ok = false;
+    if (!ok)
+        snprintf(err, errlen, "%s: cannot write it: %s", path, strerror(errno));
+    return ok ? 0 : -1;
+}
+
+static int copy_file(const char *from, const char *to, char *err, unsigned errlen)
+{
+    FILE *in = fopen(from, "rb"), *out = in ? fopen(to, "wb") : NULL;
+    bool ok = in && out;
+    char buf[65536];
+    size_t n;
+    while (ok && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        ok = fwrite(buf, 1, n, out) == n;
+    if (in && ferror(in))
+        ok = false;
+    if (in)
+        fclose(in);
+    if (out && fclose(out) != 0)
+        ok = false;
+    if (!ok)
+        snprintf(err, errlen, "cannot copy the disk image %s to %s: %s", from, to, strerror(errno));
+    return ok ? 0 : -1;
+}
+
+/* NAME + extension, for a file of the case. */
+static char *case_file(const struct grader *g, const char *sub, const char *name, const char *ext)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s%s", name, ext);
+    return grade_path(g->out, sub, file);
+}
+
+/* The files a case's run uses: console input and a disk image. */
+static int prepare(const struct grader *g, const struct grade_case *c, struct grade_result *r,
+                   struct device_options *dev)
+{
+    char *err = r->error;
+    unsigned errlen = sizeof r->error;
+    if (c->input_file) {
+        r->input = malloc(strlen(c->input_file) + 1);
+        if (r->input)
+            strcpy(r->input, c->input_file);
+    } else if ((r->input = case_file(g, "input", c->name, ".txt")) &&
+               write_file(r->input, c->input ? c->input : "", err, errlen) != 0) {
+        return -1;
+    }
+    if (!r->input) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    dev->console_input = r->input;
+    if (c->disk || c->disk_size) {
+        if (!(r->disk = case_file(g, "disks", c->name, ".img"))) {
+            snprintf(err, errlen, "out of host memory");
+            return -1;
+        }
+        remove(r->disk); /* every run starts from the spec's image, or an empty one */
+        if (c->disk && copy_file(c->disk, r->disk, err, errlen) != 0)
+            return -1;
+        dev->disk_path = r->disk;
+        dev->disk_create_size = c->disk_size;
+    }
+    return 0;
+}
+
+/* Reads back what the guest printed. */
+static void read_output(struct grade_result *r)
+{
+    uint8_t *data;
+    size_t size;
+    char err[600];
+    if (loader_read_file(r->console, "console output", &data, &size, err, sizeof err) != 0) {
+        if (!r->error[0])
+            snprintf(r->error, sizeof r->error, "%s", err);
+        return;
+    }
+    r->output_buffer = (char *)data;
+    r->run.output = r->output_buffer;
+    r->run.output_len = size;
+}
+
+/* Runs one case; false if grading was interrupted (Ctrl-C). */
+static bool run_case(const struct grader *g, const struct grade_case *c, struct grade_result *r)
+{
+    static const char *const failures[] = {
+        [SESSION_MACHINE] = "the machine could not be set up: ",
+        [SESSION_KERNEL] = "",
+        [SESSION_RECORD] = "the run could not be recorded: ",
+    };
+    *r = (struct grade_result){.c = c};
+    char *trace = case_file(g, "traces", c->name, ".trc");
+    r->console = case_file(g, "console", c->name, ".txt");
+    const char *kernel = g->kernel ? g->kernel : c->kernel;
+    const char *kernel_name = kernel ? kernel : SESSION_BUILTIN_NAME;
+    if ((r->kernel = malloc(strlen(kernel_name) + 1)))
+        strcpy(r->kernel, kernel_name);
+    if (!trace || !r->console || !r->kernel) {
+        snprintf(r->error, sizeof r->error, "out of host memory");
+        free(trace);
+        return true;
+    }
+    remove(trace); /* (a trace left from an earlier grading is not this run's) */
+    struct session_config sc = {
+        .machine = {.ram_size = c->mem,
+                    .max_insns = c->max_insns,
+                    .cmdline = c->cmdline,
+                    .devices = {.ncpus = 1}},
+        .kernel_path = kernel,
+        .record_path = trace,
+    };
+    FILE *console = NULL;
+    if (prepare(g, c, r, &sc.machine.devices) != 0)
+        goto done;
+    if (!(console = fopen(r->console, "wb"))) {
+        snprintf(r->error, sizeof r->error, "%s: cannot create it: %s", r->console,
+                 strerror(errno));
+        goto done;
+    }
+    sc.machine.devices.console_output = console;
+    char err[512];
+    struct session ses;
+    enum session_failure failed = session_start(&ses, &sc, err, sizeof err);
+    if (failed != SESSION_OK) {
+        snprintf(r->error, sizeof r->error, "%s%s", failures[failed], err);
+        goto done;
+    }
+    enum machine_state st = session_run(&ses, NULL, NULL);
+    fflush(console);
+    session_describe_end(ses.m, st, NULL, r->end_line, sizeof r->end_line);
+    r->ran = true;
+    r->run = (struct grade_run){.state = st,
+                                .exit_code = ses.m->exit_code,
+                                .virtual_time = cpu_time(ses.m->cpu),
+                                .end_line = r->end_line};
+    if ((r->stats = malloc(sizeof *r->stats))) {
+        stats_collect(ses.m, r->stats);
+        r->run.stats = r->stats;
+    }
+    if (session_finish(&ses, err, sizeof err) != 0)
+        snprintf(r->note, sizeof r->note, "the trace is incomplete: %s", err);
+    if (st == MACHINE_INTERRUPTED) {
+        fclose(console);
+        remove(trace);
+        if (r->disk)
+            remove(r->disk);
+        free(trace);
+        return false;
+    }
+    if (!r->stats)
+        snprintf(r->error, sizeof r->error, "out of host memory for the statistics");
+done:
+    if (console && fclose(console) != 0 && !r->error[0])
+        snprintf(r->error, sizeof r->error, "%s: writing failed", r->console);
+    if (console)
+        read_output(r);
+    if (r->ran && r->stats && (r->outcomes = malloc((c->nchecks + 1) * sizeof *r->outcomes))) {
+        r->noutcomes = c->nchecks + 1;
+        r->failed = grade_check_run(c, &r->run, r->outcomes);
+    }
+    r->passed = r->outcomes && !r->failed && !r->error[0];
+    if (r->ran && (!r->passed || g->keep_traces)) {
+        r->trace = trace; /* kept */
+    } else {
+        remove(trace);
+        free(trace);
+        if (r->disk) {
+            remove(r->disk);
+            free(r->disk);
+            r->disk = NULL;
+        }
+    }
+    return true;
+}
+
+static void free_result(struct grade_result *r)
+{
+    free(r->stats);
+    free(r->outcomes);
+    free(r->kernel);
+    free(r->input);
+    free(r->console);
+    free(r->trace);
+    free(r->disk);
+    free(r->output_buffer);
+}
+
+static bool selected(const struct grader *g, const char *name)
+{
+    for (unsigned i = 0; i < g->nonly; i++)
+        if (!strcmp(g->only[i], name))
+            return true;
+    return !g->nonly;
+}
+
+int cmd_grade(int argc, char **argv)
+{
+    struct grader g = {.out = DEFAULT_OUT};
+    const char *spec_path = NULL;
+    const char **only = calloc((size_t)argc + 1, sizeof *only);
+    if (!only) {
+        fprintf(stderr, "space: out of host memory\n");
+        return EXIT_BAD_INPUT;
+    }
+    g.only = only;
+    int status = 0;
+    for (int i = 0; i < argc && !status; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--out") || !strcmp(a, "--kernel") || !strcmp(a, "--case")) {
+            if (!val || !*val) {
+                status = cli_usage_error("%s needs a value", a);
+                break;
+            }
+            if (a[2] == 'o')
+                g.out = val;
+            else if (a[2] == 'k')
+                g.kernel = val;
+            else
+                only[g.nonly++] = val;
+            i++;
+        } else if (!strcmp(a, "--keep-traces")) {
+            g.keep_traces = true;
+        } else if (a[0] == '-' && a[1]) {
+            status = cli_usage_error("unknown grade option '%s'", a);
+        } else if (!spec_path) {
+            spec_path = a;
+        } else {
+            status = cli_usage_error("more than one spec given ('%s')", a);
+        }
+    }
+    if (!status && !spec_path)
+        status = cli_usage_error("%s", "grade needs a spec file (space grade SPEC)");
+    if (status) {
+        free(only);
+        return status;
+    }
+
+    char err[1024];
+    struct grade_spec *spec = grade_spec_load(spec_path, err, sizeof err);
+    if (!spec) {
+        fprintf(stderr, "space: %s\n", err);
+        free(only);
+        return EXIT_BAD_SPEC;
+    }
+    for (unsigned i = 0; i < g.nonly; i++) {
+        unsigned k = 0;
+        while (k < spec->ncases && strcmp(spec->cases[k].name, g.only[i]) != 0)
+            k++;
+        if (k == spec->ncases) {
+            fprintf(stderr, "space: --case %s: %s has no such case\n", g.only[i], spec_path);
+            grade_spec_free(spec);
+            free(only);
+            return EXIT_USAGE;
+        }
+    }
+    status = make_dirs(g.out, err, sizeof err);
+    for (size_t i = 0; !status && i < sizeof subdirs / sizeof subdirs[0]; i++) {
+        char *d = grade_path(g.out, NULL, subdirs[i]);
+        if (!d || platform_make_dir(d) != 0) {
+            snprintf(err, sizeof err, "%s: cannot create the directory: %s", d ? d : subdirs[i],
+                     d ? strerror(errno) : "out of host memory");
+            status = -1;
+        }
+        free(d);
+    }
+    struct grade_result *results = calloc(spec->ncases, sizeof *results);
+    if (!status && !results) {
+        snprintf(err, sizeof err, "out of host memory");
+        status = -1;
+    }
+    if (status) {
+        fprintf(stderr, "space: %s\n", err);
+        free(results);
+        grade_spec_free(spec);
+        free(only);
+        return EXIT_BAD_INPUT;
+    }
+
+    struct grade_report rep = {.spec = spec, .out_dir = g.out, .results = results};
+    printf("space grade %s: %s, kernel %s\n", spec_path, spec->title,
+           g.kernel ? g.kernel : "as the spec says");
+    fflush(stdout);
+    bool interrupted = false;
+    for (unsigned i = 0; i < spec->ncases && !interrupted; i++) {
+        if (!selected(&g, spec->cases[i].name))
+            continue;
+        interrupted = !run_case(&g, &spec->cases[i], &results[rep.n]);
+        if (!interrupted)
+            grade_report_row(stdout, &rep, &results[rep.n++]);
+        else
+            free_result(&results[rep.n]);
+    }
+    if (interrupted) {
+        fprintf(stderr, "space: grading interrupted; no results written\n");
+        status = EXIT_INTERRUPTED;
+    } else if (grade_report_write(&rep, err, sizeof err) != 0) {
+        fprintf(stderr, "space: %s\n", err);
+        status = EXIT_BAD_INPUT;
+    } else {
+        grade_report_total(stdout, &rep);
+        status = 0;
+        for (unsigned i = 0; i < rep.n; i++)
+            if (!results[i].passed)
+                status = EXIT_FAILED;
+    }
+    for (unsigned i = 0; i < rep.n; i++)
+        free_result(&results[i]);
+    free(results);
+    grade_spec_free(spec);
+    free(only);
+    return status;
+}

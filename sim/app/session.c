@@ -1,0 +1,109 @@
+#include "session.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "sim/core/loader.h"
+#include "sim/host/platform.h"
+
+/* The machine Ctrl-C interrupts; a press before it runs is remembered. */
+static struct machine *volatile running;
+static volatile int ctrl_c_early;
+
+static void on_ctrl_c(void)
+{
+    if (running)
+        machine_interrupt(running);
+    else
+        ctrl_c_early = 1;
+}
+
+enum session_failure session_start(struct session *s, const struct session_config *cfg, char *err,
+                                   unsigned errlen)
+{
+    *s = (struct session){0};
+    platform_on_interrupt(on_ctrl_c);
+    struct machine *m = machine_create(&cfg->machine, err, errlen);
+    if (!m)
+        return SESSION_MACHINE;
+    if (cfg->machine.devices.console_output)
+        m->debug_out = cfg->machine.devices.console_output;
+    /* The kernel as bytes: a recording keeps them. */
+    uint8_t *file_image = NULL;
+    size_t file_size = 0;
+    struct record_setup setup = {.image_name = SESSION_BUILTIN_NAME,
+                                 .image = basicoz_image,
+                                 .image_size = basicoz_image_size,
+                                 .interval = cfg->checkpoint_interval};
+    if (cfg->kernel_path) {
+        if (loader_read_file(cfg->kernel_path, "kernel image", &file_image, &file_size, err,
+                             errlen) != 0) {
+            machine_destroy(m);
+            return SESSION_KERNEL;
+        }
+        setup.image_name = cfg->kernel_path;
+        setup.image = file_image;
+        setup.image_size = file_size;
+    }
+    enum session_failure failed = SESSION_OK;
+    if (machine_boot_image(m, setup.image_name, setup.image, setup.image_size, err, errlen) != 0)
+        failed = SESSION_KERNEL;
+    else if (cfg->record_path &&
+             !(s->rec = recorder_start(m, cfg->record_path, &setup, err, errlen)))
+        failed = SESSION_RECORD;
+    free(file_image);
+    if (failed != SESSION_OK) {
+        machine_destroy(m);
+        return failed;
+    }
+    s->m = m;
+    return SESSION_OK;
+}
+
+enum machine_state session_run(struct session *s,
+                               enum machine_state (*drive)(void *arg, struct machine *m), void *arg)
+{
+    running = s->m;
+    if (ctrl_c_early)
+        machine_interrupt(s->m);
+    enum machine_state st = drive ? drive(arg, s->m) : machine_run(s->m);
+    running = NULL;
+    return st;
+}
+
+int session_describe_end(struct machine *m, enum machine_state st, const char *interrupted_by,
+                         char *line, unsigned len)
+{
+    unsigned long long t = (unsigned long long)cpu_time(m->cpu);
+    struct cpu_regs r;
+    cpu_get_regs(m->cpu, &r);
+    switch (st) {
+    case MACHINE_HALTED:
+        snprintf(line, len, "guest halted with code %u after %llu instructions", m->exit_code, t);
+        return (int)(m->exit_code & 0xff);
+    case MACHINE_LIMIT:
+        snprintf(line, len,
+                 "instruction limit reached: %llu instructions, CONTEXT %u MODE %u pc %#x", t,
+                 cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
+        return EXIT_LIMIT;
+    case MACHINE_INTERRUPTED:
+        snprintf(line, len, "%s after %llu instructions, CONTEXT %u MODE %u pc %#x",
+                 interrupted_by ? interrupted_by : "interrupted", t, cpu_context(m->cpu),
+                 cpu_mode(m->cpu), r.eip);
+        return EXIT_INTERRUPTED;
+    default:
+        snprintf(line, len, "machine stop after %llu instructions: %s", t, m->reason);
+        return EXIT_MACHINE_STOP;
+    }
+}
+
+int session_finish(struct session *s, char *err, unsigned errlen)
+{
+    int rc = 0;
+    if (s->rec && recorder_finish(s->rec, err, errlen) != 0)
+        rc = -1;
+    machine_destroy(s->m);
+    *s = (struct session){0};
+    return rc;
+}

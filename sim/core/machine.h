@@ -1,0 +1,164 @@
+/* machine: one SPACE machine - physical memory, MMU, CPU, portal tables and
+ * PCB chains - and the run loop that turns what the CPU reports into SPACE
+ * behaviour (portal traversals, operations, halts and machine stops). */
+#ifndef SPACE_MACHINE_H
+#define SPACE_MACHINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpu/cpu.h"
+#include "mmu/mmu.h"
+#include "mmu/physmem.h"
+#include "bus.h"
+#include "pcb.h"
+#include "portal.h"
+
+struct machine_config {
+    uint32_t ram_size;
+    uint64_t max_insns; /* 0: no limit */
+    const char *cmdline;
+    struct device_options devices;
+};
+
+enum machine_state {
+    MACHINE_RUNNING,
+    MACHINE_HALTED,      /* the guest called space_halt */
+    MACHINE_STOPPED,     /* a trap with nowhere to go, or a broken invariant */
+    MACHINE_LIMIT,       /* --max-insns reached */
+    MACHINE_INTERRUPTED, /* stopped from outside (SIGINT) */
+};
+
+/* MEMORY_FAULTs the machine raised (each also counts in traps[14]): by
+ * kind (exactly one of unmapped, protection, device) and by access (exactly
+ * one of read, write, exec). */
+struct machine_fault_stats {
+    uint64_t unmapped;   /* the page is not mapped */
+    uint64_t protection; /* mapped, but not for this access in this MODE */
+    uint64_t device;     /* a device register touched other than by a 32-bit mov */
+    uint64_t read, write, exec;
+};
+
+/* What the machine counts (sim/stats/stats.h collects it with the CPU's, the
+ * MMU's and the bus's counters into one report). */
+struct machine_stats {
+    uint64_t traps[SPACE_TRAPS];  /* every trap raised, by its number (pcb.cause) */
+    uint64_t ops[SPACE_OP_COUNT]; /* operations carried out, by number */
+    uint64_t traversals;          /* portal traversals (PCBs pushed by traps) */
+    struct machine_fault_stats faults;
+};
+
+/* A debugger watching the machine (ui/): told of every portal traversal and
+ * Resume; it may ask machine_run_until to return (machine_pause). */
+struct machine_observer {
+    void *arg;
+    void (*traversal)(void *arg, const struct space_pcb *saved, uint32_t to_ctx, uint32_t to_mode);
+    void (*resumed)(void *arg, const struct space_pcb *restored);
+};
+
+/* Keeper of the inputs from outside (sim/replay/record.c): a recording is told of
+ * each one; a replay gives them back (see devices/device.h). */
+struct machine_input_log {
+    void *arg;
+    bool replaying;
+    void (*taken)(void *arg, unsigned device, uint32_t kind, const void *data, uint32_t len);
+    bool (*replay)(void *arg, unsigned device, uint32_t *kind, const void **data, uint32_t *len);
+};
+
+/* Something that follows virtual time from outside the guest (checkpoints
+ * of a recording or replay): fn runs when virtual time reaches `at`, at the
+ * top of the run loop - before anything due at that time happens - however
+ * the machine is driven. fn sets the next `at` (UINT64_MAX: never). */
+struct machine_alarm {
+    uint64_t at;
+    void (*fn)(struct machine *m, void *arg);
+    void *arg;
+};
+
+enum machine_pause {
+    PAUSE_NONE,
+    PAUSE_BREAK,    /* before the instruction at a breakpoint (cpu_set_breakpoints) */
+    PAUSE_WATCH,    /* before an instruction touching a watched range (cpu_set_watches):
+                     * pause_addr, pause_access, pause_watch */
+    PAUSE_OBSERVER, /* the observer asked */
+    PAUSE_INPUT,    /* the guest waits for input a person has not given yet
+                     * (device_awaiting_input): call again when there is some */
+};
+
+struct machine {
+    struct machine_config cfg;
+    struct physmem pm;
+    struct mmu mmu;
+    struct cpu *cpu;
+    struct portal_tables portals;
+    struct pcb_state pcbs;
+    struct bus bus;
+    bool bus_ready;
+    bool ie;                  /* interrupt enable (CPU 0) */
+    bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
+    volatile int interrupted; /* Ctrl-C */
+    uint64_t interrupt_at;    /* when an interrupted run stops (0: not yet known) */
+    bool interrupt_clean;     /* MACHINE_INTERRUPTED was reached at interrupt_at (not
+                               * set by a driver ending the machine where it stood) */
+    struct machine_observer observer;
+    struct machine_input_log input_log;
+    struct machine_alarm alarm;
+    bool awaiting_input;      /* a device waits for a person (PAUSE_INPUT) */
+    bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
+    enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
+    uint32_t pause_addr, pause_access, pause_watch;
+    enum machine_state state;
+    uint32_t exit_code; /* MACHINE_HALTED */
+    char reason[512];   /* MACHINE_STOPPED: the one-line diagnostic */
+    struct machine_stats stats;
+    struct tracer *tracer; /* --trace (sim/core/tracer.h), or NULL */
+    FILE *debug_out;       /* where SPACE_OP_DEBUG_PUTC writes */
+};
+
+/* Creates a powered-on machine with empty memory. Returns NULL with a
+ * message in err on failure. */
+struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen);
+void machine_destroy(struct machine *m);
+
+/* Loads a kernel ELF image, builds CONTEXT 0 and the boot-information block
+ * and sets CPU 0 at its entry. Returns 0, or -1 with a message in err. */
+int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned errlen);
+/* The same with an image in memory (the built-in BasicOZ). */
+int machine_boot_image(struct machine *m, const char *name, const uint8_t *image, size_t size,
+                       char *err, unsigned errlen);
+
+/* Runs until the machine halts, stops, hits its limit or is interrupted. */
+enum machine_state machine_run(struct machine *m);
+
+/* Runs until virtual time reaches `deadline` (returns MACHINE_RUNNING) or
+ * the machine halts, stops, hits its --max-insns limit or is interrupted,
+ * or (returning MACHINE_RUNNING with m->pause set) reaches a breakpoint or
+ * its observer pauses it.
+ * Stopping at any sequence of deadlines leaves the guest's execution
+ * exactly as in one uninterrupted run. */
+enum machine_state machine_run_until(struct machine *m, uint64_t deadline);
+
+/* Asks machine_run to return soon (signal-safe): it stops as it reaches
+ * the next instruction boundary, with MACHINE_INTERRUPTED. */
+void machine_interrupt(struct machine *m);
+/* A debugger goes on after an interruption. */
+void machine_clear_interrupt(struct machine *m);
+
+/* For an observer: machine_run_until returns (MACHINE_RUNNING) as soon as
+ * the current trap or operation is complete. */
+void machine_pause(struct machine *m);
+
+/* SPACE_OP_WAIT: lets virtual time pass until an interrupt is pending
+ * (events fire, devices may produce input). Stops the machine if nothing
+ * could ever raise one. */
+void machine_wait(struct machine *m);
+
+/* Stops the machine with a diagnostic naming the trap, CONTEXT, MODE, pc
+ * and the PCB chain (used for traps that have nowhere to go). */
+void machine_stop(struct machine *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes the PCB chain as lines for a diagnostic. */
+void machine_describe_chain(struct machine *m, FILE *out);
+
+#endif

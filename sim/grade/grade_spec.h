@@ -1,0 +1,78 @@
+/* grade_spec: the workload spec `space grade` runs - a line-based text
+ * file a TA writes by hand (docs/grading.md): defaults, then [case NAME]
+ * sections with the machine's configuration, console input, how the run
+ * must end, and checks of its console output and statistics. Loading
+ * checks everything that can be checked before a run (every key, number,
+ * pattern, statistic name and file), so a bad spec fails at once with one
+ * line naming the file, the line and what was expected. */
+#ifndef SPACE_GRADE_SPEC_H
+#define SPACE_GRADE_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sim/core/machine.h"
+
+#define GRADE_DEFAULT_MAX_INSNS 500000000ull /* virtual: a few seconds of host time */
+#define GRADE_DEFAULT_MEM       (64u << 20)
+
+enum grade_check_kind {
+    CHECK_EXPECT,      /* the output contains text */
+    CHECK_EXPECT_LINE, /* some line matches a pattern */
+    CHECK_REJECT,      /* the output does not contain text */
+    CHECK_REJECT_LINE, /* no line matches a pattern */
+    CHECK_LINES,       /* how many lines match a pattern */
+    CHECK_STAT,        /* a statistic's value */
+};
+
+enum grade_op { OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE };
+
+struct grade_check {
+    enum grade_check_kind kind;
+    const char *text; /* text, pattern (* and ?) or statistic name */
+    enum grade_op op; /* CHECK_LINES, CHECK_STAT */
+    uint64_t value;
+    const char *source; /* the spec line, for reports */
+    unsigned line;
+};
+
+struct grade_case {
+    const char *name;
+    unsigned line;
+    double points;
+    const char *visibility; /* Gradescope's; NULL: its default */
+    const char *kernel;     /* path; NULL: the built-in BasicOZ */
+    uint64_t max_insns;
+    uint32_t mem;
+    const char *cmdline;
+    const char *input;      /* console input text; NULL: none (or input_file) */
+    const char *input_file; /* path */
+    const char *disk;       /* image copied for the run; NULL: none (or disk_size) */
+    uint32_t disk_size;     /* a fresh zero-filled image of this size */
+    enum machine_state end; /* how the run must end */
+    bool exit_set;          /* ... and with this halt code */
+    uint32_t exit_code;
+    unsigned end_at; /* the spec line saying so (0: the default, end = halted) */
+    struct grade_check *checks;
+    unsigned nchecks;
+};
+
+struct grade_spec {
+    const char *path;
+    const char *title; /* the test suite's name: `title`, or the file name */
+    struct grade_case *cases;
+    unsigned ncases;
+    struct grade_arena *arena; /* every string */
+};
+
+/* Reads and checks the spec. Returns NULL with one line in err
+ * ("FILE:LINE: what was expected, and what was found"). */
+struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen);
+void grade_spec_free(struct grade_spec *spec);
+
+/* Names for reports: "<", "halted", ... */
+const char *grade_op_name(enum grade_op op);
+const char *grade_end_name(enum machine_state st);
+
+#endif

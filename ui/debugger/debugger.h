@@ -1,0 +1,152 @@
+/* debugger: the execution control every front end shares - the command-line
+ * debugger (debug_cli.c), the GDB remote stub (gdbstub.c) and, later, the
+ * window. It stops a machine exactly: at a breakpoint (address, optionally
+ * in one CONTEXT), on a trap number, on any portal traversal, on a change of
+ * CONTEXT or MODE, at a virtual time, on a memory watchpoint, after N
+ * instructions, after stepping over a call, or at a chosen instruction (run
+ * to cursor) - and stopping never changes what the guest does: virtual
+ * time and interrupt points stay those of an undisturbed run. It also has
+ * the views every front end shows the same way (disassembly with the
+ * debugger's fallback for bad bytes, device register names, operation
+ * names, access bits). */
+#ifndef SPACE_DEBUGGER_H
+#define SPACE_DEBUGGER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sim/core/machine.h"
+
+#define DBG_MAX_BREAKS  64
+#define DBG_MAX_WATCHES 16
+#define DBG_ANY_CONTEXT (-1)
+
+enum dbg_stop_kind {
+    DBG_STEPPED,     /* the requested instructions ran */
+    DBG_BREAKPOINT,  /* before the instruction at a breakpoint */
+    DBG_WATCHPOINT,  /* an instruction accessed a watched range (after it ran) */
+    DBG_TRAP,        /* a caught trap traversed its portal (stopped at the handler) */
+    DBG_PORTAL,      /* a portal traversal (stopped at the handler) */
+    DBG_SPACE,       /* CONTEXT or MODE changed */
+    DBG_TIME,        /* virtual time reached the requested value */
+    DBG_TEMP,        /* the temporary stop was reached (step over, run to cursor) */
+    DBG_ENDED,       /* the machine halted, stopped or hit its limit */
+    DBG_INTERRUPTED, /* Ctrl-C */
+};
+
+struct dbg_stop {
+    enum dbg_stop_kind kind;
+    int id;         /* breakpoint or watchpoint number */
+    uint32_t trap;  /* DBG_TRAP, DBG_PORTAL: the trap taken */
+    uint32_t addr;  /* DBG_WATCHPOINT: the address accessed */
+    bool write;     /* DBG_WATCHPOINT: a write */
+    char text[160]; /* one line describing it */
+};
+
+struct dbg_break {
+    bool used;
+    uint32_t addr;
+    int ctx; /* DBG_ANY_CONTEXT or one CONTEXT */
+};
+
+struct dbg_watch {
+    bool used;
+    uint32_t addr, len;
+    bool on_read, on_write;
+    int ctx;
+};
+
+/* A temporary stop (dbg_temp_break): before the instruction at addr in
+ * CONTEXT ctx, once esp >= min_esp (for a call stepped over: when the
+ * stack is back where it was, not in a recursive call). */
+struct dbg_temp {
+    bool armed;
+    uint32_t addr, ctx, min_esp;
+};
+
+struct debugger {
+    struct machine *m;
+    struct dbg_break brk[DBG_MAX_BREAKS];
+    struct dbg_watch watch[DBG_MAX_WATCHES];
+    bool catch_trap[SPACE_TRAPS];
+    bool catch_portal, catch_space;
+    uint64_t stop_time; /* UINT64_MAX: none */
+    struct dbg_temp temp;
+    /* what the observer saw during the current run */
+    bool hit;
+    struct dbg_stop seen;
+    uint32_t space_before_ctx, space_before_mode;
+    int watch_index[DBG_MAX_WATCHES]; /* cpu watch -> our slot */
+};
+
+/* Attaches to a machine (installs itself as the machine's observer). */
+void dbg_init(struct debugger *d, struct machine *m);
+void dbg_free(struct debugger *d);
+
+/* Breakpoints: return the number (>= 1) or -1. */
+int dbg_break_add(struct debugger *d, uint32_t addr, int ctx);
+bool dbg_break_remove(struct debugger *d, int id);
+/* Watchpoints on [addr, addr+len) in a CONTEXT (reads and/or writes). */
+int dbg_watch_add(struct debugger *d, uint32_t addr, uint32_t len, bool on_read, bool on_write,
+                  int ctx);
+bool dbg_watch_remove(struct debugger *d, int id);
+
+/* The breakpoint (its number) that stops before addr in CONTEXT ctx, or 0. */
+int dbg_break_at(struct debugger *d, uint32_t addr, uint32_t ctx);
+
+/* Runs exactly n instructions (fewer if something stops it first). */
+void dbg_step(struct debugger *d, uint64_t n, struct dbg_stop *stop);
+/* Runs until something stops it. */
+void dbg_continue(struct debugger *d, struct dbg_stop *stop);
+/* Runs until virtual time `until` (then DBG_STEPPED; also when the machine
+ * pauses for a person's input, m->pause == PAUSE_INPUT) or something stops
+ * it: a continue cut into slices by a front end that must stay responsive
+ * (the window). `resume` is true for the first slice after a stop - a
+ * breakpoint at the pc does not stop it again, as for dbg_continue - and
+ * false for the slices that follow, so that a breakpoint right where a
+ * slice ended stops the machine, as in one long run. */
+void dbg_run_slice(struct debugger *d, uint64_t until, bool resume, struct dbg_stop *stop);
+
+/* Arms the temporary stop: the next runs stop (DBG_TEMP) before the
+ * instruction at addr in CONTEXT ctx, once esp >= min_esp (0: always).
+ * Any stop other than the end of a slice or of a step disarms it. */
+void dbg_temp_break(struct debugger *d, uint32_t addr, uint32_t ctx, uint32_t min_esp);
+void dbg_temp_clear(struct debugger *d);
+/* Step over: if the instruction at the pc is a call or an int n, arms the
+ * temporary stop at the instruction after it, in this CONTEXT, with the
+ * stack back at its present depth, and returns true - run on (dbg_continue,
+ * dbg_run_slice) to get there. Returns false for any other instruction
+ * (one dbg_step is its step over). */
+bool dbg_over_arm(struct debugger *d);
+/* Both: steps over the instruction at the pc (until something stops it). */
+void dbg_step_over(struct debugger *d, struct dbg_stop *stop);
+
+/* Reads guest memory by virtual address in a CONTEXT (ignoring MODE
+ * permissions) or by physical address; returns the bytes readable. */
+uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf,
+                          uint32_t len);
+uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
+/* Writes guest memory in the current CONTEXT; returns bytes written.
+ * While the machine is recorded (m->recording) a debugger may not change
+ * the guest: the change would not be in the trace. Then nothing is
+ * written. */
+uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
+                           uint32_t len);
+/* Sets the CPU's registers; false while the machine is recorded. */
+bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r);
+
+/* ---- Views the front ends share ---- */
+
+/* Disassembles the instruction at vaddr in CONTEXT ctx into text
+ * ("mnemonic operands"; "(bad) .byte 0xNN" for bytes that are none).
+ * Returns its length, or 0 if the address is not mapped. */
+unsigned dbg_disassemble(struct debugger *d, uint32_t ctx, uint32_t vaddr, char *text,
+                         unsigned len);
+/* The name of register `off` of a device type (docs/devices.md), or NULL. */
+const char *dbg_device_reg_name(enum device_type type, uint32_t off);
+/* A device register's value without the side effects of reading it. */
+uint32_t dbg_device_peek(struct device *dev, uint32_t off);
+/* "M0 rwx  M1 r--  ..." for a mapping's or portal's access bits. */
+void dbg_access_text(uint32_t modeaccess, char *buf, unsigned len);
+
+#endif

@@ -1,0 +1,36 @@
+/* gdbstub: the GDB remote stub. `space run --gdb PORT` listens on
+ * 127.0.0.1:PORT (never another interface), accepts one gdb and lets it
+ * control the machine through the GDB Remote Serial Protocol, starting
+ * stopped at the first instruction: registers, memory in the CPU's current
+ * CONTEXT, continue and step, breakpoints and watchpoints (those of
+ * ui/debugger/debugger.c: exact, and never written into guest memory), Ctrl-C,
+ * detach and kill. Every CPU is a thread (CPU n: thread n + 1).
+ * See "Debugging with GDB" in docs/debugging.md. */
+#ifndef SPACE_GDBSTUB_H
+#define SPACE_GDBSTUB_H
+
+#include "sim/core/machine.h"
+
+struct gdbstub;
+
+/* A port as given to --gdb: 0..65535 (0: any free port), or -1 if s is not
+ * one. */
+int gdbstub_parse_port(const char *s);
+
+/* Listens on 127.0.0.1:port and says so on stderr ("space: waiting for gdb
+ * on 127.0.0.1:PORT", with the real port if port is 0). Returns NULL with a
+ * one-line reason in err (the port is taken, ...). */
+struct gdbstub *gdbstub_listen(int port, char *err, unsigned errlen);
+
+/* Waits for gdb and serves it until the machine ends (gdb is told how),
+ * gdb detaches (the machine then runs on to its normal end, without
+ * debugger), kills the machine or goes away, or the user presses Ctrl-C
+ * while the machine is stopped or gdb has not come yet. Returns the
+ * machine's state at the end; when that is MACHINE_INTERRUPTED because of
+ * gdb, *why says what happened ("killed by gdb", "gdb closed the
+ * connection"), else *why is NULL. */
+enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why);
+
+void gdbstub_close(struct gdbstub *g);
+
+#endif

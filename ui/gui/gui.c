@@ -1,0 +1,717 @@
+#include "gui.h"
+
+#define SDL_MAIN_HANDLED /* space has its own main */
+#include <SDL.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ui/debugger/debugger.h"
+#include "ui/screen/font.h"
+#include "ui/screen/gui_console.h"
+#include "gui_draw.h"
+#include "ui/screen/inspector.h"
+#include "ui/debugger/symbols.h"
+#include "ui/screen/textgrid.h"
+
+#define FRAME_HZ     30
+#define FRAME_MS     (1000.0 / FRAME_HZ)
+#define SLICE_MS     12.0 /* host time one slice of guest execution should take */
+#define SLICE_MIN    1000u
+#define SLICE_MAX    500000000u
+#define IDLE_WAIT_MS 250 /* longest sleep while nothing runs (messages time out) */
+#define MESSAGE_MS   4000.0
+#define CONSOLE_COLS 80  /* the console's text width when the window is wide enough */
+#define INSPECT_COLS 100 /* the inspector's, for the window's first size */
+#define WINDOW_ROWS  58
+#define SCROLLBACK   10000 /* console lines kept */
+#define ZOOM_MAX     4
+
+struct gui {
+    struct gui_options o;
+    SDL_Window *win;
+    struct gui_draw *draw;
+    struct gui_console *con;
+    struct textgrid grid;
+    unsigned zoom;
+    struct tg_rect console, inspector; /* the console's text; the inspector */
+    struct machine *m;
+    struct debugger d;
+    struct symbols *sym;
+    struct inspector in;
+    bool running; /* the person let it run (F5) */
+    bool resume;  /* the next slice is the first since it stopped */
+    bool ended;   /* the machine halted, stopped or hit its limit */
+    bool quit;
+    const char *why;    /* the window ended the run: why */
+    char status[200];   /* why it is paused or ended */
+    char message[200];  /* a passing message (a screenshot written, ...) */
+    double message_end; /* ... shown until then */
+    bool dirty;         /* the picture needs drawing */
+    bool shot_at_done;
+    double rate; /* guest instructions (not idle) per host millisecond */
+    double speed_start, mips;
+    uint64_t speed_insns;
+};
+
+static double now_ms(void)
+{
+    return (double)SDL_GetPerformanceCounter() * 1000.0 / (double)SDL_GetPerformanceFrequency();
+}
+
+static void say(struct gui *g, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(struct gui *g, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(g->message, sizeof g->message, fmt, ap);
+    va_end(ap);
+    g->message_end = now_ms() + MESSAGE_MS;
+    g->dirty = true;
+}
+
+/* ---- Opening ---- */
+
+/* SDL falls back to drawing into memory ("offscreen", "dummy") when no
+ * display can be reached: a window nobody sees. Unless a person asks for
+ * such a driver (SDL_VIDEODRIVER), only real ones may be used. */
+static void real_video_drivers_only(void)
+{
+    const char *asked = SDL_getenv("SDL_VIDEODRIVER");
+    if (asked && *asked)
+        return;
+    char list[512] = "";
+    size_t used = 0;
+    for (int i = 0; i < SDL_GetNumVideoDrivers(); i++) {
+        const char *name = SDL_GetVideoDriver(i);
+        if (!strcmp(name, "offscreen") || !strcmp(name, "dummy"))
+            continue;
+        /* (Wayland cannot be there without XDG_RUNTIME_DIR, and its library
+         * would say so on stderr) */
+        if (!strcmp(name, "wayland") && !SDL_getenv("XDG_RUNTIME_DIR"))
+            continue;
+        int n = snprintf(list + used, sizeof list - used, "%s%s", used ? "," : "", name);
+        if (n < 0 || (size_t)n >= sizeof list - used)
+            break;
+        used += (size_t)n;
+    }
+    SDL_SetHint(SDL_HINT_VIDEODRIVER, list);
+}
+
+struct gui *gui_open(const struct gui_options *o, char *err, unsigned errlen)
+{
+    /* Ctrl-C stays the simulator's (sim/host/platform.c), not a quit event. */
+    SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
+    /* A window among others: the desktop keeps compositing. */
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+#ifdef SDL_HINT_WINDOWS_DPI_SCALING
+    /* Windows: sizes in points and pixels of their own, as on macOS, so
+     * that gui_draw_layout sees the display's density (SDL 2.24 on) */
+    SDL_SetHint(SDL_HINT_WINDOWS_DPI_AWARENESS, "permonitorv2");
+    SDL_SetHint(SDL_HINT_WINDOWS_DPI_SCALING, "1");
+#endif
+    real_video_drivers_only();
+    if (SDL_Init(SDL_INIT_VIDEO) != 0) {
+        snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
+        return NULL;
+    }
+    struct gui *g = calloc(1, sizeof *g);
+    if (!g) {
+        snprintf(err, errlen, "out of host memory");
+        SDL_Quit();
+        return NULL;
+    }
+    g->o = *o;
+    g->zoom = 1;
+    int w = (CONSOLE_COLS + 3 + INSPECT_COLS) * FONT_W, h = WINDOW_ROWS * FONT_H;
+    SDL_Rect usable;
+    if (SDL_GetDisplayUsableBounds(0, &usable) == 0 && usable.w > 0 && usable.h > 0) {
+        if (w > usable.w * 9 / 10)
+            w = usable.w * 9 / 10;
+        if (h > usable.h * 9 / 10)
+            h = usable.h * 9 / 10;
+    }
+    char title[160];
+    snprintf(title, sizeof title, "SPACE - %s", o->kernel_path ? o->kernel_path : o->image_name);
+    g->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, w, h,
+                              SDL_WINDOW_RESIZABLE | SDL_WINDOW_ALLOW_HIGHDPI);
+    if (!g->win) {
+        snprintf(err, errlen, "cannot open a window: %s", SDL_GetError());
+        gui_close(g);
+        return NULL;
+    }
+    SDL_SetWindowMinimumSize(g->win, 40 * FONT_W, 12 * FONT_H);
+    if (!(g->draw = gui_draw_create(g->win, err, errlen))) {
+        gui_close(g);
+        return NULL;
+    }
+    if (!(g->con = gui_console_create(SCROLLBACK))) {
+        snprintf(err, errlen, "out of host memory");
+        gui_close(g);
+        return NULL;
+    }
+    return g;
+}
+
+void gui_close(struct gui *g)
+{
+    if (!g)
+        return;
+    gui_console_destroy(g->con);
+    gui_draw_destroy(g->draw);
+    if (g->win)
+        SDL_DestroyWindow(g->win);
+    textgrid_free(&g->grid);
+    free(g);
+#ifndef SPACE_SANITIZE
+    SDL_Quit();
+#endif
+    /* (Under the sanitizers SDL stays loaded: SDL_Quit unloads the X
+     * libraries whose lifelong allocations LeakSanitizer would then report
+     * without a name a suppression could match.) */
+}
+
+const struct console_source *gui_console_source_of(struct gui *g)
+{
+    return gui_console_source(g->con);
+}
+
+const struct console_sink *gui_console_sink_of(struct gui *g)
+{
+    return gui_console_sink(g->con);
+}
+
+/* ---- The picture ---- */
+
+static void layout(struct gui *g)
+{
+    unsigned cols, rows;
+    if (gui_draw_layout(g->draw, g->zoom, &cols, &rows) != 0 ||
+        textgrid_resize(&g->grid, cols, rows) != 0) {
+        g->console = g->inspector = (struct tg_rect){0};
+        return;
+    }
+    /* bars at the top and bottom; the console (with a title row) left, the
+     * inspector right, a blank column around the console's text */
+    unsigned body = rows > 2 ? rows - 2 : 0;
+    unsigned cw = cols >= CONSOLE_COLS + 3 + 40 ? CONSOLE_COLS : (cols > 3 ? (cols - 3) / 2 : 0);
+    g->console = (struct tg_rect){1, 2, cw, body > 1 ? body - 1 : 0};
+    g->inspector = (struct tg_rect){cw + 2, 1, cols > cw + 2 ? cols - cw - 2 : 0, body};
+    g->dirty = true;
+}
+
+static bool waiting_for_person(const struct gui *g)
+{
+    return g->m->state == MACHINE_RUNNING && g->m->pause == PAUSE_INPUT &&
+           !gui_console_input_ready(g->con);
+}
+
+static void bar(struct gui *g, unsigned row, const char *left, uint8_t left_fg, const char *right)
+{
+    struct textgrid *t = &g->grid;
+    textgrid_paint(t, 0, row, t->cols, TG_BAR);
+    unsigned rlen = (unsigned)strlen(right);
+    unsigned x = textgrid_put(t, 1, row, left, t->cols > 2 ? t->cols - 2 : 0, left_fg);
+    if (rlen + 2 + x < t->cols)
+        textgrid_put(t, t->cols - rlen - 1, row, right, rlen, TG_BAR_TEXT);
+}
+
+static void compose_bars(struct gui *g)
+{
+    struct machine *m = g->m;
+    char left[512], right[96], state[240];
+    uint8_t fg = TG_BAR_TEXT;
+    if (g->ended) {
+        snprintf(state, sizeof state, "%s", g->status);
+        if (m->state != MACHINE_HALTED)
+            fg = TG_ALERT;
+    } else if (g->running && waiting_for_person(g)) {
+        snprintf(state, sizeof state, "waiting for console input: type a line");
+    } else if (g->running) {
+        snprintf(state, sizeof state, "%s",
+                 g->d.temp.armed ? "running to the temporary stop" : "running");
+    } else {
+        snprintf(state, sizeof state, "paused%s%s", g->status[0] ? ": " : "", g->status);
+    }
+    snprintf(left, sizeof left, "SPACE | %s%s%s", state, g->message[0] ? " | " : "", g->message);
+    if (g->running && !waiting_for_person(g))
+        snprintf(right, sizeof right, "virtual time %llu  %.1f MIPS",
+                 (unsigned long long)cpu_time(m->cpu), g->mips);
+    else
+        snprintf(right, sizeof right, "virtual time %llu", (unsigned long long)cpu_time(m->cpu));
+    bar(g, 0, left, fg, right);
+    bar(g, g->grid.rows - 1,
+        g->running ? "F5 pause  F10 step over  F11 step  F9 breakpoint  F4 run to cursor  "
+                     "F12 screenshot  PgUp/PgDn scroll  Ctrl+/- zoom"
+                   : "F5 run  F10 step over  F11 step  F9 breakpoint  F4 run to cursor  "
+                     "F12 screenshot  Up/Down select  PgUp/PgDn scroll  Ctrl+/- zoom",
+        TG_BAR_TEXT, "");
+}
+
+static void compose_console(struct gui *g)
+{
+    struct textgrid *t = &g->grid;
+    gui_console_draw(g->con, t, g->console, g->o.keyboard); /* (first: it clamps scrolling) */
+    char title[200];
+    if (!g->o.keyboard)
+        snprintf(title, sizeof title, "console - input from %s", g->o.input_name);
+    else if (gui_console_input_ended(g->con))
+        snprintf(title, sizeof title, "console - input ended (Ctrl-D)");
+    else
+        snprintf(title, sizeof title, "console - type here: Enter sends a line, Ctrl-D ends input");
+    unsigned x = textgrid_put(t, g->console.col, 1, title, g->console.cols, TG_HEAD);
+    unsigned back = gui_console_scrolled(g->con);
+    if (back) {
+        char s[64];
+        snprintf(s, sizeof s, "  [%u rows back: End]", back);
+        textgrid_put(t, g->console.col + x, 1, s, g->console.cols - x, TG_CHANGED);
+    }
+}
+
+static void compose(struct gui *g)
+{
+    struct textgrid *t = &g->grid;
+    if (t->rows < 3 || !g->console.cols)
+        return;
+    textgrid_fill(t, (struct tg_rect){0, 0, t->cols, t->rows}, TG_BG);
+    if (g->running)
+        codeview_follow(&g->in.code);
+    compose_console(g);
+    inspector_draw(&g->in, t, g->inspector, !g->running);
+    compose_bars(g);
+}
+
+/* The window's file name for a screenshot's text (--gui-dump): FILE.txt
+ * for FILE.png. */
+static void dump_text(struct gui *g, const char *png)
+{
+    char path[1024];
+    size_t n = strlen(png);
+    if (n > 4 && !strcmp(png + n - 4, ".png"))
+        n -= 4;
+    snprintf(path, sizeof path, "%.*s.txt", (int)n, png);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "space: --gui-dump: cannot write %s\n", path);
+        return;
+    }
+    textgrid_write(&g->grid, f);
+    fclose(f);
+}
+
+/* Draws a frame (and writes it to `shot` if not NULL). */
+static void render(struct gui *g, const char *shot)
+{
+    compose(g);
+    gui_draw_frame(g->draw, &g->grid);
+    if (shot) {
+        char err[512];
+        if (gui_draw_screenshot(g->draw, shot, err, sizeof err) != 0) {
+            fprintf(stderr, "space: screenshot: %s\n", err);
+            say(g, "screenshot failed: %s", err);
+        } else if (g->o.dump) {
+            dump_text(g, shot);
+        }
+    }
+    gui_draw_present(g->draw);
+    g->dirty = false;
+}
+
+/* ---- Running ---- */
+
+static void shot_at_check(struct gui *g)
+{
+    if (g->o.shot_at_path && !g->shot_at_done && cpu_time(g->m->cpu) >= g->o.shot_at) {
+        g->shot_at_done = true;
+        render(g, g->o.shot_at_path);
+    }
+}
+
+static void describe(struct gui *g, const char *what, uint32_t addr)
+{
+    char s[160];
+    snprintf(g->status, sizeof g->status, "%s 0x%x%s, CONTEXT %u MODE %u", what, addr,
+             symbols_format(g->sym, cpu_context(g->m->cpu), addr, s, sizeof s),
+             cpu_context(g->m->cpu), cpu_mode(g->m->cpu));
+}
+
+/* The machine stopped for a reason of its own (or a step ended). */
+static void stopped(struct gui *g, const struct dbg_stop *stop)
+{
+    struct cpu_regs r;
+    cpu_get_regs(g->m->cpu, &r);
+    g->running = false;
+    g->dirty = true;
+    char what[64];
+    switch (stop->kind) {
+    case DBG_INTERRUPTED:
+        g->quit = true;
+        g->why = "interrupted";
+        return;
+    case DBG_ENDED:
+        g->ended = true;
+        snprintf(g->status, sizeof g->status, "%s", stop->text);
+        break;
+    case DBG_BREAKPOINT:
+        snprintf(what, sizeof what, "breakpoint %d at", stop->id);
+        describe(g, what, r.eip);
+        break;
+    case DBG_TEMP: describe(g, "at", r.eip); break;
+    case DBG_STEPPED:
+        if (g->m->pause == PAUSE_INPUT)
+            snprintf(g->status, sizeof g->status, "the guest waits for console input");
+        else
+            describe(g, "at", r.eip);
+        break;
+    default: snprintf(g->status, sizeof g->status, "%s", stop->text); break;
+    }
+    inspector_stopped(&g->in);
+}
+
+/* Runs the machine in slices until the time `until_ms`, a stop, or a wait
+ * for a person. */
+static void run_slices(struct gui *g, double until_ms)
+{
+    struct machine *m = g->m;
+    while (g->running && !g->quit) {
+        double t0 = now_ms(), left = until_ms - t0;
+        if (left < 1.0)
+            return;
+        double n = g->rate * (left < SLICE_MS ? left : SLICE_MS);
+        uint64_t start = cpu_time(m->cpu), idle = cpu_stats(m->cpu)->idle;
+        uint64_t until = start + (n < SLICE_MIN ? SLICE_MIN : n > SLICE_MAX ? SLICE_MAX : n);
+        if (g->o.shot_at_path && !g->shot_at_done && g->o.shot_at > start && g->o.shot_at < until)
+            until = g->o.shot_at;
+        struct dbg_stop stop;
+        dbg_run_slice(&g->d, until, g->resume, &stop);
+        g->resume = false;
+        symbols_memory_changed(g->sym);
+        g->dirty = true;
+        double took = now_ms() - t0;
+        uint64_t ran = cpu_time(m->cpu) - start - (cpu_stats(m->cpu)->idle - idle);
+        g->speed_insns += ran;
+        if (took > 1.0 && ran)
+            g->rate = 0.5 * g->rate + 0.5 * (double)ran / took;
+        shot_at_check(g);
+        if (stop.kind != DBG_STEPPED) {
+            stopped(g, &stop);
+            return;
+        }
+        if (waiting_for_person(g))
+            return;
+    }
+}
+
+static void set_running(struct gui *g, bool run)
+{
+    if (g->ended) {
+        say(g, "the machine has ended: nothing more to run");
+        return;
+    }
+    g->running = run;
+    g->dirty = true;
+    if (run) {
+        g->resume = true;
+        g->status[0] = 0;
+        inspector_running(&g->in);
+    } else {
+        dbg_temp_clear(&g->d); /* (a step over or run to cursor is given up) */
+        struct dbg_stop stop = {.kind = DBG_STEPPED};
+        stopped(g, &stop);
+    }
+}
+
+static bool can_step(struct gui *g)
+{
+    if (g->ended)
+        say(g, "the machine has ended: nothing more to run");
+    else if (g->running)
+        say(g, "the machine runs: pause it first (F5)");
+    return !g->ended && !g->running;
+}
+
+static void step(struct gui *g, bool over)
+{
+    if (!can_step(g))
+        return;
+    if (over && dbg_over_arm(&g->d)) { /* a call: run until it returns */
+        g->running = true;
+        g->resume = true;
+        inspector_running(&g->in);
+        return;
+    }
+    uint64_t before = cpu_time(g->m->cpu);
+    struct dbg_stop stop;
+    dbg_step(&g->d, 1, &stop);
+    symbols_memory_changed(g->sym);
+    stopped(g, &stop);
+    if (cpu_time(g->m->cpu) == before && g->m->pause == PAUSE_INPUT)
+        say(g, "the guest waits for console input: type a line first");
+    shot_at_check(g);
+}
+
+static void toggle_break(struct gui *g)
+{
+    uint32_t ctx, addr;
+    if (!codeview_selected(&g->in.code, &ctx, &addr))
+        return;
+    int id = dbg_break_at(&g->d, addr, ctx);
+    if (id) {
+        dbg_break_remove(&g->d, id);
+        say(g, "breakpoint %d at 0x%x removed", id, addr);
+    } else if ((id = dbg_break_add(&g->d, addr, (int)ctx)) > 0) {
+        say(g, "breakpoint %d at 0x%x in CONTEXT %u", id, addr, ctx);
+    } else {
+        say(g, "too many breakpoints (%d)", DBG_MAX_BREAKS);
+    }
+}
+
+static void run_to_cursor(struct gui *g)
+{
+    uint32_t ctx, addr;
+    if (!can_step(g) || !codeview_selected(&g->in.code, &ctx, &addr))
+        return;
+    dbg_temp_break(&g->d, addr, ctx, 0);
+    set_running(g, true);
+}
+
+/* F12: space-TIME.png in the current directory (-2, -3, ... if taken). */
+static void screenshot_key(struct gui *g)
+{
+    char path[96];
+    unsigned long long t = (unsigned long long)cpu_time(g->m->cpu);
+    snprintf(path, sizeof path, "space-%llu.png", t);
+    for (int i = 2; i < 100; i++) {
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            break;
+        fclose(f);
+        snprintf(path, sizeof path, "space-%llu-%d.png", t, i);
+    }
+    render(g, path);
+    say(g, "wrote %s", path);
+}
+
+/* ---- Events ---- */
+
+static void zoom(struct gui *g, unsigned z)
+{
+    if (z < 1 || z > ZOOM_MAX || z == g->zoom)
+        return;
+    g->zoom = z;
+    layout(g);
+}
+
+static bool in_rect(struct tg_rect r, unsigned col, unsigned row)
+{
+    return col >= r.col && col < r.col + r.cols && row >= r.row && row < r.row + r.rows;
+}
+
+static void key(struct gui *g, const SDL_KeyboardEvent *k)
+{
+    bool ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
+    unsigned page = g->console.rows > 1 ? g->console.rows - 1 : 1;
+    g->dirty = true;
+    switch (k->keysym.sym) {
+    case SDLK_F5: set_running(g, !g->running); return;
+    case SDLK_F10: step(g, true); return;
+    case SDLK_F11: step(g, false); return;
+    case SDLK_F9: toggle_break(g); return;
+    case SDLK_F4: run_to_cursor(g); return;
+    case SDLK_F12: screenshot_key(g); return;
+    case SDLK_PAGEUP: gui_console_scroll(g->con, (int)page); return;
+    case SDLK_PAGEDOWN: gui_console_scroll(g->con, -(int)page); return;
+    case SDLK_HOME: gui_console_scroll(g->con, SCROLLBACK * 64); return;
+    case SDLK_END: gui_console_scroll_end(g->con); return;
+    case SDLK_UP:
+    case SDLK_DOWN:
+        if (!g->running)
+            codeview_move(&g->in.code, k->keysym.sym == SDLK_UP ? -1 : 1);
+        return;
+    default: break;
+    }
+    if (ctrl) {
+        switch (k->keysym.sym) {
+        case SDLK_EQUALS:
+        case SDLK_PLUS:
+        case SDLK_KP_PLUS: zoom(g, g->zoom + 1); return;
+        case SDLK_MINUS:
+        case SDLK_KP_MINUS: zoom(g, g->zoom - 1); return;
+        case SDLK_0: zoom(g, 1); return;
+        default: break;
+        }
+    }
+    if (!g->o.keyboard)
+        return;
+    switch (k->keysym.sym) {
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: gui_console_enter(g->con); break;
+    case SDLK_BACKSPACE: gui_console_backspace(g->con); break;
+    case SDLK_d:
+        if (ctrl)
+            gui_console_end_input(g->con);
+        break;
+    case SDLK_u:
+        if (ctrl)
+            gui_console_kill_line(g->con);
+        break;
+    case SDLK_v:
+        if (ctrl && SDL_HasClipboardText()) {
+            char *text = SDL_GetClipboardText();
+            if (text)
+                gui_console_type(g->con, text);
+            SDL_free(text);
+        }
+        break;
+    default: break;
+    }
+}
+
+static void event(struct gui *g, const SDL_Event *e)
+{
+    unsigned col, row;
+    int mx, my;
+    switch (e->type) {
+    case SDL_QUIT:
+        g->quit = true;
+        g->why = "the window was closed";
+        break;
+    case SDL_WINDOWEVENT:
+        if (e->window.event == SDL_WINDOWEVENT_SIZE_CHANGED)
+            layout(g);
+        g->dirty = true;
+        break;
+    case SDL_KEYDOWN: key(g, &e->key); break;
+    case SDL_TEXTINPUT:
+        if (SDL_GetModState() & KMOD_CTRL)
+            break; /* (a shortcut, not text) */
+        if (g->o.keyboard)
+            gui_console_type(g->con, e->text.text);
+        else
+            say(g, "console input comes from %s (--input)", g->o.input_name);
+        g->dirty = true;
+        break;
+    case SDL_MOUSEWHEEL:
+        SDL_GetMouseState(&mx, &my);
+        if (!gui_draw_cell_at(g->draw, mx, my, &col, &row))
+            break;
+        if (col < g->inspector.col)
+            gui_console_scroll(g->con, 3 * e->wheel.y);
+        else if (!g->running && in_rect(g->in.code.lines, col, row))
+            codeview_move(&g->in.code, -e->wheel.y);
+        g->dirty = true;
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT && !g->running &&
+            gui_draw_cell_at(g->draw, e->button.x, e->button.y, &col, &row))
+            codeview_click(&g->in.code, col, row);
+        g->dirty = true;
+        break;
+    default: break;
+    }
+}
+
+/* ---- The loop ---- */
+
+static uint32_t read_memory(void *arg, uint32_t ctx, uint32_t vaddr, void *buf, uint32_t len)
+{
+    return dbg_read_virtual(arg, ctx, vaddr, buf, len);
+}
+
+static void load_symbols(struct gui *g)
+{
+    char err[512];
+    const struct gui_options *o = &g->o;
+    if (!g->sym)
+        return;
+    int n = o->kernel_path ? symbols_load_file(g->sym, o->kernel_path, err, sizeof err)
+                           : symbols_load_image(g->sym, o->image_name, o->image, o->image_size, err,
+                                                sizeof err);
+    if (n < 0)
+        say(g, "no symbols: %s", err);
+}
+
+static void loop(struct gui *g)
+{
+    struct machine *m = g->m;
+    double next_frame = now_ms();
+    g->speed_start = next_frame;
+    while (!g->quit) {
+        SDL_Event e;
+        while (!g->quit && SDL_PollEvent(&e))
+            event(g, &e);
+        if (m->interrupted) { /* Ctrl-C while nothing ran */
+            g->quit = true;
+            g->why = "interrupted";
+        }
+        if (g->quit || (g->ended && g->o.exit_at_end))
+            break;
+        bool runs = g->running && !waiting_for_person(g);
+        double t = now_ms();
+        if (runs) {
+            run_slices(g, next_frame);
+        } else {
+            double wait = g->dirty ? next_frame - t : IDLE_WAIT_MS;
+            if (SDL_WaitEventTimeout(&e, wait < 1 ? 1 : (int)wait))
+                event(g, &e);
+        }
+        t = now_ms();
+        if (g->message[0] && t >= g->message_end) {
+            g->message[0] = 0;
+            g->dirty = true;
+        }
+        if (t - g->speed_start >= 1000.0) {
+            g->mips = (double)g->speed_insns / ((t - g->speed_start) * 1000.0);
+            g->speed_insns = 0;
+            g->speed_start = t;
+        }
+        if (t >= next_frame) {
+            if (g->dirty)
+                render(g, NULL);
+            /* drawing takes at most a fifth of the time (a slow display
+             * gets fewer frames, the guest as much time as ever) */
+            double after = now_ms(), spent = after - t;
+            double gap = FRAME_MS - spent > 4 * spent ? FRAME_MS - spent : 4 * spent;
+            next_frame = after + gap;
+        }
+    }
+}
+
+enum machine_state gui_run(struct gui *g, struct machine *m, const char **why)
+{
+    g->m = m;
+    g->rate = 20000.0; /* (20 MIPS to start with; measured from then on) */
+    dbg_init(&g->d, m);
+    g->sym = symbols_create(read_memory, &g->d);
+    load_symbols(g);
+    inspector_init(&g->in, &g->d, g->sym);
+    layout(g);
+    SDL_StartTextInput();
+    g->running = !g->o.start_paused;
+    g->resume = true;
+    if (g->running) {
+        inspector_running(&g->in);
+    } else {
+        snprintf(g->status, sizeof g->status, "at the first instruction (F5 runs)");
+        inspector_stopped(&g->in);
+    }
+    shot_at_check(g);
+    loop(g);
+    if (g->o.screenshot)
+        render(g, g->o.screenshot);
+    if (g->o.shot_at_path && !g->shot_at_done)
+        fprintf(stderr,
+                "space: --screenshot-at %llu: the run ended at virtual time %llu; no screenshot\n",
+                (unsigned long long)g->o.shot_at, (unsigned long long)cpu_time(m->cpu));
+    SDL_StopTextInput();
+    dbg_free(&g->d);
+    symbols_destroy(g->sym);
+    g->sym = NULL;
+    *why = NULL;
+    if (m->state == MACHINE_RUNNING) {
+        m->state = MACHINE_INTERRUPTED;
+        *why = g->why ? g->why : "the window was closed";
+    }
+    return m->state;
+}

@@ -1,0 +1,189 @@
+/* sdb_run: running the machine from the prompt - step, next, continue,
+ * until-time - and telling what stopped it. Ctrl-C interrupts a run, not
+ * the debugger: the machine stops at an instruction boundary and the
+ * prompt comes back. A breakpoint set on a program's symbol stops only in
+ * a CONTEXT running that program; elsewhere run() goes on as if it were
+ * not there. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "ui/debugger/debugger.h"
+#include "sdb_internal.h"
+#include "ui/debugger/symbols.h"
+
+static struct machine *volatile running; /* for Ctrl-C: only while it runs */
+
+void sdb_on_ctrl_c(void)
+{
+    struct machine *m = running;
+    if (m)
+        machine_interrupt(m);
+}
+
+static const char *ended_text(struct machine *m)
+{
+    switch (m->state) {
+    case MACHINE_HALTED: return "halted";
+    case MACHINE_LIMIT: return "reached its instruction limit";
+    default: return "stopped";
+    }
+}
+
+static bool can_run(struct cli *c)
+{
+    if (c->m->state != MACHINE_RUNNING) {
+        sdb_error(c, "the machine has %s: nothing more to run (quit, or inspect it)",
+                  ended_text(c->m));
+        return false;
+    }
+    return true;
+}
+
+/* Why the machine stopped, then where it stands (except after a halt). */
+static void report(struct cli *c, struct dbg_stop *stop)
+{
+    char s1[160], s2[160];
+    uint32_t ctx = sdb_cur_ctx(c);
+    struct item *it;
+    switch (stop->kind) {
+    case DBG_STEPPED:
+    case DBG_TEMP: break;
+    case DBG_BREAKPOINT:
+        it = sdb_item_of_core(c, ITEM_BREAK, stop->id);
+        fprintf(c->out, "breakpoint %d at 0x%x%s, CONTEXT %u MODE %u\n", it ? it->number : stop->id,
+                sdb_cur_pc(c), sdb_sym(c, ctx, sdb_cur_pc(c), s1, sizeof s1), ctx,
+                cpu_mode(c->m->cpu));
+        break;
+    case DBG_WATCHPOINT: {
+        it = sdb_item_of_core(c, ITEM_WATCH, stop->id);
+        uint32_t wctx = it ? (uint32_t)it->ctx : ctx;
+        fprintf(c->out, "watchpoint %d: %s of 0x%x%s in CONTEXT %u", it ? it->number : stop->id,
+                stop->write ? "write" : "read", stop->addr,
+                sdb_sym(c, wctx, stop->addr, s1, sizeof s1), wctx);
+        /* the instruction is the one before the pc: the core's text has it */
+        const char *by = strstr(stop->text, "by the instruction at ");
+        uint32_t at;
+        if (by && sdb_parse_u32(by + 22, &at))
+            fprintf(c->out, " by the instruction at 0x%x%s", at,
+                    sdb_sym(c, wctx, at, s2, sizeof s2));
+        uint32_t v = 0, len = it && it->len < 4 ? it->len : 4;
+        if (dbg_read_virtual(&c->d, wctx, stop->addr, &v, len) == len)
+            fprintf(c->out, "; value now 0x%0*x", (int)len * 2, v);
+        fputc('\n', c->out);
+        break;
+    }
+    default: fprintf(c->out, "%s\n", stop->text); break;
+    }
+    if (stop->kind == DBG_ENDED) {
+        if (c->m->state == MACHINE_STOPPED)
+            machine_describe_chain(c->m, c->out);
+        if (c->m->state == MACHINE_HALTED) {
+            fprintf(c->out, "virtual time %llu\n", (unsigned long long)cpu_time(c->m->cpu));
+            return;
+        }
+    }
+    sdb_show_location(c);
+}
+
+enum run_how { RUN_STEP, RUN_CONTINUE, RUN_NEXT };
+
+/* Runs: n instructions (step), until something stops it (continue), or
+ * over the instruction at the pc (next: a call or int n until it returns). */
+static void run(struct cli *c, enum run_how how, uint64_t n)
+{
+    struct machine *m = c->m;
+    if (!can_run(c))
+        return;
+    bool over = how == RUN_NEXT && dbg_over_arm(&c->d);
+    struct dbg_temp armed = c->d.temp;
+    if (how == RUN_NEXT && !over) {
+        how = RUN_STEP; /* not a call: next is one step */
+        n = 1;
+    }
+    uint64_t start = cpu_time(m->cpu);
+    uint64_t target = start + n < start ? UINT64_MAX : start + n;
+    struct dbg_stop stop;
+    fflush(c->out);
+    for (;;) {
+        running = m;
+        if (how == RUN_STEP)
+            dbg_step(&c->d, target - cpu_time(m->cpu), &stop);
+        else
+            dbg_continue(&c->d, &stop);
+        running = NULL;
+        symbols_memory_changed(c->sym);
+        if (stop.kind != DBG_BREAKPOINT)
+            break;
+        struct item *it = sdb_item_of_core(c, ITEM_BREAK, stop.id);
+        if (it && it->program) {
+            const char *here = symbols_program_in(c->sym, sdb_cur_ctx(c));
+            if (!here || strcmp(here, it->program) != 0) {
+                /* another program at the same address: not this one */
+                if (how == RUN_STEP && cpu_time(m->cpu) >= target) {
+                    stop.kind = DBG_STEPPED;
+                    break;
+                }
+                if (over) /* (the stop disarmed it) */
+                    dbg_temp_break(&c->d, armed.addr, armed.ctx, armed.min_esp);
+                continue;
+            }
+        }
+        if (it)
+            it->hits++;
+        break;
+    }
+    fflush(stdout);
+    report(c, &stop);
+}
+
+void sdb_cmd_step(struct cli *c, int argc, char **argv)
+{
+    uint64_t n = 1;
+    if (argc > 2 || (argc == 2 && (!sdb_parse_u64(argv[1], &n) || !n))) {
+        sdb_error(c, "step takes a positive instruction count");
+        return;
+    }
+    snprintf(c->repeat, sizeof c->repeat, "step %llu", (unsigned long long)n);
+    run(c, RUN_STEP, n);
+}
+
+void sdb_cmd_next(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (!sdb_no_args(c, argc, "next"))
+        return;
+    snprintf(c->repeat, sizeof c->repeat, "next");
+    run(c, RUN_NEXT, 0);
+}
+
+void sdb_cmd_continue(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (!sdb_no_args(c, argc, "continue"))
+        return;
+    snprintf(c->repeat, sizeof c->repeat, "continue");
+    run(c, RUN_CONTINUE, 0);
+}
+
+void sdb_cmd_until_time(struct cli *c, int argc, char **argv)
+{
+    uint64_t t, now = cpu_time(c->m->cpu);
+    bool rel = argc == 2 && argv[1][0] == '+';
+    if (argc != 2 || !sdb_parse_u64(argv[1] + rel, &t) || (rel && t == 0)) {
+        sdb_error(c, "usage: until-time T (a virtual time) or until-time +N (N from now)");
+        return;
+    }
+    if (rel)
+        t = now + t < now ? UINT64_MAX : now + t;
+    if (t <= now) {
+        sdb_error(c, "virtual time %llu has passed (it is %llu now)", (unsigned long long)t,
+                  (unsigned long long)now);
+        return;
+    }
+    if (!can_run(c))
+        return;
+    c->d.stop_time = t;
+    c->repeat[0] = 0;
+    run(c, RUN_CONTINUE, 0);
+}
