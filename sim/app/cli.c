@@ -16,15 +16,22 @@ int cli_usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
-int cli_trace_option(const char *opt, const char *val, struct cli_trace *t)
+const struct cmd_option cli_trace_options[] = {
+    {"trace", 0, "FLAGS",
+     "write a line per event on standard error: insn (i; insn0..3:\n"
+     "one MODE), trap (t), tlb (l), fault (f), reg (r), irq (n),\n"
+     "dma (d), op (o), all (a); guest (g): only where the guest\n"
+     "switches tracing on (space_trace); e.g. --trace trap,op",
+     CLI_TRACE},
+    {"trace-file", 0, "FILE", "write the trace into FILE instead", CLI_TRACE_FILE},
+    {0},
+};
+
+int cli_trace_option(int id, const char *val, struct cli_trace *t)
 {
-    bool file = !strcmp(opt, "--trace-file");
-    if (!file && strcmp(opt, "--trace"))
+    if (id != CLI_TRACE && id != CLI_TRACE_FILE)
         return -1;
-    if (!val)
-        return cli_usage_error(file ? "%s needs a file name" : "%s needs flags (e.g. trap,op)",
-                               opt);
-    if (file) {
+    if (id == CLI_TRACE_FILE) {
         t->path = val;
         return 0;
     }
@@ -35,6 +42,23 @@ int cli_trace_option(const char *opt, const char *val, struct cli_trace *t)
         return EXIT_USAGE;
     }
     t->flags = val;
+    return 0;
+}
+
+void cli_print_usage(FILE *out, const char *lines)
+{
+    for (const char *l = lines, *prefix = "usage: "; *l; prefix = "       ") {
+        size_t n = strcspn(l, "\n");
+        fprintf(out, "%s%.*s\n", prefix, (int)n, l);
+        l += n + (l[n] == '\n');
+    }
+}
+
+int cli_help(const struct cmd_help *h)
+{
+    cli_print_usage(stdout, h->usage);
+    putchar('\n');
+    h->describe(stdout);
     return 0;
 }
 

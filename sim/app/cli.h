@@ -1,9 +1,13 @@
-/* cli: what the space commands (run, replay, grade) share - exit statuses
- * and the parsing of option values. */
+/* cli: what the space commands (run, replay, grade) share - exit statuses,
+ * the usage error, the --trace options, and each command's entry and help.
+ * The parsing itself is sim/app/options.h's. */
 #ifndef SPACE_CLI_H
 #define SPACE_CLI_H
 
 #include <stdint.h>
+#include <stdio.h>
+
+#include "options.h"
 
 #define EXIT_USAGE        2
 #define EXIT_BAD_IMAGE    3
@@ -17,19 +21,36 @@ int cli_usage_error(const char *fmt, const char *arg);
 
 struct machine;
 /* --trace FLAGS and --trace-file FILE, as `space run` and `space replay`
- * take them. Returns -1 if `opt` is neither (nothing done), 0 when it took
- * `val` into *flags or *path (checked), or EXIT_USAGE after a one-line
- * message. */
+ * take them: their table (ids CLI_TRACE and CLI_TRACE_FILE), and
+ * cli_trace_option, which returns -1 if `id` is neither (nothing done), 0
+ * when it took `val` into *flags or *path (checked), or EXIT_USAGE after a
+ * one-line message. */
+enum { CLI_TRACE = 1000, CLI_TRACE_FILE };
+extern const struct cmd_option cli_trace_options[];
 struct cli_trace {
     const char *flags, *path;
 };
-int cli_trace_option(const char *opt, const char *val, struct cli_trace *t);
+int cli_trace_option(int id, const char *val, struct cli_trace *t);
 /* Attaches the tracer to a booted machine: 0, or EXIT_BAD_INPUT after a
  * one-line message (FILE cannot be created). NULL flags: nothing. */
 int cli_attach_trace(struct machine *m, const char *flags, const char *path);
 
-/* The commands (sim/app/main.c, sim/app/replay_cmd.c, sim/app/grade_cmd.c). */
+/* The commands (sim/app/main.c, sim/app/replay_cmd.c, sim/app/grade_cmd.c):
+ * argv[0] is the command's name. */
 int cmd_replay(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+
+/* A command's help: its usage lines ("space replay ...", one a line),
+ * then what it does, its options and its exit statuses (describe).
+ * `space CMD --help` prints the command's; `space --help` all of them. */
+struct cmd_help {
+    const char *usage;
+    void (*describe)(FILE *out);
+};
+extern const struct cmd_help run_help, replay_help, grade_help;
+/* Prints usage lines, the first after "usage: ", the others under it. */
+void cli_print_usage(FILE *out, const char *lines);
+/* `space CMD --help`: the usage lines, a blank line, the description. */
+int cli_help(const struct cmd_help *h);
 
 #endif

@@ -257,6 +257,43 @@ static bool selected(const struct grader *g, const char *name)
     return !g->nonly;
 }
 
+enum { GRADE_OUT, GRADE_KERNEL, GRADE_CASE, GRADE_KEEP_TRACES };
+
+static const struct cmd_option grade_options[] = {
+    {"out", 0, "DIR", "the results directory (default " DEFAULT_OUT ")", GRADE_OUT},
+    {"kernel", 0, "FILE",
+     "run every case on this kernel instead of the spec's (the\n"
+     "submission: if it is missing or bad, every case fails)",
+     GRADE_KERNEL},
+    {"case", 0, "NAME", "run only this case (may be given more than once)", GRADE_CASE},
+    {"keep-traces", 0, NULL, "keep the traces of passing cases too", GRADE_KEEP_TRACES},
+    {0},
+};
+
+static void describe(FILE *out)
+{
+    struct options o;
+    options_init(&o, 0, NULL);
+    options_add(&o, grade_options);
+    fputs("space grade runs the cases of the workload spec SPEC (docs/grading.md), each\n"
+          "recorded, checks their console output, end and statistics, and writes\n"
+          "DIR/results.json (Gradescope), DIR/junit.xml and DIR/grade.json, and the\n"
+          "trace of every failing case as DIR/traces/CASE.trc.\n"
+          "options for grade:\n",
+          out);
+    options_print(&o, out);
+    fputs("exit status of grade: 0 every case passed, 1 a case failed, 2 bad command\n"
+          "line, 3 bad spec (one line: 'space: FILE:LINE: ...'), 4 the results cannot be\n"
+          "written, 130 interrupted.\n",
+          out);
+    options_free(&o);
+}
+
+const struct cmd_help grade_help = {
+    "space grade SPEC [--out DIR] [--kernel FILE] [--case NAME]... [--keep-traces]",
+    describe,
+};
+
 int cmd_grade(int argc, char **argv)
 {
     struct grader g = {.out = DEFAULT_OUT};
@@ -267,37 +304,38 @@ int cmd_grade(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     g.only = only;
-    int status = 0;
-    for (int i = 0; i < argc && !status; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--out") || !strcmp(a, "--kernel") || !strcmp(a, "--case")) {
-            if (!val || !*val) {
-                status = cli_usage_error("%s needs a value", a);
-                break;
-            }
-            if (a[2] == 'o')
-                g.out = val;
-            else if (a[2] == 'k')
-                g.kernel = val;
-            else
-                only[g.nonly++] = val;
-            i++;
-        } else if (!strcmp(a, "--keep-traces")) {
-            g.keep_traces = true;
-        } else if (a[0] == '-' && a[1]) {
-            status = cli_usage_error("unknown grade option '%s'", a);
-        } else if (!spec_path) {
-            spec_path = a;
-        } else {
-            status = cli_usage_error("more than one spec given ('%s')", a);
+    struct options o;
+    options_init(&o, argc, argv);
+    options_add(&o, grade_options);
+    const char *val;
+    int id, status = 0;
+    while (!status && (id = options_next(&o, &val)) != OPTIONS_END) {
+        if (id >= 0 && val && !*val) {
+            char opt[64];
+            snprintf(opt, sizeof opt, "--%s", o.last->name);
+            status = cli_usage_error("%s needs a value", opt);
+            break;
+        }
+        switch (id) {
+        case OPTIONS_HELP: status = -1; break;
+        case OPTIONS_ERROR: status = EXIT_USAGE; break;
+        case OPTIONS_OPERAND:
+            if (spec_path)
+                status = cli_usage_error("more than one spec given ('%s')", val);
+            spec_path = val;
+            break;
+        case GRADE_OUT: g.out = val; break;
+        case GRADE_KERNEL: g.kernel = val; break;
+        case GRADE_CASE: only[g.nonly++] = val; break;
+        case GRADE_KEEP_TRACES: g.keep_traces = true; break;
         }
     }
+    options_free(&o);
     if (!status && !spec_path)
         status = cli_usage_error("%s", "grade needs a spec file (space grade SPEC)");
     if (status) {
         free(only);
-        return status;
+        return status < 0 ? cli_help(&grade_help) : status;
     }
 
     char err[1024];

@@ -1,115 +1,20 @@
-/* space: the command-line front end of the SPACE simulator. */
+/* space: the command-line front end of the SPACE simulator - `space run`
+ * here, `space replay` and `space grade` in their own files (cli.h). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ui/gdb/gdbstub.h"
-#include "ui/sdb/debug_cli.h"
-#include "ui/gui/gui.h"
 #include "cli.h"
-#include "sim/util/parse.h"
-#include "sim/core/machine.h"
+#include "options.h"
 #include "session.h"
-#include "sim/stats/stats.h"
+#include "sim/core/machine.h"
 #include "sim/core/tracer.h"
-
-static const char usage_text[] =
-    "usage: space run [KERNEL.elf] [options]\n"
-    "       space run --debug [KERNEL.elf] [options]\n"
-    "       space run --gui [KERNEL.elf] [options]\n"
-    "       space replay [--debug | --single-step] [-q] [--kernel FILE] [--trace FLAGS] TRACE\n"
-    "       space grade SPEC [--out DIR] [--kernel FILE] [--case NAME]... [--keep-traces]\n"
-    "       space --help | --version\n"
-    "\n"
-    "Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc), or without it the\n"
-    "BasicOZ kernel built into space, on a simulated SPACE machine: CONTEXT 0,\n"
-    "MODE 0, at the ELF entry point. Virtual time counts guest instructions\n"
-    "retired, so every run with the same inputs is identical.\n"
-    "\n"
-    "options for run:\n"
-    "  --mem SIZE       RAM size: bytes, or with K, M or G (default 64M; 1M..3G)\n"
-    "  --max-insns N    stop after exactly N guest instructions (default: no limit)\n"
-    "  --cmdline TEXT   command line passed to the kernel in the boot information\n"
-    "  --input FILE     console input comes from FILE (default: standard input);\n"
-    "                   a line is delivered when the guest asks for input and waits,\n"
-    "                   or at the latest 200000 instructions after it asked\n"
-    "  --disk FILE      attach a disk backed by the image FILE (a multiple of 512 bytes)\n"
-    "  --disk-size SIZE create the --disk image with SIZE bytes if it does not exist\n"
-    "  --disk-readonly  attach the image read-only (writes fail with a device error)\n"
-    "  -v, --verbose    say how the run ended and how long it took, on stderr\n"
-    "  --debug          start stopped at the first instruction under sdb, the\n"
-    "                   command-line debugger (commands on standard input; see\n"
-    "                   docs/debugging.md); without --input the guest's console\n"
-    "                   input shares standard input\n"
-    "  --gdb PORT       wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
-    "                   control the machine, stopped at its first instruction\n"
-    "  --gui            open a window: the console as a text screen (type there\n"
-    "                   without --input) and an inspector of the machine, with\n"
-    "                   F5 run/pause, F10 step over, F11 step, F9 breakpoint, F4 run\n"
-    "                   to cursor, F12 screenshot (docs/gui.md); console output\n"
-    "                   still goes to standard output too\n"
-    "  --gui-paused     with --gui: start paused at the first instruction\n"
-    "  --gui-exit       with --gui: close the window and exit when the machine ends\n"
-    "                   (without it the window stays open until you close it)\n"
-    "  --screenshot FILE       with --gui: write the window as PNG when space exits\n"
-    "  --screenshot-at N FILE  with --gui: ... when virtual time reaches N\n"
-    "  --gui-dump       with --gui: also write each screenshot's text as FILE.txt\n"
-    "  --stats FORMAT   when the run ends, however it ends, write the machine's\n"
-    "                   statistics on standard error as 'text' or 'json'\n"
-    "                   (docs/instrumentation.md)\n"
-    "  --stats-file FILE\n"
-    "                   write them into FILE instead (created or truncated)\n"
-    "  --trace FLAGS    write a line per event on standard error: insn (i; insn0..3:\n"
-    "                   one MODE), trap (t), tlb (l), fault (f), reg (r), irq (n),\n"
-    "                   dma (d), op (o), all (a); guest (g): only where the guest\n"
-    "                   switches tracing on (space_trace); e.g. --trace trap,op\n"
-    "  --trace-file FILE\n"
-    "                   write the trace into FILE instead\n"
-    "  --record FILE    record the run into the trace FILE, for space replay\n"
-    "                   (docs/trace-format.md)\n"
-    "  --checkpoint-interval N\n"
-    "                   with --record: a checkpoint every N instructions\n"
-    "                   (default 10000000)\n"
-    "\n"
-    "exit status:\n"
-    "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
-    "  2    bad command line\n"
-    "  3    the kernel image is missing, unreadable or not a valid SPACE ELF\n"
-    "  4    a device could not be set up (missing --input file, bad disk image, ...),\n"
-    "       or the --stats-file or --record file cannot be created\n"
-    "  124  the --max-insns limit was reached\n"
-    "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
-    "  130  interrupted (Ctrl-C), killed by gdb, or the --gui window was closed\n"
-    "       before the machine ended\n"
-    "Every non-zero status other than a guest's own is explained on stderr in one\n"
-    "line starting with 'space:'.\n"
-    "\n"
-    "space replay runs a recorded trace again, with the inputs it holds, and checks\n"
-    "every checkpoint (docs/trace-format.md).\n"
-    "options for replay:\n"
-    "  --kernel FILE    replay with this kernel instead of the recorded one\n"
-    "  --single-step    run one instruction at a time (it must be the same run)\n"
-    "  -q, --quiet      discard the guest's console output\n"
-    "  --debug          replay under sdb (commands on standard input)\n"
-    "  --trace FLAGS, --trace-file FILE   trace the replay, as for run\n"
-    "exit status of replay: 0 the same run, 1 it diverged (the first difference on\n"
-    "stderr), 2 bad command line, 3 the trace is missing, truncated, corrupt or of\n"
-    "another format version, 130 interrupted.\n"
-    "\n"
-    "space grade runs the cases of the workload spec SPEC (docs/grading.md), each\n"
-    "recorded, checks their console output, end and statistics, and writes\n"
-    "DIR/results.json (Gradescope), DIR/junit.xml and DIR/grade.json, and the\n"
-    "trace of every failing case as DIR/traces/CASE.trc.\n"
-    "options for grade:\n"
-    "  --out DIR        the results directory (default grade-results)\n"
-    "  --kernel FILE    run every case on this kernel instead of the spec's (the\n"
-    "                   submission: if it is missing or bad, every case fails)\n"
-    "  --case NAME      run only this case (may be given more than once)\n"
-    "  --keep-traces    keep the traces of passing cases too\n"
-    "exit status of grade: 0 every case passed, 1 a case failed, 2 bad command\n"
-    "line, 3 bad spec (one line: 'space: FILE:LINE: ...'), 4 the results cannot be\n"
-    "written, 130 interrupted.\n";
+#include "sim/stats/stats.h"
+#include "sim/util/parse.h"
+#include "ui/gdb/gdbstub.h"
+#include "ui/gui/gui.h"
+#include "ui/sdb/debug_cli.h"
 
 /* --stats FORMAT: the writers, by name. */
 static const struct {
@@ -154,187 +59,315 @@ static int report_end(struct machine *m, enum machine_state st, bool verbose, co
     return status;
 }
 
-/* --gdb: gdb drives the machine. */
-/* Who drives the machine instead of machine_run: gdb or the window. */
-struct gdb_drive {
-    struct gdbstub *gdb;
-    struct gui *window;
-    const char *end; /* how gdb or the window ended the machine */
+/* ---- space run: its options ---- */
+
+enum {
+    RUN_MEM,
+    RUN_MAX_INSNS,
+    RUN_CMDLINE,
+    RUN_INPUT,
+    RUN_DISK,
+    RUN_DISK_SIZE,
+    RUN_DISK_READONLY,
+    RUN_VERBOSE,
+    RUN_DEBUG,
+    RUN_GDB,
+    RUN_GUI,
+    RUN_GUI_PAUSED,
+    RUN_GUI_EXIT,
+    RUN_SCREENSHOT,
+    RUN_SCREENSHOT_AT,
+    RUN_GUI_DUMP,
+    RUN_STATS,
+    RUN_STATS_FILE,
+    RUN_RECORD,
+    RUN_CHECKPOINT_INTERVAL,
 };
 
-static enum machine_state drive_by_gdb(void *arg, struct machine *m)
+static const struct cmd_option run_options[] = {
+    {"mem", 0, "SIZE", "RAM size: bytes, or with K, M or G (default 64M; 1M..3G)", RUN_MEM},
+    {"max-insns", 0, "N", "stop after exactly N guest instructions (default: no limit)",
+     RUN_MAX_INSNS},
+    {"cmdline", 0, "TEXT", "command line passed to the kernel in the boot information",
+     RUN_CMDLINE},
+    {"input", 0, "FILE",
+     "console input comes from FILE (default: standard input);\n"
+     "a line is delivered when the guest asks for input and waits,\n"
+     "or at the latest 200000 instructions after it asked",
+     RUN_INPUT},
+    {"disk", 0, "FILE", "attach a disk backed by the image FILE (a multiple of 512 bytes)",
+     RUN_DISK},
+    {"disk-size", 0, "SIZE", "create the --disk image with SIZE bytes if it does not exist",
+     RUN_DISK_SIZE},
+    {"disk-readonly", 0, NULL, "attach the image read-only (writes fail with a device error)",
+     RUN_DISK_READONLY},
+    {"verbose", 'v', NULL, "say how the run ended and how long it took, on stderr", RUN_VERBOSE},
+    {"debug", 0, NULL,
+     "start stopped at the first instruction under sdb, the\n"
+     "command-line debugger (commands on standard input; see\n"
+     "docs/debugging.md); without --input the guest's console\n"
+     "input shares standard input",
+     RUN_DEBUG},
+    {"gdb", 0, "PORT",
+     "wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
+     "control the machine, stopped at its first instruction",
+     RUN_GDB},
+    {"gui", 0, NULL,
+     "open a window: the console as a text screen (type there\n"
+     "without --input) and an inspector of the machine, with\n"
+     "F5 run/pause, F10 step over, F11 step, F9 breakpoint, F4 run\n"
+     "to cursor, F12 screenshot (docs/gui.md); console output\n"
+     "still goes to standard output too",
+     RUN_GUI},
+    {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", RUN_GUI_PAUSED},
+    {"gui-exit", 0, NULL,
+     "with --gui: close the window and exit when the machine ends\n"
+     "(without it the window stays open until you close it)",
+     RUN_GUI_EXIT},
+    {"screenshot", 0, "FILE", "with --gui: write the window as PNG when space exits",
+     RUN_SCREENSHOT},
+    {"screenshot-at", 0, "N FILE", "with --gui: ... when virtual time reaches N",
+     RUN_SCREENSHOT_AT},
+    {"gui-dump", 0, NULL, "with --gui: also write each screenshot's text as FILE.txt",
+     RUN_GUI_DUMP},
+    {"stats", 0, "FORMAT",
+     "when the run ends, however it ends, write the machine's\n"
+     "statistics on standard error as 'text' or 'json'\n"
+     "(docs/instrumentation.md)",
+     RUN_STATS},
+    {"stats-file", 0, "FILE", "write them into FILE instead (created or truncated)",
+     RUN_STATS_FILE},
+    {"record", 0, "FILE",
+     "record the run into the trace FILE, for space replay\n"
+     "(docs/trace-format.md)",
+     RUN_RECORD},
+    {"checkpoint-interval", 0, "N",
+     "with --record: a checkpoint every N instructions\n"
+     "(default 10000000)",
+     RUN_CHECKPOINT_INTERVAL},
+    {0},
+};
+
+/* The options of `space run`. The table is built at run time so that
+ * options declared elsewhere (the devices') can be appended to it. */
+static void declare_run_options(struct options *o)
 {
-    struct gdb_drive *g = arg;
-    return gdbstub_serve(g->gdb, m, &g->end);
+    options_add(o, run_options);
+    options_add(o, cli_trace_options);
 }
 
-static enum machine_state drive_by_gui(void *arg, struct machine *m)
+static void describe_run(FILE *out)
 {
-    struct gdb_drive *g = arg;
-    return gui_run(g->window, m, &g->end);
+    struct options o;
+    options_init(&o, 0, NULL);
+    declare_run_options(&o);
+    fputs("Boots KERNEL.elf (a 32-bit x86 ELF built with space-cc), or without it the\n"
+          "BasicOZ kernel built into space, on a simulated SPACE machine: CONTEXT 0,\n"
+          "MODE 0, at the ELF entry point. Virtual time counts guest instructions\n"
+          "retired, so every run with the same inputs is identical. Options and the\n"
+          "kernel come in any order; an option's value follows it (--mem 8M) or is\n"
+          "joined to it with '=' (--mem=8M).\n"
+          "\n"
+          "options for run:\n",
+          out);
+    options_print(&o, out);
+    fputs("\n"
+          "exit status:\n"
+          "  the guest's space_halt code (0..255; larger codes are reduced mod 256)\n"
+          "  2    bad command line\n"
+          "  3    the kernel image is missing, unreadable or not a valid SPACE ELF\n"
+          "  4    a device could not be set up (missing --input file, bad disk image, ...),\n"
+          "       or the --stats-file or --record file cannot be created\n"
+          "  124  the --max-insns limit was reached\n"
+          "  125  machine stop: a trap with no portal, a PCB chain overflow, an engine error\n"
+          "  130  interrupted (Ctrl-C), killed by gdb, or the --gui window was closed\n"
+          "       before the machine ended\n"
+          "Every non-zero status other than a guest's own is explained on stderr in one\n"
+          "line starting with 'space:'.\n",
+          out);
+    options_free(&o);
 }
 
-static int cmd_run(int argc, char **argv)
-{
-    struct machine_config cfg = {.ram_size = 64u << 20};
-    const char *kernel = NULL;
-    bool verbose = false;
-    bool debug = false; /* --debug */
-    int gdb_port = -1;  /* --gdb */
-    bool gui = false;   /* --gui */
-    struct gui_options go = {0};
-    const char *record_path = NULL;
-    uint64_t interval = 0;
-    int stats = -1; /* --stats: index in stats_formats */
-    const char *stats_path = NULL;
-    struct cli_trace trace = {0};
-    int took;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--mem")) {
-            if (!val || parse_size(val, &cfg.ram_size) != 0)
-                return cli_usage_error("--mem needs a size such as 64M, not '%s'", val ? val : "");
-            if (cfg.ram_size < PHYSMEM_MIN_SIZE || cfg.ram_size > PHYSMEM_MAX_SIZE ||
-                cfg.ram_size % 4096)
-                return cli_usage_error("--mem %s: RAM must be 1M..3G and a multiple of 4K", val);
-            i++;
-        } else if (!strcmp(a, "--max-insns")) {
-            if (!val || parse_u64(val, &cfg.max_insns) != 0 || cfg.max_insns == 0)
-                return cli_usage_error("--max-insns needs a positive instruction count, not '%s'",
-                                       val ? val : "");
-            i++;
-        } else if (!strcmp(a, "--input") || !strcmp(a, "--disk")) {
-            if (!val)
-                return cli_usage_error("%s needs a file name", a);
-            if (a[2] == 'i')
-                cfg.devices.console_input = val;
-            else
-                cfg.devices.disk_path = val;
-            i++;
-        } else if (!strcmp(a, "--disk-size")) {
-            uint32_t size;
-            if (!val || parse_size(val, &size) != 0 || size == 0 || size % 512)
-                return cli_usage_error(
-                    "--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'",
-                    val ? val : "");
-            cfg.devices.disk_create_size = size;
-            i++;
-        } else if (!strcmp(a, "--cmdline")) {
-            if (!val)
-                return cli_usage_error("%s needs a value", a);
-            cfg.cmdline = val;
-            i++;
-        } else if (!strcmp(a, "--disk-readonly")) {
-            cfg.devices.disk_readonly = true;
-        } else if (!strcmp(a, "--gdb")) {
-            if ((gdb_port = gdbstub_parse_port(val)) < 0)
-                return cli_usage_error("--gdb needs a TCP port number (0..65535), not '%s'",
-                                       val ? val : "");
-            i++;
-        } else if (!strcmp(a, "--record")) {
-            if (!val)
-                return cli_usage_error("%s needs a file name", a);
-            record_path = val;
-            i++;
-        } else if (!strcmp(a, "--checkpoint-interval")) {
-            if (!val || parse_u64(val, &interval) != 0 || interval == 0)
-                return cli_usage_error(
-                    "--checkpoint-interval needs a positive instruction count, not '%s'",
-                    val ? val : "");
-            i++;
-        } else if ((took = cli_trace_option(a, val, &trace)) >= 0) {
-            if (took != 0)
-                return took;
-            i++;
-        } else if (!strcmp(a, "--stats")) {
-            stats = -1;
-            for (int f = 0; val && f < (int)(sizeof stats_formats / sizeof stats_formats[0]); f++)
-                if (!strcmp(val, stats_formats[f].name))
-                    stats = f;
-            if (stats < 0)
-                return cli_usage_error("--stats needs a format, text or json, not '%s'",
-                                       val ? val : "");
-            i++;
-        } else if (!strcmp(a, "--stats-file")) {
-            if (!val)
-                return cli_usage_error("%s needs a file name", a);
-            stats_path = val;
-            i++;
-        } else if (!strcmp(a, "--debug")) {
-            debug = true;
-        } else if (!strcmp(a, "--gui")) {
-            gui = true;
-        } else if (!strcmp(a, "--gui-paused")) {
-            go.start_paused = true;
-        } else if (!strcmp(a, "--gui-exit")) {
-            go.exit_at_end = true;
-        } else if (!strcmp(a, "--gui-dump")) {
-            go.dump = true;
-        } else if (!strcmp(a, "--screenshot")) {
-            if (!val)
-                return cli_usage_error("%s needs a file name", a);
-            go.screenshot = val;
-            i++;
-        } else if (!strcmp(a, "--screenshot-at")) {
-            if (!val || parse_u64(val, &go.shot_at) != 0 || i + 2 >= argc)
-                return cli_usage_error(
-                    "--screenshot-at needs a virtual time and a file name, not '%s'",
-                    val ? val : "");
-            go.shot_at_path = argv[i + 2];
-            i += 2;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            verbose = true;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("unknown option '%s'", a);
-        } else if (!kernel) {
-            kernel = a;
-        } else {
-            return cli_usage_error("more than one kernel given ('%s')", a);
-        }
-    }
-    if ((cfg.devices.disk_create_size || cfg.devices.disk_readonly) && !cfg.devices.disk_path)
-        return cli_usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
-    if (cfg.devices.disk_create_size && cfg.devices.disk_readonly)
-        return cli_usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
-    if (debug && gdb_port >= 0)
-        return cli_usage_error("%s", "--debug and --gdb cannot be used together");
-    if (gui && (debug || gdb_port >= 0))
-        return cli_usage_error("%s", "--gui cannot be used with --debug or --gdb");
-    if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
-        return cli_usage_error("%s",
-                               "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
-    if (trace.path && !trace.flags)
-        return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
-    if (stats_path && stats < 0)
-        return cli_usage_error("%s", "--stats-file needs --stats text or --stats json");
-    if (interval && !record_path)
-        return cli_usage_error("%s", "--checkpoint-interval needs --record FILE");
-    cfg.devices.console_output = stdout;
-    cfg.devices.ncpus = 1;
+const struct cmd_help run_help = {
+    "space run [KERNEL.elf] [options]\n"
+    "space run --debug [KERNEL.elf] [options]\n"
+    "space run --gui [KERNEL.elf] [options]",
+    describe_run,
+};
 
-    char err[512];
-    struct gui *window = NULL;
-    if (gui) {
-        go.keyboard = !cfg.devices.console_input;
-        go.input_name = cfg.devices.console_input;
-        go.kernel_path = kernel;
-        go.image = basicoz_image;
-        go.image_size = basicoz_image_size;
-        go.image_name = SESSION_BUILTIN_NAME;
-        if (!(window = gui_open(&go, err, sizeof err))) {
-            fprintf(stderr, "space: --gui: %s\n", err);
-            return EXIT_BAD_INPUT;
-        }
-        if (go.keyboard)
-            cfg.devices.console_source = gui_console_source_of(window);
-        cfg.devices.console_sink = gui_console_sink_of(window);
-    }
-    struct session_config sc = {.machine = cfg,
-                                .kernel_path = kernel,
-                                .record_path = record_path,
-                                .checkpoint_interval = interval};
+/* ---- space run ---- */
+
+/* A `space run`: what its command line asks for, then what is set up. */
+struct run {
+    struct session_config sc; /* the machine, the kernel, the recording */
+    bool verbose, debug, gui;
+    int gdb_port; /* -1: no --gdb */
+    struct gui_options go;
+    int stats; /* --stats: index in stats_formats; -1: none */
+    const char *stats_path;
+    struct cli_trace trace;
+
+    struct gui *window;
     struct session ses;
+    FILE *stats_out;
+    struct gdbstub *gdb;
+};
+
+/* A positive count for `what` (a message with %s for the value). */
+static int positive(const char *val, uint64_t *out, const char *what)
+{
+    if (parse_u64(val, out) != 0 || *out == 0)
+        return cli_usage_error(what, val);
+    return 0;
+}
+
+/* One option and its value: 0, or EXIT_USAGE after a one-line message. */
+static int take_run_option(struct run *r, struct options *o, int id, const char *val)
+{
+    struct machine_config *cfg = &r->sc.machine;
+    struct device_options *dev = &cfg->devices;
+    switch (id) {
+    case RUN_MEM:
+        if (parse_size(val, &cfg->ram_size) != 0)
+            return cli_usage_error("--mem needs a size such as 64M, not '%s'", val);
+        if (cfg->ram_size < PHYSMEM_MIN_SIZE || cfg->ram_size > PHYSMEM_MAX_SIZE ||
+            cfg->ram_size % 4096)
+            return cli_usage_error("--mem %s: RAM must be 1M..3G and a multiple of 4K", val);
+        return 0;
+    case RUN_MAX_INSNS:
+        return positive(val, &cfg->max_insns,
+                        "--max-insns needs a positive instruction count, not '%s'");
+    case RUN_CMDLINE: cfg->cmdline = val; return 0;
+    case RUN_INPUT: dev->console_input = val; return 0;
+    case RUN_DISK: dev->disk_path = val; return 0;
+    case RUN_DISK_SIZE: {
+        uint32_t size;
+        if (parse_size(val, &size) != 0 || size == 0 || size % 512)
+            return cli_usage_error(
+                "--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'", val);
+        dev->disk_create_size = size;
+        return 0;
+    }
+    case RUN_DISK_READONLY: dev->disk_readonly = true; return 0;
+    case RUN_VERBOSE: r->verbose = true; return 0;
+    case RUN_DEBUG: r->debug = true; return 0;
+    case RUN_GDB:
+        if ((r->gdb_port = gdbstub_parse_port(val)) < 0)
+            return cli_usage_error("--gdb needs a TCP port number (0..65535), not '%s'", val);
+        return 0;
+    case RUN_GUI: r->gui = true; return 0;
+    case RUN_GUI_PAUSED: r->go.start_paused = true; return 0;
+    case RUN_GUI_EXIT: r->go.exit_at_end = true; return 0;
+    case RUN_SCREENSHOT: r->go.screenshot = val; return 0;
+    case RUN_SCREENSHOT_AT:
+        if (parse_u64(val, &r->go.shot_at) != 0 || !(r->go.shot_at_path = options_extra(o)))
+            return cli_usage_error("--screenshot-at needs a virtual time and a file name, not '%s'",
+                                   val);
+        return 0;
+    case RUN_GUI_DUMP: r->go.dump = true; return 0;
+    case RUN_STATS:
+        r->stats = -1;
+        for (int f = 0; f < (int)(sizeof stats_formats / sizeof stats_formats[0]); f++)
+            if (!strcmp(val, stats_formats[f].name))
+                r->stats = f;
+        if (r->stats < 0)
+            return cli_usage_error("--stats needs a format, text or json, not '%s'", val);
+        return 0;
+    case RUN_STATS_FILE: r->stats_path = val; return 0;
+    case RUN_RECORD: r->sc.record_path = val; return 0;
+    case RUN_CHECKPOINT_INTERVAL:
+        return positive(val, &r->sc.checkpoint_interval,
+                        "--checkpoint-interval needs a positive instruction count, not '%s'");
+    default: return cli_trace_option(id, val, &r->trace);
+    }
+}
+
+/* Reads `space run`'s command line into *r: 0, -1 for --help, or
+ * EXIT_USAGE after a one-line message. */
+static int parse_run(struct run *r, int argc, char **argv)
+{
+    *r = (struct run){.sc.machine.ram_size = 64u << 20, .gdb_port = -1, .stats = -1};
+    struct options o;
+    options_init(&o, argc, argv);
+    declare_run_options(&o);
+    const char *val;
+    int id, status = 0;
+    while (!status && (id = options_next(&o, &val)) != OPTIONS_END) {
+        if (id == OPTIONS_HELP)
+            status = -1;
+        else if (id == OPTIONS_ERROR)
+            status = EXIT_USAGE;
+        else if (id == OPTIONS_OPERAND && r->sc.kernel_path)
+            status = cli_usage_error("more than one kernel given ('%s')", val);
+        else if (id == OPTIONS_OPERAND)
+            r->sc.kernel_path = val;
+        else
+            status = take_run_option(r, &o, id, val);
+    }
+    options_free(&o);
+    if (status)
+        return status;
+
+    /* options that need, or exclude, each other */
+    const struct device_options *dev = &r->sc.machine.devices;
+    const struct gui_options *go = &r->go;
+    const struct {
+        bool wrong;
+        const char *why;
+    } rules[] = {
+        {(dev->disk_create_size || dev->disk_readonly) && !dev->disk_path,
+         "--disk-size and --disk-readonly need --disk FILE"},
+        {dev->disk_create_size && dev->disk_readonly,
+         "--disk-size cannot create an image attached --disk-readonly"},
+        {r->debug && r->gdb_port >= 0, "--debug and --gdb cannot be used together"},
+        {r->gui && (r->debug || r->gdb_port >= 0), "--gui cannot be used with --debug or --gdb"},
+        {!r->gui && (go->start_paused || go->exit_at_end || go->dump || go->screenshot ||
+                     go->shot_at_path),
+         "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui"},
+        {r->trace.path && !r->trace.flags, "--trace-file needs --trace FLAGS"},
+        {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
+        {r->sc.checkpoint_interval && !r->sc.record_path,
+         "--checkpoint-interval needs --record FILE"},
+    };
+    for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
+        if (rules[i].wrong)
+            return cli_usage_error("%s", rules[i].why);
+    r->sc.machine.devices.console_output = stdout;
+    r->sc.machine.devices.ncpus = 1;
+    return 0;
+}
+
+/* The window (before the machine: a host without a display is found out
+ * first, and the window is the machine's console). */
+static int open_window(struct run *r, char *err, unsigned errlen)
+{
+    struct device_options *dev = &r->sc.machine.devices;
+    struct gui_options *go = &r->go;
+    go->keyboard = !dev->console_input;
+    go->input_name = dev->console_input;
+    go->kernel_path = r->sc.kernel_path;
+    go->image = basicoz_image;
+    go->image_size = basicoz_image_size;
+    go->image_name = SESSION_BUILTIN_NAME;
+    if (!(r->window = gui_open(go, err, errlen))) {
+        fprintf(stderr, "space: --gui: %s\n", err);
+        return EXIT_BAD_INPUT;
+    }
+    if (go->keyboard)
+        dev->console_source = gui_console_source_of(r->window);
+    dev->console_sink = gui_console_sink_of(r->window);
+    return 0;
+}
+
+/* Everything the run needs, in order - the window, the machine booted
+ * (and recorded), tracing, the statistics file, gdb's port - or nothing
+ * of it: 0, or the exit status after a one-line message. */
+static int set_up(struct run *r)
+{
+    char err[512];
+    int status;
+    if (r->gui && (status = open_window(r, err, sizeof err)) != 0)
+        return status;
     /* the exit status and message prefix of each step that can fail */
     static const struct {
         int status;
@@ -344,87 +377,160 @@ static int cmd_run(int argc, char **argv)
         [SESSION_KERNEL] = {EXIT_BAD_IMAGE, ""},
         [SESSION_RECORD] = {EXIT_BAD_INPUT, "--record: "},
     };
-    enum session_failure failed = session_start(&ses, &sc, err, sizeof err);
+    enum session_failure failed = session_start(&r->ses, &r->sc, err, sizeof err);
     if (failed != SESSION_OK) {
         fprintf(stderr, "space: %s%s\n", failures[failed].prefix, err);
-        gui_close(window);
+        gui_close(r->window);
         return failures[failed].status;
     }
-    struct machine *m = ses.m;
-    int traced = cli_attach_trace(m, trace.flags, trace.path);
-    if (traced != 0) {
-        session_finish(&ses, err, sizeof err);
-        gui_close(window);
-        return traced;
-    }
-    FILE *stats_out = stderr;
-    if (stats_path && !(stats_out = fopen(stats_path, "w"))) {
-        fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", stats_path,
+    struct machine *m = r->ses.m;
+    if ((status = cli_attach_trace(m, r->trace.flags, r->trace.path)) != 0)
+        goto no_trace;
+    r->stats_out = stderr;
+    if (r->stats_path && !(r->stats_out = fopen(r->stats_path, "w"))) {
+        fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", r->stats_path,
                 strerror(errno));
-        tracer_detach(m);
-        session_finish(&ses, err, sizeof err);
-        gui_close(window);
-        return EXIT_BAD_INPUT;
+        status = EXIT_BAD_INPUT;
+        goto no_stats;
     }
-    int status;
-    if (debug) {
-        struct debug_cli_config dc = {.kernel_path = kernel,
-                                      .image = basicoz_image,
-                                      .image_size = basicoz_image_size,
-                                      .image_name = SESSION_BUILTIN_NAME,
-                                      .in = stdin,
-                                      .out = stdout};
-        status = debug_cli_run(m, &dc);
-    } else {
-        struct gdb_drive gd = {0};
-        if (gdb_port >= 0 && !(gd.gdb = gdbstub_listen(gdb_port, err, sizeof err))) {
-            fprintf(stderr, "space: --gdb %d: %s\n", gdb_port, err);
-            close_stats(stats_out);
-            tracer_detach(m);
-            session_finish(&ses, err, sizeof err);
-            return EXIT_USAGE;
-        }
-        gd.window = window;
-        enum machine_state st = session_run(&ses,
-                                            gd.gdb   ? drive_by_gdb
-                                            : window ? drive_by_gui
-                                                     : NULL,
-                                            &gd);
-        gdbstub_close(gd.gdb);
-        fflush(stdout);
-        status = report_end(m, st, verbose, gd.end);
+    if (r->gdb_port >= 0 && !(r->gdb = gdbstub_listen(r->gdb_port, err, sizeof err))) {
+        fprintf(stderr, "space: --gdb %d: %s\n", r->gdb_port, err);
+        status = EXIT_USAGE;
+        close_stats(r->stats_out);
+        goto no_stats;
     }
-    write_stats(m, stats, stats_out);
-    close_stats(stats_out);
+    return 0;
+no_stats:
     tracer_detach(m);
-    if (session_finish(&ses, err, sizeof err) != 0) {
+no_trace:
+    session_finish(&r->ses, err, sizeof err);
+    gui_close(r->window);
+    return status;
+}
+
+/* Who drives the machine instead of machine_run: gdb or the window. */
+struct driver {
+    struct run *r;
+    const char *end; /* how gdb or the window ended the machine */
+};
+
+static enum machine_state drive_by_gdb(void *arg, struct machine *m)
+{
+    struct driver *d = arg;
+    return gdbstub_serve(d->r->gdb, m, &d->end);
+}
+
+static enum machine_state drive_by_gui(void *arg, struct machine *m)
+{
+    struct driver *d = arg;
+    return gui_run(d->r->window, m, &d->end);
+}
+
+/* Runs the machine to its end under gdb, the window or nobody; says how
+ * it ended and returns the exit status. */
+static int drive(struct run *r)
+{
+    struct driver d = {.r = r};
+    enum machine_state st = session_run(&r->ses,
+                                        r->gdb      ? drive_by_gdb
+                                        : r->window ? drive_by_gui
+                                                    : NULL,
+                                        &d);
+    gdbstub_close(r->gdb);
+    fflush(stdout);
+    return report_end(r->ses.m, st, r->verbose, d.end);
+}
+
+/* Under sdb, which runs the machine as it is told: sdb's exit status. */
+static int run_under_sdb(struct run *r)
+{
+    struct debug_cli_config dc = {.kernel_path = r->sc.kernel_path,
+                                  .image = basicoz_image,
+                                  .image_size = basicoz_image_size,
+                                  .image_name = SESSION_BUILTIN_NAME,
+                                  .in = stdin,
+                                  .out = stdout};
+    return debug_cli_run(r->ses.m, &dc);
+}
+
+/* The statistics, the end of the recording, the window: the exit status
+ * (a recording that could not be finished fails a run that succeeded). */
+static int finish(struct run *r, int status)
+{
+    char err[512];
+    write_stats(r->ses.m, r->stats, r->stats_out);
+    close_stats(r->stats_out);
+    tracer_detach(r->ses.m);
+    if (session_finish(&r->ses, err, sizeof err) != 0) {
         fprintf(stderr, "space: --record: %s\n", err);
         if (status == 0)
             status = EXIT_BAD_INPUT;
     }
-    gui_close(window); /* (after the machine: its devices used the window's console) */
+    gui_close(r->window); /* (after the machine: its devices used the window's console) */
     return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    struct run r;
+    /* What the command line asks for. */
+    int status = parse_run(&r, argc, argv);
+    if (status)
+        return status < 0 ? cli_help(&run_help) : status;
+    /* The machine, booted, with what watches it. */
+    if ((status = set_up(&r)) != 0)
+        return status;
+    /* Run it to its end, and say how it ended. */
+    status = r.debug ? run_under_sdb(&r) : drive(&r);
+    /* Statistics, the recording's end. */
+    return finish(&r, status);
+}
+
+/* ---- space ---- */
+
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const struct cmd_help *help;
+} commands[] = {
+    {"run", cmd_run, &run_help},
+    {"replay", cmd_replay, &replay_help},
+    {"grade", cmd_grade, &grade_help},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+/* space --help: every command's usage, then each one's description. */
+static void help(FILE *out)
+{
+    char usage[1024] = "";
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        snprintf(usage + strlen(usage), sizeof usage - strlen(usage), "%s\n",
+                 commands[i].help->usage);
+    snprintf(usage + strlen(usage), sizeof usage - strlen(usage), "%s",
+             "space CMD --help\nspace --help | --version");
+    cli_print_usage(out, usage);
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        fputc('\n', out);
+        commands[i].help->describe(out);
+    }
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        help(stderr);
         return EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        fputs(usage_text, stdout);
+        help(stdout);
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
         printf("space %s\n", SPACE_VERSION);
         return 0;
     }
-    if (!strcmp(argv[1], "run"))
-        return cmd_run(argc - 2, argv + 2);
-    if (!strcmp(argv[1], "replay"))
-        return cmd_replay(argc - 2, argv + 2);
-    if (!strcmp(argv[1], "grade"))
-        return cmd_grade(argc - 2, argv + 2);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
     return cli_usage_error("unknown command '%s'", argv[1]);
 }

@@ -1,6 +1,5 @@
 /* space replay: runs a recorded trace again and checks it (sim/replay/record.h). */
 #include <stdio.h>
-#include <string.h>
 
 #include "ui/sdb/debug_cli.h"
 #include "cli.h"
@@ -18,39 +17,71 @@ static void on_ctrl_c(void)
         machine_interrupt(replaying);
 }
 
+enum { REPLAY_KERNEL, REPLAY_SINGLE_STEP, REPLAY_QUIET, REPLAY_DEBUG };
+
+static const struct cmd_option replay_options[] = {
+    {"kernel", 0, "FILE", "replay with this kernel instead of the recorded one", REPLAY_KERNEL},
+    {"single-step", 0, NULL, "run one instruction at a time (it must be the same run)",
+     REPLAY_SINGLE_STEP},
+    {"quiet", 'q', NULL, "discard the guest's console output", REPLAY_QUIET},
+    {"debug", 0, NULL, "replay under sdb (commands on standard input)", REPLAY_DEBUG},
+    {0},
+};
+
+static void describe(FILE *out)
+{
+    struct options o;
+    options_init(&o, 0, NULL);
+    options_add(&o, replay_options);
+    options_add(&o, cli_trace_options);
+    fputs("space replay runs a recorded trace again, with the inputs it holds, and checks\n"
+          "every checkpoint (docs/trace-format.md).\n"
+          "options for replay:\n",
+          out);
+    options_print(&o, out);
+    fputs("exit status of replay: 0 the same run, 1 it diverged (the first difference on\n"
+          "stderr), 2 bad command line, 3 the trace is missing, truncated, corrupt or of\n"
+          "another format version, 130 interrupted.\n",
+          out);
+    options_free(&o);
+}
+
+const struct cmd_help replay_help = {
+    "space replay [--debug | --single-step] [-q] [--kernel FILE] [--trace FLAGS] TRACE",
+    describe,
+};
+
 int cmd_replay(int argc, char **argv)
 {
     const char *trace = NULL;
     struct replay_options opt = {0};
     bool single_step = false, quiet = false, debug = false;
     struct cli_trace tracing = {0};
-    int took;
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--kernel")) {
-            if (!val)
-                return cli_usage_error("%s needs a kernel ELF file", a);
-            opt.kernel_path = val;
-            i++;
-        } else if ((took = cli_trace_option(a, val, &tracing)) >= 0) {
-            if (took != 0)
-                return took;
-            i++;
-        } else if (!strcmp(a, "--single-step")) {
-            single_step = true;
-        } else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            quiet = true;
-        } else if (!strcmp(a, "--debug")) {
-            debug = true;
-        } else if (a[0] == '-' && a[1]) {
-            return cli_usage_error("unknown replay option '%s'", a);
-        } else if (!trace) {
-            trace = a;
-        } else {
-            return cli_usage_error("more than one trace given ('%s')", a);
+    struct options o;
+    options_init(&o, argc, argv);
+    options_add(&o, replay_options);
+    options_add(&o, cli_trace_options);
+    const char *val;
+    int id, status = 0;
+    while (!status && (id = options_next(&o, &val)) != OPTIONS_END) {
+        switch (id) {
+        case OPTIONS_HELP: status = -1; break;
+        case OPTIONS_ERROR: status = EXIT_USAGE; break;
+        case OPTIONS_OPERAND:
+            if (trace)
+                status = cli_usage_error("more than one trace given ('%s')", val);
+            trace = val;
+            break;
+        case REPLAY_KERNEL: opt.kernel_path = val; break;
+        case REPLAY_SINGLE_STEP: single_step = true; break;
+        case REPLAY_QUIET: quiet = true; break;
+        case REPLAY_DEBUG: debug = true; break;
+        default: status = cli_trace_option(id, val, &tracing); break;
         }
     }
+    options_free(&o);
+    if (status)
+        return status < 0 ? cli_help(&replay_help) : status;
     if (!trace)
         return cli_usage_error("%s", "replay needs a trace file (space replay FILE)");
     if (tracing.path && !tracing.flags)
@@ -75,7 +106,7 @@ int cmd_replay(int argc, char **argv)
     if (replay_note(rp)[0])
         fprintf(stderr, "space: note: %s\n", replay_note(rp));
     struct machine *m = replay_machine(rp);
-    int status = cli_attach_trace(m, tracing.flags, tracing.path);
+    status = cli_attach_trace(m, tracing.flags, tracing.path);
     if (status != 0) {
         replay_close(rp);
         if (discard)

@@ -1,6 +1,9 @@
 /* platform: the only place that knows which host OS SPACE runs on.
  * Everything OS-specific (signals, files, terminals, sockets, paths) goes
- * behind a function here. */
+ * behind a function here. One file per OS implements it -
+ * sim/host/platform_posix.c or sim/host/platform_windows.c, CMake picks
+ * by WIN32 - and sim/host/platform.c holds what is the same everywhere
+ * (disk image files, directories), on the primitives of platform_os.h. */
 #ifndef SPACE_PLATFORM_H
 #define SPACE_PLATFORM_H
 

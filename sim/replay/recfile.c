@@ -111,7 +111,8 @@ int recfile_next(struct recfile_reader *r, uint32_t *type, const uint8_t **paylo
     if (left == 0)
         return 0;
     unsigned n = r->record + 1;
-    if (left < 8 || get32(r->data + r->pos + 4) > left - FRAME_SIZE) {
+    /* (the frame first: left - FRAME_SIZE must not wrap) */
+    if (left < FRAME_SIZE || get32(r->data + r->pos + 4) > left - FRAME_SIZE) {
         snprintf(err, errlen,
                  "%s: truncated: record %u at byte %zu is cut off (the file ends %zu bytes "
                  "into it)",

@@ -1,5 +1,5 @@
 /* debugger: the execution control every front end shares - the command-line
- * debugger (debug_cli.c), the GDB remote stub (gdbstub.c) and, later, the
+ * debugger (debug_cli.c), the GDB remote stub (ui/gdb) and, later, the
  * window. It stops a machine exactly: at a breakpoint (address, optionally
  * in one CONTEXT), on a trap number, on any portal traversal, on a change of
  * CONTEXT or MODE, at a virtual time, on a memory watchpoint, after N

@@ -5,7 +5,11 @@
  * CONTEXT, continue and step, breakpoints and watchpoints (those of
  * ui/debugger/debugger.c: exact, and never written into guest memory), Ctrl-C,
  * detach and kill. Every CPU is a thread (CPU n: thread n + 1).
- * See "Debugging with GDB" in docs/debugging.md. */
+ * See "Debugging with GDB" in docs/debugging.md.
+ *
+ * Two files: ui/gdb/gdb_transport.c moves packets (socket, framing,
+ * checksums, acknowledgements, gdb's Ctrl-C byte) and ui/gdb/gdb_commands.c
+ * says what they mean. sim/app/main.c calls only what is declared here. */
 #ifndef SPACE_GDBSTUB_H
 #define SPACE_GDBSTUB_H
 

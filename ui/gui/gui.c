@@ -101,7 +101,7 @@ static void real_video_drivers_only(void)
 
 struct gui *gui_open(const struct gui_options *o, char *err, unsigned errlen)
 {
-    /* Ctrl-C stays the simulator's (sim/host/platform.c), not a quit event. */
+    /* Ctrl-C stays the simulator's (sim/host/platform.h), not a quit event. */
     SDL_SetHint(SDL_HINT_NO_SIGNAL_HANDLERS, "1");
     /* A window among others: the desktop keeps compositing. */
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");

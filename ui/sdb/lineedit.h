@@ -1,6 +1,6 @@
 /* lineedit: reading command lines for the debugger.
  *
- * On a terminal: raw mode (sim/host/platform.c) for the line being typed, with
+ * On a terminal: raw mode (sim/host/platform.h) for the line being typed, with
  * left/right arrows, Home/End, Ctrl-A/Ctrl-E, backspace and Delete,
  * Ctrl-K/Ctrl-U (kill to the end / the whole line), up/down through the
  * history; Ctrl-C cancels the line, Ctrl-D on an empty line ends input.

@@ -1,5 +1,7 @@
-/* gdbstub: the GDB Remote Serial Protocol over one TCP connection, on the
- * execution control of debugger.c.
+/* gdb_commands: what gdb's packets mean - registers, memory, breakpoints
+ * and watchpoints, continue and step, queries (qSupported, qXfer, threads),
+ * vCont, detach and kill - on the execution control of debugger.c. The
+ * bytes, framing and acknowledgements are ui/gdb/gdb_transport.c's.
  *
  * The machine runs only inside a c/s (or vCont) packet. A continue runs in
  * slices of GDB_SLICE instructions (dbg_step: stopping never changes what
@@ -8,17 +10,14 @@
  * nothing is ever written into guest memory. */
 #include "gdbstub.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/host/platform.h"
+#include "gdb_transport.h"
 #include "ui/debugger/debugger.h"
 
-#define GDB_PACKET_SIZE     16384u   /* the PacketSize we announce (hex 4000) */
 #define GDB_SLICE           1000000u /* instructions between looks for Ctrl-C */
-#define GDB_POLL_MS         200      /* how often a wait looks at the Ctrl-C flag */
 #define GDB_NREGS           16       /* in g and G: eax..gs */
 #define GDB_NREGS_DESCRIBED 32       /* and the x87 ones, unavailable */
 #define GDB_MAX_THREADS     1        /* one CPU now: thread n + 1 is CPU n */
@@ -108,12 +107,10 @@ struct gdb_point {
 };
 
 struct gdbstub {
-    struct platform_socket *listener, *conn;
+    struct gdb_transport t;
     struct machine *m;
     struct debugger dbg;
     bool dbg_ready;
-    bool ack;              /* +/- acknowledgements (until QStartNoAckMode) */
-    bool gone;             /* the connection closed or failed */
     bool swbreak, hwbreak; /* gdb understands these stop reasons */
     int nthreads;
     struct cpu *thread_cpu[GDB_MAX_THREADS];
@@ -126,211 +123,8 @@ struct gdbstub {
         uint32_t addr, kind, ctx;
     } watch_ctx[GDB_MAX_POINTS];
     unsigned nwatch_ctx;
-    /* bytes received and not used yet */
-    unsigned char in[4096];
-    unsigned in_pos, in_len;
-    /* the packet received (NUL-terminated; binary for X) */
-    char pkt[GDB_PACKET_SIZE + 1];
-    unsigned pkt_len;
-    /* the reply being built, framed in place: "$" data "#cc" */
-    char out[2 * GDB_PACKET_SIZE + 16];
-    unsigned out_len;
     char last_stop[64];
 };
-
-static const char hexdigits[] = "0123456789abcdef";
-
-/* ---- Connection: bytes and packets ---- */
-
-/* Receives what is there (waiting up to timeout_ms), after what is kept.
- * 1: bytes came (or the buffer is full), 0: none (time out, or a signal),
- * -1: the connection is gone. */
-static int fill(struct gdbstub *g, int timeout_ms)
-{
-    if (g->gone)
-        return -1;
-    if (g->in_pos) {
-        memmove(g->in, g->in + g->in_pos, g->in_len - g->in_pos);
-        g->in_len -= g->in_pos;
-        g->in_pos = 0;
-    }
-    if (g->in_len == sizeof g->in)
-        return 1;
-    int w = platform_socket_wait(g->conn, timeout_ms);
-    if (w == 0)
-        return 0;
-    int n = w < 0 ? -1 : platform_socket_recv(g->conn, g->in + g->in_len, sizeof g->in - g->in_len);
-    if (n <= 0) {
-        g->gone = true;
-        return -1;
-    }
-    g->in_len += (unsigned)n;
-    return 1;
-}
-
-/* The next byte: 0..255, -1 if none came (the user pressed Ctrl-C: the
- * caller looks at m->interrupted), -2 if the connection is gone. */
-static int get_byte(struct gdbstub *g)
-{
-    while (g->in_pos == g->in_len) {
-        int r = fill(g, GDB_POLL_MS);
-        if (r < 0)
-            return -2;
-        if (r == 0 && g->m->interrupted)
-            return -1;
-    }
-    return g->in[g->in_pos++];
-}
-
-static void send_raw(struct gdbstub *g, const void *p, unsigned n)
-{
-    if (!g->gone && platform_socket_send(g->conn, p, n) != 0)
-        g->gone = true;
-}
-
-static int hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Reads one packet into g->pkt, acknowledging it. 1: a packet, 0: the user
- * pressed Ctrl-C, -1: the connection is gone. Stray bytes (acks, a late
- * Ctrl-C) are ignored. */
-static int read_packet(struct gdbstub *g)
-{
-    for (;;) {
-        int c = get_byte(g);
-        if (c < 0)
-            return c == -1 ? 0 : -1;
-        if (c != '$')
-            continue;
-        unsigned n = 0;
-        unsigned char sum = 0;
-        bool too_long = false;
-        for (;;) {
-            c = get_byte(g);
-            if (c < 0)
-                return c == -1 ? 0 : -1;
-            if (c == '#')
-                break;
-            sum = (unsigned char)(sum + c);
-            if (n < GDB_PACKET_SIZE)
-                g->pkt[n++] = (char)c;
-            else
-                too_long = true;
-        }
-        int h = get_byte(g), l = h < 0 ? h : get_byte(g);
-        if (h < 0 || l < 0)
-            return h == -1 || l == -1 ? 0 : -1;
-        g->pkt[n] = 0;
-        g->pkt_len = n;
-        bool ok = !too_long && hexval(h) >= 0 && hexval(l) >= 0 &&
-                  (unsigned char)(hexval(h) << 4 | hexval(l)) == sum;
-        if (g->ack)
-            send_raw(g, ok ? "+" : "-", 1);
-        if (ok || !g->ack)
-            return 1; /* (without acks a bad checksum cannot be retried) */
-    }
-}
-
-/* Starts a reply. */
-static void reply_begin(struct gdbstub *g)
-{
-    g->out[0] = '$';
-    g->out_len = 1;
-}
-
-static void reply_bytes(struct gdbstub *g, const void *p, unsigned n)
-{
-    if (n > sizeof g->out - 4 - g->out_len)
-        n = (unsigned)(sizeof g->out - 4 - g->out_len);
-    memcpy(g->out + g->out_len, p, n);
-    g->out_len += n;
-}
-
-static void reply_str(struct gdbstub *g, const char *s)
-{
-    reply_bytes(g, s, (unsigned)strlen(s));
-}
-
-static void reply_fmt(struct gdbstub *g, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void reply_fmt(struct gdbstub *g, const char *fmt, ...)
-{
-    char buf[256];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    if (n > 0)
-        reply_bytes(g, buf, (unsigned)n < sizeof buf ? (unsigned)n : (unsigned)sizeof buf - 1);
-}
-
-static void reply_hex(struct gdbstub *g, const void *p, unsigned n)
-{
-    const unsigned char *b = p;
-    for (unsigned i = 0; i < n && g->out_len + 2 <= sizeof g->out - 4; i++) {
-        g->out[g->out_len++] = hexdigits[b[i] >> 4];
-        g->out[g->out_len++] = hexdigits[b[i] & 15];
-    }
-}
-
-/* Binary data (qXfer): '#', '$', '}' and '*' are escaped. */
-static void reply_binary(struct gdbstub *g, const void *p, unsigned n)
-{
-    const unsigned char *b = p;
-    for (unsigned i = 0; i < n && g->out_len + 2 <= sizeof g->out - 4; i++) {
-        unsigned char c = b[i];
-        if (c == '#' || c == '$' || c == '}' || c == '*') {
-            g->out[g->out_len++] = '}';
-            c ^= 0x20;
-        }
-        g->out[g->out_len++] = (char)c;
-    }
-}
-
-/* Frames and sends the reply; with acks, resends it until gdb takes it. */
-static void reply_send(struct gdbstub *g)
-{
-    unsigned char sum = 0;
-    for (unsigned i = 1; i < g->out_len; i++)
-        sum = (unsigned char)(sum + (unsigned char)g->out[i]);
-    g->out[g->out_len++] = '#';
-    g->out[g->out_len++] = hexdigits[sum >> 4];
-    g->out[g->out_len++] = hexdigits[sum & 15];
-    for (int tries = 0; tries < 10; tries++) {
-        send_raw(g, g->out, g->out_len);
-        if (!g->ack)
-            return;
-        for (;;) {
-            int c = get_byte(g);
-            if (c == '+' || c == -2)
-                return;
-            if (c == -1) /* (the user pressed Ctrl-C) */
-                return;
-            if (c == '-')
-                break;      /* send it again */
-            if (c == '$') { /* gdb went on without our ack: keep its packet */
-                g->in_pos--;
-                return;
-            }
-        }
-    }
-}
-
-static void reply(struct gdbstub *g, const char *s)
-{
-    reply_begin(g);
-    reply_str(g, s);
-    reply_send(g);
-}
 
 /* ---- Parsing ---- */
 
@@ -340,9 +134,9 @@ static bool parse_hex(const char **p, uint32_t *out)
     uint32_t v = 0;
     const char *s = *p;
     int d;
-    if (hexval(*s) < 0)
+    if (gdb_hexval(*s) < 0)
         return false;
-    while ((d = hexval(*s)) >= 0) {
+    while ((d = gdb_hexval(*s)) >= 0) {
         v = v << 4 | (uint32_t)d;
         s++;
     }
@@ -411,7 +205,7 @@ static void reply_reg(struct gdbstub *g, uint32_t v)
 {
     unsigned char b[4] = {(unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
                           (unsigned char)(v >> 24)};
-    reply_hex(g, b, 4);
+    gdb_reply_hex(&g->t, b, 4);
 }
 
 /* 8 hex digits, little-endian. */
@@ -419,7 +213,7 @@ static bool parse_reg(const char **p, uint32_t *out)
 {
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
-        int h = hexval((*p)[0]), l = h < 0 ? -1 : hexval((*p)[1]);
+        int h = gdb_hexval((*p)[0]), l = h < 0 ? -1 : gdb_hexval((*p)[1]);
         if (h < 0 || l < 0)
             return false;
         v |= (uint32_t)(h << 4 | l) << (8 * i);
@@ -433,10 +227,10 @@ static void cmd_read_regs(struct gdbstub *g)
 {
     struct cpu_regs r;
     cpu_get_regs(cur_cpu(g), &r);
-    reply_begin(g);
+    gdb_reply_begin(&g->t);
     for (unsigned i = 0; i < GDB_NREGS; i++)
         reply_reg(g, reg_get(&r, i));
-    reply_send(g);
+    gdb_reply_send(&g->t);
 }
 
 static void cmd_write_regs(struct gdbstub *g, const char *p)
@@ -448,48 +242,48 @@ static void cmd_write_regs(struct gdbstub *g, const char *p)
     while (n < GDB_NREGS && *p && parse_reg(&p, &v[n]))
         n++;
     if (*p || n < 10) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     for (unsigned i = 0; i < 10; i++)
         *reg_slot(&r, i) = v[i];
     /* (segment registers are fixed: what gdb sends back for them is ignored) */
-    reply(g, dbg_set_regs(&g->dbg, &r) ? "OK" : "E01");
+    gdb_reply(&g->t, dbg_set_regs(&g->dbg, &r) ? "OK" : "E01");
 }
 
 static void cmd_read_reg(struct gdbstub *g, const char *p)
 {
     uint32_t n;
     if (!parse_hex(&p, &n) || *p || n >= GDB_NREGS_DESCRIBED) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     if (n >= GDB_NREGS) { /* x87: st0..st7 (10 bytes), then 4-byte ones */
-        reply(g, n < GDB_NREGS + 8 ? "xxxxxxxxxxxxxxxxxxxx" : "xxxxxxxx");
+        gdb_reply(&g->t, n < GDB_NREGS + 8 ? "xxxxxxxxxxxxxxxxxxxx" : "xxxxxxxx");
         return;
     }
     struct cpu_regs r;
     cpu_get_regs(cur_cpu(g), &r);
-    reply_begin(g);
+    gdb_reply_begin(&g->t);
     reply_reg(g, reg_get(&r, n));
-    reply_send(g);
+    gdb_reply_send(&g->t);
 }
 
 static void cmd_write_reg(struct gdbstub *g, const char *p)
 {
     uint32_t n, v;
     if (!parse_hex(&p, &n) || !expect(&p, '=') || !parse_reg(&p, &v) || *p || n >= GDB_NREGS) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     struct cpu_regs r;
     cpu_get_regs(cur_cpu(g), &r);
     if (n >= 10) { /* read-only: only its own value is accepted */
-        reply(g, v == reg_get(&r, n) ? "OK" : "E01");
+        gdb_reply(&g->t, v == reg_get(&r, n) ? "OK" : "E01");
         return;
     }
     *reg_slot(&r, n) = v;
-    reply(g, dbg_set_regs(&g->dbg, &r) ? "OK" : "E01");
+    gdb_reply(&g->t, dbg_set_regs(&g->dbg, &r) ? "OK" : "E01");
 }
 
 /* ---- Memory (virtual, in the CPU's current CONTEXT) ---- */
@@ -498,7 +292,7 @@ static void cmd_read_mem(struct gdbstub *g, const char *p)
 {
     uint32_t addr, len;
     if (!parse_hex(&p, &addr) || !expect(&p, ',') || !parse_hex(&p, &len) || *p) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     if (len > GDB_PACKET_SIZE / 2 - 8)
@@ -506,18 +300,18 @@ static void cmd_read_mem(struct gdbstub *g, const char *p)
     static unsigned char buf[GDB_PACKET_SIZE / 2];
     uint32_t got = dbg_read_virtual(&g->dbg, cpu_context(cur_cpu(g)), addr, buf, len);
     if (len && !got) {
-        reply(g, "E14"); /* EFAULT: not mapped */
+        gdb_reply(&g->t, "E14"); /* EFAULT: not mapped */
         return;
     }
-    reply_begin(g);
-    reply_hex(g, buf, got); /* (fewer bytes than asked: the rest is unmapped) */
-    reply_send(g);
+    gdb_reply_begin(&g->t);
+    gdb_reply_hex(&g->t, buf, got); /* (fewer bytes than asked: the rest is unmapped) */
+    gdb_reply_send(&g->t);
 }
 
 static void write_mem(struct gdbstub *g, uint32_t addr, const unsigned char *data, uint32_t len)
 {
     uint32_t done = len ? dbg_write_virtual(&g->dbg, cpu_context(cur_cpu(g)), addr, data, len) : 0;
-    reply(g, done == len ? "OK" : "E14");
+    gdb_reply(&g->t, done == len ? "OK" : "E14");
 }
 
 static void cmd_write_mem(struct gdbstub *g, const char *p)
@@ -525,14 +319,14 @@ static void cmd_write_mem(struct gdbstub *g, const char *p)
     uint32_t addr, len;
     if (!parse_hex(&p, &addr) || !expect(&p, ',') || !parse_hex(&p, &len) || !expect(&p, ':') ||
         len > GDB_PACKET_SIZE / 2 || strlen(p) != 2 * (size_t)len) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     static unsigned char buf[GDB_PACKET_SIZE / 2];
     for (uint32_t i = 0; i < len; i++) {
-        int h = hexval(p[2 * i]), l = hexval(p[2 * i + 1]);
+        int h = gdb_hexval(p[2 * i]), l = gdb_hexval(p[2 * i + 1]);
         if (h < 0 || l < 0) {
-            reply(g, "E01");
+            gdb_reply(&g->t, "E01");
             return;
         }
         buf[i] = (unsigned char)(h << 4 | l);
@@ -543,15 +337,15 @@ static void cmd_write_mem(struct gdbstub *g, const char *p)
 /* X addr,len:binary (escaped with '}'). */
 static void cmd_write_binary(struct gdbstub *g)
 {
-    const char *p = g->pkt + 1;
+    const char *p = g->t.pkt + 1;
     uint32_t addr, len;
     if (!parse_hex(&p, &addr) || !expect(&p, ',') || !parse_hex(&p, &len) || !expect(&p, ':') ||
         len > GDB_PACKET_SIZE) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     static unsigned char buf[GDB_PACKET_SIZE];
-    const char *end = g->pkt + g->pkt_len;
+    const char *end = g->t.pkt + g->t.pkt_len;
     uint32_t n = 0;
     while (p < end && n < len) {
         unsigned char c = (unsigned char)*p++;
@@ -563,7 +357,7 @@ static void cmd_write_binary(struct gdbstub *g)
         buf[n++] = c;
     }
     if (n != len || p != end) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     write_mem(g, addr, buf, len);
@@ -602,15 +396,15 @@ static uint32_t watch_context(struct gdbstub *g, int type, uint32_t addr, uint32
 /* Z/z type,addr,kind[;...]: both are idempotent, as gdb wants. */
 static void cmd_point(struct gdbstub *g, bool insert)
 {
-    const char *p = g->pkt + 1;
+    const char *p = g->t.pkt + 1;
     uint32_t type, addr, kind;
     if (!parse_hex(&p, &type) || !expect(&p, ',') || !parse_hex(&p, &addr) || !expect(&p, ',') ||
         !parse_hex(&p, &kind) || (*p && *p != ';')) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     if (type > 4) {
-        reply(g, ""); /* not supported */
+        gdb_reply(&g->t, ""); /* not supported */
         return;
     }
     struct gdb_point *q = find_point(g, (int)type, addr, kind);
@@ -622,11 +416,11 @@ static void cmd_point(struct gdbstub *g, bool insert)
                 dbg_watch_remove(&g->dbg, q->id);
             q->used = false;
         }
-        reply(g, "OK");
+        gdb_reply(&g->t, "OK");
         return;
     }
     if (q) {
-        reply(g, "OK");
+        gdb_reply(&g->t, "OK");
         return;
     }
     for (int i = 0; i < GDB_MAX_POINTS; i++) {
@@ -642,10 +436,10 @@ static void cmd_point(struct gdbstub *g, bool insert)
             break;
         g->pts[i] = (struct gdb_point){
             .used = true, .type = (int)type, .addr = addr, .kind = kind, .id = id};
-        reply(g, "OK");
+        gdb_reply(&g->t, "OK");
         return;
     }
-    reply(g, "E28"); /* ENOSPC: all the debugger's slots are taken */
+    gdb_reply(&g->t, "E28"); /* ENOSPC: all the debugger's slots are taken */
 }
 
 static void remove_all_points(struct gdbstub *g)
@@ -690,26 +484,6 @@ static int break_at_pc(struct gdbstub *g)
 /* ---- Running ---- */
 
 enum run_end { RUN_STOPPED, RUN_ENDED, RUN_GONE };
-
-/* A Ctrl-C from gdb while running: takes the 0x03 out of what came. */
-static bool ctrl_c_came(struct gdbstub *g)
-{
-    if (fill(g, 0) < 0)
-        return false;
-    for (unsigned i = g->in_pos; i < g->in_len; i++) {
-        if (g->in[i] == 0x03) {
-            memmove(g->in + i, g->in + i + 1, g->in_len - i - 1);
-            g->in_len--;
-            return true;
-        }
-    }
-    /* Anything else is read as packets once stopped; gdb sends nothing
-     * else while the machine runs, so a full buffer is noise. */
-    if (g->in_len == sizeof g->in)
-        g->in_pos = g->in_len = 0;
-    return false;
-}
-
 static void reply_stop(struct gdbstub *g, const struct dbg_stop *st)
 {
     char *s = g->last_stop;
@@ -744,7 +518,7 @@ static void reply_stop(struct gdbstub *g, const struct dbg_stop *st)
     }
     default: snprintf(s, n, "T%02xthread:%02x;", SIGTRAP_GDB, 1); break;
     }
-    reply(g, s);
+    gdb_reply(&g->t, s);
 }
 
 /* The machine ended: gdb hears how (an O line for anything but a halt)
@@ -767,14 +541,14 @@ static void reply_ended(struct gdbstub *g)
         break;
     }
     if (line[0]) {
-        reply_begin(g);
-        reply_str(g, "O");
-        reply_hex(g, line, (unsigned)strlen(line));
-        reply_send(g);
+        gdb_reply_begin(&g->t);
+        gdb_reply_str(&g->t, "O");
+        gdb_reply_hex(&g->t, line, (unsigned)strlen(line));
+        gdb_reply_send(&g->t);
     }
-    reply_begin(g);
-    reply_fmt(g, "W%02x", status);
-    reply_send(g);
+    gdb_reply_begin(&g->t);
+    gdb_reply_fmt(&g->t, "W%02x", status);
+    gdb_reply_send(&g->t);
 }
 
 /* Runs (one instruction, or until something stops it) and tells gdb why it
@@ -796,11 +570,11 @@ static enum run_end resume(struct gdbstub *g, bool step)
                 st = (struct dbg_stop){.kind = DBG_BREAKPOINT, .id = id};
                 break;
             }
-            if (ctrl_c_came(g)) {
+            if (gdb_ctrl_c_came(&g->t)) {
                 st = (struct dbg_stop){.kind = DBG_INTERRUPTED};
                 break;
             }
-            if (g->gone)
+            if (g->t.gone)
                 return RUN_GONE;
         }
     }
@@ -815,12 +589,12 @@ static enum run_end resume(struct gdbstub *g, bool step)
 /* c [addr], s [addr], C sig[;addr], S sig[;addr]: the signal is ignored. */
 static enum run_end cmd_resume(struct gdbstub *g)
 {
-    const char *p = g->pkt + 1;
-    char c = g->pkt[0];
+    const char *p = g->t.pkt + 1;
+    char c = g->t.pkt[0];
     uint32_t v;
     if (c == 'C' || c == 'S') {
         if (!parse_hex(&p, &v) || (*p && *p != ';')) {
-            reply(g, "E01");
+            gdb_reply(&g->t, "E01");
             return RUN_STOPPED;
         }
         if (*p)
@@ -828,14 +602,14 @@ static enum run_end cmd_resume(struct gdbstub *g)
     }
     if (*p) {
         if (!parse_hex(&p, &v) || *p) {
-            reply(g, "E01");
+            gdb_reply(&g->t, "E01");
             return RUN_STOPPED;
         }
         struct cpu_regs r;
         cpu_get_regs(g->thread_cpu[0], &r);
         r.eip = v;
         if (!dbg_set_regs(&g->dbg, &r)) {
-            reply(g, "E01");
+            gdb_reply(&g->t, "E01");
             return RUN_STOPPED;
         }
     }
@@ -845,7 +619,7 @@ static enum run_end cmd_resume(struct gdbstub *g)
 /* vCont;action[:thread];...: the first action for thread 1 (or for all). */
 static enum run_end cmd_vcont(struct gdbstub *g)
 {
-    const char *p = g->pkt + 5;
+    const char *p = g->t.pkt + 5;
     while (*p == ';') {
         p++;
         char a = *p++;
@@ -867,7 +641,7 @@ static enum run_end cmd_vcont(struct gdbstub *g)
             break;
         }
     }
-    reply(g, "E01");
+    gdb_reply(&g->t, "E01");
     return RUN_STOPPED;
 }
 
@@ -880,91 +654,91 @@ static bool starts(const char *s, const char *prefix)
 
 static void cmd_supported(struct gdbstub *g)
 {
-    g->swbreak = strstr(g->pkt, "swbreak+") != NULL;
-    g->hwbreak = strstr(g->pkt, "hwbreak+") != NULL;
-    reply_begin(g);
-    reply_fmt(g, "PacketSize=%x;QStartNoAckMode+;swbreak+;hwbreak+;qXfer:features:read+",
-              GDB_PACKET_SIZE);
-    reply_send(g);
+    g->swbreak = strstr(g->t.pkt, "swbreak+") != NULL;
+    g->hwbreak = strstr(g->t.pkt, "hwbreak+") != NULL;
+    gdb_reply_begin(&g->t);
+    gdb_reply_fmt(&g->t, "PacketSize=%x;QStartNoAckMode+;swbreak+;hwbreak+;qXfer:features:read+",
+                  GDB_PACKET_SIZE);
+    gdb_reply_send(&g->t);
 }
 
 /* qXfer:features:read:ANNEX:offset,length */
 static void cmd_features(struct gdbstub *g)
 {
-    const char *p = g->pkt + strlen("qXfer:features:read:");
+    const char *p = g->t.pkt + strlen("qXfer:features:read:");
     if (!starts(p, "target.xml:")) {
-        reply(g, "E00");
+        gdb_reply(&g->t, "E00");
         return;
     }
     p += strlen("target.xml:");
     uint32_t off, len;
     if (!parse_hex(&p, &off) || !expect(&p, ',') || !parse_hex(&p, &len) || *p) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     uint32_t size = (uint32_t)strlen(target_xml);
     if (len > GDB_PACKET_SIZE / 2)
         len = GDB_PACKET_SIZE / 2;
     uint32_t n = off >= size ? 0 : size - off < len ? size - off : len;
-    reply_begin(g);
-    reply_str(g, off + n >= size ? "l" : "m");
-    reply_binary(g, target_xml + (off < size ? off : size), n);
-    reply_send(g);
+    gdb_reply_begin(&g->t);
+    gdb_reply_str(&g->t, off + n >= size ? "l" : "m");
+    gdb_reply_binary(&g->t, target_xml + (off < size ? off : size), n);
+    gdb_reply_send(&g->t);
 }
 
 static void cmd_thread_info(struct gdbstub *g)
 {
-    const char *p = g->pkt + strlen("qThreadExtraInfo,");
+    const char *p = g->t.pkt + strlen("qThreadExtraInfo,");
     int t = parse_thread(g, &p);
     if (t < 1 || *p) {
-        reply(g, "E01");
+        gdb_reply(&g->t, "E01");
         return;
     }
     struct cpu *c = g->thread_cpu[t - 1];
     char text[80];
     snprintf(text, sizeof text, "CPU %d, CONTEXT %u MODE %u", t - 1, cpu_context(c), cpu_mode(c));
-    reply_begin(g);
-    reply_hex(g, text, (unsigned)strlen(text));
-    reply_send(g);
+    gdb_reply_begin(&g->t);
+    gdb_reply_hex(&g->t, text, (unsigned)strlen(text));
+    gdb_reply_send(&g->t);
 }
 
 static void cmd_set_thread(struct gdbstub *g)
 {
-    const char *p = g->pkt + 2;
+    const char *p = g->t.pkt + 2;
     int t = parse_thread(g, &p);
-    if (t == -2 || *p || (g->pkt[1] != 'g' && g->pkt[1] != 'c')) {
-        reply(g, "E01");
+    if (t == -2 || *p || (g->t.pkt[1] != 'g' && g->t.pkt[1] != 'c')) {
+        gdb_reply(&g->t, "E01");
         return;
     }
-    if (g->pkt[1] == 'g')
+    if (g->t.pkt[1] == 'g')
         g->g_thread = t > 0 ? t : 1;
     /* (Hc: every CPU runs when the machine runs) */
-    reply(g, "OK");
+    gdb_reply(&g->t, "OK");
 }
 
 static void cmd_query(struct gdbstub *g)
 {
-    const char *p = g->pkt;
+    const char *p = g->t.pkt;
     if (starts(p, "qSupported")) {
         cmd_supported(g);
     } else if (starts(p, "qXfer:features:read:")) {
         cmd_features(g);
     } else if (!strcmp(p, "qC")) {
-        reply(g, "QC01");
+        gdb_reply(&g->t, "QC01");
     } else if (!strcmp(p, "qfThreadInfo")) {
-        reply_begin(g);
-        reply_str(g, "m");
+        gdb_reply_begin(&g->t);
+        gdb_reply_str(&g->t, "m");
         for (int t = 1; t <= g->nthreads; t++)
-            reply_fmt(g, t > 1 ? ",%02x" : "%02x", t);
-        reply_send(g);
+            gdb_reply_fmt(&g->t, t > 1 ? ",%02x" : "%02x", t);
+        gdb_reply_send(&g->t);
     } else if (!strcmp(p, "qsThreadInfo")) {
-        reply(g, "l");
+        gdb_reply(&g->t, "l");
     } else if (starts(p, "qThreadExtraInfo,")) {
         cmd_thread_info(g);
     } else if (starts(p, "qAttached")) {
-        reply(g, "0"); /* space made the machine for gdb: quitting gdb kills it */
+        gdb_reply(&g->t, "0"); /* space made the machine for gdb: quitting gdb kills it */
     } else {
-        reply(g, "");
+        gdb_reply(&g->t, "");
     }
 }
 
@@ -990,12 +764,11 @@ struct gdbstub *gdbstub_listen(int port, char *err, unsigned errlen)
         snprintf(err, errlen, "out of host memory");
         return NULL;
     }
-    g->listener = platform_listen_local((uint16_t)port, err, errlen);
-    if (!g->listener) {
+    if (gdb_transport_listen(&g->t, port, err, errlen) != 0) {
         free(g);
         return NULL;
     }
-    fprintf(stderr, "space: waiting for gdb on 127.0.0.1:%u\n", platform_socket_port(g->listener));
+    fprintf(stderr, "space: waiting for gdb on 127.0.0.1:%u\n", gdb_transport_port(&g->t));
     fflush(stderr);
     return g;
 }
@@ -1006,25 +779,22 @@ void gdbstub_close(struct gdbstub *g)
         return;
     if (g->dbg_ready)
         dbg_free(&g->dbg);
-    platform_socket_close(g->conn);
-    platform_socket_close(g->listener);
+    gdb_transport_close(&g->t);
     free(g);
-}
-
-/* gdb is gone, or went: no more packets. */
-static void hang_up(struct gdbstub *g)
-{
-    platform_socket_close(g->conn);
-    g->conn = NULL;
-    g->gone = true;
 }
 
 /* Ends the machine from outside (k, a lost connection, Ctrl-C). */
 static enum machine_state end_machine(struct gdbstub *g)
 {
     g->m->state = MACHINE_INTERRUPTED;
-    hang_up(g);
+    gdb_transport_hang_up(&g->t);
     return g->m->state;
+}
+
+/* Ctrl-C on space itself (the transport asks while it waits). */
+static bool machine_was_interrupted(void *m)
+{
+    return ((struct machine *)m)->interrupted;
 }
 
 enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why)
@@ -1033,38 +803,20 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
     g->m = m;
     /* One connection, from this machine only (the socket is bound to the
      * loopback interface). */
-    for (;;) {
-        int w = platform_socket_wait(g->listener, GDB_POLL_MS);
-        if (m->interrupted) {
-            m->state = MACHINE_INTERRUPTED;
-            return m->state;
-        }
-        if (w < 0) {
-            fprintf(stderr, "space: waiting for gdb failed\n");
-            m->state = MACHINE_INTERRUPTED;
-            return m->state;
-        }
-        if (w == 0)
-            continue;
-        char err[256];
-        g->conn = platform_socket_accept(g->listener, err, sizeof err);
-        if (g->conn)
-            break;
-        fprintf(stderr, "space: %s\n", err);
+    if (gdb_transport_accept(&g->t, machine_was_interrupted, m) != 1) {
+        m->state = MACHINE_INTERRUPTED;
+        return m->state;
     }
-    platform_socket_close(g->listener); /* nobody else */
-    g->listener = NULL;
 
     dbg_init(&g->dbg, m);
     g->dbg_ready = true;
-    g->ack = true;
     g->nthreads = 1;
     g->thread_cpu[0] = m->cpu;
     g->g_thread = 1;
     snprintf(g->last_stop, sizeof g->last_stop, "T%02xthread:%02x;", SIGTRAP_GDB, 1);
 
     for (;;) {
-        int r = read_packet(g);
+        int r = gdb_read_packet(&g->t);
         if (r == 0) { /* Ctrl-C on space itself while stopped: the end */
             m->interrupted = 0;
             return end_machine(g);
@@ -1073,10 +825,10 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
             *why = "gdb closed the connection";
             return end_machine(g);
         }
-        const char *p = g->pkt;
+        const char *p = g->t.pkt;
         enum run_end run = RUN_STOPPED;
         switch (p[0]) {
-        case '?': reply(g, g->last_stop); break;
+        case '?': gdb_reply(&g->t, g->last_stop); break;
         case 'g': cmd_read_regs(g); break;
         case 'G': cmd_write_regs(g, p + 1); break;
         case 'p': cmd_read_reg(g, p + 1); break;
@@ -1094,46 +846,46 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
         case 'T': {
             const char *q = p + 1;
             int t = parse_thread(g, &q);
-            reply(g, t >= 1 && !*q ? "OK" : "E01");
+            gdb_reply(&g->t, t >= 1 && !*q ? "OK" : "E01");
             break;
         }
         case 'q': cmd_query(g); break;
         case 'Q':
             if (!strcmp(p, "QStartNoAckMode")) {
-                reply(g, "OK");
-                g->ack = false;
+                gdb_reply(&g->t, "OK");
+                g->t.ack = false;
             } else {
-                reply(g, "");
+                gdb_reply(&g->t, "");
             }
             break;
         case 'v':
             if (!strcmp(p, "vCont?"))
-                reply(g, "vCont;c;C;s;S");
+                gdb_reply(&g->t, "vCont;c;C;s;S");
             else if (starts(p, "vCont;"))
                 run = cmd_vcont(g);
             else if (starts(p, "vKill")) {
-                reply(g, "OK");
+                gdb_reply(&g->t, "OK");
                 *why = "killed by gdb";
                 return end_machine(g);
             } else
-                reply(g, "");
+                gdb_reply(&g->t, "");
             break;
         case 'k': *why = "killed by gdb"; return end_machine(g);
         case 'D':
             /* Detach: the guest runs on to its normal end, undisturbed. */
             remove_all_points(g);
-            reply(g, "OK");
-            hang_up(g);
+            gdb_reply(&g->t, "OK");
+            gdb_transport_hang_up(&g->t);
             dbg_free(&g->dbg);
             g->dbg_ready = false;
             return machine_run(m);
-        default: reply(g, ""); break;
+        default: gdb_reply(&g->t, ""); break;
         }
         if (run == RUN_ENDED) {
-            hang_up(g);
+            gdb_transport_hang_up(&g->t);
             return m->state;
         }
-        if (run == RUN_GONE || g->gone) {
+        if (run == RUN_GONE || g->t.gone) {
             *why = "gdb closed the connection";
             return end_machine(g);
         }

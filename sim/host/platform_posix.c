@@ -1,0 +1,271 @@
+/* platform_posix: platform.h on Linux, macOS and the BSDs (CMake compiles
+ * this file unless WIN32). */
+#define _POSIX_C_SOURCE 200809L /* pread, pwrite, fsync */
+#ifdef _WIN32
+#error "platform_posix.c is for POSIX hosts; Windows builds platform_windows.c"
+#endif
+#include "platform.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "platform_os.h"
+
+/* ---- Ctrl-C and terminals ---- */
+
+static void (*interrupt_fn)(void);
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (interrupt_fn)
+        interrupt_fn();
+}
+
+void platform_on_interrupt(void (*fn)(void))
+{
+    interrupt_fn = fn;
+    /* No SA_RESTART: a read of console input that blocks is interrupted. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+bool platform_is_terminal(FILE *f)
+{
+    return isatty(fileno(f));
+}
+
+bool platform_input_ready(FILE *f)
+{
+    struct pollfd p = {.fd = fileno(f), .events = POLLIN};
+    return poll(&p, 1, 0) > 0;
+}
+
+static struct termios saved_termios;
+static int raw_fd = -1;
+
+bool platform_terminal_raw(FILE *f)
+{
+    int fd = fileno(f);
+    struct termios t;
+    if (!isatty(fd) || tcgetattr(fd, &t) != 0)
+        return false;
+    if (raw_fd < 0) {
+        saved_termios = t;
+        raw_fd = fd;
+    }
+    t.c_iflag &= ~(tcflag_t)(ICRNL | INLCR | IGNCR | IXON | ISTRIP);
+    t.c_lflag &= ~(tcflag_t)(ICANON | ECHO | ISIG | IEXTEN);
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    return tcsetattr(fd, TCSANOW, &t) == 0;
+}
+
+void platform_terminal_restore(FILE *f)
+{
+    (void)f;
+    if (raw_fd >= 0) {
+        tcsetattr(raw_fd, TCSANOW, &saved_termios);
+        raw_fd = -1;
+    }
+}
+
+FILE *platform_open_null(void)
+{
+    return fopen("/dev/null", "w");
+}
+
+/* ---- Files (platform_os.h) ---- */
+
+int os_file_open(const char *path, bool write, bool create)
+{
+    if (create)
+        return open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+    return open(path, write ? O_RDWR : O_RDONLY);
+}
+
+void os_file_close(int fd)
+{
+    close(fd);
+}
+
+int os_file_io(int fd, uint64_t off, void *buf, uint32_t len, bool write)
+{
+    uint32_t done = 0;
+    while (done < len) {
+        ssize_t n = write ? pwrite(fd, (const char *)buf + done, len - done, (off_t)(off + done))
+                          : pread(fd, (char *)buf + done, len - done, (off_t)(off + done));
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        done += (uint32_t)n;
+    }
+    return 0;
+}
+
+int os_file_size(int fd, uint64_t *size)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+int os_file_sync(int fd)
+{
+    return fsync(fd);
+}
+
+int os_make_dir(const char *path)
+{
+    return mkdir(path, 0777);
+}
+
+bool os_is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* ---- Sockets ---- */
+
+struct platform_socket {
+    int fd;
+};
+
+static struct platform_socket *wrap_socket(int fd)
+{
+    struct platform_socket *s = malloc(sizeof *s);
+    if (!s) {
+        close(fd);
+        return NULL;
+    }
+    s->fd = fd;
+    return s;
+}
+
+struct platform_socket *platform_listen_local(uint16_t port, char *err, unsigned errlen)
+{
+#if !defined(MSG_NOSIGNAL) && !defined(SO_NOSIGPIPE)
+    signal(SIGPIPE, SIG_IGN); /* a peer that went away is a send error, not death */
+#endif
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot create a socket: %s", strerror(errno));
+        return NULL;
+    }
+    /* a port whose last connection is in TIME_WAIT can be listened on again
+     * (one somebody listens on still cannot) */
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* never other interfaces */
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0) {
+        snprintf(err, errlen, "cannot listen on 127.0.0.1:%u: %s", port, strerror(errno));
+        close(fd);
+        return NULL;
+    }
+    struct platform_socket *s = wrap_socket(fd);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
+uint16_t platform_socket_port(struct platform_socket *s)
+{
+    struct sockaddr_in a;
+    socklen_t len = sizeof a;
+    memset(&a, 0, sizeof a);
+    if (getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
+        return 0;
+    return ntohs(a.sin_port);
+}
+
+int platform_socket_wait(struct platform_socket *s, int timeout_ms)
+{
+    struct pollfd p = {.fd = s->fd, .events = POLLIN};
+    int n = poll(&p, 1, timeout_ms);
+    if (n < 0)
+        return errno == EINTR ? 0 : -1;
+    return n > 0; /* (hang-ups and errors too: the next read tells) */
+}
+
+struct platform_socket *platform_socket_accept(struct platform_socket *s, char *err,
+                                               unsigned errlen)
+{
+    int fd;
+    do
+        fd = accept(s->fd, NULL, NULL);
+    while (fd < 0 && errno == EINTR);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot accept a connection: %s", strerror(errno));
+        return NULL;
+    }
+    int one = 1;
+    /* a packet is one small write: send it now */
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+#ifdef SO_NOSIGPIPE
+    setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
+#endif
+    struct platform_socket *c = wrap_socket(fd);
+    if (!c)
+        snprintf(err, errlen, "out of host memory");
+    return c;
+}
+
+int platform_socket_recv(struct platform_socket *s, void *buf, unsigned len)
+{
+    for (;;) {
+        ssize_t n = recv(s->fd, buf, len, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        return n < 0 ? -1 : (int)n;
+    }
+}
+
+int platform_socket_send(struct platform_socket *s, const void *buf, unsigned len)
+{
+    const char *p = buf;
+    while (len) {
+#ifdef MSG_NOSIGNAL
+        ssize_t n = send(s->fd, p, len, MSG_NOSIGNAL); /* a closed peer is an error, not SIGPIPE */
+#else
+        ssize_t n = send(s->fd, p, len, 0);
+#endif
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (unsigned)n;
+    }
+    return 0;
+}
+
+void platform_socket_close(struct platform_socket *s)
+{
+    if (!s)
+        return;
+    close(s->fd);
+    free(s);
+}

@@ -1,0 +1,235 @@
+/* platform_windows: platform.h on Windows (MinGW-w64 or MSVC; CMake
+ * compiles this file when WIN32 and links ws2_32). Compiled in the tests by
+ * tests/portability/windows.sh. */
+#ifndef _WIN32
+#error "platform_windows.c is for Windows; other hosts build platform_posix.c"
+#endif
+#include "platform.h"
+
+#include <winsock2.h>
+#include <ws2tcpip.h>
+#include <direct.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <io.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "platform_os.h"
+
+/* ---- Ctrl-C and terminals ---- */
+
+static void (*interrupt_fn)(void);
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    if (interrupt_fn)
+        interrupt_fn();
+}
+
+void platform_on_interrupt(void (*fn)(void))
+{
+    interrupt_fn = fn;
+    signal(SIGINT, on_sigint);
+}
+
+bool platform_is_terminal(FILE *f)
+{
+    return _isatty(_fileno(f));
+}
+
+bool platform_input_ready(FILE *f)
+{
+    (void)f;
+    return true; /* (no cheap check: read, possibly waiting) */
+}
+
+bool platform_terminal_raw(FILE *f)
+{
+    (void)f;
+    return false; /* (the console's own line editing is used instead) */
+}
+
+void platform_terminal_restore(FILE *f)
+{
+    (void)f;
+}
+
+FILE *platform_open_null(void)
+{
+    return fopen("NUL", "w");
+}
+
+/* ---- Files (platform_os.h) ---- */
+
+int os_file_open(const char *path, bool write, bool create)
+{
+    if (create)
+        return _open(path, _O_RDWR | _O_CREAT | _O_EXCL | _O_BINARY, _S_IREAD | _S_IWRITE);
+    return _open(path, (write ? _O_RDWR : _O_RDONLY) | _O_BINARY);
+}
+
+void os_file_close(int fd)
+{
+    _close(fd);
+}
+
+int os_file_io(int fd, uint64_t off, void *buf, uint32_t len, bool write)
+{
+    if (_lseeki64(fd, (long long)off, SEEK_SET) < 0)
+        return -1;
+    int n = write ? _write(fd, buf, len) : _read(fd, buf, len);
+    return n == (int)len ? 0 : -1;
+}
+
+int os_file_size(int fd, uint64_t *size)
+{
+    struct _stat64 st;
+    if (_fstat64(fd, &st) != 0 || (st.st_mode & _S_IFMT) != _S_IFREG)
+        return -1;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
+int os_file_sync(int fd)
+{
+    return _commit(fd);
+}
+
+int os_make_dir(const char *path)
+{
+    return _mkdir(path);
+}
+
+bool os_is_dir(const char *path)
+{
+    struct _stat64 st;
+    return _stat64(path, &st) == 0 && (st.st_mode & _S_IFMT) == _S_IFDIR;
+}
+
+/* ---- Sockets ---- */
+
+struct platform_socket {
+    SOCKET fd;
+};
+
+static const char *socket_error(void)
+{
+    static char buf[64];
+    snprintf(buf, sizeof buf, "winsock error %d", WSAGetLastError());
+    return buf;
+}
+
+static struct platform_socket *wrap_socket(SOCKET fd)
+{
+    struct platform_socket *s = malloc(sizeof *s);
+    if (!s) {
+        closesocket(fd);
+        return NULL;
+    }
+    s->fd = fd;
+    return s;
+}
+
+struct platform_socket *platform_listen_local(uint16_t port, char *err, unsigned errlen)
+{
+    static bool started;
+    WSADATA wsa;
+    if (!started && WSAStartup(MAKEWORD(2, 2), &wsa) != 0) {
+        snprintf(err, errlen, "cannot start winsock");
+        return NULL;
+    }
+    started = true;
+    SOCKET fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd == INVALID_SOCKET) {
+        snprintf(err, errlen, "cannot create a socket: %s", socket_error());
+        return NULL;
+    }
+    /* (Windows' SO_REUSEADDR would let another program take the port) */
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_EXCLUSIVEADDRUSE, (const char *)&one, sizeof one);
+    struct sockaddr_in a;
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK); /* never other interfaces */
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 1) != 0) {
+        snprintf(err, errlen, "cannot listen on 127.0.0.1:%u: %s", port, socket_error());
+        closesocket(fd);
+        return NULL;
+    }
+    struct platform_socket *s = wrap_socket(fd);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
+uint16_t platform_socket_port(struct platform_socket *s)
+{
+    struct sockaddr_in a;
+    int len = sizeof a;
+    memset(&a, 0, sizeof a);
+    if (getsockname(s->fd, (struct sockaddr *)&a, &len) != 0)
+        return 0;
+    return ntohs(a.sin_port);
+}
+
+int platform_socket_wait(struct platform_socket *s, int timeout_ms)
+{
+    fd_set rd, ex;
+    FD_ZERO(&rd);
+    FD_SET(s->fd, &rd);
+    FD_ZERO(&ex);
+    FD_SET(s->fd, &ex);
+    struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
+    int n = select(0, &rd, NULL, &ex, timeout_ms < 0 ? NULL : &tv);
+    return n > 0 ? 1 : n == 0 ? 0 : -1;
+}
+
+struct platform_socket *platform_socket_accept(struct platform_socket *s, char *err,
+                                               unsigned errlen)
+{
+    SOCKET fd = accept(s->fd, NULL, NULL);
+    if (fd == INVALID_SOCKET) {
+        snprintf(err, errlen, "cannot accept a connection: %s", socket_error());
+        return NULL;
+    }
+    /* a packet is one small write: send it now */
+    int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, (const char *)&one, sizeof one);
+    struct platform_socket *c = wrap_socket(fd);
+    if (!c)
+        snprintf(err, errlen, "out of host memory");
+    return c;
+}
+
+int platform_socket_recv(struct platform_socket *s, void *buf, unsigned len)
+{
+    int n = recv(s->fd, buf, (int)len, 0);
+    return n < 0 ? -1 : n;
+}
+
+int platform_socket_send(struct platform_socket *s, const void *buf, unsigned len)
+{
+    const char *p = buf;
+    while (len) {
+        int n = send(s->fd, p, (int)len, 0);
+        if (n <= 0)
+            return -1;
+        p += n;
+        len -= (unsigned)n;
+    }
+    return 0;
+}
+
+void platform_socket_close(struct platform_socket *s)
+{
+    if (!s)
+        return;
+    closesocket(s->fd);
+    free(s);
+}
