@@ -52,6 +52,7 @@ static unsigned split(const char *path, char *buf, char **seg)
 
 /* Where a walk down the tree got to. */
 struct walk {
+    char buf[MAX_PATH]; /* the path's segments (the keys point into it) */
     const json_t *node; /* the value found; or the one that has no such member */
     unsigned seg;       /* segments walked */
     const char *key;    /* node's key ("" for the whole tree) */
@@ -60,7 +61,9 @@ struct walk {
 
 static bool walk(const json_t *tree, char **seg, unsigned nseg, struct walk *w)
 {
-    *w = (struct walk){.node = tree, .key = "", .parent = ""};
+    w->node = tree;
+    w->seg = 0;
+    w->key = w->parent = "";
     for (; w->seg < nseg; w->seg++) {
         const char *s = seg[w->seg];
         const json_t *next = NULL;
@@ -122,10 +125,10 @@ static void describe_members(const struct walk *w, char *buf, size_t len)
 static int lookup(const json_t *tree, const char *path, uint64_t *value, struct walk *w, char *err,
                   unsigned errlen)
 {
-    char buf[MAX_PATH], *seg[MAX_SEGMENTS], what[200];
-    unsigned nseg = *path && strlen(path) < MAX_PATH ? split(path, buf, seg) : 0;
-    *w = (struct walk){.node = tree, .key = "", .parent = ""};
-    if (nseg && walk(tree, seg, nseg, w) && json_is_integer(w->node)) {
+    char *seg[MAX_SEGMENTS], what[200];
+    unsigned nseg = *path && strlen(path) < MAX_PATH ? split(path, w->buf, seg) : 0;
+    bool found = walk(tree, seg, nseg, w);
+    if (nseg && found && json_is_integer(w->node)) {
         *value = (uint64_t)json_integer_value(w->node);
         return 0;
     }
