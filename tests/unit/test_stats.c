@@ -41,11 +41,14 @@ static struct space_stats *fixture(void)
     s->mapping_changes = 4;
     s->tlb[2].hits = s->tlb_total.hits = 10;
     s->ndevices = 2;
-    s->dev[0] = (struct stats_device){.name = "console", .index = 0, .trap = 32,
-                                      .interrupts_raised = 3, .interrupts_delivered = 3,
+    s->dev[0] = (struct stats_device){.name = "console",
+                                      .index = 0,
+                                      .trap = 32,
+                                      .interrupts_raised = 3,
+                                      .interrupts_delivered = 3,
                                       .register_writes = 3};
-    s->dev[1] = (struct stats_device){.name = "timer", .index = 1, .trap = 33,
-                                      .register_reads = 2, .dma_bytes = BIG};
+    s->dev[1] = (struct stats_device){
+        .name = "timer", .index = 1, .trap = 33, .register_reads = 2, .dma_bytes = BIG};
     s->register_reads = 2;
     s->register_writes = 3;
     s->dma_bytes = BIG;
@@ -156,9 +159,9 @@ static void test_json(const json_t *t)
     const json_t *traps = json_object_get(json_object_get(r, "traps"), "by_number");
     EXPECT(json_object_size(traps) == 2 && json_object_get(traps, "14"));
     EXPECT(json_object_size(json_object_get(json_object_get(r, "tlb"), "by_context")) == 1);
-    EXPECT(json_integer_value(
-               json_object_get(json_object_get(json_object_get(r, "operations"), "by_kind"),
-                               "HALT")) == 0); /* (named, not numbered: every one is listed) */
+    EXPECT(json_integer_value(json_object_get(
+               json_object_get(json_object_get(r, "operations"), "by_kind"), "HALT")) ==
+           0); /* (named, not numbered: every one is listed) */
     /* the tree itself is complete */
     EXPECT(json_object_size(json_object_get(json_array_get(json_object_get(t, "cpus"), 0),
                                             "by_context")) == 256);
