@@ -11,7 +11,7 @@ if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 PACKAGES=(
   build-essential cmake pkg-config git
   gcc-multilib clang lld nasm
-  libcapstone-dev libsdl2-dev
+  libcapstone-dev libsdl2-dev libjansson-dev zlib1g-dev
   gdb xvfb xauth xdotool python3 clang-format gcc-mingw-w64-x86-64
 )
 

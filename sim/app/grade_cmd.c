@@ -197,10 +197,8 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
                                 .exit_code = ses.m->exit_code,
                                 .virtual_time = cpu_time(ses.m->cpu),
                                 .end_line = r->end_line};
-    if ((r->stats = malloc(sizeof *r->stats))) {
-        stats_collect(ses.m, r->stats);
-        r->run.stats = r->stats;
-    }
+    r->stats = stats_machine(ses.m);
+    r->run.stats = r->stats;
     if (session_finish(&ses, err, sizeof err) != 0)
         snprintf(r->note, sizeof r->note, "the trace is incomplete: %s", err);
     if (st == MACHINE_INTERRUPTED) {
@@ -239,7 +237,7 @@ done:
 
 static void free_result(struct grade_result *r)
 {
-    free(r->stats);
+    json_decref(r->stats);
     free(r->outcomes);
     free(r->kernel);
     free(r->input);

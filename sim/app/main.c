@@ -19,7 +19,7 @@
 /* --stats FORMAT: the writers, by name. */
 static const struct {
     const char *name;
-    void (*write)(FILE *out, const struct space_stats *s);
+    void (*write)(FILE *out, const json_t *stats);
 } stats_formats[] = {
     {"text", stats_write_text},
     {"json", stats_write_json},
@@ -30,15 +30,14 @@ static void write_stats(struct machine *m, int format, FILE *out)
 {
     if (format < 0)
         return;
-    struct space_stats *s = malloc(sizeof *s);
-    if (!s) {
+    json_t *stats = stats_machine(m);
+    if (!stats) {
         fprintf(stderr, "space: out of host memory for the statistics\n");
         return;
     }
-    stats_collect(m, s);
-    stats_formats[format].write(out, s);
+    stats_formats[format].write(out, stats);
     fflush(out);
-    free(s);
+    json_decref(stats);
 }
 
 static void close_stats(FILE *out)

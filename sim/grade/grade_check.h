@@ -19,7 +19,7 @@ struct grade_run {
     uint32_t exit_code; /* MACHINE_HALTED */
     uint64_t virtual_time;
     const char *end_line; /* how it ended, for a person (session_describe_end) */
-    const struct space_stats *stats;
+    const json_t *stats;  /* the statistics tree (stats_tree) */
 };
 
 #define GRADE_TEXT 320 /* longer texts are cut, with "..." */

@@ -179,37 +179,38 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 
 #define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD, for bytes that are not text */
 
-/* A JSON string; bytes that are not UTF-8 become U+FFFD. */
-static void json_textn(FILE *f, const char *s, size_t n)
+/* A JSON text of the n bytes at s: bytes that are not UTF-8 become U+FFFD
+ * (jansson holds only UTF-8); NULL if out of host memory. */
+static json_t *textn(const char *s, size_t n)
 {
+    struct text t = {0};
     const unsigned char *u = (const unsigned char *)s;
-    fputc('"', f);
+    add(&t, "", 0); /* (an empty text is one too) */
     for (size_t i = 0; i < n;) {
-        unsigned char ch = u[i];
         size_t len = utf8_len(u + i, n - i);
-        if (ch == '"' || ch == '\\')
-            fprintf(f, "\\%c", ch);
-        else if (ch == '\n')
-            fputs("\\n", f);
-        else if (ch == '\t')
-            fputs("\\t", f);
-        else if (ch < 0x20 || ch == 0x7f)
-            fprintf(f, "\\u%04x", ch);
-        else if (!len)
-            fputs("\\ufffd", f);
+        if (len)
+            add(&t, s + i, len);
         else
-            fwrite(u + i, 1, len, f);
+            add(&t, REPLACEMENT, 3);
         i += len ? len : 1;
     }
-    fputc('"', f);
+    json_t *j = t.s ? json_stringn(t.s, t.n) : NULL;
+    free(t.s);
+    return j;
 }
 
-static void json_text(FILE *f, const char *s)
+/* A text, or null. */
+static json_t *text(const char *s)
 {
-    if (s)
-        json_textn(f, s, strlen(s));
-    else
-        fputs("null", f);
+    return s ? textn(s, strlen(s)) : json_null();
+}
+
+/* Points as a number, whole ones as an integer ("2", not "2.0"). */
+static json_t *number(double v)
+{
+    if (v > -1e15 && v < 1e15 && v == (double)(json_int_t)v)
+        return json_integer((json_int_t)v);
+    return json_real(v);
 }
 
 /* XML character data or an attribute value: what XML 1.0 cannot hold
@@ -256,41 +257,39 @@ static void count(const struct grade_report *r, double *total, double *max, unsi
     }
 }
 
-static void write_gradescope(FILE *f, const struct grade_report *r)
+static json_t *gradescope(const struct grade_report *r)
 {
     double total, max;
     unsigned passed;
     char a[32], b[32], line[512];
     count(r, &total, &max, &passed);
-    fprintf(f,
-            "{\n  \"score\": %s,\n  \"max_score\": %s,\n  \"output\": ", points(total, a, sizeof a),
-            points(max, b, sizeof b));
     snprintf(line, sizeof line, "%s: %u of %u cases passed, score %s/%s", r->spec->title, passed,
-             r->n, a, b);
-    json_text(f, line);
-    fputs(",\n  \"tests\": [", f);
-    for (unsigned i = 0; i < r->n; i++) {
+             r->n, points(total, a, sizeof a), points(max, b, sizeof b));
+    json_t *tests = json_array();
+    bool ok = tests != NULL;
+    for (unsigned i = 0; i < r->n && ok; i++) {
         const struct grade_result *res = &r->results[i];
         struct text t = {0};
         case_text(&t, res);
-        fprintf(f, "%s\n    {\n      \"name\": ", i ? "," : "");
-        json_text(f, res->c->name);
-        fprintf(f, ",\n      \"score\": %s,\n      \"max_score\": %s,\n      \"status\": \"%s\",",
-                points(score(res), a, sizeof a), points(res->c->points, b, sizeof b),
-                res->passed ? "passed" : "failed");
-        if (res->c->visibility)
-            fprintf(f, "\n      \"visibility\": \"%s\",", res->c->visibility);
-        fputs("\n      \"output_format\": \"text\",\n      \"output\": ", f);
-        json_textn(f, t.s ? t.s : "", t.n);
-        fputs("\n    }", f);
+        json_t *test =
+            json_pack("{s:o, s:o, s:o, s:s, s:s*, s:s, s:o}", "name", text(res->c->name), "score",
+                      number(score(res)), "max_score", number(res->c->points), "status",
+                      res->passed ? "passed" : "failed", "visibility", res->c->visibility,
+                      "output_format", "text", "output", textn(t.s ? t.s : "", t.n));
         free(t.s);
+        ok = test && json_array_append_new(tests, test) == 0;
     }
-    fputs("\n  ]\n}\n", f);
+    if (!ok) {
+        json_decref(tests);
+        return NULL;
+    }
+    return json_pack("{s:o, s:o, s:o, s:o}", "score", number(total), "max_score", number(max),
+                     "output", text(line), "tests", tests);
 }
 
 /* ---- junit.xml ---- */
 
-static void write_junit(FILE *f, const struct grade_report *r)
+static int write_junit(FILE *f, const struct grade_report *r)
 {
     double total, max;
     unsigned passed;
@@ -341,126 +340,115 @@ static void write_junit(FILE *f, const struct grade_report *r)
         free(t.s);
     }
     fputs("  </testsuite>\n</testsuites>\n", f);
+    return 0;
 }
 
 /* ---- grade.json (SPACE's own) ---- */
 
-static void json_key(FILE *f, int indent, const char *key)
+static json_t *end_json(const struct grade_result *res)
 {
-    fprintf(f, ",\n%*s\"%s\": ", indent, "", key);
+    if (!res->ran)
+        return json_null();
+    const struct grade_run *run = &res->run;
+    return json_pack("{s:s, s:o, s:I, s:o}", "state", grade_end_name(run->state), "exit_code",
+                     run->state == MACHINE_HALTED ? json_integer(run->exit_code) : json_null(),
+                     "virtual_time", (json_int_t)run->virtual_time, "message", text(run->end_line));
 }
 
-static void write_case_json(FILE *f, const struct grade_result *res)
+static json_t *checks_json(const struct grade_result *res)
+{
+    json_t *checks = json_array();
+    bool ok = checks != NULL;
+    for (unsigned i = 0; i < res->noutcomes && ok; i++) {
+        const struct grade_outcome *o = &res->outcomes[i];
+        json_t *check =
+            json_pack("{s:o, s:o, s:b, s:o, s:o}", "check", text(o->what), "spec_line",
+                      o->line ? json_integer(o->line) : json_null(), "passed", o->passed,
+                      "expected", text(o->expected), "actual", text(o->actual));
+        ok = check && json_array_append_new(checks, check) == 0;
+    }
+    if (!ok) {
+        json_decref(checks);
+        return NULL;
+    }
+    return checks;
+}
+
+static json_t *case_json(const struct grade_result *res)
 {
     const struct grade_case *c = res->c;
-    char a[32], b[32];
-    fputs("\n    {\n      \"name\": ", f);
-    json_text(f, c->name);
-    fprintf(f,
-            ",\n      \"spec_line\": %u,\n      \"passed\": %s,\n      \"points\": %s,\n"
-            "      \"max_points\": %s",
-            c->line, res->passed ? "true" : "false", points(score(res), a, sizeof a),
-            points(c->points, b, sizeof b));
-    json_key(f, 6, "kernel");
-    json_text(f, res->kernel);
-    json_key(f, 6, "input");
-    json_text(f, res->input);
-    json_key(f, 6, "max_insns");
-    fprintf(f, "%llu", (unsigned long long)c->max_insns);
-    json_key(f, 6, "error");
-    json_text(f, res->error[0] ? res->error : NULL);
-    json_key(f, 6, "note");
-    json_text(f, res->note[0] ? res->note : NULL);
-    json_key(f, 6, "end");
-    if (res->ran) {
-        fprintf(f, "{\"state\": \"%s\", \"exit_code\": ", grade_end_name(res->run.state));
-        if (res->run.state == MACHINE_HALTED)
-            fprintf(f, "%u", res->run.exit_code);
-        else
-            fputs("null", f);
-        fprintf(f, ", \"virtual_time\": %llu, \"message\": ",
-                (unsigned long long)res->run.virtual_time);
-        json_text(f, res->run.end_line);
-        fputc('}', f);
-    } else {
-        fputs("null", f);
-    }
-    json_key(f, 6, "checks");
-    fputc('[', f);
-    for (unsigned i = 0; i < res->noutcomes; i++) {
-        const struct grade_outcome *o = &res->outcomes[i];
-        fprintf(f, "%s\n        {\"check\": ", i ? "," : "");
-        json_text(f, o->what);
-        fputs(", \"spec_line\": ", f);
-        if (o->line)
-            fprintf(f, "%u", o->line);
-        else
-            fputs("null", f);
-        fprintf(f, ", \"passed\": %s, \"expected\": ", o->passed ? "true" : "false");
-        json_text(f, o->expected);
-        fputs(", \"actual\": ", f);
-        json_text(f, o->actual);
-        fputc('}', f);
-    }
-    fputs(res->noutcomes ? "\n      ]" : "]", f);
-    json_key(f, 6, "console_output");
-    json_text(f, res->console);
-    json_key(f, 6, "trace");
-    json_text(f, res->trace);
-    json_key(f, 6, "replay");
+    json_t *replay = json_null();
     if (res->trace) {
         char cmd[1200];
         snprintf(cmd, sizeof cmd, GRADE_REPLAY_COMMAND "%s", res->trace);
-        json_text(f, cmd);
-    } else {
-        fputs("null", f);
+        replay = text(cmd);
     }
-    json_key(f, 6, "disk_image");
-    json_text(f, res->disk);
     struct text t = {0};
     case_text(&t, res);
-    json_key(f, 6, "output");
-    json_textn(f, t.s ? t.s : "", t.n);
+    json_t *j = json_pack(
+        "{s:o, s:I, s:b, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
+        "s:o}",
+        "name", text(c->name), "spec_line", (json_int_t)c->line, "passed", res->passed, "points",
+        number(score(res)), "max_points", number(c->points), "kernel", text(res->kernel), "input",
+        text(res->input), "max_insns", (json_int_t)c->max_insns, "error",
+        text(res->error[0] ? res->error : NULL), "note", text(res->note[0] ? res->note : NULL),
+        "end", end_json(res), "checks", checks_json(res), "console_output", text(res->console),
+        "trace", text(res->trace), "replay", replay, "disk_image", text(res->disk), "output",
+        textn(t.s ? t.s : "", t.n), "stats", res->stats ? stats_report(res->stats) : json_null());
     free(t.s);
-    json_key(f, 6, "stats");
-    if (res->stats)
-        stats_write_json(f, res->stats); /* (its own layout; ends with a newline) */
-    else
-        fputs("null", f);
-    fputs("    }", f);
+    return j;
 }
 
-static void write_grade_json(FILE *f, const struct grade_report *r)
+static json_t *grade_json(const struct grade_report *r)
 {
     double total, max;
     unsigned passed;
-    char a[32], b[32];
     count(r, &total, &max, &passed);
-    fputs("{\n  \"format\": \"space-grade\",\n  \"version\": 1,\n  \"spec\": ", f);
-    json_text(f, r->spec->path);
-    json_key(f, 2, "title");
-    json_text(f, r->spec->title);
-    json_key(f, 2, "out");
-    json_text(f, r->out_dir);
-    fprintf(f,
-            ",\n  \"score\": %s,\n  \"max_score\": %s,\n  \"cases_passed\": %u,\n"
-            "  \"cases_failed\": %u,\n  \"cases\": [",
-            points(total, a, sizeof a), points(max, b, sizeof b), passed, r->n - passed);
-    for (unsigned i = 0; i < r->n; i++) {
-        if (i)
-            fputc(',', f);
-        write_case_json(f, &r->results[i]);
+    json_t *cases = json_array();
+    bool ok = cases != NULL;
+    for (unsigned i = 0; i < r->n && ok; i++) {
+        json_t *c = case_json(&r->results[i]);
+        ok = c && json_array_append_new(cases, c) == 0;
     }
-    fputs("\n  ]\n}\n", f);
+    if (!ok) {
+        json_decref(cases);
+        return NULL;
+    }
+    return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o}", "format", "space-grade",
+                     "version", 1, "spec", text(r->spec->path), "title", text(r->spec->title),
+                     "out", text(r->out_dir), "score", number(total), "max_score", number(max),
+                     "cases_passed", (json_int_t)passed, "cases_failed",
+                     (json_int_t)(r->n - passed), "cases", cases);
 }
 
 /* ---- Files ---- */
+
+/* Writes the JSON j (NULL: there was no memory to build it) and takes it.
+ * 0, or -1 if out of host memory. */
+static int write_json(FILE *f, json_t *j)
+{
+    int r = j ? json_dumpf(j, f, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) : -1;
+    json_decref(j);
+    if (r == 0)
+        fputc('\n', f);
+    return r;
+}
+
+static int write_gradescope(FILE *f, const struct grade_report *r)
+{
+    return write_json(f, gradescope(r));
+}
+
+static int write_grade_json(FILE *f, const struct grade_report *r)
+{
+    return write_json(f, grade_json(r));
+}
 
 int grade_report_write(const struct grade_report *r, char *err, unsigned errlen)
 {
     static const struct {
         const char *name;
-        void (*write)(FILE *f, const struct grade_report *r);
+        int (*write)(FILE *f, const struct grade_report *r); /* -1: out of host memory */
     } files[] = {
         {"results.json", write_gradescope},
         {"junit.xml", write_junit},
@@ -475,10 +463,11 @@ int grade_report_write(const struct grade_report *r, char *err, unsigned errlen)
             free(path);
             return -1;
         }
-        files[i].write(f, r);
+        bool built = files[i].write(f, r) == 0;
         bool bad = ferror(f) != 0;
-        if (fclose(f) != 0 || bad) {
-            snprintf(err, errlen, "%s: writing failed: %s", path, strerror(errno));
+        if (fclose(f) != 0 || bad || !built) {
+            snprintf(err, errlen, "%s: writing failed: %s", path,
+                     built || bad ? strerror(errno) : "out of host memory");
             free(path);
             return -1;
         }

@@ -18,8 +18,8 @@ struct grade_result {
     char error[640]; /* the case could not run or be judged ("" if it was): it failed */
     char note[640];  /* the trace is incomplete: said, but no fault of the kernel's */
     struct grade_run run;
-    char end_line[768];        /* (run.end_line) */
-    struct space_stats *stats; /* NULL if it did not run */
+    char end_line[768]; /* (run.end_line) */
+    json_t *stats;      /* the statistics tree; NULL if it did not run */
     struct grade_outcome *outcomes;
     unsigned noutcomes, failed; /* failed: outcomes that failed */
     bool passed;

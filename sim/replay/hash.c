@@ -2,29 +2,6 @@
 
 #include <string.h>
 
-static uint32_t crc_table[256];
-
-static void crc_init(void)
-{
-    for (uint32_t n = 0; n < 256; n++) {
-        uint32_t c = n;
-        for (int k = 0; k < 8; k++)
-            c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-        crc_table[n] = c;
-    }
-}
-
-uint32_t crc32_update(uint32_t crc, const void *buf, size_t len)
-{
-    if (!crc_table[1])
-        crc_init();
-    const uint8_t *p = buf;
-    crc = ~crc;
-    while (len--)
-        crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
-    return ~crc;
-}
-
 #define PRIME1 0x9e3779b185ebca87ull
 #define PRIME2 0xc2b2ae3d27d4eb4full
 

@@ -4,7 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
+#include <zlib.h>
+
 #include "sim/core/loader.h"
 
 #define HEADER_SIZE 16u
@@ -19,6 +20,16 @@ static void put32(uint8_t *p, uint32_t v)
 static uint32_t get32(const uint8_t *p)
 {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* A record's CRC-32 (zlib's, as PNG's): of its type and length (head),
+ * then its payload. */
+static uint32_t record_crc(const uint8_t *head, const void *payload, size_t len)
+{
+    uLong crc = crc32(0, head, 8);
+    if (len) /* (the CRC of a NULL buffer is the initial value, not crc) */
+        crc = crc32_z(crc, payload, len);
+    return (uint32_t)crc;
 }
 
 int recfile_create(struct recfile_writer *w, const char *path, char *err, unsigned errlen)
@@ -46,7 +57,7 @@ void recfile_write(struct recfile_writer *w, uint32_t type, const void *payload,
     put32(head, type);
     put32(head + 4, len);
     uint8_t tail[4];
-    put32(tail, crc32_update(crc32_update(0, head, 8), payload, len));
+    put32(tail, record_crc(head, payload, len));
     if (fwrite(head, 1, 8, w->f) != 8 || (len && fwrite(payload, 1, len, w->f) != len) ||
         fwrite(tail, 1, 4, w->f) != 4)
         w->failed = true;
@@ -124,7 +135,7 @@ int recfile_next(struct recfile_reader *r, uint32_t *type, const uint8_t **paylo
     *len = get32(rec + 4);
     *payload = rec + 8;
     uint32_t want = get32(rec + 8 + *len);
-    if (crc32_update(0, rec, 8 + (size_t)*len) != want) {
+    if (record_crc(rec, *payload, *len) != want) {
         snprintf(err, errlen, "%s: corrupt: record %u at byte %zu fails its checksum", r->path, n,
                  r->pos);
         return -1;

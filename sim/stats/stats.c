@@ -2,12 +2,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/core/ops.h"
 #include "sim/core/trap.h"
-
-#define U(x) ((unsigned long long)(x))
 
 static const char *const state_names[] = {
     [MACHINE_RUNNING] = "running",         [MACHINE_HALTED] = "halted",
@@ -92,7 +91,7 @@ void stats_collect(struct machine *m, struct space_stats *s)
     s->dma_bytes = b->stats.dma_bytes;
 }
 
-/* ---- Sums the writers share ---- */
+/* ---- The tree ---- */
 
 static const char *state_name(enum machine_state st)
 {
@@ -107,323 +106,407 @@ static uint64_t sum(const uint64_t *v, unsigned n)
     return t;
 }
 
-static uint64_t faults_total(const struct machine_fault_stats *f)
+/* Building never stops half way: a failed allocation (a NULL value or
+ * container) only marks the tree bad, and stats_tree drops it at the end. */
+static void set(bool *bad, json_t *obj, const char *key, json_t *v)
 {
-    return f->unmapped + f->protection + f->device;
+    if (json_object_set_new(obj, key, v) != 0)
+        *bad = true;
 }
 
-static bool tlb_active(const struct tlb_stats *t)
+static void append(bool *bad, json_t *arr, json_t *v)
 {
-    for (unsigned f = 0; f < TLB_FIELDS; f++)
-        if (tlb_value(t, f))
-            return true;
-    return false;
+    if (json_array_append_new(arr, v) != 0)
+        *bad = true;
+}
+
+static json_t *count(uint64_t v)
+{
+    return json_integer((json_int_t)v);
+}
+
+static json_t *counts(bool *bad, const uint64_t *v, unsigned n)
+{
+    json_t *a = json_array();
+    for (unsigned i = 0; i < n; i++)
+        append(bad, a, count(v[i]));
+    return a;
+}
+
+static json_t *tlb_counts(bool *bad, json_t *o, const struct tlb_stats *t)
+{
+    for (unsigned i = 0; i < TLB_FIELDS; i++)
+        set(bad, o, tlb_fields[i].name, count(tlb_value(t, i)));
+    return o;
+}
+
+static json_t *cpu_tree(bool *bad, unsigned i, const struct stats_cpu *c)
+{
+    char num[16];
+    json_t *o = json_object(), *by_context = json_object(), *by_context_mode = json_object();
+    set(bad, o, "cpu", count(i));
+    set(bad, o, "time", count(c->time));
+    set(bad, o, "instructions", count(c->instructions));
+    set(bad, o, "idle", count(c->idle));
+    set(bad, o, "register_accesses", count(c->register_accesses));
+    set(bad, o, "by_mode", counts(bad, c->by_mode, MMU_MODES));
+    for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
+        snprintf(num, sizeof num, "%u", ctx);
+        set(bad, by_context, num, count(sum(c->by_space[ctx], MMU_MODES)));
+        set(bad, by_context_mode, num, counts(bad, c->by_space[ctx], MMU_MODES));
+    }
+    set(bad, o, "by_context", by_context);
+    set(bad, o, "by_context_mode", by_context_mode);
+    return o;
+}
+
+static json_t *device_tree(bool *bad, const struct stats_device *d)
+{
+    json_t *o = json_object();
+    set(bad, o, "index", count(d->index));
+    set(bad, o, "name", json_string(d->name ? d->name : ""));
+    set(bad, o, "unit", count(d->unit));
+    set(bad, o, "trap", count(d->trap));
+    set(bad, o, "interrupts_raised", count(d->interrupts_raised));
+    set(bad, o, "interrupts_delivered", count(d->interrupts_delivered));
+    set(bad, o, "register_reads", count(d->register_reads));
+    set(bad, o, "register_writes", count(d->register_writes));
+    set(bad, o, "dma_bytes", count(d->dma_bytes));
+    return o;
+}
+
+json_t *stats_tree(const struct space_stats *s)
+{
+    bool bad = false;
+    char num[16];
+    const struct machine_stats *ms = &s->machine;
+    json_t *t = json_object();
+    set(&bad, t, "format", json_string("space-stats"));
+    set(&bad, t, "version", count(1));
+    set(&bad, t, "state", json_string(state_name(s->state)));
+    set(&bad, t, "exit_code", s->state == MACHINE_HALTED ? count(s->exit_code) : json_null());
+    set(&bad, t, "virtual_time", count(s->virtual_time));
+    uint64_t insns = 0, idle = 0;
+    json_t *cpus = json_array();
+    for (unsigned i = 0; i < s->ncpus; i++) {
+        insns += s->cpu[i].instructions;
+        idle += s->cpu[i].idle;
+        append(&bad, cpus, cpu_tree(&bad, i, &s->cpu[i]));
+    }
+    set(&bad, t, "instructions", count(insns));
+    set(&bad, t, "idle", count(idle));
+    set(&bad, t, "cpus", cpus);
+
+    json_t *traps = json_object(), *by_number = json_object();
+    set(&bad, traps, "total", count(sum(ms->traps, SPACE_TRAPS)));
+    for (unsigned n = 0; n < SPACE_TRAPS; n++) {
+        json_t *trap = json_object();
+        set(&bad, trap, "name", json_string(trap_describe(n)));
+        set(&bad, trap, "count", count(ms->traps[n]));
+        snprintf(num, sizeof num, "%u", n);
+        set(&bad, by_number, num, trap);
+    }
+    set(&bad, traps, "by_number", by_number);
+    set(&bad, t, "traps", traps);
+    set(&bad, t, "portal_traversals", count(ms->traversals));
+
+    const struct machine_fault_stats *f = &ms->faults;
+    json_t *faults = json_object();
+    set(&bad, faults, "total", count(f->unmapped + f->protection + f->device));
+    set(&bad, faults, "unmapped", count(f->unmapped));
+    set(&bad, faults, "protection", count(f->protection));
+    set(&bad, faults, "device", count(f->device));
+    set(&bad, faults, "read", count(f->read));
+    set(&bad, faults, "write", count(f->write));
+    set(&bad, faults, "exec", count(f->exec));
+    set(&bad, t, "memory_faults", faults);
+
+    /* (an operation number without a name is never carried out) */
+    json_t *ops = json_object(), *by_kind = json_object();
+    set(&bad, ops, "total", count(sum(ms->ops, SPACE_OP_COUNT)));
+    for (unsigned op = 0; op < SPACE_OP_COUNT; op++)
+        if (strcmp(ops_name(op), "UNKNOWN") != 0)
+            set(&bad, by_kind, ops_name(op), count(ms->ops[op]));
+    set(&bad, ops, "by_kind", by_kind);
+    set(&bad, t, "operations", ops);
+    set(&bad, t, "mapping_changes", count(s->mapping_changes));
+
+    json_t *tlb = tlb_counts(&bad, json_object(), &s->tlb_total), *tlb_by_context = json_object();
+    for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
+        snprintf(num, sizeof num, "%u", ctx);
+        set(&bad, tlb_by_context, num, tlb_counts(&bad, json_object(), &s->tlb[ctx]));
+    }
+    set(&bad, tlb, "by_context", tlb_by_context);
+    set(&bad, t, "tlb", tlb);
+
+    uint64_t raised = 0, delivered = 0;
+    json_t *devices = json_array();
+    for (unsigned i = 0; i < s->ndevices; i++) {
+        raised += s->dev[i].interrupts_raised;
+        delivered += s->dev[i].interrupts_delivered;
+        append(&bad, devices, device_tree(&bad, &s->dev[i]));
+    }
+    set(&bad, t, "devices", devices);
+    set(&bad, t, "interrupts_raised", count(raised));
+    set(&bad, t, "interrupts_delivered", count(delivered));
+    set(&bad, t, "register_reads", count(s->register_reads));
+    set(&bad, t, "register_writes", count(s->register_writes));
+    set(&bad, t, "dma_bytes", count(s->dma_bytes));
+
+    const struct stats_engine *e = &s->engine;
+    json_t *engine = json_object();
+    set(&bad, engine, "blocks_learned", count(e->blocks_learned));
+    set(&bad, engine, "code_invalidations", count(e->code_invalidations));
+    set(&bad, engine, "tlb_fills", count(e->tlb_fills));
+    set(&bad, engine, "uc_flushes", count(e->uc_flushes));
+    set(&bad, engine, "steps", count(e->steps));
+    set(&bad, t, "engine", engine);
+    if (bad) {
+        json_decref(t);
+        return NULL;
+    }
+    return t;
+}
+
+json_t *stats_machine(struct machine *m)
+{
+    struct space_stats *s = malloc(sizeof *s);
+    if (!s)
+        return NULL;
+    stats_collect(m, s);
+    json_t *t = stats_tree(s);
+    free(s);
+    return t;
 }
 
 /* ---- Text ---- */
 
-void stats_write_text(FILE *out, const struct space_stats *s)
+#define U(x) ((unsigned long long)(x))
+
+/* The count under key (0 if there is none). */
+static uint64_t num(const json_t *obj, const char *key)
 {
-    fprintf(out, "statistics: %s", state_name(s->state));
-    if (s->state == MACHINE_HALTED)
-        fprintf(out, " (exit code %u)", s->exit_code);
-    fprintf(out, " at virtual time %llu\n", U(s->virtual_time));
-    for (unsigned i = 0; i < s->ncpus; i++) {
-        const struct stats_cpu *c = &s->cpu[i];
-        fprintf(out, "CPU %u: instructions %llu, idle %llu, register accesses %llu\n", i,
-                U(c->instructions), U(c->idle), U(c->register_accesses));
-        fprintf(out, "  by MODE:");
-        for (unsigned md = 0; md < MMU_MODES; md++)
-            fprintf(out, " %u: %llu", md, U(c->by_mode[md]));
-        fprintf(out, "\n  by CONTEXT:");
-        for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
-            uint64_t n = sum(c->by_space[ctx], MMU_MODES);
-            if (n)
-                fprintf(out, " %u: %llu", ctx, U(n));
+    return (uint64_t)json_integer_value(json_object_get(obj, key));
+}
+
+/* Are all the counts in v 0 (texts and nulls aside)? */
+static bool all_zero(const json_t *v)
+{
+    const char *key;
+    size_t i;
+    json_t *m;
+    if (json_is_integer(v))
+        return json_integer_value(v) == 0;
+    if (json_is_object(v)) {
+        json_object_foreach((json_t *)v, key, m)
+            if (!all_zero(m))
+                return false;
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, m)
+            if (!all_zero(m))
+                return false;
+    }
+    return true;
+}
+
+/* " hits 1, misses 2, ...": the counts directly in obj. */
+static void write_counts(FILE *out, const json_t *obj)
+{
+    const char *key, *sep = " ";
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+        if (json_is_integer(v)) {
+            fprintf(out, "%s%s %llu", sep, key, U(json_integer_value(v)));
+            sep = ", ";
         }
+}
+
+void stats_write_text(FILE *out, const json_t *t)
+{
+    const char *key;
+    size_t i;
+    json_t *v;
+    fprintf(out, "statistics: %s", json_string_value(json_object_get(t, "state")));
+    if (json_is_integer(json_object_get(t, "exit_code")))
+        fprintf(out, " (exit code %llu)", U(num(t, "exit_code")));
+    fprintf(out, " at virtual time %llu\n", U(num(t, "virtual_time")));
+    json_t *c;
+    json_array_foreach(json_object_get(t, "cpus"), i, c) {
+        fprintf(out, "CPU %llu: instructions %llu, idle %llu, register accesses %llu\n",
+                U(num(c, "cpu")), U(num(c, "instructions")), U(num(c, "idle")),
+                U(num(c, "register_accesses")));
+        fprintf(out, "  by MODE:");
+        json_array_foreach(json_object_get(c, "by_mode"), i, v)
+            fprintf(out, " %zu: %llu", i, U(json_integer_value(v)));
+        fprintf(out, "\n  by CONTEXT:");
+        json_object_foreach(json_object_get(c, "by_context"), key, v)
+            if (json_integer_value(v))
+                fprintf(out, " %s: %llu", key, U(json_integer_value(v)));
         fputc('\n', out);
     }
 
-    const struct machine_stats *ms = &s->machine;
-    fprintf(out, "traps %llu", U(sum(ms->traps, SPACE_TRAPS)));
+    const json_t *traps = json_object_get(t, "traps");
+    fprintf(out, "traps %llu", U(num(traps, "total")));
     const char *sep = ": ";
-    for (unsigned t = 0; t < SPACE_TRAPS; t++)
-        if (ms->traps[t]) {
-            fprintf(out, "%s%u %s %llu", sep, t, trap_describe(t), U(ms->traps[t]));
+    json_object_foreach(json_object_get(traps, "by_number"), key, v)
+        if (num(v, "count")) {
+            fprintf(out, "%s%s %s %llu", sep, key, json_string_value(json_object_get(v, "name")),
+                    U(num(v, "count")));
             sep = ", ";
         }
-    fprintf(out, "\nportal traversals %llu\n", U(ms->traversals));
-    const struct machine_fault_stats *f = &ms->faults;
+    fprintf(out, "\nportal traversals %llu\n", U(num(t, "portal_traversals")));
+    const json_t *f = json_object_get(t, "memory_faults");
     fprintf(out,
             "memory faults %llu: unmapped %llu, protection %llu, device %llu; read %llu, "
             "write %llu, exec %llu\n",
-            U(faults_total(f)), U(f->unmapped), U(f->protection), U(f->device), U(f->read),
-            U(f->write), U(f->exec));
-    fprintf(out, "operations %llu", U(sum(ms->ops, SPACE_OP_COUNT)));
+            U(num(f, "total")), U(num(f, "unmapped")), U(num(f, "protection")), U(num(f, "device")),
+            U(num(f, "read")), U(num(f, "write")), U(num(f, "exec")));
+    const json_t *ops = json_object_get(t, "operations");
+    fprintf(out, "operations %llu", U(num(ops, "total")));
     sep = ": ";
-    for (unsigned op = 0; op < SPACE_OP_COUNT; op++)
-        if (ms->ops[op]) {
-            fprintf(out, "%s%s %llu", sep, ops_name(op), U(ms->ops[op]));
+    json_object_foreach(json_object_get(ops, "by_kind"), key, v)
+        if (json_integer_value(v)) {
+            fprintf(out, "%s%s %llu", sep, key, U(json_integer_value(v)));
             sep = ", ";
         }
-    fprintf(out, "\nmapping changes %llu\n", U(s->mapping_changes));
+    fprintf(out, "\nmapping changes %llu\n", U(num(t, "mapping_changes")));
 
+    const json_t *tlb = json_object_get(t, "tlb");
     fprintf(out, "TLBs:");
-    for (unsigned i = 0; i < TLB_FIELDS; i++)
-        fprintf(out, "%s %s %llu", i ? "," : "", tlb_fields[i].name,
-                U(tlb_value(&s->tlb_total, i)));
+    write_counts(out, tlb);
     fputc('\n', out);
-    for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
-        if (!tlb_active(&s->tlb[ctx]))
-            continue;
-        fprintf(out, "  CONTEXT %u:", ctx);
-        for (unsigned i = 0; i < TLB_FIELDS; i++)
-            fprintf(out, "%s %s %llu", i ? "," : "", tlb_fields[i].name,
-                    U(tlb_value(&s->tlb[ctx], i)));
-        fputc('\n', out);
-    }
+    json_object_foreach(json_object_get(tlb, "by_context"), key, v)
+        if (!all_zero(v)) {
+            fprintf(out, "  CONTEXT %s:", key);
+            write_counts(out, v);
+            fputc('\n', out);
+        }
 
     fprintf(out, "devices: register reads %llu, writes %llu, DMA bytes %llu\n",
-            U(s->register_reads), U(s->register_writes), U(s->dma_bytes));
-    for (unsigned i = 0; i < s->ndevices; i++) {
-        const struct stats_device *d = &s->dev[i];
+            U(num(t, "register_reads")), U(num(t, "register_writes")), U(num(t, "dma_bytes")));
+    json_t *d;
+    json_array_foreach(json_object_get(t, "devices"), i, d)
         fprintf(out,
-                "  %u %s unit %u (trap %u): interrupts raised %llu, delivered %llu; register "
-                "reads %llu, writes %llu; DMA bytes %llu\n",
-                d->index, d->name, d->unit, d->trap, U(d->interrupts_raised),
-                U(d->interrupts_delivered), U(d->register_reads), U(d->register_writes),
-                U(d->dma_bytes));
-    }
-    const struct stats_engine *e = &s->engine;
+                "  %llu %s unit %llu (trap %llu): interrupts raised %llu, delivered %llu; "
+                "register reads %llu, writes %llu; DMA bytes %llu\n",
+                U(num(d, "index")), json_string_value(json_object_get(d, "name")),
+                U(num(d, "unit")), U(num(d, "trap")), U(num(d, "interrupts_raised")),
+                U(num(d, "interrupts_delivered")), U(num(d, "register_reads")),
+                U(num(d, "register_writes")), U(num(d, "dma_bytes")));
+    const json_t *e = json_object_get(t, "engine");
     fprintf(out,
             "engine: blocks learned %llu, code invalidations %llu, Unicorn TLB fills %llu, "
             "Unicorn TLB flushes %llu, single steps %llu\n",
-            U(e->blocks_learned), U(e->code_invalidations), U(e->tlb_fills), U(e->uc_flushes),
-            U(e->steps));
+            U(num(e, "blocks_learned")), U(num(e, "code_invalidations")), U(num(e, "tlb_fills")),
+            U(num(e, "uc_flushes")), U(num(e, "steps")));
 }
 
 /* ---- JSON ---- */
 
-/* A small emitter: objects and arrays one member a line, indented by two
- * spaces a level; arrays of numbers on one line. */
-struct json {
-    FILE *out;
-    int depth;
-    bool first; /* no member yet in the innermost container */
-};
-
-static void json_string(FILE *out, const char *str)
+/* The report lists only what counted something in an object keyed by
+ * numbers (traps, CONTEXTs, their TLBs): are all of its keys numbers? */
+static bool keyed_by_number(const json_t *obj)
 {
-    fputc('"', out);
-    for (const char *p = str; *p; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch == '"' || ch == '\\')
-            fprintf(out, "\\%c", ch);
-        else if (ch < 0x20)
-            fprintf(out, "\\u%04x", ch);
-        else
-            fputc(ch, out);
+    const char *key;
+    json_t *v;
+    json_object_foreach((json_t *)obj, key, v)
+        if (strspn(key, "0123456789") != strlen(key))
+            return false;
+    return true;
+}
+
+/* Leaves out what the report does not list, everywhere in v. */
+static void prune(json_t *v)
+{
+    const char *key;
+    size_t i;
+    json_t *m;
+    void *tmp;
+    if (json_is_object(v)) {
+        bool sparse = keyed_by_number(v);
+        json_object_foreach_safe(v, tmp, key, m) {
+            if (sparse && all_zero(m))
+                json_object_del(v, key);
+            else
+                prune(m);
+        }
+    } else if (json_is_array(v)) {
+        json_array_foreach(v, i, m)
+            prune(m);
     }
-    fputc('"', out);
 }
 
-/* Starts a member: the comma, the line, the indentation, `"key": `. */
-static void json_key(struct json *j, const char *key)
+json_t *stats_report(const json_t *tree)
 {
-    fprintf(j->out, "%s\n%*s", j->first ? "" : ",", 2 * j->depth, "");
-    j->first = false;
-    if (key) {
-        json_string(j->out, key);
-        fputs(": ", j->out);
+    json_t *r = json_deep_copy(tree);
+    if (r)
+        prune(r);
+    return r;
+}
+
+/* A number, a text or null, as jansson writes it. */
+static void write_scalar(FILE *out, const json_t *v)
+{
+    char *s = json_dumps(v, JSON_ENCODE_ANY);
+    fputs(s ? s : "null", out);
+    free(s);
+}
+
+static bool holds_containers(const json_t *arr)
+{
+    size_t i;
+    json_t *m;
+    json_array_foreach(arr, i, m)
+        if (json_is_object(m) || json_is_array(m))
+            return true;
+    return false;
+}
+
+/* Starts the next member of a container: the comma, the line, the
+ * indentation. */
+static void next_member(FILE *out, size_t *n, int depth)
+{
+    fprintf(out, "%s\n%*s", (*n)++ ? "," : "", 2 * depth, "");
+}
+
+/* The report of v, laid out: objects and arrays one member a line,
+ * indented by two spaces a level; an array of numbers on one line. */
+static void write_report(FILE *out, const json_t *v, int depth)
+{
+    bool obj = json_is_object(v);
+    if (!obj && !(json_is_array(v) && holds_containers(v))) {
+        write_scalar(out, v); /* (an array of numbers too: "[7, 0, 0, 0]") */
+        return;
     }
-}
-
-static void json_open(struct json *j, const char *key, char bracket)
-{
-    json_key(j, key);
-    fputc(bracket, j->out);
-    j->depth++;
-    j->first = true;
-}
-
-static void json_close(struct json *j, char bracket)
-{
-    j->depth--;
-    if (!j->first)
-        fprintf(j->out, "\n%*s", 2 * j->depth, "");
-    fputc(bracket, j->out);
-    j->first = false;
-}
-
-static void json_u64(struct json *j, const char *key, uint64_t v)
-{
-    json_key(j, key);
-    fprintf(j->out, "%llu", U(v));
-}
-
-static void json_str(struct json *j, const char *key, const char *v)
-{
-    json_key(j, key);
-    json_string(j->out, v);
-}
-
-static void json_u64_array(struct json *j, const char *key, const uint64_t *v, unsigned n)
-{
-    json_key(j, key);
-    fputc('[', j->out);
-    for (unsigned i = 0; i < n; i++)
-        fprintf(j->out, "%s%llu", i ? ", " : "", U(v[i]));
-    fputc(']', j->out);
-}
-
-static void json_tlb(struct json *j, const char *key, const struct tlb_stats *t)
-{
-    if (key)
-        json_open(j, key, '{');
-    for (unsigned i = 0; i < TLB_FIELDS; i++)
-        json_u64(j, tlb_fields[i].name, tlb_value(t, i));
-    if (key)
-        json_close(j, '}');
-}
-
-static void json_cpu(struct json *j, unsigned i, const struct stats_cpu *c)
-{
-    char num[16];
-    json_open(j, NULL, '{');
-    json_u64(j, "cpu", i);
-    json_u64(j, "time", c->time);
-    json_u64(j, "instructions", c->instructions);
-    json_u64(j, "idle", c->idle);
-    json_u64(j, "register_accesses", c->register_accesses);
-    json_u64_array(j, "by_mode", c->by_mode, MMU_MODES);
-    json_open(j, "by_context", '{');
-    for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
-        uint64_t n = sum(c->by_space[ctx], MMU_MODES);
-        snprintf(num, sizeof num, "%u", ctx);
-        if (n)
-            json_u64(j, num, n);
+    const char *key;
+    size_t i, n = 0;
+    json_t *m;
+    fputc(obj ? '{' : '[', out);
+    if (obj) {
+        bool sparse = keyed_by_number(v);
+        json_object_foreach((json_t *)v, key, m) {
+            if (sparse && all_zero(m))
+                continue;
+            next_member(out, &n, depth + 1);
+            json_t *k = json_string(key);
+            write_scalar(out, k);
+            json_decref(k);
+            fputs(": ", out);
+            write_report(out, m, depth + 1);
+        }
+    } else {
+        json_array_foreach(v, i, m) {
+            next_member(out, &n, depth + 1);
+            write_report(out, m, depth + 1);
+        }
     }
-    json_close(j, '}');
-    json_open(j, "by_context_mode", '{');
-    for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
-        snprintf(num, sizeof num, "%u", ctx);
-        if (sum(c->by_space[ctx], MMU_MODES))
-            json_u64_array(j, num, c->by_space[ctx], MMU_MODES);
-    }
-    json_close(j, '}');
-    json_close(j, '}');
+    if (n)
+        fprintf(out, "\n%*s", 2 * depth, "");
+    fputc(obj ? '}' : ']', out);
 }
 
-void stats_write_json(FILE *out, const struct space_stats *s)
+void stats_write_json(FILE *out, const json_t *tree)
 {
-    struct json j = {.out = out, .first = true};
-    char num[16];
-    const struct machine_stats *ms = &s->machine;
-
-    fputc('{', out);
-    j.depth = 1;
-    json_str(&j, "format", "space-stats");
-    json_u64(&j, "version", 1);
-    json_str(&j, "state", state_name(s->state));
-    json_key(&j, "exit_code");
-    if (s->state == MACHINE_HALTED)
-        fprintf(out, "%u", s->exit_code);
-    else
-        fputs("null", out);
-    json_u64(&j, "virtual_time", s->virtual_time);
-    uint64_t insns = 0, idle = 0;
-    for (unsigned i = 0; i < s->ncpus; i++) {
-        insns += s->cpu[i].instructions;
-        idle += s->cpu[i].idle;
-    }
-    json_u64(&j, "instructions", insns);
-    json_u64(&j, "idle", idle);
-    json_open(&j, "cpus", '[');
-    for (unsigned i = 0; i < s->ncpus; i++)
-        json_cpu(&j, i, &s->cpu[i]);
-    json_close(&j, ']');
-
-    json_open(&j, "traps", '{');
-    json_u64(&j, "total", sum(ms->traps, SPACE_TRAPS));
-    json_open(&j, "by_number", '{');
-    for (unsigned t = 0; t < SPACE_TRAPS; t++) {
-        if (!ms->traps[t])
-            continue;
-        snprintf(num, sizeof num, "%u", t);
-        json_open(&j, num, '{');
-        json_str(&j, "name", trap_describe(t));
-        json_u64(&j, "count", ms->traps[t]);
-        json_close(&j, '}');
-    }
-    json_close(&j, '}');
-    json_close(&j, '}');
-    json_u64(&j, "portal_traversals", ms->traversals);
-
-    const struct machine_fault_stats *f = &ms->faults;
-    json_open(&j, "memory_faults", '{');
-    json_u64(&j, "total", faults_total(f));
-    json_u64(&j, "unmapped", f->unmapped);
-    json_u64(&j, "protection", f->protection);
-    json_u64(&j, "device", f->device);
-    json_u64(&j, "read", f->read);
-    json_u64(&j, "write", f->write);
-    json_u64(&j, "exec", f->exec);
-    json_close(&j, '}');
-
-    json_open(&j, "operations", '{');
-    json_u64(&j, "total", sum(ms->ops, SPACE_OP_COUNT));
-    json_open(&j, "by_kind", '{');
-    for (unsigned op = 0; op < SPACE_OP_COUNT; op++)
-        if (strcmp(ops_name(op), "UNKNOWN") != 0)
-            json_u64(&j, ops_name(op), ms->ops[op]);
-    json_close(&j, '}');
-    json_close(&j, '}');
-    json_u64(&j, "mapping_changes", s->mapping_changes);
-
-    json_open(&j, "tlb", '{');
-    json_tlb(&j, NULL, &s->tlb_total);
-    json_open(&j, "by_context", '{');
-    for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
-        snprintf(num, sizeof num, "%u", ctx);
-        if (tlb_active(&s->tlb[ctx]))
-            json_tlb(&j, num, &s->tlb[ctx]);
-    }
-    json_close(&j, '}');
-    json_close(&j, '}');
-
-    uint64_t raised = 0, delivered = 0;
-    json_open(&j, "devices", '[');
-    for (unsigned i = 0; i < s->ndevices; i++) {
-        const struct stats_device *d = &s->dev[i];
-        raised += d->interrupts_raised;
-        delivered += d->interrupts_delivered;
-        json_open(&j, NULL, '{');
-        json_u64(&j, "index", d->index);
-        json_str(&j, "name", d->name);
-        json_u64(&j, "unit", d->unit);
-        json_u64(&j, "trap", d->trap);
-        json_u64(&j, "interrupts_raised", d->interrupts_raised);
-        json_u64(&j, "interrupts_delivered", d->interrupts_delivered);
-        json_u64(&j, "register_reads", d->register_reads);
-        json_u64(&j, "register_writes", d->register_writes);
-        json_u64(&j, "dma_bytes", d->dma_bytes);
-        json_close(&j, '}');
-    }
-    json_close(&j, ']');
-    json_u64(&j, "interrupts_raised", raised);
-    json_u64(&j, "interrupts_delivered", delivered);
-    json_u64(&j, "register_reads", s->register_reads);
-    json_u64(&j, "register_writes", s->register_writes);
-    json_u64(&j, "dma_bytes", s->dma_bytes);
-
-    const struct stats_engine *e = &s->engine;
-    json_open(&j, "engine", '{');
-    json_u64(&j, "blocks_learned", e->blocks_learned);
-    json_u64(&j, "code_invalidations", e->code_invalidations);
-    json_u64(&j, "tlb_fills", e->tlb_fills);
-    json_u64(&j, "uc_flushes", e->uc_flushes);
-    json_u64(&j, "steps", e->steps);
-    json_close(&j, '}');
-    j.depth = 0;
-    fputs("\n}\n", out);
+    write_report(out, tree, 0);
+    fputc('\n', out);
 }

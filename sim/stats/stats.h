@@ -1,13 +1,17 @@
-/* stats: the machine's statistics as one report - collected from the
- * counters the CPU, MMU, machine and bus keep as they run (this module
- * counts nothing itself) and written as compact text for people or as JSON
- * for programs. docs/instrumentation.md documents every key and the
+/* stats: the machine's statistics as one tree (a jansson json_t) - collected
+ * from the counters the CPU, MMU, machine and bus keep as they run (this
+ * module counts nothing itself). Every reader reads that one tree: the
+ * report for people (text), the report for programs (JSON; sdb's `stats`
+ * prints both) and the grader, which looks numbers up by their path in it
+ * (statpath.h). docs/instrumentation.md documents every key and the
  * invariants that relate them. */
 #ifndef SPACE_STATS_H
 #define SPACE_STATS_H
 
 #include <stdint.h>
 #include <stdio.h>
+
+#include <jansson.h>
 
 #include "sim/core/machine.h"
 
@@ -57,10 +61,26 @@ struct space_stats {
  * end, or stopped in a debugger). */
 void stats_collect(struct machine *m, struct space_stats *s);
 
-/* A compact report for people (a dozen lines). */
-void stats_write_text(FILE *out, const struct space_stats *s);
+/* The tree of the snapshot: the keys and nesting of the JSON report
+ * (format "space-stats", version 1), but complete - every CONTEXT, trap
+ * number and TLB is there, also those whose counts are all 0, which the
+ * report leaves out. Counts are JSON integers (64-bit: exact below 2^63).
+ * A new reference; NULL if out of host memory. */
+json_t *stats_tree(const struct space_stats *s);
 
-/* One JSON object (format "space-stats", version 1) and a newline. */
-void stats_write_json(FILE *out, const struct space_stats *s);
+/* stats_collect, then stats_tree: the machine's statistics now. */
+json_t *stats_machine(struct machine *m);
+
+/* A compact report of the tree for people (a dozen lines). */
+void stats_write_text(FILE *out, const json_t *tree);
+
+/* The JSON report of the tree: a copy without the members of an object
+ * keyed by numbers (a trap, a CONTEXT) whose counts are all 0. A new
+ * reference; NULL if out of host memory. */
+json_t *stats_report(const json_t *tree);
+
+/* The JSON report (stats_report) laid out one member a line (an array of
+ * numbers on one), and a newline. */
+void stats_write_json(FILE *out, const json_t *tree);
 
 #endif

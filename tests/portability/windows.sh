@@ -13,12 +13,18 @@ cc=x86_64-w64-mingw32-gcc
 command -v "$cc" >/dev/null || { echo "no $cc (gcc-mingw-w64-x86-64): skipped"; exit 77; }
 inc=$(mktemp -d)
 trap 'rm -rf "$inc"' EXIT
-# Unicorn's and Capstone's headers are plain C: the host's serve (and
-# nothing else of the host's /usr/include).
+# Unicorn's, Capstone's, jansson's and zlib's headers are plain C: the
+# host's serve (and nothing else of the host's /usr/include).
 for lib in unicorn capstone; do
     dir=$(pkg-config --variable=includedir "$lib" 2>/dev/null || echo /usr/include)
     [ -d "$dir/$lib" ] || dir=/usr/include
     ln -s "$dir/$lib" "$inc/$lib"
+done
+for h in jansson:jansson.h jansson:jansson_config.h zlib:zlib.h zlib:zconf.h; do
+    lib=${h%%:*} h=${h#*:}
+    dir=$(pkg-config --variable=includedir "$lib" 2>/dev/null || echo /usr/include)
+    [ -f "$dir/$h" ] || dir=/usr/include
+    ln -s "$dir/$h" "$inc/$h"
 done
 cd "$src"
 failed=0 n=0

@@ -3,18 +3,12 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-#include "sim/replay/hash.h"
+#include <zlib.h>
 
-#define STORED_MAX 65535u /* bytes in one stored deflate block */
-
-/* Streams one chunk's data: the CRC covers the type and the data. */
-struct chunk_out {
-    FILE *f;
-    uint32_t crc;
-    uint32_t adler_a, adler_b; /* Adler-32 of the zlib data */
-};
+#define IDAT_MAX 65536u /* compressed bytes in one IDAT chunk (any size is valid) */
 
 static void put32(uint8_t *p, uint32_t v)
 {
@@ -24,100 +18,81 @@ static void put32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-static void emit(struct chunk_out *c, const void *buf, size_t len)
-{
-    fwrite(buf, 1, len, c->f);
-    c->crc = crc32_update(c->crc, buf, len);
-}
-
-/* Pixel bytes: also counted in the Adler-32 of the uncompressed data
- * (the sums reduced every 5552 bytes, before they could overflow). */
-static void emit_data(struct chunk_out *c, const uint8_t *buf, size_t len)
-{
-    emit(c, buf, len);
-    while (len) {
-        size_t n = len < 5552 ? len : 5552;
-        for (size_t i = 0; i < n; i++) {
-            c->adler_a += buf[i];
-            c->adler_b += c->adler_a;
-        }
-        c->adler_a %= 65521u;
-        c->adler_b %= 65521u;
-        buf += n;
-        len -= n;
-    }
-}
-
-static void chunk_begin(struct chunk_out *c, const char *type, uint32_t len)
+/* One chunk: its length, type, data and the CRC-32 of type and data. */
+static void write_chunk(FILE *f, const char *type, const uint8_t *data, uint32_t len)
 {
     uint8_t n[4];
     put32(n, len);
-    fwrite(n, 1, 4, c->f);
-    c->crc = 0;
-    emit(c, type, 4);
+    fwrite(n, 1, 4, f);
+    fwrite(type, 1, 4, f);
+    uLong crc = crc32(0, (const Bytef *)type, 4);
+    if (len) { /* (crc32 of a NULL buffer is its initial value, not crc) */
+        fwrite(data, 1, len, f);
+        crc = crc32_z(crc, data, len);
+    }
+    put32(n, (uint32_t)crc);
+    fwrite(n, 1, 4, f);
 }
 
-static void chunk_end(struct chunk_out *c)
-{
-    uint8_t n[4];
-    put32(n, c->crc);
-    fwrite(n, 1, 4, c->f);
-}
-
-/* The uncompressed data cut into stored blocks. */
-struct stored {
-    struct chunk_out *c;
-    uint64_t left;     /* bytes still to come */
-    uint32_t in_block; /* of them, in the current block */
+/* The zlib stream of the scanlines, cut into IDAT chunks as it comes. */
+struct idat {
+    FILE *f;
+    z_stream z;
+    uint8_t out[IDAT_MAX];
 };
 
-static void feed(struct stored *z, const uint8_t *p, size_t len)
+/* Deflates len bytes (flush: Z_NO_FLUSH, or Z_FINISH for the last),
+ * writing each IDAT chunk that fills. 0, or -1 if zlib fails. */
+static int deflate_bytes(struct idat *d, const void *in, size_t len, int flush)
 {
-    while (len) {
-        if (!z->in_block) {
-            uint32_t n = z->left < STORED_MAX ? (uint32_t)z->left : STORED_MAX;
-            uint8_t hdr[5] = {z->left <= STORED_MAX, (uint8_t)n, (uint8_t)(n >> 8), (uint8_t)~n,
-                              (uint8_t)(~n >> 8)}; /* BFINAL, BTYPE 00; LEN, NLEN */
-            emit(z->c, hdr, 5);
-            z->in_block = n;
+    d->z.next_in = (Bytef *)in;
+    d->z.avail_in = (uInt)len;
+    for (;;) {
+        int rc = deflate(&d->z, flush);
+        if (rc == Z_STREAM_ERROR)
+            return -1;
+        if (!d->z.avail_out || rc == Z_STREAM_END) {
+            write_chunk(d->f, "IDAT", d->out, IDAT_MAX - d->z.avail_out);
+            d->z.next_out = d->out;
+            d->z.avail_out = IDAT_MAX;
         }
-        uint32_t k = len < z->in_block ? (uint32_t)len : z->in_block;
-        emit_data(z->c, p, k);
-        p += k;
-        len -= k;
-        z->in_block -= k;
-        z->left -= k;
+        if (rc == Z_STREAM_END || (flush == Z_NO_FLUSH && !d->z.avail_in))
+            return 0;
     }
 }
 
-/* The zlib stream: a header, the scanlines (each a filter byte 0 and the
- * row) in stored blocks, the Adler-32. */
-static void write_idat(struct chunk_out *c, const uint8_t *rgb, uint32_t w, uint32_t h,
-                       uint32_t stride)
+/* Every row as a filter byte 0 (none) and its pixels. */
+static int write_idat(FILE *f, const uint8_t *rgb, uint32_t w, uint32_t h, uint32_t stride)
 {
-    uint64_t raw = (1 + (uint64_t)w * 3) * h;
-    uint64_t blocks = (raw + STORED_MAX - 1) / STORED_MAX;
-    chunk_begin(c, "IDAT", (uint32_t)(2 + raw + 5 * blocks + 4));
-    static const uint8_t zlib_header[2] = {0x78, 0x01}; /* deflate, 32K window, no dictionary */
-    emit(c, zlib_header, 2);
-    c->adler_a = 1;
-    c->adler_b = 0;
-    struct stored z = {.c = c, .left = raw};
-    static const uint8_t filter_none = 0;
-    for (uint32_t y = 0; y < h; y++) {
-        feed(&z, &filter_none, 1);
-        feed(&z, rgb + (size_t)y * stride, (size_t)w * 3);
+    struct idat *d = malloc(sizeof *d);
+    if (!d)
+        return -1;
+    memset(&d->z, 0, sizeof d->z);
+    d->f = f;
+    if (deflateInit(&d->z, Z_DEFAULT_COMPRESSION) != Z_OK) {
+        free(d);
+        return -1;
     }
-    uint8_t adler[4];
-    put32(adler, c->adler_b << 16 | c->adler_a);
-    emit(c, adler, 4);
-    chunk_end(c);
+    d->z.next_out = d->out;
+    d->z.avail_out = IDAT_MAX;
+    static const uint8_t filter_none = 0;
+    int rc = 0;
+    for (uint32_t y = 0; y < h && rc == 0; y++) {
+        rc = deflate_bytes(d, &filter_none, 1, Z_NO_FLUSH);
+        if (rc == 0)
+            rc = deflate_bytes(d, rgb + (size_t)y * stride, (size_t)w * 3, Z_NO_FLUSH);
+    }
+    if (rc == 0)
+        rc = deflate_bytes(d, NULL, 0, Z_FINISH);
+    deflateEnd(&d->z);
+    free(d);
+    return rc;
 }
 
 int png_write(const char *path, const uint8_t *rgb, uint32_t w, uint32_t h, uint32_t stride,
               char *err, unsigned errlen)
 {
-    /* (a PNG chunk holds less than 2^31 bytes) */
+    /* (PNG's sizes are 31-bit; a row goes to zlib in one piece) */
     if (!w || !h || (uint64_t)(1 + (uint64_t)w * 3) * h > 0x7f000000u) {
         snprintf(err, errlen, "%s: cannot write a %ux%u picture", path, w, h);
         return -1;
@@ -129,7 +104,6 @@ int png_write(const char *path, const uint8_t *rgb, uint32_t w, uint32_t h, uint
     }
     static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     fwrite(signature, 1, 8, f);
-    struct chunk_out c = {.f = f};
     uint8_t ihdr[13];
     put32(ihdr, w);
     put32(ihdr + 4, h);
@@ -138,12 +112,14 @@ int png_write(const char *path, const uint8_t *rgb, uint32_t w, uint32_t h, uint
     ihdr[10] = 0; /* deflate */
     ihdr[11] = 0; /* adaptive filtering (every row: none) */
     ihdr[12] = 0; /* not interlaced */
-    chunk_begin(&c, "IHDR", 13);
-    emit(&c, ihdr, 13);
-    chunk_end(&c);
-    write_idat(&c, rgb, w, h, stride);
-    chunk_begin(&c, "IEND", 0);
-    chunk_end(&c);
+    write_chunk(f, "IHDR", ihdr, 13);
+    if (write_idat(f, rgb, w, h, stride) != 0) {
+        fclose(f);
+        remove(path);
+        snprintf(err, errlen, "%s: out of host memory for compressing the picture", path);
+        return -1;
+    }
+    write_chunk(f, "IEND", NULL, 0);
     bool ok = !ferror(f);
     if (fclose(f) != 0)
         ok = false;

@@ -297,12 +297,11 @@ void sdb_cmd_stats(struct cli *c, int argc, char **argv)
         sdb_error(c, "usage: stats [json]");
         return;
     }
-    struct space_stats *s = malloc(sizeof *s);
-    if (!s) {
+    json_t *stats = stats_machine(c->m);
+    if (!stats) {
         sdb_error(c, "out of host memory");
         return;
     }
-    stats_collect(c->m, s);
-    (json ? stats_write_json : stats_write_text)(c->out, s);
-    free(s);
+    (json ? stats_write_json : stats_write_text)(c->out, stats);
+    json_decref(stats);
 }
