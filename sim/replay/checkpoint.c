@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "hash.h"
-#include "sim/core/machine.h"
+#include "sim/core/machine_internal.h"
 
 static const char *const reg_names[10] = {"eax", "ebx", "ecx", "edx", "esi",
                                           "edi", "ebp", "esp", "eip", "eflags"};

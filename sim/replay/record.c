@@ -7,6 +7,7 @@
 #include "checkpoint.h"
 #include "hash.h"
 #include "sim/core/loader.h"
+#include "sim/core/machine_internal.h"
 #include "sim/host/platform.h"
 #include "recfile.h"
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/machine_internal.h"
 #include "sim/host/platform.h"
 #include "ui/debugger/debugger.h"
 
