@@ -34,8 +34,8 @@ struct machine {
     struct machine_observer observer;
     struct machine_input_log input_log;
     struct machine_alarm alarm;
-    bool awaiting_input; /* a device waits for a person (PAUSE_INPUT) */
-    bool recording;      /* debuggers must not change the guest (sim/replay/record.c) */
+    bool awaiting_input;      /* a device waits for a person (PAUSE_INPUT) */
+    bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;

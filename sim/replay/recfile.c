@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hash.h"
+#include "sim/util/hash.h"
 #include "sim/core/loader.h"
 
 #define HEADER_SIZE 16u
