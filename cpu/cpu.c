@@ -16,6 +16,36 @@ static unsigned access_of(uc_mem_type type)
     }
 }
 
+/* Refuses a fill: the access stops the engine, precisely, before its
+ * instruction retires; cpu_run reports it. */
+static bool refuse(struct cpu *c, enum cpu_halt_kind kind, uint32_t va, unsigned access,
+                   const struct mmu_decision *d)
+{
+    c->halt = (struct cpu_halt){.kind = kind, .page = va & PAGE_MASK, .access = access, .mmu = *d};
+    return false;
+}
+
+/* The guest is about to make a code write: a store into a page holding
+ * translated code. Returns the permissions to cache. */
+static unsigned code_write(struct cpu *c, uint32_t paddr, unsigned access, unsigned perms)
+{
+    if (!(perms & MMU_WRITE) || !codecache_is_code(c->code, paddr))
+        return perms;
+    if (access != MMU_WRITE)
+        return perms & ~(unsigned)MMU_WRITE; /* so that the first store comes here */
+    /* Unicorn does not reliably notice a store into translated code made
+     * through another mapping (a kernel loading a program into a reused
+     * frame), so its translations go too, when this run stops (it stops
+     * before such code can run: the mapping change that makes it reachable
+     * is an operation). */
+    codecache_write(c->code, paddr, 1);
+    c->flush_translations = true;
+    return perms;
+}
+
+/* Unicorn's TLB misses: ask the MMU, then hold back from Unicorn's TLB
+ * what must come back here - watched accesses, the first store to a page
+ * that is not dirty yet, the first store to code. */
 static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e,
                         void *user)
 {
@@ -30,63 +60,22 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
         return true;
     }
     unsigned access = access_of(type);
-    map_entry m = mmu_lookup(c->mmu, c->ctx, va);
-    unsigned bits = MAP_MODE_BITS(m, c->mode);
-    bool device = m && !physmem_is_ram(c->pm, MAP_PADDR(m));
-    if (!(bits & access) || device) {
-        /* Device registers never enter Unicorn's TLB: every access stops
-         * here, precisely, and the simulator carries it out. */
-        c->halt = (struct cpu_halt){
-            .kind = HALT_FAULT,
-            .page = va & PAGE_MASK,
-            .access = access,
-            .protection = m != 0 && (!(bits & access) || access == MMU_EXEC),
-            .device = device && (bits & access) && access != MMU_EXEC,
-            .paddr = MAP_PADDR(m),
-        };
-        return false;
-    }
+    struct mmu_decision d;
+    if (mmu_decide(c->mmu, c->ctx, c->mode, va, access, &d) != MMU_PERMITTED)
+        return refuse(c, HALT_FAULT, va, access, &d);
+    unsigned perms = d.perms;
     if (c->nwatches && c->engine != ENGINE_WATCH_PASS) {
         unsigned watched = cpu_watched_access(c, va & PAGE_MASK);
-        if (watched & access) {
-            c->halt = (struct cpu_halt){.kind = HALT_WATCH,
-                                        .page = va & PAGE_MASK,
-                                        .access = access,
-                                        .paddr = MAP_PADDR(m)};
-            return false;
-        }
-        bits &= ~watched; /* so that a watched access comes back here */
+        if (watched & access)
+            return refuse(c, HALT_WATCH, va, access, &d);
+        perms &= ~watched; /* so that a watched access comes back here */
     }
     c->stats.tlb_fills++;
-    /* The access is granted: it references the page (and a store dirties
-     * it). Until the page is dirty, Unicorn gets no write permission, so
-     * that the first store comes back here to set the bit. */
-    if (!(mmu_note_access(c->mmu, c->ctx, va, access) & MAP_DIRTY))
-        bits &= ~MMU_WRITE;
-    if (c->pm->written && (bits & MMU_WRITE)) {
-        /* The same for the frame, while checkpoints track writes. */
-        if (access == MMU_WRITE)
-            physmem_note_write(c->pm, MAP_PADDR(m), 1);
-        else if (!physmem_page_written(c->pm, MAP_PADDR(m)))
-            bits &= ~MMU_WRITE;
-    }
-    if ((bits & MMU_WRITE) && codecache_is_code(c->code, MAP_PADDR(m))) {
-        if (access == MMU_WRITE) {
-            /* The guest rewrites code. Unicorn does not reliably notice a
-             * store into translated code made through another mapping (a
-             * kernel loading a program into a reused frame), so its
-             * translations go too, when this run stops (it stops before
-             * such code can run: the mapping change that makes it
-             * reachable is an operation). */
-            codecache_write(c->code, MAP_PADDR(m), 1);
-            c->flush_translations = true;
-        } else {
-            bits &= ~MMU_WRITE; /* so that the first store comes here */
-        }
-    }
-    e->paddr = MAP_PADDR(m);
-    e->perms = (bits & MMU_READ ? UC_PROT_READ : 0) | (bits & MMU_WRITE ? UC_PROT_WRITE : 0) |
-               (bits & MMU_EXEC ? UC_PROT_EXEC : 0);
+    perms = mmu_grant(c->mmu, c->ctx, &d, va, access, perms);
+    perms = code_write(c, d.paddr, access, perms);
+    e->paddr = d.paddr;
+    e->perms = (perms & MMU_READ ? UC_PROT_READ : 0) | (perms & MMU_WRITE ? UC_PROT_WRITE : 0) |
+               (perms & MMU_EXEC ? UC_PROT_EXEC : 0);
     return true;
 }
 
@@ -710,8 +699,8 @@ static bool after_fault(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     engine_enter(c, ENGINE_FREE, 0);
     s->kind = CPU_STOP_FAULT;
     s->access = h->access;
-    s->protection = h->protection;
-    s->device = h->device;
+    s->protection = h->mmu.outcome == MMU_PROTECTION;
+    s->device = h->mmu.outcome == MMU_DEVICE;
     s->addr = h->page;
     if (h->access != MMU_EXEC) {
         struct cpu_regs r;
@@ -722,7 +711,7 @@ static bool after_fault(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     } else if ((eip & PAGE_MASK) == h->page) {
         s->addr = eip;
     }
-    s->paddr = h->paddr | (s->addr & 0xfffu);
+    s->paddr = h->mmu.paddr | (s->addr & 0xfffu);
     return true;
 }
 

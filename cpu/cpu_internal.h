@@ -55,19 +55,17 @@ enum cpu_halt_kind {
     HALT_BREAK,       /* before a breakpoint's instruction (stepping) */
     HALT_VECTOR,      /* an x86 exception or int n: .vector */
     HALT_SYSTEM_INSN, /* syscall or sysenter (a #GP in ring 3) */
-    HALT_FAULT,       /* the fill hook refused an access: .page .. .device */
-    HALT_WATCH,       /* ... only because a watchpoint covers its page */
+    HALT_FAULT,       /* the MMU refused an access, or it is a device register's */
+    HALT_WATCH,       /* a watchpoint covers the page of a permitted access */
 };
 
 struct cpu_halt {
     enum cpu_halt_kind kind;
-    uint32_t vector;       /* HALT_VECTOR, HALT_SYSTEM_INSN */
-    uint32_t block_icount; /* HALT_BREAK_BLOCK: the block's instructions */
-    uint32_t page;         /* HALT_FAULT, HALT_WATCH: the virtual page */
-    uint32_t paddr;        /* HALT_FAULT: its physical page */
-    unsigned access;       /* MMU_READ, MMU_WRITE or MMU_EXEC */
-    bool protection;       /* HALT_FAULT: mapped, but not for this access */
-    bool device;           /* HALT_FAULT: a permitted device register access */
+    uint32_t vector;         /* HALT_VECTOR, HALT_SYSTEM_INSN */
+    uint32_t block_icount;   /* HALT_BREAK_BLOCK: the block's instructions */
+    uint32_t page;           /* HALT_FAULT, HALT_WATCH: the virtual page */
+    unsigned access;         /* ... the access: MMU_READ, MMU_WRITE or MMU_EXEC */
+    struct mmu_decision mmu; /* ... what the MMU said */
 };
 
 struct cpu {
