@@ -445,6 +445,27 @@ void machine_pause(struct machine *m)
     m->pause = PAUSE_OBSERVER;
 }
 
+/* Virtual time, as the machine sees it (cpu/cpu.c says how the CPU counts
+ * it).
+ *
+ * - Running: time advances as CPU 0 retires instructions, in cpu_run,
+ *   which stops exactly at the next target: the earliest of the next
+ *   device event, the alarm, the instruction limit, the caller's deadline
+ *   and, once Ctrl-C was seen, the next instruction boundary.
+ * - Waiting (SPACE_OP_WAIT): time jumps to the next target without
+ *   instructions (counted as idle) until an interrupt is pending. If
+ *   nothing could ever raise one, the machine stops.
+ * - Waiting for a person (PAUSE_INPUT): time stands still, as it does
+ *   while a terminal read blocks; the caller comes back when there is
+ *   input.
+ * - Between calls, and once the machine has ended, time stands still.
+ *
+ * Who stops it: the guest (halt, a trap with nowhere to go), the limit,
+ * Ctrl-C (at a boundary a replay finds again), and, returning with the
+ * machine still running, the deadline, a breakpoint or watchpoint, the
+ * observer and a wait for input. Everything due at a time happens in the
+ * same order however the run is cut up: the alarm first, then device
+ * events, then the interrupt, then instructions. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
     uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;

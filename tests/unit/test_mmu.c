@@ -39,10 +39,10 @@ static void every_combination(struct mmu *mmu, uint32_t pa, bool device)
             map(mmu, VA, pa, modeaccess(mode, perms));
             for (unsigned i = 0; i < 3; i++) {
                 unsigned a = accesses[i];
-                enum mmu_outcome want = !(perms & a)      ? MMU_PROTECTION
-                                        : !device         ? MMU_PERMITTED
-                                        : a == MMU_EXEC   ? MMU_PROTECTION
-                                                          : MMU_DEVICE;
+                enum mmu_outcome want = !(perms & a)    ? MMU_PROTECTION
+                                        : !device       ? MMU_PERMITTED
+                                        : a == MMU_EXEC ? MMU_PROTECTION
+                                                        : MMU_DEVICE;
                 struct mmu_decision d;
                 EXPECT(mmu_decide(mmu, CTX, mode, VA + 0x123, a, &d) == want);
                 EXPECT(d.outcome == want && d.paddr == pa && d.perms == perms);
