@@ -442,7 +442,7 @@ static int run_space(const char *kernel, const struct workload *w, struct result
         machine_destroy(m);
         return -1;
     }
-    m->debug_out = f;
+    machine_set_debug_out(m, f);
 
     double t0 = now();
     enum machine_state st = machine_run(m);
@@ -452,12 +452,13 @@ static int run_space(const char *kernel, const struct workload *w, struct result
     int rc = 0;
     char name[8];
     uint64_t iters = 0, delta = 0;
-    const struct cpu_stats *cs = cpu_stats(m->cpu);
+    const struct cpu_stats *cs = cpu_stats(machine_cpu(m, 0));
     uint64_t expect = w->iterations * w->insns_per_iter;
-    if (st != MACHINE_HALTED || m->exit_code != 0) {
+    const char *reason = machine_stop_reason(m);
+    if (st != MACHINE_HALTED || machine_exit_code(m) != 0) {
         fprintf(
             stderr, "space-bench: SPACE %s: the machine did not halt 0 (state %d, code %u)%s%s\n%s",
-            w->name, (int)st, m->exit_code, m->reason[0] ? ": " : "", m->reason, out ? out : "");
+            w->name, (int)st, machine_exit_code(m), reason[0] ? ": " : "", reason, out ? out : "");
         rc = -1;
     } else if (!out ||
                sscanf(out, "bench %7s iterations %" SCNu64 " insns %" SCNu64, name, &iters,

@@ -16,6 +16,36 @@ static unsigned access_of(uc_mem_type type)
     }
 }
 
+/* Refuses a fill: the access stops the engine, precisely, before its
+ * instruction retires; cpu_run reports it. */
+static bool refuse(struct cpu *c, enum cpu_halt_kind kind, uint32_t va, unsigned access,
+                   const struct mmu_decision *d)
+{
+    c->halt = (struct cpu_halt){.kind = kind, .page = va & PAGE_MASK, .access = access, .mmu = *d};
+    return false;
+}
+
+/* The guest is about to make a code write: a store into a page holding
+ * translated code. Returns the permissions to cache. */
+static unsigned code_write(struct cpu *c, uint32_t paddr, unsigned access, unsigned perms)
+{
+    if (!(perms & MMU_WRITE) || !codecache_is_code(c->code, paddr))
+        return perms;
+    if (access != MMU_WRITE)
+        return perms & ~(unsigned)MMU_WRITE; /* so that the first store comes here */
+    /* Unicorn does not reliably notice a store into translated code made
+     * through another mapping (a kernel loading a program into a reused
+     * frame), so its translations go too, when this run stops (it stops
+     * before such code can run: the mapping change that makes it reachable
+     * is an operation). */
+    codecache_write(c->code, paddr, 1);
+    c->flush_translations = true;
+    return perms;
+}
+
+/* Unicorn's TLB misses: ask the MMU, then hold back from Unicorn's TLB
+ * what must come back here - watched accesses, the first store to a page
+ * that is not dirty yet, the first store to code. */
 static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_entry *e,
                         void *user)
 {
@@ -30,62 +60,22 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
         return true;
     }
     unsigned access = access_of(type);
-    map_entry m = mmu_lookup(c->mmu, c->ctx, va);
-    unsigned bits = MAP_MODE_BITS(m, c->mode);
-    bool device = m && !physmem_is_ram(c->pm, MAP_PADDR(m));
-    if (!(bits & access) || device) {
-        /* Device registers never enter Unicorn's TLB: every access stops
-         * here, precisely, and the simulator carries it out. */
-        c->fault_seen = true;
-        c->fault_page = va & PAGE_MASK;
-        c->fault_access = access;
-        c->fault_protection = m != 0 && (!(bits & access) || access == MMU_EXEC);
-        c->fault_device = device && (bits & access) && access != MMU_EXEC;
-        c->fault_paddr = MAP_PADDR(m);
-        return false;
-    }
-    if (c->nwatches && !c->watch_pass) {
+    struct mmu_decision d;
+    if (mmu_decide(c->mmu, c->ctx, c->mode, va, access, &d) != MMU_PERMITTED)
+        return refuse(c, HALT_FAULT, va, access, &d);
+    unsigned perms = d.perms;
+    if (c->nwatches && c->engine != ENGINE_WATCH_PASS) {
         unsigned watched = cpu_watched_access(c, va & PAGE_MASK);
-        if (watched & access) {
-            c->fault_seen = c->fault_watch = true;
-            c->fault_page = va & PAGE_MASK;
-            c->fault_access = access;
-            c->fault_protection = c->fault_device = false;
-            c->fault_paddr = MAP_PADDR(m);
-            return false;
-        }
-        bits &= ~watched; /* so that a watched access comes back here */
+        if (watched & access)
+            return refuse(c, HALT_WATCH, va, access, &d);
+        perms &= ~watched; /* so that a watched access comes back here */
     }
     c->stats.tlb_fills++;
-    /* The access is granted: it references the page (and a store dirties
-     * it). Until the page is dirty, Unicorn gets no write permission, so
-     * that the first store comes back here to set the bit. */
-    if (!(mmu_note_access(c->mmu, c->ctx, va, access) & MAP_DIRTY))
-        bits &= ~MMU_WRITE;
-    if (c->pm->written && (bits & MMU_WRITE)) {
-        /* The same for the frame, while checkpoints track writes. */
-        if (access == MMU_WRITE)
-            physmem_note_write(c->pm, MAP_PADDR(m), 1);
-        else if (!physmem_page_written(c->pm, MAP_PADDR(m)))
-            bits &= ~MMU_WRITE;
-    }
-    if ((bits & MMU_WRITE) && codecache_is_code(c->code, MAP_PADDR(m))) {
-        if (access == MMU_WRITE) {
-            /* The guest rewrites code. Unicorn does not reliably notice a
-             * store into translated code made through another mapping (a
-             * kernel loading a program into a reused frame), so its
-             * translations go too, when this run stops (it stops before
-             * such code can run: the mapping change that makes it
-             * reachable is an operation). */
-            codecache_write(c->code, MAP_PADDR(m), 1);
-            c->flush_translations = true;
-        } else {
-            bits &= ~MMU_WRITE; /* so that the first store comes here */
-        }
-    }
-    e->paddr = MAP_PADDR(m);
-    e->perms = (bits & MMU_READ ? UC_PROT_READ : 0) | (bits & MMU_WRITE ? UC_PROT_WRITE : 0) |
-               (bits & MMU_EXEC ? UC_PROT_EXEC : 0);
+    perms = mmu_grant(c->mmu, c->ctx, &d, va, access, perms);
+    perms = code_write(c, d.paddr, access, perms);
+    e->paddr = d.paddr;
+    e->perms = (perms & MMU_READ ? UC_PROT_READ : 0) | (perms & MMU_WRITE ? UC_PROT_WRITE : 0) |
+               (perms & MMU_EXEC ? UC_PROT_EXEC : 0);
     return true;
 }
 
@@ -135,46 +125,37 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
         (struct block_info){.key = BLOCK_KEY(pc, size, c->ctx) | flags, .icount = icount, .pc = pc};
 }
 
+/* Stops the engine before the block its hook is looking at (uc_emu_stop
+ * in a block hook stops before the block runs, so it is not counted).
+ * Returns false: the block does not run now. */
+static bool halt_before_block(struct cpu *c, enum cpu_halt_kind kind)
+{
+    c->halt.kind = kind;
+    c->blk = NULL;
+    uc_emu_stop(c->uc);
+    return false;
+}
+
 /* Block hook work that only single-stepping and I/O blocks need. Returns
  * false if the block must not run now. */
 static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t pc)
 {
-    if (b->key & BLOCK_HAS_IO) {
-        if (c->stepping)
-            c->io_insn = true;
-        else
-            c->io_block = true;
-        c->blk = NULL;
-        uc_emu_stop(c->uc);
-        return false;
-    }
+    if (b->key & BLOCK_HAS_IO)
+        return halt_before_block(c, cpu_stepping(c) ? HALT_IO_INSN : HALT_IO_BLOCK);
     if (c->time + 1 > c->deadline)
         return true; /* the caller stops */
     if (b->key & BLOCK_HAS_BREAK) {
-        if (!c->stepping) {
-            c->break_block = true;
-            c->step_budget = (int)b->icount + 1; /* its instructions, then stop */
-            c->blk = NULL;
-            uc_emu_stop(c->uc);
-            return false;
+        if (!cpu_stepping(c)) {
+            c->halt.block_icount = b->icount;
+            return halt_before_block(c, HALT_BREAK_BLOCK);
         }
-        if (c->break_skip && pc == c->break_skip_pc) {
+        if (c->break_skip && pc == c->break_skip_pc)
             c->break_skip = false;
-        } else {
-            c->break_hit = true;
-            c->blk = NULL;
-            uc_emu_stop(c->uc);
-            return false;
-        }
+        else
+            return halt_before_block(c, HALT_BREAK);
     }
-    if (c->step_budget > 0 && --c->step_budget == 0) {
-        /* Enough: back to whole blocks, before this one (uc_emu_stop in a
-         * block hook stops before the block runs, so it is not counted). */
-        c->budget_out = true;
-        c->blk = NULL;
-        uc_emu_stop(c->uc);
-        return false;
-    }
+    if (c->step_budget > 0 && --c->step_budget == 0)
+        return halt_before_block(c, HALT_BUDGET); /* enough: back to whole blocks */
     c->stats.steps++;
     if (!c->guest_tf) {
         uint8_t buf[4];
@@ -190,13 +171,11 @@ static __attribute__((noinline)) void on_block_slow(struct cpu *c, struct block_
 {
     if ((b->key & ~BLOCK_FLAGS) != BLOCK_KEY(pc, size, c->ctx))
         learn_block(c, b, pc, size);
-    if ((c->stepping || (b->key & BLOCK_FLAGS)) && !block_slow_path(c, b, pc))
+    if ((cpu_stepping(c) || (b->key & BLOCK_FLAGS)) && !block_slow_path(c, b, pc))
         return;
     uint64_t end = c->time + b->icount;
     if (end > c->deadline) {
-        c->crossed = true;
-        c->blk = NULL;
-        uc_emu_stop(c->uc);
+        halt_before_block(c, HALT_DEADLINE);
         return;
     }
     c->blk = b;
@@ -237,15 +216,14 @@ static void clear_pushed_tf(struct cpu *c)
 static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
 {
     struct cpu *c = user;
-    if (vector == VECTOR_DEBUG && c->stepping && !c->guest_tf) {
+    if (vector == VECTOR_DEBUG && cpu_stepping(c) && !c->guest_tf) {
         /* Our own single-step trap: the instruction retired; go on. */
         if (c->fix_pushf)
             clear_pushed_tf(c);
         c->fix_pushf = false;
         return;
     }
-    c->trapped = true;
-    c->vector = vector;
+    c->halt = (struct cpu_halt){.kind = HALT_VECTOR, .vector = vector};
     uc_emu_stop(uc);
 }
 
@@ -256,9 +234,7 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
 static void on_system_insn(uc_engine *uc, void *user)
 {
     struct cpu *c = user;
-    c->system_insn = true;
-    c->trapped = true;
-    c->vector = X86_VECTOR_GP;
+    c->halt = (struct cpu_halt){.kind = HALT_SYSTEM_INSN, .vector = X86_VECTOR_GP};
     uc_emu_stop(uc);
 }
 
@@ -299,7 +275,7 @@ static void raw_set(struct cpu *c, const struct cpu_regs *r)
 void cpu_get_regs(struct cpu *c, struct cpu_regs *r)
 {
     raw_get(c, r);
-    if (c->stepping && !c->guest_tf)
+    if (cpu_stepping(c) && !c->guest_tf)
         r->eflags &= ~EFLAGS_TF;
 }
 
@@ -307,17 +283,24 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r)
 {
     struct cpu_regs w = *r;
     c->guest_tf = (w.eflags & EFLAGS_TF) != 0;
-    if (c->stepping)
+    if (cpu_stepping(c))
         w.eflags |= EFLAGS_TF;
     raw_set(c, &w);
     c->blk = NULL;
 }
 
-static void set_stepping(struct cpu *c, bool on)
+/* What the engine does from now on (see "Running" below): single-stepping
+ * sets EFLAGS.TF and block keys that force the block hook's slow path;
+ * leaving ENGINE_WATCH_PASS protects watched pages again. */
+static void engine_enter(struct cpu *c, enum cpu_engine e, int budget)
 {
-    if (c->stepping == on)
+    if (c->engine == ENGINE_WATCH_PASS && e != ENGINE_WATCH_PASS)
+        uc_ctl_flush_tlb(c->uc);
+    bool was = cpu_stepping(c), on = e != ENGINE_FREE;
+    c->engine = e;
+    c->step_budget = budget;
+    if (was == on)
         return;
-    c->stepping = on;
     c->key_bits = BLOCK_KEY(0, 0, c->ctx) | (on ? BLOCK_NEVER : 0);
     uint32_t fl;
     uc_reg_read(c->uc, UC_X86_REG_EFLAGS, &fl);
@@ -445,7 +428,7 @@ void cpu_set_space(struct cpu *c, uint32_t ctx, uint32_t mode)
     account_space(c);
     c->ctx = ctx;
     c->mode = mode;
-    c->key_bits = BLOCK_KEY(0, 0, ctx) | (c->stepping ? BLOCK_NEVER : 0);
+    c->key_bits = BLOCK_KEY(0, 0, ctx) | (cpu_stepping(c) ? BLOCK_NEVER : 0);
     uc_ctl_flush_tlb(c->uc);
     c->stats.uc_flushes++;
 }
@@ -546,6 +529,42 @@ uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len
 
 /* ---- Running -------------------------------------------------------------- */
 
+/* Virtual time, in every state of the engine.
+ *
+ * Virtual time is guest instructions retired, nothing else: host time
+ * never enters it. It advances only inside uc_emu_start, in the block
+ * hook, by a whole translated block's instruction count before the block
+ * runs; and outside, by one for a device register access the simulator
+ * carries out (cpu_mmio_retire), and by a jump for the time a waiting CPU
+ * sleeps (cpu_idle_until: counted as idle, in no CONTEXT or MODE). It
+ * stands still between runs, whatever the simulator does there (traps,
+ * operations, devices, debuggers).
+ *
+ * - ENGINE_FREE: whole blocks. The block hook counts a block if it ends by
+ *   the deadline; otherwise it stops the engine before it (HALT_DEADLINE)
+ *   and the run goes on in ENGINE_TO_DEADLINE.
+ * - Every other state single-steps (EFLAGS.TF: each block is one
+ *   instruction), so time advances by one per block hook:
+ *   ENGINE_TO_DEADLINE up to the deadline exactly; ENGINE_TO_IO up to a
+ *   port I/O instruction, which is reported, not run; ENGINE_THROUGH_BREAK
+ *   through a block holding a breakpoint, stopping before the breakpoint's
+ *   instruction; ENGINE_FIND_FAULT until an instruction fetch faults where
+ *   it really is; ENGINE_WATCH_PASS for the one instruction a watchpoint
+ *   let through. The last three carry a budget: when it is spent, the
+ *   engine goes back to whole blocks.
+ * - A trap or a fault cuts a block short: the hook counted it whole, so
+ *   settle_block takes back the instructions that did not retire. A fault
+ *   is reported before its instruction retires, a trap raised by int n
+ *   after it.
+ *
+ * Who stops a run: the deadline (the caller's: the next event, the
+ * machine's alarm or limit, a debugger's step), a trap or fault, a
+ * breakpoint or watchpoint, port I/O, and cpu_request_stop (Ctrl-C, from a
+ * signal handler: it zeroes the deadline, so the block hook stops before
+ * the next block). Each stop happens at an instruction boundary that is
+ * the same however the run was cut up, so a run stopped anywhere is
+ * indistinguishable from one that was not. */
+
 /* Instructions of the current block before `eip` (which a trap left there). */
 static void settle_block(struct cpu *c, uint32_t eip)
 {
@@ -603,12 +622,12 @@ uint32_t cpu_trap_insn_pc(const struct cpu *c)
  * faulted is further on. True if eip is the faulting instruction. */
 static bool fetch_fault_is_precise(struct cpu *c, uint32_t eip)
 {
-    if ((eip & PAGE_MASK) == c->fault_page)
+    if ((eip & PAGE_MASK) == c->halt.page)
         return true;
     uint8_t buf[16];
     uint32_t n = cpu_read_code(c, eip, buf, sizeof buf);
     unsigned len = decode_length(c->dec, buf, n, eip);
-    return len == 0 || ((eip + len - 1) & PAGE_MASK) == c->fault_page;
+    return len == 0 || ((eip + len - 1) & PAGE_MASK) == c->halt.page;
 }
 
 static void stop_error(struct cpu_stop *s, const char *what, uc_err e, uint32_t eip)
@@ -617,168 +636,204 @@ static void stop_error(struct cpu_stop *s, const char *what, uc_err e, uint32_t 
     snprintf(s->message, sizeof s->message, "%s at pc %#x: %s", what, eip, uc_strerror(e));
 }
 
+/* What cpu_run does after the engine stopped: each returns true when the
+ * run is over (s says why), false to start the engine again. */
+
+/* An x86 vector, or syscall/sysenter. */
+static bool after_vector(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    s->kind = CPU_STOP_TRAP;
+    s->vector = c->halt.vector;
+    if (c->halt.kind == HALT_SYSTEM_INSN) {
+        /* Reported as the #GP it is in ring 3, at the instruction, which
+         * has not retired. */
+        eip = c->blk ? insn_before(c, c->blk->pc + block_size(c->blk)) : eip;
+        uc_reg_write(c->uc, UC_X86_REG_EIP, &eip);
+    } else if (c->halt.vector < 32) {
+        s->deliberate = cpu_vector_is_deliberate(c);
+        if (c->halt.vector == 0 || c->halt.vector == 8 || c->halt.vector == X86_VECTOR_GP)
+            cpu_clear_exception_in_flight(c);
+    } else {
+        s->deliberate = true;
+    }
+    c->trap_insn_pc = s->deliberate ? insn_before(c, eip) : eip;
+    settle_block(c, eip);
+    engine_enter(c, ENGINE_FREE, 0);
+    return true;
+}
+
+/* The fill hook refused an access only because a watchpoint covers its
+ * page: stop if the instruction touches a watched range, else let it
+ * through. */
+static bool after_watch_fault(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    struct cpu_regs r;
+    cpu_get_regs(c, &r);
+    uint8_t buf[16];
+    uint32_t n = cpu_read_code(c, eip, buf, sizeof buf), size = 4;
+    uint32_t at =
+        decode_fault_address(c->dec, buf, n, &r, c->halt.page, c->halt.access == MMU_WRITE, &size);
+    const struct cpu_watch *w = cpu_watch_hit(c, at, size, c->halt.access);
+    settle_block(c, eip);
+    if (!w) {
+        engine_enter(c, ENGINE_WATCH_PASS, 2);
+        return false;
+    }
+    engine_enter(c, ENGINE_FREE, 0);
+    s->kind = CPU_STOP_WATCH;
+    s->addr = at;
+    s->access = c->halt.access;
+    s->watch = (unsigned)(w - c->watches);
+    return true;
+}
+
+/* A memory fault, or a device register access, at its precise instruction. */
+static bool after_fault(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    const struct cpu_halt *h = &c->halt;
+    if (h->access == MMU_EXEC && !cpu_stepping(c) && !fetch_fault_is_precise(c, eip)) {
+        engine_enter(c, ENGINE_FIND_FAULT, FETCH_STEP_BUDGET);
+        return false;
+    }
+    settle_block(c, eip);
+    engine_enter(c, ENGINE_FREE, 0);
+    s->kind = CPU_STOP_FAULT;
+    s->access = h->access;
+    s->protection = h->mmu.outcome == MMU_PROTECTION;
+    s->device = h->mmu.outcome == MMU_DEVICE;
+    s->addr = h->page;
+    if (h->access != MMU_EXEC) {
+        struct cpu_regs r;
+        cpu_get_regs(c, &r);
+        uint8_t buf[16];
+        uint32_t n = cpu_read_code(c, eip, buf, sizeof buf), size;
+        s->addr = decode_fault_address(c->dec, buf, n, &r, h->page, h->access == MMU_WRITE, &size);
+    } else if ((eip & PAGE_MASK) == h->page) {
+        s->addr = eip;
+    }
+    s->paddr = h->mmu.paddr | (s->addr & 0xfffu);
+    return true;
+}
+
+/* Before a block that would run past the deadline: step up to it (when
+ * already stepping, the deadline is here). */
+static bool after_deadline(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)eip, (void)s;
+    engine_enter(c, c->time < c->deadline ? ENGINE_TO_DEADLINE : ENGINE_FREE, 0);
+    return false;
+}
+
+/* Before a port I/O instruction: ILLEGAL, as in ring 3. */
+static bool after_io_insn(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    engine_enter(c, ENGINE_FREE, 0);
+    c->trap_insn_pc = eip;
+    s->kind = CPU_STOP_TRAP;
+    s->vector = X86_VECTOR_GP;
+    return true;
+}
+
+static bool after_io_block(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)eip, (void)s;
+    engine_enter(c, ENGINE_TO_IO, 0);
+    return false;
+}
+
+/* Its instructions, then back to whole blocks. */
+static bool after_break_block(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)eip, (void)s;
+    engine_enter(c, ENGINE_THROUGH_BREAK, (int)c->halt.block_icount + 1);
+    return false;
+}
+
+static bool after_break(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)eip;
+    engine_enter(c, ENGINE_FREE, 0);
+    c->break_skip = false;
+    s->kind = CPU_STOP_BREAK;
+    return true;
+}
+
+static bool after_budget(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)eip, (void)s;
+    engine_enter(c, ENGINE_FREE, 0);
+    return false;
+}
+
+/* No hook stopped the engine: a stop request (cpu_run looks at it), or
+ * something unforeseen. */
+static bool after_nothing(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    if (c->stop_requested)
+        return false;
+    stop_error(s, "cpu: emulation stopped unexpectedly", UC_ERR_OK, eip);
+    return true;
+}
+
+static bool (*const after_halt[])(struct cpu *c, uint32_t eip, struct cpu_stop *s) = {
+    [HALT_NONE] = after_nothing,       [HALT_DEADLINE] = after_deadline,
+    [HALT_BUDGET] = after_budget,      [HALT_IO_BLOCK] = after_io_block,
+    [HALT_IO_INSN] = after_io_insn,    [HALT_BREAK_BLOCK] = after_break_block,
+    [HALT_BREAK] = after_break,        [HALT_VECTOR] = after_vector,
+    [HALT_SYSTEM_INSN] = after_vector, [HALT_FAULT] = after_fault,
+    [HALT_WATCH] = after_watch_fault,
+};
+
+/* Runs the engine once from the pc, in the current engine state, and acts
+ * on what stopped it. True: the run is over. */
+static bool run_engine(struct cpu *c, struct cpu_stop *s)
+{
+    c->halt = (struct cpu_halt){.kind = HALT_NONE};
+    c->blk = NULL;
+    uint32_t eip;
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+    uc_err e = uc_emu_start(c->uc, eip, 0, 0, 0);
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+    if (c->flush_translations) {
+        c->flush_translations = false;
+        uc_ctl_flush_tb(c->uc);
+    }
+    enum cpu_halt_kind k = c->halt.kind;
+    bool refused = k == HALT_FAULT || k == HALT_WATCH;
+    if (refused && e != UC_ERR_EXCEPTION) {
+        k = HALT_NONE; /* (a refused fill the engine did not act on) */
+        refused = false;
+    }
+    if (e != UC_ERR_OK && k != HALT_VECTOR && k != HALT_SYSTEM_INSN && !refused) {
+        stop_error(s, "cpu: emulation failed", e, eip);
+        return true;
+    }
+    return after_halt[k](c, eip, s);
+}
+
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
-    if (c->watch_pass) {
-        /* The instruction let through at the end of the last run (a run can
-         * end at its deadline, or on a trap, right after it) is over:
-         * watched pages are protected again. */
-        c->watch_pass = false;
-        uc_ctl_flush_tlb(c->uc);
-    }
     for (;;) {
         /* (cpu_request_stop zeroes the deadline: re-arm it, then look.) */
         c->deadline = deadline;
         if (c->stop_requested) {
             c->stop_requested = 0;
-            set_stepping(c, false);
-            c->step_budget = 0;
+            engine_enter(c, ENGINE_FREE, 0);
             s->kind = CPU_STOP_REQUEST;
             return;
         }
         if (c->time >= deadline) {
-            set_stepping(c, false);
-            c->step_budget = 0;
+            engine_enter(c, ENGINE_FREE, 0);
             s->kind = CPU_STOP_DEADLINE;
             return;
         }
-        c->crossed = c->budget_out = c->trapped = c->fault_seen = c->system_insn = false;
-        c->fault_watch = false;
         if (c->watch_skip) { /* resuming at an instruction a watchpoint stopped */
             c->watch_skip = false;
-            c->watch_pass = true;
-            c->step_budget = 2;
-            set_stepping(c, true);
+            engine_enter(c, ENGINE_WATCH_PASS, 2);
         }
-        c->io_block = c->io_insn = c->break_block = c->break_hit = false;
-        c->blk = NULL;
-        uint32_t eip;
-        uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
-        uc_err e = uc_emu_start(c->uc, eip, 0, 0, 0);
-        uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
-        if (c->flush_translations) {
-            c->flush_translations = false;
-            uc_ctl_flush_tb(c->uc);
-        }
-
-        if (c->trapped) {
-            s->kind = CPU_STOP_TRAP;
-            s->vector = c->vector;
-            if (c->system_insn) {
-                /* syscall/sysenter: report it as the #GP it is in ring 3,
-                 * at the instruction, which has not retired. */
-                eip = c->blk ? insn_before(c, c->blk->pc + block_size(c->blk)) : eip;
-                uc_reg_write(c->uc, UC_X86_REG_EIP, &eip);
-                s->vector = X86_VECTOR_GP;
-            } else if (c->vector < 32) {
-                s->deliberate = cpu_vector_is_deliberate(c);
-                if (c->vector == 0 || c->vector == 8 || c->vector == X86_VECTOR_GP)
-                    cpu_clear_exception_in_flight(c);
-            } else {
-                s->deliberate = true;
-            }
-            c->trap_insn_pc = s->deliberate ? insn_before(c, eip) : eip;
-            settle_block(c, eip);
-            set_stepping(c, false);
-            c->step_budget = 0;
+        if (run_engine(c, s))
             return;
-        }
-        if (e == UC_ERR_EXCEPTION && c->fault_seen && c->fault_watch) {
-            struct cpu_regs r;
-            cpu_get_regs(c, &r);
-            uint8_t buf[16];
-            uint32_t n = cpu_read_code(c, eip, buf, sizeof buf), size = 4;
-            uint32_t at = decode_fault_address(c->dec, buf, n, &r, c->fault_page,
-                                               c->fault_access == MMU_WRITE, &size);
-            const struct cpu_watch *w = cpu_watch_hit(c, at, size, c->fault_access);
-            settle_block(c, eip);
-            if (w) {
-                set_stepping(c, false);
-                c->step_budget = 0;
-                s->kind = CPU_STOP_WATCH;
-                s->addr = at;
-                s->access = c->fault_access;
-                s->watch = (unsigned)(w - c->watches);
-                return;
-            }
-            /* Another address on a watched page: let this one instruction
-             * through, then protect the page again. */
-            c->watch_pass = true;
-            c->step_budget = 2;
-            set_stepping(c, true);
-            continue;
-        }
-        if (e == UC_ERR_EXCEPTION && c->fault_seen) {
-            if (c->fault_access == MMU_EXEC && !c->stepping && !fetch_fault_is_precise(c, eip)) {
-                c->step_budget = FETCH_STEP_BUDGET;
-                set_stepping(c, true);
-                continue;
-            }
-            settle_block(c, eip);
-            set_stepping(c, false);
-            c->step_budget = 0;
-            struct cpu_regs r;
-            cpu_get_regs(c, &r);
-            s->kind = CPU_STOP_FAULT;
-            s->access = c->fault_access;
-            s->protection = c->fault_protection;
-            s->device = c->fault_device;
-            s->addr = c->fault_page;
-            if (c->fault_access != MMU_EXEC) {
-                uint8_t buf[16];
-                uint32_t n = cpu_read_code(c, eip, buf, sizeof buf);
-                uint32_t size;
-                s->addr = decode_fault_address(c->dec, buf, n, &r, c->fault_page,
-                                               c->fault_access == MMU_WRITE, &size);
-            } else if ((eip & PAGE_MASK) == c->fault_page) {
-                s->addr = eip;
-            }
-            s->paddr = c->fault_paddr | (s->addr & 0xfffu);
-            return;
-        }
-        if (e != UC_ERR_OK) {
-            stop_error(s, "cpu: emulation failed", e, eip);
-            return;
-        }
-        if (c->crossed) {
-            /* Stopped before a block that would run past the deadline:
-             * single-step up to it (or the fetch-fault search gave up). */
-            set_stepping(c, c->time < c->deadline);
-            continue;
-        }
-        if (c->io_insn) {
-            /* stopped just before an in/out/ins/outs: ILLEGAL, as in ring 3 */
-            set_stepping(c, false);
-            c->step_budget = 0;
-            c->trap_insn_pc = eip;
-            s->kind = CPU_STOP_TRAP;
-            s->vector = X86_VECTOR_GP;
-            return;
-        }
-        if (c->io_block || c->break_block) {
-            set_stepping(c, true);
-            continue;
-        }
-        if (c->break_hit) {
-            set_stepping(c, false);
-            c->step_budget = 0;
-            c->break_skip = false;
-            s->kind = CPU_STOP_BREAK;
-            return;
-        }
-        if (c->budget_out) {
-            set_stepping(c, false);
-            if (c->watch_pass) {
-                c->watch_pass = false;
-                uc_ctl_flush_tlb(c->uc); /* watched pages are protected again */
-            }
-            continue;
-        }
-        if (c->stop_requested)
-            continue;
-        stop_error(s, "cpu: emulation stopped unexpectedly", e, eip);
-        return;
     }
 }
 

@@ -29,6 +29,45 @@
     ((uc_control_type)((uint32_t)UC_CTL_TB_REQUEST_CACHE | (2u << 26) |                            \
                        ((uint32_t)UC_CTL_IO_READ_WRITE << 30)))
 
+/* What the engine is asked to do in the next uc_emu_start. Every state but
+ * ENGINE_FREE single-steps: EFLAGS.TF is set (by us), so each translated
+ * block is one instruction and the block hook sees every instruction. */
+enum cpu_engine {
+    ENGINE_FREE,          /* whole translated blocks, at full speed */
+    ENGINE_TO_DEADLINE,   /* the next block would run past the deadline: step up to it */
+    ENGINE_TO_IO,         /* a block holds port I/O: step up to that instruction */
+    ENGINE_THROUGH_BREAK, /* a block holds a breakpoint: step through it (budget:
+                           * its instructions), stopping before the breakpoint */
+    ENGINE_FIND_FAULT,    /* an instruction fetch faulted somewhere in the block
+                           * reported: step until it faults precisely (budget) */
+    ENGINE_WATCH_PASS,    /* one instruction may touch watched pages (budget 2);
+                           * leaving this state protects them again */
+};
+
+/* Why the last uc_emu_start returned, as its hooks saw it. */
+enum cpu_halt_kind {
+    HALT_NONE,        /* no hook stopped it (an engine error, or a stop request) */
+    HALT_DEADLINE,    /* before a block that would run past the deadline */
+    HALT_BUDGET,      /* before a block, the stepping budget spent */
+    HALT_IO_BLOCK,    /* before a block holding port I/O (running free) */
+    HALT_IO_INSN,     /* before the port I/O instruction itself (stepping) */
+    HALT_BREAK_BLOCK, /* before a block holding a breakpoint (running free) */
+    HALT_BREAK,       /* before a breakpoint's instruction (stepping) */
+    HALT_VECTOR,      /* an x86 exception or int n: .vector */
+    HALT_SYSTEM_INSN, /* syscall or sysenter (a #GP in ring 3) */
+    HALT_FAULT,       /* the MMU refused an access, or it is a device register's */
+    HALT_WATCH,       /* a watchpoint covers the page of a permitted access */
+};
+
+struct cpu_halt {
+    enum cpu_halt_kind kind;
+    uint32_t vector;         /* HALT_VECTOR, HALT_SYSTEM_INSN */
+    uint32_t block_icount;   /* HALT_BREAK_BLOCK: the block's instructions */
+    uint32_t page;           /* HALT_FAULT, HALT_WATCH: the virtual page */
+    unsigned access;         /* ... the access: MMU_READ, MMU_WRITE or MMU_EXEC */
+    struct mmu_decision mmu; /* ... what the MMU said */
+};
+
 struct cpu {
     uc_engine *uc;
     struct mmu *mmu;
@@ -37,7 +76,7 @@ struct cpu {
     struct codecache *code;
     uint64_t key_bits; /* CONTEXT (and BLOCK_NEVER when stepping) for block keys */
     uint32_t ctx, mode;
-    bool powering_on;
+    bool powering_on; /* the fill hook maps only the hidden page */
 
     uint64_t time;     /* instructions retired */
     uint64_t deadline; /* cpu_run's target */
@@ -47,38 +86,23 @@ struct cpu {
                                    * started at time - blk->icount */
     uint64_t mode_since;          /* virtual time accounted to CONTEXTs and MODEs so far */
 
-    bool stepping;    /* EFLAGS.TF set by us: one instruction per block */
-    bool guest_tf;    /* the guest's own TF */
-    bool fix_pushf;   /* a stepped pushf stored our TF: clear it */
-    int step_budget;  /* >0: stepping only this many more instructions (looking for
-                       * a precise fetch fault, or across a block with a breakpoint) */
-    uint32_t *breaks; /* breakpoint addresses (any CONTEXT) */
-    unsigned nbreaks;
-    bool break_block; /* a block holding a breakpoint is next: step it */
-    bool break_hit;   /* stopped before a breakpoint's instruction */
-    bool break_skip;  /* ... except this once at break_skip_pc (resuming from it) */
-    uint32_t break_skip_pc;
-    struct cpu_watch *watches;
-    unsigned nwatches;
-    bool watch_pass;         /* one instruction may touch watched pages (then re-protect) */
-    bool watch_skip;         /* the next cpu_run starts with such an instruction */
-    bool fault_watch;        /* the refused fill was only for a watchpoint */
+    enum cpu_engine engine;
+    int step_budget;      /* >0: step only this many more instructions */
+    struct cpu_halt halt; /* why the last uc_emu_start returned */
+    volatile int stop_requested;
+    bool guest_tf;           /* the guest's own TF */
+    bool fix_pushf;          /* a stepped pushf stored our TF: clear it */
     bool flush_translations; /* guest code changed: drop Unicorn's translations */
 
-    bool crossed;     /* the block hook stopped before a block past the deadline */
-    bool budget_out;  /* the fetch-fault search ran out of steps */
-    bool io_block;    /* a block holding an I/O instruction is next: step it */
-    bool io_insn;     /* the I/O instruction itself is next */
-    bool trapped;     /* the interrupt hook stopped on a vector */
-    bool system_insn; /* ... or the syscall/sysenter hook did */
-    uint32_t vector;
-    bool fault_seen; /* the TLB fill hook refused an access */
-    uint32_t fault_page;
-    unsigned fault_access;
-    bool fault_protection;
-    bool fault_device;
-    uint32_t fault_paddr; /* its physical page */
-    volatile int stop_requested;
+    uint32_t *breaks; /* breakpoint addresses (any CONTEXT) */
+    unsigned nbreaks;
+    struct cpu_watch *watches;
+    unsigned nwatches;
+    /* Resuming from a stop: the next cpu_run passes the breakpoint at
+     * break_skip_pc once, or the instruction a watchpoint stopped before. */
+    bool break_skip;
+    uint32_t break_skip_pc;
+    bool watch_skip;
 
     /* QEMU remembers a #DE/#GP "in flight" until its own interrupt
      * delivery runs, which Unicorn skips; the next such exception would turn
@@ -92,6 +116,11 @@ struct cpu {
     struct cpu_stats stats;
     uc_hook hooks[6];
 };
+
+static inline bool cpu_stepping(const struct cpu *c)
+{
+    return c->engine != ENGINE_FREE;
+}
 
 /* poweron.c */
 int cpu_power_on(struct cpu *c, char *err, unsigned errlen);

@@ -48,7 +48,7 @@ void cpu_clear_exception_in_flight(struct cpu *c)
 static void probe(struct cpu *c, uint32_t at, const uint8_t *insn, unsigned len, uc_context *after)
 {
     memcpy(c->pm->bytes + at, insn, len);
-    c->trapped = false;
+    c->halt.kind = HALT_NONE;
     uc_emu_start(c->uc, at, 0, 0, 0);
     uc_context_save(c->uc, after);
 }
@@ -79,7 +79,7 @@ static int find_exception_words(struct cpu *c, uint32_t at, char *err, unsigned 
     }
     uc_context_save(c->uc, before);
     probe(c, at, cli, sizeof cli, gp);
-    if (!c->trapped || c->vector != X86_VECTOR_GP)
+    if (c->halt.kind != HALT_VECTOR || c->halt.vector != X86_VECTOR_GP)
         goto out;
     for (size_t off = 0; off + 4 <= size; off += 4) {
         if (word_at(before, off) == -1 && word_at(gp, off) == X86_VECTOR_GP) {
@@ -119,7 +119,7 @@ out:
         uc_context_free(sw2);
     if (gp3)
         uc_context_free(gp3);
-    c->trapped = false;
+    c->halt.kind = HALT_NONE;
     if (in_flight < 0)
         return -1;
     if (in_flight != 1 || is_int != 1) {

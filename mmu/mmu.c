@@ -73,6 +73,36 @@ unsigned mmu_note_access(struct mmu *m, uint32_t ctx, uint32_t vaddr, unsigned a
     return maptable_mark(&m->ctx[ctx].table, vaddr, bits);
 }
 
+enum mmu_outcome mmu_decide(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr,
+                            unsigned access, struct mmu_decision *d)
+{
+    map_entry e = mmu_lookup(m, ctx, vaddr);
+    *d = (struct mmu_decision){.paddr = MAP_PADDR(e), .perms = MAP_MODE_BITS(e, mode)};
+    if (!e)
+        d->outcome = MMU_UNMAPPED;
+    else if (!(d->perms & access))
+        d->outcome = MMU_PROTECTION;
+    else if (physmem_is_ram(m->pm, d->paddr))
+        d->outcome = MMU_PERMITTED;
+    else
+        d->outcome = access == MMU_EXEC ? MMU_PROTECTION : MMU_DEVICE;
+    return d->outcome;
+}
+
+unsigned mmu_grant(struct mmu *m, uint32_t ctx, const struct mmu_decision *d, uint32_t vaddr,
+                   unsigned access, unsigned perms)
+{
+    if (!(mmu_note_access(m, ctx, vaddr, access) & MAP_DIRTY))
+        perms &= ~(unsigned)MMU_WRITE;
+    if (m->pm->written && (perms & MMU_WRITE)) {
+        if (access == MMU_WRITE)
+            physmem_note_write(m->pm, d->paddr, 1);
+        else if (!physmem_page_written(m->pm, d->paddr))
+            perms &= ~(unsigned)MMU_WRITE;
+    }
+    return perms;
+}
+
 unsigned mmu_access_bits(const struct mmu *m, uint32_t ctx, uint32_t vaddr)
 {
     return ctx < MMU_CONTEXTS ? maptable_bits(&m->ctx[ctx].table, vaddr) : 0;

@@ -1,15 +1,17 @@
 /* mmu: the SPACE MMU - every CONTEXT's mapping table and software TLB, and
- * the MODE permission check.
+ * the MODE permission decision.
  *
- * The CPU asks mmu_lookup on each Unicorn TLB fill; the SPACE operations
- * change mappings with mmu_map; the simulator and debugger read and write
- * guest virtual memory with mmu_copy_from/to.
+ * The CPU asks mmu_decide on each Unicorn TLB fill (may this MODE make
+ * this access, and where does it go?) and reports a granted access with
+ * mmu_grant; the SPACE operations change mappings with mmu_map; the
+ * simulator and debugger read and write guest virtual memory with
+ * mmu_copy_from/to.
  *
  * The MMU also keeps each mapping's reference and dirty bits (MAP_REF,
- * MAP_DIRTY, stored beside the mapping table's entries): the CPU reports the
- * guest's accesses with mmu_note_access; operations that copy to or from
- * guest memory on the guest's behalf set them too (debugger and DMA
- * accesses do not go through these functions and set nothing). */
+ * MAP_DIRTY, stored beside the mapping table's entries): mmu_grant sets
+ * them for the guest's accesses; operations that copy to or from guest
+ * memory on the guest's behalf set them too (debugger and DMA accesses do
+ * not go through these functions and set nothing). */
 #ifndef SPACE_MMU_H
 #define SPACE_MMU_H
 
@@ -51,6 +53,39 @@ void mmu_free(struct mmu *m);
  * drop cached translations (Unicorn's, the CPU's code cache). */
 int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess,
             map_entry *old);
+
+/* What mmu_decide says about one access of the guest's. */
+enum mmu_outcome {
+    MMU_PERMITTED,  /* RAM this MODE may access this way */
+    MMU_DEVICE,     /* a device register this MODE may read or write: the
+                     * simulator carries the access out (it never enters
+                     * Unicorn's TLB) */
+    MMU_UNMAPPED,   /* the page is not mapped in the CONTEXT */
+    MMU_PROTECTION, /* mapped, but not for this access in this MODE (and
+                     * device registers are never executed) */
+};
+
+struct mmu_decision {
+    enum mmu_outcome outcome;
+    uint32_t paddr; /* the page's physical address (0 if unmapped) */
+    unsigned perms; /* MMU_READ | MMU_WRITE | MMU_EXEC: what the MODE may do there */
+};
+
+/* The MODE permission decision for a guest access (one of MMU_READ,
+ * MMU_WRITE, MMU_EXEC) of vaddr in ctx by `mode` (< MMU_MODES), looked up
+ * through ctx's TLB (counted in its statistics, traced). Fills *d and
+ * returns its outcome; changes no reference or dirty bit. */
+enum mmu_outcome mmu_decide(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr,
+                            unsigned access, struct mmu_decision *d);
+
+/* The guest makes a permitted access: it references the page, and a store
+ * dirties it (mmu_note_access), and the frame's write is noted while
+ * physmem tracks writes. Returns what a cache of translations (Unicorn's
+ * TLB) may let through without asking again: `perms` without MMU_WRITE
+ * until both the mapping and the tracked frame are dirty, so that the
+ * first store comes back to set the bits. */
+unsigned mmu_grant(struct mmu *m, uint32_t ctx, const struct mmu_decision *d, uint32_t vaddr,
+                   unsigned access, unsigned perms);
 
 /* The entry for vaddr in ctx through that context's TLB (0 if unmapped). */
 map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr);

@@ -194,8 +194,8 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
     session_describe_end(ses.m, st, NULL, r->end_line, sizeof r->end_line);
     r->ran = true;
     r->run = (struct grade_run){.state = st,
-                                .exit_code = ses.m->exit_code,
-                                .virtual_time = cpu_time(ses.m->cpu),
+                                .exit_code = machine_exit_code(ses.m),
+                                .virtual_time = machine_now(ses.m),
                                 .end_line = r->end_line};
     r->stats = stats_machine(ses.m);
     r->run.stats = r->stats;

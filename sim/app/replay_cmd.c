@@ -127,13 +127,13 @@ int cmd_replay(int argc, char **argv)
     char report[1200];
     unsigned checked, total;
     replay_progress(rp, &checked, &total);
-    bool left_early = m->interrupted || (debug && m->state == MACHINE_RUNNING);
+    bool left_early = machine_interrupted(m) || (debug && machine_state(m) == MACHINE_RUNNING);
     bool same = left_early || replay_verdict(rp, report, sizeof report);
     if (left_early) {
         fprintf(stderr,
                 "space: replay %s at virtual time %llu; %u of %u checkpoints verified so far, "
                 "all matching\n",
-                m->interrupted ? "interrupted" : "left", (unsigned long long)cpu_time(m->cpu),
+                machine_interrupted(m) ? "interrupted" : "left", (unsigned long long)machine_now(m),
                 checked, total + 1);
         tracer_detach(m);
         replay_close(rp);
@@ -145,7 +145,7 @@ int cmd_replay(int argc, char **argv)
         fprintf(stderr,
                 "space: replay matches the recording: %u checkpoints verified, ended at "
                 "virtual time %llu\n",
-                checked + 1, (unsigned long long)cpu_time(m->cpu));
+                checked + 1, (unsigned long long)machine_now(m));
     else
         fprintf(stderr, "space: replay of %s diverged: %s\n", trace, report);
     if (!debug)

@@ -28,7 +28,7 @@ enum session_failure session_start(struct session *s, const struct session_confi
     if (!m)
         return SESSION_MACHINE;
     if (cfg->machine.devices.console_output)
-        m->debug_out = cfg->machine.devices.console_output;
+        machine_set_debug_out(m, cfg->machine.devices.console_output);
     /* The kernel as bytes: a recording keeps them. */
     uint8_t *file_image = NULL;
     size_t file_size = 0;
@@ -75,25 +75,26 @@ enum machine_state session_run(struct session *s,
 int session_describe_end(struct machine *m, enum machine_state st, const char *interrupted_by,
                          char *line, unsigned len)
 {
-    unsigned long long t = (unsigned long long)cpu_time(m->cpu);
+    unsigned long long t = (unsigned long long)machine_now(m);
     struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
+    cpu_get_regs(machine_cpu(m, 0), &r);
     switch (st) {
     case MACHINE_HALTED:
-        snprintf(line, len, "guest halted with code %u after %llu instructions", m->exit_code, t);
-        return (int)(m->exit_code & 0xff);
+        snprintf(line, len, "guest halted with code %u after %llu instructions",
+                 machine_exit_code(m), t);
+        return (int)(machine_exit_code(m) & 0xff);
     case MACHINE_LIMIT:
         snprintf(line, len,
                  "instruction limit reached: %llu instructions, CONTEXT %u MODE %u pc %#x", t,
-                 cpu_context(m->cpu), cpu_mode(m->cpu), r.eip);
+                 cpu_context(machine_cpu(m, 0)), cpu_mode(machine_cpu(m, 0)), r.eip);
         return EXIT_LIMIT;
     case MACHINE_INTERRUPTED:
         snprintf(line, len, "%s after %llu instructions, CONTEXT %u MODE %u pc %#x",
-                 interrupted_by ? interrupted_by : "interrupted", t, cpu_context(m->cpu),
-                 cpu_mode(m->cpu), r.eip);
+                 interrupted_by ? interrupted_by : "interrupted", t, cpu_context(machine_cpu(m, 0)),
+                 cpu_mode(machine_cpu(m, 0)), r.eip);
         return EXIT_INTERRUPTED;
     default:
-        snprintf(line, len, "machine stop after %llu instructions: %s", t, m->reason);
+        snprintf(line, len, "machine stop after %llu instructions: %s", t, machine_stop_reason(m));
         return EXIT_MACHINE_STOP;
     }
 }

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "machine.h"
+#include "machine_internal.h"
 #include "tracer.h"
 
 static struct bus *bus_of(const struct device *d)

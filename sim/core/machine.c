@@ -1,4 +1,4 @@
-#include "machine.h"
+#include "machine_internal.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -135,6 +135,128 @@ void machine_clear_interrupt(struct machine *m)
     m->interrupt_clean = false;
     if (m->state == MACHINE_INTERRUPTED)
         m->state = MACHINE_RUNNING;
+}
+
+/* ---- Accessors ---- */
+
+uint64_t machine_now(const struct machine *m)
+{
+    return cpu_time(m->cpu);
+}
+const struct machine_config *machine_config(const struct machine *m)
+{
+    return &m->cfg;
+}
+enum machine_state machine_state(const struct machine *m)
+{
+    return m->state;
+}
+uint32_t machine_exit_code(const struct machine *m)
+{
+    return m->exit_code;
+}
+const char *machine_stop_reason(const struct machine *m)
+{
+    return m->reason;
+}
+bool machine_interrupted(const struct machine *m)
+{
+    return m->interrupted != 0;
+}
+struct machine_pause_info machine_pause_reason(const struct machine *m)
+{
+    return (struct machine_pause_info){
+        .why = m->pause, .addr = m->pause_addr, .access = m->pause_access, .watch = m->pause_watch};
+}
+bool machine_interrupts_enabled(const struct machine *m)
+{
+    return m->ie;
+}
+bool machine_waiting(const struct machine *m)
+{
+    return m->waiting;
+}
+bool machine_recording(const struct machine *m)
+{
+    return m->recording;
+}
+const struct machine_stats *machine_stats(const struct machine *m)
+{
+    return &m->stats;
+}
+struct cpu *machine_cpu(struct machine *m, unsigned i)
+{
+    return i == 0 ? m->cpu : NULL;
+}
+struct mmu *machine_mmu(struct machine *m)
+{
+    return &m->mmu;
+}
+struct physmem *machine_physmem(struct machine *m)
+{
+    return &m->pm;
+}
+struct bus *machine_bus(struct machine *m)
+{
+    return &m->bus;
+}
+const struct pcb_state *machine_pcbs(const struct machine *m)
+{
+    return &m->pcbs;
+}
+const struct portal_tables *machine_portals(const struct machine *m)
+{
+    return &m->portals;
+}
+
+/* ---- Commands ---- */
+
+void machine_end(struct machine *m, enum machine_state st)
+{
+    m->state = st;
+}
+
+void machine_end_at_boundary(struct machine *m)
+{
+    if (m->state != MACHINE_RUNNING && (m->state != MACHINE_INTERRUPTED || m->interrupt_clean))
+        return;
+    /* The driver may have stopped after a device had its look at this
+     * time: the next boundary is a point a replay finds again (see
+     * machine_interrupt). */
+    m->state = MACHINE_RUNNING;
+    m->interrupt_at = 0;
+    cpu_set_breakpoints(m->cpu, NULL, 0);
+    cpu_set_watches(m->cpu, NULL, 0);
+    m->observer = (struct machine_observer){0};
+    machine_interrupt(m);
+    while (m->state == MACHINE_RUNNING)
+        machine_run_until(m, UINT64_MAX);
+}
+
+void machine_set_observer(struct machine *m, const struct machine_observer *o)
+{
+    m->observer = o ? *o : (struct machine_observer){0};
+}
+
+void machine_set_input_log(struct machine *m, const struct machine_input_log *log)
+{
+    m->input_log = log ? *log : (struct machine_input_log){0};
+}
+
+void machine_set_recording(struct machine *m, bool on)
+{
+    m->recording = on;
+}
+
+void machine_set_alarm(struct machine *m, uint64_t at, void (*fn)(struct machine *, void *),
+                       void *arg)
+{
+    m->alarm = (struct machine_alarm){.at = fn ? at : UINT64_MAX, .fn = fn, .arg = arg};
+}
+
+void machine_set_debug_out(struct machine *m, FILE *out)
+{
+    m->debug_out = out;
 }
 
 void machine_describe_chain(struct machine *m, FILE *out)
@@ -323,6 +445,27 @@ void machine_pause(struct machine *m)
     m->pause = PAUSE_OBSERVER;
 }
 
+/* Virtual time, as the machine sees it (cpu/cpu.c says how the CPU counts
+ * it).
+ *
+ * - Running: time advances as CPU 0 retires instructions, in cpu_run,
+ *   which stops exactly at the next target: the earliest of the next
+ *   device event, the alarm, the instruction limit, the caller's deadline
+ *   and, once Ctrl-C was seen, the next instruction boundary.
+ * - Waiting (SPACE_OP_WAIT): time jumps to the next target without
+ *   instructions (counted as idle) until an interrupt is pending. If
+ *   nothing could ever raise one, the machine stops.
+ * - Waiting for a person (PAUSE_INPUT): time stands still, as it does
+ *   while a terminal read blocks; the caller comes back when there is
+ *   input.
+ * - Between calls, and once the machine has ended, time stands still.
+ *
+ * Who stops it: the guest (halt, a trap with nowhere to go), the limit,
+ * Ctrl-C (at a boundary a replay finds again), and, returning with the
+ * machine still running, the deadline, a breakpoint or watchpoint, the
+ * observer and a wait for input. Everything due at a time happens in the
+ * same order however the run is cut up: the alarm first, then device
+ * events, then the interrupt, then instructions. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
     uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;

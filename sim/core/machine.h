@@ -66,55 +66,26 @@ struct machine_input_log {
     bool (*replay)(void *arg, unsigned device, uint32_t *kind, const void **data, uint32_t *len);
 };
 
-/* Something that follows virtual time from outside the guest (checkpoints
- * of a recording or replay): fn runs when virtual time reaches `at`, at the
- * top of the run loop - before anything due at that time happens - however
- * the machine is driven. fn sets the next `at` (UINT64_MAX: never). */
-struct machine_alarm {
-    uint64_t at;
-    void (*fn)(struct machine *m, void *arg);
-    void *arg;
-};
-
 enum machine_pause {
     PAUSE_NONE,
     PAUSE_BREAK,    /* before the instruction at a breakpoint (cpu_set_breakpoints) */
-    PAUSE_WATCH,    /* before an instruction touching a watched range (cpu_set_watches):
-                     * pause_addr, pause_access, pause_watch */
+    PAUSE_WATCH,    /* before an instruction touching a watched range (cpu_set_watches) */
     PAUSE_OBSERVER, /* the observer asked */
     PAUSE_INPUT,    /* the guest waits for input a person has not given yet
                      * (device_awaiting_input): call again when there is some */
 };
 
-struct machine {
-    struct machine_config cfg;
-    struct physmem pm;
-    struct mmu mmu;
-    struct cpu *cpu;
-    struct portal_tables portals;
-    struct pcb_state pcbs;
-    struct bus bus;
-    bool bus_ready;
-    bool ie;                  /* interrupt enable (CPU 0) */
-    bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
-    volatile int interrupted; /* Ctrl-C */
-    uint64_t interrupt_at;    /* when an interrupted run stops (0: not yet known) */
-    bool interrupt_clean;     /* MACHINE_INTERRUPTED was reached at interrupt_at (not
-                               * set by a driver ending the machine where it stood) */
-    struct machine_observer observer;
-    struct machine_input_log input_log;
-    struct machine_alarm alarm;
-    bool awaiting_input;      /* a device waits for a person (PAUSE_INPUT) */
-    bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
-    enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
-    uint32_t pause_addr, pause_access, pause_watch;
-    enum machine_state state;
-    uint32_t exit_code; /* MACHINE_HALTED */
-    char reason[512];   /* MACHINE_STOPPED: the one-line diagnostic */
-    struct machine_stats stats;
-    struct tracer *tracer; /* --trace (sim/core/tracer.h), or NULL */
-    FILE *debug_out;       /* where SPACE_OP_DEBUG_PUTC writes */
+/* Why machine_run_until last returned MACHINE_RUNNING before its deadline. */
+struct machine_pause_info {
+    enum machine_pause why;
+    uint32_t addr;   /* PAUSE_WATCH: the address the instruction accesses */
+    uint32_t access; /* PAUSE_WATCH: MMU_READ or MMU_WRITE */
+    uint32_t watch;  /* PAUSE_WATCH: index in the cpu_set_watches array */
 };
+
+/* The machine itself is private to sim/core (machine_internal.h): front
+ * ends drive it through the functions below. */
+struct machine;
 
 /* Creates a powered-on machine with empty memory. Returns NULL with a
  * message in err on failure. */
@@ -133,8 +104,9 @@ enum machine_state machine_run(struct machine *m);
 
 /* Runs until virtual time reaches `deadline` (returns MACHINE_RUNNING) or
  * the machine halts, stops, hits its --max-insns limit or is interrupted,
- * or (returning MACHINE_RUNNING with m->pause set) reaches a breakpoint or
- * its observer pauses it.
+ * or (returning MACHINE_RUNNING, machine_pause_reason says why) reaches a
+ * breakpoint or a watchpoint, its observer pauses it or it waits for a
+ * person's input.
  * Stopping at any sequence of deadlines leaves the guest's execution
  * exactly as in one uninterrupted run. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline);
@@ -160,5 +132,54 @@ void machine_stop(struct machine *m, const char *fmt, ...) __attribute__((format
 
 /* Writes the PCB chain as lines for a diagnostic. */
 void machine_describe_chain(struct machine *m, FILE *out);
+
+/* ---- What a driver or a view reads ---- */
+
+uint64_t machine_now(const struct machine *m); /* virtual time */
+const struct machine_config *machine_config(const struct machine *m);
+enum machine_state machine_state(const struct machine *m);
+uint32_t machine_exit_code(const struct machine *m);      /* MACHINE_HALTED */
+const char *machine_stop_reason(const struct machine *m); /* MACHINE_STOPPED */
+bool machine_interrupted(const struct machine *m);        /* Ctrl-C seen */
+struct machine_pause_info machine_pause_reason(const struct machine *m);
+bool machine_interrupts_enabled(const struct machine *m);
+bool machine_waiting(const struct machine *m);   /* SPACE_OP_WAIT, no interrupt yet */
+bool machine_recording(const struct machine *m); /* a debugger may not change the guest */
+const struct machine_stats *machine_stats(const struct machine *m);
+
+/* The parts, for debuggers, views and statistics. */
+struct cpu *machine_cpu(struct machine *m, unsigned i); /* i = 0 today */
+struct mmu *machine_mmu(struct machine *m);
+struct physmem *machine_physmem(struct machine *m);
+struct bus *machine_bus(struct machine *m);
+const struct pcb_state *machine_pcbs(const struct machine *m);
+const struct portal_tables *machine_portals(const struct machine *m);
+
+/* ---- Commands ---- */
+
+/* A driver (the GDB stub, the window) ends the run where it stands;
+ * machine_run_until then does nothing. */
+void machine_end(struct machine *m, enum machine_state st);
+/* A machine a driver let go of where it stood (still running, or ended by
+ * machine_end) runs on to the first look at the next instruction boundary
+ * and ends there as MACHINE_INTERRUPTED, where a replay can stop too;
+ * breakpoints, watchpoints and the observer are dropped first. A machine
+ * that ended by itself, or was interrupted there already, is left alone. */
+void machine_end_at_boundary(struct machine *m);
+
+/* The debugger watching the machine (NULL: none). */
+void machine_set_observer(struct machine *m, const struct machine_observer *o);
+/* The keeper of inputs from outside (NULL: none), and whether debuggers
+ * must leave the guest alone while it records. */
+void machine_set_input_log(struct machine *m, const struct machine_input_log *log);
+void machine_set_recording(struct machine *m, bool on);
+/* fn(m, arg) runs when virtual time reaches `at`, at the top of the run
+ * loop, before anything due at that time happens, however the machine is
+ * driven; fn calls this again for its next time (at = UINT64_MAX or fn =
+ * NULL: never). */
+void machine_set_alarm(struct machine *m, uint64_t at, void (*fn)(struct machine *, void *),
+                       void *arg);
+/* Where SPACE_OP_DEBUG_PUTC writes (NULL: nowhere; stdout at first). */
+void machine_set_debug_out(struct machine *m, FILE *out);
 
 #endif

@@ -1,5 +1,6 @@
 #include "ops.h"
 
+#include "machine_internal.h"
 #include "tracer.h"
 #include "trap.h"
 

@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 
+#include "machine_internal.h"
 #include "tracer.h"
 
 #define EFLAGS_USER  0xdd5u /* CF PF AF ZF SF TF DF OF: what a PCB may carry */

@@ -1,56 +1,14 @@
-/* checkpoint: a fingerprint of a whole machine's state at one virtual
- * time - the CPU's registers in full, and hashes of RAM (in 64 regions),
- * the devices (registers, pending interrupts, scheduled events) and the
- * SPACE state (mappings, portals, PCB chains). A recording writes them
- * periodically; a replay compares and says precisely what differs. */
-#ifndef SPACE_CHECKPOINT_H
-#define SPACE_CHECKPOINT_H
-
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
+/* checkpoint (file form): how a recording writes a checkpoint
+ * (sim/core/checkpoint.h) into its --record file and a replay reads it
+ * back, field by field in the file's byte order. */
+#ifndef SPACE_REPLAY_CHECKPOINT_H
+#define SPACE_REPLAY_CHECKPOINT_H
 
 #include "recfile.h"
-
-struct machine;
-
-#define CHECKPOINT_RAM_REGIONS 64
-
-struct checkpoint {
-    uint64_t time;
-    uint32_t regs[10]; /* eax ebx ecx edx esi edi ebp esp eip eflags */
-    uint32_t ctx, mode, ie, waiting, pending;
-    uint32_t ram_regions;
-    uint64_t ram[CHECKPOINT_RAM_REGIONS]; /* region i: pages [i*P/n, (i+1)*P/n) of P */
-    uint64_t devices;
-    uint64_t space;
-};
-
-/* Keeps each RAM page's hash between checkpoints, so that a checkpoint
- * hashes only the pages written since the last one (physmem write
- * tracking). */
-struct ram_hasher {
-    uint64_t *page;
-    uint32_t pages;
-    bool primed; /* every page hashed once */
-    bool verify; /* rehash every page and check that none changed unseen
-                  * (SPACE_VERIFY_CHECKPOINTS=1 in the environment; for tests) */
-};
-
-/* Starts write tracking on m's memory. 0, or -1 (out of host memory). */
-int ram_hasher_init(struct ram_hasher *h, struct machine *m);
-void ram_hasher_free(struct ram_hasher *h);
-
-void checkpoint_take(struct machine *m, struct ram_hasher *h, struct checkpoint *cp);
+#include "sim/core/checkpoint.h"
 
 void checkpoint_encode(const struct checkpoint *cp, struct tbuf *b);
 /* 0, or -1 if the payload is not a whole checkpoint. */
 int checkpoint_decode(const uint8_t *p, uint32_t len, struct checkpoint *cp);
-
-/* Writes what differs between a recorded and a replayed checkpoint, one
- * clause per difference ("eax 0x1 recorded, 0x2 replayed; RAM
- * 0x00100000..0x001fffff"), into out. Returns the number of differences. */
-unsigned checkpoint_diff(const struct checkpoint *rec, const struct checkpoint *now,
-                         uint32_t ram_size, char *out, unsigned outlen);
 
 #endif

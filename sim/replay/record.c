@@ -5,8 +5,9 @@
 #include <string.h>
 
 #include "checkpoint.h"
-#include "hash.h"
+#include "sim/util/hash.h"
 #include "sim/core/loader.h"
+#include "sim/core/machine_internal.h"
 #include "sim/host/platform.h"
 #include "recfile.h"
 

@@ -40,15 +40,15 @@ static uint64_t tlb_value(const struct tlb_stats *t, unsigned i)
 void stats_collect(struct machine *m, struct space_stats *s)
 {
     memset(s, 0, sizeof *s);
-    s->state = m->state;
-    s->exit_code = m->exit_code;
-    s->virtual_time = cpu_time(m->cpu);
+    s->state = machine_state(m);
+    s->exit_code = machine_exit_code(m);
+    s->virtual_time = machine_now(m);
 
     /* CPU 0, the only one */
-    const struct cpu_stats *cs = cpu_stats(m->cpu); /* (accounts the current CONTEXT and MODE) */
+    const struct cpu_stats *cs = cpu_stats(machine_cpu(m, 0)); /* (accounts CONTEXT and MODE) */
     s->ncpus = 1;
     struct stats_cpu *c = &s->cpu[0];
-    c->time = cpu_time(m->cpu);
+    c->time = machine_now(m);
     c->idle = cs->idle;
     c->instructions = c->time - c->idle;
     c->register_accesses = cs->mmio;
@@ -62,15 +62,16 @@ void stats_collect(struct machine *m, struct space_stats *s)
         .steps = cs->steps,
     };
 
-    s->machine = m->stats;
-    s->mapping_changes = m->mmu.map_ops;
+    s->machine = *machine_stats(m);
+    const struct mmu *mmu = machine_mmu(m);
+    s->mapping_changes = mmu->map_ops;
     for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
-        s->tlb[ctx] = m->mmu.ctx[ctx].tlb.stats;
+        s->tlb[ctx] = mmu->ctx[ctx].tlb.stats;
         for (unsigned f = 0; f < TLB_FIELDS; f++)
             *tlb_field(&s->tlb_total, f) += tlb_value(&s->tlb[ctx], f);
     }
 
-    const struct bus *b = &m->bus;
+    const struct bus *b = machine_bus(m);
     s->ndevices = b->ndev;
     for (unsigned i = 0; i < b->ndev; i++) {
         const struct device *d = &b->dev[i];

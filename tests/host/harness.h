@@ -12,8 +12,9 @@
 
 static inline uint64_t harness_state_hash(struct machine *m)
 {
+    struct cpu *cpu = machine_cpu(m, 0);
     struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
+    cpu_get_regs(cpu, &r);
     uint32_t words[] = {r.eax,
                         r.ebx,
                         r.ecx,
@@ -24,12 +25,12 @@ static inline uint64_t harness_state_hash(struct machine *m)
                         r.esp,
                         r.eip,
                         r.eflags,
-                        cpu_context(m->cpu),
-                        cpu_mode(m->cpu),
-                        m->ie,
-                        m->pcbs.current->depth,
-                        m->bus.pending,
-                        m->waiting};
+                        cpu_context(cpu),
+                        cpu_mode(cpu),
+                        machine_interrupts_enabled(m),
+                        machine_pcbs(m)->current->depth,
+                        machine_bus(m)->pending,
+                        machine_waiting(m)};
     uint64_t h = 1469598103934665603ull;
     for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
         h = (h ^ words[i]) * 1099511628211ull;
@@ -55,7 +56,7 @@ static inline struct machine *harness_boot(const char *elf, const char *input, c
         fprintf(stderr, "harness: %s\n", err);
         exit(1);
     }
-    m->debug_out = NULL;
+    machine_set_debug_out(m, NULL);
     return m;
 }
 

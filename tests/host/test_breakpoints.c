@@ -36,37 +36,37 @@ int main(int argc, char **argv)
     struct point *trail = malloc(cap * sizeof *trail);
     for (;;) {
         struct cpu_regs r;
-        cpu_get_regs(m->cpu, &r);
+        cpu_get_regs(machine_cpu(m, 0), &r);
         if (n == cap)
             trail = realloc(trail, (cap *= 2) * sizeof *trail);
-        trail[n++] = (struct point){cpu_time(m->cpu), r.eip, state_hash(m)};
-        if (machine_run_until(m, cpu_time(m->cpu) + 1) != MACHINE_RUNNING)
+        trail[n++] = (struct point){machine_now(m), r.eip, state_hash(m)};
+        if (machine_run_until(m, machine_now(m) + 1) != MACHINE_RUNNING)
             break;
     }
-    uint64_t end = cpu_time(m->cpu);
-    uint32_t code = m->exit_code;
+    uint64_t end = machine_now(m);
+    uint32_t code = machine_exit_code(m);
     machine_destroy(m);
 
     /* Breakpoints at a spread of addresses seen in the trail. */
     for (unsigned pick = 1; pick <= 6; pick++) {
         uint32_t bp = trail[(n * pick) / 7].eip;
         m = boot(argv[1]);
-        EXPECT(cpu_set_breakpoints(m->cpu, &bp, 1) == 0);
+        EXPECT(cpu_set_breakpoints(machine_cpu(m, 0), &bp, 1) == 0);
         size_t next = 0, hits = 0;
         while (machine_run(m) == MACHINE_RUNNING) {
-            EXPECT(m->pause == PAUSE_BREAK);
+            EXPECT(machine_pause_reason(m).why == PAUSE_BREAK);
             struct cpu_regs r;
-            cpu_get_regs(m->cpu, &r);
+            cpu_get_regs(machine_cpu(m, 0), &r);
             EXPECT(r.eip == bp);
             /* the next time the stepped run was about to execute bp */
             size_t from = next;
-            while (next < n && !(trail[next].eip == bp && trail[next].time == cpu_time(m->cpu)))
+            while (next < n && !(trail[next].eip == bp && trail[next].time == machine_now(m)))
                 next++;
             if (next == n) {
                 fprintf(stderr, "breakpoint %#x hit at time %llu; stepped run there:", bp,
-                        (unsigned long long)cpu_time(m->cpu));
-                for (size_t i = from; i < n && trail[i].time <= cpu_time(m->cpu) + 2; i++)
-                    if (trail[i].time + 3 >= cpu_time(m->cpu))
+                        (unsigned long long)machine_now(m));
+                for (size_t i = from; i < n && trail[i].time <= machine_now(m) + 2; i++)
+                    if (trail[i].time + 3 >= machine_now(m))
                         fprintf(stderr, " t%llu:%#x", (unsigned long long)trail[i].time,
                                 trail[i].eip);
                 fprintf(stderr, "\n");
@@ -75,9 +75,10 @@ int main(int argc, char **argv)
             EXPECT(trail[next].hash == state_hash(m));
             next++;
             hits++;
-            cpu_skip_breakpoint_once(m->cpu);
+            cpu_skip_breakpoint_once(machine_cpu(m, 0));
         }
-        EXPECT(m->state == MACHINE_HALTED && m->exit_code == code && cpu_time(m->cpu) == end);
+        EXPECT(machine_state(m) == MACHINE_HALTED && machine_exit_code(m) == code &&
+               machine_now(m) == end);
         size_t expected = 0;
         for (size_t i = 0; i < n; i++)
             expected += trail[i].eip == bp && (i == 0 || trail[i - 1].time != trail[i].time);

@@ -61,8 +61,8 @@ int main(int argc, char **argv)
     /* 1: in one go */
     struct machine *m = boot(argv[1]);
     EXPECT(machine_run(m) == MACHINE_HALTED);
-    uint64_t end = cpu_time(m->cpu);
-    uint32_t code = m->exit_code;
+    uint64_t end = machine_now(m);
+    uint32_t code = machine_exit_code(m);
     uint64_t final_hash = state_hash(m);
     machine_destroy(m);
     printf("free run: halted with %u after %llu instructions\n", code, (unsigned long long)end);
@@ -75,18 +75,18 @@ int main(int argc, char **argv)
     trail[0] = state_hash(m);
     uint64_t t = 0;
     while (machine_run_until(m, t + 1) == MACHINE_RUNNING) {
-        t = cpu_time(m->cpu);
+        t = machine_now(m);
         EXPECT(t <= end);
         trail[t] = state_hash(m);
     }
-    if (m->state != MACHINE_HALTED || m->exit_code != code || cpu_time(m->cpu) != end)
-        fprintf(stderr, "stepped run: state %d code %u time %llu: %s\n", m->state, m->exit_code,
-                (unsigned long long)cpu_time(m->cpu), m->reason);
-    EXPECT(m->state == MACHINE_HALTED && m->exit_code == code);
-    EXPECT(cpu_time(m->cpu) == end);
+    if (machine_state(m) != MACHINE_HALTED || machine_exit_code(m) != code || machine_now(m) != end)
+        fprintf(stderr, "stepped run: state %d code %u time %llu: %s\n", machine_state(m),
+                machine_exit_code(m), (unsigned long long)machine_now(m), machine_stop_reason(m));
+    EXPECT(machine_state(m) == MACHINE_HALTED && machine_exit_code(m) == code);
+    EXPECT(machine_now(m) == end);
     EXPECT(state_hash(m) == final_hash);
     printf("stepped run: %llu single steps (%llu by the CPU), same end\n", (unsigned long long)t,
-           (unsigned long long)cpu_stats(m->cpu)->steps);
+           (unsigned long long)cpu_stats(machine_cpu(m, 0))->steps);
     machine_destroy(m);
 
     /* 3: stops at pseudo-random points, compared with the trail */
@@ -94,23 +94,24 @@ int main(int argc, char **argv)
         m = boot(argv[1]);
         uint64_t x = seed * 0x9e3779b97f4a7c15ull, stops = 0;
         t = 0;
-        while (m->state == MACHINE_RUNNING) {
+        while (machine_state(m) == MACHINE_RUNNING) {
             x = x * 6364136223846793005ull + 1442695040888963407ull;
             uint64_t step = 1 + (x >> 33) % (seed * 97);
             if (machine_run_until(m, t + step) != MACHINE_RUNNING)
                 break;
-            t = cpu_time(m->cpu);
+            t = machine_now(m);
             EXPECT(t == (t / 1) && t <= end);
             if (state_hash(m) != trail[t]) {
                 struct cpu_regs r;
-                cpu_get_regs(m->cpu, &r);
+                cpu_get_regs(machine_cpu(m, 0), &r);
                 fprintf(stderr, "seed %u: state differs at time %llu (pc %#x)\n", seed,
                         (unsigned long long)t, r.eip);
                 return 1;
             }
             stops++;
         }
-        EXPECT(m->state == MACHINE_HALTED && m->exit_code == code && cpu_time(m->cpu) == end);
+        EXPECT(machine_state(m) == MACHINE_HALTED && machine_exit_code(m) == code &&
+               machine_now(m) == end);
         EXPECT(state_hash(m) == final_hash);
         printf("seed %u: %llu stops, all identical to the stepped run\n", seed,
                (unsigned long long)stops);

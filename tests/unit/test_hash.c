@@ -7,7 +7,7 @@
 
 #include <zlib.h>
 
-#include "sim/replay/hash.h"
+#include "sim/util/hash.h"
 #include "sim/replay/recfile.h"
 #include "tests/unit/unit.h"
 

@@ -49,16 +49,17 @@ void dbg_init(struct debugger *d, struct machine *m)
 {
     memset(d, 0, sizeof *d);
     d->m = m;
+    d->cpu = machine_cpu(m, 0);
     d->stop_time = UINT64_MAX;
-    m->observer =
-        (struct machine_observer){.arg = d, .traversal = on_traversal, .resumed = on_resumed};
+    machine_set_observer(
+        m, &(struct machine_observer){.arg = d, .traversal = on_traversal, .resumed = on_resumed});
 }
 
 void dbg_free(struct debugger *d)
 {
-    d->m->observer = (struct machine_observer){0};
-    cpu_set_breakpoints(d->m->cpu, NULL, 0);
-    cpu_set_watches(d->m->cpu, NULL, 0);
+    machine_set_observer(d->m, NULL);
+    cpu_set_breakpoints(d->cpu, NULL, 0);
+    cpu_set_watches(d->cpu, NULL, 0);
 }
 
 /* ---- Breakpoints and watchpoints ---- */
@@ -73,7 +74,7 @@ static void push_breaks(struct debugger *d)
             addrs[n++] = d->brk[i].addr;
     if (d->temp.armed)
         addrs[n++] = d->temp.addr;
-    cpu_set_breakpoints(d->m->cpu, addrs, n);
+    cpu_set_breakpoints(d->cpu, addrs, n);
 }
 
 int dbg_break_add(struct debugger *d, uint32_t addr, int ctx)
@@ -112,7 +113,7 @@ static void push_watches(struct debugger *d)
                                     .read = x->on_read,
                                     .write = x->on_write};
     }
-    cpu_set_watches(d->m->cpu, w, n);
+    cpu_set_watches(d->cpu, w, n);
 }
 
 int dbg_watch_add(struct debugger *d, uint32_t addr, uint32_t len, bool on_read, bool on_write,
@@ -178,17 +179,19 @@ void dbg_temp_clear(struct debugger *d)
 
 static bool temp_reached(struct debugger *d, const struct cpu_regs *r)
 {
-    return d->temp.armed && r->eip == d->temp.addr && cpu_context(d->m->cpu) == d->temp.ctx &&
+    return d->temp.armed && r->eip == d->temp.addr && cpu_context(d->cpu) == d->temp.ctx &&
            r->esp >= d->temp.min_esp;
 }
 
 static void ended(struct debugger *d, struct dbg_stop *stop)
 {
     struct machine *m = d->m;
-    stop->kind = m->state == MACHINE_INTERRUPTED ? DBG_INTERRUPTED : DBG_ENDED;
-    switch (m->state) {
+    enum machine_state st = machine_state(m);
+    stop->kind = st == MACHINE_INTERRUPTED ? DBG_INTERRUPTED : DBG_ENDED;
+    switch (st) {
     case MACHINE_HALTED:
-        snprintf(stop->text, sizeof stop->text, "the machine halted with code %u", m->exit_code);
+        snprintf(stop->text, sizeof stop->text, "the machine halted with code %u",
+                 machine_exit_code(m));
         break;
     case MACHINE_LIMIT:
         snprintf(stop->text, sizeof stop->text, "the instruction limit was reached");
@@ -197,7 +200,9 @@ static void ended(struct debugger *d, struct dbg_stop *stop)
         snprintf(stop->text, sizeof stop->text, "interrupted");
         machine_clear_interrupt(m); /* a debugger goes on after Ctrl-C */
         break;
-    default: snprintf(stop->text, sizeof stop->text, "machine stop: %.140s", m->reason); break;
+    default:
+        snprintf(stop->text, sizeof stop->text, "machine stop: %.140s", machine_stop_reason(m));
+        break;
     }
 }
 
@@ -207,63 +212,63 @@ static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_s
 {
     struct machine *m = d->m;
     if (resume)
-        cpu_skip_breakpoint_once(m->cpu);
-    if (m->pause == PAUSE_WATCH)
-        cpu_skip_watch_once(m->cpu);
-    if (d->stop_time > cpu_time(m->cpu) && d->stop_time < until)
+        cpu_skip_breakpoint_once(d->cpu);
+    if (machine_pause_reason(m).why == PAUSE_WATCH)
+        cpu_skip_watch_once(d->cpu);
+    if (d->stop_time > machine_now(m) && d->stop_time < until)
         until = d->stop_time;
     for (;;) {
         d->hit = false;
-        d->space_before_ctx = cpu_context(m->cpu);
-        d->space_before_mode = cpu_mode(m->cpu);
+        d->space_before_ctx = cpu_context(d->cpu);
+        d->space_before_mode = cpu_mode(d->cpu);
         enum machine_state st = machine_run_until(m, until);
         if (st != MACHINE_RUNNING) {
             ended(d, stop);
             return;
         }
         struct cpu_regs r;
-        cpu_get_regs(m->cpu, &r);
-        if (m->pause == PAUSE_BREAK) {
-            struct dbg_break *b = break_at(d, r.eip, cpu_context(m->cpu));
+        cpu_get_regs(d->cpu, &r);
+        struct machine_pause_info pause = machine_pause_reason(m);
+        if (pause.why == PAUSE_BREAK) {
+            struct dbg_break *b = break_at(d, r.eip, cpu_context(d->cpu));
             if (!b && temp_reached(d, &r)) {
                 *stop = (struct dbg_stop){.kind = DBG_TEMP};
                 snprintf(stop->text, sizeof stop->text, "reached %#x", r.eip);
                 return;
             }
             if (!b) { /* a breakpoint for another CONTEXT (or a deeper call) */
-                cpu_skip_breakpoint_once(m->cpu);
+                cpu_skip_breakpoint_once(d->cpu);
                 continue;
             }
             *stop = (struct dbg_stop){.kind = DBG_BREAKPOINT, .id = (int)(b - d->brk) + 1};
             snprintf(stop->text, sizeof stop->text, "breakpoint %d at %#x", stop->id, r.eip);
             return;
         }
-        if (m->pause == PAUSE_WATCH) {
+        if (pause.why == PAUSE_WATCH) {
             /* Stopped before the access: let it happen, then report. */
-            int id = d->watch_index[m->pause_watch] + 1;
-            uint32_t addr = m->pause_addr;
-            bool write = m->pause_access == MMU_WRITE;
+            int id = d->watch_index[pause.watch] + 1;
+            uint32_t addr = pause.addr;
+            bool write = pause.access == MMU_WRITE;
             uint32_t pc = r.eip;
-            cpu_skip_watch_once(m->cpu);
-            m->pause = PAUSE_NONE;
-            machine_run_until(m, cpu_time(m->cpu) + 1);
+            cpu_skip_watch_once(d->cpu);
+            machine_run_until(m, machine_now(m) + 1);
             *stop =
                 (struct dbg_stop){.kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write};
             snprintf(stop->text, sizeof stop->text,
                      "watchpoint %d: %s of %#x by the instruction at %#x", id,
                      write ? "write" : "read", addr, pc);
-            if (m->state != MACHINE_RUNNING)
+            if (machine_state(m) != MACHINE_RUNNING)
                 ended(d, stop);
             return;
         }
-        if (m->pause == PAUSE_OBSERVER && d->hit) {
+        if (pause.why == PAUSE_OBSERVER && d->hit) {
             *stop = d->seen;
             return;
         }
-        if (cpu_time(m->cpu) >= d->stop_time && d->stop_time != UINT64_MAX) {
+        if (machine_now(m) >= d->stop_time && d->stop_time != UINT64_MAX) {
             *stop = (struct dbg_stop){.kind = DBG_TIME};
             snprintf(stop->text, sizeof stop->text, "virtual time %llu reached",
-                     (unsigned long long)cpu_time(m->cpu));
+                     (unsigned long long)machine_now(m));
             d->stop_time = UINT64_MAX;
             return;
         }
@@ -282,7 +287,7 @@ static void run(struct debugger *d, uint64_t until, bool resume, struct dbg_stop
 
 void dbg_step(struct debugger *d, uint64_t n, struct dbg_stop *stop)
 {
-    uint64_t now = cpu_time(d->m->cpu);
+    uint64_t now = machine_now(d->m);
     run(d, now + n < now ? UINT64_MAX : now + n, true, stop);
 }
 
@@ -299,8 +304,8 @@ void dbg_run_slice(struct debugger *d, uint64_t until, bool resume, struct dbg_s
 bool dbg_over_arm(struct debugger *d)
 {
     struct cpu_regs r;
-    cpu_get_regs(d->m->cpu, &r);
-    uint32_t ctx = cpu_context(d->m->cpu);
+    cpu_get_regs(d->cpu, &r);
+    uint32_t ctx = cpu_context(d->cpu);
     char text[160];
     unsigned len = dbg_disassemble(d, ctx, r.eip, text, sizeof text);
     if (!len || (strncmp(text, "call ", 5) != 0 && strncmp(text, "int ", 4) != 0))
@@ -321,12 +326,12 @@ void dbg_step_over(struct debugger *d, struct dbg_stop *stop)
 
 uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf, uint32_t len)
 {
-    return mmu_read(&d->m->mmu, ctx, vaddr, buf, len);
+    return mmu_read(machine_mmu(d->m), ctx, vaddr, buf, len);
 }
 
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len)
 {
-    const void *p = physmem_ptr(&d->m->pm, paddr, len);
+    const void *p = physmem_ptr(machine_physmem(d->m), paddr, len);
     if (!p)
         return 0;
     memcpy(buf, p, len);
@@ -337,16 +342,17 @@ uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, con
                            uint32_t len)
 {
     uint32_t done = 0;
-    while (done < len && !d->m->recording) {
+    while (done < len && !machine_recording(d->m)) {
         uint32_t va = vaddr + done, pa;
         uint32_t n = 4096u - (va & 0xfffu);
         if (n > len - done)
             n = len - done;
         void *p;
-        if (!mmu_translate(&d->m->mmu, ctx, 0, va, 0, &pa) || !(p = physmem_ptr(&d->m->pm, pa, n)))
+        if (!mmu_translate(machine_mmu(d->m), ctx, 0, va, 0, &pa) ||
+            !(p = physmem_ptr(machine_physmem(d->m), pa, n)))
             break;
         memcpy(p, (const uint8_t *)buf + done, n);
-        cpu_host_wrote(d->m->cpu, pa, n); /* (a debugger may patch code) */
+        cpu_host_wrote(d->cpu, pa, n); /* (a debugger may patch code) */
         done += n;
     }
     return done;
@@ -354,9 +360,9 @@ uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, con
 
 bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r)
 {
-    if (d->m->recording)
+    if (machine_recording(d->m))
         return false;
-    cpu_set_regs(d->m->cpu, r);
+    cpu_set_regs(d->cpu, r);
     return true;
 }
 
@@ -368,7 +374,7 @@ unsigned dbg_disassemble(struct debugger *d, uint32_t ctx, uint32_t vaddr, char 
     uint32_t got = dbg_read_virtual(d, ctx, vaddr, buf, sizeof buf);
     if (!got)
         return 0;
-    unsigned n = cpu_disassemble(d->m->cpu, buf, got, vaddr, text, len);
+    unsigned n = cpu_disassemble(d->cpu, buf, got, vaddr, text, len);
     if (!n) {
         snprintf(text, len, "(bad) .byte 0x%02x", buf[0]);
         n = 1;

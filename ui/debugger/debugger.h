@@ -66,6 +66,7 @@ struct dbg_temp {
 
 struct debugger {
     struct machine *m;
+    struct cpu *cpu; /* the machine's CPU 0 */
     struct dbg_break brk[DBG_MAX_BREAKS];
     struct dbg_watch watch[DBG_MAX_WATCHES];
     bool catch_trap[SPACE_TRAPS];
@@ -99,7 +100,7 @@ void dbg_step(struct debugger *d, uint64_t n, struct dbg_stop *stop);
 /* Runs until something stops it. */
 void dbg_continue(struct debugger *d, struct dbg_stop *stop);
 /* Runs until virtual time `until` (then DBG_STEPPED; also when the machine
- * pauses for a person's input, m->pause == PAUSE_INPUT) or something stops
+ * pauses for a person's input: PAUSE_INPUT) or something stops
  * it: a continue cut into slices by a front end that must stay responsive
  * (the window). `resume` is true for the first slice after a stop - a
  * breakpoint at the pc does not stop it again, as for dbg_continue - and
@@ -127,7 +128,7 @@ uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void
                           uint32_t len);
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
 /* Writes guest memory in the current CONTEXT; returns bytes written.
- * While the machine is recorded (m->recording) a debugger may not change
+ * While the machine is recorded (machine_recording) a debugger may not change
  * the guest: the change would not be in the trace. Then nothing is
  * written. */
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,

@@ -529,15 +529,15 @@ static void reply_ended(struct gdbstub *g)
     unsigned status;
     char line[640];
     line[0] = 0;
-    switch (m->state) {
-    case MACHINE_HALTED: status = m->exit_code & 0xff; break;
+    switch (machine_state(m)) {
+    case MACHINE_HALTED: status = machine_exit_code(m) & 0xff; break;
     case MACHINE_LIMIT:
         status = STATUS_LIMIT;
         snprintf(line, sizeof line, "space: instruction limit reached\n");
         break;
     default:
         status = STATUS_MACHINE_STOP;
-        snprintf(line, sizeof line, "space: machine stop: %.500s\n", m->reason);
+        snprintf(line, sizeof line, "space: machine stop: %.500s\n", machine_stop_reason(m));
         break;
     }
     if (line[0]) {
@@ -786,15 +786,15 @@ void gdbstub_close(struct gdbstub *g)
 /* Ends the machine from outside (k, a lost connection, Ctrl-C). */
 static enum machine_state end_machine(struct gdbstub *g)
 {
-    g->m->state = MACHINE_INTERRUPTED;
+    machine_end(g->m, MACHINE_INTERRUPTED);
     gdb_transport_hang_up(&g->t);
-    return g->m->state;
+    return MACHINE_INTERRUPTED;
 }
 
 /* Ctrl-C on space itself (the transport asks while it waits). */
-static bool machine_was_interrupted(void *m)
+static bool ctrl_c_pressed(void *m)
 {
-    return ((struct machine *)m)->interrupted;
+    return machine_interrupted(m);
 }
 
 enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why)
@@ -803,22 +803,22 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
     g->m = m;
     /* One connection, from this machine only (the socket is bound to the
      * loopback interface). */
-    if (gdb_transport_accept(&g->t, machine_was_interrupted, m) != 1) {
-        m->state = MACHINE_INTERRUPTED;
-        return m->state;
+    if (gdb_transport_accept(&g->t, ctrl_c_pressed, m) != 1) {
+        machine_end(m, MACHINE_INTERRUPTED);
+        return MACHINE_INTERRUPTED;
     }
 
     dbg_init(&g->dbg, m);
     g->dbg_ready = true;
     g->nthreads = 1;
-    g->thread_cpu[0] = m->cpu;
+    g->thread_cpu[0] = machine_cpu(m, 0);
     g->g_thread = 1;
     snprintf(g->last_stop, sizeof g->last_stop, "T%02xthread:%02x;", SIGTRAP_GDB, 1);
 
     for (;;) {
         int r = gdb_read_packet(&g->t);
         if (r == 0) { /* Ctrl-C on space itself while stopped: the end */
-            m->interrupted = 0;
+            machine_clear_interrupt(m);
             return end_machine(g);
         }
         if (r < 0) {
@@ -883,7 +883,7 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
         }
         if (run == RUN_ENDED) {
             gdb_transport_hang_up(&g->t);
-            return m->state;
+            return machine_state(m);
         }
         if (run == RUN_GONE || g->t.gone) {
             *why = "gdb closed the connection";

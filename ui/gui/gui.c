@@ -203,8 +203,8 @@ static void layout(struct gui *g)
 
 static bool waiting_for_person(const struct gui *g)
 {
-    return g->m->state == MACHINE_RUNNING && g->m->pause == PAUSE_INPUT &&
-           !gui_console_input_ready(g->con);
+    return machine_state(g->m) == MACHINE_RUNNING &&
+           machine_pause_reason(g->m).why == PAUSE_INPUT && !gui_console_input_ready(g->con);
 }
 
 static void bar(struct gui *g, unsigned row, const char *left, uint8_t left_fg, const char *right)
@@ -224,7 +224,7 @@ static void compose_bars(struct gui *g)
     uint8_t fg = TG_BAR_TEXT;
     if (g->ended) {
         snprintf(state, sizeof state, "%s", g->status);
-        if (m->state != MACHINE_HALTED)
+        if (machine_state(m) != MACHINE_HALTED)
             fg = TG_ALERT;
     } else if (g->running && waiting_for_person(g)) {
         snprintf(state, sizeof state, "waiting for console input: type a line");
@@ -237,9 +237,9 @@ static void compose_bars(struct gui *g)
     snprintf(left, sizeof left, "SPACE | %s%s%s", state, g->message[0] ? " | " : "", g->message);
     if (g->running && !waiting_for_person(g))
         snprintf(right, sizeof right, "virtual time %llu  %.1f MIPS",
-                 (unsigned long long)cpu_time(m->cpu), g->mips);
+                 (unsigned long long)machine_now(m), g->mips);
     else
-        snprintf(right, sizeof right, "virtual time %llu", (unsigned long long)cpu_time(m->cpu));
+        snprintf(right, sizeof right, "virtual time %llu", (unsigned long long)machine_now(m));
     bar(g, 0, left, fg, right);
     bar(g, g->grid.rows - 1,
         g->running ? "F5 pause  F10 step over  F11 step  F9 breakpoint  F4 run to cursor  "
@@ -322,7 +322,7 @@ static void render(struct gui *g, const char *shot)
 
 static void shot_at_check(struct gui *g)
 {
-    if (g->o.shot_at_path && !g->shot_at_done && cpu_time(g->m->cpu) >= g->o.shot_at) {
+    if (g->o.shot_at_path && !g->shot_at_done && machine_now(g->m) >= g->o.shot_at) {
         g->shot_at_done = true;
         render(g, g->o.shot_at_path);
     }
@@ -332,15 +332,15 @@ static void describe(struct gui *g, const char *what, uint32_t addr)
 {
     char s[160];
     snprintf(g->status, sizeof g->status, "%s 0x%x%s, CONTEXT %u MODE %u", what, addr,
-             symbols_format(g->sym, cpu_context(g->m->cpu), addr, s, sizeof s),
-             cpu_context(g->m->cpu), cpu_mode(g->m->cpu));
+             symbols_format(g->sym, cpu_context(g->d.cpu), addr, s, sizeof s),
+             cpu_context(g->d.cpu), cpu_mode(g->d.cpu));
 }
 
 /* The machine stopped for a reason of its own (or a step ended). */
 static void stopped(struct gui *g, const struct dbg_stop *stop)
 {
     struct cpu_regs r;
-    cpu_get_regs(g->m->cpu, &r);
+    cpu_get_regs(g->d.cpu, &r);
     g->running = false;
     g->dirty = true;
     char what[64];
@@ -359,7 +359,7 @@ static void stopped(struct gui *g, const struct dbg_stop *stop)
         break;
     case DBG_TEMP: describe(g, "at", r.eip); break;
     case DBG_STEPPED:
-        if (g->m->pause == PAUSE_INPUT)
+        if (machine_pause_reason(g->m).why == PAUSE_INPUT)
             snprintf(g->status, sizeof g->status, "the guest waits for console input");
         else
             describe(g, "at", r.eip);
@@ -379,7 +379,7 @@ static void run_slices(struct gui *g, double until_ms)
         if (left < 1.0)
             return;
         double n = g->rate * (left < SLICE_MS ? left : SLICE_MS);
-        uint64_t start = cpu_time(m->cpu), idle = cpu_stats(m->cpu)->idle;
+        uint64_t start = machine_now(m), idle = cpu_stats(g->d.cpu)->idle;
         uint64_t until = start + (n < SLICE_MIN ? SLICE_MIN : n > SLICE_MAX ? SLICE_MAX : n);
         if (g->o.shot_at_path && !g->shot_at_done && g->o.shot_at > start && g->o.shot_at < until)
             until = g->o.shot_at;
@@ -389,7 +389,7 @@ static void run_slices(struct gui *g, double until_ms)
         symbols_memory_changed(g->sym);
         g->dirty = true;
         double took = now_ms() - t0;
-        uint64_t ran = cpu_time(m->cpu) - start - (cpu_stats(m->cpu)->idle - idle);
+        uint64_t ran = machine_now(m) - start - (cpu_stats(g->d.cpu)->idle - idle);
         g->speed_insns += ran;
         if (took > 1.0 && ran)
             g->rate = 0.5 * g->rate + 0.5 * (double)ran / took;
@@ -441,12 +441,12 @@ static void step(struct gui *g, bool over)
         inspector_running(&g->in);
         return;
     }
-    uint64_t before = cpu_time(g->m->cpu);
+    uint64_t before = machine_now(g->m);
     struct dbg_stop stop;
     dbg_step(&g->d, 1, &stop);
     symbols_memory_changed(g->sym);
     stopped(g, &stop);
-    if (cpu_time(g->m->cpu) == before && g->m->pause == PAUSE_INPUT)
+    if (machine_now(g->m) == before && machine_pause_reason(g->m).why == PAUSE_INPUT)
         say(g, "the guest waits for console input: type a line first");
     shot_at_check(g);
 }
@@ -480,7 +480,7 @@ static void run_to_cursor(struct gui *g)
 static void screenshot_key(struct gui *g)
 {
     char path[96];
-    unsigned long long t = (unsigned long long)cpu_time(g->m->cpu);
+    unsigned long long t = (unsigned long long)machine_now(g->m);
     snprintf(path, sizeof path, "space-%llu.png", t);
     for (int i = 2; i < 100; i++) {
         FILE *f = fopen(path, "rb");
@@ -641,7 +641,7 @@ static void loop(struct gui *g)
         SDL_Event e;
         while (!g->quit && SDL_PollEvent(&e))
             event(g, &e);
-        if (m->interrupted) { /* Ctrl-C while nothing ran */
+        if (machine_interrupted(m)) { /* Ctrl-C while nothing ran */
             g->quit = true;
             g->why = "interrupted";
         }
@@ -703,15 +703,15 @@ enum machine_state gui_run(struct gui *g, struct machine *m, const char **why)
     if (g->o.shot_at_path && !g->shot_at_done)
         fprintf(stderr,
                 "space: --screenshot-at %llu: the run ended at virtual time %llu; no screenshot\n",
-                (unsigned long long)g->o.shot_at, (unsigned long long)cpu_time(m->cpu));
+                (unsigned long long)g->o.shot_at, (unsigned long long)machine_now(m));
     SDL_StopTextInput();
     dbg_free(&g->d);
     symbols_destroy(g->sym);
     g->sym = NULL;
     *why = NULL;
-    if (m->state == MACHINE_RUNNING) {
-        m->state = MACHINE_INTERRUPTED;
+    if (machine_state(m) == MACHINE_RUNNING) {
+        machine_end(m, MACHINE_INTERRUPTED);
         *why = g->why ? g->why : "the window was closed";
     }
-    return m->state;
+    return machine_state(m);
 }

@@ -10,7 +10,7 @@
 static uint32_t pc_of(struct debugger *d)
 {
     struct cpu_regs r;
-    cpu_get_regs(d->m->cpu, &r);
+    cpu_get_regs(d->cpu, &r);
     return r.eip;
 }
 
@@ -68,7 +68,7 @@ void codeview_init(struct codeview *v, struct debugger *d, struct symbols *sym)
 
 void codeview_follow(struct codeview *v)
 {
-    uint32_t pc = pc_of(v->d), ctx = cpu_context(v->d->m->cpu);
+    uint32_t pc = pc_of(v->d), ctx = cpu_context(v->d->cpu);
     v->sel = pc;
     if (v->placed && v->ctx == ctx)
         for (unsigned i = 0; i + 1 < v->nlines; i++)
@@ -171,7 +171,7 @@ unsigned codeview_draw(struct codeview *v, struct textgrid *g, struct tg_rect r,
         return 0;
     if (!v->placed)
         codeview_follow(v);
-    uint32_t pc = pc_of(v->d), cpu_ctx = cpu_context(v->d->m->cpu);
+    uint32_t pc = pc_of(v->d), cpu_ctx = cpu_context(v->d->cpu);
     char title[96];
     const char *prog = symbols_program_in(v->sym, v->ctx);
     snprintf(title, sizeof title, "code  CONTEXT %u%s%s", v->ctx, prog ? "  program " : "",

@@ -99,8 +99,8 @@ static void sec_cpu(struct inspector *in, struct pen *p)
 {
     struct machine *m = in->d->m;
     struct cpu_regs r, b = in->stopped ? in->before : in->now;
-    cpu_get_regs(m->cpu, &r);
-    uint32_t ctx = cpu_context(m->cpu);
+    cpu_get_regs(machine_cpu(m, 0), &r);
+    uint32_t ctx = cpu_context(machine_cpu(m, 0));
     title(p, "CPU 0");
     const char *names[8] = {"EAX", "ESI", "EBX", "EDI", "ECX", "EBP", "EDX", "ESP"};
     const uint32_t now[8] = {r.eax, r.esi, r.ebx, r.edi, r.ecx, r.ebp, r.edx, r.esp};
@@ -131,26 +131,26 @@ static void sec_cpu(struct inspector *in, struct pen *p)
     text(p, TG_DIM, "CONTEXT");
     textf(p, TG_TEXT, " %u", ctx);
     text(p, TG_DIM, "  MODE");
-    textf(p, TG_TEXT, " %u", cpu_mode(m->cpu));
+    textf(p, TG_TEXT, " %u", cpu_mode(machine_cpu(m, 0)));
     if (prog) {
         text(p, TG_DIM, "  program ");
         text(p, TG_TEXT, prog);
     }
     newline(p);
     text(p, TG_DIM, "interrupts ");
-    text(p, TG_TEXT, m->ie ? "enabled" : "disabled");
-    if (m->waiting)
+    text(p, TG_TEXT, machine_interrupts_enabled(m) ? "enabled" : "disabled");
+    if (machine_waiting(m))
         text(p, TG_CHANGED, "  waiting for an interrupt");
     newline(p);
     text(p, TG_DIM, "virtual time ");
-    textf(p, TG_TEXT, "%llu", (unsigned long long)cpu_time(m->cpu));
+    textf(p, TG_TEXT, "%llu", (unsigned long long)machine_now(m));
     newline(p);
 }
 
 static void sec_chain(struct inspector *in, struct pen *p)
 {
     struct machine *m = in->d->m;
-    const struct pcb_chain *ch = m->pcbs.current;
+    const struct pcb_chain *ch = machine_pcbs(m)->current;
     char t[48], s[160];
     snprintf(t, sizeof t, "PCB chain (%u, newest first)", ch->depth);
     title(p, t);
@@ -179,13 +179,13 @@ static void sec_chain(struct inspector *in, struct pen *p)
         textf(p, TG_DIM, "... %u more", ch->depth - CHAIN_SHOWN);
         newline(p);
     }
-    textf(p, TG_DIM, "suspended chains: %u", m->pcbs.live);
+    textf(p, TG_DIM, "suspended chains: %u", machine_pcbs(m)->live);
     newline(p);
 }
 
 static void sec_devices(struct inspector *in, struct pen *p)
 {
-    struct bus *b = &in->d->m->bus;
+    struct bus *b = machine_bus(in->d->m);
     title(p, "devices");
     for (unsigned i = 0; i < b->ndev; i++) {
         struct device *dev = &b->dev[i];
@@ -210,29 +210,30 @@ static void sec_devices(struct inspector *in, struct pen *p)
 static void sec_stats(struct inspector *in, struct pen *p)
 {
     struct machine *m = in->d->m;
-    const struct cpu_stats *cs = cpu_stats(m->cpu);
+    const struct cpu_stats *cs = cpu_stats(machine_cpu(m, 0));
     title(p, "statistics");
     flow(p, TG_TEXT, "instructions by MODE:");
     for (int i = 0; i < 4; i++)
         flow(p, TG_TEXT, "%d: %llu", i, (unsigned long long)cs->insns_by_mode[i]);
     flow(p, TG_TEXT, "idle %llu", (unsigned long long)cs->idle);
     newline(p);
-    flow(p, TG_TEXT, "portal traversals %llu", (unsigned long long)m->stats.traversals);
+    flow(p, TG_TEXT, "portal traversals %llu", (unsigned long long)machine_stats(m)->traversals);
     newline(p);
     flow(p, TG_DIM, "traps:");
     for (unsigned t = 0; t < SPACE_TRAPS; t++)
-        if (m->stats.traps[t])
+        if (machine_stats(m)->traps[t])
             flow(p, TG_TEXT, "%u %s %llu", t, trap_describe(t),
-                 (unsigned long long)m->stats.traps[t]);
+                 (unsigned long long)machine_stats(m)->traps[t]);
     newline(p);
     flow(p, TG_DIM, "operations:");
     for (unsigned op = 1; op < SPACE_OP_COUNT; op++)
-        if (m->stats.ops[op])
-            flow(p, TG_TEXT, "%s %llu", ops_name(op), (unsigned long long)m->stats.ops[op]);
+        if (machine_stats(m)->ops[op])
+            flow(p, TG_TEXT, "%s %llu", ops_name(op),
+                 (unsigned long long)machine_stats(m)->ops[op]);
     newline(p);
     struct tlb_stats all = {0};
     for (int i = 0; i < MMU_CONTEXTS; i++) {
-        const struct tlb_stats *t = &m->mmu.ctx[i].tlb.stats;
+        const struct tlb_stats *t = &machine_mmu(m)->ctx[i].tlb.stats;
         all.hits += t->hits;
         all.misses += t->misses;
         all.evictions += t->evictions;
@@ -241,7 +242,7 @@ static void sec_stats(struct inspector *in, struct pen *p)
     flow(p, TG_TEXT, "hits %llu", (unsigned long long)all.hits);
     flow(p, TG_TEXT, "misses %llu", (unsigned long long)all.misses);
     flow(p, TG_TEXT, "evictions %llu", (unsigned long long)all.evictions);
-    flow(p, TG_TEXT, "mapping changes %llu", (unsigned long long)m->mmu.map_ops);
+    flow(p, TG_TEXT, "mapping changes %llu", (unsigned long long)machine_mmu(m)->map_ops);
     newline(p);
     flow(p, TG_DIM, "CPU:");
     flow(p, TG_TEXT, "blocks learned %llu", (unsigned long long)cs->blocks_learned);
@@ -250,7 +251,7 @@ static void sec_stats(struct inspector *in, struct pen *p)
     flow(p, TG_TEXT, "flushes %llu", (unsigned long long)cs->uc_flushes);
     flow(p, TG_TEXT, "single steps %llu", (unsigned long long)cs->steps);
     newline(p);
-    const struct bus_stats *bs = &m->bus.stats;
+    const struct bus_stats *bs = &machine_bus(m)->stats;
     flow(p, TG_DIM, "devices:");
     flow(p, TG_TEXT, "register reads %llu", (unsigned long long)bs->register_reads);
     flow(p, TG_TEXT, "writes %llu", (unsigned long long)bs->register_writes);
@@ -260,8 +261,8 @@ static void sec_stats(struct inspector *in, struct pen *p)
 
 static void sec_tlb(struct inspector *in, struct pen *p)
 {
-    uint32_t ctx = cpu_context(in->d->m->cpu);
-    const struct tlb *t = &in->d->m->mmu.ctx[ctx].tlb;
+    uint32_t ctx = cpu_context(in->d->cpu);
+    const struct tlb *t = &machine_mmu(in->d->m)->ctx[ctx].tlb;
     unsigned valid = 0;
     for (int s = 0; s < TLB_SETS; s++)
         for (int w = 0; w < TLB_WAYS; w++)
@@ -312,14 +313,14 @@ void inspector_init(struct inspector *in, struct debugger *d, struct symbols *sy
     in->d = d;
     in->sym = sym;
     codeview_init(&in->code, d, sym);
-    cpu_get_regs(d->m->cpu, &in->now);
+    cpu_get_regs(d->cpu, &in->now);
     in->before = in->now;
 }
 
 void inspector_stopped(struct inspector *in)
 {
     in->before = in->now;
-    cpu_get_regs(in->d->m->cpu, &in->now);
+    cpu_get_regs(in->d->cpu, &in->now);
     in->stopped = true;
     codeview_follow(&in->code);
 }

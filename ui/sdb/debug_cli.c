@@ -43,13 +43,13 @@ bool sdb_no_args(struct cli *c, int argc, const char *name)
 
 uint32_t sdb_cur_ctx(struct cli *c)
 {
-    return cpu_context(c->m->cpu);
+    return cpu_context(c->d.cpu);
 }
 
 uint32_t sdb_cur_pc(struct cli *c)
 {
     struct cpu_regs r;
-    cpu_get_regs(c->m->cpu, &r);
+    cpu_get_regs(c->d.cpu, &r);
     return r.eip;
 }
 
@@ -92,7 +92,7 @@ bool sdb_parse_u32(const char *s, uint32_t *out)
 static bool reg_value(struct cli *c, const char *name, uint32_t *v)
 {
     struct cpu_regs r;
-    cpu_get_regs(c->m->cpu, &r);
+    cpu_get_regs(c->d.cpu, &r);
     static const char *const names[] = {"eax", "ebx", "ecx", "edx", "esi",   "edi",
                                         "ebp", "esp", "eip", "pc",  "eflags"};
     const uint32_t vals[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi,   r.edi,
@@ -379,8 +379,8 @@ static void execute(struct cli *c, char *line)
 
 static int exit_status(struct machine *m)
 {
-    switch (m->state) {
-    case MACHINE_HALTED: return (int)(m->exit_code & 0xff);
+    switch (machine_state(m)) {
+    case MACHINE_HALTED: return (int)(machine_exit_code(m) & 0xff);
     case MACHINE_LIMIT: return 124;
     case MACHINE_STOPPED: return 125;
     default: return 0;

@@ -33,7 +33,7 @@ static unsigned show_insn(struct cli *c, uint32_t ctx, bool physical, uint32_t a
             got = dbg_read_physical(&c->d, addr, buf, n);
         if (!got)
             return 0;
-        len = cpu_disassemble(c->m->cpu, buf, got, addr, text, sizeof text);
+        len = cpu_disassemble(c->d.cpu, buf, got, addr, text, sizeof text);
         if (!len) {
             snprintf(text, sizeof text, "(bad) .byte 0x%02x", buf[0]);
             len = 1;

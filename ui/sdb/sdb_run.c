@@ -23,7 +23,7 @@ void sdb_on_ctrl_c(void)
 
 static const char *ended_text(struct machine *m)
 {
-    switch (m->state) {
+    switch (machine_state(m)) {
     case MACHINE_HALTED: return "halted";
     case MACHINE_LIMIT: return "reached its instruction limit";
     default: return "stopped";
@@ -32,7 +32,7 @@ static const char *ended_text(struct machine *m)
 
 static bool can_run(struct cli *c)
 {
-    if (c->m->state != MACHINE_RUNNING) {
+    if (machine_state(c->m) != MACHINE_RUNNING) {
         sdb_error(c, "the machine has %s: nothing more to run (quit, or inspect it)",
                   ended_text(c->m));
         return false;
@@ -53,7 +53,7 @@ static void report(struct cli *c, struct dbg_stop *stop)
         it = sdb_item_of_core(c, ITEM_BREAK, stop->id);
         fprintf(c->out, "breakpoint %d at 0x%x%s, CONTEXT %u MODE %u\n", it ? it->number : stop->id,
                 sdb_cur_pc(c), sdb_sym(c, ctx, sdb_cur_pc(c), s1, sizeof s1), ctx,
-                cpu_mode(c->m->cpu));
+                cpu_mode(c->d.cpu));
         break;
     case DBG_WATCHPOINT: {
         it = sdb_item_of_core(c, ITEM_WATCH, stop->id);
@@ -76,10 +76,10 @@ static void report(struct cli *c, struct dbg_stop *stop)
     default: fprintf(c->out, "%s\n", stop->text); break;
     }
     if (stop->kind == DBG_ENDED) {
-        if (c->m->state == MACHINE_STOPPED)
+        if (machine_state(c->m) == MACHINE_STOPPED)
             machine_describe_chain(c->m, c->out);
-        if (c->m->state == MACHINE_HALTED) {
-            fprintf(c->out, "virtual time %llu\n", (unsigned long long)cpu_time(c->m->cpu));
+        if (machine_state(c->m) == MACHINE_HALTED) {
+            fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
             return;
         }
     }
@@ -101,14 +101,14 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
         how = RUN_STEP; /* not a call: next is one step */
         n = 1;
     }
-    uint64_t start = cpu_time(m->cpu);
+    uint64_t start = machine_now(m);
     uint64_t target = start + n < start ? UINT64_MAX : start + n;
     struct dbg_stop stop;
     fflush(c->out);
     for (;;) {
         running = m;
         if (how == RUN_STEP)
-            dbg_step(&c->d, target - cpu_time(m->cpu), &stop);
+            dbg_step(&c->d, target - machine_now(m), &stop);
         else
             dbg_continue(&c->d, &stop);
         running = NULL;
@@ -120,7 +120,7 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
             const char *here = symbols_program_in(c->sym, sdb_cur_ctx(c));
             if (!here || strcmp(here, it->program) != 0) {
                 /* another program at the same address: not this one */
-                if (how == RUN_STEP && cpu_time(m->cpu) >= target) {
+                if (how == RUN_STEP && machine_now(m) >= target) {
                     stop.kind = DBG_STEPPED;
                     break;
                 }
@@ -168,7 +168,7 @@ void sdb_cmd_continue(struct cli *c, int argc, char **argv)
 
 void sdb_cmd_until_time(struct cli *c, int argc, char **argv)
 {
-    uint64_t t, now = cpu_time(c->m->cpu);
+    uint64_t t, now = machine_now(c->m);
     bool rel = argc == 2 && argv[1][0] == '+';
     if (argc != 2 || !sdb_parse_u64(argv[1] + rel, &t) || (rel && t == 0)) {
         sdb_error(c, "usage: until-time T (a virtual time) or until-time +N (N from now)");

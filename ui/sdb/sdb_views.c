@@ -17,7 +17,7 @@
 void sdb_show_regs(struct cli *c)
 {
     struct cpu_regs r;
-    cpu_get_regs(c->m->cpu, &r);
+    cpu_get_regs(c->d.cpu, &r);
     const char *names[] = {"EAX", "EBX", "ECX", "EDX", "ESI", "EDI", "EBP", "ESP"};
     const uint32_t v[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi, r.ebp, r.esp};
     for (int i = 0; i < 8; i++)
@@ -36,10 +36,11 @@ void sdb_show_regs(struct cli *c)
             fprintf(c->out, " %s", flags[i].name);
     fprintf(c->out, " ]\n");
     const char *prog = symbols_program_in(c->sym, ctx);
-    fprintf(c->out, "CONTEXT %u  MODE %u  interrupts %s%s%s%s\n", ctx, cpu_mode(c->m->cpu),
-            c->m->ie ? "enabled" : "disabled", c->m->waiting ? "  (waiting for an interrupt)" : "",
-            prog ? "  program " : "", prog ? prog : "");
-    fprintf(c->out, "virtual time %llu\n", (unsigned long long)cpu_time(c->m->cpu));
+    fprintf(c->out, "CONTEXT %u  MODE %u  interrupts %s%s%s%s\n", ctx, cpu_mode(c->d.cpu),
+            machine_interrupts_enabled(c->m) ? "enabled" : "disabled",
+            machine_waiting(c->m) ? "  (waiting for an interrupt)" : "", prog ? "  program " : "",
+            prog ? prog : "");
+    fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
 }
 
 void sdb_cmd_regs(struct cli *c, int argc, char **argv)
@@ -105,16 +106,16 @@ void sdb_cmd_pcb(struct cli *c, int argc, char **argv)
     (void)argv;
     if (!sdb_no_args(c, argc, "pcb"))
         return;
-    const struct pcb_chain *ch = c->m->pcbs.current;
+    const struct pcb_chain *ch = machine_pcbs(c->m)->current;
     if (!ch->depth)
         fprintf(c->out, "PCB chain of the CPU: empty\n");
     else
         fprintf(c->out, "PCB chain of the CPU: %u PCB%s, newest first\n", ch->depth,
                 ch->depth == 1 ? "" : "s");
     show_chain(c, ch, "  ");
-    fprintf(c->out, "suspended chains: %u\n", c->m->pcbs.live);
+    fprintf(c->out, "suspended chains: %u\n", machine_pcbs(c->m)->live);
     for (uint32_t slot = 0; slot < SPACE_SUSPENDED_MAX; slot++) {
-        const struct suspended *sp = &c->m->pcbs.slot[slot];
+        const struct suspended *sp = &machine_pcbs(c->m)->slot[slot];
         if (!sp->chain)
             continue;
         /* the token Unsuspend takes (sim/core/pcb.c: slot + 1, generation above) */
@@ -139,13 +140,13 @@ void sdb_cmd_portals(struct cli *c, int argc, char **argv)
     int n = 0;
     char s[160];
     for (uint32_t t = 0; t < SPACE_TRAPS; t++) {
-        const struct portal *p = portal_get(&c->m->portals, ctx, t);
+        const struct portal *p = portal_get(machine_portals(c->m), ctx, t);
         if (!p)
             continue;
         /* runs of traps of one kind going to the same place: one line */
         uint32_t last = t;
         while (last + 1 < SPACE_TRAPS &&
-               same_portal(p, portal_get(&c->m->portals, ctx, last + 1)) &&
+               same_portal(p, portal_get(machine_portals(c->m), ctx, last + 1)) &&
                !strcmp(trap_describe(t), trap_describe(last + 1)))
             last++;
         if (!n++)
@@ -213,7 +214,7 @@ void sdb_cmd_maps(struct cli *c, int argc, char **argv)
     uint32_t ctx;
     if (!sdb_parse_ctx_arg(c, argc, argv, &ctx))
         return;
-    const struct maptable *t = &c->m->mmu.ctx[ctx].table;
+    const struct maptable *t = &machine_mmu(c->m)->ctx[ctx].table;
     if (!t->mapped) {
         fprintf(c->out, "CONTEXT %u maps nothing\n", ctx);
         return;
@@ -230,7 +231,7 @@ void sdb_cmd_tlb(struct cli *c, int argc, char **argv)
     uint32_t ctx;
     if (!sdb_parse_ctx_arg(c, argc, argv, &ctx))
         return;
-    const struct tlb *t = &c->m->mmu.ctx[ctx].tlb;
+    const struct tlb *t = &machine_mmu(c->m)->ctx[ctx].tlb;
     unsigned valid = 0;
     for (int s = 0; s < TLB_SETS; s++)
         for (int w = 0; w < TLB_WAYS; w++)
@@ -259,7 +260,7 @@ void sdb_cmd_devices(struct cli *c, int argc, char **argv)
     (void)argv;
     if (!sdb_no_args(c, argc, "devices"))
         return;
-    struct bus *b = &c->m->bus;
+    struct bus *b = machine_bus(c->m);
     for (unsigned i = 0; i < b->ndev; i++) {
         struct device *d = &b->dev[i];
         unsigned line = d->index;
@@ -286,7 +287,7 @@ void sdb_cmd_time(struct cli *c, int argc, char **argv)
     (void)argv;
     if (!sdb_no_args(c, argc, "time"))
         return;
-    fprintf(c->out, "virtual time %llu\n", (unsigned long long)cpu_time(c->m->cpu));
+    fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
 }
 
 /* The report of --stats (sim/stats/stats.h), at this point of the run. */
