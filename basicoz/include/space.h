@@ -7,8 +7,9 @@
  * bits used by MapMemory and MapPortal. docs/space-architecture.md is the
  * manual that explains every item here.
  *
- * The layouts below are an ABI shared with the simulator (sim/abi.h
- * includes this file), so every field is a fixed-width 32-bit word.
+ * The layouts below are an ABI shared with the simulator (which includes
+ * this file with SPACE_HOST defined: the device models take their register
+ * offsets and bits from here), so every field is a fixed-width 32-bit word.
  */
 #ifndef SPACE_H
 #define SPACE_H

@@ -14,7 +14,7 @@
 #include "sim/stats/stats.h"
 #include "sim/core/tracer.h"
 
-static const char usage_text[] =
+static const char usage_head[] =
     "usage: space run [KERNEL.elf] [options]\n"
     "       space run --debug [KERNEL.elf] [options]\n"
     "       space run --gui [KERNEL.elf] [options]\n"
@@ -33,10 +33,9 @@ static const char usage_text[] =
     "  --cmdline TEXT   command line passed to the kernel in the boot information\n"
     "  --input FILE     console input comes from FILE (default: standard input);\n"
     "                   a line is delivered when the guest asks for input and waits,\n"
-    "                   or at the latest 200000 instructions after it asked\n"
-    "  --disk FILE      attach a disk backed by the image FILE (a multiple of 512 bytes)\n"
-    "  --disk-size SIZE create the --disk image with SIZE bytes if it does not exist\n"
-    "  --disk-readonly  attach the image read-only (writes fail with a device error)\n"
+    "                   or at the latest 200000 instructions after it asked\n";
+/* (then each device's options, from the devices' tables) */
+static const char usage_tail[] =
     "  -v, --verbose    say how the run ended and how long it took, on stderr\n"
     "  --debug          start stopped at the first instruction under sdb, the\n"
     "                   command-line debugger (commands on standard input; see\n"
@@ -111,6 +110,18 @@ static const char usage_text[] =
     "line, 3 bad spec (one line: 'space: FILE:LINE: ...'), 4 the results cannot be\n"
     "written, 130 interrupted.\n";
 
+static void usage(FILE *out)
+{
+    fputs(usage_head, out);
+    for (unsigned k = 0; device_kinds[k]; k++)
+        for (const struct device_option *o = device_kinds[k]->options; o && o->name; o++) {
+            int n = fprintf(out, "  --%s%s%s", o->name, o->metavar ? " " : "",
+                            o->metavar ? o->metavar : "");
+            fprintf(out, "%*s%s\n", n < 19 ? 19 - n : 1, "", o->help);
+        }
+    fputs(usage_tail, out);
+}
+
 /* --stats FORMAT: the writers, by name. */
 static const struct {
     const char *name;
@@ -174,9 +185,12 @@ static enum machine_state drive_by_gui(void *arg, struct machine *m)
     return gui_run(g->window, m, &g->end);
 }
 
-static int cmd_run(int argc, char **argv)
+static int run_machine(int argc, char **argv, struct device_config *devices)
 {
-    struct machine_config cfg = {.ram_size = 64u << 20};
+    struct machine_config cfg = {.ram_size = 64u << 20, .ncpus = 1, .devices = devices};
+    struct host_backends host = {.output = stdout};
+    const struct device_option *dopt;
+    char err[512];
     const char *kernel = NULL;
     bool verbose = false;
     bool debug = false; /* --debug */
@@ -204,29 +218,22 @@ static int cmd_run(int argc, char **argv)
                 return cli_usage_error("--max-insns needs a positive instruction count, not '%s'",
                                        val ? val : "");
             i++;
-        } else if (!strcmp(a, "--input") || !strcmp(a, "--disk")) {
+        } else if (!strcmp(a, "--input")) {
             if (!val)
                 return cli_usage_error("%s needs a file name", a);
-            if (a[2] == 'i')
-                cfg.devices.console_input = val;
-            else
-                cfg.devices.disk_path = val;
+            host.input = val;
             i++;
-        } else if (!strcmp(a, "--disk-size")) {
-            uint32_t size;
-            if (!val || parse_size(val, &size) != 0 || size == 0 || size % 512)
-                return cli_usage_error(
-                    "--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'",
-                    val ? val : "");
-            cfg.devices.disk_create_size = size;
-            i++;
+        } else if (!strncmp(a, "--", 2) && (dopt = device_option_find(a + 2))) {
+            /* a device's own option (devices/device.h) */
+            if (device_config_set(devices, dopt->name, dopt->metavar ? val : NULL, err,
+                                  sizeof err) != 0)
+                return cli_usage_error("%s", err);
+            i += dopt->metavar != NULL;
         } else if (!strcmp(a, "--cmdline")) {
             if (!val)
                 return cli_usage_error("%s needs a value", a);
             cfg.cmdline = val;
             i++;
-        } else if (!strcmp(a, "--disk-readonly")) {
-            cfg.devices.disk_readonly = true;
         } else if (!strcmp(a, "--gdb")) {
             if ((gdb_port = gdbstub_parse_port(val)) < 0)
                 return cli_usage_error("--gdb needs a TCP port number (0..65535), not '%s'",
@@ -293,10 +300,8 @@ static int cmd_run(int argc, char **argv)
             return cli_usage_error("more than one kernel given ('%s')", a);
         }
     }
-    if ((cfg.devices.disk_create_size || cfg.devices.disk_readonly) && !cfg.devices.disk_path)
-        return cli_usage_error("%s", "--disk-size and --disk-readonly need --disk FILE");
-    if (cfg.devices.disk_create_size && cfg.devices.disk_readonly)
-        return cli_usage_error("%s", "--disk-size cannot create an image attached --disk-readonly");
+    if (device_config_check(devices, err, sizeof err) != 0)
+        return cli_usage_error("%s", err);
     if (debug && gdb_port >= 0)
         return cli_usage_error("%s", "--debug and --gdb cannot be used together");
     if (gui && (debug || gdb_port >= 0))
@@ -310,14 +315,11 @@ static int cmd_run(int argc, char **argv)
         return cli_usage_error("%s", "--stats-file needs --stats text or --stats json");
     if (interval && !record_path)
         return cli_usage_error("%s", "--checkpoint-interval needs --record FILE");
-    cfg.devices.console_output = stdout;
-    cfg.devices.ncpus = 1;
 
-    char err[512];
     struct gui *window = NULL;
     if (gui) {
-        go.keyboard = !cfg.devices.console_input;
-        go.input_name = cfg.devices.console_input;
+        go.keyboard = !host.input;
+        go.input_name = host.input;
         go.kernel_path = kernel;
         go.image = basicoz_image;
         go.image_size = basicoz_image_size;
@@ -327,10 +329,11 @@ static int cmd_run(int argc, char **argv)
             return EXIT_BAD_INPUT;
         }
         if (go.keyboard)
-            cfg.devices.console_source = gui_console_source_of(window);
-        cfg.devices.console_sink = gui_console_sink_of(window);
+            host.keyboard = gui_console_source_of(window);
+        host.also = cfg.debug_sink = gui_console_sink_of(window);
     }
     struct session_config sc = {.machine = cfg,
+                                .host = host,
                                 .kernel_path = kernel,
                                 .record_path = record_path,
                                 .checkpoint_interval = interval};
@@ -406,14 +409,26 @@ static int cmd_run(int argc, char **argv)
     return status;
 }
 
+static int cmd_run(int argc, char **argv)
+{
+    struct device_config *devices = device_config_new();
+    if (!devices) {
+        fprintf(stderr, "space: out of host memory\n");
+        return EXIT_BAD_INPUT;
+    }
+    int status = run_machine(argc, argv, devices);
+    device_config_free(devices);
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fputs(usage_text, stderr);
+        usage(stderr);
         return EXIT_USAGE;
     }
     if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        fputs(usage_text, stdout);
+        usage(stdout);
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {

@@ -40,7 +40,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
         machine_destroy(m);
         return NULL;
     }
-    if (bus_init(&m->bus, m, &cfg->devices, err, errlen) != 0) {
+    if (bus_init(&m->bus, m, cfg->devices, cfg->ncpus, &cfg->backends, err, errlen) != 0) {
         machine_destroy(m);
         return NULL;
     }

@@ -19,7 +19,15 @@ struct machine_config {
     uint32_t ram_size;
     uint64_t max_insns; /* 0: no limit */
     const char *cmdline;
-    struct device_options devices;
+    uint32_t ncpus;
+    /* The devices' options (devices/device.h; valid while the machine
+     * exists; NULL: none given) and where their input comes from and their
+     * output goes. */
+    const struct device_config *devices;
+    struct backend_provider backends;
+    /* Where the debug print operation's bytes go besides debug_out (the
+     * window's screen), or NULL. */
+    const struct char_sink *debug_sink;
 };
 
 enum machine_state {
@@ -57,15 +65,6 @@ struct machine_observer {
     void (*resumed)(void *arg, const struct space_pcb *restored);
 };
 
-/* Keeper of the inputs from outside (sim/replay/record.c): a recording is told of
- * each one; a replay gives them back (see devices/device.h). */
-struct machine_input_log {
-    void *arg;
-    bool replaying;
-    void (*taken)(void *arg, unsigned device, uint32_t kind, const void *data, uint32_t len);
-    bool (*replay)(void *arg, unsigned device, uint32_t *kind, const void **data, uint32_t *len);
-};
-
 /* Something that follows virtual time from outside the guest (checkpoints
  * of a recording or replay): fn runs when virtual time reaches `at`, at the
  * top of the run loop - before anything due at that time happens - however
@@ -83,7 +82,8 @@ enum machine_pause {
                      * pause_addr, pause_access, pause_watch */
     PAUSE_OBSERVER, /* the observer asked */
     PAUSE_INPUT,    /* the guest waits for input a person has not given yet
-                     * (device_awaiting_input): call again when there is some */
+                     * (a non-blocking source, sim/core/bus.c): call again
+                     * when there is some */
 };
 
 struct machine {
@@ -102,9 +102,8 @@ struct machine {
     bool interrupt_clean;     /* MACHINE_INTERRUPTED was reached at interrupt_at (not
                                * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
-    struct machine_input_log input_log;
     struct machine_alarm alarm;
-    bool awaiting_input;      /* a device waits for a person (PAUSE_INPUT) */
+    bool awaiting_input;      /* input waits for a person (PAUSE_INPUT; bus.c) */
     bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;

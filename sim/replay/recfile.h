@@ -17,7 +17,7 @@
 #include <stdio.h>
 
 #define TRACE_MAGIC   "SPACETRC"
-#define TRACE_VERSION 1u
+#define TRACE_VERSION 2u
 
 /* ---- Writing ---- */
 

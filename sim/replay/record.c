@@ -6,15 +6,16 @@
 
 #include "checkpoint.h"
 #include "hash.h"
+#include "inputs.h"
 #include "sim/core/loader.h"
-#include "sim/host/platform.h"
+#include "sim/host/stdio_console.h"
 #include "recfile.h"
 
 /* Record types (docs/trace-format.md). */
 enum {
     REC_CONFIG = 1,     /* how the machine was built */
     REC_IMAGE = 2,      /* the kernel image */
-    REC_DISK = 3,       /* the disk image's size and hash */
+    REC_DISK = 3,       /* a disk image's size and hash */
     REC_INPUT = 4,      /* one input from outside, at a virtual time */
     REC_CHECKPOINT = 5, /* the machine's state at a virtual time */
     REC_END = 6,        /* how the run ended, and its final checkpoint */
@@ -34,11 +35,24 @@ static const char *state_name(uint32_t state)
 
 /* ---- Recording ---- */
 
+/* A block store the recorded machine opened: what its replay needs, and
+ * the image's fingerprint (the DISK record). */
+struct recorded_store {
+    bool present;
+    char *name;
+    uint32_t sectors;
+    bool readonly;
+    uint64_t hash;
+};
+
 struct recorder {
-    struct machine *m;
+    char *path;
+    uint64_t interval;
+    struct backend_provider host, backends;
+    struct recorded_store store[MAX_DEVICES];
+    struct machine *m; /* from recorder_start */
     struct ram_hasher hasher;
     struct recfile_writer w;
-    uint64_t interval;
 };
 
 static void write_tbuf(struct recorder *r, uint32_t type, struct tbuf *b)
@@ -53,6 +67,8 @@ static void write_tbuf(struct recorder *r, uint32_t type, struct tbuf *b)
 static void record_input(void *arg, unsigned device, uint32_t kind, const void *data, uint32_t len)
 {
     struct recorder *r = arg;
+    if (!r->m)
+        return; /* (the machine takes no input before it runs) */
     struct tbuf b = {0};
     tbuf_u64(&b, cpu_time(r->m->cpu));
     tbuf_u32(&b, device);
@@ -60,6 +76,107 @@ static void record_input(void *arg, unsigned device, uint32_t kind, const void *
     tbuf_bytes(&b, data, len);
     write_tbuf(r, REC_INPUT, &b);
     recfile_flush(&r->w); /* a person's input must survive a crash */
+}
+
+static struct char_source *rec_char_source(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct recorder *r = arg;
+    struct char_source *in = r->host.char_source(r->host.arg, device, err, errlen);
+    struct input_report rep = {r, record_input};
+    struct char_source *out = in ? record_char_source(in, device, &rep) : NULL;
+    if (in && !out)
+        snprintf(err, errlen, "out of host memory");
+    return out;
+}
+
+static struct char_sink *rec_char_sink(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct recorder *r = arg;
+    return r->host.char_sink(r->host.arg, device, err, errlen);
+}
+
+/* The store's contents before the run, hashed. */
+static int hash_store(struct block_store *st, const char *name, uint64_t *hash, char *err,
+                      unsigned errlen)
+{
+    static uint8_t buf[256 * BLOCK_SECTOR_SIZE];
+    *hash = 0;
+    for (uint32_t s = 0; s < st->sectors; s += 256) {
+        uint32_t n = st->sectors - s < 256 ? st->sectors - s : 256;
+        if (st->read(st->opaque, s, n, buf) != 0) {
+            snprintf(err, errlen, "%s: reading the disk image to record its hash failed", name);
+            return -1;
+        }
+        *hash = hash64(buf, (size_t)n * BLOCK_SECTOR_SIZE, *hash);
+    }
+    return 0;
+}
+
+static struct block_store *rec_block_store(void *arg, unsigned device, const char *name,
+                                           uint64_t create_size, bool readonly, char *err,
+                                           unsigned errlen)
+{
+    struct recorder *r = arg;
+    struct recorded_store *rs = &r->store[device];
+    struct block_store *in =
+        r->host.block_store(r->host.arg, device, name, create_size, readonly, err, errlen);
+    if (!in)
+        return NULL;
+    if (hash_store(in, name, &rs->hash, err, errlen) != 0) {
+        if (in->close)
+            in->close(in->opaque);
+        return NULL;
+    }
+    struct input_report rep = {r, record_input};
+    struct block_store *out = record_block_store(in, device, &rep);
+    if (!out) {
+        snprintf(err, errlen, "out of host memory");
+        return NULL;
+    }
+    free(rs->name);
+    rs->name = malloc(strlen(name) + 1);
+    if (rs->name)
+        strcpy(rs->name, name);
+    rs->present = true;
+    rs->sectors = out->sectors;
+    rs->readonly = out->readonly;
+    return out;
+}
+
+struct recorder *recorder_open(const char *path, uint64_t interval,
+                               const struct backend_provider *host)
+{
+    struct recorder *r = calloc(1, sizeof *r);
+    if (!r || !(r->path = malloc(strlen(path) + 1))) {
+        free(r);
+        return NULL;
+    }
+    strcpy(r->path, path);
+    r->interval = interval ? interval : RECORD_DEFAULT_INTERVAL;
+    r->host = *host;
+    r->backends = (struct backend_provider){
+        .arg = r,
+        .char_source = host->char_source ? rec_char_source : NULL,
+        .char_sink = host->char_sink ? rec_char_sink : NULL,
+        .block_store = host->block_store ? rec_block_store : NULL,
+    };
+    return r;
+}
+
+const struct backend_provider *recorder_backends(struct recorder *r)
+{
+    return &r->backends;
+}
+
+void recorder_discard(struct recorder *r)
+{
+    if (!r)
+        return;
+    for (unsigned i = 0; i < MAX_DEVICES; i++)
+        free(r->store[i].name);
+    ram_hasher_free(&r->hasher);
+    free(r->path);
+    free(r);
 }
 
 static void record_checkpoint(struct machine *m, void *arg)
@@ -73,96 +190,69 @@ static void record_checkpoint(struct machine *m, void *arg)
     m->alarm.at = (cp.time / r->interval + 1) * r->interval;
 }
 
-static void encode_config(struct machine *m, uint64_t interval, struct tbuf *b)
+/* The machine: its size, and each device with the options it was given
+ * and what its backend needs to be rebuilt without the host's. */
+static void encode_config(struct recorder *r, struct machine *m, struct tbuf *b)
 {
     tbuf_str(b, SPACE_VERSION);
     tbuf_u32(b, m->cfg.ram_size);
     tbuf_u64(b, m->cfg.max_insns);
     tbuf_str(b, m->cfg.cmdline);
-    tbuf_u32(b, m->cfg.devices.ncpus);
-    tbuf_u64(b, interval);
+    tbuf_u32(b, m->cfg.ncpus);
+    tbuf_u64(b, r->interval);
     tbuf_u32(b, m->bus.ndev);
-    uint32_t disk_sectors = 0;
-    bool disk_readonly = false;
     for (unsigned i = 0; i < m->bus.ndev; i++) {
-        const struct device *d = &m->bus.dev[i];
-        tbuf_str(b, d->kind->name);
-        if (d->kind->type == DEVICE_DISK) {
-            disk_sectors = d->kind->read((struct device *)d, 0); /* SECTORS */
-            disk_readonly = m->cfg.devices.disk_readonly;
+        const struct device_kind *kind = m->bus.dev[i].kind;
+        tbuf_str(b, kind->name);
+        uint32_t n = 0;
+        for (const struct device_option *o = kind->options; o && o->name; o++)
+            n += device_config_get(m->cfg.devices, o->name) != NULL;
+        tbuf_u32(b, n);
+        for (const struct device_option *o = kind->options; o && o->name; o++) {
+            const char *v = device_config_get(m->cfg.devices, o->name);
+            if (v) {
+                tbuf_str(b, o->name);
+                tbuf_str(b, o->metavar ? v : NULL);
+            }
+        }
+        const struct recorded_store *rs = &r->store[i];
+        tbuf_u8(b, rs->present);
+        if (rs->present) {
+            tbuf_u32(b, rs->sectors);
+            tbuf_u8(b, rs->readonly);
         }
     }
-    tbuf_u32(b, disk_sectors);
-    tbuf_u8(b, disk_readonly);
 }
 
-/* The disk image's contents before the run, hashed. */
-static int hash_disk(const char *path, uint64_t *size, uint64_t *hash, char *err, unsigned errlen)
+int recorder_start(struct recorder *r, struct machine *m, const struct record_setup *setup,
+                   char *err, unsigned errlen)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot read the disk image to record its hash", path);
-        return -1;
-    }
-    static uint8_t buf[1 << 20];
-    size_t n;
-    *size = 0;
-    *hash = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        *hash = hash64(buf, n, *hash);
-        *size += n;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        snprintf(err, errlen, "%s: reading the disk image failed", path);
-        return -1;
-    }
-    return 0;
-}
-
-struct recorder *recorder_start(struct machine *m, const char *path,
-                                const struct record_setup *setup, char *err, unsigned errlen)
-{
-    struct recorder *r = calloc(1, sizeof *r);
-    if (!r) {
-        snprintf(err, errlen, "out of host memory");
-        return NULL;
-    }
-    r->m = m;
-    r->interval = setup->interval ? setup->interval : RECORD_DEFAULT_INTERVAL;
-    uint64_t disk_size = 0, disk_hash = 0;
-    const char *disk = m->cfg.devices.disk_path;
     if (ram_hasher_init(&r->hasher, m) != 0) {
         snprintf(err, errlen, "out of host memory");
-        ram_hasher_free(&r->hasher);
-        free(r);
-        return NULL;
+        return -1;
     }
-    if ((disk && hash_disk(disk, &disk_size, &disk_hash, err, errlen) != 0) ||
-        recfile_create(&r->w, path, err, errlen) != 0) {
-        ram_hasher_free(&r->hasher);
-        free(r);
-        return NULL;
-    }
+    if (recfile_create(&r->w, r->path, err, errlen) != 0)
+        return -1;
+    r->m = m;
     struct tbuf b = {0};
-    encode_config(m, r->interval, &b);
+    encode_config(r, m, &b);
     write_tbuf(r, REC_CONFIG, &b);
     tbuf_str(&b, setup->image_name);
     tbuf_u64(&b, hash64(setup->image, setup->image_size, 0));
     tbuf_bytes(&b, setup->image, setup->image_size);
     write_tbuf(r, REC_IMAGE, &b);
-    if (disk) {
-        tbuf_str(&b, disk);
-        tbuf_u64(&b, disk_size);
-        tbuf_u64(&b, disk_hash);
-        write_tbuf(r, REC_DISK, &b);
-    }
+    for (unsigned i = 0; i < MAX_DEVICES; i++)
+        if (r->store[i].present) {
+            tbuf_u32(&b, i);
+            tbuf_str(&b, r->store[i].name);
+            tbuf_u64(&b, (uint64_t)r->store[i].sectors * BLOCK_SECTOR_SIZE);
+            tbuf_u64(&b, r->store[i].hash);
+            write_tbuf(r, REC_DISK, &b);
+        }
     recfile_flush(&r->w);
-    m->input_log = (struct machine_input_log){.arg = r, .taken = record_input};
     m->recording = true;
     m->alarm = (struct machine_alarm){.at = cpu_time(m->cpu), .fn = record_checkpoint, .arg = r};
-    return r;
+    return 0;
 }
 
 int recorder_finish(struct recorder *r, char *err, unsigned errlen)
@@ -191,12 +281,10 @@ int recorder_finish(struct recorder *r, char *err, unsigned errlen)
     tbuf_str(&b, m->state == MACHINE_STOPPED ? m->reason : "");
     checkpoint_encode(&cp, &b);
     write_tbuf(r, REC_END, &b);
-    m->input_log = (struct machine_input_log){0};
     m->recording = false;
     m->alarm = (struct machine_alarm){.at = UINT64_MAX};
     int rc = recfile_close_writer(&r->w, err, errlen);
-    ram_hasher_free(&r->hasher);
-    free(r);
+    recorder_discard(r);
     return rc;
 }
 
@@ -229,6 +317,13 @@ struct replay {
     char *end_reason;
     struct checkpoint end_cp;
     char *cmdline;
+    struct device_config *devices;
+    struct {
+        bool present;
+        uint32_t sectors;
+        bool readonly;
+    } store[MAX_DEVICES]; /* each device's block store */
+    FILE *console_output;
     /* what the replay found */
     bool diverged;
     char report[1024];
@@ -291,6 +386,56 @@ static bool replay_input(void *arg, unsigned device, uint32_t *kind, const void 
     return true;
 }
 
+static void replay_diverged(void *arg, unsigned device, const char *what)
+{
+    struct replay *rp = arg;
+    char label[48];
+    diverge(rp, "%s %s (virtual time %llu)", device_label(rp, device, label, sizeof label), what,
+            (unsigned long long)cpu_time(rp->m->cpu));
+}
+
+/* ---- The replayed machine's backends: the recording's ---- */
+
+static struct char_source *rep_char_source(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct input_feed feed = {arg, replay_input, replay_diverged};
+    struct char_source *s = replay_char_source(device, &feed);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
+static struct char_sink *rep_char_sink(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct replay *rp = arg;
+    (void)device;
+    struct char_sink *s = stdio_sink_open(rp->console_output, NULL);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
+static struct block_store *rep_block_store(void *arg, unsigned device, const char *name,
+                                           uint64_t create_size, bool readonly, char *err,
+                                           unsigned errlen)
+{
+    struct replay *rp = arg;
+    struct input_feed feed = {arg, replay_input, replay_diverged};
+    (void)name; /* (no image: the recording has what the run read) */
+    (void)create_size;
+    (void)readonly;
+    if (device >= MAX_DEVICES || !rp->store[device].present) {
+        snprintf(err, errlen, "%s: the recording has no block store for device %u", rp->tr.path,
+                 device);
+        return NULL;
+    }
+    struct block_store *s =
+        replay_block_store(device, rp->store[device].sectors, rp->store[device].readonly, &feed);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
 /* Inputs the recording took before `now` that the replay has not. */
 static void check_missed_inputs(struct replay *rp, uint64_t now)
 {
@@ -344,6 +489,32 @@ static void replay_alarm(struct machine *m, void *arg)
     m->alarm.at = at;
 }
 
+/* A device of the CONFIG record: its options, and its backend. */
+static int load_device(struct replay *rp, uint32_t i, struct tcur *c, char *err, unsigned errlen)
+{
+    uint32_t n = tcur_u32(c);
+    for (uint32_t k = 0; k < n && !c->short_read; k++) {
+        bool null;
+        char *name = tcur_str(c, &null);
+        char *value = tcur_str(c, &null);
+        char why[200];
+        int rc = name ? device_config_set(rp->devices, name, value, why, sizeof why) : 0;
+        free(name);
+        free(value);
+        if (rc != 0) {
+            snprintf(err, errlen, "%s: the recorded machine cannot be built here: %s", rp->tr.path,
+                     why);
+            return -1;
+        }
+    }
+    rp->store[i].present = tcur_u8(c);
+    if (rp->store[i].present) {
+        rp->store[i].sectors = tcur_u32(c);
+        rp->store[i].readonly = tcur_u8(c);
+    }
+    return 0;
+}
+
 /* Reads every record; fills rp's tables. */
 static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[MAX_DEVICES],
                 uint32_t *ndev, char *err, unsigned errlen)
@@ -369,13 +540,14 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
             free(rp->cmdline);
             rp->cmdline = tcur_str(&c, &null);
             cfg->cmdline = rp->cmdline;
-            cfg->devices.ncpus = tcur_u32(&c);
+            cfg->ncpus = tcur_u32(&c);
             tcur_u64(&c); /* the interval: the checkpoints carry their times */
             *ndev = tcur_u32(&c);
-            for (uint32_t i = 0; i < *ndev && i < MAX_DEVICES; i++)
+            for (uint32_t i = 0; i < *ndev && i < MAX_DEVICES && !c.short_read; i++) {
                 dev_names[i] = tcur_str(&c, &null);
-            cfg->devices.disk_replay_sectors = tcur_u32(&c);
-            cfg->devices.disk_readonly = tcur_u8(&c);
+                if (load_device(rp, i, &c, err, errlen) != 0)
+                    return -1;
+            }
             have_config = *ndev <= MAX_DEVICES;
             break;
         }
@@ -385,7 +557,8 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
             rp->image_size = c.left;
             rp->image = tcur_bytes(&c, c.left);
             break;
-        case REC_DISK: /* (the sectors the run read are among its inputs) */
+        case REC_DISK:    /* (the sectors the run read are among its inputs) */
+            tcur_u32(&c); /* device */
             free(tcur_str(&c, &null));
             tcur_u64(&c); /* size */
             tcur_u64(&c); /* hash */
@@ -474,7 +647,14 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     struct machine_config cfg = {0};
     char *dev_names[MAX_DEVICES] = {0};
     uint32_t ndev = 0;
+    rp->console_output = opt->console_output ? opt->console_output : stdout;
+    if (!(rp->devices = device_config_new())) {
+        snprintf(err, errlen, "out of host memory");
+        free(rp);
+        return NULL;
+    }
     if (recfile_open(&rp->tr, path, err, errlen) != 0) {
+        device_config_free(rp->devices);
         free(rp);
         return NULL;
     }
@@ -495,8 +675,11 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
         }
     }
     if (ok) {
-        cfg.devices.replaying = true;
-        cfg.devices.console_output = opt->console_output;
+        cfg.devices = rp->devices;
+        cfg.backends = (struct backend_provider){.arg = rp,
+                                                 .char_source = rep_char_source,
+                                                 .char_sink = rep_char_sink,
+                                                 .block_store = rep_block_store};
         rp->m = machine_create(&cfg, err, errlen);
         ok = rp->m != NULL;
     }
@@ -529,9 +712,7 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     }
     for (unsigned d = 0; d < MAX_DEVICES; d++)
         rp->next_in[d] = input_from(rp, d, 0);
-    rp->m->debug_out = opt->console_output ? opt->console_output : stdout;
-    rp->m->input_log =
-        (struct machine_input_log){.arg = rp, .replaying = true, .replay = replay_input};
+    rp->m->debug_out = rp->console_output;
     rp->m->alarm = (struct machine_alarm){.at = 0, .fn = replay_alarm, .arg = rp};
     return rp;
 }
@@ -607,6 +788,7 @@ void replay_close(struct replay *rp)
     free(rp->image_name);
     free(rp->end_reason);
     free(rp->cmdline);
+    device_config_free(rp->devices);
     free(rp->in);
     free(rp->cp);
     free(rp);

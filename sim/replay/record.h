@@ -8,9 +8,10 @@
  * every `interval` instructions and at the end. A replay rebuilds the
  * machine from the trace alone, feeds the inputs back at their virtual
  * times and compares every checkpoint; the first difference stops it with
- * a report of what differs. Both attach to the machine (its input log and
- * alarm), so any driver - a plain run, the debugger, the GUI - can run a
- * recorded or replayed machine. */
+ * a report of what differs. Inputs are recorded and given back at the
+ * backend boundary (inputs.h); checkpoints through the machine's alarm, so
+ * any driver - a plain run, the debugger, the GUI - can run a recorded or
+ * replayed machine. */
 #ifndef SPACE_RECORD_H
 #define SPACE_RECORD_H
 
@@ -19,6 +20,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "devices/backend.h"
 #include "sim/core/machine.h"
 
 #define RECORD_DEFAULT_INTERVAL 10000000ull /* instructions between checkpoints */
@@ -27,18 +29,28 @@ struct record_setup {
     const char *image_name; /* the kernel's path, or the built-in's name */
     const uint8_t *image;
     size_t image_size;
-    uint64_t interval; /* 0: RECORD_DEFAULT_INTERVAL */
 };
 
 struct recorder;
 
-/* Starts recording a created and booted machine that has not run yet.
- * Returns NULL with a one-line reason in err. */
-struct recorder *recorder_start(struct machine *m, const char *path,
-                                const struct record_setup *setup, char *err, unsigned errlen);
-/* After the run: writes the final checkpoint and how the run ended, closes
- * the file and frees r. 0, or -1 with a reason (the trace is incomplete). */
+/* A recording into the trace `path`, a checkpoint every `interval`
+ * instructions (0: RECORD_DEFAULT_INTERVAL), of a machine about to be
+ * created with recorder_backends(r): the backends of `host`, each input
+ * from outside they give reported. NULL if out of host memory. */
+struct recorder *recorder_open(const char *path, uint64_t interval,
+                               const struct backend_provider *host);
+const struct backend_provider *recorder_backends(struct recorder *r);
+/* Starts recording the machine, created with recorder_backends(r) and
+ * booted from `setup`'s image, before it runs: creates the trace. 0, or
+ * -1 with a one-line reason in err (then discard r). */
+int recorder_start(struct recorder *r, struct machine *m, const struct record_setup *setup,
+                   char *err, unsigned errlen);
+/* After the run, before the machine is destroyed: writes the final
+ * checkpoint and how the run ended, closes the file and frees r. 0, or -1
+ * with a reason (the trace is incomplete). */
 int recorder_finish(struct recorder *r, char *err, unsigned errlen);
+/* Frees a recorder that was not started (or whose start failed). */
+void recorder_discard(struct recorder *r);
 
 struct replay_options {
     const char *kernel_path; /* replay with this kernel instead of the recorded one */
