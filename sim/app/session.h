@@ -12,7 +12,7 @@
 
 #include "sim/core/machine.h"
 #include "sim/host/host_backends.h"
-#include "sim/replay/record.h"
+#include "sim/replay/recorder.h"
 
 /* The BasicOZ kernel the build produced (cmake/embed.cmake). */
 extern const unsigned char basicoz_image[];

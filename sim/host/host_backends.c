@@ -20,8 +20,8 @@ static struct char_sink *sink(void *arg, unsigned device, char *err, unsigned er
     return s;
 }
 
-static struct block_store *store(void *arg, unsigned device, const char *name,
-                                 uint64_t create_size, bool readonly, char *err, unsigned errlen)
+static struct block_store *store(void *arg, unsigned device, const char *name, uint64_t create_size,
+                                 bool readonly, char *err, unsigned errlen)
 {
     (void)arg;
     (void)device;
@@ -30,8 +30,6 @@ static struct block_store *store(void *arg, unsigned device, const char *name,
 
 struct backend_provider host_backends_provider(const struct host_backends *h)
 {
-    return (struct backend_provider){.arg = (void *)h,
-                                     .char_source = source,
-                                     .char_sink = sink,
-                                     .block_store = store};
+    return (struct backend_provider){
+        .arg = (void *)h, .char_source = source, .char_sink = sink, .block_store = store};
 }

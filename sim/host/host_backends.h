@@ -10,10 +10,10 @@
 #include "devices/backend.h"
 
 struct host_backends {
-    const char *input;             /* console input file (--input); NULL: standard input */
-    struct char_source *keyboard;  /* instead of input (the window's); not closed */
-    FILE *output;                  /* console output; NULL: standard output */
-    const struct char_sink *also;  /* where console output also goes (the window), or NULL */
+    const char *input;            /* console input file (--input); NULL: standard input */
+    struct char_source *keyboard; /* instead of input (the window's); not closed */
+    FILE *output;                 /* console output; NULL: standard output */
+    const struct char_sink *also; /* where console output also goes (the window), or NULL */
 };
 
 /* A provider giving h's backends; h must outlive the machine. */

@@ -1,0 +1,51 @@
+/* replayer: replaying a trace exactly (docs/trace-format.md).
+ *
+ * A replay rebuilds the machine from the trace alone - its devices from
+ * the recorded options, their backends from the recorded inputs (inputs.h:
+ * no console, no disk image) - feeds the inputs back at their virtual
+ * times and compares every checkpoint; the first difference stops the
+ * machine with a report of what differs. Checkpoints are compared by the
+ * machine's alarm, so any driver (a plain replay, the debugger) can run a
+ * replayed machine. Used by sim/app/replay_cmd.c. */
+#ifndef SPACE_REPLAYER_H
+#define SPACE_REPLAYER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/core/machine.h"
+
+struct replay_options {
+    const char *kernel_path; /* replay with this kernel instead of the recorded one */
+    FILE *console_output;    /* the guest's console output (NULL: standard output) */
+};
+
+struct replay;
+
+/* Reads and checks the whole trace, then builds and boots the machine it
+ * describes, ready to run with its inputs and checkpoints attached.
+ * Returns NULL with a one-line reason in err. A kernel_path whose image
+ * differs from the recorded one is allowed (to find where a changed
+ * kernel's behaviour departs): replay_note says so. */
+struct replay *replay_open(const char *path, const struct replay_options *opt, char *err,
+                           unsigned errlen);
+struct machine *replay_machine(struct replay *rp);
+/* A remark about the replay's set-up ("" if none). */
+const char *replay_note(const struct replay *rp);
+/* The recorded kernel image (for a debugger's symbols). */
+void replay_image(const struct replay *rp, const char **name, const uint8_t **image, size_t *size);
+
+/* Runs the machine to where the recording ended - one instruction at a
+ * time if single_step - then checks the end. */
+void replay_run(struct replay *rp, bool single_step);
+/* After the machine stopped (however it was driven): compares how it
+ * ended with the recording. Returns true if the replay matched in every
+ * checkpoint and the end; otherwise the report says what differed first. */
+bool replay_verdict(struct replay *rp, char *report, unsigned len);
+/* Checkpoints compared so far, and how many the recording has. */
+void replay_progress(const struct replay *rp, unsigned *checked, unsigned *total);
+void replay_close(struct replay *rp);
+
+#endif
