@@ -1,6 +1,6 @@
 /* console: a character device - output to a character sink, input a line
  * at a time from a character source (backend.h: a file, the host's
- * terminal, the window's keyboard, a recording; the console cannot tell).
+ * terminal, the window's keyboard: the console cannot tell which).
  *
  * Input arrives only when the guest waits for it: when the CPU idles
  * (space_wait) with the receive interrupt enabled and the receive buffer

@@ -1,5 +1,5 @@
-/* disk: a block device backed by a block store (--disk FILE: an image
- * file; in a replay, the sectors the recording read).
+/* disk: a block device backed by a block store (backend.h; --disk FILE
+ * names it: an image file, as far as the disk knows).
  *
  * The guest sets SECTOR, COUNT and ADDR (a physical address) and writes a
  * command; the transfer completes after a modelled latency, in virtual
