@@ -10,6 +10,7 @@
     X(console_device)   \
     X(timer_device)     \
     X(disk_device)      \
+    X(rng_device)       \
     /* (new kinds go here, last) */
 /* clang-format on */
 

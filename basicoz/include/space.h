@@ -149,6 +149,7 @@ struct space_pcb {
 #define SPACE_DEVICE_CONSOLE 1
 #define SPACE_DEVICE_TIMER   2
 #define SPACE_DEVICE_DISK    3
+#define SPACE_DEVICE_RNG     4
 
 /* console */
 #define SPACE_CONSOLE_DATA         0x00 /* write: output a byte; read: next input byte */
@@ -194,6 +195,16 @@ struct space_pcb {
 #define SPACE_DISK_ERR_IO       5u
 #define SPACE_DISK_ERR_COMMAND  6u
 #define SPACE_DISK_INTERRUPT    1u
+
+/* rng (--rng SEED) */
+#define SPACE_RNG_SEED      0x00 /* the seed; a write reseeds */
+#define SPACE_RNG_VALUE     0x04 /* read: take the next number (0 while not READY) */
+#define SPACE_RNG_COUNT     0x08 /* numbers taken since the last seeding */
+#define SPACE_RNG_STATUS    0x0c /* SPACE_RNG_READY */
+#define SPACE_RNG_CONTROL   0x10 /* SPACE_RNG_INTERRUPT */
+#define SPACE_RNG_READY     1u
+#define SPACE_RNG_INTERRUPT 1u   /* (CONTROL) interrupt when a number is ready */
+#define SPACE_RNG_LATENCY   100u /* instructions from a VALUE read until the next is ready */
 
 /* ---- Boot information ------------------------------------------------------ */
 #define SPACE_BOOT_MAGIC       0x53504143u /* "SPAC" */
