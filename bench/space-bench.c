@@ -24,6 +24,7 @@
 #include <unicorn/unicorn.h>
 
 #include "sim/core/machine.h"
+#include "sim/host/host_backends.h"
 
 #ifndef SPACE_BENCH_KERNEL
 #define SPACE_BENCH_KERNEL "build/bench/guest/bench_kernel.elf"
@@ -423,7 +424,9 @@ static int run_space(const char *kernel, const struct workload *w, struct result
 {
     char cmdline[64], err[512];
     snprintf(cmdline, sizeof cmdline, "%s %" PRIu64, w->name, w->iterations);
-    struct machine_config cfg = {.ram_size = 64u << 20, .cmdline = cmdline};
+    static const struct host_backends host = {0}; /* standard input and output */
+    struct machine_config cfg = {
+        .ram_size = 64u << 20, .cmdline = cmdline, .backends = host_backends_provider(&host)};
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "space-bench: %s\n", err);

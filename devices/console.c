@@ -1,54 +1,40 @@
-/* console: a character device - output to the host's standard output,
- * input from a script file, the host's standard input, a console_source
- * (the GUI's keyboard) or, in a replay, the recording. Output may also go to
- * a console_sink (the GUI's screen).
+/* console: a character device - output to a character sink, input a line
+ * at a time from a character source (backend.h: a file, the host's
+ * terminal, the window's keyboard: the console cannot tell which).
  *
- * Input arrives a line at a time, and only when the guest waits for it:
- * when the CPU idles (space_wait) with the receive interrupt enabled and
- * the receive buffer empty, the next line is read and delivered at that
- * virtual time, with an interrupt. So a
- * run with scripted input is the same every time, however fast the host or
- * the typist; a typist is simply waited for. End of input (end of the file,
- * a closed standard input) is reported once, as a status bit with an
- * interrupt, and never blocks. Every line and the end of input are
- * reported as inputs from outside (device_input_taken), so a recorded run
- * replays exactly. Registers: docs/devices.md. */
+ * Input arrives only when the guest waits for it: when the CPU idles
+ * (space_wait) with the receive interrupt enabled and the receive buffer
+ * empty, the next line is taken and delivered at that virtual time, with
+ * an interrupt; or INPUT_DELAY instructions after the guest asked, if a
+ * line is there by then. So a run with scripted input is the same every
+ * time, however fast the host or the typist; a typist is simply waited
+ * for. End of input is reported once, as a status bit with an interrupt,
+ * and never blocks. Registers: docs/devices.md. */
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/host/platform.h"
 #include "device.h"
 
-enum {
-    CONSOLE_DATA = 0x00,
-    CONSOLE_STATUS = 0x04,
-    CONSOLE_CONTROL = 0x08,
-    CONSOLE_RX_COUNT = 0x0c,
-    CONSOLE_INPUT_DELAY = 0x10,
+static const struct device_reg console_registers[] = {
+    {SPACE_CONSOLE_DATA, "DATA", "write: output a byte; read: take the next input byte (0: none)"},
+    {SPACE_CONSOLE_STATUS, "STATUS", "RX_READY (1) | RX_EOF (2) | TX_READY (4, always)"},
+    {SPACE_CONSOLE_CONTROL, "CONTROL", "RX_INTERRUPT (1): input wanted | ECHO (2)"},
+    {SPACE_CONSOLE_RX_COUNT, "RX_COUNT", "bytes of the received line not yet read"},
+    {SPACE_CONSOLE_INPUT_DELAY, "INPUT_DELAY", "instructions until more input may arrive"},
+    {0, NULL, NULL},
 };
-enum { STATUS_RX_READY = 1, STATUS_RX_EOF = 2, STATUS_TX_READY = 4 };
-enum { CONTROL_RX_INTERRUPT = 1, CONTROL_ECHO = 2 };
+
 enum { FETCH = 0 };
-/* Recorded inputs (docs/trace-format.md). */
-enum { CONSOLE_INPUT_LINE = 1, CONSOLE_INPUT_END = 2 };
 enum input { INPUT_NONE, INPUT_LINE, INPUT_END };
 #define DEFAULT_INPUT_DELAY 200000u
 
 struct console {
-    FILE *in; /* NULL with a source, or in a replay */
-    bool close_in;
-    const struct console_source *source;
-    bool source_ended; /* the file has no more (the guest is told at delivery) */
-    FILE *out;
-    const struct console_sink *sink;
+    struct char_source *in;
+    struct char_sink *out;
     char *line; /* received, not yet read by the guest */
     size_t len, pos, cap;
-    bool eof;              /* the guest has been told the input ended */
-    bool terminal;         /* input from an interactive terminal: polled */
-    bool person_echoes;    /* the terminal shows what is typed: no ECHO */
-    bool read_interrupted; /* a blocking read was interrupted: only poll now */
+    bool eof; /* the guest has been told the input ended */
     uint32_t control, input_delay;
-    uint64_t bytes_in, bytes_out;
 };
 
 /* Makes room for a line of `need` bytes. */
@@ -69,48 +55,41 @@ static bool grow_line(struct console *c, size_t need)
 
 static void console_destroy(struct device *d);
 
-static unsigned console_units(const struct device_options *opt)
+static unsigned console_units(const struct device_config *c, unsigned ncpus)
 {
-    (void)opt;
+    (void)c;
+    (void)ncpus;
     return 1;
 }
 
-static int console_create(struct device *d, const struct device_options *opt, char *err,
-                          unsigned errlen)
+static int console_create(struct device *d, const struct device_config *cfg,
+                          const struct device_backends *b, char *err, unsigned errlen)
 {
+    (void)cfg;
     struct console *c = calloc(1, sizeof *c);
     if (!c) {
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
-    c->out = opt->console_output ? opt->console_output : stdout;
-    c->sink = opt->console_sink;
-    if (opt->replaying) {
-        /* input comes from the recording */
-    } else if (opt->console_source) {
-        c->source = opt->console_source; /* it shows a line until it is taken */
-    } else if (opt->console_input) {
-        c->in = fopen(opt->console_input, "rb");
-        if (!c->in) {
-            snprintf(err, errlen, "%s: cannot open console input script", opt->console_input);
-            free(c);
-            return -1;
-        }
-        c->close_in = true;
-    } else {
-        c->in = stdin;
-    }
-    c->terminal = c->in && platform_is_terminal(c->in);
-    c->person_echoes = c->terminal;
-    c->input_delay = DEFAULT_INPUT_DELAY;
     d->state = c;
+    c->input_delay = DEFAULT_INPUT_DELAY;
+    if (!(c->in = b->char_source(b->opaque, err, errlen)) ||
+        !(c->out = b->char_sink(b->opaque, err, errlen))) {
+        console_destroy(d);
+        return -1;
+    }
     if (!grow_line(c, 256)) {
         snprintf(err, errlen, "out of host memory");
         console_destroy(d);
-        d->state = NULL;
         return -1;
     }
     return 0;
+}
+
+static void flush(struct console *c)
+{
+    if (c->out->flush)
+        c->out->flush(c->out->opaque);
 }
 
 static void console_destroy(struct device *d)
@@ -118,25 +97,22 @@ static void console_destroy(struct device *d)
     struct console *c = d->state;
     if (!c)
         return;
-    if (c->close_in && c->in)
-        fclose(c->in);
-    fflush(c->out);
+    if (c->out)
+        flush(c);
     free(c->line);
     free(c);
+    d->state = NULL;
 }
 
-/* Output: the host stream, and the sink (the window) if there is one. */
 static void put(struct console *c, const char *buf, size_t len)
 {
-    fwrite(buf, 1, len, c->out);
-    if (c->sink)
-        c->sink->write(c->sink->arg, buf, len);
+    c->out->write(c->out->opaque, buf, len);
 }
 
 /* The guest may get more input INPUT_DELAY instructions from now. */
 static void expect_input(struct device *d, struct console *c)
 {
-    if ((c->control & CONTROL_RX_INTERRUPT) && c->pos >= c->len && !c->eof && c->input_delay)
+    if ((c->control & SPACE_CONSOLE_RX_INTERRUPT) && c->pos >= c->len && !c->eof && c->input_delay)
         device_schedule(d, c->input_delay, FETCH);
 }
 
@@ -144,7 +120,7 @@ static uint32_t console_read(struct device *d, uint32_t reg)
 {
     struct console *c = d->state;
     switch (reg) {
-    case CONSOLE_DATA:
+    case SPACE_CONSOLE_DATA:
         if (c->pos < c->len) {
             uint8_t ch = (uint8_t)c->line[c->pos++];
             if (c->pos == c->len)
@@ -152,12 +128,12 @@ static uint32_t console_read(struct device *d, uint32_t reg)
             return ch;
         }
         return 0;
-    case CONSOLE_STATUS:
-        return (c->pos < c->len ? STATUS_RX_READY : 0) |
-               (c->eof && c->pos >= c->len ? STATUS_RX_EOF : 0) | STATUS_TX_READY;
-    case CONSOLE_CONTROL: return c->control;
-    case CONSOLE_RX_COUNT: return (uint32_t)(c->len - c->pos);
-    case CONSOLE_INPUT_DELAY: return c->input_delay;
+    case SPACE_CONSOLE_STATUS:
+        return (c->pos < c->len ? SPACE_CONSOLE_RX_READY : 0) |
+               (c->eof && c->pos >= c->len ? SPACE_CONSOLE_RX_EOF : 0) | SPACE_CONSOLE_TX_READY;
+    case SPACE_CONSOLE_CONTROL: return c->control;
+    case SPACE_CONSOLE_RX_COUNT: return (uint32_t)(c->len - c->pos);
+    case SPACE_CONSOLE_INPUT_DELAY: return c->input_delay;
     default: return 0;
     }
 }
@@ -166,7 +142,7 @@ static uint32_t console_read(struct device *d, uint32_t reg)
 static uint32_t console_peek(struct device *d, uint32_t reg)
 {
     struct console *c = d->state;
-    if (reg == CONSOLE_DATA)
+    if (reg == SPACE_CONSOLE_DATA)
         return c->pos < c->len ? (uint8_t)c->line[c->pos] : 0;
     return console_read(d, reg);
 }
@@ -175,116 +151,56 @@ static void console_write(struct device *d, uint32_t reg, uint32_t value)
 {
     struct console *c = d->state;
     switch (reg) {
-    case CONSOLE_DATA: {
+    case SPACE_CONSOLE_DATA: {
         char ch = (char)(value & 0xff);
         put(c, &ch, 1);
         if (ch == '\n')
-            fflush(c->out);
-        c->bytes_out++;
+            flush(c);
         break;
     }
-    case CONSOLE_CONTROL:
-        c->control = value & (CONTROL_RX_INTERRUPT | CONTROL_ECHO);
-        if (c->control & CONTROL_RX_INTERRUPT)
+    case SPACE_CONSOLE_CONTROL:
+        c->control = value & (SPACE_CONSOLE_RX_INTERRUPT | SPACE_CONSOLE_ECHO);
+        if (c->control & SPACE_CONSOLE_RX_INTERRUPT)
             expect_input(d, c);
         else
             device_cancel(d, FETCH);
         break;
-    case CONSOLE_INPUT_DELAY: c->input_delay = value; break;
+    case SPACE_CONSOLE_INPUT_DELAY: c->input_delay = value; break;
     default: break;
     }
 }
 
-/* Reads the next line (with its newline, if any) from the input file. */
-static enum input read_line(struct console *c)
+/* Takes the next line, or the end of input, if there is one now.
+ * `waiting`: the CPU waits for it. */
+static enum input take_input(struct console *c, bool waiting)
 {
+    const char *line;
+    long n = c->in->take_line(c->in->opaque, waiting, &line);
     c->len = c->pos = 0;
-    int ch = 0;
-    while (c->len < c->cap || grow_line(c, c->len + 1)) {
-        if ((ch = fgetc(c->in)) == EOF)
-            break;
-        c->line[c->len++] = (char)ch;
-        if (ch == '\n')
-            break;
-    }
-    if (ch == EOF) {
-        if (ferror(c->in)) {
-            /* Interrupted (Ctrl-C while waiting for a person): not the end
-             * of input; the machine is stopping, and must not block here
-             * again on its way. */
-            clearerr(c->in);
-            c->read_interrupted = true;
-            return c->len ? INPUT_LINE : INPUT_NONE;
-        }
-        c->source_ended = true;
-    }
-    return c->len ? INPUT_LINE : c->source_ended ? INPUT_END : INPUT_NONE;
-}
-
-/* The next line from a replay's recording. */
-static enum input replay_line(struct device *d, struct console *c)
-{
-    uint32_t kind, len;
-    const void *data;
-    if (!device_input_replay(d, &kind, &data, &len))
-        return INPUT_NONE;
-    if (kind == CONSOLE_INPUT_END)
+    if (n < 0)
         return INPUT_END;
-    if (kind != CONSOLE_INPUT_LINE || !grow_line(c, len)) {
-        device_input_diverged(d, "has a recorded input it does not understand");
+    if (n == 0)
         return INPUT_NONE;
-    }
-    memcpy(c->line, data, len);
-    c->len = len;
-    c->pos = 0;
+    if (!grow_line(c, (size_t)n))
+        return INPUT_NONE; /* (out of host memory: the line is lost) */
+    memcpy(c->line, line, (size_t)n);
+    c->len = (size_t)n;
     return INPUT_LINE;
-}
-
-/* Takes the next line, or the end of input, from wherever input comes
- * from, if there is one now. `waiting`: the CPU waits for it, so a typist
- * at a terminal may be waited for. */
-static enum input take_input(struct device *d, struct console *c, bool waiting)
-{
-    if (device_replaying(d))
-        return replay_line(d, c); /* (nothing now: the recorded run had nothing either) */
-    if (device_stopping(d))
-        return INPUT_NONE;
-    enum input got;
-    if (c->source) {
-        long n = c->source->take_line(c->source->arg, c->line, c->cap);
-        if (n == 0 && waiting)
-            device_awaiting_input(d);
-        got = n > 0 ? INPUT_LINE : n < 0 ? INPUT_END : INPUT_NONE;
-        c->len = n > 0 ? (size_t)n : 0;
-        c->pos = 0;
-    } else if (c->source_ended) {
-        got = INPUT_END;
-    } else if ((c->read_interrupted || (c->terminal && !waiting)) && !platform_input_ready(c->in)) {
-        got = INPUT_NONE;
-    } else {
-        got = read_line(c);
-    }
-    if (got == INPUT_LINE)
-        device_input_taken(d, CONSOLE_INPUT_LINE, c->line, (uint32_t)c->len);
-    else if (got == INPUT_END)
-        device_input_taken(d, CONSOLE_INPUT_END, NULL, 0);
-    return got;
 }
 
 /* Delivers the next line, or the end of input, if the guest wants input
  * and there is some now. */
 static bool deliver(struct device *d, struct console *c, bool waiting)
 {
-    if (!(c->control & CONTROL_RX_INTERRUPT) || c->pos < c->len || c->eof)
+    if (!(c->control & SPACE_CONSOLE_RX_INTERRUPT) || c->pos < c->len || c->eof)
         return false; /* the guest does not want input now */
     device_cancel(d, FETCH);
-    fflush(c->out); /* a person may be waiting to see the prompt */
-    switch (take_input(d, c, waiting)) {
+    flush(c); /* a person may be waiting to see the prompt */
+    switch (take_input(c, waiting)) {
     case INPUT_LINE:
-        c->bytes_in += c->len;
-        if ((c->control & CONTROL_ECHO) && !c->person_echoes) {
+        if ((c->control & SPACE_CONSOLE_ECHO) && !c->in->echoes) {
             put(c, c->line, c->len);
-            fflush(c->out);
+            flush(c);
         }
         device_interrupt(d);
         return true;
@@ -311,13 +227,13 @@ static bool console_idle(struct device *d)
 
 static void console_shutdown(struct device *d)
 {
-    struct console *c = d->state;
-    fflush(c->out);
+    flush(d->state);
 }
 
 const struct device_kind console_device = {
     .name = "console",
-    .type = DEVICE_CONSOLE,
+    .type = SPACE_DEVICE_CONSOLE,
+    .registers = console_registers,
     .units = console_units,
     .create = console_create,
     .destroy = console_destroy,

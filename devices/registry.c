@@ -5,7 +5,14 @@
  * X(NAME_device) here. */
 #include "device.h"
 
-#define DEVICE_KINDS(X) X(console_device) X(timer_device) X(disk_device)
+/* clang-format off */
+#define DEVICE_KINDS(X) \
+    X(console_device)   \
+    X(timer_device)     \
+    X(disk_device)      \
+    X(rng_device)       \
+    /* (new kinds go here, last) */
+/* clang-format on */
 
 #define DECLARE(kind) extern const struct device_kind kind;
 DEVICE_KINDS(DECLARE)

@@ -6,16 +6,18 @@
 
 #include "device.h"
 
-enum {
-    TIMER_NOW_LO = 0x00,
-    TIMER_NOW_HI = 0x04,
-    TIMER_INTERVAL = 0x08,
-    TIMER_CONTROL = 0x0c,
-    TIMER_TICKS = 0x10,
-    TIMER_NEXT_LO = 0x14,
-    TIMER_NEXT_HI = 0x18,
+static const struct device_reg timer_registers[] = {
+    {SPACE_TIMER_NOW_LO, "NOW_LO", "virtual time, low 32 bits"},
+    {SPACE_TIMER_NOW_HI, "NOW_HI", "virtual time, high 32 bits"},
+    {SPACE_TIMER_INTERVAL, "INTERVAL",
+     "instructions from arming to the first tick, and between ticks"},
+    {SPACE_TIMER_CONTROL, "CONTROL", "ENABLE (1) | PERIODIC (2); a write arms or disarms"},
+    {SPACE_TIMER_TICKS, "TICKS", "ticks so far (writable)"},
+    {SPACE_TIMER_NEXT_LO, "NEXT_LO", "due time of the next tick, low 32 bits (0: disarmed)"},
+    {SPACE_TIMER_NEXT_HI, "NEXT_HI", "due time of the next tick, high 32 bits"},
+    {0, NULL, NULL},
 };
-enum { CONTROL_ENABLE = 1, CONTROL_PERIODIC = 2 };
+
 enum { TICK = 0 };
 
 struct timer {
@@ -23,15 +25,17 @@ struct timer {
     uint64_t next; /* due time of the next tick; 0 when disarmed */
 };
 
-static unsigned timer_units(const struct device_options *opt)
+static unsigned timer_units(const struct device_config *c, unsigned ncpus)
 {
-    return opt->ncpus ? opt->ncpus : 1;
+    (void)c;
+    return ncpus ? ncpus : 1;
 }
 
-static int timer_create(struct device *d, const struct device_options *opt, char *err,
-                        unsigned errlen)
+static int timer_create(struct device *d, const struct device_config *c,
+                        const struct device_backends *b, char *err, unsigned errlen)
 {
-    (void)opt;
+    (void)c;
+    (void)b;
     d->state = calloc(1, sizeof(struct timer));
     if (!d->state) {
         snprintf(err, errlen, "out of host memory");
@@ -56,13 +60,13 @@ static uint32_t timer_read(struct device *d, uint32_t reg)
 {
     struct timer *t = d->state;
     switch (reg) {
-    case TIMER_NOW_LO: return (uint32_t)device_now(d);
-    case TIMER_NOW_HI: return (uint32_t)(device_now(d) >> 32);
-    case TIMER_INTERVAL: return t->interval;
-    case TIMER_CONTROL: return t->control;
-    case TIMER_TICKS: return t->ticks;
-    case TIMER_NEXT_LO: return (uint32_t)t->next;
-    case TIMER_NEXT_HI: return (uint32_t)(t->next >> 32);
+    case SPACE_TIMER_NOW_LO: return (uint32_t)device_now(d);
+    case SPACE_TIMER_NOW_HI: return (uint32_t)(device_now(d) >> 32);
+    case SPACE_TIMER_INTERVAL: return t->interval;
+    case SPACE_TIMER_CONTROL: return t->control;
+    case SPACE_TIMER_TICKS: return t->ticks;
+    case SPACE_TIMER_NEXT_LO: return (uint32_t)t->next;
+    case SPACE_TIMER_NEXT_HI: return (uint32_t)(t->next >> 32);
     default: return 0;
     }
 }
@@ -71,18 +75,18 @@ static void timer_write(struct device *d, uint32_t reg, uint32_t value)
 {
     struct timer *t = d->state;
     switch (reg) {
-    case TIMER_INTERVAL: t->interval = value; break;
-    case TIMER_CONTROL:
-        t->control = value & (CONTROL_ENABLE | CONTROL_PERIODIC);
-        if ((t->control & CONTROL_ENABLE) && t->interval) {
+    case SPACE_TIMER_INTERVAL: t->interval = value; break;
+    case SPACE_TIMER_CONTROL:
+        t->control = value & (SPACE_TIMER_ENABLE | SPACE_TIMER_PERIODIC);
+        if ((t->control & SPACE_TIMER_ENABLE) && t->interval) {
             arm(d, t, device_now(d) + t->interval);
         } else {
-            t->control &= ~(uint32_t)CONTROL_ENABLE;
+            t->control &= ~(uint32_t)SPACE_TIMER_ENABLE;
             t->next = 0;
             device_cancel(d, TICK);
         }
         break;
-    case TIMER_TICKS: t->ticks = value; break;
+    case SPACE_TIMER_TICKS: t->ticks = value; break;
     default: break;
     }
 }
@@ -93,17 +97,18 @@ static void timer_event(struct device *d, uint32_t tag)
     (void)tag;
     t->ticks++;
     device_interrupt(d);
-    if ((t->control & CONTROL_PERIODIC) && t->interval) {
+    if ((t->control & SPACE_TIMER_PERIODIC) && t->interval) {
         arm(d, t, t->next + t->interval);
     } else {
-        t->control &= ~(uint32_t)CONTROL_ENABLE;
+        t->control &= ~(uint32_t)SPACE_TIMER_ENABLE;
         t->next = 0;
     }
 }
 
 const struct device_kind timer_device = {
     .name = "timer",
-    .type = DEVICE_TIMER,
+    .type = SPACE_DEVICE_TIMER,
+    .registers = timer_registers,
     .units = timer_units,
     .create = timer_create,
     .destroy = timer_destroy,

@@ -7,8 +7,9 @@
  * bits used by MapMemory and MapPortal. docs/space-architecture.md is the
  * manual that explains every item here.
  *
- * The layouts below are an ABI shared with the simulator (sim/abi.h
- * includes this file), so every field is a fixed-width 32-bit word.
+ * The layouts below are an ABI shared with the simulator (which includes
+ * this file with SPACE_HOST defined: the device models take their register
+ * offsets and bits from here), so every field is a fixed-width 32-bit word.
  */
 #ifndef SPACE_H
 #define SPACE_H
@@ -148,6 +149,7 @@ struct space_pcb {
 #define SPACE_DEVICE_CONSOLE 1
 #define SPACE_DEVICE_TIMER   2
 #define SPACE_DEVICE_DISK    3
+#define SPACE_DEVICE_RNG     4
 
 /* console */
 #define SPACE_CONSOLE_DATA         0x00 /* write: output a byte; read: next input byte */
@@ -193,6 +195,16 @@ struct space_pcb {
 #define SPACE_DISK_ERR_IO       5u
 #define SPACE_DISK_ERR_COMMAND  6u
 #define SPACE_DISK_INTERRUPT    1u
+
+/* rng (--rng SEED) */
+#define SPACE_RNG_SEED      0x00 /* the seed; a write reseeds */
+#define SPACE_RNG_VALUE     0x04 /* read: take the next number (0 while not READY) */
+#define SPACE_RNG_COUNT     0x08 /* numbers taken since the last seeding */
+#define SPACE_RNG_STATUS    0x0c /* SPACE_RNG_READY */
+#define SPACE_RNG_CONTROL   0x10 /* SPACE_RNG_INTERRUPT */
+#define SPACE_RNG_READY     1u
+#define SPACE_RNG_INTERRUPT 1u   /* (CONTROL) interrupt when a number is ready */
+#define SPACE_RNG_LATENCY   100u /* instructions from a VALUE read until the next is ready */
 
 /* ---- Boot information ------------------------------------------------------ */
 #define SPACE_BOOT_MAGIC       0x53504143u /* "SPAC" */

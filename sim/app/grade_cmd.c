@@ -97,7 +97,7 @@ static char *case_file(const struct grader *g, const char *sub, const char *name
 
 /* The files a case's run uses: console input and a disk image. */
 static int prepare(const struct grader *g, const struct grade_case *c, struct grade_result *r,
-                   struct device_options *dev)
+                   struct host_backends *host, struct device_config *dev)
 {
     char *err = r->error;
     unsigned errlen = sizeof r->error;
@@ -113,7 +113,7 @@ static int prepare(const struct grader *g, const struct grade_case *c, struct gr
         snprintf(err, errlen, "out of host memory");
         return -1;
     }
-    dev->console_input = r->input;
+    host->input = r->input;
     if (c->disk || c->disk_size) {
         if (!(r->disk = case_file(g, "disks", c->name, ".img"))) {
             snprintf(err, errlen, "out of host memory");
@@ -122,8 +122,11 @@ static int prepare(const struct grader *g, const struct grade_case *c, struct gr
         remove(r->disk); /* every run starts from the spec's image, or an empty one */
         if (c->disk && copy_file(c->disk, r->disk, err, errlen) != 0)
             return -1;
-        dev->disk_path = r->disk;
-        dev->disk_create_size = c->disk_size;
+        char size[24];
+        snprintf(size, sizeof size, "%llu", (unsigned long long)c->disk_size);
+        if (device_config_set(dev, "disk", r->disk, err, errlen) != 0 ||
+            (c->disk_size && device_config_set(dev, "disk-size", size, err, errlen) != 0))
+            return -1;
     }
     return 0;
 }
@@ -165,23 +168,29 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
         return true;
     }
     remove(trace); /* (a trace left from an earlier grading is not this run's) */
+    struct device_config *devices = device_config_new();
     struct session_config sc = {
         .machine = {.ram_size = c->mem,
                     .max_insns = c->max_insns,
                     .cmdline = c->cmdline,
-                    .devices = {.ncpus = 1}},
+                    .ncpus = 1,
+                    .devices = devices},
         .kernel_path = kernel,
         .record_path = trace,
     };
     FILE *console = NULL;
-    if (prepare(g, c, r, &sc.machine.devices) != 0)
+    if (!devices) {
+        snprintf(r->error, sizeof r->error, "out of host memory");
+        goto done;
+    }
+    if (prepare(g, c, r, &sc.host, devices) != 0)
         goto done;
     if (!(console = fopen(r->console, "wb"))) {
         snprintf(r->error, sizeof r->error, "%s: cannot create it: %s", r->console,
                  strerror(errno));
         goto done;
     }
-    sc.machine.devices.console_output = console;
+    sc.host.output = console;
     char err[512];
     struct session ses;
     enum session_failure failed = session_start(&ses, &sc, err, sizeof err);
@@ -202,6 +211,7 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
     if (session_finish(&ses, err, sizeof err) != 0)
         snprintf(r->note, sizeof r->note, "the trace is incomplete: %s", err);
     if (st == MACHINE_INTERRUPTED) {
+        device_config_free(devices);
         fclose(console);
         remove(trace);
         if (r->disk)
@@ -212,6 +222,7 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
     if (!r->stats)
         snprintf(r->error, sizeof r->error, "out of host memory for the statistics");
 done:
+    device_config_free(devices);
     if (console && fclose(console) != 0 && !r->error[0])
         snprintf(r->error, sizeof r->error, "%s: writing failed", r->console);
     if (console)

@@ -65,9 +65,6 @@ enum {
     RUN_MAX_INSNS,
     RUN_CMDLINE,
     RUN_INPUT,
-    RUN_DISK,
-    RUN_DISK_SIZE,
-    RUN_DISK_READONLY,
     RUN_VERBOSE,
     RUN_DEBUG,
     RUN_GDB,
@@ -81,6 +78,7 @@ enum {
     RUN_STATS_FILE,
     RUN_RECORD,
     RUN_CHECKPOINT_INTERVAL,
+    RUN_DEVICE = 2000, /* + the option's position over all device kinds */
 };
 
 static const struct cmd_option run_options[] = {
@@ -94,12 +92,12 @@ static const struct cmd_option run_options[] = {
      "a line is delivered when the guest asks for input and waits,\n"
      "or at the latest 200000 instructions after it asked",
      RUN_INPUT},
-    {"disk", 0, "FILE", "attach a disk backed by the image FILE (a multiple of 512 bytes)",
-     RUN_DISK},
-    {"disk-size", 0, "SIZE", "create the --disk image with SIZE bytes if it does not exist",
-     RUN_DISK_SIZE},
-    {"disk-readonly", 0, NULL, "attach the image read-only (writes fail with a device error)",
-     RUN_DISK_READONLY},
+    {0},
+};
+
+/* (then each device's options, from the devices' own tables) */
+
+static const struct cmd_option run_options_after_devices[] = {
     {"verbose", 'v', NULL, "say how the run ended and how long it took, on stderr", RUN_VERBOSE},
     {"debug", 0, NULL,
      "start stopped at the first instruction under sdb, the\n"
@@ -147,11 +145,27 @@ static const struct cmd_option run_options[] = {
     {0},
 };
 
-/* The options of `space run`. The table is built at run time so that
- * options declared elsewhere (the devices') can be appended to it. */
+/* The device option with this id (RUN_DEVICE + its position over all
+ * kinds), or NULL. */
+static const struct device_option *device_option_by_id(int id)
+{
+    int n = RUN_DEVICE;
+    for (unsigned k = 0; device_kinds[k]; k++)
+        for (const struct device_option *d = device_kinds[k]->options; d && d->name; d++)
+            if (n++ == id)
+                return d;
+    return NULL;
+}
+
+/* The options of `space run`: its own, and every device's
+ * (devices/device.h), which the devices declare themselves. */
 static void declare_run_options(struct options *o)
 {
     options_add(o, run_options);
+    const struct device_option *d;
+    for (int id = RUN_DEVICE; (d = device_option_by_id(id)); id++)
+        options_add(o, (const struct cmd_option[]){{d->name, 0, d->metavar, d->help, id}, {0}});
+    options_add(o, run_options_after_devices);
     options_add(o, cli_trace_options);
 }
 
@@ -198,7 +212,8 @@ const struct cmd_help run_help = {
 
 /* A `space run`: what its command line asks for, then what is set up. */
 struct run {
-    struct session_config sc; /* the machine, the kernel, the recording */
+    struct session_config sc;      /* the machine, the kernel, the recording */
+    struct device_config *devices; /* the devices' options */
     bool verbose, debug, gui;
     int gdb_port; /* -1: no --gdb */
     struct gui_options go;
@@ -224,7 +239,6 @@ static int positive(const char *val, uint64_t *out, const char *what)
 static int take_run_option(struct run *r, struct options *o, int id, const char *val)
 {
     struct machine_config *cfg = &r->sc.machine;
-    struct device_options *dev = &cfg->devices;
     switch (id) {
     case RUN_MEM:
         if (parse_size(val, &cfg->ram_size) != 0)
@@ -237,17 +251,7 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
         return positive(val, &cfg->max_insns,
                         "--max-insns needs a positive instruction count, not '%s'");
     case RUN_CMDLINE: cfg->cmdline = val; return 0;
-    case RUN_INPUT: dev->console_input = val; return 0;
-    case RUN_DISK: dev->disk_path = val; return 0;
-    case RUN_DISK_SIZE: {
-        uint32_t size;
-        if (parse_size(val, &size) != 0 || size == 0 || size % 512)
-            return cli_usage_error(
-                "--disk-size needs a size that is a multiple of 512, such as 16M, not '%s'", val);
-        dev->disk_create_size = size;
-        return 0;
-    }
-    case RUN_DISK_READONLY: dev->disk_readonly = true; return 0;
+    case RUN_INPUT: r->sc.host.input = val; return 0;
     case RUN_VERBOSE: r->verbose = true; return 0;
     case RUN_DEBUG: r->debug = true; return 0;
     case RUN_GDB:
@@ -277,15 +281,30 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
     case RUN_CHECKPOINT_INTERVAL:
         return positive(val, &r->sc.checkpoint_interval,
                         "--checkpoint-interval needs a positive instruction count, not '%s'");
-    default: return cli_trace_option(id, val, &r->trace);
+    default: break;
     }
+    const struct device_option *d = device_option_by_id(id);
+    if (!d)
+        return cli_trace_option(id, val, &r->trace);
+    char err[256];
+    if (device_config_set(r->devices, d->name, val, err, sizeof err) != 0)
+        return cli_usage_error("%s", err);
+    return 0;
 }
 
 /* Reads `space run`'s command line into *r: 0, -1 for --help, or
  * EXIT_USAGE after a one-line message. */
 static int parse_run(struct run *r, int argc, char **argv)
 {
-    *r = (struct run){.sc.machine.ram_size = 64u << 20, .gdb_port = -1, .stats = -1};
+    *r = (struct run){.sc.machine = {.ram_size = 64u << 20, .ncpus = 1},
+                      .sc.host.output = stdout,
+                      .gdb_port = -1,
+                      .stats = -1};
+    if (!(r->devices = device_config_new())) {
+        fprintf(stderr, "space: out of host memory\n");
+        return EXIT_BAD_INPUT;
+    }
+    r->sc.machine.devices = r->devices;
     struct options o;
     options_init(&o, argc, argv);
     declare_run_options(&o);
@@ -308,16 +327,14 @@ static int parse_run(struct run *r, int argc, char **argv)
         return status;
 
     /* options that need, or exclude, each other */
-    const struct device_options *dev = &r->sc.machine.devices;
+    char err[256];
+    if (device_config_check(r->devices, err, sizeof err) != 0)
+        return cli_usage_error("%s", err);
     const struct gui_options *go = &r->go;
     const struct {
         bool wrong;
         const char *why;
     } rules[] = {
-        {(dev->disk_create_size || dev->disk_readonly) && !dev->disk_path,
-         "--disk-size and --disk-readonly need --disk FILE"},
-        {dev->disk_create_size && dev->disk_readonly,
-         "--disk-size cannot create an image attached --disk-readonly"},
         {r->debug && r->gdb_port >= 0, "--debug and --gdb cannot be used together"},
         {r->gui && (r->debug || r->gdb_port >= 0), "--gui cannot be used with --debug or --gdb"},
         {!r->gui && (go->start_paused || go->exit_at_end || go->dump || go->screenshot ||
@@ -331,8 +348,6 @@ static int parse_run(struct run *r, int argc, char **argv)
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)
             return cli_usage_error("%s", rules[i].why);
-    r->sc.machine.devices.console_output = stdout;
-    r->sc.machine.devices.ncpus = 1;
     return 0;
 }
 
@@ -340,10 +355,10 @@ static int parse_run(struct run *r, int argc, char **argv)
  * first, and the window is the machine's console). */
 static int open_window(struct run *r, char *err, unsigned errlen)
 {
-    struct device_options *dev = &r->sc.machine.devices;
+    struct host_backends *host = &r->sc.host;
     struct gui_options *go = &r->go;
-    go->keyboard = !dev->console_input;
-    go->input_name = dev->console_input;
+    go->keyboard = !host->input;
+    go->input_name = host->input;
     go->kernel_path = r->sc.kernel_path;
     go->image = basicoz_image;
     go->image_size = basicoz_image_size;
@@ -353,8 +368,8 @@ static int open_window(struct run *r, char *err, unsigned errlen)
         return EXIT_BAD_INPUT;
     }
     if (go->keyboard)
-        dev->console_source = gui_console_source_of(r->window);
-    dev->console_sink = gui_console_sink_of(r->window);
+        host->keyboard = gui_console_source_of(r->window);
+    host->also = r->sc.machine.debug_sink = gui_console_sink_of(r->window);
     return 0;
 }
 
@@ -474,15 +489,19 @@ static int cmd_run(int argc, char **argv)
     struct run r;
     /* What the command line asks for. */
     int status = parse_run(&r, argc, argv);
-    if (status)
+    if (status) {
+        device_config_free(r.devices);
         return status < 0 ? cli_help(&run_help) : status;
+    }
     /* The machine, booted, with what watches it. */
-    if ((status = set_up(&r)) != 0)
-        return status;
-    /* Run it to its end, and say how it ended. */
-    status = r.debug ? run_under_sdb(&r) : drive(&r);
-    /* Statistics, the recording's end. */
-    return finish(&r, status);
+    if ((status = set_up(&r)) == 0) {
+        /* Run it to its end, and say how it ended. */
+        status = r.debug ? run_under_sdb(&r) : drive(&r);
+        /* Statistics, the recording's end. */
+        status = finish(&r, status);
+    }
+    device_config_free(r.devices);
+    return status;
 }
 
 /* ---- space ---- */

@@ -1,10 +1,10 @@
-/* space replay: runs a recorded trace again and checks it (sim/replay/record.h). */
+/* space replay: runs a recorded trace again and checks it (sim/replay/replayer.h). */
 #include <stdio.h>
 
 #include "ui/sdb/debug_cli.h"
 #include "cli.h"
 #include "sim/host/platform.h"
-#include "sim/replay/record.h"
+#include "sim/replay/replayer.h"
 #include "sim/core/tracer.h"
 
 #define EXIT_DIVERGED 1

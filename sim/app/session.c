@@ -22,39 +22,49 @@ static void on_ctrl_c(void)
 enum session_failure session_start(struct session *s, const struct session_config *cfg, char *err,
                                    unsigned errlen)
 {
-    *s = (struct session){0};
+    *s = (struct session){.host = cfg->host};
     platform_on_interrupt(on_ctrl_c);
-    struct machine *m = machine_create(&cfg->machine, err, errlen);
-    if (!m)
+    struct machine_config mc = cfg->machine;
+    mc.backends = host_backends_provider(&s->host);
+    if (cfg->record_path) {
+        if (!(s->rec = recorder_open(cfg->record_path, cfg->checkpoint_interval, &mc.backends))) {
+            snprintf(err, errlen, "out of host memory");
+            return SESSION_RECORD;
+        }
+        mc.backends = *recorder_backends(s->rec);
+    }
+    struct machine *m = machine_create(&mc, err, errlen);
+    if (!m) {
+        recorder_discard(s->rec);
         return SESSION_MACHINE;
-    if (cfg->machine.devices.console_output)
-        machine_set_debug_out(m, cfg->machine.devices.console_output);
+    }
+    if (cfg->host.output)
+        machine_set_debug_out(m, cfg->host.output);
     /* The kernel as bytes: a recording keeps them. */
     uint8_t *file_image = NULL;
     size_t file_size = 0;
     struct record_setup setup = {.image_name = SESSION_BUILTIN_NAME,
                                  .image = basicoz_image,
-                                 .image_size = basicoz_image_size,
-                                 .interval = cfg->checkpoint_interval};
+                                 .image_size = basicoz_image_size};
+    enum session_failure failed = SESSION_OK;
     if (cfg->kernel_path) {
         if (loader_read_file(cfg->kernel_path, "kernel image", &file_image, &file_size, err,
-                             errlen) != 0) {
-            machine_destroy(m);
-            return SESSION_KERNEL;
-        }
+                             errlen) != 0)
+            failed = SESSION_KERNEL;
         setup.image_name = cfg->kernel_path;
         setup.image = file_image;
         setup.image_size = file_size;
     }
-    enum session_failure failed = SESSION_OK;
-    if (machine_boot_image(m, setup.image_name, setup.image, setup.image_size, err, errlen) != 0)
+    if (failed == SESSION_OK &&
+        machine_boot_image(m, setup.image_name, setup.image, setup.image_size, err, errlen) != 0)
         failed = SESSION_KERNEL;
-    else if (cfg->record_path &&
-             !(s->rec = recorder_start(m, cfg->record_path, &setup, err, errlen)))
+    else if (failed == SESSION_OK && s->rec && recorder_start(s->rec, m, &setup, err, errlen) != 0)
         failed = SESSION_RECORD;
     free(file_image);
     if (failed != SESSION_OK) {
         machine_destroy(m);
+        recorder_discard(s->rec);
+        s->rec = NULL;
         return failed;
     }
     s->m = m;

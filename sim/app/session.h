@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 #include "sim/core/machine.h"
-#include "sim/replay/record.h"
+#include "sim/host/host_backends.h"
+#include "sim/replay/recorder.h"
 
 /* The BasicOZ kernel the build produced (cmake/embed.cmake). */
 extern const unsigned char basicoz_image[];
@@ -19,9 +20,11 @@ extern const unsigned long basicoz_image_size;
 #define SESSION_BUILTIN_NAME "built-in BasicOZ"
 
 struct session_config {
-    /* devices.console_output also receives the kernel's debug output
-     * (SPACE_OP_DEBUG_PUTC): they are one stream for a person. */
+    /* The machine; its backends are the host's (below), recorded if asked. */
     struct machine_config machine;
+    /* Console input and output; the output also receives the kernel's
+     * debug output (SPACE_OP_DEBUG_PUTC): they are one stream for a person. */
+    struct host_backends host;
     const char *kernel_path;      /* NULL: the built-in BasicOZ */
     const char *record_path;      /* NULL: no recording */
     uint64_t checkpoint_interval; /* 0: RECORD_DEFAULT_INTERVAL */
@@ -37,7 +40,8 @@ enum session_failure {
 
 struct session {
     struct machine *m;
-    struct recorder *rec; /* NULL: not recorded */
+    struct recorder *rec;      /* NULL: not recorded */
+    struct host_backends host; /* (the machine's backends use it) */
 };
 
 /* Creates, boots and (if asked) starts recording the machine, ready to

@@ -6,20 +6,172 @@
 #include "machine_internal.h"
 #include "tracer.h"
 
-static struct bus *bus_of(const struct device *d)
+/* ---- What a device is handed (devices/device.h) ---- */
+
+static void raise_line(void *opaque)
 {
-    return d->bus;
+    struct bus_slot *s = opaque;
+    struct bus *b = s->bus;
+    if (trace_on(b->m->tracer, TRACE_IRQ))
+        trace_line(b->m, "irq", "raise line %u (%s%u)", s->dev->index, s->dev->kind->name,
+                   s->dev->unit);
+    b->pending |= 1u << s->dev->index;
 }
 
-int bus_init(struct bus *b, struct machine *m, const struct device_options *opt, char *err,
-             unsigned errlen)
+/* Counts a transfer and traces it ("read" or "wrote" memory). */
+static void note_dma(struct bus_slot *s, const char *dir, uint32_t paddr, uint32_t len)
+{
+    struct bus *b = s->bus;
+    b->stats.dma_bytes += len;
+    b->stats.dev_dma_bytes[s->dev->index] += len;
+    if (trace_on(b->m->tracer, TRACE_DMA))
+        trace_line(b->m, "dma", "%s%u %s %u bytes at %#x", s->dev->kind->name, s->dev->unit, dir,
+                   len, paddr);
+}
+
+static int dma_read(void *opaque, uint32_t paddr, void *buf, uint32_t len)
+{
+    struct bus_slot *s = opaque;
+    const void *src = physmem_ptr(&s->bus->m->pm, paddr, len);
+    if (!src)
+        return -1;
+    memcpy(buf, src, len);
+    note_dma(s, "read", paddr, len);
+    return 0;
+}
+
+static int dma_write(void *opaque, uint32_t paddr, const void *buf, uint32_t len)
+{
+    struct bus_slot *s = opaque;
+    struct machine *m = s->bus->m;
+    void *dst = physmem_ptr(&m->pm, paddr, len);
+    if (!dst)
+        return -1;
+    memcpy(dst, buf, len);
+    cpu_host_wrote(m->cpu, paddr, len);
+    note_dma(s, "wrote", paddr, len);
+    return 0;
+}
+
+static uint64_t clock_now(void *opaque)
+{
+    struct bus_slot *s = opaque;
+    return cpu_time(s->bus->m->cpu);
+}
+
+static void clock_schedule(void *opaque, uint64_t delay, uint32_t tag)
+{
+    struct bus_slot *s = opaque;
+    if (delay == 0)
+        delay = 1;
+    uint64_t now = clock_now(s);
+    uint64_t due = now + delay < now ? UINT64_MAX : now + delay;
+    if (events_schedule(&s->bus->events, due, s->dev, tag) != 0)
+        machine_stop(s->bus->m, "out of host memory scheduling an event for %s%u",
+                     s->dev->kind->name, s->dev->unit);
+}
+
+static void clock_cancel(void *opaque, uint32_t tag)
+{
+    struct bus_slot *s = opaque;
+    events_cancel(&s->bus->events, s->dev, tag);
+}
+
+static bool clock_scheduled(void *opaque, uint32_t tag)
+{
+    struct bus_slot *s = opaque;
+    uint64_t due;
+    return events_when(&s->bus->events, s->dev, tag, &due);
+}
+
+/* ---- Backends, with the machine's rules in front of input ---- */
+
+static long guarded_take_line(void *opaque, bool wait, const char **line)
+{
+    struct bus_slot *s = opaque;
+    struct machine *m = s->bus->m;
+    if (m->interrupted)
+        return 0; /* stopping: a read could block, and a recording is ending */
+    long n = s->source->take_line(s->source->opaque, wait, line);
+    if (n == 0 && wait && s->source->nonblocking)
+        m->awaiting_input = true; /* time stands still until a person types */
+    return n;
+}
+
+static void no_backend(struct bus_slot *s, const char *what, char *err, unsigned errlen)
+{
+    snprintf(err, errlen, "%s%u: this machine has no %s to give it", s->dev->kind->name,
+             s->dev->unit, what);
+}
+
+static struct char_source *slot_char_source(void *opaque, char *err, unsigned errlen)
+{
+    struct bus_slot *s = opaque;
+    const struct backend_provider *p = &s->bus->backends;
+    if (!s->source && !p->char_source) {
+        no_backend(s, "character input", err, errlen);
+        return NULL;
+    }
+    if (!s->source && !(s->source = p->char_source(p->arg, s->dev->index, err, errlen)))
+        return NULL;
+    s->guard = (struct char_source){.opaque = s,
+                                    .take_line = guarded_take_line,
+                                    .echoes = s->source->echoes,
+                                    .nonblocking = s->source->nonblocking};
+    return &s->guard;
+}
+
+static struct char_sink *slot_char_sink(void *opaque, char *err, unsigned errlen)
+{
+    struct bus_slot *s = opaque;
+    const struct backend_provider *p = &s->bus->backends;
+    if (!s->sink && !p->char_sink) {
+        no_backend(s, "character output", err, errlen);
+        return NULL;
+    }
+    if (!s->sink)
+        s->sink = p->char_sink(p->arg, s->dev->index, err, errlen);
+    return s->sink;
+}
+
+static struct block_store *slot_block_store(void *opaque, const char *name, uint64_t create_size,
+                                            bool readonly, char *err, unsigned errlen)
+{
+    struct bus_slot *s = opaque;
+    const struct backend_provider *p = &s->bus->backends;
+    if (s->store || !p->block_store) {
+        no_backend(s, s->store ? "second block store" : "block store", err, errlen);
+        return NULL;
+    }
+    s->store = p->block_store(p->arg, s->dev->index, name, create_size, readonly, err, errlen);
+    return s->store;
+}
+
+static void close_backends(struct bus_slot *s)
+{
+    if (s->source && s->source->close)
+        s->source->close(s->source->opaque);
+    if (s->sink && s->sink->close)
+        s->sink->close(s->sink->opaque);
+    if (s->store && s->store->close)
+        s->store->close(s->store->opaque);
+    s->source = NULL;
+    s->sink = NULL;
+    s->store = NULL;
+}
+
+/* ---- The bus ---- */
+
+int bus_init(struct bus *b, struct machine *m, const struct device_config *devices, unsigned ncpus,
+             const struct backend_provider *backends, char *err, unsigned errlen)
 {
     memset(b, 0, sizeof *b);
     b->m = m;
+    b->backends = *backends;
     events_init(&b->events);
     for (unsigned k = 0; device_kinds[k]; k++) {
         const struct device_kind *kind = device_kinds[k];
-        unsigned n = kind->units(opt);
+        unsigned n = kind->units(devices, ncpus);
         for (unsigned u = 0; u < n; u++) {
             if (b->ndev == BUS_MAX_DEVICES) {
                 snprintf(err, errlen, "more than %d devices", BUS_MAX_DEVICES);
@@ -27,14 +179,20 @@ int bus_init(struct bus *b, struct machine *m, const struct device_options *opt,
                 return -1;
             }
             struct device *d = &b->dev[b->ndev];
-            *d = (struct device){.kind = kind,
-                                 .index = b->ndev,
-                                 .unit = u,
-                                 .regs = BUS_REGS_BASE + b->ndev * 4096u,
-                                 .trap = 32 + b->ndev,
-                                 .bus = b};
-            if (kind->create(d, opt, err, errlen) != 0) {
-                d->kind = NULL;
+            struct bus_slot *s = &b->slot[b->ndev];
+            *s = (struct bus_slot){.bus = b, .dev = d};
+            *d = (struct device){
+                .kind = kind,
+                .index = b->ndev,
+                .unit = u,
+                .regs = BUS_REGS_BASE + b->ndev * 4096u,
+                .trap = 32 + b->ndev,
+                .irq = {s, raise_line},
+                .dma = {s, dma_read, dma_write},
+                .clock = {s, clock_now, clock_schedule, clock_cancel, clock_scheduled}};
+            struct device_backends db = {s, slot_char_source, slot_char_sink, slot_block_store};
+            if (kind->create(d, devices, &db, err, errlen) != 0) {
+                close_backends(s);
                 bus_free(b); /* the devices created so far */
                 return -1;
             }
@@ -46,9 +204,11 @@ int bus_init(struct bus *b, struct machine *m, const struct device_options *opt,
 
 void bus_free(struct bus *b)
 {
-    for (unsigned i = 0; i < b->ndev; i++)
-        if (b->dev[i].kind && b->dev[i].kind->destroy)
+    for (unsigned i = 0; i < b->ndev; i++) {
+        if (b->dev[i].kind->destroy)
             b->dev[i].kind->destroy(&b->dev[i]);
+        close_backends(&b->slot[i]);
+    }
     events_free(&b->events);
     b->ndev = 0;
 }
@@ -109,109 +269,4 @@ void bus_shutdown(struct bus *b)
     for (unsigned i = 0; i < b->ndev; i++)
         if (b->dev[i].kind->shutdown)
             b->dev[i].kind->shutdown(&b->dev[i]);
-}
-
-/* ---- The services devices/device.h promises ---- */
-
-uint64_t device_now(const struct device *d)
-{
-    return cpu_time(bus_of(d)->m->cpu);
-}
-
-void device_schedule(struct device *d, uint64_t delay, uint32_t tag)
-{
-    if (delay == 0)
-        delay = 1;
-    uint64_t now = device_now(d);
-    uint64_t due = now + delay < now ? UINT64_MAX : now + delay;
-    if (events_schedule(&bus_of(d)->events, due, d, tag) != 0)
-        machine_stop(bus_of(d)->m, "out of host memory scheduling an event for %s%u", d->kind->name,
-                     d->unit);
-}
-
-void device_cancel(struct device *d, uint32_t tag)
-{
-    events_cancel(&bus_of(d)->events, d, tag);
-}
-
-bool device_scheduled(const struct device *d, uint32_t tag)
-{
-    uint64_t due;
-    return events_when(&bus_of(d)->events, d, tag, &due);
-}
-
-void device_interrupt(struct device *d)
-{
-    struct bus *b = bus_of(d);
-    if (trace_on(b->m->tracer, TRACE_IRQ))
-        trace_line(b->m, "irq", "raise line %u (%s%u)", d->index, d->kind->name, d->unit);
-    b->pending |= 1u << d->index;
-    d->interrupts++;
-}
-
-/* Counts a transfer and traces it ("read" or "wrote" memory). */
-static void note_dma(struct device *d, const char *dir, uint32_t paddr, uint32_t len)
-{
-    struct bus *b = bus_of(d);
-    b->stats.dma_bytes += len;
-    b->stats.dev_dma_bytes[d->index] += len;
-    if (trace_on(b->m->tracer, TRACE_DMA))
-        trace_line(b->m, "dma", "%s%u %s %u bytes at %#x", d->kind->name, d->unit, dir, len, paddr);
-}
-
-int device_dma_read(struct device *d, uint32_t paddr, void *buf, uint32_t len)
-{
-    struct machine *m = bus_of(d)->m;
-    const void *src = physmem_ptr(&m->pm, paddr, len);
-    if (!src)
-        return -1;
-    memcpy(buf, src, len);
-    note_dma(d, "read", paddr, len);
-    return 0;
-}
-
-int device_dma_write(struct device *d, uint32_t paddr, const void *buf, uint32_t len)
-{
-    struct machine *m = bus_of(d)->m;
-    void *dst = physmem_ptr(&m->pm, paddr, len);
-    if (!dst)
-        return -1;
-    memcpy(dst, buf, len);
-    cpu_host_wrote(m->cpu, paddr, len);
-    note_dma(d, "wrote", paddr, len);
-    return 0;
-}
-
-void device_input_taken(struct device *d, uint32_t kind, const void *data, uint32_t len)
-{
-    struct machine_input_log *log = &bus_of(d)->m->input_log;
-    if (log->taken)
-        log->taken(log->arg, d->index, kind, data, len);
-}
-
-bool device_replaying(const struct device *d)
-{
-    return bus_of(d)->m->input_log.replaying;
-}
-
-bool device_input_replay(struct device *d, uint32_t *kind, const void **data, uint32_t *len)
-{
-    struct machine_input_log *log = &bus_of(d)->m->input_log;
-    return log->replay && log->replay(log->arg, d->index, kind, data, len);
-}
-
-bool device_stopping(const struct device *d)
-{
-    return bus_of(d)->m->interrupted;
-}
-
-void device_awaiting_input(struct device *d)
-{
-    bus_of(d)->m->awaiting_input = true;
-}
-
-void device_input_diverged(struct device *d, const char *what)
-{
-    machine_stop(bus_of(d)->m, "replay diverged at virtual time %llu: %s%u %s",
-                 (unsigned long long)device_now(d), d->kind->name, d->unit, what);
 }

@@ -1,6 +1,11 @@
 /* bus: the machine's devices - their register pages in the physical address
  * space, their interrupt lines, and the event queue that gives them time.
- * It implements the services devices/device.h promises. */
+ * It hands each device what devices/device.h promises (an interrupt line,
+ * DMA, a clock) and its backends from the machine's backend provider,
+ * putting the machine's own rules in front of a character source: no input
+ * is taken once the machine is stopping (Ctrl-C), and a non-blocking
+ * source with nothing typed while the guest waits makes the machine pause
+ * (PAUSE_INPUT) instead of letting time pass. */
 #ifndef SPACE_BUS_H
 #define SPACE_BUS_H
 
@@ -25,18 +30,32 @@ struct bus_stats {
     uint64_t dev_dma_bytes[BUS_MAX_DEVICES];
 };
 
+/* What the bus keeps for each device: the backends it was given (closed
+ * with the bus) and the guard in front of its character source. */
+struct bus_slot {
+    struct bus *bus;
+    struct device *dev;
+    struct char_source *source;
+    struct char_source guard; /* what the device was given */
+    struct char_sink *sink;
+    struct block_store *store;
+};
+
 struct bus {
     struct machine *m;
+    struct backend_provider backends;
     struct device dev[BUS_MAX_DEVICES];
+    struct bus_slot slot[BUS_MAX_DEVICES];
     unsigned ndev;
     uint32_t pending; /* interrupt lines raised and not yet delivered */
     struct event_queue events;
     struct bus_stats stats;
 };
 
-/* Creates every device the options ask for. Returns 0 or -1 with a reason. */
-int bus_init(struct bus *b, struct machine *m, const struct device_options *opt, char *err,
-             unsigned errlen);
+/* Creates every device the configuration asks for, connected to the
+ * provider's backends. Returns 0 or -1 with a reason. */
+int bus_init(struct bus *b, struct machine *m, const struct device_config *devices, unsigned ncpus,
+             const struct backend_provider *backends, char *err, unsigned errlen);
 void bus_free(struct bus *b);
 
 /* The device whose register page holds physical address paddr, or NULL. */

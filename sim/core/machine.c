@@ -40,7 +40,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
         machine_destroy(m);
         return NULL;
     }
-    if (bus_init(&m->bus, m, &cfg->devices, err, errlen) != 0) {
+    if (bus_init(&m->bus, m, cfg->devices, cfg->ncpus, &cfg->backends, err, errlen) != 0) {
         machine_destroy(m);
         return NULL;
     }
@@ -236,11 +236,6 @@ void machine_end_at_boundary(struct machine *m)
 void machine_set_observer(struct machine *m, const struct machine_observer *o)
 {
     m->observer = o ? *o : (struct machine_observer){0};
-}
-
-void machine_set_input_log(struct machine *m, const struct machine_input_log *log)
-{
-    m->input_log = log ? *log : (struct machine_input_log){0};
 }
 
 void machine_set_recording(struct machine *m, bool on)

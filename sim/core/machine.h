@@ -19,7 +19,15 @@ struct machine_config {
     uint32_t ram_size;
     uint64_t max_insns; /* 0: no limit */
     const char *cmdline;
-    struct device_options devices;
+    uint32_t ncpus;
+    /* The devices' options (devices/device.h; valid while the machine
+     * exists; NULL: none given) and where their input comes from and their
+     * output goes. */
+    const struct device_config *devices;
+    struct backend_provider backends;
+    /* Where the debug print operation's bytes go besides debug_out (the
+     * window's screen), or NULL. */
+    const struct char_sink *debug_sink;
 };
 
 enum machine_state {
@@ -57,22 +65,14 @@ struct machine_observer {
     void (*resumed)(void *arg, const struct space_pcb *restored);
 };
 
-/* Keeper of the inputs from outside (sim/replay/record.c): a recording is told of
- * each one; a replay gives them back (see devices/device.h). */
-struct machine_input_log {
-    void *arg;
-    bool replaying;
-    void (*taken)(void *arg, unsigned device, uint32_t kind, const void *data, uint32_t len);
-    bool (*replay)(void *arg, unsigned device, uint32_t *kind, const void **data, uint32_t *len);
-};
-
 enum machine_pause {
     PAUSE_NONE,
     PAUSE_BREAK,    /* before the instruction at a breakpoint (cpu_set_breakpoints) */
     PAUSE_WATCH,    /* before an instruction touching a watched range (cpu_set_watches) */
     PAUSE_OBSERVER, /* the observer asked */
     PAUSE_INPUT,    /* the guest waits for input a person has not given yet
-                     * (device_awaiting_input): call again when there is some */
+                     * (a non-blocking source, sim/core/bus.c): call again
+                     * when there is some */
 };
 
 /* Why machine_run_until last returned MACHINE_RUNNING before its deadline. */
@@ -169,9 +169,8 @@ void machine_end_at_boundary(struct machine *m);
 
 /* The debugger watching the machine (NULL: none). */
 void machine_set_observer(struct machine *m, const struct machine_observer *o);
-/* The keeper of inputs from outside (NULL: none), and whether debuggers
- * must leave the guest alone while it records. */
-void machine_set_input_log(struct machine *m, const struct machine_input_log *log);
+/* The machine is being recorded: debuggers must not change the guest
+ * (the recording could not hold what they wrote). */
 void machine_set_recording(struct machine *m, bool on);
 /* fn(m, arg) runs when virtual time reaches `at`, at the top of the run
  * loop, before anything due at that time happens, however the machine is

@@ -32,9 +32,8 @@ struct machine {
     bool interrupt_clean;     /* MACHINE_INTERRUPTED was reached at interrupt_at (not
                                * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
-    struct machine_input_log input_log;
     struct machine_alarm alarm;
-    bool awaiting_input;      /* a device waits for a person (PAUSE_INPUT) */
+    bool awaiting_input;      /* input waits for a person (PAUSE_INPUT; bus.c) */
     bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;

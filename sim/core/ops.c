@@ -180,9 +180,9 @@ static bool op_debug_putc(struct machine *m, struct cpu_regs *r)
         if (ch == '\n')
             fflush(m->debug_out);
     }
-    const struct console_sink *sink = m->cfg.devices.console_sink;
+    const struct char_sink *sink = m->cfg.debug_sink;
     if (sink) /* the console's output, where a window shows it */
-        sink->write(sink->arg, &ch, 1);
+        sink->write(sink->opaque, &ch, 1);
     r->eax = SPACE_OK;
     return true;
 }

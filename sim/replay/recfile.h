@@ -6,8 +6,9 @@
  * records: type, payload length, payload, and a CRC-32 of all three, all
  * integers little-endian. Reading checks everything, so a truncated,
  * corrupt or wrong-version file is reported precisely, never acted on.
- * What the records mean is sim/replay/record.c's business; this module also
- * gives the little serializer both sides use. */
+ * What the records hold is recorder.c's and replayer.c's business (the
+ * types are below); this module also gives the little serializer both
+ * sides use. */
 #ifndef SPACE_RECFILE_H
 #define SPACE_RECFILE_H
 
@@ -17,7 +18,17 @@
 #include <stdio.h>
 
 #define TRACE_MAGIC   "SPACETRC"
-#define TRACE_VERSION 1u
+#define TRACE_VERSION 2u
+
+/* Record types (docs/trace-format.md). */
+enum {
+    REC_CONFIG = 1,     /* how the machine was built */
+    REC_IMAGE = 2,      /* the kernel image */
+    REC_DISK = 3,       /* a disk image's size and hash */
+    REC_INPUT = 4,      /* one input from outside, at a virtual time */
+    REC_CHECKPOINT = 5, /* the machine's state at a virtual time */
+    REC_END = 6,        /* how the run ended, and its final checkpoint */
+};
 
 /* ---- Writing ---- */
 

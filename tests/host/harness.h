@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "sim/core/machine.h"
+#include "sim/host/host_backends.h"
 
 static inline uint64_t harness_state_hash(struct machine *m)
 {
@@ -42,15 +43,23 @@ static inline uint64_t harness_state_hash(struct machine *m)
 static inline struct machine *harness_boot(const char *elf, const char *input, const char *disk,
                                            const char *cmdline)
 {
-    static FILE *sink;
-    if (!sink)
-        sink = fopen("/dev/null", "w");
-    struct machine_config cfg = {.ram_size = 16u << 20, .cmdline = cmdline};
-    cfg.devices.console_input = input ? input : "/dev/null";
-    cfg.devices.console_output = sink;
-    cfg.devices.disk_path = disk;
-    cfg.devices.ncpus = 1;
+    static struct host_backends host;
+    static struct device_config *devices;
+    if (!host.output)
+        host.output = fopen("/dev/null", "w");
+    host.input = input ? input : "/dev/null";
+    if (!devices)
+        devices = device_config_new();
     char err[512];
+    if (!devices || (disk && device_config_set(devices, "disk", disk, err, sizeof err) != 0)) {
+        fprintf(stderr, "harness: %s\n", devices ? err : "out of host memory");
+        exit(1);
+    }
+    struct machine_config cfg = {.ram_size = 16u << 20,
+                                 .cmdline = cmdline,
+                                 .ncpus = 1,
+                                 .devices = devices,
+                                 .backends = host_backends_provider(&host)};
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m || machine_boot(m, elf, err, sizeof err) != 0) {
         fprintf(stderr, "harness: %s\n", err);

@@ -60,6 +60,8 @@ while pos < len(t):
     last, pos = pos, pos + 12 + ln
 open(d + '/noend.trc', 'wb').write(t[:last])
 v = bytearray(t); v[8] = 9; open(d + '/v9.trc', 'wb').write(v)
+# a trace of format version 1 (before CONFIG recorded each device's options)
+v[8] = 1; open(d + '/v1.trc', 'wb').write(v)
 PY
 expect 3 '^space: .*/flip.trc: corrupt: record [0-9]+ at byte [0-9]+ fails its checksum$' \
     "$space" replay "$dir/flip.trc"
@@ -67,8 +69,10 @@ expect 3 '^space: .*/cut.trc: truncated: record [0-9]+ at byte [0-9]+ is cut off
     "$space" replay "$dir/cut.trc"
 expect 3 '^space: .*/noend.trc: truncated: the trace has no end record' \
     "$space" replay "$dir/noend.trc"
-expect 3 'trace format version 9, but this space reads version 1' \
+expect 3 'trace format version 9, but this space reads version 2' \
     "$space" replay "$dir/v9.trc"
+expect 3 '^space: .*/v1.trc: trace format version 1, but this space reads version 2 only' \
+    "$space" replay "$dir/v1.trc"
 expect 3 'not a SPACE trace' "$space" replay "$dir/in"
 expect 3 'cannot open trace' "$space" replay "$dir/missing.trc"
 expect 2 'replay needs a trace file' "$space" replay

@@ -86,7 +86,8 @@ static void round_trip(void)
     for (size_t i = 0; i < NRECS; i++)
         want += 12 + recs[i].len;
     EXPECT(r.size == want && r.pos == 16);
-    EXPECT(!memcmp(r.data, "SPACETRC\1\0\0\0\0\0\0\0", 16));
+    EXPECT(!memcmp(r.data, "SPACETRC", 8) && r.data[8] == TRACE_VERSION &&
+           !memcmp(r.data + 9, "\0\0\0\0\0\0\0", 7));
     for (size_t i = 0; i < NRECS; i++) {
         uint32_t type = 0, len = 99;
         const uint8_t *payload = NULL;
@@ -179,7 +180,7 @@ static void short_last_frame(void)
             uint8_t file[16 + 12];
             memset(file, 0, sizeof file);
             memcpy(file, "SPACETRC", 8);
-            put32(file + 8, 1);
+            put32(file + 8, TRACE_VERSION);
             put32(file + 16, 3);
             put32(file + 20, lengths[k]);
             write_bytes(path_of("short.trc"), file, 16 + 8 + extra);

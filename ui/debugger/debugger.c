@@ -382,24 +382,6 @@ unsigned dbg_disassemble(struct debugger *d, uint32_t ctx, uint32_t vaddr, char 
     return n;
 }
 
-const char *dbg_device_reg_name(enum device_type type, uint32_t off)
-{
-    static const char *const console[] = {"DATA", "STATUS", "CONTROL", "RX_COUNT", "INPUT_DELAY"};
-    static const char *const timer[] = {"NOW_LO", "NOW_HI",  "INTERVAL", "CONTROL",
-                                        "TICKS",  "NEXT_LO", "NEXT_HI"};
-    static const char *const disk[] = {"SECTORS", "SECTOR", "COUNT",   "ADDR",
-                                       "COMMAND", "STATUS", "CONTROL", "COMPLETED"};
-    uint32_t i = off / 4;
-    if (off % 4)
-        return NULL;
-    switch (type) {
-    case DEVICE_CONSOLE: return i < 5 ? console[i] : NULL;
-    case DEVICE_TIMER: return i < 7 ? timer[i] : NULL;
-    case DEVICE_DISK: return i < 8 ? disk[i] : NULL;
-    }
-    return NULL;
-}
-
 uint32_t dbg_device_peek(struct device *dev, uint32_t off)
 {
     /* (read has side effects for some registers: peek, where a kind has it) */

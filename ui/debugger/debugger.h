@@ -143,8 +143,6 @@ bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r);
  * Returns its length, or 0 if the address is not mapped. */
 unsigned dbg_disassemble(struct debugger *d, uint32_t ctx, uint32_t vaddr, char *text,
                          unsigned len);
-/* The name of register `off` of a device type (docs/devices.md), or NULL. */
-const char *dbg_device_reg_name(enum device_type type, uint32_t off);
 /* A device register's value without the side effects of reading it. */
 uint32_t dbg_device_peek(struct device *dev, uint32_t off);
 /* "M0 rwx  M1 r--  ..." for a mapping's or portal's access bits. */

@@ -172,12 +172,12 @@ void gui_close(struct gui *g)
      * without a name a suppression could match.) */
 }
 
-const struct console_source *gui_console_source_of(struct gui *g)
+struct char_source *gui_console_source_of(struct gui *g)
 {
     return gui_console_source(g->con);
 }
 
-const struct console_sink *gui_console_sink_of(struct gui *g)
+const struct char_sink *gui_console_sink_of(struct gui *g)
 {
     return gui_console_sink(g->con);
 }

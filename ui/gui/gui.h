@@ -40,10 +40,10 @@ struct gui;
 struct gui *gui_open(const struct gui_options *o, char *err, unsigned errlen);
 void gui_close(struct gui *g);
 
-/* For the machine's device options: the keyboard (console_source) and the
- * screen (console_sink). */
-const struct console_source *gui_console_source_of(struct gui *g);
-const struct console_sink *gui_console_sink_of(struct gui *g);
+/* For the machine's console backends: the keyboard (a char_source) and the
+ * screen (devices/backend.h). */
+struct char_source *gui_console_source_of(struct gui *g);
+const struct char_sink *gui_console_sink_of(struct gui *g);
 
 /* Runs the booted machine under the window until the window is closed (or,
  * with exit_at_end, the machine ends). Returns the machine's state as

@@ -21,10 +21,11 @@ struct gui_console {
     size_t qlen, qcap;
     char edit[LINE_MAX_BYTES]; /* the line being typed */
     unsigned elen;
-    bool ended;      /* Ctrl-D: no more input after the queue */
-    unsigned scroll; /* rows scrolled back */
-    struct console_source source;
-    struct console_sink sink;
+    bool ended;                     /* Ctrl-D: no more input after the queue */
+    unsigned scroll;                /* rows scrolled back */
+    char taken[LINE_MAX_BYTES + 1]; /* the line the guest took last */
+    struct char_source source;
+    struct char_sink sink;
 };
 
 static struct line *last(struct gui_console *c)
@@ -87,18 +88,18 @@ static void output(void *arg, const char *buf, unsigned long len)
     }
 }
 
-static long take_line(void *arg, char *buf, unsigned long cap)
+static long take_line(void *arg, bool wait, const char **line)
 {
     struct gui_console *c = arg;
+    (void)wait; /* (never blocks: the machine pauses until a person types) */
     if (!c->qlen)
         return c->ended ? -1 : 0;
     const char *nl = memchr(c->queue, '\n', c->qlen);
     size_t n = (size_t)(nl - c->queue) + 1; /* (the queue holds whole lines) */
-    if (n > cap)
-        n = cap; /* the rest stays for the next call */
-    memcpy(buf, c->queue, n);
+    memcpy(c->taken, c->queue, n);
     memmove(c->queue, c->queue + n, c->qlen - n);
     c->qlen -= n;
+    *line = c->taken;
     return (long)n;
 }
 
@@ -114,8 +115,8 @@ struct gui_console *gui_console_create(unsigned scrollback)
         return NULL;
     }
     c->count = 1;
-    c->source = (struct console_source){.arg = c, .take_line = take_line};
-    c->sink = (struct console_sink){.arg = c, .write = output};
+    c->source = (struct char_source){.opaque = c, .take_line = take_line, .nonblocking = true};
+    c->sink = (struct char_sink){.opaque = c, .write = output};
     return c;
 }
 
@@ -130,12 +131,12 @@ void gui_console_destroy(struct gui_console *c)
     free(c);
 }
 
-const struct console_source *gui_console_source(struct gui_console *c)
+struct char_source *gui_console_source(struct gui_console *c)
 {
     return &c->source;
 }
 
-const struct console_sink *gui_console_sink(struct gui_console *c)
+const struct char_sink *gui_console_sink(struct gui_console *c)
 {
     return &c->sink;
 }

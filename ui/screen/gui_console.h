@@ -1,8 +1,8 @@
 /* gui_console: the console device as the window shows it - the guest's
  * output kept as lines (with scrollback), and the keyboard: the line being
  * typed and the lines typed but not yet taken by the guest. The console
- * device takes typed lines through this module's console_source and gives
- * its output to its console_sink (devices/device.h), so a person's input
+ * device takes typed lines through this module's char_source and gives
+ * its output to its char_sink (devices/backend.h), so a person's input
  * reaches the guest only where every input from outside does: at a virtual
  * time the device chooses, recorded like any other. No SDL here. */
 #ifndef SPACE_GUI_CONSOLE_H
@@ -10,7 +10,7 @@
 
 #include <stdbool.h>
 
-#include "devices/device.h"
+#include "devices/backend.h"
 #include "textgrid.h"
 
 struct gui_console;
@@ -19,8 +19,9 @@ struct gui_console;
 struct gui_console *gui_console_create(unsigned scrollback);
 void gui_console_destroy(struct gui_console *c);
 
-const struct console_source *gui_console_source(struct gui_console *c);
-const struct console_sink *gui_console_sink(struct gui_console *c);
+/* The keyboard as a source that never blocks, and the screen as a sink. */
+struct char_source *gui_console_source(struct gui_console *c);
+const struct char_sink *gui_console_sink(struct gui_console *c);
 
 /* The keyboard. Typing appends the printable ASCII characters of text to
  * the line being typed; a '\n' in it (a paste) sends the line so far. */

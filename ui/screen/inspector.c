@@ -198,11 +198,8 @@ static void sec_devices(struct inspector *in, struct pen *p)
             flow(p, TG_CHANGED, "pending");
         newline(p);
         p->x = 1;
-        for (uint32_t off = 0; off <= 0x1c; off += 4) {
-            const char *name = dbg_device_reg_name(dev->kind->type, off);
-            if (name)
-                flow(p, TG_TEXT, "%s 0x%08x", name, dbg_device_peek(dev, off));
-        }
+        for (const struct device_reg *r = dev->kind->registers; r && r->name; r++)
+            flow(p, TG_TEXT, "%s 0x%08x", r->name, dbg_device_peek(dev, r->offset));
         newline(p);
     }
 }

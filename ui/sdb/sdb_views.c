@@ -270,12 +270,9 @@ void sdb_cmd_devices(struct cli *c, int argc, char **argv)
                 i, d->kind->name, d->unit, d->regs, line, d->trap,
                 b->pending & (1u << line) ? ", pending" : "", (unsigned long long)d->interrupts,
                 (unsigned long long)b->stats.interrupts[line]);
-        for (uint32_t off = 0; off <= 0x1c; off += 4) {
-            const char *name = dbg_device_reg_name(d->kind->type, off);
-            if (!name && off)
-                continue;
-            uint32_t v = dbg_device_peek(d, off);
-            fprintf(c->out, "  0x%02x %-12s 0x%08x  %u\n", off, name ? name : "", v, v);
+        for (const struct device_reg *r = d->kind->registers; r && r->name; r++) {
+            uint32_t v = dbg_device_peek(d, r->offset);
+            fprintf(c->out, "  0x%02x %-12s 0x%08x  %u\n", r->offset, r->name, v, v);
         }
     }
     if (!b->ndev)

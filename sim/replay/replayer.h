@@ -1,18 +1,14 @@
-/* record: recording a run into a trace, and replaying a trace exactly
- * (docs/trace-format.md).
+/* replayer: replaying a trace exactly (docs/trace-format.md).
  *
- * A recording holds everything a run depends on: the machine's
- * configuration, the kernel image itself, a hash of the disk image, every
- * input from outside with its virtual time (console lines, the sectors the
- * run read from the disk image) and a checkpoint of the machine's state
- * every `interval` instructions and at the end. A replay rebuilds the
- * machine from the trace alone, feeds the inputs back at their virtual
- * times and compares every checkpoint; the first difference stops it with
- * a report of what differs. Both attach to the machine (its input log and
- * alarm), so any driver - a plain run, the debugger, the GUI - can run a
- * recorded or replayed machine. */
-#ifndef SPACE_RECORD_H
-#define SPACE_RECORD_H
+ * A replay rebuilds the machine from the trace alone - its devices from
+ * the recorded options, their backends from the recorded inputs (inputs.h:
+ * no console, no disk image) - feeds the inputs back at their virtual
+ * times and compares every checkpoint; the first difference stops the
+ * machine with a report of what differs. Checkpoints are compared by the
+ * machine's alarm, so any driver (a plain replay, the debugger) can run a
+ * replayed machine. Used by sim/app/replay_cmd.c. */
+#ifndef SPACE_REPLAYER_H
+#define SPACE_REPLAYER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,25 +16,6 @@
 #include <stdio.h>
 
 #include "sim/core/machine.h"
-
-#define RECORD_DEFAULT_INTERVAL 10000000ull /* instructions between checkpoints */
-
-struct record_setup {
-    const char *image_name; /* the kernel's path, or the built-in's name */
-    const uint8_t *image;
-    size_t image_size;
-    uint64_t interval; /* 0: RECORD_DEFAULT_INTERVAL */
-};
-
-struct recorder;
-
-/* Starts recording a created and booted machine that has not run yet.
- * Returns NULL with a one-line reason in err. */
-struct recorder *recorder_start(struct machine *m, const char *path,
-                                const struct record_setup *setup, char *err, unsigned errlen);
-/* After the run: writes the final checkpoint and how the run ended, closes
- * the file and frees r. 0, or -1 with a reason (the trace is incomplete). */
-int recorder_finish(struct recorder *r, char *err, unsigned errlen);
 
 struct replay_options {
     const char *kernel_path; /* replay with this kernel instead of the recorded one */

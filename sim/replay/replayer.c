@@ -1,25 +1,15 @@
-#include "record.h"
+#include "replayer.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "checkpoint.h"
-#include "sim/util/hash.h"
+#include "inputs.h"
 #include "sim/core/loader.h"
-#include "sim/core/machine_internal.h"
-#include "sim/host/platform.h"
+#include "sim/host/stdio_console.h"
+#include "sim/util/hash.h"
 #include "recfile.h"
-
-/* Record types (docs/trace-format.md). */
-enum {
-    REC_CONFIG = 1,     /* how the machine was built */
-    REC_IMAGE = 2,      /* the kernel image */
-    REC_DISK = 3,       /* the disk image's size and hash */
-    REC_INPUT = 4,      /* one input from outside, at a virtual time */
-    REC_CHECKPOINT = 5, /* the machine's state at a virtual time */
-    REC_END = 6,        /* how the run ended, and its final checkpoint */
-};
 
 #define MAX_DEVICES BUS_MAX_DEVICES
 
@@ -32,176 +22,6 @@ static const char *state_name(uint32_t state)
                                         [MACHINE_INTERRUPTED] = "interrupted"};
     return state < sizeof names / sizeof names[0] ? names[state] : "unknown";
 }
-
-/* ---- Recording ---- */
-
-struct recorder {
-    struct machine *m;
-    struct ram_hasher hasher;
-    struct recfile_writer w;
-    uint64_t interval;
-};
-
-static void write_tbuf(struct recorder *r, uint32_t type, struct tbuf *b)
-{
-    if (b->failed)
-        r->w.failed = true;
-    else
-        recfile_write(&r->w, type, b->data, (uint32_t)b->len);
-    tbuf_free(b);
-}
-
-static void record_input(void *arg, unsigned device, uint32_t kind, const void *data, uint32_t len)
-{
-    struct recorder *r = arg;
-    struct tbuf b = {0};
-    tbuf_u64(&b, cpu_time(r->m->cpu));
-    tbuf_u32(&b, device);
-    tbuf_u32(&b, kind);
-    tbuf_bytes(&b, data, len);
-    write_tbuf(r, REC_INPUT, &b);
-    recfile_flush(&r->w); /* a person's input must survive a crash */
-}
-
-static void record_checkpoint(struct machine *m, void *arg)
-{
-    struct recorder *r = arg;
-    struct checkpoint cp;
-    checkpoint_take(m, &r->hasher, &cp);
-    struct tbuf b = {0};
-    checkpoint_encode(&cp, &b);
-    write_tbuf(r, REC_CHECKPOINT, &b);
-    m->alarm.at = (cp.time / r->interval + 1) * r->interval;
-}
-
-static void encode_config(struct machine *m, uint64_t interval, struct tbuf *b)
-{
-    tbuf_str(b, SPACE_VERSION);
-    tbuf_u32(b, m->cfg.ram_size);
-    tbuf_u64(b, m->cfg.max_insns);
-    tbuf_str(b, m->cfg.cmdline);
-    tbuf_u32(b, m->cfg.devices.ncpus);
-    tbuf_u64(b, interval);
-    tbuf_u32(b, m->bus.ndev);
-    uint32_t disk_sectors = 0;
-    bool disk_readonly = false;
-    for (unsigned i = 0; i < m->bus.ndev; i++) {
-        const struct device *d = &m->bus.dev[i];
-        tbuf_str(b, d->kind->name);
-        if (d->kind->type == DEVICE_DISK) {
-            disk_sectors = d->kind->read((struct device *)d, 0); /* SECTORS */
-            disk_readonly = m->cfg.devices.disk_readonly;
-        }
-    }
-    tbuf_u32(b, disk_sectors);
-    tbuf_u8(b, disk_readonly);
-}
-
-/* The disk image's contents before the run, hashed. */
-static int hash_disk(const char *path, uint64_t *size, uint64_t *hash, char *err, unsigned errlen)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        snprintf(err, errlen, "%s: cannot read the disk image to record its hash", path);
-        return -1;
-    }
-    static uint8_t buf[1 << 20];
-    size_t n;
-    *size = 0;
-    *hash = 0;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        *hash = hash64(buf, n, *hash);
-        *size += n;
-    }
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        snprintf(err, errlen, "%s: reading the disk image failed", path);
-        return -1;
-    }
-    return 0;
-}
-
-struct recorder *recorder_start(struct machine *m, const char *path,
-                                const struct record_setup *setup, char *err, unsigned errlen)
-{
-    struct recorder *r = calloc(1, sizeof *r);
-    if (!r) {
-        snprintf(err, errlen, "out of host memory");
-        return NULL;
-    }
-    r->m = m;
-    r->interval = setup->interval ? setup->interval : RECORD_DEFAULT_INTERVAL;
-    uint64_t disk_size = 0, disk_hash = 0;
-    const char *disk = m->cfg.devices.disk_path;
-    if (ram_hasher_init(&r->hasher, m) != 0) {
-        snprintf(err, errlen, "out of host memory");
-        ram_hasher_free(&r->hasher);
-        free(r);
-        return NULL;
-    }
-    if ((disk && hash_disk(disk, &disk_size, &disk_hash, err, errlen) != 0) ||
-        recfile_create(&r->w, path, err, errlen) != 0) {
-        ram_hasher_free(&r->hasher);
-        free(r);
-        return NULL;
-    }
-    struct tbuf b = {0};
-    encode_config(m, r->interval, &b);
-    write_tbuf(r, REC_CONFIG, &b);
-    tbuf_str(&b, setup->image_name);
-    tbuf_u64(&b, hash64(setup->image, setup->image_size, 0));
-    tbuf_bytes(&b, setup->image, setup->image_size);
-    write_tbuf(r, REC_IMAGE, &b);
-    if (disk) {
-        tbuf_str(&b, disk);
-        tbuf_u64(&b, disk_size);
-        tbuf_u64(&b, disk_hash);
-        write_tbuf(r, REC_DISK, &b);
-    }
-    recfile_flush(&r->w);
-    m->input_log = (struct machine_input_log){.arg = r, .taken = record_input};
-    m->recording = true;
-    m->alarm = (struct machine_alarm){.at = cpu_time(m->cpu), .fn = record_checkpoint, .arg = r};
-    return r;
-}
-
-int recorder_finish(struct recorder *r, char *err, unsigned errlen)
-{
-    struct machine *m = r->m;
-    if (m->state == MACHINE_RUNNING || (m->state == MACHINE_INTERRUPTED && !m->interrupt_clean)) {
-        /* A debugger or the window let go of a machine where it stood,
-         * maybe after a device had its look at this time: end it at the
-         * first look at the next instruction boundary, where a replay can
-         * stop too (see machine_interrupt). */
-        m->state = MACHINE_RUNNING;
-        m->interrupt_at = 0;
-        cpu_set_breakpoints(m->cpu, NULL, 0);
-        cpu_set_watches(m->cpu, NULL, 0);
-        m->observer = (struct machine_observer){0};
-        machine_interrupt(m);
-        while (m->state == MACHINE_RUNNING)
-            machine_run_until(m, UINT64_MAX);
-    }
-    struct checkpoint cp;
-    checkpoint_take(m, &r->hasher, &cp);
-    struct tbuf b = {0};
-    tbuf_u64(&b, cp.time);
-    tbuf_u32(&b, (uint32_t)m->state);
-    tbuf_u32(&b, m->exit_code);
-    tbuf_str(&b, m->state == MACHINE_STOPPED ? m->reason : "");
-    checkpoint_encode(&cp, &b);
-    write_tbuf(r, REC_END, &b);
-    m->input_log = (struct machine_input_log){0};
-    m->recording = false;
-    m->alarm = (struct machine_alarm){.at = UINT64_MAX};
-    int rc = recfile_close_writer(&r->w, err, errlen);
-    ram_hasher_free(&r->hasher);
-    free(r);
-    return rc;
-}
-
-/* ---- Replaying ---- */
 
 struct recorded_input {
     uint64_t time;
@@ -230,6 +50,13 @@ struct replay {
     char *end_reason;
     struct checkpoint end_cp;
     char *cmdline;
+    struct device_config *devices;
+    struct {
+        bool present;
+        uint32_t sectors;
+        bool readonly;
+    } store[MAX_DEVICES]; /* each device's block store */
+    FILE *console_output;
     /* what the replay found */
     bool diverged;
     char report[1024];
@@ -258,8 +85,9 @@ static unsigned input_from(const struct replay *rp, unsigned device, unsigned i)
 
 static const char *device_label(const struct replay *rp, unsigned device, char *buf, unsigned len)
 {
-    if (device < rp->m->bus.ndev)
-        snprintf(buf, len, "%s%u", rp->m->bus.dev[device].kind->name, rp->m->bus.dev[device].unit);
+    const struct bus *bus = machine_bus(rp->m);
+    if (device < bus->ndev)
+        snprintf(buf, len, "%s%u", bus->dev[device].kind->name, bus->dev[device].unit);
     else
         snprintf(buf, len, "device %u", device);
     return buf;
@@ -274,7 +102,7 @@ static bool replay_input(void *arg, unsigned device, uint32_t *kind, const void 
     unsigned i = rp->next_in[device];
     if (i >= rp->nin)
         return false;
-    uint64_t now = cpu_time(rp->m->cpu);
+    uint64_t now = machine_now(rp->m);
     const struct recorded_input *in = &rp->in[i];
     if (in->time > now)
         return false;
@@ -290,6 +118,56 @@ static bool replay_input(void *arg, unsigned device, uint32_t *kind, const void 
     *len = in->len;
     rp->next_in[device] = input_from(rp, device, i + 1);
     return true;
+}
+
+static void replay_diverged(void *arg, unsigned device, const char *what)
+{
+    struct replay *rp = arg;
+    char label[48];
+    diverge(rp, "%s %s (virtual time %llu)", device_label(rp, device, label, sizeof label), what,
+            (unsigned long long)machine_now(rp->m));
+}
+
+/* ---- The replayed machine's backends: the recording's ---- */
+
+static struct char_source *rep_char_source(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct input_feed feed = {arg, replay_input, replay_diverged};
+    struct char_source *s = replay_char_source(device, &feed);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
+static struct char_sink *rep_char_sink(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct replay *rp = arg;
+    (void)device;
+    struct char_sink *s = stdio_sink_open(rp->console_output, NULL);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
+}
+
+static struct block_store *rep_block_store(void *arg, unsigned device, const char *name,
+                                           uint64_t create_size, bool readonly, char *err,
+                                           unsigned errlen)
+{
+    struct replay *rp = arg;
+    struct input_feed feed = {arg, replay_input, replay_diverged};
+    (void)name; /* (no image: the recording has what the run read) */
+    (void)create_size;
+    (void)readonly;
+    if (device >= MAX_DEVICES || !rp->store[device].present) {
+        snprintf(err, errlen, "%s: the recording has no block store for device %u", rp->tr.path,
+                 device);
+        return NULL;
+    }
+    struct block_store *s =
+        replay_block_store(device, rp->store[device].sectors, rp->store[device].readonly, &feed);
+    if (!s)
+        snprintf(err, errlen, "out of host memory");
+    return s;
 }
 
 /* Inputs the recording took before `now` that the replay has not. */
@@ -313,14 +191,14 @@ static void compare(struct replay *rp, const struct checkpoint *want, const char
     struct checkpoint now;
     checkpoint_take(rp->m, &rp->hasher, &now);
     char diff[768];
-    if (checkpoint_diff(want, &now, rp->m->pm.ram_size, diff, sizeof diff))
+    if (checkpoint_diff(want, &now, machine_physmem(rp->m)->ram_size, diff, sizeof diff))
         diverge(rp, "%s (virtual time %llu): %s", which, (unsigned long long)want->time, diff);
 }
 
 static void replay_alarm(struct machine *m, void *arg)
 {
     struct replay *rp = arg;
-    uint64_t now = cpu_time(m->cpu);
+    uint64_t now = machine_now(m);
     check_missed_inputs(rp, now);
     while (!rp->diverged && rp->next_cp < rp->ncp && rp->cp[rp->next_cp].time <= now) {
         char which[48];
@@ -332,7 +210,7 @@ static void replay_alarm(struct machine *m, void *arg)
         return;
     if (now >= rp->end_time) {
         if (rp->end_state == MACHINE_INTERRUPTED) {
-            m->state = MACHINE_INTERRUPTED; /* where the recorded run was stopped */
+            machine_end(m, MACHINE_INTERRUPTED); /* where the recorded run was stopped */
         } else if (rp->end_state != MACHINE_LIMIT && now > rp->end_time) {
             diverge(rp, "the recorded run ended at virtual time %llu (%s); the replay runs on",
                     (unsigned long long)rp->end_time, state_name(rp->end_state));
@@ -342,7 +220,33 @@ static void replay_alarm(struct machine *m, void *arg)
     uint64_t end = rp->end_state == MACHINE_INTERRUPTED ? rp->end_time : rp->end_time + 1;
     if (end > now && end < at)
         at = end;
-    m->alarm.at = at;
+    machine_set_alarm(m, at, replay_alarm, rp);
+}
+
+/* A device of the CONFIG record: its options, and its backend. */
+static int load_device(struct replay *rp, uint32_t i, struct tcur *c, char *err, unsigned errlen)
+{
+    uint32_t n = tcur_u32(c);
+    for (uint32_t k = 0; k < n && !c->short_read; k++) {
+        bool null;
+        char *name = tcur_str(c, &null);
+        char *value = tcur_str(c, &null);
+        char why[200];
+        int rc = name ? device_config_set(rp->devices, name, value, why, sizeof why) : 0;
+        free(name);
+        free(value);
+        if (rc != 0) {
+            snprintf(err, errlen, "%s: the recorded machine cannot be built here: %s", rp->tr.path,
+                     why);
+            return -1;
+        }
+    }
+    rp->store[i].present = tcur_u8(c);
+    if (rp->store[i].present) {
+        rp->store[i].sectors = tcur_u32(c);
+        rp->store[i].readonly = tcur_u8(c);
+    }
+    return 0;
 }
 
 /* Reads every record; fills rp's tables. */
@@ -370,13 +274,14 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
             free(rp->cmdline);
             rp->cmdline = tcur_str(&c, &null);
             cfg->cmdline = rp->cmdline;
-            cfg->devices.ncpus = tcur_u32(&c);
+            cfg->ncpus = tcur_u32(&c);
             tcur_u64(&c); /* the interval: the checkpoints carry their times */
             *ndev = tcur_u32(&c);
-            for (uint32_t i = 0; i < *ndev && i < MAX_DEVICES; i++)
+            for (uint32_t i = 0; i < *ndev && i < MAX_DEVICES && !c.short_read; i++) {
                 dev_names[i] = tcur_str(&c, &null);
-            cfg->devices.disk_replay_sectors = tcur_u32(&c);
-            cfg->devices.disk_readonly = tcur_u8(&c);
+                if (load_device(rp, i, &c, err, errlen) != 0)
+                    return -1;
+            }
             have_config = *ndev <= MAX_DEVICES;
             break;
         }
@@ -386,7 +291,8 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
             rp->image_size = c.left;
             rp->image = tcur_bytes(&c, c.left);
             break;
-        case REC_DISK: /* (the sectors the run read are among its inputs) */
+        case REC_DISK:    /* (the sectors the run read are among its inputs) */
+            tcur_u32(&c); /* device */
             free(tcur_str(&c, &null));
             tcur_u64(&c); /* size */
             tcur_u64(&c); /* hash */
@@ -475,7 +381,14 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     struct machine_config cfg = {0};
     char *dev_names[MAX_DEVICES] = {0};
     uint32_t ndev = 0;
+    rp->console_output = opt->console_output ? opt->console_output : stdout;
+    if (!(rp->devices = device_config_new())) {
+        snprintf(err, errlen, "out of host memory");
+        free(rp);
+        return NULL;
+    }
     if (recfile_open(&rp->tr, path, err, errlen) != 0) {
+        device_config_free(rp->devices);
         free(rp);
         return NULL;
     }
@@ -496,23 +409,26 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
         }
     }
     if (ok) {
-        cfg.devices.replaying = true;
-        cfg.devices.console_output = opt->console_output;
+        cfg.devices = rp->devices;
+        cfg.backends = (struct backend_provider){.arg = rp,
+                                                 .char_source = rep_char_source,
+                                                 .char_sink = rep_char_sink,
+                                                 .block_store = rep_block_store};
         rp->m = machine_create(&cfg, err, errlen);
         ok = rp->m != NULL;
     }
+    const struct bus *bus = ok ? machine_bus(rp->m) : NULL;
     for (uint32_t i = 0; ok && i < ndev; i++)
-        if (i >= rp->m->bus.ndev || !dev_names[i] ||
-            strcmp(rp->m->bus.dev[i].kind->name, dev_names[i])) {
+        if (i >= bus->ndev || !dev_names[i] || strcmp(bus->dev[i].kind->name, dev_names[i])) {
             snprintf(err, errlen,
                      "%s: the recorded machine's device %u is '%s', this space has '%s'", path, i,
                      dev_names[i] ? dev_names[i] : "?",
-                     i < rp->m->bus.ndev ? rp->m->bus.dev[i].kind->name : "none");
+                     i < bus->ndev ? bus->dev[i].kind->name : "none");
             ok = false;
         }
-    if (ok && rp->m->bus.ndev != ndev) {
+    if (ok && bus->ndev != ndev) {
         snprintf(err, errlen, "%s: the recorded machine had %u devices, this space builds %u", path,
-                 ndev, rp->m->bus.ndev);
+                 ndev, bus->ndev);
         ok = false;
     }
     for (uint32_t i = 0; i < MAX_DEVICES; i++)
@@ -530,10 +446,8 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     }
     for (unsigned d = 0; d < MAX_DEVICES; d++)
         rp->next_in[d] = input_from(rp, d, 0);
-    rp->m->debug_out = opt->console_output ? opt->console_output : stdout;
-    rp->m->input_log =
-        (struct machine_input_log){.arg = rp, .replaying = true, .replay = replay_input};
-    rp->m->alarm = (struct machine_alarm){.at = 0, .fn = replay_alarm, .arg = rp};
+    machine_set_debug_out(rp->m, rp->console_output);
+    machine_set_alarm(rp->m, 0, replay_alarm, rp);
     return rp;
 }
 
@@ -557,9 +471,9 @@ void replay_image(const struct replay *rp, const char **name, const uint8_t **im
 void replay_run(struct replay *rp, bool single_step)
 {
     struct machine *m = rp->m;
-    while (m->state == MACHINE_RUNNING) {
-        machine_run_until(m, single_step ? cpu_time(m->cpu) + 1 : UINT64_MAX);
-        if (m->state == MACHINE_RUNNING && m->pause == PAUSE_INPUT)
+    while (machine_state(m) == MACHINE_RUNNING) {
+        machine_run_until(m, single_step ? machine_now(m) + 1 : UINT64_MAX);
+        if (machine_state(m) == MACHINE_RUNNING && machine_pause_reason(m).why == PAUSE_INPUT)
             break; /* (a replay never waits for a person) */
     }
 }
@@ -568,20 +482,21 @@ bool replay_verdict(struct replay *rp, char *report, unsigned len)
 {
     struct machine *m = rp->m;
     if (!rp->diverged) {
-        uint64_t now = cpu_time(m->cpu);
-        if (m->state != rp->end_state || now != rp->end_time ||
-            (m->state == MACHINE_HALTED && m->exit_code != rp->end_code) ||
-            (m->state == MACHINE_STOPPED &&
-             strcmp(m->reason, rp->end_reason ? rp->end_reason : "")))
+        uint64_t now = machine_now(m);
+        enum machine_state st = machine_state(m);
+        uint32_t code = machine_exit_code(m);
+        const char *reason = machine_stop_reason(m);
+        if (st != rp->end_state || now != rp->end_time ||
+            (st == MACHINE_HALTED && code != rp->end_code) ||
+            (st == MACHINE_STOPPED && strcmp(reason, rp->end_reason ? rp->end_reason : "")))
             diverge(rp,
                     "the recorded run ended at virtual time %llu (%s, code %u%s%s), the replay at "
                     "%llu (%s, code %u%s%s)",
                     (unsigned long long)rp->end_time, state_name(rp->end_state), rp->end_code,
                     rp->end_state == MACHINE_STOPPED ? ": " : "",
                     rp->end_state == MACHINE_STOPPED && rp->end_reason ? rp->end_reason : "",
-                    (unsigned long long)now, state_name(m->state), m->exit_code,
-                    m->state == MACHINE_STOPPED ? ": " : "",
-                    m->state == MACHINE_STOPPED ? m->reason : "");
+                    (unsigned long long)now, state_name(st), code,
+                    st == MACHINE_STOPPED ? ": " : "", st == MACHINE_STOPPED ? reason : "");
         else
             compare(rp, &rp->end_cp, "the final checkpoint");
         if (!rp->diverged)
@@ -608,6 +523,7 @@ void replay_close(struct replay *rp)
     free(rp->image_name);
     free(rp->end_reason);
     free(rp->cmdline);
+    device_config_free(rp->devices);
     free(rp->in);
     free(rp->cp);
     free(rp);

@@ -1,0 +1,131 @@
+#include "stdio_console.h"
+
+#include <stdlib.h>
+
+#include "platform.h"
+
+struct stdio_source {
+    struct char_source src;
+    FILE *in;
+    bool close_in;
+    bool terminal;    /* an interactive terminal: polled unless the guest waits */
+    bool ended;       /* the file has no more */
+    bool interrupted; /* a blocking read was interrupted: only poll now */
+    char *line;
+    size_t cap;
+};
+
+/* Reads the next line (with its newline, if any) into s->line. */
+static long read_line(struct stdio_source *s)
+{
+    size_t len = 0;
+    int ch = 0;
+    for (;;) {
+        if (len == s->cap) {
+            size_t cap = s->cap ? s->cap * 2 : 256;
+            char *l = realloc(s->line, cap);
+            if (!l)
+                break; /* (out of host memory: the line is cut here) */
+            s->line = l;
+            s->cap = cap;
+        }
+        if ((ch = fgetc(s->in)) == EOF)
+            break;
+        s->line[len++] = (char)ch;
+        if (ch == '\n')
+            break;
+    }
+    if (ch == EOF) {
+        if (ferror(s->in)) {
+            /* Interrupted (Ctrl-C while waiting for a person): not the end
+             * of input; the machine is stopping, and must not block here
+             * again on its way. */
+            clearerr(s->in);
+            s->interrupted = true;
+            return (long)len;
+        }
+        s->ended = true;
+    }
+    return len ? (long)len : s->ended ? -1 : 0;
+}
+
+static long take_line(void *opaque, bool wait, const char **line)
+{
+    struct stdio_source *s = opaque;
+    if (s->ended)
+        return -1;
+    if ((s->interrupted || (s->terminal && !wait)) && !platform_input_ready(s->in))
+        return 0;
+    long n = read_line(s);
+    *line = s->line;
+    return n;
+}
+
+static void close_source(void *opaque)
+{
+    struct stdio_source *s = opaque;
+    if (s->close_in)
+        fclose(s->in);
+    free(s->line);
+    free(s);
+}
+
+struct char_source *stdio_source_open(const char *path, char *err, unsigned errlen)
+{
+    struct stdio_source *s = calloc(1, sizeof *s);
+    if (!s) {
+        snprintf(err, errlen, "out of host memory");
+        return NULL;
+    }
+    s->in = path ? fopen(path, "rb") : stdin;
+    if (!s->in) {
+        snprintf(err, errlen, "%s: cannot open console input script", path);
+        free(s);
+        return NULL;
+    }
+    s->close_in = path != NULL;
+    s->terminal = platform_is_terminal(s->in);
+    s->src = (struct char_source){.opaque = s,
+                                  .take_line = take_line,
+                                  .echoes = s->terminal, /* the terminal shows what is typed */
+                                  .close = close_source};
+    return &s->src;
+}
+
+struct stdio_sink {
+    struct char_sink sink;
+    FILE *out;
+    const struct char_sink *also;
+};
+
+static void sink_write(void *opaque, const char *buf, unsigned long len)
+{
+    struct stdio_sink *s = opaque;
+    fwrite(buf, 1, len, s->out);
+    if (s->also)
+        s->also->write(s->also->opaque, buf, len);
+}
+
+static void sink_flush(void *opaque)
+{
+    struct stdio_sink *s = opaque;
+    fflush(s->out);
+}
+
+static void close_sink(void *opaque)
+{
+    sink_flush(opaque);
+    free(opaque);
+}
+
+struct char_sink *stdio_sink_open(FILE *out, const struct char_sink *also)
+{
+    struct stdio_sink *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->out = out;
+    s->also = also;
+    s->sink = (struct char_sink){
+        .opaque = s, .write = sink_write, .flush = sink_flush, .close = close_sink};
+    return &s->sink;
+}

@@ -1,0 +1,281 @@
+#include "inputs.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SECTOR_RECORD (4 + BLOCK_SECTOR_SIZE)
+
+/* Sectors seen (read or written), a bit each. */
+static uint8_t *bitmap_new(uint32_t sectors)
+{
+    return calloc(sectors / 8 + 1, 1);
+}
+
+static bool bit(const uint8_t *map, uint32_t s)
+{
+    return map[s / 8] & (1u << (s % 8));
+}
+
+static void set_bit(uint8_t *map, uint32_t s)
+{
+    map[s / 8] |= (uint8_t)(1u << (s % 8));
+}
+
+/* ---- Recording ---- */
+
+struct rec_source {
+    struct char_source src;
+    struct char_source *inner;
+    unsigned device;
+    struct input_report report;
+};
+
+static long rec_take_line(void *opaque, bool wait, const char **line)
+{
+    struct rec_source *r = opaque;
+    long n = r->inner->take_line(r->inner->opaque, wait, line);
+    if (n > 0)
+        r->report.taken(r->report.arg, r->device, INPUT_LINE, *line, (uint32_t)n);
+    else if (n < 0)
+        r->report.taken(r->report.arg, r->device, INPUT_END, NULL, 0);
+    return n;
+}
+
+static void rec_source_close(void *opaque)
+{
+    struct rec_source *r = opaque;
+    if (r->inner->close)
+        r->inner->close(r->inner->opaque);
+    free(r);
+}
+
+struct char_source *record_char_source(struct char_source *inner, unsigned device,
+                                       const struct input_report *report)
+{
+    struct rec_source *r = calloc(1, sizeof *r);
+    if (!r) {
+        if (inner->close)
+            inner->close(inner->opaque);
+        return NULL;
+    }
+    r->inner = inner;
+    r->device = device;
+    r->report = *report;
+    r->src = *inner;
+    r->src.opaque = r;
+    r->src.take_line = rec_take_line;
+    r->src.close = rec_source_close;
+    return &r->src;
+}
+
+struct rec_store {
+    struct block_store store;
+    struct block_store *inner;
+    unsigned device;
+    struct input_report report;
+    uint8_t *seen;
+};
+
+static int rec_read(void *opaque, uint32_t sector, uint32_t count, void *buf)
+{
+    struct rec_store *r = opaque;
+    if (r->inner->read(r->inner->opaque, sector, count, buf) != 0)
+        return -1;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t s = sector + i;
+        if (bit(r->seen, s))
+            continue;
+        uint8_t rec[SECTOR_RECORD] = {(uint8_t)s, (uint8_t)(s >> 8), (uint8_t)(s >> 16),
+                                      (uint8_t)(s >> 24)};
+        memcpy(rec + 4, (const uint8_t *)buf + (size_t)i * BLOCK_SECTOR_SIZE, BLOCK_SECTOR_SIZE);
+        r->report.taken(r->report.arg, r->device, INPUT_SECTOR, rec, sizeof rec);
+        set_bit(r->seen, s);
+    }
+    return 0;
+}
+
+static int rec_write(void *opaque, uint32_t sector, uint32_t count, const void *buf)
+{
+    struct rec_store *r = opaque;
+    for (uint32_t i = 0; i < count; i++)
+        set_bit(r->seen, sector + i); /* the run's own data from now on */
+    return r->inner->write(r->inner->opaque, sector, count, buf);
+}
+
+static int rec_sync(void *opaque)
+{
+    struct rec_store *r = opaque;
+    return r->inner->sync(r->inner->opaque);
+}
+
+static void rec_store_close(void *opaque)
+{
+    struct rec_store *r = opaque;
+    if (r->inner->close)
+        r->inner->close(r->inner->opaque);
+    free(r->seen);
+    free(r);
+}
+
+struct block_store *record_block_store(struct block_store *inner, unsigned device,
+                                       const struct input_report *report)
+{
+    struct rec_store *r = calloc(1, sizeof *r);
+    if (!r || !(r->seen = bitmap_new(inner->sectors))) {
+        free(r);
+        if (inner->close)
+            inner->close(inner->opaque);
+        return NULL;
+    }
+    r->inner = inner;
+    r->device = device;
+    r->report = *report;
+    r->store = *inner;
+    r->store.opaque = r;
+    r->store.read = rec_read;
+    r->store.write = rec_write;
+    r->store.sync = rec_sync;
+    r->store.close = rec_store_close;
+    return &r->store;
+}
+
+/* ---- Replaying ---- */
+
+struct rep_source {
+    struct char_source src;
+    unsigned device;
+    struct input_feed feed;
+};
+
+static long rep_take_line(void *opaque, bool wait, const char **line)
+{
+    struct rep_source *r = opaque;
+    uint32_t kind, len;
+    const void *data;
+    (void)wait; /* (nothing now: the recorded run had nothing either) */
+    if (!r->feed.next(r->feed.arg, r->device, &kind, &data, &len))
+        return 0;
+    if (kind == INPUT_END)
+        return -1;
+    if (kind != INPUT_LINE || len == 0) {
+        r->feed.diverged(r->feed.arg, r->device, "has a recorded input it does not understand");
+        return 0;
+    }
+    *line = data;
+    return (long)len;
+}
+
+struct char_source *replay_char_source(unsigned device, const struct input_feed *feed)
+{
+    struct rep_source *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->device = device;
+    r->feed = *feed;
+    r->src = (struct char_source){.opaque = r, .take_line = rep_take_line, .close = free};
+    return &r->src;
+}
+
+/* The sectors the recording read and the guest wrote, in chunks
+ * allocated on first use. */
+#define CHUNK_SECTORS 256u
+
+struct rep_store {
+    struct block_store store;
+    unsigned device;
+    struct input_feed feed;
+    uint8_t *known;
+    uint8_t **chunk;
+};
+
+/* Where sector s is kept (NULL: out of host memory). */
+static uint8_t *sector_at(struct rep_store *r, uint32_t s)
+{
+    uint8_t **c = &r->chunk[s / CHUNK_SECTORS];
+    if (!*c && !(*c = calloc(CHUNK_SECTORS, BLOCK_SECTOR_SIZE)))
+        return NULL;
+    return *c + (size_t)(s % CHUNK_SECTORS) * BLOCK_SECTOR_SIZE;
+}
+
+static int rep_read(void *opaque, uint32_t sector, uint32_t count, void *buf)
+{
+    struct rep_store *r = opaque;
+    for (uint32_t i = 0; i < count; i++) {
+        uint32_t s = sector + i;
+        uint8_t *mine = sector_at(r, s);
+        if (!mine)
+            return -1;
+        if (!bit(r->known, s)) {
+            uint32_t kind, len;
+            const uint8_t *rec;
+            if (!r->feed.next(r->feed.arg, r->device, &kind, (const void **)&rec, &len) ||
+                kind != INPUT_SECTOR || len != SECTOR_RECORD ||
+                (uint32_t)(rec[0] | rec[1] << 8 | rec[2] << 16 | (uint32_t)rec[3] << 24) != s) {
+                char what[96];
+                snprintf(what, sizeof what, "read sector %u, which the recording did not read then",
+                         s);
+                r->feed.diverged(r->feed.arg, r->device, what);
+                return -1;
+            }
+            memcpy(mine, rec + 4, BLOCK_SECTOR_SIZE);
+            set_bit(r->known, s);
+        }
+        memcpy((uint8_t *)buf + (size_t)i * BLOCK_SECTOR_SIZE, mine, BLOCK_SECTOR_SIZE);
+    }
+    return 0;
+}
+
+static int rep_write(void *opaque, uint32_t sector, uint32_t count, const void *buf)
+{
+    struct rep_store *r = opaque;
+    for (uint32_t i = 0; i < count; i++) {
+        uint8_t *mine = sector_at(r, sector + i);
+        if (!mine)
+            return -1;
+        memcpy(mine, (const uint8_t *)buf + (size_t)i * BLOCK_SECTOR_SIZE, BLOCK_SECTOR_SIZE);
+        set_bit(r->known, sector + i);
+    }
+    return 0;
+}
+
+static int rep_sync(void *opaque)
+{
+    (void)opaque;
+    return 0;
+}
+
+static void rep_store_close(void *opaque)
+{
+    struct rep_store *r = opaque;
+    if (r->chunk)
+        for (uint32_t i = 0; i <= r->store.sectors / CHUNK_SECTORS; i++)
+            free(r->chunk[i]);
+    free(r->chunk);
+    free(r->known);
+    free(r);
+}
+
+struct block_store *replay_block_store(unsigned device, uint32_t sectors, bool readonly,
+                                       const struct input_feed *feed)
+{
+    struct rep_store *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->store = (struct block_store){.opaque = r,
+                                    .sectors = sectors,
+                                    .readonly = readonly,
+                                    .read = rep_read,
+                                    .write = rep_write,
+                                    .sync = rep_sync,
+                                    .close = rep_store_close};
+    r->device = device;
+    r->feed = *feed;
+    r->known = bitmap_new(sectors);
+    r->chunk = calloc(sectors / CHUNK_SECTORS + 1, sizeof *r->chunk);
+    if (!r->known || !r->chunk) {
+        rep_store_close(r);
+        return NULL;
+    }
+    return &r->store;
+}
