@@ -10,8 +10,9 @@ struct codecache *codecache_create(uint32_t phys_pages)
         return NULL;
     cc->pages = phys_pages;
     cc->code_page = calloc((phys_pages + 7) / 8, 1);
-    if (!cc->code_page) {
-        free(cc);
+    cc->stale = calloc((phys_pages + 7) / 8, 1);
+    if (!cc->code_page || !cc->stale) {
+        codecache_destroy(cc);
         return NULL;
     }
     return cc;
@@ -22,6 +23,7 @@ void codecache_destroy(struct codecache *cc)
     if (!cc)
         return;
     free(cc->code_page);
+    free(cc->stale);
     free(cc);
 }
 
@@ -43,6 +45,21 @@ bool codecache_mark_code(struct codecache *cc, uint32_t paddr)
     return true;
 }
 
+bool codecache_take_stale(struct codecache *cc, uint32_t paddr)
+{
+    uint32_t page = paddr >> 12;
+    uint8_t bit = (uint8_t)(1u << (page & 7));
+    if (page >= cc->pages || !(cc->stale[page >> 3] & bit))
+        return false;
+    cc->stale[page >> 3] &= (uint8_t)~bit;
+    return true;
+}
+
+void codecache_clear_stale(struct codecache *cc)
+{
+    memset(cc->stale, 0, (cc->pages + 7) / 8);
+}
+
 bool codecache_is_code(const struct codecache *cc, uint32_t paddr)
 {
     uint32_t page = paddr >> 12;
@@ -59,6 +76,7 @@ bool codecache_write(struct codecache *cc, uint32_t paddr, uint32_t len)
         uint8_t bit = (uint8_t)(1u << (page & 7));
         if (cc->code_page[page >> 3] & bit) {
             cc->code_page[page >> 3] &= (uint8_t)~bit;
+            cc->stale[page >> 3] |= bit;
             hit = true;
         }
     }

@@ -6,7 +6,9 @@
  * lookup. The whole cache is emptied whenever guest code may have changed: a store into a physical
  * page that holds translated code (such pages are write-protected in
  * Unicorn's TLB, so the first store is seen), a host write into one (DMA,
- * the simulator), or the remapping of an executable page. */
+ * the simulator), or the remapping of an executable page. Such a written
+ * page is also marked stale until the CPU drops Unicorn's translations of
+ * it, just before code from it runs again (cpu.c's HALT_STALE_CODE). */
 #ifndef SPACE_CODECACHE_H
 #define SPACE_CODECACHE_H
 
@@ -33,6 +35,7 @@ struct block_info {
 struct codecache {
     struct block_info slot[1u << CODECACHE_BITS];
     uint8_t *code_page; /* one bit per physical page: holds translated code */
+    uint8_t *stale;     /* one bit per physical page: written since it was translated */
     uint32_t pages;
     uint64_t misses, invalidations;
 };
@@ -56,6 +59,13 @@ static inline uint32_t block_size(const struct block_info *b)
 
 /* Every entry becomes invalid (guest code may have changed). */
 void codecache_invalidate(struct codecache *cc);
+
+/* Was this physical page written since Unicorn translated code from it?
+ * Clears the mark: the caller drops those translations. */
+bool codecache_take_stale(struct codecache *cc, uint32_t paddr);
+
+/* No page is stale any more (all translations were dropped). */
+void codecache_clear_stale(struct codecache *cc);
 
 /* Marks a physical page as holding translated code; true if it was not. */
 bool codecache_mark_code(struct codecache *cc, uint32_t paddr);

@@ -37,7 +37,11 @@ static unsigned code_write(struct cpu *c, uint32_t paddr, unsigned access, unsig
      * through another mapping (a kernel loading a program into a reused
      * frame), so its translations go too, when this run stops (it stops
      * before such code can run: the mapping change that makes it reachable
-     * is an operation). */
+     * is an operation). Dropping them all costs Unicorn a pass over its
+     * whole code buffer: once per instruction stepped, that made stepping
+     * crawl, so a stepped run drops only the written page's, before code
+     * from it runs again (on_block_slow), and leaves the rest to the next
+     * free run. */
     codecache_write(c->code, paddr, 1);
     c->flush_translations = true;
     return perms;
@@ -136,6 +140,39 @@ static bool halt_before_block(struct cpu *c, enum cpu_halt_kind kind)
     return false;
 }
 
+/* Instructions to the deadline below which a run with a deferred flush
+ * steps instead: a flush costs Unicorn a pass over its code buffer, as
+ * much as some thousands of steps. */
+#define STEP_RATHER_THAN_FLUSH 4096u
+
+/* All of Unicorn's translations go (between runs only). */
+static void flush_translations(struct cpu *c)
+{
+    uc_ctl_flush_tb(c->uc);
+    codecache_clear_stale(c->code);
+    c->flush_translations = c->flush_deferred = false;
+    c->stats.tb_flushes++;
+}
+
+/* Is this block's code (its first page, or the next one it runs into)
+ * from a page written since Unicorn translated it? Notes which pages in
+ * c->halt for after_stale_code. A block learnt for the first time after
+ * a write comes here (the write emptied the code cache), so stale code
+ * never runs. */
+static bool stale_block(struct cpu *c, uint32_t pc, uint32_t size)
+{
+    uint32_t pages = 0, pa;
+    uint32_t last = pc + (size ? size - 1 : 0);
+    if (mmu_translate(c->mmu, c->ctx, c->mode, pc, 0, &pa) && codecache_take_stale(c->code, pa))
+        pages |= 1;
+    if ((last & PAGE_MASK) != (pc & PAGE_MASK) &&
+        mmu_translate(c->mmu, c->ctx, c->mode, last, 0, &pa) && codecache_take_stale(c->code, pa))
+        pages |= 2;
+    c->halt.page = pc;
+    c->halt.stale_pages = pages;
+    return pages != 0;
+}
+
 /* Block hook work that only single-stepping and I/O blocks need. Returns
  * false if the block must not run now. */
 static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t pc)
@@ -169,8 +206,23 @@ static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t 
 static __attribute__((noinline)) void on_block_slow(struct cpu *c, struct block_info *b,
                                                     uint32_t pc, uint32_t size)
 {
-    if ((b->key & ~BLOCK_FLAGS) != BLOCK_KEY(pc, size, c->ctx))
+    if ((b->key & ~BLOCK_FLAGS) != BLOCK_KEY(pc, size, c->ctx)) {
+        if (cpu_stepping(c) && stale_block(c, pc, size)) {
+            b->key = 0; /* (learnt again from the new translation) */
+            halt_before_block(c, HALT_STALE_CODE);
+            return;
+        }
+        if (!cpu_stepping(c) && c->flush_deferred) {
+            /* Close to the deadline, stepping there costs less than
+             * dropping every translation (and a single step's run comes
+             * here first). */
+            b->key = 0;
+            halt_before_block(c, c->deadline - c->time <= STEP_RATHER_THAN_FLUSH ? HALT_DEADLINE
+                                                                                 : HALT_STALE_CODE);
+            return;
+        }
         learn_block(c, b, pc, size);
+    }
     if ((cpu_stepping(c) || (b->key & BLOCK_FLAGS)) && !block_slow_path(c, b, pc))
         return;
     uint64_t end = c->time + b->icount;
@@ -337,6 +389,11 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
         free(c);
         return NULL;
     }
+#ifdef SPACE_TCG_BUFFER_MB
+    /* A fuzzing build makes a machine per input: a small translation
+     * buffer keeps that cheap (Unicorn's default is 1 GiB, all touched). */
+    uc_ctl_set_tcg_buffer_size(c->uc, (uint32_t)SPACE_TCG_BUFFER_MB << 20);
+#endif
     c->dec = decoder_create();
     c->code = codecache_create(pm->host_size / 4096);
     if (!c->dec || !c->code) {
@@ -439,7 +496,7 @@ void cpu_mapping_changed(struct cpu *c, uint32_t ctx, uint32_t old_modeaccess)
      * shows at the same address. */
     if (old_modeaccess & EXEC_IN_ANY_MODE) {
         codecache_invalidate(c->code);
-        uc_ctl_flush_tb(c->uc); /* (called between runs, never inside one) */
+        flush_translations(c); /* (called between runs, never inside one) */
     }
     if (ctx != c->ctx)
         return;
@@ -465,7 +522,7 @@ void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len)
     physmem_note_write(c->pm, paddr, len);
     /* Unicorn does not see host writes: drop what it translated. */
     if (codecache_write(c->code, paddr, len))
-        uc_ctl_flush_tb(c->uc);
+        flush_translations(c);
 }
 
 bool cpu_mmio_decode(struct cpu *c, uint32_t paddr, struct cpu_mmio *io)
@@ -749,6 +806,30 @@ static bool after_break_block(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     return false;
 }
 
+/* Drops what is stale, then runs on from the same pc: running free after
+ * a flush stepping deferred, all translations; stepping, those of the
+ * stale pages (through the block's virtual addresses, which Unicorn just
+ * fetched from; it finds every translation of the physical page, whatever
+ * mapping made it). */
+static bool after_stale_code(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)eip, (void)s;
+    if (!c->halt.stale_pages) { /* (running free) */
+        flush_translations(c);
+        return false;
+    }
+    uint32_t pc = c->halt.page;
+    for (unsigned i = 0; i < 2; i++) {
+        if (!(c->halt.stale_pages & (1u << i)))
+            continue;
+        uint64_t page = (pc & PAGE_MASK) + i * 4096ull;
+        if (page <= 0xfffff000ull)
+            uc_ctl_remove_cache(c->uc, page, page + 4096);
+    }
+    c->stats.stale_page_drops++;
+    return false;
+}
+
 static bool after_break(struct cpu *c, uint32_t eip, struct cpu_stop *s)
 {
     (void)eip;
@@ -781,7 +862,7 @@ static bool (*const after_halt[])(struct cpu *c, uint32_t eip, struct cpu_stop *
     [HALT_IO_INSN] = after_io_insn,    [HALT_BREAK_BLOCK] = after_break_block,
     [HALT_BREAK] = after_break,        [HALT_VECTOR] = after_vector,
     [HALT_SYSTEM_INSN] = after_vector, [HALT_FAULT] = after_fault,
-    [HALT_WATCH] = after_watch_fault,
+    [HALT_WATCH] = after_watch_fault,  [HALT_STALE_CODE] = after_stale_code,
 };
 
 /* Runs the engine once from the pc, in the current engine state, and acts
@@ -794,9 +875,11 @@ static bool run_engine(struct cpu *c, struct cpu_stop *s)
     uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
     uc_err e = uc_emu_start(c->uc, eip, 0, 0, 0);
     uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
-    if (c->flush_translations) {
-        c->flush_translations = false;
-        uc_ctl_flush_tb(c->uc);
+    if (c->flush_translations && !c->flush_deferred) {
+        if (cpu_stepping(c))
+            c->flush_deferred = true;
+        else
+            flush_translations(c);
     }
     enum cpu_halt_kind k = c->halt.kind;
     bool refused = k == HALT_FAULT || k == HALT_WATCH;
@@ -811,10 +894,30 @@ static bool run_engine(struct cpu *c, struct cpu_stop *s)
     return after_halt[k](c, eip, s);
 }
 
+/* Engine starts in a row that retire nothing before the run gives up: a
+ * restart that does not move on (a refetch after a flush, a watchpoint
+ * passed) happens a few times at most, so this many is a simulator bug,
+ * and the machine stops rather than spin past --max-insns and Ctrl-C. */
+#define CPU_MAX_IDLE_STARTS (1u << 20)
+
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
+    uint64_t last = c->time;
+    uint32_t idle = 0;
     for (;;) {
+        if (c->time != last) {
+            last = c->time;
+            idle = 0;
+        } else if (++idle >= CPU_MAX_IDLE_STARTS) {
+            engine_enter(c, ENGINE_FREE, 0);
+            s->kind = CPU_STOP_ERROR;
+            snprintf(s->message, sizeof s->message,
+                     "cpu: no progress: the engine started %u times at virtual time %llu without "
+                     "retiring an instruction (a simulator bug: please report it)",
+                     idle, (unsigned long long)c->time);
+            return;
+        }
         /* (cpu_request_stop zeroes the deadline: re-arm it, then look.) */
         c->deadline = deadline;
         if (c->stop_requested) {

@@ -56,6 +56,8 @@ struct cpu_stats {
     uint64_t tlb_fills;          /* Unicorn TLB fills served */
     uint64_t uc_flushes;         /* Unicorn TLB flushes (CONTEXT/MODE switch, remap) */
     uint64_t steps;              /* instructions executed one at a time */
+    uint64_t tb_flushes;         /* all of Unicorn's translations dropped */
+    uint64_t stale_page_drops;   /* a written code page's translations dropped before it ran */
     /* Instructions retired, accounted whenever CONTEXT or MODE changes (and
      * by cpu_stats): sum(insns_by_mode) == sum(insns_by_space) == time - idle. */
     uint64_t insns_by_mode[MMU_MODES];

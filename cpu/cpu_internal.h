@@ -57,13 +57,16 @@ enum cpu_halt_kind {
     HALT_SYSTEM_INSN, /* syscall or sysenter (a #GP in ring 3) */
     HALT_FAULT,       /* the MMU refused an access, or it is a device register's */
     HALT_WATCH,       /* a watchpoint covers the page of a permitted access */
+    HALT_STALE_CODE,  /* before a block from a page written since it was translated,
+                       * or before running free with a flush stepping deferred */
 };
 
 struct cpu_halt {
     enum cpu_halt_kind kind;
     uint32_t vector;         /* HALT_VECTOR, HALT_SYSTEM_INSN */
     uint32_t block_icount;   /* HALT_BREAK_BLOCK: the block's instructions */
-    uint32_t page;           /* HALT_FAULT, HALT_WATCH: the virtual page */
+    uint32_t page;           /* HALT_FAULT, HALT_WATCH: the virtual page; HALT_STALE_CODE: pc */
+    uint32_t stale_pages;    /* HALT_STALE_CODE: bit 0 the pc's page, bit 1 the next */
     unsigned access;         /* ... the access: MMU_READ, MMU_WRITE or MMU_EXEC */
     struct mmu_decision mmu; /* ... what the MMU said */
 };
@@ -93,6 +96,7 @@ struct cpu {
     bool guest_tf;           /* the guest's own TF */
     bool fix_pushf;          /* a stepped pushf stored our TF: clear it */
     bool flush_translations; /* guest code changed: drop Unicorn's translations */
+    bool flush_deferred;     /* ... and stepping left that to the next free run */
 
     uint32_t *breaks; /* breakpoint addresses (any CONTEXT) */
     unsigned nbreaks;

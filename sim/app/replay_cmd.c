@@ -14,7 +14,7 @@ static struct machine *volatile replaying;
 static void on_ctrl_c(void)
 {
     if (replaying)
-        machine_interrupt(replaying);
+        cli_ctrl_c(replaying);
 }
 
 enum { REPLAY_KERNEL, REPLAY_SINGLE_STEP, REPLAY_QUIET, REPLAY_DEBUG };

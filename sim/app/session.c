@@ -14,7 +14,7 @@ static volatile int ctrl_c_early;
 static void on_ctrl_c(void)
 {
     if (running)
-        machine_interrupt(running);
+        cli_ctrl_c(running);
     else
         ctrl_c_early = 1;
 }

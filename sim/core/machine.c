@@ -460,10 +460,20 @@ void machine_pause(struct machine *m)
  * machine still running, the deadline, a breakpoint or watchpoint, the
  * observer and a wait for input. Everything due at a time happens in the
  * same order however the run is cut up: the alarm first, then device
- * events, then the interrupt, then instructions. */
+ * events, then the interrupt, then instructions.
+ *
+ * The watchdog: every turn of the loop either moves virtual time on or
+ * counts as a stall (a trap delivered, an interrupt taken: a few in a
+ * row at most, since each pushes a PCB). A run of MACHINE_MAX_STALLS
+ * stalls can only be a simulator bug, and stops the machine, so that no
+ * guest can keep the loop from its look at the limit and at Ctrl-C. */
+#define MACHINE_MAX_STALLS (1u << 20)
+
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
     uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
+    uint64_t last = cpu_time(m->cpu);
+    uint32_t stalls = 0;
     if (m->pause == PAUSE_OBSERVER)
         m->pause = PAUSE_NONE;
     while (m->state == MACHINE_RUNNING) {
@@ -471,6 +481,16 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             return m->state;
         m->pause = PAUSE_NONE;
         uint64_t now = cpu_time(m->cpu);
+        if (now != last) {
+            last = now;
+            stalls = 0;
+        } else if (++stalls >= MACHINE_MAX_STALLS) {
+            machine_stop(m,
+                         "the simulator made no progress: %u turns of its run loop at virtual "
+                         "time %llu without an instruction (a simulator bug: please report it)",
+                         stalls, (unsigned long long)now);
+            break;
+        }
         if (m->interrupted) {
             /* Stop at a point a replay can find again: the first look at
              * the next instruction boundary, not wherever the request

@@ -14,6 +14,10 @@
 /* Calls fn (from a signal context: it must only set flags) when the user
  * presses Ctrl-C. */
 void platform_on_interrupt(void (*fn)(void));
+/* Writes msg on stderr and ends the process at once with `status`, from
+ * anywhere, a signal handler included: the last resort when the machine
+ * does not stop at Ctrl-C. */
+void platform_quit_now(const char *msg, int status);
 
 /* Is this stream an interactive terminal? */
 bool platform_is_terminal(FILE *f);

@@ -797,17 +797,10 @@ static bool ctrl_c_pressed(void *m)
     return machine_interrupted(m);
 }
 
-enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why)
+/* The packets of one connected gdb, until it or the machine ends. */
+static enum machine_state serve_session(struct gdbstub *g, const char **why)
 {
-    *why = NULL;
-    g->m = m;
-    /* One connection, from this machine only (the socket is bound to the
-     * loopback interface). */
-    if (gdb_transport_accept(&g->t, ctrl_c_pressed, m) != 1) {
-        machine_end(m, MACHINE_INTERRUPTED);
-        return MACHINE_INTERRUPTED;
-    }
-
+    struct machine *m = g->m;
     dbg_init(&g->dbg, m);
     g->dbg_ready = true;
     g->nthreads = 1;
@@ -890,4 +883,34 @@ enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const cha
             return end_machine(g);
         }
     }
+}
+
+enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why)
+{
+    *why = NULL;
+    g->m = m;
+    /* One connection, from this machine only (the socket is bound to the
+     * loopback interface). */
+    if (gdb_transport_accept(&g->t, ctrl_c_pressed, m) != 1) {
+        machine_end(m, MACHINE_INTERRUPTED);
+        return MACHINE_INTERRUPTED;
+    }
+    return serve_session(g, why);
+}
+
+enum machine_state gdbstub_serve_bytes(struct machine *m, const void *bytes, unsigned n,
+                                       const char **why)
+{
+    *why = NULL;
+    struct gdbstub *g = calloc(1, sizeof *g);
+    if (!g) {
+        *why = "out of host memory";
+        machine_end(m, MACHINE_INTERRUPTED);
+        return MACHINE_INTERRUPTED;
+    }
+    g->m = m;
+    gdb_transport_feed(&g->t, bytes, n, ctrl_c_pressed, m);
+    enum machine_state st = serve_session(g, why);
+    gdbstub_close(g);
+    return st;
 }

@@ -48,6 +48,19 @@ int gdb_transport_accept(struct gdb_transport *t, bool (*interrupted)(void *arg)
     return 1;
 }
 
+void gdb_transport_feed(struct gdb_transport *t, const void *bytes, unsigned n,
+                        bool (*interrupted)(void *arg), void *arg)
+{
+    t->interrupted = interrupted;
+    t->arg = arg;
+    t->conn = NULL;
+    t->gone = false;
+    t->ack = true;
+    t->in_pos = 0;
+    t->in_len = n < sizeof t->in ? n : (unsigned)sizeof t->in;
+    memcpy(t->in, bytes, t->in_len);
+}
+
 void gdb_transport_hang_up(struct gdb_transport *t)
 {
     platform_socket_close(t->conn);
@@ -78,6 +91,12 @@ static int fill(struct gdb_transport *t, int timeout_ms)
     }
     if (t->in_len == sizeof t->in)
         return 1;
+    if (!t->conn) { /* fed bytes only (gdb_transport_feed) */
+        if (t->in_len)
+            return 1;
+        t->gone = true;
+        return -1;
+    }
     int w = platform_socket_wait(t->conn, timeout_ms);
     if (w == 0)
         return 0;
@@ -106,7 +125,7 @@ static int get_byte(struct gdb_transport *t)
 
 static void send_raw(struct gdb_transport *t, const void *p, unsigned n)
 {
-    if (!t->gone && platform_socket_send(t->conn, p, n) != 0)
+    if (!t->gone && t->conn && platform_socket_send(t->conn, p, n) != 0)
         t->gone = true;
 }
 

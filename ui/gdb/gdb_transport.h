@@ -48,6 +48,12 @@ uint16_t gdb_transport_port(const struct gdb_transport *t);
  * whenever a packet is awaited. 1: connected, 0: interrupted, -1: waiting
  * failed (said on stderr). */
 int gdb_transport_accept(struct gdb_transport *t, bool (*interrupted)(void *arg), void *arg);
+/* A connection whose whole input is these bytes, without a socket (tests
+ * and tests/fuzz drive the packet layer with it): at most sizeof t->in
+ * bytes are kept, replies are framed and dropped, and once the bytes are
+ * used up the connection is gone. interrupted(arg) as for accept. */
+void gdb_transport_feed(struct gdb_transport *t, const void *bytes, unsigned n,
+                        bool (*interrupted)(void *arg), void *arg);
 /* Closes the connection: gdb is gone, or went. */
 void gdb_transport_hang_up(struct gdb_transport *t);
 /* Closes whatever is open. */

@@ -36,5 +36,10 @@ struct gdbstub *gdbstub_listen(int port, char *err, unsigned errlen);
 enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why);
 
 void gdbstub_close(struct gdbstub *g);
+/* Serves a gdb whose whole side of the conversation is these bytes (at
+ * most 4096), without a socket, exactly as gdbstub_serve once connected;
+ * replies are dropped. Tests and tests/fuzz/fuzz_gdb.c use it. */
+enum machine_state gdbstub_serve_bytes(struct machine *m, const void *bytes, unsigned n,
+                                       const char **why);
 
 #endif
