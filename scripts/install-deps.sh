@@ -26,6 +26,11 @@ if [ -z "${SPACE_SKIP_APT_UPDATE:-}" ]; then
 fi
 $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${PACKAGES[@]}"
 
+# clang's libFuzzer runtime (scripts/fuzz.sh), packaged by clang's major version.
+clang_major=$(clang -dumpversion | cut -d. -f1)
+$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "libclang-rt-${clang_major}-dev" ||
+  echo "install-deps: libclang-rt-${clang_major}-dev is not available; scripts/fuzz.sh will skip"
+
 if unicorn_ok; then
   echo "install-deps: Unicorn $(pkg-config --modversion unicorn) is recent enough"
 else

@@ -18,3 +18,6 @@ ctest --test-dir build-asan --output-on-failure --no-tests=error -j"$jobs"
 
 echo "== formatting =="
 scripts/format.sh --check
+
+echo "== fuzzing: a few seconds per harness (scripts/fuzz.sh) =="
+scripts/fuzz.sh 5
