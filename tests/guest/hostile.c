@@ -29,32 +29,32 @@ static uint32_t junk(void)
 
 /* Instructions a program has no business running, each then a ret. */
 static const uint8_t sys_insns[][8] = {
-    {3, 0x0f, 0x22, 0xc0}, /* mov %eax,%cr0 */
-    {3, 0x0f, 0x20, 0xd8}, /* mov %cr3,%eax */
-    {2, 0x8e, 0xd8},       /* mov %eax,%ds */
-    {2, 0x8e, 0xd0},       /* mov %eax,%ss */
-    {3, 0x0f, 0x01, 0x10}, /* lgdt (%eax) */
-    {3, 0x0f, 0x00, 0xd8}, /* ltr %ax */
-    {2, 0x0f, 0x34},       /* sysenter */
-    {2, 0x0f, 0x05},       /* syscall */
-    {2, 0x0f, 0xa2},       /* cpuid */
-    {2, 0x0f, 0x31},       /* rdtsc */
-    {1, 0xf4},             /* hlt */
-    {1, 0xfa},             /* cli */
-    {2, 0xe4, 0x40},       /* in $0x40,%al */
-    {2, 0xcd, 0x80},       /* int $0x80 */
-    {1, 0xcc},             /* int3 */
-    {2, 0x0f, 0x0b},       /* ud2 */
-    {2, 0xd9, 0xeb},       /* fldpi */
-    {2, 0xd9, 0xfa},       /* fsqrt */
-    {2, 0xdb, 0xe3},       /* fninit */
-    {3, 0x0f, 0x28, 0xc8}, /* movaps %xmm0,%xmm1 */
-    {3, 0x0f, 0x58, 0xc1}, /* addps %xmm1,%xmm0 */
+    {3, 0x0f, 0x22, 0xc0},       /* mov %eax,%cr0 */
+    {3, 0x0f, 0x20, 0xd8},       /* mov %cr3,%eax */
+    {2, 0x8e, 0xd8},             /* mov %eax,%ds */
+    {2, 0x8e, 0xd0},             /* mov %eax,%ss */
+    {3, 0x0f, 0x01, 0x10},       /* lgdt (%eax) */
+    {3, 0x0f, 0x00, 0xd8},       /* ltr %ax */
+    {2, 0x0f, 0x34},             /* sysenter */
+    {2, 0x0f, 0x05},             /* syscall */
+    {2, 0x0f, 0xa2},             /* cpuid */
+    {2, 0x0f, 0x31},             /* rdtsc */
+    {1, 0xf4},                   /* hlt */
+    {1, 0xfa},                   /* cli */
+    {2, 0xe4, 0x40},             /* in $0x40,%al */
+    {2, 0xcd, 0x80},             /* int $0x80 */
+    {1, 0xcc},                   /* int3 */
+    {2, 0x0f, 0x0b},             /* ud2 */
+    {2, 0xd9, 0xeb},             /* fldpi */
+    {2, 0xd9, 0xfa},             /* fsqrt */
+    {2, 0xdb, 0xe3},             /* fninit */
+    {3, 0x0f, 0x28, 0xc8},       /* movaps %xmm0,%xmm1 */
+    {3, 0x0f, 0x58, 0xc1},       /* addps %xmm1,%xmm0 */
     {4, 0x66, 0x0f, 0xef, 0xc0}, /* pxor %xmm0,%xmm0 */
-    {3, 0x0f, 0xae, 0xf8}, /* sfence */
-    {2, 0xcd, 0xff},       /* int $0xff (an operation) */
-    {1, 0xce},             /* into */
-    {2, 0xf7, 0xf1},       /* div %ecx */
+    {3, 0x0f, 0xae, 0xf8},       /* sfence */
+    {2, 0xcd, 0xff},             /* int $0xff (an operation) */
+    {1, 0xce},                   /* into */
+    {2, 0xf7, 0xf1},             /* div %ecx */
 };
 
 static uint32_t code_frame, dev_va = 0x40000000u;
