@@ -30,15 +30,27 @@ struct block_info {
     uint32_t pc;
 };
 
-struct codecache {
-    struct block_info slot[1u << CODECACHE_BITS];
+/* What the CPUs on one physical memory share: which pages hold code some
+ * CPU translated, and counters that tell every CPU what another changed
+ * (only one CPU runs at a time, so each looks at them before it runs). */
+struct code_pages {
     uint8_t *code_page; /* one bit per physical page: holds translated code */
     uint32_t pages;
+    unsigned users;
+    uint64_t code_epoch; /* bumped when code some CPU translated was written */
+    uint64_t tlb_epoch;  /* bumped when a page became code: writable entries must go */
+};
+
+struct codecache {
+    struct block_info slot[1u << CODECACHE_BITS];
+    struct code_pages *shared;
+    uint64_t code_seen, tlb_seen; /* the epochs this CPU has acted on */
     uint64_t misses, invalidations;
 };
 
-/* Returns NULL if the host has no memory. */
-struct codecache *codecache_create(uint32_t phys_pages);
+/* Returns NULL if the host has no memory. With `sibling`, the new cache
+ * shares its code pages (another CPU on the same memory). */
+struct codecache *codecache_create(uint32_t phys_pages, struct codecache *sibling);
 void codecache_destroy(struct codecache *cc);
 
 /* The slot for a block; valid when codecache_hit says so. */
@@ -57,12 +69,14 @@ static inline uint32_t block_size(const struct block_info *b)
 /* Every entry becomes invalid (guest code may have changed). */
 void codecache_invalidate(struct codecache *cc);
 
-/* Marks a physical page as holding translated code; true if it was not. */
+/* Marks a physical page as holding translated code; true if it was not
+ * (and then every other CPU must flush its writable TLB entries). */
 bool codecache_mark_code(struct codecache *cc, uint32_t paddr);
 bool codecache_is_code(const struct codecache *cc, uint32_t paddr);
 
 /* Physical [paddr, paddr+len) is about to change: true (and every entry
- * invalidated) if any of it held translated code. */
+ * invalidated, and every other CPU told) if any of it held translated
+ * code. */
 bool codecache_write(struct codecache *cc, uint32_t paddr, uint32_t len);
 
 #endif

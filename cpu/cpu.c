@@ -313,7 +313,12 @@ static void engine_enter(struct cpu *c, enum cpu_engine e, int budget)
 
 /* ---- Creation ------------------------------------------------------------ */
 
-struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen)
+/* Unicorn's translation buffer (1 GiB by default) becomes resident at the
+ * first flush; each CPU has its own engine, so bound it. */
+#define TCG_BUFFER_SIZE (32u << 20)
+
+static struct cpu *create(struct mmu *mmu, struct physmem *pm, struct cpu *sibling, char *err,
+                          unsigned errlen)
 {
     struct cpu *c = calloc(1, sizeof *c);
     if (!c) {
@@ -337,8 +342,15 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
         free(c);
         return NULL;
     }
+    if ((e = uc_ctl_set_tcg_buffer_size(c->uc, (uint32_t)TCG_BUFFER_SIZE)) != UC_ERR_OK) {
+        snprintf(err, errlen, "cpu: Unicorn refused a %u MiB translation buffer: %s",
+                 TCG_BUFFER_SIZE >> 20, uc_strerror(e));
+        uc_close(c->uc);
+        free(c);
+        return NULL;
+    }
     c->dec = decoder_create();
-    c->code = codecache_create(pm->host_size / 4096);
+    c->code = codecache_create(pm->host_size / 4096, sibling ? sibling->code : NULL);
     if (!c->dec || !c->code) {
         snprintf(err, errlen, "cpu: Capstone could not be opened for x86-32");
         cpu_destroy(c);
@@ -369,6 +381,16 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
     c->time = 0;
     c->stats = (struct cpu_stats){0};
     return c;
+}
+
+struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen)
+{
+    return create(mmu, pm, NULL, err, errlen);
+}
+
+struct cpu *cpu_create_sibling(struct cpu *first, char *err, unsigned errlen)
+{
+    return create(first->mmu, first->pm, first, err, errlen);
 }
 
 void cpu_destroy(struct cpu *c)
@@ -811,9 +833,28 @@ static bool run_engine(struct cpu *c, struct cpu_stop *s)
     return after_halt[k](c, eip, s);
 }
 
+/* Another CPU on the same memory wrote code this one may have translated,
+ * or made a page code that this one may hold writable: act on it now, as
+ * this CPU starts (only one CPU runs at a time). */
+static void catch_up(struct cpu *c)
+{
+    const struct code_pages *sh = c->code->shared;
+    if (c->code->code_seen != sh->code_epoch) {
+        c->code->code_seen = sh->code_epoch;
+        codecache_invalidate(c->code);
+        uc_ctl_flush_tb(c->uc);
+    }
+    if (c->code->tlb_seen != sh->tlb_epoch) {
+        c->code->tlb_seen = sh->tlb_epoch;
+        uc_ctl_flush_tlb(c->uc);
+        c->stats.uc_flushes++;
+    }
+}
+
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
+    catch_up(c);
     for (;;) {
         /* (cpu_request_stop zeroes the deadline: re-arm it, then look.) */
         c->deadline = deadline;

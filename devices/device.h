@@ -106,6 +106,8 @@ struct device_kind {
     /* How many units the configuration asks for (e.g. 0 disks without
      * --disk; ncpus: the machine's CPUs). */
     unsigned (*units)(const struct device_config *c, unsigned ncpus);
+    /* One unit per CPU: unit i interrupts CPU i (others interrupt CPU 0). */
+    bool per_cpu;
     /* Sets up unit d->unit (d->irq, d->dma and d->clock are ready); returns
      * 0 or -1 with a one-line reason. */
     int (*create)(struct device *d, const struct device_config *c,

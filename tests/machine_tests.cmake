@@ -207,3 +207,11 @@ space_machine_test(machine.refdirty refdirty OUTPUT "refdirty passed")
 # (15) thread-virtual time of PCB chains (SPACE_OP_CHAIN_TIME)
 kit_guest(chaintime chaintime.c chaintime_asm.S)
 space_machine_test(machine.chaintime chaintime OUTPUT "chaintime passed")
+
+# Several CPUs (--cpus 4): one scenario each (smp.c says what each asserts).
+space_guest(smp smp.c)
+foreach(s lock ipi start migrate shootdown smc)
+  space_machine_test(machine.smp_${s} smp OUTPUT "smp ${s} passed" ARGS --cpus 4 --cmdline ${s})
+endforeach()
+space_machine_test(machine.smp_lock_jitter smp OUTPUT "smp lock passed"
+  ARGS --cpus 4 --cmdline lock --quantum 1000 --seed 7)

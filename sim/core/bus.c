@@ -174,7 +174,10 @@ int bus_init(struct bus *b, struct machine *m, const struct device_config *devic
         unsigned n = kind->units(devices, ncpus);
         for (unsigned u = 0; u < n; u++) {
             if (b->ndev == BUS_MAX_DEVICES) {
-                snprintf(err, errlen, "more than %d devices", BUS_MAX_DEVICES);
+                snprintf(err, errlen,
+                         "more than %d devices (one timer per CPU): their interrupts are traps "
+                         "32..62, and 63 is the IPI's",
+                         BUS_MAX_DEVICES);
                 bus_free(b);
                 return -1;
             }

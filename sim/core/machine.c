@@ -22,6 +22,15 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     }
     m->cfg = *cfg;
     m->debug_out = stdout;
+    if (cfg->ncpus < 1 || cfg->ncpus > SPACE_MAX_CPUS) {
+        snprintf(err, errlen, "a machine has 1..%d CPUs, not %u", SPACE_MAX_CPUS, cfg->ncpus);
+        free(m);
+        return NULL;
+    }
+    m->ncpus = cfg->ncpus;
+    m->sched = (struct machine_sched){.quantum = cfg->quantum ? cfg->quantum : MACHINE_QUANTUM,
+                                      .jitter = cfg->jitter,
+                                      .prng = cfg->seed};
     if (physmem_init(&m->pm, cfg->ram_size) != 0) {
         snprintf(err, errlen, "cannot provide %u bytes of RAM (1 MiB .. 3 GiB, page multiple)",
                  cfg->ram_size);
@@ -35,16 +44,33 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
         machine_destroy(m);
         return NULL;
     }
-    m->cpu = cpu_create(&m->mmu, &m->pm, err, errlen);
-    if (!m->cpu) {
-        machine_destroy(m);
-        return NULL;
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        struct machine_cpu *c = &m->cpus[i];
+        c->cpu = i ? cpu_create_sibling(m->cpus[0].cpu, err, errlen)
+                   : cpu_create(&m->mmu, &m->pm, err, errlen);
+        if (!c->cpu) {
+            machine_destroy(m);
+            return NULL;
+        }
+        c->halted = i > 0;
+        if (i && !(c->chain = calloc(1, sizeof *c->chain))) {
+            snprintf(err, errlen, "out of host memory");
+            machine_destroy(m);
+            return NULL;
+        }
     }
+    m->cc = &m->cpus[0];
+    m->cpu = m->cc->cpu;
     if (bus_init(&m->bus, m, cfg->devices, cfg->ncpus, &cfg->backends, err, errlen) != 0) {
         machine_destroy(m);
         return NULL;
     }
     m->bus_ready = true;
+    for (unsigned i = 0; i < m->bus.ndev; i++) {
+        const struct device *d = &m->bus.dev[i];
+        unsigned to = d->kind->per_cpu && d->unit < m->ncpus ? d->unit : 0;
+        m->cpus[to].lines |= 1u << i;
+    }
     m->pm.device_base = BUS_REGS_BASE;
     m->pm.device_pages = m->bus.ndev;
     m->alarm.at = UINT64_MAX;
@@ -60,7 +86,11 @@ void machine_destroy(struct machine *m)
         bus_shutdown(&m->bus);
         bus_free(&m->bus);
     }
-    cpu_destroy(m->cpu);
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        cpu_destroy(m->cpus[i].cpu);
+        if (i != m->cur)
+            free(m->cpus[i].chain);
+    }
     pcb_free(&m->pcbs);
     portal_free(&m->portals);
     mmu_free(&m->mmu);
@@ -100,7 +130,7 @@ static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
     bi->magic = SPACE_BOOT_MAGIC;
     bi->version = SPACE_BOOT_VERSION;
     bi->ram_size = m->pm.ram_size;
-    bi->ncpus = 1;
+    bi->ncpus = m->ncpus;
     bi->node = 0;
     bi->kernel_start = img.phys_start;
     bi->kernel_end = img.phys_end;
@@ -117,9 +147,24 @@ static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
     mmu_map(&m->mmu, 0, BOOTINFO_VADDR, BOOTINFO_PADDR, SPACE_ACCESS(0, SPACE_R), &old);
 
     struct cpu_regs r = {.ebx = BOOTINFO_VADDR, .eip = img.entry, .eflags = 0x2};
-    cpu_set_space(m->cpu, 0, 0);
-    cpu_set_regs(m->cpu, &r);
-    m->ie = false;
+    cpu_set_space(m->cpus[0].cpu, 0, 0);
+    cpu_set_regs(m->cpus[0].cpu, &r);
+    m->cpus[0].ie = false;
+}
+
+void machine_switch_cpu(struct machine *m, unsigned i)
+{
+    if (i == m->cur)
+        return;
+    struct machine_cpu *from = m->cc, *to = &m->cpus[i];
+    from->chain = m->pcbs.current;
+    from->chain_since = m->pcbs.since;
+    m->pcbs.current = to->chain;
+    m->pcbs.since = to->chain_since;
+    to->chain = NULL;
+    m->cur = i;
+    m->cc = to;
+    m->cpu = to->cpu;
 }
 
 void machine_interrupt(struct machine *m)
@@ -140,6 +185,13 @@ void machine_clear_interrupt(struct machine *m)
 /* ---- Accessors ---- */
 
 uint64_t machine_now(const struct machine *m)
+{
+    uint64_t p = 0;
+    for (unsigned i = 0; i < m->ncpus; i++)
+        p += cpu_time(m->cpus[i].cpu);
+    return p;
+}
+uint64_t machine_clock(const struct machine *m)
 {
     return cpu_time(m->cpu);
 }
@@ -170,23 +222,71 @@ struct machine_pause_info machine_pause_reason(const struct machine *m)
 }
 bool machine_interrupts_enabled(const struct machine *m)
 {
-    return m->ie;
+    return m->cpus[0].ie;
 }
 bool machine_waiting(const struct machine *m)
 {
-    return m->waiting;
+    return m->cpus[0].waiting;
 }
 bool machine_recording(const struct machine *m)
 {
     return m->recording;
 }
-const struct machine_stats *machine_stats(const struct machine *m)
+const struct machine_stats *machine_stats(struct machine *m)
 {
-    return &m->stats;
+    struct machine_stats *t = &m->stats;
+    *t = m->cpus[0].stats;
+    for (unsigned i = 1; i < m->ncpus; i++) {
+        const struct machine_stats *c = &m->cpus[i].stats;
+        for (unsigned k = 0; k < SPACE_TRAPS; k++)
+            t->traps[k] += c->traps[k];
+        for (unsigned k = 0; k < SPACE_OP_COUNT; k++)
+            t->ops[k] += c->ops[k];
+        t->traversals += c->traversals;
+        t->faults.unmapped += c->faults.unmapped;
+        t->faults.protection += c->faults.protection;
+        t->faults.device += c->faults.device;
+        t->faults.read += c->faults.read;
+        t->faults.write += c->faults.write;
+        t->faults.exec += c->faults.exec;
+    }
+    return t;
+}
+unsigned machine_ncpus(const struct machine *m)
+{
+    return m->ncpus;
 }
 struct cpu *machine_cpu(struct machine *m, unsigned i)
 {
-    return i == 0 ? m->cpu : NULL;
+    return i < m->ncpus ? m->cpus[i].cpu : NULL;
+}
+unsigned machine_running_cpu(const struct machine *m)
+{
+    return m->cur;
+}
+const struct pcb_chain *machine_cpu_chain(const struct machine *m, unsigned i)
+{
+    return i == m->cur ? m->pcbs.current : m->cpus[i].chain;
+}
+bool machine_cpu_interrupts_enabled(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].ie;
+}
+bool machine_cpu_waiting(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].waiting;
+}
+bool machine_cpu_halted(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].halted;
+}
+uint32_t machine_cpu_ipis(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].ipi;
+}
+const struct machine_stats *machine_cpu_stats(const struct machine *m, unsigned i)
+{
+    return &m->cpus[i].stats;
 }
 struct mmu *machine_mmu(struct machine *m)
 {
@@ -326,26 +426,40 @@ enum machine_state machine_run(struct machine *m)
     return machine_run_until(m, UINT64_MAX);
 }
 
-/* Delivers the lowest pending interrupt line, if interrupts are enabled. */
-static void deliver_interrupt(struct machine *m)
+uint32_t machine_pending_for(const struct machine *m, unsigned i)
 {
-    if (!m->ie || !m->bus.pending)
+    return (m->bus.pending & m->cpus[i].lines) | m->cpus[i].ipi;
+}
+
+/* Delivers the running CPU's lowest pending interrupt - a device line
+ * routed to it (line L is trap 32 + L), else an IPI - if its interrupts
+ * are enabled. */
+void machine_deliver_interrupt(struct machine *m)
+{
+    uint32_t pending = machine_pending_for(m, m->cur);
+    if (!m->cc->ie || !pending)
         return;
     unsigned line = 0;
-    while (!(m->bus.pending & (1u << line)))
+    while (!(pending & (1u << line)))
         line++;
-    m->bus.pending &= ~(1u << line);
-    m->bus.stats.interrupts[line]++;
-    if (trace_on(m->tracer, TRACE_IRQ))
-        trace_line(m, "irq", "deliver line %u (%s%u)", line, m->bus.dev[line].kind->name,
-                   m->bus.dev[line].unit);
+    if (m->bus.pending & m->cc->lines & (1u << line)) {
+        m->bus.pending &= ~(1u << line);
+        m->bus.stats.interrupts[line]++;
+        if (trace_on(m->tracer, TRACE_IRQ))
+            trace_line(m, "irq", "deliver line %u (%s%u)", line, m->bus.dev[line].kind->name,
+                       m->bus.dev[line].unit);
+    } else {
+        m->cc->ipi &= ~(1u << line);
+        if (trace_on(m->tracer, TRACE_IRQ))
+            trace_line(m, "irq", "deliver IPI trap %u", SPACE_TRAP_INTERRUPT_BASE + line);
+    }
     trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_INTERRUPT_BASE + line});
 }
 
 /* Raises MEMORY_FAULT (pcb.access = access) and counts it. */
 static void memory_fault(struct machine *m, uint32_t access, uint32_t addr)
 {
-    struct machine_fault_stats *f = &m->stats.faults;
+    struct machine_fault_stats *f = &m->cc->stats.faults;
     if (access & SPACE_FAULT_DEVICE)
         f->device++;
     else if (access & SPACE_FAULT_PROTECTION)
@@ -432,7 +546,7 @@ static void run_traced(struct machine *m, uint64_t target, struct cpu_stop *s)
 
 void machine_wait(struct machine *m)
 {
-    m->waiting = true;
+    m->cc->waiting = true;
 }
 
 void machine_pause(struct machine *m)
@@ -463,6 +577,8 @@ void machine_pause(struct machine *m)
  * events, then the interrupt, then instructions. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
+    if (m->ncpus > 1)
+        return sched_run_until(m, deadline);
     uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
     if (m->pause == PAUSE_OBSERVER)
         m->pause = PAUSE_NONE;
@@ -498,15 +614,16 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             return m->state; /* before anything due at `deadline` happens */
         bus_fire_due(&m->bus, now);
         m->awaiting_input = false;
-        if (m->waiting && (m->bus.pending || (!m->interrupted && bus_idle(&m->bus))))
-            m->waiting = false;
-        if (m->waiting && m->awaiting_input && !m->interrupted) {
+        struct machine_cpu *c = m->cc;
+        if (c->waiting && (machine_pending_for(m, 0) || (!m->interrupted && bus_idle(&m->bus))))
+            c->waiting = false;
+        if (c->waiting && m->awaiting_input && !m->interrupted) {
             /* Time stands still while a person types, as it does while a
              * terminal read blocks. */
             m->pause = PAUSE_INPUT;
             return m->state;
         }
-        deliver_interrupt(m);
+        machine_deliver_interrupt(m);
         if (m->state != MACHINE_RUNNING)
             break;
         if (m->pause == PAUSE_OBSERVER)
@@ -514,7 +631,7 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
         uint64_t target = events_next(&m->bus.events);
         if (m->interrupt_at && m->interrupt_at < target)
             target = m->interrupt_at;
-        if (m->waiting && target == UINT64_MAX) {
+        if (c->waiting && target == UINT64_MAX) {
             machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "
                             "anything scheduled, and the console has no input to give (it "
                             "ended, or the guest did not ask for it)");
@@ -526,36 +643,44 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             target = m->alarm.at;
         if (limit < target)
             target = limit;
-        if (m->waiting) {
+        if (c->waiting) {
             cpu_idle_until(m->cpu, target);
             continue;
         }
-        struct cpu_stop s;
-        if (trace_on(m->tracer, TRACE_INSN)) {
-            run_traced(m, now + 1 < target ? now + 1 : target, &s);
-        } else {
-            cpu_run(m->cpu, target, &s);
-        }
-        switch (s.kind) {
-        case CPU_STOP_DEADLINE: break; /* the loop looks at what is due */
-        case CPU_STOP_REQUEST: break;  /* the loop looks at m->interrupted */
-        case CPU_STOP_BREAK: m->pause = PAUSE_BREAK; return m->state;
-        case CPU_STOP_WATCH:
-            m->pause = PAUSE_WATCH;
-            m->pause_addr = s.addr;
-            m->pause_access = s.access;
-            m->pause_watch = s.watch;
+        if (machine_step_cpu(m, target))
             return m->state;
-        case CPU_STOP_ERROR: machine_stop(m, "%s", s.message); break;
-        case CPU_STOP_FAULT:
-            if (s.device) {
-                device_access(m, &s);
-                break;
-            }
-            memory_fault(m, s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0), s.addr);
-            break;
-        case CPU_STOP_TRAP: on_vector(m, &s); break;
-        }
     }
     return m->state;
+}
+
+bool machine_step_cpu(struct machine *m, uint64_t target)
+{
+    struct cpu_stop s;
+    uint64_t t = cpu_time(m->cpu);
+    if (trace_on(m->tracer, TRACE_INSN)) {
+        run_traced(m, t + 1 < target ? t + 1 : target, &s);
+    } else {
+        cpu_run(m->cpu, target, &s);
+    }
+    switch (s.kind) {
+    case CPU_STOP_DEADLINE: break; /* the loop looks at what is due */
+    case CPU_STOP_REQUEST: break;  /* the loop looks at m->interrupted */
+    case CPU_STOP_BREAK: m->pause = PAUSE_BREAK; return true;
+    case CPU_STOP_WATCH:
+        m->pause = PAUSE_WATCH;
+        m->pause_addr = s.addr;
+        m->pause_access = s.access;
+        m->pause_watch = s.watch;
+        return true;
+    case CPU_STOP_ERROR: machine_stop(m, "%s", s.message); break;
+    case CPU_STOP_FAULT:
+        if (s.device) {
+            device_access(m, &s);
+            break;
+        }
+        memory_fault(m, s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0), s.addr);
+        break;
+    case CPU_STOP_TRAP: on_vector(m, &s); break;
+    }
+    return false;
 }

@@ -19,7 +19,10 @@ struct machine_config {
     uint32_t ram_size;
     uint64_t max_insns; /* 0: no limit */
     const char *cmdline;
-    uint32_t ncpus;
+    uint32_t ncpus;   /* 1..SPACE_MAX_CPUS */
+    uint64_t quantum; /* instructions per CPU per round (0: MACHINE_QUANTUM) */
+    bool jitter;      /* seeded switch points (space run --seed) */
+    uint64_t seed;
     /* The devices' options (devices/device.h; valid while the machine
      * exists; NULL: none given) and where their input comes from and their
      * output goes. */
@@ -29,6 +32,10 @@ struct machine_config {
      * window's screen), or NULL. */
     const struct char_sink *debug_sink;
 };
+
+/* The default --quantum: long enough that switching engines costs little
+ * (bench/), short enough that CPUs take turns often. */
+#define MACHINE_QUANTUM 100000u
 
 enum machine_state {
     MACHINE_RUNNING,
@@ -87,8 +94,9 @@ struct machine_pause_info {
  * ends drive it through the functions below. */
 struct machine;
 
-/* Creates a powered-on machine with empty memory. Returns NULL with a
- * message in err on failure. */
+/* Creates a powered-on machine with empty memory: cfg->ncpus CPUs, CPU 0
+ * about to boot, the others halted. Returns NULL with a message in err on
+ * failure. */
 struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen);
 void machine_destroy(struct machine *m);
 
@@ -135,23 +143,43 @@ void machine_describe_chain(struct machine *m, FILE *out);
 
 /* ---- What a driver or a view reads ---- */
 
-uint64_t machine_now(const struct machine *m); /* virtual time */
+/* Where the run stands, in the unit machine_run_until's deadlines,
+ * alarms and --max-insns count: with one CPU its virtual time; with
+ * several, the sum of the CPUs' virtual times, which grows by one for
+ * each instruction (or instruction's worth of idling) of any CPU. */
+uint64_t machine_now(const struct machine *m);
+/* The machine clock the devices, SPACE_OP_TIME and the timers read: the
+ * running CPU's virtual time (every CPU's at a round boundary). */
+uint64_t machine_clock(const struct machine *m);
 const struct machine_config *machine_config(const struct machine *m);
 enum machine_state machine_state(const struct machine *m);
 uint32_t machine_exit_code(const struct machine *m);      /* MACHINE_HALTED */
 const char *machine_stop_reason(const struct machine *m); /* MACHINE_STOPPED */
 bool machine_interrupted(const struct machine *m);        /* Ctrl-C seen */
 struct machine_pause_info machine_pause_reason(const struct machine *m);
-bool machine_interrupts_enabled(const struct machine *m);
-bool machine_waiting(const struct machine *m);   /* SPACE_OP_WAIT, no interrupt yet */
+bool machine_interrupts_enabled(const struct machine *m); /* CPU 0's */
+bool machine_waiting(const struct machine *m);   /* CPU 0: SPACE_OP_WAIT, no interrupt yet */
 bool machine_recording(const struct machine *m); /* a debugger may not change the guest */
-const struct machine_stats *machine_stats(const struct machine *m);
+/* Summed over the CPUs. */
+const struct machine_stats *machine_stats(struct machine *m);
+
+/* Each CPU (i < machine_ncpus). */
+unsigned machine_ncpus(const struct machine *m);
+unsigned machine_running_cpu(const struct machine *m); /* the one running, or last run */
+const struct pcb_chain *machine_cpu_chain(const struct machine *m, unsigned i);
+bool machine_cpu_interrupts_enabled(const struct machine *m, unsigned i);
+bool machine_cpu_waiting(const struct machine *m, unsigned i);  /* SPACE_OP_WAIT */
+bool machine_cpu_halted(const struct machine *m, unsigned i);   /* not started yet */
+uint32_t machine_cpu_ipis(const struct machine *m, unsigned i); /* pending: bit t - 32 */
+const struct machine_stats *machine_cpu_stats(const struct machine *m, unsigned i);
 
 /* The parts, for debuggers, views and statistics. */
-struct cpu *machine_cpu(struct machine *m, unsigned i); /* i = 0 today */
+struct cpu *machine_cpu(struct machine *m, unsigned i); /* NULL past the last CPU */
 struct mmu *machine_mmu(struct machine *m);
 struct physmem *machine_physmem(struct machine *m);
 struct bus *machine_bus(struct machine *m);
+/* The PCB state: current is the running CPU's chain (machine_cpu_chain
+ * gives any CPU's); the suspended chains are the machine's. */
 const struct pcb_state *machine_pcbs(const struct machine *m);
 const struct portal_tables *machine_portals(const struct machine *m);
 

@@ -15,7 +15,8 @@ static bool op_map_memory(struct machine *m, struct cpu_regs *r)
     map_entry old;
     r->eax = (uint32_t)mmu_map(&m->mmu, r->ebx, r->ecx, r->edx, r->esi, &old);
     if (old && old != mmu_peek(&m->mmu, r->ebx, r->ecx))
-        cpu_mapping_changed(m->cpu, r->ebx, MAP_ACCESS(old));
+        for (unsigned i = 0; i < m->ncpus; i++) /* the shootdown */
+            cpu_mapping_changed(m->cpus[i].cpu, r->ebx, MAP_ACCESS(old));
     return true;
 }
 
@@ -42,7 +43,8 @@ static bool op_refdirty(struct machine *m, struct cpu_regs *r)
 {
     int before = mmu_clear_access_bits(&m->mmu, r->ebx, r->ecx, r->edx);
     if (before > 0 && ((uint32_t)before & r->edx))
-        cpu_access_bits_cleared(m->cpu, r->ebx);
+        for (unsigned i = 0; i < m->ncpus; i++)
+            cpu_access_bits_cleared(m->cpus[i].cpu, r->ebx);
     r->eax = (uint32_t)before;
     return true;
 }
@@ -84,10 +86,10 @@ static bool op_chain_time(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
-/* Copies a PCB in from guest memory (EBX) and checks it. */
-static int pcb_from_guest(struct machine *m, const struct cpu_regs *r, struct space_pcb *p)
+/* Copies a PCB in from guest memory and checks it. */
+static int pcb_from_guest(struct machine *m, uint32_t vaddr, struct space_pcb *p)
 {
-    if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), 0, r->ebx, p, sizeof *p, MMU_READ) != 0)
+    if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), 0, vaddr, p, sizeof *p, MMU_READ) != 0)
         return SPACE_ERR_ACCESS;
     if (p->ctx >= SPACE_CONTEXTS)
         return SPACE_ERR_CONTEXT;
@@ -126,7 +128,7 @@ static bool op_pcb_read(struct machine *m, struct cpu_regs *r)
 static bool op_pcb_write(struct machine *m, struct cpu_regs *r)
 {
     struct space_pcb p, *top = pcb_top(&m->pcbs);
-    int err = top ? pcb_from_guest(m, r, &p) : SPACE_ERR_EMPTY;
+    int err = top ? pcb_from_guest(m, r->ebx, &p) : SPACE_ERR_EMPTY;
     if (err == SPACE_OK)
         *top = p;
     r->eax = (uint32_t)err;
@@ -136,7 +138,7 @@ static bool op_pcb_write(struct machine *m, struct cpu_regs *r)
 static bool op_pcb_push(struct machine *m, struct cpu_regs *r)
 {
     struct space_pcb p;
-    int err = pcb_from_guest(m, r, &p);
+    int err = pcb_from_guest(m, r->ebx, &p);
     if (err == SPACE_OK)
         err = pcb_push(&m->pcbs, &p);
     r->eax = (uint32_t)err;
@@ -166,8 +168,8 @@ static bool op_time(struct machine *m, struct cpu_regs *r)
 
 static bool op_interrupts(struct machine *m, struct cpu_regs *r)
 {
-    bool old = m->ie;
-    m->ie = r->ebx != 0;
+    bool old = m->cc->ie;
+    m->cc->ie = r->ebx != 0;
     r->eax = old;
     return true;
 }
@@ -202,6 +204,45 @@ static bool op_trace(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
+static bool op_cpu_id(struct machine *m, struct cpu_regs *r)
+{
+    r->eax = m->cur;
+    return true;
+}
+
+/* The new CPU starts at its own virtual time (it kept pace with the
+ * machine clock while halted), as if it resumed the PCB. */
+static bool op_cpu_start(struct machine *m, struct cpu_regs *r)
+{
+    struct space_pcb p;
+    int err = SPACE_ERR_CPU;
+    if (r->ebx < m->ncpus && m->cpus[r->ebx].halted &&
+        (err = pcb_from_guest(m, r->ecx, &p)) == SPACE_OK) {
+        struct machine_cpu *t = &m->cpus[r->ebx];
+        trap_load(t->cpu, &p);
+        t->ie = p.ie != 0;
+        t->halted = false;
+        if (trace_on(m->tracer, TRACE_OP))
+            trace_line(m, "cpu", "start cpu%u: CONTEXT %u MODE %u pc %#x", r->ebx, p.ctx, p.mode,
+                       p.pc);
+    }
+    r->eax = (uint32_t)err;
+    return true;
+}
+
+static bool op_ipi(struct machine *m, struct cpu_regs *r)
+{
+    if (r->ebx >= m->ncpus)
+        r->eax = (uint32_t)SPACE_ERR_CPU;
+    else if (r->ecx < SPACE_TRAP_INTERRUPT_BASE || r->ecx >= SPACE_TRAP_SOFT_BASE)
+        r->eax = (uint32_t)SPACE_ERR_TRAP;
+    else {
+        m->cpus[r->ebx].ipi |= 1u << (r->ecx - SPACE_TRAP_INTERRUPT_BASE);
+        r->eax = SPACE_OK;
+    }
+    return true;
+}
+
 static const struct {
     const char *name;
     op_fn fn;
@@ -224,6 +265,9 @@ static const struct {
     [SPACE_OP_TRACE] = {"TRACE", op_trace},
     [SPACE_OP_REFDIRTY] = {"REFDIRTY", op_refdirty},
     [SPACE_OP_CHAIN_TIME] = {"CHAIN_TIME", op_chain_time},
+    [SPACE_OP_CPU_ID] = {"CPU_ID", op_cpu_id},
+    [SPACE_OP_CPU_START] = {"CPU_START", op_cpu_start},
+    [SPACE_OP_IPI] = {"IPI", op_ipi},
 };
 
 const char *ops_name(uint32_t op)
@@ -241,7 +285,7 @@ void ops_execute(struct machine *m)
         cpu_set_regs(m->cpu, &r);
         return;
     }
-    m->stats.ops[op]++;
+    m->cc->stats.ops[op]++;
     struct cpu_regs in = r;
     bool traced = trace_on(m->tracer, TRACE_OP); /* (TRACE may switch it) */
     bool writes_back = op_table[op].fn(m, &r);

@@ -199,6 +199,13 @@ static void encode_config(struct recorder *r, struct machine *m, struct tbuf *b)
             tbuf_u8(b, rs->readonly);
         }
     }
+    /* Several CPUs: how they interleave (a one-CPU trace has no such
+     * fields, and reads as it always did). */
+    if (cfg->ncpus > 1) {
+        tbuf_u64(b, cfg->quantum);
+        tbuf_u8(b, cfg->jitter);
+        tbuf_u64(b, cfg->seed);
+    }
 }
 
 int recorder_start(struct recorder *r, struct machine *m, const struct record_setup *setup,

@@ -282,6 +282,11 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
                 if (load_device(rp, i, &c, err, errlen) != 0)
                     return -1;
             }
+            if (cfg->ncpus > 1 && c.left) {
+                cfg->quantum = tcur_u64(&c);
+                cfg->jitter = tcur_u8(&c) != 0;
+                cfg->seed = tcur_u64(&c);
+            }
             have_config = *ndev <= MAX_DEVICES;
             break;
         }
