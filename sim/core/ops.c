@@ -210,8 +210,9 @@ static bool op_cpu_id(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
-/* The new CPU starts at its own virtual time (it kept pace with the
- * machine clock while halted), as if it resumed the PCB. */
+/* The new CPU starts as if it resumed the PCB, at the starting CPU's
+ * time (a halted CPU idles with the clock; one that has had its turn in
+ * this round is there already). */
 static bool op_cpu_start(struct machine *m, struct cpu_regs *r)
 {
     struct space_pcb p;
@@ -219,6 +220,7 @@ static bool op_cpu_start(struct machine *m, struct cpu_regs *r)
     if (r->ebx < m->ncpus && m->cpus[r->ebx].halted &&
         (err = pcb_from_guest(m, r->ecx, &p)) == SPACE_OK) {
         struct machine_cpu *t = &m->cpus[r->ebx];
+        cpu_idle_until(t->cpu, cpu_time(m->cpu)); /* it starts now, not earlier */
         trap_load(t->cpu, &p);
         t->ie = p.ie != 0;
         t->halted = false;

@@ -7,6 +7,8 @@
  *   shootdown CPU 1 unmaps a page CPU 2 increments in a loop: CPU 2 faults
  *             at its next access, with no access after the unmap
  *   smc       code CPU 1 runs is rewritten by CPU 0: CPU 1 runs the new code
+ *   mixed     a short run of all of it (lock incl, a racy count, an IPI to
+ *             the next CPU and a wait for one) for the determinism harness
  * All in CONTEXT 0, MODE 0. A failed check halts the machine with 1. */
 #include "check.h"
 
@@ -18,7 +20,7 @@
 
 static uint8_t stacks[NCPUS][STACK] __attribute__((aligned(16)));
 uint8_t handler_stack[STACK] __attribute__((aligned(16))); /* (named in asm) */
-static volatile uint32_t counter, done;
+static volatile uint32_t counter, counter2, done;
 static uint32_t free_frame;
 
 static int streq(const char *a, const char *b)
@@ -71,10 +73,28 @@ static void wait_done(uint32_t n)
 
 /* ---- lock and race ---- */
 
+static void lock_loop(volatile uint32_t *p, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        atomic_inc(p);
+}
+
+/* A lost update waits between the load and the store. */
+static void race_loop(volatile uint32_t *p, uint32_t n)
+{
+    __asm__ volatile("1: movl %1, %%eax\n"
+                     "   incl %%eax\n"
+                     "   movl %%eax, %1\n"
+                     "   decl %0\n"
+                     "   jnz 1b\n"
+                     : "+r"(n), "+m"(*p)
+                     :
+                     : "eax", "cc");
+}
+
 static void lock_work(void)
 {
-    for (int i = 0; i < ITERATIONS; i++)
-        atomic_inc(&counter);
+    lock_loop(&counter, ITERATIONS);
     atomic_inc(&done);
 }
 
@@ -84,18 +104,9 @@ static void lock_worker(void)
     park();
 }
 
-/* A lost update waits between the load and the store. */
 static void race_work(void)
 {
-    uint32_t n = ITERATIONS;
-    __asm__ volatile("1: movl %1, %%eax\n"
-                     "   incl %%eax\n"
-                     "   movl %%eax, %1\n"
-                     "   decl %0\n"
-                     "   jnz 1b\n"
-                     : "+r"(n), "+m"(counter)
-                     :
-                     : "eax", "cc");
+    race_loop(&counter, ITERATIONS);
     atomic_inc(&done);
 }
 
@@ -167,6 +178,42 @@ static void test_ipi(void)
         for (uint32_t s = 0; s <= NCPUS; s++)
             CHECK_EQ(received[r][s], 1);
     }
+}
+
+/* ---- mixed ---- */
+
+static void mixed_work(void)
+{
+    uint32_t me = space_cpu_id();
+    lock_loop(&counter, 3000);
+    race_loop(&counter2, 3000);
+    space_interrupts(0);
+    CHECK_EQ(space_ipi((me + 1) % NCPUS, IPI_TRAP + me), 0);
+    while (arrived(me) < 1) {
+        space_wait();
+        space_interrupts(1);
+        space_interrupts(0);
+    }
+    atomic_inc(&done);
+}
+
+static void mixed_worker(void)
+{
+    mixed_work();
+    park();
+}
+
+static void test_mixed(void)
+{
+    for (uint32_t t = IPI_TRAP; t < IPI_TRAP + NCPUS; t++)
+        CHECK_EQ(space_map_portal(0, t, 0, 0, (uint32_t)ipi_entry, 0), 0);
+    start_all(mixed_worker);
+    mixed_work();
+    wait_done(NCPUS);
+    CHECK_EQ(counter, NCPUS * 3000);
+    out_str("smp mixed: racy total ");
+    out_dec(counter2);
+    out_str("\n");
 }
 
 /* ---- start ---- */
@@ -394,8 +441,10 @@ void kmain(const struct space_bootinfo *boot)
         test_shootdown();
     } else if (streq(what, "smc")) {
         test_smc();
+    } else if (streq(what, "mixed")) {
+        test_mixed();
     } else {
-        CHECK(!"a scenario: lock, race, ipi, start, migrate, shootdown or smc");
+        CHECK(!"a scenario: lock, race, ipi, start, migrate, shootdown, smc or mixed");
     }
     out_str("smp ");
     out_str(what);
