@@ -215,3 +215,5 @@ foreach(s lock ipi start migrate shootdown smc timer)
 endforeach()
 space_machine_test(machine.smp_lock_jitter smp OUTPUT "smp lock passed"
   ARGS --cpus 4 --cmdline lock --quantum 1000 --seed 7)
+space_machine_test(machine.smp_xchg smp OUTPUT "smp xchg passed"
+  ARGS --cpus 4 --cmdline xchg --quantum 1000 --seed 5)

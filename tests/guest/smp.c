@@ -1,6 +1,7 @@
 /* Several CPUs (space run --cpus 4): one scenario per --cmdline.
  *   lock      each CPU does 100000 `lock incl` on one counter: exactly 400000
  *   race      the same with a separate load and store: prints the total
+ *   xchg      the racy load and store inside a spinlock built on xchg: exact
  *   ipi       every CPU sends an IPI to every CPU (itself too): each arrives once
  *   start     space_cpu_start's errors, and a started CPU's first state
  *   migrate   a thread Suspended on CPU 1 is Unsuspended and Resumed on CPU 2
@@ -103,6 +104,27 @@ static void lock_work(void)
 static void lock_worker(void)
 {
     lock_work();
+    park();
+}
+
+static volatile uint32_t spinlock;
+
+static void xchg_work(void)
+{
+    for (int i = 0; i < ITERATIONS / 10; i++) {
+        uint32_t held = 1;
+        do
+            __asm__ volatile("xchgl %0, %1" : "+r"(held), "+m"(spinlock) : : "memory");
+        while (held);
+        race_loop(&counter, 1);
+        spinlock = 0;
+    }
+    atomic_inc(&done);
+}
+
+static void xchg_worker(void)
+{
+    xchg_work();
     park();
 }
 
@@ -498,6 +520,11 @@ void kmain(const struct space_bootinfo *boot)
         out_dec(counter);
         out_str("\n");
         CHECK(counter <= NCPUS * ITERATIONS);
+    } else if (streq(what, "xchg")) {
+        start_all(xchg_worker);
+        xchg_work();
+        wait_done(NCPUS);
+        CHECK_EQ(counter, NCPUS * ITERATIONS / 10);
     } else if (streq(what, "ipi")) {
         test_ipi();
     } else if (streq(what, "start")) {
@@ -513,7 +540,7 @@ void kmain(const struct space_bootinfo *boot)
     } else if (streq(what, "mixed")) {
         test_mixed();
     } else {
-        CHECK(!"a scenario: lock, race, ipi, start, migrate, shootdown, smc, timer or mixed");
+        CHECK(!"a scenario: lock, race, xchg, ipi, start, migrate, shootdown, smc, timer or mixed");
     }
     out_str("smp ");
     out_str(what);
