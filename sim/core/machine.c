@@ -233,6 +233,36 @@ void machine_end_at_boundary(struct machine *m)
         machine_run_until(m, UINT64_MAX);
 }
 
+uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, const void *buf,
+                               uint32_t len, enum machine_writer who)
+{
+    bool as_kernel = who == WRITE_AS_KERNEL;
+    unsigned access = as_kernel ? MMU_WRITE : 0;
+    uint32_t pa;
+    if (!as_kernel && m->recording)
+        return 0;
+    /* A kernel's write checks every page first so a failing one writes nothing. */
+    for (uint32_t off = 0; as_kernel && off < len; off += 4096u - ((vaddr + off) & 0xfffu))
+        if (!mmu_translate(&m->mmu, ctx, 0, vaddr + off, access, &pa))
+            return 0;
+    uint32_t done = 0;
+    while (done < len) {
+        uint32_t va = vaddr + done;
+        uint32_t n = 4096u - (va & 0xfffu);
+        if (n > len - done)
+            n = len - done;
+        void *p;
+        if (!mmu_translate(&m->mmu, ctx, 0, va, access, &pa) || !(p = physmem_ptr(&m->pm, pa, n)))
+            break;
+        memcpy(p, (const uint8_t *)buf + done, n);
+        if (as_kernel)
+            mmu_note_access(&m->mmu, ctx, va, MMU_WRITE);
+        cpu_host_wrote(m->cpu, pa, n);
+        done += n;
+    }
+    return done;
+}
+
 void machine_set_observer(struct machine *m, const struct machine_observer *o)
 {
     m->observer = o ? *o : (struct machine_observer){0};

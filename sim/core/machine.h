@@ -167,6 +167,23 @@ void machine_end(struct machine *m, enum machine_state st);
  * that ended by itself, or was interrupted there already, is left alone. */
 void machine_end_at_boundary(struct machine *m);
 
+/* Who writes guest memory from the host, and so how. */
+enum machine_writer {
+    /* An operation's result, as the CONTEXT's MODE 0 would write it: every
+     * page must be writable in MODE 0 or nothing is written, and each page
+     * written gets MAP_REF and MAP_DIRTY, as a guest's store would. */
+    WRITE_AS_KERNEL,
+    /* A person patching memory: whatever the permissions, up to the first
+     * page that is not mapped RAM, and no bits change. A recorded machine
+     * refuses (the recording could not hold what was written). */
+    WRITE_AS_DEBUGGER,
+};
+/* Writes len bytes from buf at vaddr in CONTEXT ctx and tells the CPU
+ * those frames changed (it may have translated code there). Returns the
+ * bytes written: len, or fewer where a page refused (WRITE_AS_KERNEL: 0). */
+uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, const void *buf,
+                               uint32_t len, enum machine_writer who);
+
 /* The debugger watching the machine (NULL: none). */
 void machine_set_observer(struct machine *m, const struct machine_observer *o);
 /* The machine is being recorded: debuggers must not change the guest

@@ -127,10 +127,11 @@ void dbg_step_over(struct debugger *d, struct dbg_stop *stop);
 uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf,
                           uint32_t len);
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
-/* Writes guest memory in the current CONTEXT; returns bytes written.
- * While the machine is recorded (machine_recording) a debugger may not change
- * the guest: the change would not be in the trace. Then nothing is
- * written. */
+/* Writes guest memory by virtual address in a CONTEXT, ignoring MODE
+ * permissions (machine_write_virtual, WRITE_AS_DEBUGGER); returns the bytes
+ * written. While the machine is recorded (machine_recording) a debugger may
+ * not change the guest: the change would not be in the trace. Then nothing
+ * is written. */
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len);
 /* Sets the CPU's registers; false while the machine is recorded. */
