@@ -1,10 +1,12 @@
 #include "machine_internal.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loader.h"
+#include "sim/host/platform.h"
 #include "ops.h"
 #include "tracer.h"
 #include "trap.h"
@@ -126,6 +128,36 @@ void machine_interrupt(struct machine *m)
 {
     m->interrupted = 1;
     cpu_request_stop(m->cpu);
+}
+
+/* Ctrl-C's one owner (machine_ctrl_c_target). The target is set before the
+ * kept press is looked at, so a press is never lost in between. */
+static struct machine *volatile ctrl_c_machine;
+static volatile sig_atomic_t ctrl_c_kept;
+
+static void on_ctrl_c(void)
+{
+    struct machine *m = ctrl_c_machine;
+    if (m)
+        machine_interrupt(m);
+    else
+        ctrl_c_kept = 1;
+}
+
+void machine_ctrl_c_target(struct machine *m, bool earlier_presses_count)
+{
+    static bool caught;
+    if (!caught) {
+        platform_on_interrupt(on_ctrl_c);
+        caught = true;
+    }
+    if (!earlier_presses_count)
+        ctrl_c_kept = 0;
+    ctrl_c_machine = m;
+    if (m && ctrl_c_kept) {
+        ctrl_c_kept = 0;
+        machine_interrupt(m);
+    }
 }
 
 void machine_clear_interrupt(struct machine *m)

@@ -117,6 +117,16 @@ void machine_interrupt(struct machine *m);
 /* A debugger goes on after an interruption. */
 void machine_clear_interrupt(struct machine *m);
 
+/* Ctrl-C has one owner in the whole program: the host hands every press
+ * (platform_on_interrupt) to the machine named here, which machine_interrupt
+ * stops at its next boundary. Whoever drives a machine names it while it
+ * runs and NULL after: the session (so the GDB stub and the window see
+ * machine_interrupted), a replay, sdb. A press while none is named is kept
+ * for the next machine named, unless its driver says earlier presses do
+ * not count (sdb: a press at its prompt only cancels the line). The first
+ * call installs the host's handler. */
+void machine_ctrl_c_target(struct machine *m, bool earlier_presses_count);
+
 /* For an observer: machine_run_until returns (MACHINE_RUNNING) as soon as
  * the current trap or operation is complete. */
 void machine_pause(struct machine *m);
