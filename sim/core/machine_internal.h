@@ -36,7 +36,7 @@ struct machine {
     struct machine_observer observer;
     struct machine_alarm alarm;
     bool awaiting_input;      /* input waits for a person (PAUSE_INPUT; bus.c) */
-    bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
+    bool recording;           /* debuggers must not change the guest (sim/replay/recorder.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;

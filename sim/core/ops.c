@@ -6,8 +6,8 @@
 
 /* Each operation reads its arguments from the registers (EBX, ECX, EDX,
  * ESI, EDI, EBP) and leaves its result in r->eax. It returns false when it
- * has already replaced the CPU state itself (Resume) or stopped the
- * machine (Halt), so r must not be written back. */
+ * has set the CPU's registers itself (Resume restores a PCB; Wait writes
+ * its result before it waits), so r must not be written back. */
 typedef bool (*op_fn)(struct machine *m, struct cpu_regs *r);
 
 static bool op_map_memory(struct machine *m, struct cpu_regs *r)

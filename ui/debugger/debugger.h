@@ -1,14 +1,16 @@
-/* debugger: the execution control every front end shares - the command-line
- * debugger (debug_cli.c), the GDB remote stub (ui/gdb) and, later, the
- * window. It stops a machine exactly: at a breakpoint (address, optionally
- * in one CONTEXT), on a trap number, on any portal traversal, on a change of
- * CONTEXT or MODE, at a virtual time, on a memory watchpoint, after N
- * instructions, after stepping over a call, or at a chosen instruction (run
- * to cursor) - and stopping never changes what the guest does: virtual
+/* debugger: the execution control every front end shares - sdb, the
+ * command-line debugger (ui/sdb), the GDB remote stub (ui/gdb) and the
+ * window (ui/gui, ui/screen). It stops a machine exactly: at a breakpoint
+ * (address, optionally in one CONTEXT), on a trap number, on any portal
+ * traversal, on a change of CONTEXT or MODE, at a virtual time, on a
+ * memory watchpoint, after N instructions, after stepping over a call, or
+ * at a chosen instruction (run to cursor) - and stopping never changes what the guest does: virtual
  * time and interrupt points stay those of an undisturbed run. It also has
  * the views every front end shows the same way (disassembly with the
- * debugger's fallback for bad bytes, device register names, operation
- * names, access bits). */
+ * debugger's fallback for bad bytes, device registers read without side
+ * effects, access bits); register names come from each device's
+ * descriptor (devices/device.h), operation names from ops_name
+ * (sim/core/ops.h). */
 #ifndef SPACE_DEBUGGER_H
 #define SPACE_DEBUGGER_H
 
