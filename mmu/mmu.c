@@ -136,9 +136,7 @@ uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, 
     uint32_t got = 0;
     while (got < len) {
         uint32_t va = vaddr + got, pa;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - got)
-            n = len - got;
+        uint32_t n = mmu_page_span(va, len - got);
         const void *p;
         if (!mmu_translate(m, ctx, 0, va, 0, &pa) || !(p = physmem_ptr(m->pm, pa, n)))
             break;
@@ -152,11 +150,8 @@ int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, vo
                   uint32_t len, unsigned access)
 {
     for (uint32_t done = 0; done < len;) {
-        uint32_t va = vaddr + done;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - done)
-            n = len - done;
-        uint32_t pa;
+        uint32_t va = vaddr + done, pa;
+        uint32_t n = mmu_page_span(va, len - done);
         const uint8_t *host;
         if (!mmu_translate(m, ctx, mode, va, access, &pa) || !(host = physmem_ptr(m->pm, pa, n)))
             return -1;

@@ -108,6 +108,14 @@ unsigned mmu_access_bits(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
  * drop cached translations so that the next access is seen again. */
 int mmu_clear_access_bits(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t mask);
 
+/* How many of the `left` bytes from addr lie on addr's page: copies walk
+ * guest memory (virtual or physical) a page at a time with it. */
+static inline uint32_t mmu_page_span(uint32_t addr, uint32_t left)
+{
+    uint32_t n = 4096u - (addr & 0xfffu);
+    return n < left ? n : left;
+}
+
 /* Translate for an access by `mode`; returns true and the physical address
  * if the MODE has every bit of `access` on the page. Does not count in the
  * TLB statistics (used by the simulator and debugger, not the guest). */

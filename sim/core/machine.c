@@ -274,15 +274,13 @@ uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, 
     if (!as_kernel && m->recording)
         return 0;
     /* A kernel's write checks every page first so a failing one writes nothing. */
-    for (uint32_t off = 0; as_kernel && off < len; off += 4096u - ((vaddr + off) & 0xfffu))
+    for (uint32_t off = 0; as_kernel && off < len; off += mmu_page_span(vaddr + off, len - off))
         if (!mmu_translate(&m->mmu, ctx, 0, vaddr + off, access, &pa))
             return 0;
     uint32_t done = 0;
     while (done < len) {
         uint32_t va = vaddr + done;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - done)
-            n = len - done;
+        uint32_t n = mmu_page_span(va, len - done);
         void *p;
         if (!mmu_translate(&m->mmu, ctx, 0, va, access, &pa) || !(p = physmem_ptr(&m->pm, pa, n)))
             break;
