@@ -4,6 +4,8 @@
 #ifndef SPACE_MACHINE_INTERNAL_H
 #define SPACE_MACHINE_INTERNAL_H
 
+#include <signal.h>
+
 #include "machine.h"
 
 /* Something that follows virtual time from outside the guest (checkpoints
@@ -25,16 +27,16 @@ struct machine {
     struct pcb_state pcbs;
     struct bus bus;
     bool bus_ready;
-    bool ie;                  /* interrupt enable (CPU 0) */
-    bool waiting;             /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
-    volatile int interrupted; /* Ctrl-C */
-    uint64_t interrupt_at;    /* when an interrupted run stops (0: not yet known) */
-    bool interrupt_clean;     /* MACHINE_INTERRUPTED was reached at interrupt_at (not
-                               * set by a driver ending the machine where it stood) */
+    bool ie;                           /* interrupt enable (CPU 0) */
+    bool waiting;                      /* CPU 0 executed SPACE_OP_WAIT and no interrupt came yet */
+    volatile sig_atomic_t interrupted; /* Ctrl-C (machine_ctrl_c_target) */
+    uint64_t interrupt_at;             /* when an interrupted run stops (0: not yet known) */
+    bool interrupt_clean;              /* MACHINE_INTERRUPTED was reached at interrupt_at (not
+                                        * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
     struct machine_alarm alarm;
     bool awaiting_input;      /* input waits for a person (PAUSE_INPUT; bus.c) */
-    bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
+    bool recording;           /* debuggers must not change the guest (sim/replay/recorder.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;
