@@ -800,7 +800,10 @@ static bool advance(struct machine *m, uint64_t target)
  * machine still running, the deadline, a breakpoint or watchpoint, the
  * observer and a wait for input. Everything due at a time happens in the
  * same order however the run is cut up: the alarm first, then device
- * events, then the interrupt, then instructions. */
+ * events, then the interrupt, then instructions.
+ *
+ * With several CPUs sched.c runs them in turn (its opening comment gives
+ * the rule), with the same steps and in machine_now's unit. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
     if (m->ncpus > 1)

@@ -16,8 +16,6 @@
  * that wait are woken, between rounds; an event a CPU schedules for a time
  * inside the current round fires at its end. Only one CPU runs at a time,
  * on one host thread, and it switches only between instructions. */
-#include <stdio.h>
-
 #include "machine_internal.h"
 
 /* SplitMix64: the jitter's generator (small, and the same everywhere). */
