@@ -10,7 +10,14 @@
  * debugger's fallback for bad bytes, device registers read without side
  * effects, access bits); register names come from each device's
  * descriptor (devices/device.h), operation names from ops_name
- * (sim/core/ops.h). */
+ * (sim/core/ops.h).
+ *
+ * Several CPUs: breakpoints, watchpoints and catchpoints stop whichever
+ * CPU reaches them (the stop names it: dbg_stop.cpu); a step counts
+ * instructions of the machine (machine_now), so it runs whichever CPU's
+ * turn it is. The views show one CPU, the selected one (dbg_select_cpu;
+ * CPU 0 at first); the temporary stop waits for the CPU selected when it
+ * was armed. */
 #ifndef SPACE_DEBUGGER_H
 #define SPACE_DEBUGGER_H
 
@@ -42,6 +49,7 @@ struct dbg_stop {
     uint32_t trap;  /* DBG_TRAP, DBG_PORTAL: the trap taken */
     uint32_t addr;  /* DBG_WATCHPOINT: the address accessed */
     bool write;     /* DBG_WATCHPOINT: a write */
+    unsigned cpu;   /* the CPU that stopped (or ran last) */
     char text[160]; /* one line describing it */
 };
 
@@ -64,11 +72,13 @@ struct dbg_watch {
 struct dbg_temp {
     bool armed;
     uint32_t addr, ctx, min_esp;
+    unsigned cpu; /* only this CPU reaches it */
 };
 
 struct debugger {
     struct machine *m;
-    struct cpu *cpu; /* the machine's CPU 0 */
+    struct cpu *cpu;  /* the selected CPU: the one the views show */
+    unsigned cpu_idx; /* its number */
     struct dbg_break brk[DBG_MAX_BREAKS];
     struct dbg_watch watch[DBG_MAX_WATCHES];
     bool catch_trap[SPACE_TRAPS];
@@ -78,13 +88,17 @@ struct debugger {
     /* what the observer saw during the current run */
     bool hit;
     struct dbg_stop seen;
-    uint32_t space_before_ctx, space_before_mode;
+    uint32_t space_before_ctx[SPACE_MAX_CPUS], space_before_mode[SPACE_MAX_CPUS];
     int watch_index[DBG_MAX_WATCHES]; /* cpu watch -> our slot */
 };
 
 /* Attaches to a machine (installs itself as the machine's observer). */
 void dbg_init(struct debugger *d, struct machine *m);
 void dbg_free(struct debugger *d);
+
+/* Selects the CPU the views show and dbg_set_regs, dbg_over_arm act on;
+ * false (nothing changes) past the last CPU. */
+bool dbg_select_cpu(struct debugger *d, unsigned i);
 
 /* Breakpoints: return the number (>= 1) or -1. */
 int dbg_break_add(struct debugger *d, uint32_t addr, int ctx);
@@ -136,7 +150,7 @@ uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32
  * is written. */
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len);
-/* Sets the CPU's registers; false while the machine is recorded. */
+/* Sets the selected CPU's registers; false while the machine is recorded. */
 bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r);
 
 /* ---- Views the front ends share ---- */
