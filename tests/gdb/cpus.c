@@ -45,9 +45,8 @@ void kmain(const struct space_bootinfo *boot)
     if (boot->ncpus != NCPUS)
         space_halt(1);
     for (uint32_t i = 1; i < NCPUS; i++) {
-        struct space_pcb p = {.pc = (uint32_t)worker,
-                              .esp = (uint32_t)&stacks[i][STACK - 16],
-                              .eflags = 0x2};
+        struct space_pcb p = {
+            .pc = (uint32_t)worker, .esp = (uint32_t)&stacks[i][STACK - 16], .eflags = 0x2};
         if (space_cpu_start(i, &p) != 0)
             space_halt(1);
     }

@@ -283,6 +283,7 @@ static const struct command commands[] = {
      "run until virtual time T (or now + N)"},
     {"regs", "r", sdb_cmd_regs, "regs", "registers, CONTEXT, MODE, interrupts, time"},
     {"pcb", NULL, sdb_cmd_pcb, "pcb", "the PCB chain and the suspended chains"},
+    {"cpu", NULL, sdb_cmd_cpu, "cpu [N]", "the CPUs; with N, the one the views show"},
     {"portals", NULL, sdb_cmd_portals, "portals [CTX]", "a CONTEXT's portal table"},
     {"maps", NULL, sdb_cmd_maps, "maps [CTX]", "a CONTEXT's mappings, rwx per MODE"},
     {"tlb", NULL, sdb_cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
