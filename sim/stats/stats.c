@@ -336,8 +336,9 @@ void stats_write_text(FILE *out, const json_t *t)
                 U(num(c, "cpu")), U(num(c, "instructions")), U(num(c, "idle")),
                 U(num(c, "register_accesses")));
         fprintf(out, "  by MODE:");
-        json_array_foreach(json_object_get(c, "by_mode"), i, v)
-            fprintf(out, " %zu: %llu", i, U(json_integer_value(v)));
+        size_t mode; /* (not i: that counts the CPUs) */
+        json_array_foreach(json_object_get(c, "by_mode"), mode, v)
+            fprintf(out, " %zu: %llu", mode, U(json_integer_value(v)));
         fprintf(out, "\n  by CONTEXT:");
         json_object_foreach(json_object_get(c, "by_context"), key, v)
             if (json_integer_value(v))

@@ -168,7 +168,6 @@ def expectation(s, e):
 
 def text_agrees(s, path):
     text = open(path).read()
-    c = s["cpus"][0]
 
     def has(line):
         check(re.search("^" + re.escape(line) + "$", text, re.M) is not None, f"text report: no line {line!r}")
@@ -177,9 +176,16 @@ def text_agrees(s, path):
     if s["state"] == "halted":
         head += f" (exit code {s['exit_code']})"
     has(f"{head} at virtual time {s['virtual_time']}")
-    has(f"CPU 0: instructions {c['instructions']}, idle {c['idle']}, register accesses {c['register_accesses']}")
-    has("  by MODE: " + " ".join(f"{m}: {n}" for m, n in enumerate(c["by_mode"])))
-    has("  by CONTEXT: " + " ".join(f"{k}: {v}" for k, v in sorted(c["by_context"].items(), key=lambda kv: int(kv[0]))))
+    # every CPU, in order, each with its MODE and CONTEXT lines
+    cpu_lines = []
+    for c in s["cpus"]:
+        cpu_lines += [f"CPU {c['cpu']}: instructions {c['instructions']}, idle {c['idle']}, "
+                      f"register accesses {c['register_accesses']}",
+                      "  by MODE: " + " ".join(f"{m}: {n}" for m, n in enumerate(c["by_mode"])),
+                      "  by CONTEXT:" + "".join(f" {k}: {v}" for k, v in
+                                               sorted(c["by_context"].items(), key=lambda kv: int(kv[0])))]
+    got = [ln for ln in text.splitlines() if re.match(r"(CPU [0-9]+:|  by MODE:|  by CONTEXT:)", ln)]
+    check(got == cpu_lines, f"text report: the CPU lines are {got!r}, expected {cpu_lines!r}")
     has(f"portal traversals {s['portal_traversals']}")
     mf = s["memory_faults"]
     has(f"memory faults {mf['total']}: unmapped {mf['unmapped']}, protection {mf['protection']}, "
