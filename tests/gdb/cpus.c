@@ -1,9 +1,9 @@
 /* The guest the multi-CPU tool tests run (space run --cpus 2..4; gdb in
  * tests/gdb/gdb.sh, sdb in tests/debugger/cases.sh, --trace in
- * tests/trace/trace.sh). CPU 0 starts the others; each calls on_cpu(its number) - CPU 1 also cpu1_work, a breakpoint
- * only CPU 1 reaches - counts itself in `started` and spins with
- * EBX = 0xc0de0000 + its number, so that a debugger shows each CPU's own
- * registers. CPU 0 then calls all_started and halts with 7. */
+ * tests/trace/trace.sh). CPU 0 starts the others; each calls on_cpu(its number) - CPU 1 also
+ * cpu1_work, a breakpoint only CPU 1 reaches - counts itself in `started` and spins with EBX =
+ * 0xc0de0000 + its number, so that a debugger shows each CPU's own registers. CPU 0 then calls
+ * all_started and halts with 7. */
 #include <space.h>
 
 #define NCPUS 4 /* at most */
