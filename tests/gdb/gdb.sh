@@ -184,7 +184,8 @@ cpus)
     # four CPUs are four threads (thread n + 1 is CPU n): a breakpoint only
     # CPU 1 reaches stops thread 2, and thread 3 shows CPU 2's registers
     start_space "$cpus" --cpus 4
-    run_gdb "$cpus" -ex 'info threads' -ex 'break cpu1_work' -ex continue -ex 'echo THREADS\n' \
+    run_gdb "$cpus" -ex 'info threads' -ex 'break cpu1_work' -ex continue -ex stepi \
+        -ex 'echo STEPPED\n' -ex 'p $_thread' -ex 'echo THREADS\n' \
         -ex 'info threads' -ex delete -ex 'break all_started' -ex continue -ex 'thread 3' \
         -ex 'info registers' -ex 'thread 4' -ex 'p/x $ebx' -ex detach
     space_status 7
@@ -198,7 +199,9 @@ cpus)
     has gdb.txt '^Thread 1 hit Breakpoint 2, .*all_started'
     has gdb.txt '^\[Switching to thread 3 \(Thread 3\)\]'
     has gdb.txt '^ebx +0xc0de0002 '
-    has gdb.txt '^\$1 = 0xc0de0003$'
+    # stepi right after the stop steps the CPU that stopped
+    [ "$(sed -n '/^STEPPED$/{n;p;}' "$tmp/gdb.txt")" = '$1 = 2' ] || fail "stepi left thread 2"
+    has gdb.txt '^\$2 = 0xc0de0003$'
     ;;
 errors)
     # a port that is not a number, a port somebody listens on, Ctrl-C while

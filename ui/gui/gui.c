@@ -378,6 +378,15 @@ static void stopped(struct gui *g, const struct dbg_stop *stop)
     inspector_stopped(&g->in);
 }
 
+/* Every CPU's idle time: the part of machine_now that ran no instruction. */
+static uint64_t idle_time(struct machine *m)
+{
+    uint64_t t = 0;
+    for (unsigned i = 0; i < machine_ncpus(m); i++)
+        t += cpu_stats(machine_cpu(m, i))->idle;
+    return t;
+}
+
 /* Runs the machine in slices until the time `until_ms`, a stop, or a wait
  * for a person. */
 static void run_slices(struct gui *g, double until_ms)
@@ -388,7 +397,7 @@ static void run_slices(struct gui *g, double until_ms)
         if (left < 1.0)
             return;
         double n = g->rate * (left < SLICE_MS ? left : SLICE_MS);
-        uint64_t start = machine_now(m), idle = cpu_stats(g->d.cpu)->idle;
+        uint64_t start = machine_now(m), idle = idle_time(m);
         uint64_t until = start + (n < SLICE_MIN ? SLICE_MIN : n > SLICE_MAX ? SLICE_MAX : n);
         if (g->o.shot_at_path && !g->shot_at_done && g->o.shot_at > start && g->o.shot_at < until)
             until = g->o.shot_at;
@@ -398,7 +407,7 @@ static void run_slices(struct gui *g, double until_ms)
         symbols_memory_changed(g->sym);
         g->dirty = true;
         double took = now_ms() - t0;
-        uint64_t ran = machine_now(m) - start - (cpu_stats(g->d.cpu)->idle - idle);
+        uint64_t ran = machine_now(m) - start - (idle_time(m) - idle);
         g->speed_insns += ran;
         if (took > 1.0 && ran)
             g->rate = 0.5 * g->rate + 0.5 * (double)ran / took;
