@@ -249,6 +249,23 @@ static bool set_mem(struct parser *p, struct grade_case *c, const char *key, con
     return true;
 }
 
+static bool set_cpus(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    uint64_t n;
+    if (parse_u64(v, &n) != 0 || n < 1 || n > SPACE_MAX_CPUS)
+        return fail(p, "%s: expected a CPU count, 1..%u, not '%s'", key, SPACE_MAX_CPUS, v);
+    c->ncpus = (uint32_t)n;
+    return true;
+}
+
+static bool set_seed(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    if (parse_u64(v, &c->seed) != 0)
+        return fail(p, "%s: expected a number, not '%s'", key, v);
+    c->seeded = true;
+    return true;
+}
+
 static bool set_cmdline(struct parser *p, struct grade_case *c, const char *key, const char *v)
 {
     (void)p, (void)key;
@@ -473,6 +490,8 @@ static const struct key {
     {"kernel", set_kernel, FORM_VALUE, false, false, 0},
     {"max-insns", set_max_insns, FORM_VALUE, false, false, 0},
     {"mem", set_mem, FORM_VALUE, false, false, 0},
+    {"cpus", set_cpus, FORM_VALUE, false, false, 0},
+    {"seed", set_seed, FORM_VALUE, false, false, 0},
     {"cmdline", set_cmdline, FORM_VALUE, false, false, 0},
     {"disk", set_disk, FORM_VALUE, false, false, 1},
     {"disk-size", set_disk_size, FORM_VALUE, false, false, 1},
@@ -778,6 +797,7 @@ struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen)
         p.defaults = (struct grade_case){.points = 1,
                                          .max_insns = GRADE_DEFAULT_MAX_INSNS,
                                          .mem = GRADE_DEFAULT_MEM,
+                                         .ncpus = 1,
                                          .end = MACHINE_HALTED};
         p.cur = &p.defaults;
         ok = dir && sp->title;

@@ -45,6 +45,9 @@ struct grade_case {
     const char *kernel;     /* path; NULL: the built-in BasicOZ */
     uint64_t max_insns;
     uint32_t mem;
+    uint32_t ncpus; /* space run --cpus */
+    uint64_t seed;  /* space run --seed, if seeded */
+    bool seeded;
     const char *cmdline;
     const char *input;      /* console input text; NULL: none (or input_file) */
     const char *input_file; /* path */

@@ -301,6 +301,8 @@ case_errors() {
     }
     spec_error '[case a]\ncolour = red\n' 2 "unknown key 'colour'"
     spec_error '# c\n[case a]\nmax-insns = 12x\n' 3 "max-insns: expected a positive instruction count, not '12x'"
+    spec_error '[case a]\ncpus = 33\n' 2 "cpus: expected a CPU count, 1\\.\\.32, not '33'"
+    spec_error '[case a]\nseed = x\n' 2 "seed: expected a number, not 'x'"
     spec_error '[case a]\nstat instructions < lots\n' 2 "stat: expected a number"
     spec_error '[case a]\npoints = two\n' 2 "points: expected a number of points"
     spec_error '[case a]\ninput-file = missing.txt\n' 2 "input-file: cannot read 'missing.txt': No such file"
@@ -375,6 +377,14 @@ case_sched() {
     grade "$SPEC_DIR/grade-sched.spec" --out res
     status_is 1
     check res --pass ref,mixed,batch --fail interactive --score 3/5
+}
+
+# The SMP project's spec (basicoz/projects/grade-smp.spec): BasicOZ as
+# shipped passes every case, on one CPU, on four and under seeded jitter.
+case_smp() {
+    grade "$SPEC_DIR/grade-smp.spec" --out res
+    status_is 0
+    check res --pass one,boot4,race4,hog4,jitter1,jitter2,speedup,balance,kernel --score 12/12
 }
 
 "case_$CASE"
