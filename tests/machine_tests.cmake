@@ -210,8 +210,10 @@ space_machine_test(machine.chaintime chaintime OUTPUT "chaintime passed")
 
 # Several CPUs (--cpus 4): one scenario each (smp.c says what each asserts).
 space_guest(smp smp.c)
-foreach(s lock ipi start migrate shootdown smc)
+foreach(s lock ipi start migrate shootdown smc timer)
   space_machine_test(machine.smp_${s} smp OUTPUT "smp ${s} passed" ARGS --cpus 4 --cmdline ${s})
 endforeach()
 space_machine_test(machine.smp_lock_jitter smp OUTPUT "smp lock passed"
   ARGS --cpus 4 --cmdline lock --quantum 1000 --seed 7)
+space_machine_test(machine.smp_xchg smp OUTPUT "smp xchg passed"
+  ARGS --cpus 4 --cmdline xchg --quantum 1000 --seed 5)

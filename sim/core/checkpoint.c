@@ -128,7 +128,7 @@ static uint64_t hash_other_cpus(struct machine *m, uint64_t h)
                      (uint32_t)(s->round_end >> 32),
                      (uint32_t)s->prng,
                      (uint32_t)(s->prng >> 32),
-                     (uint32_t)m->pcbs.since,
+                     (uint32_t)(m->cur == 0 ? m->pcbs.since : m->cpus[0].chain_since),
                      (uint32_t)m->cpus[0].slice};
     h = hash_u32s(v, 9, h);
     for (unsigned i = 1; i < m->ncpus; i++) {

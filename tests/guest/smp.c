@@ -1,12 +1,15 @@
 /* Several CPUs (space run --cpus 4): one scenario per --cmdline.
  *   lock      each CPU does 100000 `lock incl` on one counter: exactly 400000
  *   race      the same with a separate load and store: prints the total
+ *   xchg      the racy load and store inside a spinlock built on xchg: exact
  *   ipi       every CPU sends an IPI to every CPU (itself too): each arrives once
  *   start     space_cpu_start's errors, and a started CPU's first state
  *   migrate   a thread Suspended on CPU 1 is Unsuspended and Resumed on CPU 2
  *   shootdown CPU 1 unmaps a page CPU 2 increments in a loop: CPU 2 faults
  *             at its next access, with no access after the unmap
  *   smc       code CPU 1 runs is rewritten by CPU 0: CPU 1 runs the new code
+ *   timer     each CPU arms its own timer (unit = its number) and waits: the
+ *             interrupt comes to it, as that timer's trap, and to no other CPU
  *   mixed     a short run of all of it (lock incl, a racy count, an IPI to
  *             the next CPU and a wait for one) for the determinism harness
  * All in CONTEXT 0, MODE 0. A failed check halts the machine with 1. */
@@ -104,6 +107,27 @@ static void lock_worker(void)
     park();
 }
 
+static volatile uint32_t spinlock;
+
+static void xchg_work(void)
+{
+    for (int i = 0; i < ITERATIONS / 10; i++) {
+        uint32_t held = 1;
+        do
+            __asm__ volatile("xchgl %0, %1" : "+r"(held), "+m"(spinlock) : : "memory");
+        while (held);
+        race_loop(&counter, 1);
+        spinlock = 0;
+    }
+    atomic_inc(&done);
+}
+
+static void xchg_worker(void)
+{
+    xchg_work();
+    park();
+}
+
 static void race_work(void)
 {
     race_loop(&counter, ITERATIONS);
@@ -177,6 +201,70 @@ static void test_ipi(void)
     for (uint32_t r = 0; r < NCPUS; r++) {
         for (uint32_t s = 0; s <= NCPUS; s++)
             CHECK_EQ(received[r][s], 1);
+    }
+}
+
+/* ---- timer ---- */
+
+static const struct space_bootinfo *bootinfo;
+static volatile uint32_t timer_trap[NCPUS], timer_hits[NCPUS];
+
+void timer_handler(void)
+{
+    struct space_pcb p;
+    CHECK_EQ(space_pcb_read(&p), 0);
+    uint32_t me = space_cpu_id();
+    timer_trap[me] = p.trap;
+    timer_hits[me]++;
+    space_resume();
+}
+void timer_entry(void);
+__asm__(".globl timer_entry\ntimer_entry:\n and $-16, %esp\n call timer_handler\n");
+
+static const struct space_device_info *timer_of(uint32_t cpu)
+{
+    for (uint32_t i = 0; i < bootinfo->ndevices; i++)
+        if (bootinfo->devices[i].type == SPACE_DEVICE_TIMER && bootinfo->devices[i].unit == cpu)
+            return &bootinfo->devices[i];
+    CHECK(!"a timer for every CPU");
+    return 0;
+}
+
+static void timer_work(void)
+{
+    uint32_t me = space_cpu_id();
+    volatile uint32_t *regs = (volatile uint32_t *)timer_of(me)->regs;
+    space_interrupts(0);
+    regs[SPACE_TIMER_INTERVAL / 4] = 5000 + 1000 * me;
+    regs[SPACE_TIMER_CONTROL / 4] = SPACE_TIMER_ENABLE; /* once */
+    while (!timer_hits[me]) {
+        space_wait();
+        space_interrupts(1);
+        space_interrupts(0);
+    }
+    atomic_inc(&done);
+}
+
+static void timer_worker(void)
+{
+    timer_work();
+    park();
+}
+
+static void test_timer(void)
+{
+    for (uint32_t i = 0; i < bootinfo->ndevices; i++) {
+        const struct space_device_info *d = &bootinfo->devices[i];
+        CHECK_EQ(space_map_memory(0, d->regs, d->regs, SPACE_ACCESS(0, SPACE_RW)), 0);
+        if (d->type == SPACE_DEVICE_TIMER)
+            CHECK_EQ(space_map_portal(0, d->trap, 0, 0, (uint32_t)timer_entry, 0), 0);
+    }
+    start_all(timer_worker);
+    timer_work();
+    wait_done(NCPUS);
+    for (uint32_t c = 0; c < NCPUS; c++) {
+        CHECK_EQ(timer_hits[c], 1);
+        CHECK_EQ(timer_trap[c], timer_of(c)->trap);
     }
 }
 
@@ -416,6 +504,7 @@ static void test_smc(void)
 void kmain(const struct space_bootinfo *boot)
 {
     CHECK_EQ(boot->ncpus, NCPUS);
+    bootinfo = boot;
     free_frame = (boot->kernel_end + 0xfffu) & ~0xfffu;
     const char *what = boot->cmdline;
     if (streq(what, "lock")) {
@@ -431,6 +520,11 @@ void kmain(const struct space_bootinfo *boot)
         out_dec(counter);
         out_str("\n");
         CHECK(counter <= NCPUS * ITERATIONS);
+    } else if (streq(what, "xchg")) {
+        start_all(xchg_worker);
+        xchg_work();
+        wait_done(NCPUS);
+        CHECK_EQ(counter, NCPUS * ITERATIONS / 10);
     } else if (streq(what, "ipi")) {
         test_ipi();
     } else if (streq(what, "start")) {
@@ -441,10 +535,12 @@ void kmain(const struct space_bootinfo *boot)
         test_shootdown();
     } else if (streq(what, "smc")) {
         test_smc();
+    } else if (streq(what, "timer")) {
+        test_timer();
     } else if (streq(what, "mixed")) {
         test_mixed();
     } else {
-        CHECK(!"a scenario: lock, race, ipi, start, migrate, shootdown, smc or mixed");
+        CHECK(!"a scenario: lock, race, xchg, ipi, start, migrate, shootdown, smc, timer or mixed");
     }
     out_str("smp ");
     out_str(what);

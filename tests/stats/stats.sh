@@ -114,6 +114,17 @@ case_idle() {
         devices.0.interrupts_raised=0
 }
 
+# Four CPUs, each sending an IPI to every CPU and to itself: every CPU
+# counted, and the machine's counts are their sums.
+case_smp() {
+    next
+    run "$TESTS/guest/smp.elf" --cpus 4 --cmdline ipi --stats json --stats-file "$JSON"
+    status_is 0
+    check "$JSON" 'cpus.3.instructions>0' 'cpus.1.idle>0' operations.by_kind.IPI=23 \
+        operations.by_kind.CPU_START=3 traps.by_number.40.count=4 traps.by_number.43.count=4 \
+        traps.by_number.63.count=4
+}
+
 # Device misuse faults; DMA bytes by device.
 case_devices() {
     next

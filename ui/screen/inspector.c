@@ -150,7 +150,7 @@ static void sec_cpu(struct inspector *in, struct pen *p)
 static void sec_chain(struct inspector *in, struct pen *p)
 {
     struct machine *m = in->d->m;
-    const struct pcb_chain *ch = machine_pcbs(m)->current;
+    const struct pcb_chain *ch = machine_cpu_chain(m, 0); /* (the CPU the view shows) */
     char t[48], s[160];
     snprintf(t, sizeof t, "PCB chain (%u, newest first)", ch->depth);
     title(p, t);

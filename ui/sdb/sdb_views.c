@@ -106,7 +106,7 @@ void sdb_cmd_pcb(struct cli *c, int argc, char **argv)
     (void)argv;
     if (!sdb_no_args(c, argc, "pcb"))
         return;
-    const struct pcb_chain *ch = machine_pcbs(c->m)->current;
+    const struct pcb_chain *ch = machine_cpu_chain(c->m, 0); /* (the CPU the view shows) */
     if (!ch->depth)
         fprintf(c->out, "PCB chain of the CPU: empty\n");
     else
