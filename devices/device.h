@@ -81,8 +81,6 @@ const struct device_option *device_option_find(const char *name);
 /* Asks every kind whether the options given fit together (e.g. --disk-size
  * needs --disk). 0, or -1 with a one-line reason (a usage error). */
 int device_config_check(const struct device_config *c, char *err, unsigned errlen);
-/* A size in bytes, with an optional K, M or G (below 4 GiB); 0 or -1. */
-int device_parse_size(const char *s, uint64_t *out);
 
 /* ---- A kind of device ---- */
 

@@ -171,7 +171,7 @@ void account(struct proc *p);
 void trap_init_context(uint32_t ctx);
 uint32_t syscall(struct proc *p, struct space_pcb *pcb);
 
-/* ---- programs.c (generated): the user programs built into the kernel ---- */
+/* ---- programs.S (generated): the user programs built into the kernel ---- */
 struct program {
     const char *name;
     const unsigned char *image; /* an ELF file */

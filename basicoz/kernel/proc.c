@@ -3,7 +3,7 @@
  *
  * A process is a CONTEXT (slot i uses CONTEXT i + 1) whose pages the kernel
  * maps for MODE 3, plus a PCB chain. Program images are ELF files built into
- * the kernel (programs.c). The heap and the stack are demand-zero: their
+ * the kernel (programs.S). The heap and the stack are demand-zero: their
  * pages are mapped on the first fault (trap.c). A process being built is
  * P_NEW: its slot is taken, and only the CPU building it touches it, so the
  * slow part (loading the image) runs without ptable_lock. */

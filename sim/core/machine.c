@@ -1,10 +1,12 @@
 #include "machine_internal.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loader.h"
+#include "sim/host/platform.h"
 #include "ops.h"
 #include "tracer.h"
 #include "trap.h"
@@ -173,6 +175,36 @@ void machine_interrupt(struct machine *m)
     cpu_request_stop(m->cpu);
 }
 
+/* Ctrl-C's one owner (machine_ctrl_c_target). The target is set before the
+ * kept press is looked at, so a press is never lost in between. */
+static struct machine *volatile ctrl_c_machine;
+static volatile sig_atomic_t ctrl_c_kept;
+
+static void on_ctrl_c(void)
+{
+    struct machine *m = ctrl_c_machine;
+    if (m)
+        machine_interrupt(m);
+    else
+        ctrl_c_kept = 1;
+}
+
+void machine_ctrl_c_target(struct machine *m, bool earlier_presses_count)
+{
+    static bool caught;
+    if (!caught) {
+        platform_on_interrupt(on_ctrl_c);
+        caught = true;
+    }
+    if (!earlier_presses_count)
+        ctrl_c_kept = 0;
+    ctrl_c_machine = m;
+    if (m && ctrl_c_kept) {
+        ctrl_c_kept = 0;
+        machine_interrupt(m);
+    }
+}
+
 void machine_clear_interrupt(struct machine *m)
 {
     m->interrupted = 0;
@@ -331,6 +363,34 @@ void machine_end_at_boundary(struct machine *m)
     machine_interrupt(m);
     while (m->state == MACHINE_RUNNING)
         machine_run_until(m, UINT64_MAX);
+}
+
+uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, const void *buf,
+                               uint32_t len, enum machine_writer who)
+{
+    bool as_kernel = who == WRITE_AS_KERNEL;
+    unsigned access = as_kernel ? MMU_WRITE : 0;
+    uint32_t pa;
+    if (!as_kernel && m->recording)
+        return 0;
+    /* A kernel's write checks every page first so a failing one writes nothing. */
+    for (uint32_t off = 0; as_kernel && off < len; off += mmu_page_span(vaddr + off, len - off))
+        if (!mmu_translate(&m->mmu, ctx, 0, vaddr + off, access, &pa))
+            return 0;
+    uint32_t done = 0;
+    while (done < len) {
+        uint32_t va = vaddr + done;
+        uint32_t n = mmu_page_span(va, len - done);
+        void *p;
+        if (!mmu_translate(&m->mmu, ctx, 0, va, access, &pa) || !(p = physmem_ptr(&m->pm, pa, n)))
+            break;
+        memcpy(p, (const uint8_t *)buf + done, n);
+        if (as_kernel)
+            mmu_note_access(&m->mmu, ctx, va, MMU_WRITE);
+        cpu_host_wrote(m->cpu, pa, n);
+        done += n;
+    }
+    return done;
 }
 
 void machine_set_observer(struct machine *m, const struct machine_observer *o)
@@ -554,6 +614,172 @@ void machine_pause(struct machine *m)
     m->pause = PAUSE_OBSERVER;
 }
 
+/* Ctrl-C was seen: the machine ends at the first look at the next
+ * instruction boundary - a point a replay can find again - not wherever
+ * the request happened to catch the run loop. True once it has ended. */
+static bool interrupt_reached(struct machine *m, uint64_t now)
+{
+    if (!m->interrupted)
+        return false;
+    if (!m->interrupt_at)
+        m->interrupt_at = now + 1;
+    if (now < m->interrupt_at)
+        return false;
+    m->state = MACHINE_INTERRUPTED;
+    m->interrupt_clean = true;
+    return true;
+}
+
+/* The alarm, if due, runs before anything else at its time. */
+static void ring_alarm(struct machine *m, uint64_t now)
+{
+    if (now < m->alarm.at || !m->alarm.fn)
+        return;
+    m->alarm.fn(m, m->alarm.arg);
+    if (m->state == MACHINE_RUNNING && m->alarm.at <= now)
+        m->alarm.at = UINT64_MAX; /* (fn must move it on) */
+}
+
+/* What ends or cuts the run at `now` before any device or instruction:
+ * Ctrl-C's boundary, the alarm, the limit, the caller's deadline. False:
+ * return to the caller (before anything due at the deadline happens). */
+bool machine_may_go_on(struct machine *m, uint64_t now, const struct run_bounds *b)
+{
+    if (interrupt_reached(m, now))
+        return false;
+    ring_alarm(m, now);
+    if (m->state != MACHINE_RUNNING)
+        return false;
+    if (now >= b->limit) {
+        m->state = MACHINE_LIMIT;
+        return false;
+    }
+    return now < b->deadline;
+}
+
+/* Device events due at `now` fire; a wait ends once an interrupt is
+ * pending (or, with nothing left to raise one, so that the machine can
+ * stop); the interrupt is delivered. False: return to the caller - the
+ * guest waits for a person, the machine ended, or the observer stops at
+ * the interrupt's handler. */
+static bool fire_and_deliver(struct machine *m, uint64_t now)
+{
+    struct machine_cpu *c = m->cc;
+    bus_fire_due(&m->bus, now);
+    m->awaiting_input = false;
+    if (c->waiting && (machine_pending_for(m, 0) || (!m->interrupted && bus_idle(&m->bus))))
+        c->waiting = false;
+    if (c->waiting && m->awaiting_input && !m->interrupted) {
+        /* Time stands still while a person types, as it does while a
+         * terminal read blocks. */
+        m->pause = PAUSE_INPUT;
+        return false;
+    }
+    machine_deliver_interrupt(m);
+    return m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER;
+}
+
+/* Where time must stop next: the earliest of the next device event,
+ * Ctrl-C's boundary, the deadline, the alarm and the limit. False (the
+ * machine stopped): it waits for an interrupt nothing can raise. */
+static bool next_target(struct machine *m, const struct run_bounds *b, uint64_t *target)
+{
+    uint64_t t = events_next(&m->bus.events);
+    if (m->interrupt_at && m->interrupt_at < t)
+        t = m->interrupt_at;
+    if (m->cc->waiting && t == UINT64_MAX) {
+        machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "
+                        "anything scheduled, and the console has no input to give (it "
+                        "ended, or the guest did not ask for it)");
+        return false;
+    }
+    if (b->deadline < t)
+        t = b->deadline;
+    if (m->alarm.at < t)
+        t = m->alarm.at;
+    if (b->limit < t)
+        t = b->limit;
+    *target = t;
+    return true;
+}
+
+/* What the machine does with each way cpu_run stops. False: return to the
+ * caller (a breakpoint or watchpoint); otherwise the loop goes round and
+ * looks at what is due, at Ctrl-C and at the machine's state. */
+typedef bool (*stop_fn)(struct machine *m, const struct cpu_stop *s);
+
+static bool stop_look_again(struct machine *m, const struct cpu_stop *s)
+{
+    (void)m, (void)s;
+    return true;
+}
+
+static bool stop_break(struct machine *m, const struct cpu_stop *s)
+{
+    (void)s;
+    m->pause = PAUSE_BREAK;
+    return false;
+}
+
+static bool stop_watch(struct machine *m, const struct cpu_stop *s)
+{
+    m->pause = PAUSE_WATCH;
+    m->pause_addr = s->addr;
+    m->pause_access = s->access;
+    m->pause_watch = s->watch;
+    return false;
+}
+
+static bool stop_error(struct machine *m, const struct cpu_stop *s)
+{
+    machine_stop(m, "%s", s->message);
+    return true;
+}
+
+static bool stop_fault(struct machine *m, const struct cpu_stop *s)
+{
+    if (s->device)
+        device_access(m, s);
+    else
+        memory_fault(m, s->access | (s->protection ? SPACE_FAULT_PROTECTION : 0), s->addr);
+    return true;
+}
+
+static bool stop_trap(struct machine *m, const struct cpu_stop *s)
+{
+    on_vector(m, s);
+    return true;
+}
+
+static const stop_fn on_stop[] = {
+    [CPU_STOP_DEADLINE] = stop_look_again, [CPU_STOP_REQUEST] = stop_look_again,
+    [CPU_STOP_BREAK] = stop_break,         [CPU_STOP_WATCH] = stop_watch,
+    [CPU_STOP_ERROR] = stop_error,         [CPU_STOP_FAULT] = stop_fault,
+    [CPU_STOP_TRAP] = stop_trap,
+};
+
+bool machine_run_cpu(struct machine *m, uint64_t target)
+{
+    struct cpu_stop s;
+    uint64_t now = cpu_time(m->cpu);
+    if (trace_on(m->tracer, TRACE_INSN))
+        run_traced(m, now + 1 < target ? now + 1 : target, &s);
+    else
+        cpu_run(m->cpu, target, &s);
+    return on_stop[s.kind](m, &s);
+}
+
+/* Lets time reach `target`: idle while the CPU waits, else runs it and
+ * handles why it stopped. */
+static bool advance(struct machine *m, uint64_t target)
+{
+    if (m->cc->waiting) {
+        cpu_idle_until(m->cpu, target);
+        return true;
+    }
+    return machine_run_cpu(m, target);
+}
+
 /* Virtual time, as the machine sees it (cpu/cpu.c says how the CPU counts
  * it).
  *
@@ -574,113 +800,23 @@ void machine_pause(struct machine *m)
  * machine still running, the deadline, a breakpoint or watchpoint, the
  * observer and a wait for input. Everything due at a time happens in the
  * same order however the run is cut up: the alarm first, then device
- * events, then the interrupt, then instructions. */
+ * events, then the interrupt, then instructions.
+ *
+ * With several CPUs sched.c runs them in turn (its opening comment gives
+ * the rule), with the same steps and in machine_now's unit. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
     if (m->ncpus > 1)
         return sched_run_until(m, deadline);
-    uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
+    struct run_bounds b = {deadline, m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX};
     if (m->pause == PAUSE_OBSERVER)
         m->pause = PAUSE_NONE;
-    while (m->state == MACHINE_RUNNING) {
-        if (m->pause == PAUSE_OBSERVER)
-            return m->state;
+    while (m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER) {
         m->pause = PAUSE_NONE;
-        uint64_t now = cpu_time(m->cpu);
-        if (m->interrupted) {
-            /* Stop at a point a replay can find again: the first look at
-             * the next instruction boundary, not wherever the request
-             * happened to catch the run loop. */
-            if (!m->interrupt_at)
-                m->interrupt_at = now + 1;
-            if (now >= m->interrupt_at) {
-                m->state = MACHINE_INTERRUPTED;
-                m->interrupt_clean = true;
-                break;
-            }
-        }
-        if (now >= m->alarm.at && m->alarm.fn) {
-            m->alarm.fn(m, m->alarm.arg);
-            if (m->state != MACHINE_RUNNING)
-                break;
-            if (m->alarm.at <= now)
-                m->alarm.at = UINT64_MAX; /* (fn must move it on) */
-        }
-        if (now >= limit) {
-            m->state = MACHINE_LIMIT;
+        uint64_t now = cpu_time(m->cpu), target;
+        if (!machine_may_go_on(m, now, &b) || !fire_and_deliver(m, now) ||
+            !next_target(m, &b, &target) || !advance(m, target))
             break;
-        }
-        if (now >= deadline)
-            return m->state; /* before anything due at `deadline` happens */
-        bus_fire_due(&m->bus, now);
-        m->awaiting_input = false;
-        struct machine_cpu *c = m->cc;
-        if (c->waiting && (machine_pending_for(m, 0) || (!m->interrupted && bus_idle(&m->bus))))
-            c->waiting = false;
-        if (c->waiting && m->awaiting_input && !m->interrupted) {
-            /* Time stands still while a person types, as it does while a
-             * terminal read blocks. */
-            m->pause = PAUSE_INPUT;
-            return m->state;
-        }
-        machine_deliver_interrupt(m);
-        if (m->state != MACHINE_RUNNING)
-            break;
-        if (m->pause == PAUSE_OBSERVER)
-            return m->state; /* the observer stops at the interrupt's handler */
-        uint64_t target = events_next(&m->bus.events);
-        if (m->interrupt_at && m->interrupt_at < target)
-            target = m->interrupt_at;
-        if (c->waiting && target == UINT64_MAX) {
-            machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "
-                            "anything scheduled, and the console has no input to give (it "
-                            "ended, or the guest did not ask for it)");
-            break;
-        }
-        if (deadline < target)
-            target = deadline;
-        if (m->alarm.at < target)
-            target = m->alarm.at;
-        if (limit < target)
-            target = limit;
-        if (c->waiting) {
-            cpu_idle_until(m->cpu, target);
-            continue;
-        }
-        if (machine_step_cpu(m, target))
-            return m->state;
     }
     return m->state;
-}
-
-bool machine_step_cpu(struct machine *m, uint64_t target)
-{
-    struct cpu_stop s;
-    uint64_t t = cpu_time(m->cpu);
-    if (trace_on(m->tracer, TRACE_INSN)) {
-        run_traced(m, t + 1 < target ? t + 1 : target, &s);
-    } else {
-        cpu_run(m->cpu, target, &s);
-    }
-    switch (s.kind) {
-    case CPU_STOP_DEADLINE: break; /* the loop looks at what is due */
-    case CPU_STOP_REQUEST: break;  /* the loop looks at m->interrupted */
-    case CPU_STOP_BREAK: m->pause = PAUSE_BREAK; return true;
-    case CPU_STOP_WATCH:
-        m->pause = PAUSE_WATCH;
-        m->pause_addr = s.addr;
-        m->pause_access = s.access;
-        m->pause_watch = s.watch;
-        return true;
-    case CPU_STOP_ERROR: machine_stop(m, "%s", s.message); break;
-    case CPU_STOP_FAULT:
-        if (s.device) {
-            device_access(m, &s);
-            break;
-        }
-        memory_fault(m, s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0), s.addr);
-        break;
-    case CPU_STOP_TRAP: on_vector(m, &s); break;
-    }
-    return false;
 }

@@ -125,6 +125,16 @@ void machine_interrupt(struct machine *m);
 /* A debugger goes on after an interruption. */
 void machine_clear_interrupt(struct machine *m);
 
+/* Ctrl-C has one owner in the whole program: the host hands every press
+ * (platform_on_interrupt) to the machine named here, which machine_interrupt
+ * stops at its next boundary. Whoever drives a machine names it while it
+ * runs and NULL after: the session (so the GDB stub and the window see
+ * machine_interrupted), a replay, sdb. A press while none is named is kept
+ * for the next machine named, unless its driver says earlier presses do
+ * not count (sdb: a press at its prompt only cancels the line). The first
+ * call installs the host's handler. */
+void machine_ctrl_c_target(struct machine *m, bool earlier_presses_count);
+
 /* For an observer: machine_run_until returns (MACHINE_RUNNING) as soon as
  * the current trap or operation is complete. */
 void machine_pause(struct machine *m);
@@ -194,6 +204,23 @@ void machine_end(struct machine *m, enum machine_state st);
  * breakpoints, watchpoints and the observer are dropped first. A machine
  * that ended by itself, or was interrupted there already, is left alone. */
 void machine_end_at_boundary(struct machine *m);
+
+/* Who writes guest memory from the host, and so how. */
+enum machine_writer {
+    /* An operation's result, as the CONTEXT's MODE 0 would write it: every
+     * page must be writable in MODE 0 or nothing is written, and each page
+     * written gets MAP_REF and MAP_DIRTY, as a guest's store would. */
+    WRITE_AS_KERNEL,
+    /* A person patching memory: whatever the permissions, up to the first
+     * page that is not mapped RAM, and no bits change. A recorded machine
+     * refuses (the recording could not hold what was written). */
+    WRITE_AS_DEBUGGER,
+};
+/* Writes len bytes from buf at vaddr in CONTEXT ctx and tells the CPU
+ * those frames changed (it may have translated code there). Returns the
+ * bytes written: len, or fewer where a page refused (WRITE_AS_KERNEL: 0). */
+uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, const void *buf,
+                               uint32_t len, enum machine_writer who);
 
 /* The debugger watching the machine (NULL: none). */
 void machine_set_observer(struct machine *m, const struct machine_observer *o);

@@ -4,6 +4,8 @@
 #ifndef SPACE_MACHINE_INTERNAL_H
 #define SPACE_MACHINE_INTERNAL_H
 
+#include <signal.h>
+
 #include "machine.h"
 
 /* Something that follows virtual time from outside the guest (checkpoints
@@ -56,14 +58,14 @@ struct machine {
     struct pcb_state pcbs;
     struct bus bus;
     bool bus_ready;
-    volatile int interrupted; /* Ctrl-C */
-    uint64_t interrupt_at;    /* when an interrupted run stops (0: not yet known) */
-    bool interrupt_clean;     /* MACHINE_INTERRUPTED was reached at interrupt_at (not
-                               * set by a driver ending the machine where it stood) */
+    volatile sig_atomic_t interrupted; /* Ctrl-C (machine_ctrl_c_target) */
+    uint64_t interrupt_at;             /* when an interrupted run stops (0: not yet known) */
+    bool interrupt_clean;              /* MACHINE_INTERRUPTED was reached at interrupt_at (not
+                                        * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
     struct machine_alarm alarm;
     bool awaiting_input;      /* input waits for a person (PAUSE_INPUT; bus.c) */
-    bool recording;           /* debuggers must not change the guest (sim/replay/record.c) */
+    bool recording;           /* debuggers must not change the guest (sim/replay/recorder.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
     enum machine_state state;
@@ -81,10 +83,19 @@ void machine_switch_cpu(struct machine *m, unsigned i);
 uint32_t machine_pending_for(const struct machine *m, unsigned i);
 /* The running CPU takes its lowest pending interrupt, if it may. */
 void machine_deliver_interrupt(struct machine *m);
+/* The time limits of one machine_run_until, in machine_now's unit. */
+struct run_bounds {
+    uint64_t deadline; /* the caller's */
+    uint64_t limit;    /* --max-insns (UINT64_MAX: none) */
+};
+/* What ends or cuts the run at `now` (machine_now) before any device or
+ * instruction: Ctrl-C's boundary, the alarm, the limit, the caller's
+ * deadline. False: return to the caller. */
+bool machine_may_go_on(struct machine *m, uint64_t now, const struct run_bounds *b);
 /* Runs the running CPU up to its virtual time `target` (one instruction
- * under --trace insn) and does what stopped it. True if machine_run_until
- * must return (a breakpoint or watchpoint: m->pause says). */
-bool machine_step_cpu(struct machine *m, uint64_t target);
+ * under --trace insn) and does what stopped it. False: return to the
+ * caller (a breakpoint or watchpoint: m->pause says). */
+bool machine_run_cpu(struct machine *m, uint64_t target);
 /* machine_run_until with several CPUs (sched.c). */
 enum machine_state sched_run_until(struct machine *m, uint64_t deadline);
 

@@ -6,8 +6,8 @@
 
 /* Each operation reads its arguments from the registers (EBX, ECX, EDX,
  * ESI, EDI, EBP) and leaves its result in r->eax. It returns false when it
- * has already replaced the CPU state itself (Resume) or stopped the
- * machine (Halt), so r must not be written back. */
+ * has set the CPU's registers itself (Resume restores a PCB; Wait writes
+ * its result before it waits), so r must not be written back. */
 typedef bool (*op_fn)(struct machine *m, struct cpu_regs *r);
 
 static bool op_map_memory(struct machine *m, struct cpu_regs *r)
@@ -99,29 +99,16 @@ static int pcb_from_guest(struct machine *m, uint32_t vaddr, struct space_pcb *p
     return SPACE_OK;
 }
 
-/* Tells the CPU which physical pages a write into guest memory touched. */
-static void note_guest_write(struct machine *m, uint32_t vaddr, uint32_t len)
-{
-    for (uint32_t off = 0; off < len;) {
-        uint32_t pa, va = vaddr + off;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (mmu_translate(&m->mmu, cpu_context(m->cpu), 0, va, 0, &pa))
-            cpu_host_wrote(m->cpu, pa, n < len - off ? n : len - off);
-        off += n;
-    }
-}
-
 static bool op_pcb_read(struct machine *m, struct cpu_regs *r)
 {
     const struct space_pcb *top = pcb_top(&m->pcbs);
     if (!top)
         r->eax = (uint32_t)SPACE_ERR_EMPTY;
-    else if (mmu_copy_to(&m->mmu, cpu_context(m->cpu), 0, r->ebx, top, sizeof *top) != 0)
+    else if (machine_write_virtual(m, cpu_context(m->cpu), r->ebx, top, sizeof *top,
+                                   WRITE_AS_KERNEL) != sizeof *top)
         r->eax = (uint32_t)SPACE_ERR_ACCESS;
     else
         r->eax = SPACE_OK;
-    if (r->eax == SPACE_OK)
-        note_guest_write(m, r->ebx, sizeof *top);
     return true;
 }
 

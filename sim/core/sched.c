@@ -16,8 +16,6 @@
  * that wait are woken, between rounds; an event a CPU schedules for a time
  * inside the current round fires at its end. Only one CPU runs at a time,
  * on one host thread, and it switches only between instructions. */
-#include <stdio.h>
-
 #include "machine_internal.h"
 
 /* SplitMix64: the jitter's generator (small, and the same everywhere). */
@@ -100,70 +98,55 @@ static uint64_t cap(uint64_t target, uint64_t t, uint64_t now, uint64_t at)
     return at - now < target - t ? t + (at - now) : target;
 }
 
+/* The running CPU's turn, or the next CPU's if its slice is over: its
+ * interrupt, then instructions (or idling) up to the slice's end or, in
+ * machine_now's unit, the deadline, the alarm, the limit or Ctrl-C's
+ * boundary. False: return to the caller. */
+static bool take_turn(struct machine *m, uint64_t now, const struct run_bounds *b)
+{
+    struct machine_cpu *c = m->cc;
+    uint64_t t = cpu_time(c->cpu);
+    uint64_t end = m->sched.pass == 0 ? c->slice : m->sched.round_end;
+    if (t >= end) {
+        next_turn(m);
+        return true;
+    }
+    if (c->waiting && machine_pending_for(m, m->cur))
+        c->waiting = false;
+    if (!c->halted && !c->waiting) {
+        machine_deliver_interrupt(m);
+        if (m->state != MACHINE_RUNNING || m->pause == PAUSE_OBSERVER)
+            return false;
+    }
+    uint64_t target = cap(end, t, now, b->deadline);
+    target = cap(target, t, now, m->alarm.at);
+    target = cap(target, t, now, b->limit);
+    if (m->interrupt_at)
+        target = cap(target, t, now, m->interrupt_at);
+    if (c->halted || c->waiting) {
+        cpu_idle_until(c->cpu, target);
+        return true;
+    }
+    return machine_run_cpu(m, target);
+}
+
 enum machine_state sched_run_until(struct machine *m, uint64_t deadline)
 {
-    uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
+    struct run_bounds b = {deadline, m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX};
     if (m->pause == PAUSE_OBSERVER)
         m->pause = PAUSE_NONE;
-    while (m->state == MACHINE_RUNNING) {
-        if (m->pause == PAUSE_OBSERVER)
-            return m->state;
+    while (m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER) {
         m->pause = PAUSE_NONE;
         uint64_t now = machine_now(m);
-        if (m->interrupted) {
-            if (!m->interrupt_at)
-                m->interrupt_at = now + 1;
-            if (now >= m->interrupt_at) {
-                m->state = MACHINE_INTERRUPTED;
-                m->interrupt_clean = true;
-                break;
-            }
-        }
-        if (now >= m->alarm.at && m->alarm.fn) {
-            m->alarm.fn(m, m->alarm.arg);
-            if (m->state != MACHINE_RUNNING)
-                break;
-            if (m->alarm.at <= now)
-                m->alarm.at = UINT64_MAX; /* (fn must move it on) */
-        }
-        if (now >= limit) {
-            m->state = MACHINE_LIMIT;
+        if (!machine_may_go_on(m, now, &b))
             break;
-        }
-        if (now >= deadline)
-            return m->state;
         if (!m->sched.in_round) {
             if (!between_rounds(m, cpu_time(m->cpus[0].cpu)))
                 break;
             continue;
         }
-        struct machine_cpu *c = m->cc;
-        uint64_t t = cpu_time(c->cpu);
-        uint64_t end = m->sched.pass == 0 ? c->slice : m->sched.round_end;
-        if (t >= end) {
-            next_turn(m);
-            continue;
-        }
-        if (c->waiting && machine_pending_for(m, m->cur))
-            c->waiting = false;
-        if (!c->halted && !c->waiting) {
-            machine_deliver_interrupt(m);
-            if (m->state != MACHINE_RUNNING)
-                break;
-            if (m->pause == PAUSE_OBSERVER)
-                return m->state;
-        }
-        uint64_t target = cap(end, t, now, deadline);
-        target = cap(target, t, now, m->alarm.at);
-        target = cap(target, t, now, limit);
-        if (m->interrupt_at)
-            target = cap(target, t, now, m->interrupt_at);
-        if (c->halted || c->waiting) {
-            cpu_idle_until(c->cpu, target);
-            continue;
-        }
-        if (machine_step_cpu(m, target))
-            return m->state;
+        if (!take_turn(m, now, &b))
+            break;
     }
     return m->state;
 }

@@ -3,7 +3,8 @@
  * behind a function here. One file per OS implements it -
  * sim/host/platform_posix.c or sim/host/platform_windows.c, CMake picks
  * by WIN32 - and sim/host/platform.c holds what is the same everywhere
- * (disk image files, directories), on the primitives of platform_os.h. */
+ * (Ctrl-C's callback, disk image files, directories), on the primitives
+ * of platform_os.h. */
 #ifndef SPACE_PLATFORM_H
 #define SPACE_PLATFORM_H
 
@@ -12,7 +13,8 @@
 #include <stdio.h>
 
 /* Calls fn (from a signal context: it must only set flags) when the user
- * presses Ctrl-C. */
+ * presses Ctrl-C; one fn at a time, the last given. Its one caller is
+ * machine_ctrl_c_target (sim/core/machine.h), which owns Ctrl-C. */
 void platform_on_interrupt(void (*fn)(void));
 
 /* Is this stream an interactive terminal? */

@@ -25,22 +25,12 @@
 
 /* ---- Ctrl-C and terminals ---- */
 
-static void (*interrupt_fn)(void);
-
-static void on_sigint(int sig)
+void os_catch_sigint(void (*handler)(int))
 {
-    (void)sig;
-    if (interrupt_fn)
-        interrupt_fn();
-}
-
-void platform_on_interrupt(void (*fn)(void))
-{
-    interrupt_fn = fn;
     /* No SA_RESTART: a read of console input that blocks is interrupted. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
 }

@@ -22,19 +22,9 @@
 
 /* ---- Ctrl-C and terminals ---- */
 
-static void (*interrupt_fn)(void);
-
-static void on_sigint(int sig)
+void os_catch_sigint(void (*handler)(int))
 {
-    (void)sig;
-    if (interrupt_fn)
-        interrupt_fn();
-}
-
-void platform_on_interrupt(void (*fn)(void))
-{
-    interrupt_fn = fn;
-    signal(SIGINT, on_sigint);
+    signal(SIGINT, handler);
 }
 
 bool platform_is_terminal(FILE *f)

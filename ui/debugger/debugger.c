@@ -341,21 +341,7 @@ uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len)
 {
-    uint32_t done = 0;
-    while (done < len && !machine_recording(d->m)) {
-        uint32_t va = vaddr + done, pa;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - done)
-            n = len - done;
-        void *p;
-        if (!mmu_translate(machine_mmu(d->m), ctx, 0, va, 0, &pa) ||
-            !(p = physmem_ptr(machine_physmem(d->m), pa, n)))
-            break;
-        memcpy(p, (const uint8_t *)buf + done, n);
-        cpu_host_wrote(d->cpu, pa, n); /* (a debugger may patch code) */
-        done += n;
-    }
-    return done;
+    return machine_write_virtual(d->m, ctx, vaddr, buf, len, WRITE_AS_DEBUGGER);
 }
 
 bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r)

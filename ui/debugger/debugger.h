@@ -1,14 +1,16 @@
-/* debugger: the execution control every front end shares - the command-line
- * debugger (debug_cli.c), the GDB remote stub (ui/gdb) and, later, the
- * window. It stops a machine exactly: at a breakpoint (address, optionally
- * in one CONTEXT), on a trap number, on any portal traversal, on a change of
- * CONTEXT or MODE, at a virtual time, on a memory watchpoint, after N
- * instructions, after stepping over a call, or at a chosen instruction (run
- * to cursor) - and stopping never changes what the guest does: virtual
+/* debugger: the execution control every front end shares - sdb, the
+ * command-line debugger (ui/sdb), the GDB remote stub (ui/gdb) and the
+ * window (ui/gui, ui/screen). It stops a machine exactly: at a breakpoint
+ * (address, optionally in one CONTEXT), on a trap number, on any portal
+ * traversal, on a change of CONTEXT or MODE, at a virtual time, on a
+ * memory watchpoint, after N instructions, after stepping over a call, or
+ * at a chosen instruction (run to cursor) - and stopping never changes what the guest does: virtual
  * time and interrupt points stay those of an undisturbed run. It also has
  * the views every front end shows the same way (disassembly with the
- * debugger's fallback for bad bytes, device register names, operation
- * names, access bits). */
+ * debugger's fallback for bad bytes, device registers read without side
+ * effects, access bits); register names come from each device's
+ * descriptor (devices/device.h), operation names from ops_name
+ * (sim/core/ops.h). */
 #ifndef SPACE_DEBUGGER_H
 #define SPACE_DEBUGGER_H
 
@@ -127,10 +129,11 @@ void dbg_step_over(struct debugger *d, struct dbg_stop *stop);
 uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf,
                           uint32_t len);
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
-/* Writes guest memory in the current CONTEXT; returns bytes written.
- * While the machine is recorded (machine_recording) a debugger may not change
- * the guest: the change would not be in the trace. Then nothing is
- * written. */
+/* Writes guest memory by virtual address in a CONTEXT, ignoring MODE
+ * permissions (machine_write_virtual, WRITE_AS_DEBUGGER); returns the bytes
+ * written. While the machine is recorded (machine_recording) a debugger may
+ * not change the guest: the change would not be in the trace. Then nothing
+ * is written. */
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len);
 /* Sets the CPU's registers; false while the machine is recorded. */

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/host/platform.h"
 #include "ui/debugger/debugger.h"
 #include "lineedit.h"
 #include "sdb_internal.h"
@@ -419,7 +418,7 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
                                                   cfg->image_size, err, sizeof err);
     if (n < 0)
         sdb_error(c, "%s (no symbols)", err);
-    platform_on_interrupt(sdb_on_ctrl_c);
+    machine_ctrl_c_target(NULL, false); /* at the prompt Ctrl-C only cancels the line */
 
     fprintf(c->out, "sdb, the SPACE debugger: 'help' lists the commands.\n");
     if (n >= 0) {

@@ -99,7 +99,6 @@ sdb_command_fn sdb_cmd_info;
 
 /* ---- sdb_run.c ---- */
 
-void sdb_on_ctrl_c(void);
 sdb_command_fn sdb_cmd_step, sdb_cmd_next, sdb_cmd_continue, sdb_cmd_until_time;
 
 /* ---- sdb_points.c ---- */

@@ -12,15 +12,6 @@
 #include "sdb_internal.h"
 #include "ui/debugger/symbols.h"
 
-static struct machine *volatile running; /* for Ctrl-C: only while it runs */
-
-void sdb_on_ctrl_c(void)
-{
-    struct machine *m = running;
-    if (m)
-        machine_interrupt(m);
-}
-
 static const char *ended_text(struct machine *m)
 {
     switch (machine_state(m)) {
@@ -106,12 +97,12 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
     struct dbg_stop stop;
     fflush(c->out);
     for (;;) {
-        running = m;
+        machine_ctrl_c_target(m, false); /* Ctrl-C: only while it runs */
         if (how == RUN_STEP)
             dbg_step(&c->d, target - machine_now(m), &stop);
         else
             dbg_continue(&c->d, &stop);
-        running = NULL;
+        machine_ctrl_c_target(NULL, false);
         symbols_memory_changed(c->sym);
         if (stop.kind != DBG_BREAKPOINT)
             break;
