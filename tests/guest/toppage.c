@@ -55,7 +55,8 @@ void kmain(const struct space_bootinfo *boot)
         static const uint8_t ret7[] = {0xbb, 7, 0, 0, 0, 0xcd, 0xf0}; /* mov $7,%ebx; int $0xf0 */
         put(f, 0xff0, ret7, sizeof ret7);
         CHECK_EQ(start(0xfffffff0u), 7);
-        /* xor %eax,%eax; 5 incs up to 0xfffffffa; mov %eax,%ebx; int $0xf0 (ends at 0xffffffff+1) */
+        /* xor %eax,%eax; 5 incs up to 0xfffffffa; mov %eax,%ebx; int $0xf0 (ends at 0xffffffff+1)
+         */
         static const uint8_t incs[] = {0x31, 0xc0, 0x40, 0x40, 0x40, 0x40,
                                        0x40, 0x89, 0xc3, 0xcd, 0xf0};
         put(f, 4096 - sizeof incs, incs, sizeof incs);
