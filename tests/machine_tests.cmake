@@ -155,6 +155,9 @@ kit_guest(toppage toppage.c)
 foreach(g ret runoff)
   space_machine_test(machine.toppage_${g} toppage OUTPUT "toppage ${g} passed" ARGS --cmdline ${g})
 endforeach()
+# --trace writes address 0 as 0x00000000, like any other (not 0000000000)
+space_machine_test(trace.address_zero toppage OUTPUT "tlb +miss \\(not mapped\\) CONTEXT 0 page 0x00000000"
+  ARGS --cmdline runoff --trace tlb)
 foreach(c spin boot)
   add_test(NAME machine.toppage_${c}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/guest/toppage.sh $<TARGET_FILE:space> ${GUESTS}/toppage.elf ${c})

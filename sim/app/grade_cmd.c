@@ -471,7 +471,9 @@ int cmd_grade(int argc, char **argv)
     }
 
     struct grade_report rep = {.spec = spec, .out_dir = g.out, .results = results};
-    printf("space grade %s: %s, kernel %s\n", spec_path, spec->title,
+    char title[256];
+    printf("space grade %s: %s, kernel %s\n", spec_path,
+           grade_escape(spec->title, title, sizeof title),
            g.kernel ? g.kernel : "as the spec says");
     fflush(stdout);
     bool interrupted = false;

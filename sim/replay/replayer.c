@@ -203,7 +203,8 @@ static void replay_alarm(struct machine *m, void *arg)
     check_missed_inputs(rp, now);
     while (!rp->diverged && rp->next_cp < rp->ncp && rp->cp[rp->next_cp].time <= now) {
         char which[48];
-        snprintf(which, sizeof which, "checkpoint %u of %u", rp->next_cp + 1, rp->ncp);
+        /* numbered as `space replay` counts them: the final one is the last */
+        snprintf(which, sizeof which, "checkpoint %u of %u", rp->next_cp + 1, rp->ncp + 1);
         compare(rp, &rp->cp[rp->next_cp], which);
         rp->next_cp++;
     }
@@ -505,6 +506,8 @@ bool replay_verdict(struct replay *rp, char *report, unsigned len)
         enum machine_state st = machine_state(m);
         uint32_t code = machine_exit_code(m);
         const char *reason = machine_stop_reason(m);
+        char last[64];
+        snprintf(last, sizeof last, "the final checkpoint, %u of %u", rp->ncp + 1, rp->ncp + 1);
         if (st != rp->end_state || now != rp->end_time ||
             (st == MACHINE_HALTED && code != rp->end_code) ||
             (st == MACHINE_STOPPED && strcmp(reason, rp->end_reason ? rp->end_reason : "")))
@@ -517,7 +520,7 @@ bool replay_verdict(struct replay *rp, char *report, unsigned len)
                     (unsigned long long)now, state_name(st), code,
                     st == MACHINE_STOPPED ? ": " : "", st == MACHINE_STOPPED ? reason : "");
         else
-            compare(rp, &rp->end_cp, "the final checkpoint");
+            compare(rp, &rp->end_cp, last);
         if (!rp->diverged)
             check_missed_inputs(rp, UINT64_MAX);
     }

@@ -300,6 +300,15 @@ case_errors() {
         [ ! -e never ] || fail "a bad spec created the results directory"
     }
     spec_error '[case a]\ncolour = red\n' 2 "unknown key 'colour'"
+    # control characters of a spec reach the terminal escaped, never raw
+    spec_error '[case a]\ncol\033[2Jour = red\n' 2 "expected 'key = value', .*, not 'col\\\\e\\[2Jour = red'$"
+    ! grep -q $'\033' "$ERR" || fail "an escape character reached stderr raw"
+    printf 'title = t\033]0;x\007y\n[case a]\ninput = exit\\n\nexpect-line = \\tno\001\n' > ctl.spec
+    grade ctl.spec --out ctl
+    status_is 1
+    ! grep -q $'[\001\007\t\033]' "$OUT" || fail "a control character reached stdout raw"
+    out_has '^space grade ctl\.spec: t\\e\]0;x\\x07y, kernel'
+    out_has 'FAIL expect-line = "\\tno\\x01": expected'
     spec_error '# c\n[case a]\nmax-insns = 12x\n' 3 "max-insns: expected a positive instruction count, not '12x'"
     spec_error '[case a]\nstat instructions < lots\n' 2 "stat: expected a number"
     spec_error '[case a]\npoints = two\n' 2 "points: expected a number of points"
