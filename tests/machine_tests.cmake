@@ -219,6 +219,10 @@ endforeach()
 # (14) reference and dirty bits of mappings (SPACE_OP_REFDIRTY)
 kit_guest(refdirty refdirty.c refdirty_asm.S)
 space_machine_test(machine.refdirty refdirty OUTPUT "refdirty passed")
+# PCB copies through a buffer straddling RAM and a device page: all or
+# nothing (no byte, no bit, code already run keeps running)
+kit_guest(pcbcopy pcbcopy.c)
+space_machine_test(machine.pcbcopy pcbcopy OUTPUT "pcbcopy passed")
 
 # (15) thread-virtual time of PCB chains (SPACE_OP_CHAIN_TIME)
 kit_guest(chaintime chaintime.c chaintime_asm.S)
