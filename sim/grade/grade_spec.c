@@ -57,15 +57,46 @@ struct parser {
 
 static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Sets the one-line error "FILE:LINE: ..."; returns false. */
+/* Control characters with a short escape; the others are \xNN. */
+static const struct {
+    char c;
+    const char *escape;
+} named_controls[] = {{'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}, {0x1b, "\\e"}};
+
+const char *grade_escape(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char e[8] = {(char)c, 0};
+        if (c < 0x20 || c == 0x7f) {
+            snprintf(e, sizeof e, "\\x%02x", c);
+            for (size_t i = 0; i < sizeof named_controls / sizeof named_controls[0]; i++)
+                if (named_controls[i].c == (char)c)
+                    snprintf(e, sizeof e, "%s", named_controls[i].escape);
+        }
+        size_t len = strlen(e);
+        if (k + len >= n)
+            break;
+        memcpy(buf + k, e, len);
+        k += len;
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+/* Sets the one-line error "FILE:LINE: ..."; returns false. Control
+ * characters of the spec's text come out escaped. */
 static bool fail(struct parser *p, const char *fmt, ...)
 {
-    int n = snprintf(p->err, p->errlen, "%s:%u: ", p->path, p->line);
+    char raw[1024];
+    int n = snprintf(raw, sizeof raw, "%s:%u: ", p->path, p->line);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (unsigned)n < p->errlen)
-        vsnprintf(p->err + n, p->errlen - (unsigned)n, fmt, ap);
+    if (n >= 0 && (unsigned)n < sizeof raw)
+        vsnprintf(raw + n, sizeof raw - (unsigned)n, fmt, ap);
     va_end(ap);
+    grade_escape(raw, p->err, p->errlen);
     return false;
 }
 

@@ -74,6 +74,12 @@ struct grade_spec {
 struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen);
 void grade_spec_free(struct grade_spec *spec);
 
+/* Copies s into buf (n > 0 bytes, always terminated, cut if it is too
+ * long) with each control character written as an escape (\n, \r, \t,
+ * \e, or \xNN), so that no text from a spec or a guest reaches a terminal
+ * raw. Returns buf. */
+const char *grade_escape(const char *s, char *buf, size_t n);
+
 /* Names for reports: "<", "halted", ... */
 const char *grade_op_name(enum grade_op op);
 const char *grade_end_name(enum machine_state st);
