@@ -107,13 +107,16 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
     }
     if (!icount) /* (cannot happen for a block being executed) */
         icount = counted ? counted : 1;
+    /* 64-bit bounds: a block in the last page ends at 2^32, which 32 bits
+     * would wrap to 0 (and the page loop would never end). */
+    uint64_t end = (uint64_t)pc + size;
     for (unsigned i = 0; i < c->nbreaks; i++)
-        if (c->breaks[i] >= pc && c->breaks[i] < pc + size)
+        if (c->breaks[i] >= pc && c->breaks[i] < end)
             flags |= BLOCK_HAS_BREAK;
     bool fresh = false;
-    for (uint32_t va = pc & PAGE_MASK; va < pc + size; va += 4096) {
+    for (uint64_t va = pc & PAGE_MASK; va < end; va += 4096) {
         uint32_t pa;
-        if (mmu_translate(c->mmu, c->ctx, c->mode, va, 0, &pa))
+        if (mmu_translate(c->mmu, c->ctx, c->mode, (uint32_t)va, 0, &pa))
             fresh |= codecache_mark_code(c->code, pa);
     }
     if (fresh) {
@@ -594,21 +597,24 @@ static void settle_block(struct cpu *c, uint32_t eip)
     if (!b)
         return;
     c->blk = NULL;
-    if (eip == b->pc + block_size(b))
+    /* Offsets from the block's start, modulo 2^32: a block in the last page
+     * ends at 2^32, where the pc wraps to 0. */
+    uint32_t rel = eip - b->pc;
+    if (rel == block_size(b))
         return; /* the whole block retired */
-    if (eip < b->pc || eip > b->pc + block_size(b))
+    if (rel > block_size(b))
         return; /* the trap came from a block that never started */
     uint8_t buf[4096 + 16];
-    uint32_t avail = cpu_read_code(c, b->pc, buf, eip - b->pc + 16);
+    uint32_t avail = cpu_read_code(c, b->pc, buf, rel + 16);
     uint32_t off = 0, n = 0;
-    while (off < eip - b->pc) {
+    while (off < rel) {
         unsigned len = decode_length(c->dec, buf + off, avail - off, b->pc + off);
         if (!len)
             return;
         off += len;
         n++;
     }
-    if (off == eip - b->pc && n <= b->icount)
+    if (off == rel && n <= b->icount)
         c->time = c->time - b->icount + n;
 }
 
@@ -618,15 +624,16 @@ static void settle_block(struct cpu *c, uint32_t eip)
 static uint32_t insn_before(struct cpu *c, uint32_t eip)
 {
     const struct block_info *b = c->blk;
-    if (b && eip > b->pc && eip <= b->pc + block_size(b)) {
+    uint32_t rel = b ? eip - b->pc : 0; /* modulo 2^32, as in settle_block */
+    if (b && rel && rel <= block_size(b)) {
         uint8_t buf[4096 + 16];
-        uint32_t avail = cpu_read_code(c, b->pc, buf, eip - b->pc);
+        uint32_t avail = cpu_read_code(c, b->pc, buf, rel);
         uint32_t off = 0;
         while (off < avail) {
             unsigned len = decode_length(c->dec, buf + off, avail - off, b->pc + off);
             if (!len)
                 break;
-            if (off + len == eip - b->pc)
+            if (off + len == rel)
                 return b->pc + off;
             off += len;
         }

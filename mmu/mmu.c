@@ -149,6 +149,14 @@ uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, 
 int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
                   uint32_t len, unsigned access)
 {
+    /* Every page first (permitted, and RAM): a failing copy sets no bit. */
+    for (uint32_t done = 0; done < len;) {
+        uint32_t va = vaddr + done, pa;
+        uint32_t n = mmu_page_span(va, len - done);
+        if (!mmu_translate(m, ctx, mode, va, access, &pa) || !physmem_ptr(m->pm, pa, n))
+            return -1;
+        done += n;
+    }
     for (uint32_t done = 0; done < len;) {
         uint32_t va = vaddr + done, pa;
         uint32_t n = mmu_page_span(va, len - done);

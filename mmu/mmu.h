@@ -128,8 +128,9 @@ uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, 
 
 /* Copies from guest virtual memory as `mode` in `ctx` would read it
  * (access checked per page, pages may straddle), as an access of the
- * guest's: each page read gets MAP_REF. Returns 0, or -1 at the first page
- * not accessible (the pages before it are read). The machine writes guest
+ * guest's: each page read gets MAP_REF. Returns 0, or -1 if a page is not
+ * accessible RAM (a device register page is not): then nothing is read
+ * and no bit is set. The machine writes guest
  * memory itself (machine_write_virtual): it must tell the CPU too. */
 int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
                   uint32_t len, unsigned access);

@@ -252,7 +252,7 @@ unsigned checkpoint_diff(const struct checkpoint *rec, const struct checkpoint *
                (unsigned long long)now->time);
     for (unsigned i = 0; i < 10; i++)
         if (rec->regs[i] != now->regs[i])
-            CLAUSE("%s %#x recorded, %#x replayed", reg_names[i], rec->regs[i], now->regs[i]);
+            CLAUSE("%s 0x%x recorded, 0x%x replayed", reg_names[i], rec->regs[i], now->regs[i]);
     if (rec->ctx != now->ctx || rec->mode != now->mode)
         CLAUSE("CONTEXT %u MODE %u recorded, CONTEXT %u MODE %u replayed", rec->ctx, rec->mode,
                now->ctx, now->mode);
@@ -261,11 +261,11 @@ unsigned checkpoint_diff(const struct checkpoint *rec, const struct checkpoint *
     if (rec->waiting != now->waiting)
         CLAUSE("waiting %u recorded, %u replayed", rec->waiting, now->waiting);
     if (rec->pending != now->pending)
-        CLAUSE("pending interrupt lines %#x recorded, %#x replayed", rec->pending, now->pending);
+        CLAUSE("pending interrupt lines 0x%x recorded, 0x%x replayed", rec->pending, now->pending);
     uint64_t pages = ram_size / 4096u;
     for (unsigned i = 0; i < CHECKPOINT_RAM_REGIONS; i++)
         if (rec->ram[i] != now->ram[i])
-            CLAUSE("RAM %#010llx..%#010llx differs",
+            CLAUSE("RAM 0x%08llx..0x%08llx differs",
                    (unsigned long long)(i * pages / CHECKPOINT_RAM_REGIONS * 4096u),
                    (unsigned long long)((i + 1) * pages / CHECKPOINT_RAM_REGIONS * 4096u - 1));
     if (rec->devices != now->devices)

@@ -373,9 +373,13 @@ uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, 
     uint32_t pa;
     if (!as_kernel && m->recording)
         return 0;
-    /* A kernel's write checks every page first so a failing one writes nothing. */
+    /* A kernel's write checks every page first - writable in MODE 0, and
+     * RAM (a device register page passes the permission check, but no
+     * operation copies through it) - so a failing one writes nothing, sets
+     * no bit, and leaves every translation as it was. */
     for (uint32_t off = 0; as_kernel && off < len; off += mmu_page_span(vaddr + off, len - off))
-        if (!mmu_translate(&m->mmu, ctx, 0, vaddr + off, access, &pa))
+        if (!mmu_translate(&m->mmu, ctx, 0, vaddr + off, access, &pa) ||
+            !physmem_ptr(&m->pm, pa, mmu_page_span(vaddr + off, len - off)))
             return 0;
     uint32_t done = 0;
     while (done < len) {

@@ -92,10 +92,10 @@ static void trace_tlb(void *arg, const char *what, uint32_t ctx, uint32_t vaddr,
     if (!trace_on(m->tracer, TRACE_TLB))
         return;
     if (e)
-        trace_line(m, "tlb", "%s CONTEXT %u page %#010x -> frame %#010x access %#05x", what, ctx,
+        trace_line(m, "tlb", "%s CONTEXT %u page 0x%08x -> frame 0x%08x access 0x%03x", what, ctx,
                    vaddr & ~0xfffu, MAP_PADDR(e), MAP_ACCESS(e));
     else
-        trace_line(m, "tlb", "%s CONTEXT %u page %#010x", what, ctx, vaddr & ~0xfffu);
+        trace_line(m, "tlb", "%s CONTEXT %u page 0x%08x", what, ctx, vaddr & ~0xfffu);
 }
 
 int tracer_attach(struct machine *m, const struct trace_flags *flags, FILE *out, bool close_out,
@@ -153,7 +153,7 @@ void trace_insn(struct machine *m, uint64_t time, uint32_t ctx, uint32_t mode, u
     char text[96];
     if (!cpu_disassemble(m->cpu, code, len, pc, text, sizeof text))
         snprintf(text, sizeof text, "(undecodable)");
-    fprintf(t->out, "%llu cpu%u ctx=%u mode=%u insn %#010x %s\n", (unsigned long long)time, m->cur,
+    fprintf(t->out, "%llu cpu%u ctx=%u mode=%u insn 0x%08x %s\n", (unsigned long long)time, m->cur,
             ctx, mode, pc, text);
     t->lines++;
 }

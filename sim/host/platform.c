@@ -54,9 +54,11 @@ struct platform_file *platform_file_open(const char *path, uint64_t create_size,
         }
     }
     if (fd < 0) {
-        if (errno == ENOENT)
+        if (errno == ENOENT && !create_size)
             snprintf(err, errlen, "%s: no such disk image (give --disk-size SIZE to create it)",
                      path);
+        else if (errno == ENOENT && !*readonly) /* (its directory is missing) */
+            snprintf(err, errlen, "%s: cannot create disk image: %s", path, strerror(errno));
         else
             snprintf(err, errlen, "%s: cannot open disk image: %s", path, strerror(errno));
         return NULL;

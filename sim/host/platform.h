@@ -29,6 +29,15 @@ bool platform_input_ready(FILE *f);
 bool platform_terminal_raw(FILE *f);
 void platform_terminal_restore(FILE *f);
 
+/* Can console input be read from this stream: a regular file, a pipe, a
+ * socket or a character device (a terminal, the null device)? False for
+ * a directory, whose reads fail forever. */
+bool platform_is_stream_input(FILE *f);
+
+/* Do the two paths name one existing file (the same file through other
+ * names or links)? False if either does not exist. */
+bool platform_same_file(const char *a, const char *b);
+
 /* The null device opened for writing (output nobody wants), or NULL. */
 FILE *platform_open_null(void);
 

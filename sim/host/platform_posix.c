@@ -134,6 +134,20 @@ bool os_is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+bool platform_is_stream_input(FILE *f)
+{
+    struct stat st;
+    return fstat(fileno(f), &st) == 0 && (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
+                                          S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+bool platform_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
 /* ---- Sockets ---- */
 
 struct platform_socket {

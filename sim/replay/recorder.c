@@ -162,6 +162,9 @@ static void record_checkpoint(struct machine *m, void *arg)
     struct tbuf b = {0};
     checkpoint_encode(&cp, &b);
     write_tbuf(r, REC_CHECKPOINT, &b);
+    /* Whole in the file at once, like inputs: a crash loses no checkpoint.
+     * (One write per checkpoint; taking it costs far more.) */
+    recfile_flush(&r->w);
     machine_set_alarm(m, (cp.time / r->interval + 1) * r->interval, record_checkpoint, r);
 }
 
