@@ -79,6 +79,15 @@ static struct cpu *running(struct debugger *d)
     return machine_cpu(d->m, machine_running_cpu(d->m));
 }
 
+/* The CPU a stop names: the one that ran last, unless it is halted (it
+ * only idled through its turn: nothing of it to show), then the selected
+ * one. */
+static unsigned stop_cpu(struct debugger *d)
+{
+    unsigned i = machine_running_cpu(d->m);
+    return machine_cpu_halted(d->m, i) ? d->cpu_idx : i;
+}
+
 /* ---- Breakpoints and watchpoints ---- */
 
 /* Every CPU stops at every breakpoint's address and the temporary stop's
@@ -209,7 +218,7 @@ static void ended(struct debugger *d, struct dbg_stop *stop)
     struct machine *m = d->m;
     enum machine_state st = machine_state(m);
     stop->kind = st == MACHINE_INTERRUPTED ? DBG_INTERRUPTED : DBG_ENDED;
-    stop->cpu = machine_running_cpu(m);
+    stop->cpu = stop_cpu(d);
     switch (st) {
     case MACHINE_HALTED:
         snprintf(stop->text, sizeof stop->text, "the machine halted with code %u",
@@ -251,7 +260,7 @@ static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_s
             return;
         }
         struct cpu *c = running(d);
-        unsigned ci = machine_running_cpu(m);
+        unsigned ci = stop_cpu(d);
         struct cpu_regs r;
         cpu_get_regs(c, &r);
         struct machine_pause_info pause = machine_pause_reason(m);

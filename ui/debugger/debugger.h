@@ -49,7 +49,8 @@ struct dbg_stop {
     uint32_t trap;  /* DBG_TRAP, DBG_PORTAL: the trap taken */
     uint32_t addr;  /* DBG_WATCHPOINT: the address accessed */
     bool write;     /* DBG_WATCHPOINT: a write */
-    unsigned cpu;   /* the CPU that stopped (or ran last) */
+    unsigned cpu;   /* the CPU that stopped, or ran last (if that one is
+                     * halted, idling its turn: the selected CPU) */
     char text[160]; /* one line describing it */
 };
 
