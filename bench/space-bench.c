@@ -206,6 +206,7 @@ enum variant {
     V_VTLB,
     V_VTLB_COUNT,
     V_SPACE,
+    V_SPACE4,
     NVARIANTS,
 };
 
@@ -222,6 +223,8 @@ static const struct {
                       "UC_TLB_VIRTUAL + fill hook + counting block hook + idle INTR and "
                       "INSN_INVALID hooks: cpu.c's hook set"},
     [V_SPACE] = {"SPACE", "SPACE machine, CONTEXT 1 MODE 3, MMU on (bench_kernel.elf)"},
+    [V_SPACE4] = {"SPACE 4 CPUs",
+                  "the same with --cpus 4: each CPU a quarter of the iterations, aggregate MIPS"},
 };
 
 struct result {
@@ -420,13 +423,17 @@ static int run_bare(const struct image *img, enum variant v, const struct worklo
 
 /* ---- The SPACE machine ---------------------------------------------------- */
 
-static int run_space(const char *kernel, const struct workload *w, struct result *res)
+static int run_space(const char *kernel, const struct workload *w, unsigned ncpus,
+                     struct result *res)
 {
     char cmdline[64], err[512];
-    snprintf(cmdline, sizeof cmdline, "%s %" PRIu64, w->name, w->iterations);
+    uint64_t per_cpu = w->iterations / ncpus;
+    snprintf(cmdline, sizeof cmdline, "%s %" PRIu64, w->name, per_cpu);
     static const struct host_backends host = {0}; /* standard input and output */
-    struct machine_config cfg = {
-        .ram_size = 64u << 20, .cmdline = cmdline, .backends = host_backends_provider(&host)};
+    struct machine_config cfg = {.ram_size = 64u << 20,
+                                 .cmdline = cmdline,
+                                 .ncpus = ncpus,
+                                 .backends = host_backends_provider(&host)};
     struct machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "space-bench: %s\n", err);
@@ -455,8 +462,15 @@ static int run_space(const char *kernel, const struct workload *w, struct result
     int rc = 0;
     char name[8];
     uint64_t iters = 0, delta = 0;
-    const struct cpu_stats *cs = cpu_stats(machine_cpu(m, 0));
-    uint64_t expect = w->iterations * w->insns_per_iter;
+    uint64_t expect = per_cpu * ncpus * w->insns_per_iter, mode3 = 0, blocks = 0, fills = 0,
+             flushes = 0;
+    for (unsigned i = 0; i < ncpus; i++) {
+        const struct cpu_stats *cs = cpu_stats(machine_cpu(m, i));
+        mode3 += cs->insns_by_mode[3];
+        blocks += cs->blocks_learned;
+        fills += cs->tlb_fills;
+        flushes += cs->uc_flushes;
+    }
     const char *reason = machine_stop_reason(m);
     if (st != MACHINE_HALTED || machine_exit_code(m) != 0) {
         fprintf(
@@ -466,15 +480,15 @@ static int run_space(const char *kernel, const struct workload *w, struct result
     } else if (!out ||
                sscanf(out, "bench %7s iterations %" SCNu64 " insns %" SCNu64, name, &iters,
                       &delta) != 3 ||
-               strcmp(name, w->name) || iters != w->iterations) {
+               strcmp(name, w->name) || iters != per_cpu) {
         fprintf(stderr, "space-bench: SPACE %s: unexpected guest output:\n%s", w->name,
                 out ? out : "");
         rc = -1;
-    } else if (cs->insns_by_mode[3] != expect + TRAP_DONE_INSNS) {
+    } else if (mode3 != expect + ncpus * TRAP_DONE_INSNS) {
         fprintf(stderr,
                 "space-bench: SPACE %s: MODE 3 retired %" PRIu64 " instructions, expected %" PRIu64
                 "\n",
-                w->name, cs->insns_by_mode[3], expect + TRAP_DONE_INSNS);
+                w->name, mode3, expect + ncpus * TRAP_DONE_INSNS);
         rc = -1;
     }
     if (rc == 0) {
@@ -482,10 +496,10 @@ static int run_space(const char *kernel, const struct workload *w, struct result
         res->seconds = t1 - t0;
         res->insns = expect;
         res->guest_delta = delta;
-        res->mode3_insns = cs->insns_by_mode[3];
-        res->blocks = cs->blocks_learned;
-        res->tlb_fills = cs->tlb_fills;
-        res->uc_flushes = cs->uc_flushes;
+        res->mode3_insns = mode3;
+        res->blocks = blocks;
+        res->tlb_fills = fills;
+        res->uc_flushes = flushes;
     }
     free(out);
     machine_destroy(m);
@@ -576,7 +590,7 @@ int main(int argc, char **argv)
     static struct result last[2][NVARIANTS];
     bool run[NVARIANTS];
     for (int v = 0; v < NVARIANTS; v++)
-        run[v] = !basic || v == V_BARE || v == V_SPACE;
+        run[v] = !basic || v == V_BARE || v == V_SPACE || v == V_SPACE4;
 
     /* Repeats are interleaved so that drift in the host's speed spreads
      * over every variant alike. */
@@ -586,8 +600,9 @@ int main(int argc, char **argv)
                 if (!run[v])
                     continue;
                 struct result res;
-                int rc = v == V_SPACE ? run_space(kernel, &wl[k], &res)
-                                      : run_bare(&img, (enum variant)v, &wl[k], &res);
+                int rc = v == V_SPACE    ? run_space(kernel, &wl[k], 1, &res)
+                         : v == V_SPACE4 ? run_space(kernel, &wl[k], 4, &res)
+                                         : run_bare(&img, (enum variant)v, &wl[k], &res);
                 if (rc != 0)
                     return 1;
                 secs[k][v][r] = res.seconds;
@@ -620,6 +635,8 @@ int main(int argc, char **argv)
 
     printf("\nSPACE / bare:  alu %.2f   mem %.2f\n", mips[0][V_SPACE] / mips[0][V_BARE],
            mips[1][V_SPACE] / mips[1][V_BARE]);
+    printf("SPACE 4 CPUs / SPACE 1 CPU (aggregate MIPS):  alu %.2f   mem %.2f\n",
+           mips[0][V_SPACE4] / mips[0][V_SPACE], mips[1][V_SPACE4] / mips[1][V_SPACE]);
     if (!basic) {
         printf("bare+vtlb+count / bare (SPACE's engine set-up without the machine):  alu %.2f   "
                "mem %.2f\n",

@@ -7,8 +7,9 @@
  * page that holds translated code (such pages are write-protected in
  * Unicorn's TLB, so the first store is seen), a host write into one (DMA,
  * the simulator), or the remapping of an executable page. Such a written
- * page is also marked stale until the CPU drops Unicorn's translations of
- * it, just before code from it runs again (cpu.c's HALT_STALE_CODE). */
+ * page is also marked stale, for the CPU that wrote it, until it drops
+ * Unicorn's translations of it, just before code from it runs again
+ * (cpu.c's HALT_STALE_CODE). */
 #ifndef SPACE_CODECACHE_H
 #define SPACE_CODECACHE_H
 
@@ -32,16 +33,28 @@ struct block_info {
     uint32_t pc;
 };
 
+/* What the CPUs on one physical memory share: which pages hold code some
+ * CPU translated, and counters that tell every CPU what another changed
+ * (only one CPU runs at a time, so each looks at them before it runs). */
+struct code_pages {
+    uint8_t *code_page; /* one bit per physical page: holds translated code */
+    uint32_t pages;
+    unsigned users;
+    uint64_t code_epoch; /* bumped when code some CPU translated was written */
+    uint64_t tlb_epoch;  /* bumped when a page became code: writable entries must go */
+};
+
 struct codecache {
     struct block_info slot[1u << CODECACHE_BITS];
-    uint8_t *code_page; /* one bit per physical page: holds translated code */
-    uint8_t *stale;     /* one bit per physical page: written since it was translated */
-    uint32_t pages;
+    uint8_t *stale; /* one bit per physical page: this CPU wrote code it translated there */
+    struct code_pages *shared;
+    uint64_t code_seen, tlb_seen; /* the epochs this CPU has acted on */
     uint64_t misses, invalidations;
 };
 
-/* Returns NULL if the host has no memory. */
-struct codecache *codecache_create(uint32_t phys_pages);
+/* Returns NULL if the host has no memory. With `sibling`, the new cache
+ * shares its code pages (another CPU on the same memory). */
+struct codecache *codecache_create(uint32_t phys_pages, struct codecache *sibling);
 void codecache_destroy(struct codecache *cc);
 
 /* The slot for a block; valid when codecache_hit says so. */
@@ -60,19 +73,20 @@ static inline uint32_t block_size(const struct block_info *b)
 /* Every entry becomes invalid (guest code may have changed). */
 void codecache_invalidate(struct codecache *cc);
 
-/* Was this physical page written since Unicorn translated code from it?
- * Clears the mark: the caller drops those translations. */
+/* Was this physical page written by this CPU since its Unicorn translated
+ * code from it? Clears the mark: the caller drops those translations. */
 bool codecache_take_stale(struct codecache *cc, uint32_t paddr);
-
 /* No page is stale any more (all translations were dropped). */
 void codecache_clear_stale(struct codecache *cc);
 
-/* Marks a physical page as holding translated code; true if it was not. */
+/* Marks a physical page as holding translated code; true if it was not
+ * (and then every other CPU must flush its writable TLB entries). */
 bool codecache_mark_code(struct codecache *cc, uint32_t paddr);
 bool codecache_is_code(const struct codecache *cc, uint32_t paddr);
 
 /* Physical [paddr, paddr+len) is about to change: true (and every entry
- * invalidated) if any of it held translated code. */
+ * invalidated, and every other CPU told) if any of it held translated
+ * code. */
 bool codecache_write(struct codecache *cc, uint32_t paddr, uint32_t len);
 
 #endif

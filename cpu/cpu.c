@@ -111,13 +111,16 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
     }
     if (!icount) /* (cannot happen for a block being executed) */
         icount = counted ? counted : 1;
+    /* 64-bit bounds: a block in the last page ends at 2^32, which 32 bits
+     * would wrap to 0 (and the page loop would never end). */
+    uint64_t end = (uint64_t)pc + size;
     for (unsigned i = 0; i < c->nbreaks; i++)
-        if (c->breaks[i] >= pc && c->breaks[i] < pc + size)
+        if (c->breaks[i] >= pc && c->breaks[i] < end)
             flags |= BLOCK_HAS_BREAK;
     bool fresh = false;
-    for (uint32_t va = pc & PAGE_MASK; va < pc + size; va += 4096) {
+    for (uint64_t va = pc & PAGE_MASK; va < end; va += 4096) {
         uint32_t pa;
-        if (mmu_translate(c->mmu, c->ctx, c->mode, va, 0, &pa))
+        if (mmu_translate(c->mmu, c->ctx, c->mode, (uint32_t)va, 0, &pa))
             fresh |= codecache_mark_code(c->code, pa);
     }
     if (fresh) {
@@ -365,7 +368,12 @@ static void engine_enter(struct cpu *c, enum cpu_engine e, int budget)
 
 /* ---- Creation ------------------------------------------------------------ */
 
-struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen)
+/* Unicorn's translation buffer (1 GiB by default) becomes resident at the
+ * first flush; each CPU has its own engine, so bound it. */
+#define TCG_BUFFER_SIZE (32u << 20)
+
+static struct cpu *create(struct mmu *mmu, struct physmem *pm, struct cpu *sibling, char *err,
+                          unsigned errlen)
 {
     struct cpu *c = calloc(1, sizeof *c);
     if (!c) {
@@ -389,13 +397,15 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
         free(c);
         return NULL;
     }
-#ifdef SPACE_TCG_BUFFER_MB
-    /* A fuzzing build makes a machine per input: a small translation
-     * buffer keeps that cheap (Unicorn's default is 1 GiB, all touched). */
-    uc_ctl_set_tcg_buffer_size(c->uc, (uint32_t)SPACE_TCG_BUFFER_MB << 20);
-#endif
+    if ((e = uc_ctl_set_tcg_buffer_size(c->uc, (uint32_t)TCG_BUFFER_SIZE)) != UC_ERR_OK) {
+        snprintf(err, errlen, "cpu: Unicorn refused a %u MiB translation buffer: %s",
+                 TCG_BUFFER_SIZE >> 20, uc_strerror(e));
+        uc_close(c->uc);
+        free(c);
+        return NULL;
+    }
     c->dec = decoder_create();
-    c->code = codecache_create(pm->host_size / 4096);
+    c->code = codecache_create(pm->host_size / 4096, sibling ? sibling->code : NULL);
     if (!c->dec || !c->code) {
         snprintf(err, errlen, "cpu: Capstone could not be opened for x86-32");
         cpu_destroy(c);
@@ -426,6 +436,16 @@ struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned 
     c->time = 0;
     c->stats = (struct cpu_stats){0};
     return c;
+}
+
+struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen)
+{
+    return create(mmu, pm, NULL, err, errlen);
+}
+
+struct cpu *cpu_create_sibling(struct cpu *first, char *err, unsigned errlen)
+{
+    return create(first->mmu, first->pm, first, err, errlen);
 }
 
 void cpu_destroy(struct cpu *c)
@@ -629,21 +649,24 @@ static void settle_block(struct cpu *c, uint32_t eip)
     if (!b)
         return;
     c->blk = NULL;
-    if (eip == b->pc + block_size(b))
+    /* Offsets from the block's start, modulo 2^32: a block in the last page
+     * ends at 2^32, where the pc wraps to 0. */
+    uint32_t rel = eip - b->pc;
+    if (rel == block_size(b))
         return; /* the whole block retired */
-    if (eip < b->pc || eip > b->pc + block_size(b))
+    if (rel > block_size(b))
         return; /* the trap came from a block that never started */
     uint8_t buf[4096 + 16];
-    uint32_t avail = cpu_read_code(c, b->pc, buf, eip - b->pc + 16);
+    uint32_t avail = cpu_read_code(c, b->pc, buf, rel + 16);
     uint32_t off = 0, n = 0;
-    while (off < eip - b->pc) {
+    while (off < rel) {
         unsigned len = decode_length(c->dec, buf + off, avail - off, b->pc + off);
         if (!len)
             return;
         off += len;
         n++;
     }
-    if (off == eip - b->pc && n <= b->icount)
+    if (off == rel && n <= b->icount)
         c->time = c->time - b->icount + n;
 }
 
@@ -653,15 +676,16 @@ static void settle_block(struct cpu *c, uint32_t eip)
 static uint32_t insn_before(struct cpu *c, uint32_t eip)
 {
     const struct block_info *b = c->blk;
-    if (b && eip > b->pc && eip <= b->pc + block_size(b)) {
+    uint32_t rel = b ? eip - b->pc : 0; /* modulo 2^32, as in settle_block */
+    if (b && rel && rel <= block_size(b)) {
         uint8_t buf[4096 + 16];
-        uint32_t avail = cpu_read_code(c, b->pc, buf, eip - b->pc);
+        uint32_t avail = cpu_read_code(c, b->pc, buf, rel);
         uint32_t off = 0;
         while (off < avail) {
             unsigned len = decode_length(c->dec, buf + off, avail - off, b->pc + off);
             if (!len)
                 break;
-            if (off + len == eip - b->pc)
+            if (off + len == rel)
                 return b->pc + off;
             off += len;
         }
@@ -894,6 +918,24 @@ static bool run_engine(struct cpu *c, struct cpu_stop *s)
     return after_halt[k](c, eip, s);
 }
 
+/* Another CPU on the same memory wrote code this one may have translated,
+ * or made a page code that this one may hold writable: act on it now, as
+ * this CPU starts (only one CPU runs at a time). */
+static void catch_up(struct cpu *c)
+{
+    const struct code_pages *sh = c->code->shared;
+    if (c->code->code_seen != sh->code_epoch) {
+        c->code->code_seen = sh->code_epoch;
+        codecache_invalidate(c->code);
+        flush_translations(c);
+    }
+    if (c->code->tlb_seen != sh->tlb_epoch) {
+        c->code->tlb_seen = sh->tlb_epoch;
+        uc_ctl_flush_tlb(c->uc);
+        c->stats.uc_flushes++;
+    }
+}
+
 /* Engine starts in a row that retire nothing before the run gives up: a
  * restart that does not move on (a refetch after a flush, a watchpoint
  * passed) happens a few times at most, so this many is a simulator bug,
@@ -903,6 +945,7 @@ static bool run_engine(struct cpu *c, struct cpu_stop *s)
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
+    catch_up(c);
     uint64_t last = c->time;
     uint32_t idle = 0;
     for (;;) {

@@ -72,6 +72,12 @@ struct cpu;
  * privilege level 3 and leaves it in CONTEXT 0, MODE 0. Returns NULL and a
  * message in err on failure. */
 struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen);
+/* Another CPU on first's MMU and physical memory, with its own engine (a
+ * switch between CPUs costs no retranslation). The CPUs share what they
+ * know of which pages hold translated code: a store to code by any of
+ * them, or cpu_host_wrote on any of them, drops every CPU's translations
+ * of it before that CPU next runs. */
+struct cpu *cpu_create_sibling(struct cpu *first, char *err, unsigned errlen);
 void cpu_destroy(struct cpu *c);
 
 uint64_t cpu_time(const struct cpu *c);

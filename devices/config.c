@@ -1,7 +1,6 @@
 /* config: the devices' configuration - the options the command line (or a
  * recording) gave, as names and values, checked against the options every
  * kind declares - and lookups in the kinds' tables. Declared in device.h. */
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,30 +101,6 @@ int device_config_check(const struct device_config *c, char *err, unsigned errle
     for (unsigned k = 0; device_kinds[k]; k++)
         if (device_kinds[k]->check && device_kinds[k]->check(c, err, errlen) != 0)
             return -1;
-    return 0;
-}
-
-int device_parse_size(const char *s, uint64_t *out)
-{
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || end == s || s[0] == '-')
-        return -1;
-    static const struct {
-        char suffix;
-        unsigned shift;
-    } units[] = {{'K', 10}, {'k', 10}, {'M', 20}, {'m', 20}, {'G', 30}, {'g', 30}};
-    unsigned shift = 0;
-    for (unsigned i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (*end == units[i].suffix) {
-            shift = units[i].shift;
-            end++;
-            break;
-        }
-    if (*end || v > (UINT32_MAX >> shift))
-        return -1;
-    *out = (uint64_t)v << shift;
     return 0;
 }
 

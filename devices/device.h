@@ -81,8 +81,6 @@ const struct device_option *device_option_find(const char *name);
 /* Asks every kind whether the options given fit together (e.g. --disk-size
  * needs --disk). 0, or -1 with a one-line reason (a usage error). */
 int device_config_check(const struct device_config *c, char *err, unsigned errlen);
-/* A size in bytes, with an optional K, M or G (below 4 GiB); 0 or -1. */
-int device_parse_size(const char *s, uint64_t *out);
 
 /* ---- A kind of device ---- */
 
@@ -106,6 +104,8 @@ struct device_kind {
     /* How many units the configuration asks for (e.g. 0 disks without
      * --disk; ncpus: the machine's CPUs). */
     unsigned (*units)(const struct device_config *c, unsigned ncpus);
+    /* One unit per CPU: unit i interrupts CPU i (others interrupt CPU 0). */
+    bool per_cpu;
     /* Sets up unit d->unit (d->irq, d->dma and d->clock are ready); returns
      * 0 or -1 with a one-line reason. */
     int (*create)(struct device *d, const struct device_config *c,

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "device.h"
+#include "sim/util/parse.h"
 
 #define SECTOR_SIZE        SPACE_DISK_SECTOR_SIZE
 #define MAX_COUNT          256u  /* sectors per command */
@@ -49,8 +50,10 @@ struct disk {
 static bool create_size(const struct device_config *c, uint64_t *size)
 {
     const char *s = device_config_get(c, "disk-size");
-    *size = 0;
-    return !s || (device_parse_size(s, size) == 0 && *size && *size % SECTOR_SIZE == 0);
+    uint32_t n = 0;
+    bool ok = !s || (parse_size(s, &n) == 0 && n && n % SECTOR_SIZE == 0);
+    *size = ok ? n : 0;
+    return ok;
 }
 
 static int disk_check(const struct device_config *c, char *err, unsigned errlen)

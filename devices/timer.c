@@ -110,6 +110,7 @@ const struct device_kind timer_device = {
     .type = SPACE_DEVICE_TIMER,
     .registers = timer_registers,
     .units = timer_units,
+    .per_cpu = true,
     .create = timer_create,
     .destroy = timer_destroy,
     .read = timer_read,

@@ -136,9 +136,7 @@ uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, 
     uint32_t got = 0;
     while (got < len) {
         uint32_t va = vaddr + got, pa;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - got)
-            n = len - got;
+        uint32_t n = mmu_page_span(va, len - got);
         const void *p;
         if (!mmu_translate(m, ctx, 0, va, 0, &pa) || !(p = physmem_ptr(m->pm, pa, n)))
             break;
@@ -148,56 +146,26 @@ uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, 
     return got;
 }
 
-/* Walks [vaddr, vaddr+len) page by page, handing each host span to fn and
- * noting the access on its page. */
-static int walk(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, uint32_t len,
-                unsigned access, void (*fn)(uint8_t *host, uint32_t off, uint32_t n, void *arg),
-                void *arg)
+int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
+                  uint32_t len, unsigned access)
 {
-    uint32_t done = 0;
-    while (done < len) {
-        uint32_t va = vaddr + done;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - done)
-            n = len - done;
-        uint32_t pa;
-        if (!mmu_translate(m, ctx, mode, va, access, &pa))
+    /* Every page first (permitted, and RAM): a failing copy sets no bit. */
+    for (uint32_t done = 0; done < len;) {
+        uint32_t va = vaddr + done, pa;
+        uint32_t n = mmu_page_span(va, len - done);
+        if (!mmu_translate(m, ctx, mode, va, access, &pa) || !physmem_ptr(m->pm, pa, n))
             return -1;
-        uint8_t *host = physmem_ptr(m->pm, pa, n);
-        if (!host)
+        done += n;
+    }
+    for (uint32_t done = 0; done < len;) {
+        uint32_t va = vaddr + done, pa;
+        uint32_t n = mmu_page_span(va, len - done);
+        const uint8_t *host;
+        if (!mmu_translate(m, ctx, mode, va, access, &pa) || !(host = physmem_ptr(m->pm, pa, n)))
             return -1;
-        fn(host, done, n, arg);
+        memcpy((uint8_t *)dst + done, host, n);
         mmu_note_access(m, ctx, va, access);
         done += n;
     }
     return 0;
-}
-
-static void copy_out(uint8_t *host, uint32_t off, uint32_t n, void *arg)
-{
-    memcpy((uint8_t *)arg + off, host, n);
-}
-
-static void copy_in(uint8_t *host, uint32_t off, uint32_t n, void *arg)
-{
-    memcpy(host, (const uint8_t *)arg + off, n);
-}
-
-int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
-                  uint32_t len, unsigned access)
-{
-    return walk(m, ctx, mode, vaddr, len, access, copy_out, dst);
-}
-
-int mmu_copy_to(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, const void *src,
-                uint32_t len)
-{
-    /* Check every page first so a failing copy writes nothing. */
-    for (uint32_t off = 0; off < len;) {
-        uint32_t pa, va = vaddr + off;
-        if (!mmu_translate(m, ctx, mode, va, MMU_WRITE, &pa))
-            return -1;
-        off += 4096u - (va & 0xfffu);
-    }
-    return walk(m, ctx, mode, vaddr, len, MMU_WRITE, copy_in, (void *)src);
 }

@@ -4,14 +4,15 @@
  * The CPU asks mmu_decide on each Unicorn TLB fill (may this MODE make
  * this access, and where does it go?) and reports a granted access with
  * mmu_grant; the SPACE operations change mappings with mmu_map; the
- * simulator and debugger read and write guest virtual memory with
- * mmu_copy_from/to.
+ * simulator and debugger read guest virtual memory with mmu_copy_from and
+ * mmu_read, and write it with sim/core's machine_write_virtual (which
+ * translates here and also tells the CPU).
  *
  * The MMU also keeps each mapping's reference and dirty bits (MAP_REF,
  * MAP_DIRTY, stored beside the mapping table's entries): mmu_grant sets
  * them for the guest's accesses; operations that copy to or from guest
- * memory on the guest's behalf set them too (debugger and DMA accesses do
- * not go through these functions and set nothing). */
+ * memory on the guest's behalf set them too (mmu_note_access); debugger
+ * and DMA accesses set nothing. */
 #ifndef SPACE_MMU_H
 #define SPACE_MMU_H
 
@@ -107,6 +108,14 @@ unsigned mmu_access_bits(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
  * drop cached translations so that the next access is seen again. */
 int mmu_clear_access_bits(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t mask);
 
+/* How many of the `left` bytes from addr lie on addr's page: copies walk
+ * guest memory (virtual or physical) a page at a time with it. */
+static inline uint32_t mmu_page_span(uint32_t addr, uint32_t left)
+{
+    uint32_t n = 4096u - (addr & 0xfffu);
+    return n < left ? n : left;
+}
+
 /* Translate for an access by `mode`; returns true and the physical address
  * if the MODE has every bit of `access` on the page. Does not count in the
  * TLB statistics (used by the simulator and debugger, not the guest). */
@@ -117,14 +126,13 @@ bool mmu_translate(const struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t va
  * stopping at the first page that is not mapped RAM; returns the count. */
 uint32_t mmu_read(const struct mmu *m, uint32_t ctx, uint32_t vaddr, void *dst, uint32_t len);
 
-/* Copy between host and guest virtual memory as `mode` in `ctx` would see
- * it (access checked per page, pages may straddle), as an access of the
- * guest's: each page copied gets MAP_REF (and MAP_DIRTY when written).
- * Returns 0 or -1 if any page is not accessible (mmu_copy_to then writes
- * nothing; mmu_copy_from has read the pages before the failing one). */
+/* Copies from guest virtual memory as `mode` in `ctx` would read it
+ * (access checked per page, pages may straddle), as an access of the
+ * guest's: each page read gets MAP_REF. Returns 0, or -1 if a page is not
+ * accessible RAM (a device register page is not): then nothing is read
+ * and no bit is set. The machine writes guest
+ * memory itself (machine_write_virtual): it must tell the CPU too. */
 int mmu_copy_from(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, void *dst,
                   uint32_t len, unsigned access);
-int mmu_copy_to(struct mmu *m, uint32_t ctx, uint32_t mode, uint32_t vaddr, const void *src,
-                uint32_t len);
 
 #endif

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what building and testing SPACE needs on Debian 12 or newer.
-# Unicorn must be >= 2.1 (see docs/building.md): Debian 12 ships 2.0.1, so where the
+# Unicorn must be >= 2.1 (see README.md): Debian 12 ships 2.0.1, so where the
 # installed one is older, it is taken from Debian 13 (trixie) through a source pinned at
 # priority 100, so that nothing else is ever pulled from trixie.
 set -euo pipefail

@@ -149,6 +149,21 @@ space_machine_test(machine.pageedge pageedge OUTPUT "pageedge passed")
 add_test(NAME machine.limits_pageedge
   COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/guest/limits.sh $<TARGET_FILE:space> ${GUESTS}/pageedge.elf 40)
 
+# code in the last page of the address space (0xfffff000): runs, wraps to
+# page 0 (a fetch fault at 0), and a spin there obeys --max-insns and Ctrl-C
+kit_guest(toppage toppage.c)
+foreach(g ret runoff)
+  space_machine_test(machine.toppage_${g} toppage OUTPUT "toppage ${g} passed" ARGS --cmdline ${g})
+endforeach()
+# --trace writes address 0 as 0x00000000, like any other (not 0000000000)
+space_machine_test(trace.address_zero toppage OUTPUT "tlb +miss \\(not mapped\\) CONTEXT 0 page 0x00000000"
+  ARGS --cmdline runoff --trace tlb)
+foreach(c spin boot)
+  add_test(NAME machine.toppage_${c}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/guest/toppage.sh $<TARGET_FILE:space> ${GUESTS}/toppage.elf ${c})
+endforeach()
+set_tests_properties(machine.toppage_boot PROPERTIES SKIP_RETURN_CODE 77)
+
 # (13) bad kernel images: exit 3 and one line "space: PATH: why"
 set(BAD_ELF ${CMAKE_CURRENT_SOURCE_DIR}/guest/bad-elf.sh)
 expect_test(cli.elf_missing --status 3 --err-lines 1 --out-lines 0
@@ -166,6 +181,7 @@ foreach(case
     "entry|entry point 0x40000000 is not inside an executable segment"
     "bootpage|segment 0 overlaps the boot-information page"
     "offset|segment 0: virtual 0x100000 and physical 0x100010 differ within a page"
+    "past4g|segment 2 \\(virtual 0xfffff000-0x100003000\\) passes the end of the 4 GiB address space"
     "dir|.+")
   string(REPLACE "|" ";" parts "${case}")
   list(GET parts 0 kind)
@@ -203,7 +219,21 @@ endforeach()
 # (14) reference and dirty bits of mappings (SPACE_OP_REFDIRTY)
 kit_guest(refdirty refdirty.c refdirty_asm.S)
 space_machine_test(machine.refdirty refdirty OUTPUT "refdirty passed")
+# PCB copies through a buffer straddling RAM and a device page: all or
+# nothing (no byte, no bit, code already run keeps running)
+kit_guest(pcbcopy pcbcopy.c)
+space_machine_test(machine.pcbcopy pcbcopy OUTPUT "pcbcopy passed")
 
 # (15) thread-virtual time of PCB chains (SPACE_OP_CHAIN_TIME)
 kit_guest(chaintime chaintime.c chaintime_asm.S)
 space_machine_test(machine.chaintime chaintime OUTPUT "chaintime passed")
+
+# Several CPUs (--cpus 4): one scenario each (smp.c says what each asserts).
+space_guest(smp smp.c)
+foreach(s lock ipi start migrate shootdown smc timer)
+  space_machine_test(machine.smp_${s} smp OUTPUT "smp ${s} passed" ARGS --cpus 4 --cmdline ${s})
+endforeach()
+space_machine_test(machine.smp_lock_jitter smp OUTPUT "smp lock passed"
+  ARGS --cpus 4 --cmdline lock --quantum 1000 --seed 7)
+space_machine_test(machine.smp_xchg smp OUTPUT "smp xchg passed"
+  ARGS --cpus 4 --cmdline xchg --quantum 1000 --seed 5)

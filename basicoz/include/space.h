@@ -29,6 +29,7 @@ extern "C" {
 #define SPACE_TRAPS         256  /* trap numbers 0 .. 255 */
 #define SPACE_CHAIN_MAX     64   /* PCBs on one chain before the machine stops */
 #define SPACE_SUSPENDED_MAX 4096 /* chains that can be suspended at once */
+#define SPACE_MAX_CPUS      32   /* space run --cpus N: 1..32 */
 
 /* ---- Access bits --------------------------------------------------------
  * A modeaccess word holds three bits (read, write, execute) for each of the
@@ -77,6 +78,7 @@ extern "C" {
     24 /* SPACE operation outside MODE 0, or int n not allowed from this MODE */
 #define SPACE_TRAP_NO_PORTAL      25  /* the trap in pcb.cause had no portal */
 #define SPACE_TRAP_INTERRUPT_BASE 32  /* 32..63: device and inter-CPU interrupts */
+#define SPACE_TRAP_IPI            63  /* the trap no device is ever given: the IPI */
 #define SPACE_TRAP_SOFT_BASE      64  /* 64..254: free for int n (system calls, ...) */
 #define SPACE_TRAP_OPERATION      255 /* reserved: the SPACE operation instruction */
 
@@ -101,6 +103,7 @@ extern "C" {
 #define SPACE_ERR_OP      (-10) /* unknown operation number */
 #define SPACE_ERR_FULL    (-11) /* chain or suspend table full */
 #define SPACE_ERR_ARG     (-12) /* another bad argument (e.g. a PCB field) */
+#define SPACE_ERR_CPU     (-13) /* CPU number out of range, or (cpu_start) that CPU runs */
 
 /* ---- Operation numbers (in EAX for "int 0xff") ---------------------------- */
 #define SPACE_OP_MAP_MEMORY 1
@@ -121,7 +124,10 @@ extern "C" {
 #define SPACE_OP_REFDIRTY   16 /* read and clear a mapping's SPACE_REF / SPACE_DIRTY */
 #define SPACE_OP_CHAIN_TIME 17 /* virtual time of a PCB chain */
 #define SPACE_OP_TRACE      18 /* switch the simulator's --trace on/off around a region */
-#define SPACE_OP_COUNT      19
+#define SPACE_OP_CPU_ID     19 /* the running CPU's number */
+#define SPACE_OP_CPU_START  20 /* start a halted CPU */
+#define SPACE_OP_IPI        21 /* inter-processor interrupt */
+#define SPACE_OP_COUNT      22
 
 /* ---- The PCB ---------------------------------------------------------------
  * What a portal traversal records. The simulator keeps PCBs itself; the
@@ -267,6 +273,30 @@ int64_t space_chain_time(int token);
 /* Switches the simulator's tracing (space run --trace) on (1) or off (0);
  * returns the old switch (0 when the run is not traced). */
 int space_trace(int on);
+
+/* ---- Several CPUs (space run --cpus N; docs/space-architecture.md) ----
+ * CPU 0 boots; the others are halted until space_cpu_start. Each CPU has
+ * its own registers, CONTEXT and MODE, PCB chain, interrupt enable and
+ * space_wait; Suspend tokens are machine-wide (Unsuspend on another CPU
+ * migrates a thread). Timer unit i interrupts CPU i (all timers share one
+ * trap); every other device interrupts CPU 0.
+ * Memory: one physical memory, sequentially consistent (the CPUs take
+ * turns on one host thread, switching only between instructions), so
+ * lock-prefixed instructions and xchg are atomic across CPUs; a separate
+ * load and store are not. MapMemory, unmapping, permission changes and
+ * space_refdirty take effect on every CPU before they return; a store to
+ * code by any CPU (or a device's DMA) is seen by every CPU. */
+uint32_t space_cpu_id(void);
+/* Starts halted CPU `cpu` as if it resumed *start (its CONTEXT, MODE, pc,
+ * registers and interrupt enable), with an empty PCB chain. SPACE_ERR_CPU
+ * for a CPU out of range or already running, SPACE_ERR_ACCESS /
+ * SPACE_ERR_CONTEXT / SPACE_ERR_MODE for a bad PCB. */
+int space_cpu_start(uint32_t cpu, const struct space_pcb *start);
+/* Makes trap `trap` (32..63; SPACE_TRAP_IPI is the one no device uses)
+ * pending on CPU `cpu` (itself too): delivered through that CPU's portal
+ * once its interrupts are enabled, and it ends that CPU's space_wait.
+ * SPACE_ERR_CPU, SPACE_ERR_TRAP. */
+int space_ipi(uint32_t cpu, uint32_t trap);
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
  * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it

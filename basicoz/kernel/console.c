@@ -1,5 +1,8 @@
 /* console.c - the console driver: output a byte at a time, input a line at
- * a time through interrupts into a buffer that read() drains. */
+ * a time through interrupts into a buffer that read() drains. The device's
+ * registers and the buffer are console_lock's (klib.c): the functions here
+ * take it, except console_putc, whose caller holds it for a whole piece of
+ * output. The console interrupts CPU 0 only; any CPU may read and write. */
 #include "kernel.h"
 
 #define REG(r) regs[(r) / 4]
@@ -12,7 +15,7 @@ static int at_eof;
 
 void console_init(const struct space_bootinfo *boot)
 {
-    regs = device_map(boot, SPACE_DEVICE_CONSOLE, &trap);
+    regs = device_map(boot, SPACE_DEVICE_CONSOLE, 0, &trap);
     if (!regs)
         space_halt(254); /* no console: nothing to say it with */
     console_want_input(0);
@@ -23,7 +26,9 @@ void console_init(const struct space_bootinfo *boot)
  * when asked. Echo makes a transcript of scripted input show the commands. */
 void console_want_input(int on)
 {
+    acquire(&console_lock);
     REG(SPACE_CONSOLE_CONTROL) = SPACE_CONSOLE_ECHO | (on ? SPACE_CONSOLE_RX_INTERRUPT : 0);
+    release(&console_lock);
 }
 
 uint32_t console_trap(void)
@@ -39,6 +44,7 @@ void console_putc(char c)
 /* Moves what the device received into the buffer. */
 void console_interrupt(void)
 {
+    acquire(&console_lock);
     while (REG(SPACE_CONSOLE_STATUS) & SPACE_CONSOLE_RX_READY) {
         char c = (char)REG(SPACE_CONSOLE_DATA);
         if (count < sizeof buf)
@@ -46,14 +52,18 @@ void console_interrupt(void)
     }
     if (REG(SPACE_CONSOLE_STATUS) & SPACE_CONSOLE_RX_EOF)
         at_eof = 1;
+    release(&console_lock);
 }
 
 /* Up to len bytes, never past the end of a line; 0 at end of input; -1 if
  * nothing has arrived yet (the reader must wait). */
 int console_read(char *dst, int len)
 {
-    if (!count)
+    acquire(&console_lock);
+    if (!count) {
+        release(&console_lock);
         return at_eof ? 0 : -1;
+    }
     int n = 0;
     while (n < len && count) {
         char c = buf[head];
@@ -63,5 +73,6 @@ int console_read(char *dst, int len)
         if (c == '\n')
             break;
     }
+    release(&console_lock);
     return n;
 }

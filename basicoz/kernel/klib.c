@@ -1,9 +1,19 @@
-/* klib.c - the kernel's printf and string helpers. */
+/* klib.c - the kernel's printf and string helpers. One kprintf is one
+ * unbroken piece of output: it holds console_lock, so lines printed by two
+ * CPUs at once do not mix. */
 #include "kernel.h"
+
+struct spinlock console_lock = {.name = "console"};
 
 void kputc(char c)
 {
     console_putc(c);
+}
+
+static void kputs(const char *s)
+{
+    while (*s)
+        kputc(*s++);
 }
 
 static void put_number(uint32_t v, unsigned base, int width, char pad, int negative)
@@ -52,8 +62,7 @@ void kvprintf(const char *fmt, va_list ap)
         case 'c': kputc((char)va_arg(ap, int)); break;
         case 's': {
             const char *s = va_arg(ap, const char *);
-            for (s = s ? s : "(null)"; *s; s++)
-                kputc(*s);
+            kputs(s ? s : "(null)");
             break;
         }
         case '%': kputc('%'); break;
@@ -69,17 +78,21 @@ void kprintf(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    acquire(&console_lock);
     kvprintf(fmt, ap);
+    release(&console_lock);
     va_end(ap);
 }
 
+/* Prints without console_lock (this CPU may hold it, or any other lock)
+ * and halts the whole machine. */
 void panic(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    kprintf("basicoz: panic: ");
+    kputs("basicoz: panic: ");
     kvprintf(fmt, ap);
-    kprintf("\n");
+    kputs("\n");
     va_end(ap);
     space_halt(255);
 }

@@ -2,7 +2,8 @@
  *
  * The kernel sees physical memory only through mappings: at boot it maps all
  * of RAM at PHYS_WINDOW for MODE 0, so frame F is at phys(F). Free frames
- * are kept in a bitmap; allocation is first-fit from a moving cursor.
+ * are kept in a bitmap; allocation is first-fit from a moving cursor. The
+ * bitmap and the counts are mem_lock's; nothing here takes another lock.
  * (A student project: replace this with something smarter, or add page
  * replacement using the disk.) */
 #include "kernel.h"
@@ -11,6 +12,7 @@
 
 static uint8_t used[MAX_FRAMES / 8];
 static uint32_t nframes, nfree, cursor;
+static struct spinlock mem_lock = {.name = "mem"};
 
 static void mark(uint32_t f, int in_use)
 {
@@ -42,42 +44,53 @@ void mem_init(const struct space_bootinfo *boot)
     }
 }
 
+/* The frame is zeroed after the lock is released: it is this CPU's by
+ * then, and other CPUs need not wait for the 4 KiB of stores. */
 uint32_t frame_alloc(void)
 {
+    acquire(&mem_lock);
     for (uint32_t i = 0; i < nframes; i++) {
         uint32_t f = (cursor + i) % nframes;
         if (!is_used(f)) {
             mark(f, 1);
             nfree--;
             cursor = f + 1;
+            release(&mem_lock);
             memset(phys(f * SPACE_PAGE_SIZE), 0, SPACE_PAGE_SIZE);
             return f * SPACE_PAGE_SIZE;
         }
     }
+    release(&mem_lock);
     return 0;
 }
 
 void frame_free(uint32_t paddr)
 {
     uint32_t f = paddr / SPACE_PAGE_SIZE;
+    acquire(&mem_lock);
     if (f >= nframes || !is_used(f))
         panic("freeing frame %p that is not in use", paddr);
     mark(f, 0);
     nfree++;
+    release(&mem_lock);
 }
 
 uint32_t frames_free(void)
 {
-    return nfree;
+    acquire(&mem_lock);
+    uint32_t n = nfree;
+    release(&mem_lock);
+    return n;
 }
 
-/* Maps the register page of the first device of `type` for MODE 0 and
+/* Maps the register page of device `unit` of `type` for MODE 0 and
  * returns its kernel address (and its interrupt trap), or NULL. */
-volatile uint32_t *device_map(const struct space_bootinfo *boot, uint32_t type, uint32_t *trap)
+volatile uint32_t *device_map(const struct space_bootinfo *boot, uint32_t type, uint32_t unit,
+                              uint32_t *trap)
 {
     for (uint32_t i = 0; i < boot->ndevices; i++) {
         const struct space_device_info *d = &boot->devices[i];
-        if (d->type != type || d->unit != 0)
+        if (d->type != type || d->unit != unit)
             continue;
         uint32_t va = DEVICE_WINDOW + i * SPACE_PAGE_SIZE;
         if (space_map_memory(0, va, d->regs, SPACE_ACCESS(0, SPACE_RW)) != SPACE_OK)

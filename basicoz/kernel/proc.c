@@ -3,13 +3,14 @@
  *
  * A process is a CONTEXT (slot i uses CONTEXT i + 1) whose pages the kernel
  * maps for MODE 3, plus a PCB chain. Program images are ELF files built into
- * the kernel (programs.c). The heap and the stack are demand-zero: their
- * pages are mapped on the first fault (trap.c). */
+ * the kernel (programs.S). The heap and the stack are demand-zero: their
+ * pages are mapped on the first fault (trap.c). A process being built is
+ * P_NEW: its slot is taken, and only the CPU building it touches it, so the
+ * slow part (loading the image) runs without ptable_lock. */
 #include "kernel.h"
 
 struct proc procs[NPROC];
-struct proc *current;
-static int next_pid = 1;
+static int next_pid = 1; /* ptable_lock's */
 
 #define ELF_PT_LOAD 1
 #define ELF_PF_X    1
@@ -34,7 +35,7 @@ struct proc *proc_by_ctx(uint32_t ctx)
 struct proc *proc_by_pid(int pid)
 {
     for (int i = 0; i < NPROC; i++)
-        if (procs[i].state != P_FREE && procs[i].pid == pid)
+        if (procs[i].state != P_FREE && procs[i].state != P_NEW && procs[i].pid == pid)
             return &procs[i];
     return NULL;
 }
@@ -222,18 +223,23 @@ int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
     if (!prog)
         return -1;
     struct proc *p = NULL;
+    acquire(&ptable_lock);
     for (int i = 0; i < NPROC && !p; i++)
         if (procs[i].state == P_FREE)
             p = &procs[i];
+    if (p)
+        *p = (struct proc){
+            .state = P_NEW, .ppid = ppid, .ctx = (uint32_t)(p - procs) + 1, .cpu = -1};
+    release(&ptable_lock);
     if (!p)
         return -2;
-    *p = (struct proc){.pid = next_pid, .ppid = ppid, .ctx = (uint32_t)(p - procs) + 1};
     kstrlcpy(p->name, name, sizeof p->name);
     uint32_t entry;
-    p->state = P_BLOCKED; /* (not free while it is being built) */
     if (load_image(p, prog, &entry) != 0) {
         free_memory(p);
+        acquire(&ptable_lock);
         p->state = P_FREE;
+        release(&ptable_lock);
         return -2;
     }
     trap_init_context(p->ctx);
@@ -254,9 +260,11 @@ int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
     if (caller > 0)
         space_unsuspend(caller);
     space_pcb_pop(); /* the placeholder */
-    next_pid++;
+    acquire(&ptable_lock);
+    int pid = p->pid = next_pid++;
     sched_ready(p);
-    return p->pid;
+    release(&ptable_lock);
+    return pid;
 }
 
 /* Reaps a zombie child of parent (pid, or any if pid == -1): writes its
@@ -267,7 +275,8 @@ int proc_reap(struct proc *parent, int pid, uint32_t status_addr, int *found)
     *found = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &procs[i];
-        if (c->state == P_FREE || c->ppid != parent->pid || (pid != -1 && c->pid != pid))
+        if (c->state == P_FREE || c->state == P_NEW || c->ppid != parent->pid ||
+            (pid != -1 && c->pid != pid))
             continue;
         *found = 1;
         if (c->state != P_ZOMBIE)
@@ -281,12 +290,15 @@ int proc_reap(struct proc *parent, int pid, uint32_t status_addr, int *found)
     return *found ? 0 : -1;
 }
 
-/* The process ends: its memory goes back, its parent hears of it. Its PCB
- * chain must already be gone (popped) or never run again. */
+/* The current process ends: its memory goes back, its parent hears of it.
+ * Its PCB chain must be popped next, and schedule() called: this returns
+ * holding ptable_lock. */
 void proc_exit(struct proc *p, int status)
 {
-    account(p);
-    free_memory(p);
+    uint64_t insns = proc_time(p);
+    free_memory(p); /* (nobody else touches a running process's memory) */
+    acquire(&ptable_lock);
+    p->insns = insns;
     p->state = P_ZOMBIE;
     p->exit_status = status;
     if (p->pid == 1) {
@@ -304,14 +316,25 @@ void proc_exit(struct proc *p, int status)
     }
 }
 
-/* Ends the current process because of what it did. */
+static void kill_message(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kvprintf(fmt, ap);
+    va_end(ap);
+}
+
+/* Ends the current process because of what it did (the message is one
+ * line: console_lock is held across it). Returns holding ptable_lock. */
 void proc_kill(struct proc *p, const char *why, ...)
 {
     va_list ap;
     va_start(ap, why);
-    kprintf("basicoz: pid %d (%s) killed: ", p->pid, p->name);
+    acquire(&console_lock);
+    kill_message("basicoz: pid %d (%s) killed: ", p->pid, p->name);
     kvprintf(why, ap);
-    kprintf("\n");
+    kill_message("\n");
+    release(&console_lock);
     va_end(ap);
     proc_exit(p, -1);
 }

@@ -2,7 +2,9 @@
  * EBX, ECX, EDX, ESI (they arrive in the PCB: a portal traversal does not
  * change registers), result back in the PCB's EAX. docs/basicoz.md lists
  * them. A call that must wait blocks its process; its result is delivered
- * when it runs again. */
+ * when it runs again. A call runs on the CPU its process runs on, and takes
+ * ptable_lock for what other CPUs may touch (process states, other
+ * processes); its own process's memory needs no lock. */
 #include "kernel.h"
 
 #define ERR           ((uint32_t)-1)
@@ -13,12 +15,13 @@ struct procinfo { /* as user programs see it (basicoz/user/ulib.h) */
     int pid, ppid, state;
     uint32_t insns_lo, insns_hi;
     char name[16];
+    int cpu;
 };
 
 static uint32_t sys_exit(struct proc *p, struct space_pcb *pcb)
 {
-    proc_exit(p, (int)pcb->ebx);
-    space_pcb_pop(); /* its CPU state is no more */
+    proc_exit(p, (int)pcb->ebx); /* (returns holding ptable_lock) */
+    space_pcb_pop();             /* its CPU state is no more */
     current = NULL;
     schedule();
 }
@@ -28,14 +31,18 @@ static uint32_t sys_write(struct proc *p, struct space_pcb *pcb)
     if (pcb->ebx != 1 && pcb->ebx != 2)
         return ERR;
     char buf[256];
+    acquire(&console_lock); /* one write() is one unbroken piece of output */
     for (uint32_t done = 0; done < pcb->edx;) {
         uint32_t n = pcb->edx - done < sizeof buf ? pcb->edx - done : sizeof buf;
-        if (copy_from_user(p, buf, pcb->ecx + done, n) != 0)
+        if (copy_from_user(p, buf, pcb->ecx + done, n) != 0) {
+            release(&console_lock);
             return done ? done : ERR;
+        }
         for (uint32_t i = 0; i < n; i++)
             console_putc(buf[i]);
         done += n;
     }
+    release(&console_lock);
     return pcb->edx;
 }
 
@@ -46,9 +53,12 @@ static uint32_t sys_read(struct proc *p, struct space_pcb *pcb)
     if (!pcb->edx)
         return 0;
     char buf[512];
+    acquire(&ptable_lock); /* the console interrupt cannot wake readers until we are one */
     int n = console_read(buf, pcb->edx < sizeof buf ? (int)pcb->edx : (int)sizeof buf);
-    if (n >= 0)
+    if (n >= 0) {
+        release(&ptable_lock);
         return copy_to_user(p, pcb->ecx, buf, (uint32_t)n) == 0 ? (uint32_t)n : ERR;
+    }
     p->wait_buf = pcb->ecx; /* nothing yet: wait for the console */
     p->wait_len = pcb->edx;
     console_want_input(1);
@@ -82,9 +92,12 @@ static uint32_t sys_spawn(struct proc *p, struct space_pcb *pcb)
 
 static uint32_t sys_wait(struct proc *p, struct space_pcb *pcb)
 {
+    acquire(&ptable_lock);
     int found, pid = proc_reap(p, (int)pcb->ebx, pcb->ecx, &found);
-    if (pid != 0 || (pcb->edx & 1)) /* reaped one, no such child, or WNOHANG */
+    if (pid != 0 || (pcb->edx & 1)) { /* reaped one, no such child, or WNOHANG */
+        release(&ptable_lock);
         return (uint32_t)pid;
+    }
     p->wait_buf = pcb->ebx;
     p->wait_len = pcb->ecx;
     block(W_CHILD);
@@ -94,12 +107,15 @@ static uint32_t sys_yield(struct proc *p, struct space_pcb *pcb)
 {
     (void)p;
     (void)pcb;
+    acquire(&ptable_lock);
     yield_cpu(0);
+    release(&ptable_lock);
     return 0;
 }
 
 static uint32_t sys_sleep(struct proc *p, struct space_pcb *pcb)
 {
+    acquire(&ptable_lock);
     p->wake_time = now() + pcb->ebx;
     block(W_SLEEP);
 }
@@ -141,9 +157,10 @@ static uint32_t sys_progs(struct proc *p, struct space_pcb *pcb)
 static uint32_t sys_procs(struct proc *p, struct space_pcb *pcb)
 {
     uint32_t n = 0;
+    acquire(&ptable_lock);
     for (int i = 0; i < NPROC && n < pcb->ecx; i++) {
         const struct proc *q = &procs[i];
-        if (q->state == P_FREE)
+        if (q->state == P_FREE || q->state == P_NEW)
             continue;
         static const int state_of[] = {
             [P_READY] = 0, [P_RUNNING] = 1, [P_BLOCKED] = 2, [P_ZOMBIE] = 3};
@@ -152,13 +169,24 @@ static uint32_t sys_procs(struct proc *p, struct space_pcb *pcb)
                                 .ppid = q->ppid,
                                 .state = state_of[q->state],
                                 .insns_lo = (uint32_t)insns,
-                                .insns_hi = (uint32_t)(insns >> 32)};
+                                .insns_hi = (uint32_t)(insns >> 32),
+                                .cpu = q->cpu};
         kstrlcpy(info.name, q->name, sizeof info.name);
-        if (copy_to_user(p, pcb->ebx + n * sizeof info, &info, sizeof info) != 0)
+        if (copy_to_user(p, pcb->ebx + n * sizeof info, &info, sizeof info) != 0) {
+            release(&ptable_lock);
             return ERR;
+        }
         n++;
     }
+    release(&ptable_lock);
     return n;
+}
+
+static uint32_t sys_ncpus(struct proc *p, struct space_pcb *pcb)
+{
+    (void)p;
+    (void)pcb;
+    return ncpus;
 }
 
 static uint32_t sys_uptime(struct proc *p, struct space_pcb *pcb)
@@ -170,9 +198,10 @@ static uint32_t sys_uptime(struct proc *p, struct space_pcb *pcb)
 }
 
 static uint32_t (*const table[])(struct proc *, struct space_pcb *) = {
-    [1] = sys_exit, [2] = sys_write,  [3] = sys_read,   [4] = sys_spawn,
-    [5] = sys_wait, [6] = sys_yield,  [7] = sys_sleep,  [8] = sys_getpid,
-    [9] = sys_sbrk, [10] = sys_progs, [11] = sys_procs, [12] = sys_uptime,
+    [1] = sys_exit,   [2] = sys_write,   [3] = sys_read,   [4] = sys_spawn, [5] = sys_wait,
+    [6] = sys_yield,  [7] = sys_sleep,   [8] = sys_getpid, [9] = sys_sbrk,  [10] = sys_progs,
+    [11] = sys_procs, [12] = sys_uptime, [28] = sys_ncpus, /* (13..27: the projects' calls,
+                                                              docs/projects.md) */
 };
 
 uint32_t syscall(struct proc *p, struct space_pcb *pcb)

@@ -28,7 +28,8 @@ void trap_init_context(uint32_t ctx)
 }
 
 /* The trapping process's PCB is the only one on the chain: pop it, and the
- * process is gone from the CPU; run someone else. */
+ * process is gone from the CPU; run someone else (proc_kill left
+ * ptable_lock held). */
 static __attribute__((noreturn)) void kill_current(void)
 {
     space_pcb_pop();
@@ -91,7 +92,8 @@ void kernel_trap_handler(void)
           pcb.access);
 }
 
-/* A process blocked in read() gets the input that arrived. */
+/* A process blocked in read() gets the input that arrived (ptable_lock
+ * held: a reader that found no input stays locked until it is blocked). */
 static void wake_readers(void)
 {
     for (int i = 0; i < NPROC; i++) {
@@ -106,17 +108,29 @@ static void wake_readers(void)
     }
 }
 
+/* Interrupts: this CPU's timer, the console (CPU 0 only), and the IPI
+ * another CPU sends to wake this one from idling, which needs nothing but
+ * the schedule() every interrupt from the idle loop ends with. */
 void irq_handler(void)
 {
     struct space_pcb pcb;
     space_pcb_read(&pcb);
     int from_idle = pcb.ctx == 0;
+    struct cpu *c = mycpu();
     if (from_idle)
         space_pcb_pop(); /* the idle loop keeps no state */
     else
         current = proc_by_ctx(pcb.ctx);
-    if (pcb.trap == timer_trap()) {
-        sched_tick();
+    int tick = pcb.trap == c->timer_trap;
+    if (tick && c->id != 0 && !sched_anyone_ready()) { /* nothing to do: no lock */
+        if (from_idle)
+            idle();
+        space_resume();
+    }
+    acquire(&ptable_lock);
+    if (tick) {
+        if (c->id == 0)
+            sched_tick();
         if (!from_idle && current)
             preempt();
     } else if (pcb.trap == console_trap()) {
@@ -129,5 +143,6 @@ void irq_handler(void)
     }
     if (from_idle)
         schedule();
+    release(&ptable_lock);
     space_resume();
 }

@@ -24,8 +24,8 @@ set -u
 grade_init "$@"
 
 # Round robin, QUANTUM 20000, as BasicOZ ships (commit cd751cd).
-BASE_WAIT=176546
-BASE_BATCH=116727170
+BASE_WAIT=171801
+BASE_BATCH=118179907
 
 session() { # the interactive part: 5 x hello, 5 x echo, ps
     for i in 1 2 3 4 5; do

@@ -68,6 +68,9 @@
     opn space_refdirty, 16, 3
     opn space_chain_time, 17, 1 /* EDX:EAX, EDX = -1 with an error in EAX */
     opn space_trace, 18, 1
+    op0 space_cpu_id, 19
+    opn space_cpu_start, 20, 2
+    opn space_ipi, 21, 2
 
 /* int space_mapping(ctx, vaddr, uint32_t *paddr): the op returns the
  * modeaccess in EAX and the physical page in EDX. */

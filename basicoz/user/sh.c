@@ -81,7 +81,9 @@ static void reap_background(void)
 
 /* ps: one line per process. INSNS is its CPU time, the instructions SPACE
  * charged to its PCB chain; shortened with a k/M/G... suffix (rounded
- * down) so that it fits its column. */
+ * down) so that it fits its column. With several CPUs, CPU is the one it
+ * runs on (RUNNING) or last ran on ("-": not yet); with one, the column
+ * would always say 0 and is left out. */
 static void ps(void)
 {
     static const char *states[] = {"READY", "RUNNING", "BLOCKED", "ZOMBIE"};
@@ -91,8 +93,18 @@ static void ps(void)
         printf("ps: procs failed\n");
         return;
     }
-    printf("  PID  PPID STATE    INSNS NAME\n");
+    int smp = ncpus() > 1;
+    printf(smp ? "  PID  PPID CPU STATE    INSNS NAME\n" : "  PID  PPID STATE    INSNS NAME\n");
     for (int i = 0; i < n; i++) {
+        char cpu[5] = ""; /* "%3d " or "  - " (one printf per line: one write) */
+        if (smp) {
+            int c = p[i].cpu;
+            cpu[0] = ' ';
+            cpu[1] = c >= 10 ? (char)('0' + c / 10 % 10) : ' ';
+            cpu[2] = c >= 0 ? (char)('0' + c % 10) : '-';
+            cpu[3] = ' ';
+            cpu[4] = '\0';
+        }
         char name[17];               /* the kernel's name may fill */
         memcpy(name, p[i].name, 16); /* all 16 bytes: add a '\0'   */
         name[16] = '\0';
@@ -104,9 +116,10 @@ static void ps(void)
             unit++;
         }
         if (unit == 0)
-            printf("%5d %5d %-7s %6u %s\n", p[i].pid, p[i].ppid, state, (unsigned)insns, name);
+            printf("%5d %5d %s%-7s %6u %s\n", p[i].pid, p[i].ppid, cpu, state, (unsigned)insns,
+                   name);
         else
-            printf("%5d %5d %-7s %5u%c %s\n", p[i].pid, p[i].ppid, state, (unsigned)insns,
+            printf("%5d %5d %s%-7s %5u%c %s\n", p[i].pid, p[i].ppid, cpu, state, (unsigned)insns,
                    " kMGTPE"[unit], name);
     }
 }

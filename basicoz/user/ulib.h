@@ -25,6 +25,7 @@ int progs(char *buf, int len);                   /* 10: "name\n" per program */
 struct procinfo;
 int procs(struct procinfo *buf, int max); /* 11: entries filled */
 unsigned long long uptime(void);          /* 12: instructions since boot */
+int ncpus(void);                          /* 28: the machine's CPUs */
 
 #define WNOHANG 1 /* wait flag: return 0 instead of blocking */
 
@@ -36,6 +37,7 @@ struct procinfo {
     unsigned insns_lo; /* instructions executed, low and high 32 bits */
     unsigned insns_hi;
     char name[16];
+    int cpu; /* the CPU it runs on, or last ran on; -1 if it never ran */
 };
 enum { PROC_READY, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };
 

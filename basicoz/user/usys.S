@@ -62,5 +62,6 @@ exit:
     SYSCALL progs, 10, 2    /* progs(buf, len) */
     SYSCALL procs, 11, 2    /* procs(procinfo array, max) */
     SYSCALL uptime,12, 0    /* 64-bit result in EDX:EAX */
+    SYSCALL ncpus, 28, 0
 
     .section .note.GNU-stack, "", @progbits

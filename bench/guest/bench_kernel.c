@@ -14,7 +14,9 @@
  * where T is space_time() after the trap minus space_time() before the
  * Resume (the loop's N * insns-per-iteration plus a few dozen kernel
  * instructions), then halts 0. It halts 1 on a bad command line or a
- * failed operation. Also usable on its own:
+ * failed operation. With several CPUs (space run --cpus N) the one job
+ * runs on every CPU at once, N iterations each; CPU 0 reports its own
+ * and halts when all are done. Also usable on its own:
  *     build/space run build/bench/guest/bench_kernel.elf --cmdline "alu 1000000"
  */
 #include <space.h>
@@ -31,18 +33,20 @@ extern char bench_buffer[], bench_buffer_end[];
 void bench_trap(void);
 
 /* The portal's entry: the trap leaves the user's registers in place, so
- * take a stack of our own before calling C. */
+ * take a stack of our own (this CPU's) before calling C. */
 __asm__(".text\n"
         ".globl bench_trap_entry\n"
         "bench_trap_entry:\n"
-        "    mov $bench_kstack_top, %esp\n"
+        "    mov $19, %eax\n" /* SPACE_OP_CPU_ID */
+        "    int $0xff\n"
+        "    shl $13, %eax\n"
+        "    lea bench_kstack+8192(%eax), %esp\n"
         "    call bench_trap\n"
         "1:  jmp 1b\n");
 void bench_trap_entry(void);
 
-static char bench_kstack[8192] __attribute__((aligned(16), used));
-__asm__(".globl bench_kstack_top\n"
-        ".set bench_kstack_top, bench_kstack + 8192\n");
+static char bench_kstack[SPACE_MAX_CPUS][8192] __attribute__((aligned(16), used));
+static volatile uint32_t cpus_done, ncpus = 1;
 
 struct job {
     const char *name;
@@ -141,10 +145,9 @@ static void map_user(const char *start, const char *end, uint32_t bits)
     }
 }
 
-__attribute__((noreturn)) static void start_job(void)
+static struct space_pcb job_pcb(const struct job *j)
 {
-    const struct job *j = &jobs[current];
-    struct space_pcb p = {
+    return (struct space_pcb){
         .ecx = j->iterations,
         .edi = (uint32_t)bench_buffer,
         .esi = 0,
@@ -155,6 +158,11 @@ __attribute__((noreturn)) static void start_job(void)
         .mode = USER_MODE,
         .ie = 0,
     };
+}
+
+__attribute__((noreturn)) static void start_job(void)
+{
+    struct space_pcb p = job_pcb(&jobs[current]);
     int e = space_pcb_push(&p);
     if (e != SPACE_OK)
         fail("pcb_push", e);
@@ -166,6 +174,11 @@ __attribute__((noreturn)) static void start_job(void)
 void bench_trap(void)
 {
     uint64_t t_end = space_time();
+    if (space_cpu_id() != 0) { /* another CPU's copy of the job: done */
+        __asm__ volatile("lock incl %0" : "+m"(cpus_done));
+        for (;;)
+            space_wait();
+    }
     struct space_pcb p;
     int e = space_pcb_read(&p);
     if (e != SPACE_OK)
@@ -175,6 +188,8 @@ void bench_trap(void)
     e = space_pcb_pop();
     if (e != SPACE_OK)
         fail("pcb_pop", e);
+    while (cpus_done < ncpus - 1)
+        ;
     const struct job *j = &jobs[current];
     put_str("bench ");
     put_str(j->name);
@@ -203,5 +218,13 @@ void kmain(const struct space_bootinfo *boot)
     if (e != SPACE_OK)
         fail("map_portal", e);
     current = 0;
+    ncpus = boot->ncpus;
+    if (ncpus > 1 && njobs != 1)
+        fail("several CPUs run one job:", SPACE_ERR_ARG);
+    for (uint32_t i = 1; i < ncpus; i++) {
+        struct space_pcb p = job_pcb(&jobs[0]);
+        if ((e = space_cpu_start(i, &p)) != SPACE_OK)
+            fail("cpu_start", e);
+    }
     start_job();
 }

@@ -7,21 +7,6 @@
 
 #include "sim/core/machine.h"
 #include "sim/core/tracer.h"
-#include "sim/host/platform.h"
-
-void cli_ctrl_c(struct machine *m)
-{
-    static volatile int unheeded;
-    /* (a press the machine has not taken yet: it still runs, flagged) */
-    if (machine_interrupted(m) && machine_state(m) == MACHINE_RUNNING) {
-        if (++unheeded >= 2)
-            platform_quit_now("space: the machine did not stop at Ctrl-C; quitting at once\n",
-                              EXIT_INTERRUPTED);
-    } else {
-        unheeded = 0;
-    }
-    machine_interrupt(m);
-}
 
 int cli_usage_error(const char *fmt, const char *arg)
 {

@@ -21,12 +21,6 @@ int cli_usage_error(const char *fmt, const char *arg);
 
 struct machine;
 
-/* What Ctrl-C does while a machine runs (from the signal handler): asks
- * it to stop at its next instruction boundary; when it still has not
- * after two more presses, space quits at once with EXIT_INTERRUPTED, so
- * that nothing a guest does can make it ignore Ctrl-C. */
-void cli_ctrl_c(struct machine *m);
-
 /* --trace FLAGS and --trace-file FILE, as `space run` and `space replay`
  * take them: their table (ids CLI_TRACE and CLI_TRACE_FILE), and
  * cli_trace_option, which returns -1 if `id` is neither (nothing done), 0

@@ -173,7 +173,9 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
         .machine = {.ram_size = c->mem,
                     .max_insns = c->max_insns,
                     .cmdline = c->cmdline,
-                    .ncpus = 1,
+                    .ncpus = c->ncpus,
+                    .jitter = c->seeded,
+                    .seed = c->seed,
                     .devices = devices},
         .kernel_path = kernel,
         .record_path = trace,
@@ -246,6 +248,90 @@ done:
     return true;
 }
 
+static bool selected(const struct grader *g, const char *name)
+{
+    for (unsigned i = 0; i < g->nonly; i++)
+        if (!strcmp(g->only[i], name))
+            return true;
+    return !g->nonly;
+}
+
+/* If `out` (a file grading would write or remove) is one of the inputs,
+ * says so in err and returns -1. */
+static int check_output(const char *out, const char *const *inputs, const char *const *whats,
+                        unsigned ninputs, char *err, unsigned errlen)
+{
+    for (unsigned i = 0; out && i < ninputs; i++)
+        if (inputs[i] && platform_same_file(out, inputs[i])) {
+            snprintf(err, errlen,
+                     "%s: grading would overwrite it, but it is %s %s (choose another --out)", out,
+                     whats[i], inputs[i]);
+            return -1;
+        }
+    return out ? 0 : (snprintf(err, errlen, "out of host memory"), -1);
+}
+
+/* Grading never removes or overwrites an input: the spec, a kernel, an
+ * input file or a disk image (a disk `disks/a.img` beside the spec, with
+ * --out the spec's directory, is where case a's copy would go). Checked
+ * before anything is written; an output that does not exist yet cannot be
+ * an input. */
+static int check_outputs(const struct grader *g, const struct grade_spec *spec,
+                         const char *spec_path, char *err, unsigned errlen)
+{
+    unsigned max = 2 + 3 * spec->ncases, n = 0;
+    const char **inputs = calloc(max, sizeof *inputs), **whats = calloc(max, sizeof *whats);
+    int rc = -1;
+    if (!inputs || !whats) {
+        snprintf(err, errlen, "out of host memory");
+        goto out;
+    }
+    inputs[n] = spec_path, whats[n++] = "the spec";
+    inputs[n] = g->kernel, whats[n++] = "the kernel";
+    for (unsigned i = 0; i < spec->ncases; i++) {
+        const struct grade_case *c = &spec->cases[i];
+        inputs[n] = c->kernel, whats[n++] = "a case's kernel";
+        inputs[n] = c->input_file, whats[n++] = "a case's input file";
+        inputs[n] = c->disk, whats[n++] = "a case's disk image";
+    }
+    static const char *const reports[] = {"results.json", "junit.xml", "grade.json"};
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++) {
+        char *path = grade_path(g->out, NULL, reports[i]);
+        int bad = check_output(path, inputs, whats, n, err, errlen);
+        free(path);
+        if (bad)
+            goto out;
+    }
+    for (unsigned i = 0; i < spec->ncases; i++) {
+        const struct grade_case *c = &spec->cases[i];
+        if (!selected(g, c->name))
+            continue;
+        const struct {
+            bool used;
+            const char *sub, *ext;
+        } files[] = {
+            {true, "traces", ".trc"},
+            {true, "console", ".txt"},
+            {!c->input_file, "input", ".txt"},
+            {c->disk || c->disk_size, "disks", ".img"},
+        };
+        for (size_t k = 0; k < sizeof files / sizeof files[0]; k++) {
+            if (!files[k].used)
+                continue;
+            char *path = case_file(g, files[k].sub, c->name, files[k].ext);
+            int bad = check_output(path, inputs, whats, n, err, errlen);
+            free(path);
+            if (bad)
+                goto out;
+        }
+    }
+    rc = 0;
+out:
+    free(inputs);
+    free(whats);
+    return rc;
+}
+
 static void free_result(struct grade_result *r)
 {
     json_decref(r->stats);
@@ -256,14 +342,6 @@ static void free_result(struct grade_result *r)
     free(r->trace);
     free(r->disk);
     free(r->output_buffer);
-}
-
-static bool selected(const struct grader *g, const char *name)
-{
-    for (unsigned i = 0; i < g->nonly; i++)
-        if (!strcmp(g->only[i], name))
-            return true;
-    return !g->nonly;
 }
 
 enum { GRADE_OUT, GRADE_KERNEL, GRADE_CASE, GRADE_KEEP_TRACES };
@@ -365,6 +443,12 @@ int cmd_grade(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    if (check_outputs(&g, spec, spec_path, err, sizeof err) != 0) {
+        fprintf(stderr, "space: %s\n", err);
+        grade_spec_free(spec);
+        free(only);
+        return EXIT_BAD_INPUT;
+    }
     status = make_dirs(g.out, err, sizeof err);
     for (size_t i = 0; !status && i < sizeof subdirs / sizeof subdirs[0]; i++) {
         char *d = grade_path(g.out, NULL, subdirs[i]);
@@ -389,7 +473,9 @@ int cmd_grade(int argc, char **argv)
     }
 
     struct grade_report rep = {.spec = spec, .out_dir = g.out, .results = results};
-    printf("space grade %s: %s, kernel %s\n", spec_path, spec->title,
+    char title[256];
+    printf("space grade %s: %s, kernel %s\n", spec_path,
+           grade_escape(spec->title, title, sizeof title),
            g.kernel ? g.kernel : "as the spec says");
     fflush(stdout);
     bool interrupted = false;

@@ -78,6 +78,9 @@ enum {
     RUN_STATS_FILE,
     RUN_RECORD,
     RUN_CHECKPOINT_INTERVAL,
+    RUN_CPUS,
+    RUN_QUANTUM,
+    RUN_SEED,
     RUN_DEVICE = 2000, /* + the option's position over all device kinds */
 };
 
@@ -87,6 +90,16 @@ static const struct cmd_option run_options[] = {
      RUN_MAX_INSNS},
     {"cmdline", 0, "TEXT", "command line passed to the kernel in the boot information",
      RUN_CMDLINE},
+    {"cpus", 0, "N", "CPUs (1..32, default 1): CPU 0 boots, the others wait for space_cpu_start",
+     RUN_CPUS},
+    {"quantum", 0, "INSNS",
+     "with --cpus: each round every CPU runs INSNS instructions in turn\n"
+     "(default 100000; see docs/space-architecture.md)",
+     RUN_QUANTUM},
+    {"seed", 0, "N",
+     "with --cpus: vary where the CPUs switch, from seed N, the same\n"
+     "way on every run with that seed (to shake out races)",
+     RUN_SEED},
     {"input", 0, "FILE",
      "console input comes from FILE (default: standard input);\n"
      "a line is delivered when the guest asks for input and waits,\n"
@@ -251,6 +264,21 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
         return positive(val, &cfg->max_insns,
                         "--max-insns needs a positive instruction count, not '%s'");
     case RUN_CMDLINE: cfg->cmdline = val; return 0;
+    case RUN_CPUS: {
+        uint64_t n;
+        if (parse_u64(val, &n) != 0 || n < 1 || n > SPACE_MAX_CPUS)
+            return cli_usage_error("--cpus needs a CPU count, 1..32, not '%s'", val);
+        cfg->ncpus = (uint32_t)n;
+        return 0;
+    }
+    case RUN_QUANTUM:
+        return positive(val, &cfg->quantum,
+                        "--quantum needs a positive instruction count, not '%s'");
+    case RUN_SEED:
+        if (parse_u64(val, &cfg->seed) != 0)
+            return cli_usage_error("--seed needs a number, not '%s'", val);
+        cfg->jitter = true;
+        return 0;
     case RUN_INPUT: r->sc.host.input = val; return 0;
     case RUN_VERBOSE: r->verbose = true; return 0;
     case RUN_DEBUG: r->debug = true; return 0;

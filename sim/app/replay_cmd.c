@@ -9,14 +9,6 @@
 
 #define EXIT_DIVERGED 1
 
-static struct machine *volatile replaying;
-
-static void on_ctrl_c(void)
-{
-    if (replaying)
-        cli_ctrl_c(replaying);
-}
-
 enum { REPLAY_KERNEL, REPLAY_SINGLE_STEP, REPLAY_QUIET, REPLAY_DEBUG };
 
 static const struct cmd_option replay_options[] = {
@@ -118,10 +110,9 @@ int cmd_replay(int argc, char **argv)
         replay_image(rp, &dc.image_name, &dc.image, &dc.image_size);
         status = debug_cli_run(m, &dc);
     } else {
-        replaying = m;
-        platform_on_interrupt(on_ctrl_c);
+        machine_ctrl_c_target(m, false);
         replay_run(rp, single_step);
-        replaying = NULL;
+        machine_ctrl_c_target(NULL, false);
     }
     fflush(stdout);
     char report[1200];

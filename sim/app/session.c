@@ -5,25 +5,12 @@
 
 #include "cli.h"
 #include "sim/core/loader.h"
-#include "sim/host/platform.h"
-
-/* The machine Ctrl-C interrupts; a press before it runs is remembered. */
-static struct machine *volatile running;
-static volatile int ctrl_c_early;
-
-static void on_ctrl_c(void)
-{
-    if (running)
-        cli_ctrl_c(running);
-    else
-        ctrl_c_early = 1;
-}
 
 enum session_failure session_start(struct session *s, const struct session_config *cfg, char *err,
                                    unsigned errlen)
 {
     *s = (struct session){.host = cfg->host};
-    platform_on_interrupt(on_ctrl_c);
+    machine_ctrl_c_target(NULL, true); /* a press from now on counts */
     struct machine_config mc = cfg->machine;
     mc.backends = host_backends_provider(&s->host);
     if (cfg->record_path) {
@@ -74,11 +61,9 @@ enum session_failure session_start(struct session *s, const struct session_confi
 enum machine_state session_run(struct session *s,
                                enum machine_state (*drive)(void *arg, struct machine *m), void *arg)
 {
-    running = s->m;
-    if (ctrl_c_early)
-        machine_interrupt(s->m);
+    machine_ctrl_c_target(s->m, true);
     enum machine_state st = drive ? drive(arg, s->m) : machine_run(s->m);
-    running = NULL;
+    machine_ctrl_c_target(NULL, true);
     return st;
 }
 

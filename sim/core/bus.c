@@ -169,15 +169,20 @@ int bus_init(struct bus *b, struct machine *m, const struct device_config *devic
     b->m = m;
     b->backends = *backends;
     events_init(&b->events);
+    unsigned wanted = 0;
+    for (unsigned k = 0; device_kinds[k]; k++)
+        wanted += device_kinds[k]->units(devices, ncpus);
+    if (wanted > BUS_MAX_DEVICES) {
+        snprintf(err, errlen,
+                 "%u CPUs with a timer each and the other devices make %u devices, but a machine "
+                 "has interrupt traps for %d (32..62; 63 is the IPI's): use fewer CPUs",
+                 ncpus, wanted, BUS_MAX_DEVICES);
+        return -1;
+    }
     for (unsigned k = 0; device_kinds[k]; k++) {
         const struct device_kind *kind = device_kinds[k];
         unsigned n = kind->units(devices, ncpus);
         for (unsigned u = 0; u < n; u++) {
-            if (b->ndev == BUS_MAX_DEVICES) {
-                snprintf(err, errlen, "more than %d devices", BUS_MAX_DEVICES);
-                bus_free(b);
-                return -1;
-            }
             struct device *d = &b->dev[b->ndev];
             struct bus_slot *s = &b->slot[b->ndev];
             *s = (struct bus_slot){.bus = b, .dev = d};

@@ -16,7 +16,7 @@
 #include "events.h"
 
 #define BUS_REGS_BASE   0xf0000000u /* device i's register page: BUS_REGS_BASE + i * 4096 */
-#define BUS_MAX_DEVICES 32          /* interrupt lines 0..31 = traps 32..63 */
+#define BUS_MAX_DEVICES 31          /* interrupt lines 0..30 = traps 32..62 (63: the IPI) */
 
 struct machine;
 

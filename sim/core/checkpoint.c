@@ -81,6 +81,8 @@ static int hash_mapping(uint32_t vaddr, map_entry e, void *arg)
 
 /* Mappings with their reference/dirty bits, portals, and PCB chains
  * (current and suspended, with their virtual times). */
+static uint64_t hash_other_cpus(struct machine *m, uint64_t h);
+
 static uint64_t hash_space(struct machine *m)
 {
     struct map_hash mh = {&m->mmu, 0, 0};
@@ -97,8 +99,10 @@ static uint64_t hash_space(struct machine *m)
                 h = hash_u32s(v, 6, h);
             }
     }
-    const struct pcb_chain *cur = m->pcbs.current;
+    const struct pcb_chain *cur = machine_cpu_chain(m, 0);
     h = hash64(cur->pcb, cur->depth * sizeof cur->pcb[0], h ^ cur->depth ^ cur->vtime);
+    if (m->ncpus > 1)
+        h = hash_other_cpus(m, h);
     for (uint32_t s = 0; s < SPACE_SUSPENDED_MAX; s++) {
         const struct suspended *sl = &m->pcbs.slot[s];
         if (!sl->chain)
@@ -107,6 +111,54 @@ static uint64_t hash_space(struct machine *m)
                          (uint32_t)(sl->chain->vtime >> 32)};
         h = hash_u32s(v, 5, h);
         h = hash64(sl->chain->pcb, sl->chain->depth * sizeof sl->chain->pcb[0], h);
+    }
+    return h;
+}
+
+/* With several CPUs: the interleaving's state, and every CPU but CPU 0
+ * (whose state is in the checkpoint's own fields) - its time, registers,
+ * CONTEXT, MODE, interrupt enable, waiting and halted, IPIs and chain. */
+static uint64_t hash_other_cpus(struct machine *m, uint64_t h)
+{
+    const struct machine_sched *s = &m->sched;
+    uint32_t v[9] = {m->cur,
+                     s->in_round,
+                     s->pass,
+                     (uint32_t)s->round_end,
+                     (uint32_t)(s->round_end >> 32),
+                     (uint32_t)s->prng,
+                     (uint32_t)(s->prng >> 32),
+                     (uint32_t)(m->cur == 0 ? m->pcbs.since : m->cpus[0].chain_since),
+                     (uint32_t)m->cpus[0].slice};
+    h = hash_u32s(v, 9, h);
+    for (unsigned i = 1; i < m->ncpus; i++) {
+        const struct machine_cpu *c = &m->cpus[i];
+        struct cpu_regs r;
+        cpu_get_regs(c->cpu, &r);
+        uint64_t t = cpu_time(c->cpu);
+        uint32_t w[20] = {r.eax,
+                          r.ebx,
+                          r.ecx,
+                          r.edx,
+                          r.esi,
+                          r.edi,
+                          r.ebp,
+                          r.esp,
+                          r.eip,
+                          r.eflags,
+                          cpu_context(c->cpu),
+                          cpu_mode(c->cpu),
+                          c->ie | c->waiting << 1 | c->halted << 2,
+                          c->ipi,
+                          (uint32_t)t,
+                          (uint32_t)(t >> 32),
+                          (uint32_t)c->slice,
+                          (uint32_t)(c->slice >> 32),
+                          (uint32_t)(i == m->cur ? m->pcbs.since : c->chain_since),
+                          i};
+        h = hash_u32s(w, 20, h);
+        const struct pcb_chain *ch = machine_cpu_chain(m, i);
+        h = hash64(ch->pcb, ch->depth * sizeof ch->pcb[0], h ^ ch->depth ^ ch->vtime);
     }
     return h;
 }
@@ -144,7 +196,8 @@ static void hash_ram(struct machine *m, struct ram_hasher *h, uint64_t *regions)
         h->page[p] = now;
     }
     memset(pm->written, 0, h->pages / 8 + 1);
-    cpu_forget_writes(m->cpu);
+    for (unsigned i = 0; i < m->ncpus; i++)
+        cpu_forget_writes(m->cpus[i].cpu);
     h->primed = true;
     for (uint32_t i = 0; i < CHECKPOINT_RAM_REGIONS; i++) {
         uint32_t first = (uint32_t)((uint64_t)i * h->pages / CHECKPOINT_RAM_REGIONS);
@@ -156,15 +209,16 @@ static void hash_ram(struct machine *m, struct ram_hasher *h, uint64_t *regions)
 void checkpoint_take(struct machine *m, struct ram_hasher *h, struct checkpoint *cp)
 {
     memset(cp, 0, sizeof *cp);
-    cp->time = cpu_time(m->cpu);
+    struct cpu *c0 = m->cpus[0].cpu;
+    cp->time = machine_now(m);
     struct cpu_regs r;
-    cpu_get_regs(m->cpu, &r);
+    cpu_get_regs(c0, &r);
     uint32_t regs[10] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi, r.ebp, r.esp, r.eip, r.eflags};
     memcpy(cp->regs, regs, sizeof regs);
-    cp->ctx = cpu_context(m->cpu);
-    cp->mode = cpu_mode(m->cpu);
-    cp->ie = m->ie;
-    cp->waiting = m->waiting;
+    cp->ctx = cpu_context(c0);
+    cp->mode = cpu_mode(c0);
+    cp->ie = m->cpus[0].ie;
+    cp->waiting = m->cpus[0].waiting;
     cp->pending = m->bus.pending;
     cp->ram_regions = CHECKPOINT_RAM_REGIONS;
     hash_ram(m, h, cp->ram);
@@ -198,7 +252,7 @@ unsigned checkpoint_diff(const struct checkpoint *rec, const struct checkpoint *
                (unsigned long long)now->time);
     for (unsigned i = 0; i < 10; i++)
         if (rec->regs[i] != now->regs[i])
-            CLAUSE("%s %#x recorded, %#x replayed", reg_names[i], rec->regs[i], now->regs[i]);
+            CLAUSE("%s 0x%x recorded, 0x%x replayed", reg_names[i], rec->regs[i], now->regs[i]);
     if (rec->ctx != now->ctx || rec->mode != now->mode)
         CLAUSE("CONTEXT %u MODE %u recorded, CONTEXT %u MODE %u replayed", rec->ctx, rec->mode,
                now->ctx, now->mode);
@@ -207,11 +261,11 @@ unsigned checkpoint_diff(const struct checkpoint *rec, const struct checkpoint *
     if (rec->waiting != now->waiting)
         CLAUSE("waiting %u recorded, %u replayed", rec->waiting, now->waiting);
     if (rec->pending != now->pending)
-        CLAUSE("pending interrupt lines %#x recorded, %#x replayed", rec->pending, now->pending);
+        CLAUSE("pending interrupt lines 0x%x recorded, 0x%x replayed", rec->pending, now->pending);
     uint64_t pages = ram_size / 4096u;
     for (unsigned i = 0; i < CHECKPOINT_RAM_REGIONS; i++)
         if (rec->ram[i] != now->ram[i])
-            CLAUSE("RAM %#010llx..%#010llx differs",
+            CLAUSE("RAM 0x%08llx..0x%08llx differs",
                    (unsigned long long)(i * pages / CHECKPOINT_RAM_REGIONS * 4096u),
                    (unsigned long long)((i + 1) * pages / CHECKPOINT_RAM_REGIONS * 4096u - 1));
     if (rec->devices != now->devices)

@@ -155,7 +155,16 @@ int loader_load_image(const char *path, const uint8_t *data, size_t size, struct
             goto out;
         }
         uint64_t pend = (uint64_t)p.paddr + p.memsz, vend = (uint64_t)p.vaddr + p.memsz;
-        if (pend > ram || vend > 0x100000000ull) {
+        /* A segment may end exactly at 2^32: code in the last page runs
+         * like any other (its pc wraps to 0 after the last byte). */
+        if (vend > 0x100000000ull) {
+            snprintf(what, sizeof what,
+                     "segment %u (virtual %#x-%#llx) passes the end of the 4 GiB address space", i,
+                     p.vaddr, (unsigned long long)vend);
+            fail(err, errlen, path, what);
+            goto out;
+        }
+        if (pend > ram) {
             snprintf(what, sizeof what,
                      "segment %u (physical %#x-%#llx) does not fit in %u MiB of RAM (try --mem)", i,
                      p.paddr, (unsigned long long)pend, ram >> 20);

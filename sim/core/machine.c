@@ -1,10 +1,12 @@
 #include "machine_internal.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loader.h"
+#include "sim/host/platform.h"
 #include "ops.h"
 #include "tracer.h"
 #include "trap.h"
@@ -22,6 +24,15 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     }
     m->cfg = *cfg;
     m->debug_out = stdout;
+    if (cfg->ncpus < 1 || cfg->ncpus > SPACE_MAX_CPUS) {
+        snprintf(err, errlen, "a machine has 1..%d CPUs, not %u", SPACE_MAX_CPUS, cfg->ncpus);
+        free(m);
+        return NULL;
+    }
+    m->ncpus = cfg->ncpus;
+    m->sched = (struct machine_sched){.quantum = cfg->quantum ? cfg->quantum : MACHINE_QUANTUM,
+                                      .jitter = cfg->jitter,
+                                      .prng = cfg->seed};
     if (physmem_init(&m->pm, cfg->ram_size) != 0) {
         snprintf(err, errlen, "cannot provide %u bytes of RAM (1 MiB .. 3 GiB, page multiple)",
                  cfg->ram_size);
@@ -35,16 +46,33 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
         machine_destroy(m);
         return NULL;
     }
-    m->cpu = cpu_create(&m->mmu, &m->pm, err, errlen);
-    if (!m->cpu) {
-        machine_destroy(m);
-        return NULL;
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        struct machine_cpu *c = &m->cpus[i];
+        c->cpu = i ? cpu_create_sibling(m->cpus[0].cpu, err, errlen)
+                   : cpu_create(&m->mmu, &m->pm, err, errlen);
+        if (!c->cpu) {
+            machine_destroy(m);
+            return NULL;
+        }
+        c->halted = i > 0;
+        if (i && !(c->chain = calloc(1, sizeof *c->chain))) {
+            snprintf(err, errlen, "out of host memory");
+            machine_destroy(m);
+            return NULL;
+        }
     }
+    m->cc = &m->cpus[0];
+    m->cpu = m->cc->cpu;
     if (bus_init(&m->bus, m, cfg->devices, cfg->ncpus, &cfg->backends, err, errlen) != 0) {
         machine_destroy(m);
         return NULL;
     }
     m->bus_ready = true;
+    for (unsigned i = 0; i < m->bus.ndev; i++) {
+        const struct device *d = &m->bus.dev[i];
+        unsigned to = d->kind->per_cpu && d->unit < m->ncpus ? d->unit : 0;
+        m->cpus[to].lines |= 1u << i;
+    }
     m->pm.device_base = BUS_REGS_BASE;
     m->pm.device_pages = m->bus.ndev;
     m->alarm.at = UINT64_MAX;
@@ -60,7 +88,11 @@ void machine_destroy(struct machine *m)
         bus_shutdown(&m->bus);
         bus_free(&m->bus);
     }
-    cpu_destroy(m->cpu);
+    for (unsigned i = 0; i < m->ncpus; i++) {
+        cpu_destroy(m->cpus[i].cpu);
+        if (i != m->cur)
+            free(m->cpus[i].chain);
+    }
     pcb_free(&m->pcbs);
     portal_free(&m->portals);
     mmu_free(&m->mmu);
@@ -100,7 +132,7 @@ static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
     bi->magic = SPACE_BOOT_MAGIC;
     bi->version = SPACE_BOOT_VERSION;
     bi->ram_size = m->pm.ram_size;
-    bi->ncpus = 1;
+    bi->ncpus = m->ncpus;
     bi->node = 0;
     bi->kernel_start = img.phys_start;
     bi->kernel_end = img.phys_end;
@@ -117,15 +149,72 @@ static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
     mmu_map(&m->mmu, 0, BOOTINFO_VADDR, BOOTINFO_PADDR, SPACE_ACCESS(0, SPACE_R), &old);
 
     struct cpu_regs r = {.ebx = BOOTINFO_VADDR, .eip = img.entry, .eflags = 0x2};
-    cpu_set_space(m->cpu, 0, 0);
-    cpu_set_regs(m->cpu, &r);
-    m->ie = false;
+    cpu_set_space(m->cpus[0].cpu, 0, 0);
+    cpu_set_regs(m->cpus[0].cpu, &r);
+    m->cpus[0].ie = false;
+}
+
+void machine_switch_cpu(struct machine *m, unsigned i)
+{
+    if (i == m->cur)
+        return;
+    struct machine_cpu *from = m->cc, *to = &m->cpus[i];
+    from->chain = m->pcbs.current;
+    from->chain_since = m->pcbs.since;
+    m->pcbs.current = to->chain;
+    m->pcbs.since = to->chain_since;
+    to->chain = NULL;
+    m->cur = i;
+    m->cc = to;
+    m->cpu = to->cpu;
 }
 
 void machine_interrupt(struct machine *m)
 {
     m->interrupted = 1;
     cpu_request_stop(m->cpu);
+}
+
+/* Ctrl-C's one owner (machine_ctrl_c_target). The target is set before the
+ * kept press is looked at, so a press is never lost in between. */
+static struct machine *volatile ctrl_c_machine;
+static volatile sig_atomic_t ctrl_c_kept;
+
+/* A press the machine has not taken after two more (it still runs with
+ * the request flagged: some loop does not reach the instruction boundary,
+ * a simulator bug) ends the program at once, so that nothing a guest does
+ * can make space ignore Ctrl-C. 130 is space's status for Ctrl-C. */
+static void on_ctrl_c(void)
+{
+    static volatile sig_atomic_t unheeded;
+    struct machine *m = ctrl_c_machine;
+    if (!m) {
+        ctrl_c_kept = 1;
+        return;
+    }
+    if (m->interrupted && m->state == MACHINE_RUNNING) {
+        if (++unheeded >= 2)
+            platform_quit_now("space: the machine did not stop at Ctrl-C; quitting at once\n", 130);
+    } else {
+        unheeded = 0;
+    }
+    machine_interrupt(m);
+}
+
+void machine_ctrl_c_target(struct machine *m, bool earlier_presses_count)
+{
+    static bool caught;
+    if (!caught) {
+        platform_on_interrupt(on_ctrl_c);
+        caught = true;
+    }
+    if (!earlier_presses_count)
+        ctrl_c_kept = 0;
+    ctrl_c_machine = m;
+    if (m && ctrl_c_kept) {
+        ctrl_c_kept = 0;
+        machine_interrupt(m);
+    }
 }
 
 void machine_clear_interrupt(struct machine *m)
@@ -140,6 +229,13 @@ void machine_clear_interrupt(struct machine *m)
 /* ---- Accessors ---- */
 
 uint64_t machine_now(const struct machine *m)
+{
+    uint64_t p = 0;
+    for (unsigned i = 0; i < m->ncpus; i++)
+        p += cpu_time(m->cpus[i].cpu);
+    return p;
+}
+uint64_t machine_clock(const struct machine *m)
 {
     return cpu_time(m->cpu);
 }
@@ -170,23 +266,71 @@ struct machine_pause_info machine_pause_reason(const struct machine *m)
 }
 bool machine_interrupts_enabled(const struct machine *m)
 {
-    return m->ie;
+    return m->cpus[0].ie;
 }
 bool machine_waiting(const struct machine *m)
 {
-    return m->waiting;
+    return m->cpus[0].waiting;
 }
 bool machine_recording(const struct machine *m)
 {
     return m->recording;
 }
-const struct machine_stats *machine_stats(const struct machine *m)
+const struct machine_stats *machine_stats(struct machine *m)
 {
-    return &m->stats;
+    struct machine_stats *t = &m->stats;
+    *t = m->cpus[0].stats;
+    for (unsigned i = 1; i < m->ncpus; i++) {
+        const struct machine_stats *c = &m->cpus[i].stats;
+        for (unsigned k = 0; k < SPACE_TRAPS; k++)
+            t->traps[k] += c->traps[k];
+        for (unsigned k = 0; k < SPACE_OP_COUNT; k++)
+            t->ops[k] += c->ops[k];
+        t->traversals += c->traversals;
+        t->faults.unmapped += c->faults.unmapped;
+        t->faults.protection += c->faults.protection;
+        t->faults.device += c->faults.device;
+        t->faults.read += c->faults.read;
+        t->faults.write += c->faults.write;
+        t->faults.exec += c->faults.exec;
+    }
+    return t;
+}
+unsigned machine_ncpus(const struct machine *m)
+{
+    return m->ncpus;
 }
 struct cpu *machine_cpu(struct machine *m, unsigned i)
 {
-    return i == 0 ? m->cpu : NULL;
+    return i < m->ncpus ? m->cpus[i].cpu : NULL;
+}
+unsigned machine_running_cpu(const struct machine *m)
+{
+    return m->cur;
+}
+const struct pcb_chain *machine_cpu_chain(const struct machine *m, unsigned i)
+{
+    return i == m->cur ? m->pcbs.current : m->cpus[i].chain;
+}
+bool machine_cpu_interrupts_enabled(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].ie;
+}
+bool machine_cpu_waiting(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].waiting;
+}
+bool machine_cpu_halted(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].halted;
+}
+uint32_t machine_cpu_ipis(const struct machine *m, unsigned i)
+{
+    return m->cpus[i].ipi;
+}
+const struct machine_stats *machine_cpu_stats(const struct machine *m, unsigned i)
+{
+    return &m->cpus[i].stats;
 }
 struct mmu *machine_mmu(struct machine *m)
 {
@@ -231,6 +375,38 @@ void machine_end_at_boundary(struct machine *m)
     machine_interrupt(m);
     while (m->state == MACHINE_RUNNING)
         machine_run_until(m, UINT64_MAX);
+}
+
+uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, const void *buf,
+                               uint32_t len, enum machine_writer who)
+{
+    bool as_kernel = who == WRITE_AS_KERNEL;
+    unsigned access = as_kernel ? MMU_WRITE : 0;
+    uint32_t pa;
+    if (!as_kernel && m->recording)
+        return 0;
+    /* A kernel's write checks every page first - writable in MODE 0, and
+     * RAM (a device register page passes the permission check, but no
+     * operation copies through it) - so a failing one writes nothing, sets
+     * no bit, and leaves every translation as it was. */
+    for (uint32_t off = 0; as_kernel && off < len; off += mmu_page_span(vaddr + off, len - off))
+        if (!mmu_translate(&m->mmu, ctx, 0, vaddr + off, access, &pa) ||
+            !physmem_ptr(&m->pm, pa, mmu_page_span(vaddr + off, len - off)))
+            return 0;
+    uint32_t done = 0;
+    while (done < len) {
+        uint32_t va = vaddr + done;
+        uint32_t n = mmu_page_span(va, len - done);
+        void *p;
+        if (!mmu_translate(&m->mmu, ctx, 0, va, access, &pa) || !(p = physmem_ptr(&m->pm, pa, n)))
+            break;
+        memcpy(p, (const uint8_t *)buf + done, n);
+        if (as_kernel)
+            mmu_note_access(&m->mmu, ctx, va, MMU_WRITE);
+        cpu_host_wrote(m->cpu, pa, n);
+        done += n;
+    }
+    return done;
 }
 
 void machine_set_observer(struct machine *m, const struct machine_observer *o)
@@ -326,26 +502,40 @@ enum machine_state machine_run(struct machine *m)
     return machine_run_until(m, UINT64_MAX);
 }
 
-/* Delivers the lowest pending interrupt line, if interrupts are enabled. */
-static void deliver_interrupt(struct machine *m)
+uint32_t machine_pending_for(const struct machine *m, unsigned i)
 {
-    if (!m->ie || !m->bus.pending)
+    return (m->bus.pending & m->cpus[i].lines) | m->cpus[i].ipi;
+}
+
+/* Delivers the running CPU's lowest pending interrupt - a device line
+ * routed to it (line L is trap 32 + L), else an IPI - if its interrupts
+ * are enabled. */
+void machine_deliver_interrupt(struct machine *m)
+{
+    uint32_t pending = machine_pending_for(m, m->cur);
+    if (!m->cc->ie || !pending)
         return;
     unsigned line = 0;
-    while (!(m->bus.pending & (1u << line)))
+    while (!(pending & (1u << line)))
         line++;
-    m->bus.pending &= ~(1u << line);
-    m->bus.stats.interrupts[line]++;
-    if (trace_on(m->tracer, TRACE_IRQ))
-        trace_line(m, "irq", "deliver line %u (%s%u)", line, m->bus.dev[line].kind->name,
-                   m->bus.dev[line].unit);
+    if (m->bus.pending & m->cc->lines & (1u << line)) {
+        m->bus.pending &= ~(1u << line);
+        m->bus.stats.interrupts[line]++;
+        if (trace_on(m->tracer, TRACE_IRQ))
+            trace_line(m, "irq", "deliver line %u (%s%u)", line, m->bus.dev[line].kind->name,
+                       m->bus.dev[line].unit);
+    } else {
+        m->cc->ipi &= ~(1u << line);
+        if (trace_on(m->tracer, TRACE_IRQ))
+            trace_line(m, "irq", "deliver IPI trap %u", SPACE_TRAP_INTERRUPT_BASE + line);
+    }
     trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_INTERRUPT_BASE + line});
 }
 
 /* Raises MEMORY_FAULT (pcb.access = access) and counts it. */
 static void memory_fault(struct machine *m, uint32_t access, uint32_t addr)
 {
-    struct machine_fault_stats *f = &m->stats.faults;
+    struct machine_fault_stats *f = &m->cc->stats.faults;
     if (access & SPACE_FAULT_DEVICE)
         f->device++;
     else if (access & SPACE_FAULT_PROTECTION)
@@ -432,12 +622,188 @@ static void run_traced(struct machine *m, uint64_t target, struct cpu_stop *s)
 
 void machine_wait(struct machine *m)
 {
-    m->waiting = true;
+    m->cc->waiting = true;
 }
 
 void machine_pause(struct machine *m)
 {
     m->pause = PAUSE_OBSERVER;
+}
+
+/* Ctrl-C was seen: the machine ends at the first look at the next
+ * instruction boundary - a point a replay can find again - not wherever
+ * the request happened to catch the run loop. True once it has ended. */
+static bool interrupt_reached(struct machine *m, uint64_t now)
+{
+    if (!m->interrupted)
+        return false;
+    if (!m->interrupt_at)
+        m->interrupt_at = now + 1;
+    if (now < m->interrupt_at)
+        return false;
+    m->state = MACHINE_INTERRUPTED;
+    m->interrupt_clean = true;
+    return true;
+}
+
+/* The alarm, if due, runs before anything else at its time. */
+static void ring_alarm(struct machine *m, uint64_t now)
+{
+    if (now < m->alarm.at || !m->alarm.fn)
+        return;
+    m->alarm.fn(m, m->alarm.arg);
+    if (m->state == MACHINE_RUNNING && m->alarm.at <= now)
+        m->alarm.at = UINT64_MAX; /* (fn must move it on) */
+}
+
+/* What ends or cuts the run at `now` before any device or instruction:
+ * Ctrl-C's boundary, the alarm, the limit, the caller's deadline. False:
+ * return to the caller (before anything due at the deadline happens). */
+bool machine_may_go_on(struct machine *m, uint64_t now, struct run_bounds *b)
+{
+    if (now != b->last) {
+        b->last = now;
+        b->stalls = 0;
+    } else if (++b->stalls >= MACHINE_MAX_STALLS) {
+        machine_stop(m,
+                     "the simulator made no progress: %u turns of its run loop at virtual time "
+                     "%llu without an instruction (a simulator bug: please report it)",
+                     b->stalls, (unsigned long long)now);
+        return false;
+    }
+    if (interrupt_reached(m, now))
+        return false;
+    ring_alarm(m, now);
+    if (m->state != MACHINE_RUNNING)
+        return false;
+    if (now >= b->limit) {
+        m->state = MACHINE_LIMIT;
+        return false;
+    }
+    return now < b->deadline;
+}
+
+/* Device events due at `now` fire; a wait ends once an interrupt is
+ * pending (or, with nothing left to raise one, so that the machine can
+ * stop); the interrupt is delivered. False: return to the caller - the
+ * guest waits for a person, the machine ended, or the observer stops at
+ * the interrupt's handler. */
+static bool fire_and_deliver(struct machine *m, uint64_t now)
+{
+    struct machine_cpu *c = m->cc;
+    bus_fire_due(&m->bus, now);
+    m->awaiting_input = false;
+    if (c->waiting && (machine_pending_for(m, 0) || (!m->interrupted && bus_idle(&m->bus))))
+        c->waiting = false;
+    if (c->waiting && m->awaiting_input && !m->interrupted) {
+        /* Time stands still while a person types, as it does while a
+         * terminal read blocks. */
+        m->pause = PAUSE_INPUT;
+        return false;
+    }
+    machine_deliver_interrupt(m);
+    return m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER;
+}
+
+/* Where time must stop next: the earliest of the next device event,
+ * Ctrl-C's boundary, the deadline, the alarm and the limit. False (the
+ * machine stopped): it waits for an interrupt nothing can raise. */
+static bool next_target(struct machine *m, const struct run_bounds *b, uint64_t *target)
+{
+    uint64_t t = events_next(&m->bus.events);
+    if (m->interrupt_at && m->interrupt_at < t)
+        t = m->interrupt_at;
+    if (m->cc->waiting && t == UINT64_MAX) {
+        machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "
+                        "anything scheduled, and the console has no input to give (it "
+                        "ended, or the guest did not ask for it)");
+        return false;
+    }
+    if (b->deadline < t)
+        t = b->deadline;
+    if (m->alarm.at < t)
+        t = m->alarm.at;
+    if (b->limit < t)
+        t = b->limit;
+    *target = t;
+    return true;
+}
+
+/* What the machine does with each way cpu_run stops. False: return to the
+ * caller (a breakpoint or watchpoint); otherwise the loop goes round and
+ * looks at what is due, at Ctrl-C and at the machine's state. */
+typedef bool (*stop_fn)(struct machine *m, const struct cpu_stop *s);
+
+static bool stop_look_again(struct machine *m, const struct cpu_stop *s)
+{
+    (void)m, (void)s;
+    return true;
+}
+
+static bool stop_break(struct machine *m, const struct cpu_stop *s)
+{
+    (void)s;
+    m->pause = PAUSE_BREAK;
+    return false;
+}
+
+static bool stop_watch(struct machine *m, const struct cpu_stop *s)
+{
+    m->pause = PAUSE_WATCH;
+    m->pause_addr = s->addr;
+    m->pause_access = s->access;
+    m->pause_watch = s->watch;
+    return false;
+}
+
+static bool stop_error(struct machine *m, const struct cpu_stop *s)
+{
+    machine_stop(m, "%s", s->message);
+    return true;
+}
+
+static bool stop_fault(struct machine *m, const struct cpu_stop *s)
+{
+    if (s->device)
+        device_access(m, s);
+    else
+        memory_fault(m, s->access | (s->protection ? SPACE_FAULT_PROTECTION : 0), s->addr);
+    return true;
+}
+
+static bool stop_trap(struct machine *m, const struct cpu_stop *s)
+{
+    on_vector(m, s);
+    return true;
+}
+
+static const stop_fn on_stop[] = {
+    [CPU_STOP_DEADLINE] = stop_look_again, [CPU_STOP_REQUEST] = stop_look_again,
+    [CPU_STOP_BREAK] = stop_break,         [CPU_STOP_WATCH] = stop_watch,
+    [CPU_STOP_ERROR] = stop_error,         [CPU_STOP_FAULT] = stop_fault,
+    [CPU_STOP_TRAP] = stop_trap,
+};
+
+bool machine_run_cpu(struct machine *m, uint64_t target)
+{
+    struct cpu_stop s;
+    uint64_t now = cpu_time(m->cpu);
+    if (trace_on(m->tracer, TRACE_INSN))
+        run_traced(m, now + 1 < target ? now + 1 : target, &s);
+    else
+        cpu_run(m->cpu, target, &s);
+    return on_stop[s.kind](m, &s);
+}
+
+/* Lets time reach `target`: idle while the CPU waits, else runs it and
+ * handles why it stopped. */
+static bool advance(struct machine *m, uint64_t target)
+{
+    if (m->cc->waiting) {
+        cpu_idle_until(m->cpu, target);
+        return true;
+    }
+    return machine_run_cpu(m, target);
 }
 
 /* Virtual time, as the machine sees it (cpu/cpu.c says how the CPU counts
@@ -462,120 +828,22 @@ void machine_pause(struct machine *m)
  * same order however the run is cut up: the alarm first, then device
  * events, then the interrupt, then instructions.
  *
- * The watchdog: every turn of the loop either moves virtual time on or
- * counts as a stall (a trap delivered, an interrupt taken: a few in a
- * row at most, since each pushes a PCB). A run of MACHINE_MAX_STALLS
- * stalls can only be a simulator bug, and stops the machine, so that no
- * guest can keep the loop from its look at the limit and at Ctrl-C. */
-#define MACHINE_MAX_STALLS (1u << 20)
-
+ * With several CPUs sched.c runs them in turn (its opening comment gives
+ * the rule), with the same steps and in machine_now's unit. */
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
-    uint64_t limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX;
-    uint64_t last = cpu_time(m->cpu);
-    uint32_t stalls = 0;
+    if (m->ncpus > 1)
+        return sched_run_until(m, deadline);
+    struct run_bounds b = {.deadline = deadline,
+                           .limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX};
     if (m->pause == PAUSE_OBSERVER)
         m->pause = PAUSE_NONE;
-    while (m->state == MACHINE_RUNNING) {
-        if (m->pause == PAUSE_OBSERVER)
-            return m->state;
+    while (m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER) {
         m->pause = PAUSE_NONE;
-        uint64_t now = cpu_time(m->cpu);
-        if (now != last) {
-            last = now;
-            stalls = 0;
-        } else if (++stalls >= MACHINE_MAX_STALLS) {
-            machine_stop(m,
-                         "the simulator made no progress: %u turns of its run loop at virtual "
-                         "time %llu without an instruction (a simulator bug: please report it)",
-                         stalls, (unsigned long long)now);
+        uint64_t now = cpu_time(m->cpu), target;
+        if (!machine_may_go_on(m, now, &b) || !fire_and_deliver(m, now) ||
+            !next_target(m, &b, &target) || !advance(m, target))
             break;
-        }
-        if (m->interrupted) {
-            /* Stop at a point a replay can find again: the first look at
-             * the next instruction boundary, not wherever the request
-             * happened to catch the run loop. */
-            if (!m->interrupt_at)
-                m->interrupt_at = now + 1;
-            if (now >= m->interrupt_at) {
-                m->state = MACHINE_INTERRUPTED;
-                m->interrupt_clean = true;
-                break;
-            }
-        }
-        if (now >= m->alarm.at && m->alarm.fn) {
-            m->alarm.fn(m, m->alarm.arg);
-            if (m->state != MACHINE_RUNNING)
-                break;
-            if (m->alarm.at <= now)
-                m->alarm.at = UINT64_MAX; /* (fn must move it on) */
-        }
-        if (now >= limit) {
-            m->state = MACHINE_LIMIT;
-            break;
-        }
-        if (now >= deadline)
-            return m->state; /* before anything due at `deadline` happens */
-        bus_fire_due(&m->bus, now);
-        m->awaiting_input = false;
-        if (m->waiting && (m->bus.pending || (!m->interrupted && bus_idle(&m->bus))))
-            m->waiting = false;
-        if (m->waiting && m->awaiting_input && !m->interrupted) {
-            /* Time stands still while a person types, as it does while a
-             * terminal read blocks. */
-            m->pause = PAUSE_INPUT;
-            return m->state;
-        }
-        deliver_interrupt(m);
-        if (m->state != MACHINE_RUNNING)
-            break;
-        if (m->pause == PAUSE_OBSERVER)
-            return m->state; /* the observer stops at the interrupt's handler */
-        uint64_t target = events_next(&m->bus.events);
-        if (m->interrupt_at && m->interrupt_at < target)
-            target = m->interrupt_at;
-        if (m->waiting && target == UINT64_MAX) {
-            machine_stop(m, "the CPU waits for an interrupt that cannot come: no device has "
-                            "anything scheduled, and the console has no input to give (it "
-                            "ended, or the guest did not ask for it)");
-            break;
-        }
-        if (deadline < target)
-            target = deadline;
-        if (m->alarm.at < target)
-            target = m->alarm.at;
-        if (limit < target)
-            target = limit;
-        if (m->waiting) {
-            cpu_idle_until(m->cpu, target);
-            continue;
-        }
-        struct cpu_stop s;
-        if (trace_on(m->tracer, TRACE_INSN)) {
-            run_traced(m, now + 1 < target ? now + 1 : target, &s);
-        } else {
-            cpu_run(m->cpu, target, &s);
-        }
-        switch (s.kind) {
-        case CPU_STOP_DEADLINE: break; /* the loop looks at what is due */
-        case CPU_STOP_REQUEST: break;  /* the loop looks at m->interrupted */
-        case CPU_STOP_BREAK: m->pause = PAUSE_BREAK; return m->state;
-        case CPU_STOP_WATCH:
-            m->pause = PAUSE_WATCH;
-            m->pause_addr = s.addr;
-            m->pause_access = s.access;
-            m->pause_watch = s.watch;
-            return m->state;
-        case CPU_STOP_ERROR: machine_stop(m, "%s", s.message); break;
-        case CPU_STOP_FAULT:
-            if (s.device) {
-                device_access(m, &s);
-                break;
-            }
-            memory_fault(m, s.access | (s.protection ? SPACE_FAULT_PROTECTION : 0), s.addr);
-            break;
-        case CPU_STOP_TRAP: on_vector(m, &s); break;
-        }
     }
     return m->state;
 }

@@ -19,7 +19,10 @@ struct machine_config {
     uint32_t ram_size;
     uint64_t max_insns; /* 0: no limit */
     const char *cmdline;
-    uint32_t ncpus;
+    uint32_t ncpus;   /* 1..SPACE_MAX_CPUS */
+    uint64_t quantum; /* instructions per CPU per round (0: MACHINE_QUANTUM) */
+    bool jitter;      /* seeded switch points (space run --seed) */
+    uint64_t seed;
     /* The devices' options (devices/device.h; valid while the machine
      * exists; NULL: none given) and where their input comes from and their
      * output goes. */
@@ -29,6 +32,10 @@ struct machine_config {
      * window's screen), or NULL. */
     const struct char_sink *debug_sink;
 };
+
+/* The default --quantum: long enough that switching engines costs little
+ * (bench/), short enough that CPUs take turns often. */
+#define MACHINE_QUANTUM 100000u
 
 enum machine_state {
     MACHINE_RUNNING,
@@ -87,8 +94,9 @@ struct machine_pause_info {
  * ends drive it through the functions below. */
 struct machine;
 
-/* Creates a powered-on machine with empty memory. Returns NULL with a
- * message in err on failure. */
+/* Creates a powered-on machine with empty memory: cfg->ncpus CPUs, CPU 0
+ * about to boot, the others halted. Returns NULL with a message in err on
+ * failure. */
 struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen);
 void machine_destroy(struct machine *m);
 
@@ -117,6 +125,16 @@ void machine_interrupt(struct machine *m);
 /* A debugger goes on after an interruption. */
 void machine_clear_interrupt(struct machine *m);
 
+/* Ctrl-C has one owner in the whole program: the host hands every press
+ * (platform_on_interrupt) to the machine named here, which machine_interrupt
+ * stops at its next boundary. Whoever drives a machine names it while it
+ * runs and NULL after: the session (so the GDB stub and the window see
+ * machine_interrupted), a replay, sdb. A press while none is named is kept
+ * for the next machine named, unless its driver says earlier presses do
+ * not count (sdb: a press at its prompt only cancels the line). The first
+ * call installs the host's handler. */
+void machine_ctrl_c_target(struct machine *m, bool earlier_presses_count);
+
 /* For an observer: machine_run_until returns (MACHINE_RUNNING) as soon as
  * the current trap or operation is complete. */
 void machine_pause(struct machine *m);
@@ -135,23 +153,43 @@ void machine_describe_chain(struct machine *m, FILE *out);
 
 /* ---- What a driver or a view reads ---- */
 
-uint64_t machine_now(const struct machine *m); /* virtual time */
+/* Where the run stands, in the unit machine_run_until's deadlines,
+ * alarms and --max-insns count: with one CPU its virtual time; with
+ * several, the sum of the CPUs' virtual times, which grows by one for
+ * each instruction (or instruction's worth of idling) of any CPU. */
+uint64_t machine_now(const struct machine *m);
+/* The machine clock the devices, SPACE_OP_TIME and the timers read: the
+ * running CPU's virtual time (every CPU's at a round boundary). */
+uint64_t machine_clock(const struct machine *m);
 const struct machine_config *machine_config(const struct machine *m);
 enum machine_state machine_state(const struct machine *m);
 uint32_t machine_exit_code(const struct machine *m);      /* MACHINE_HALTED */
 const char *machine_stop_reason(const struct machine *m); /* MACHINE_STOPPED */
 bool machine_interrupted(const struct machine *m);        /* Ctrl-C seen */
 struct machine_pause_info machine_pause_reason(const struct machine *m);
-bool machine_interrupts_enabled(const struct machine *m);
-bool machine_waiting(const struct machine *m);   /* SPACE_OP_WAIT, no interrupt yet */
+bool machine_interrupts_enabled(const struct machine *m); /* CPU 0's */
+bool machine_waiting(const struct machine *m);   /* CPU 0: SPACE_OP_WAIT, no interrupt yet */
 bool machine_recording(const struct machine *m); /* a debugger may not change the guest */
-const struct machine_stats *machine_stats(const struct machine *m);
+/* Summed over the CPUs. */
+const struct machine_stats *machine_stats(struct machine *m);
+
+/* Each CPU (i < machine_ncpus). */
+unsigned machine_ncpus(const struct machine *m);
+unsigned machine_running_cpu(const struct machine *m); /* the one running, or last run */
+const struct pcb_chain *machine_cpu_chain(const struct machine *m, unsigned i);
+bool machine_cpu_interrupts_enabled(const struct machine *m, unsigned i);
+bool machine_cpu_waiting(const struct machine *m, unsigned i);  /* SPACE_OP_WAIT */
+bool machine_cpu_halted(const struct machine *m, unsigned i);   /* not started yet */
+uint32_t machine_cpu_ipis(const struct machine *m, unsigned i); /* pending: bit t - 32 */
+const struct machine_stats *machine_cpu_stats(const struct machine *m, unsigned i);
 
 /* The parts, for debuggers, views and statistics. */
-struct cpu *machine_cpu(struct machine *m, unsigned i); /* i = 0 today */
+struct cpu *machine_cpu(struct machine *m, unsigned i); /* NULL past the last CPU */
 struct mmu *machine_mmu(struct machine *m);
 struct physmem *machine_physmem(struct machine *m);
 struct bus *machine_bus(struct machine *m);
+/* The PCB state: current is the running CPU's chain (machine_cpu_chain
+ * gives any CPU's); the suspended chains are the machine's. */
 const struct pcb_state *machine_pcbs(const struct machine *m);
 const struct portal_tables *machine_portals(const struct machine *m);
 
@@ -166,6 +204,23 @@ void machine_end(struct machine *m, enum machine_state st);
  * breakpoints, watchpoints and the observer are dropped first. A machine
  * that ended by itself, or was interrupted there already, is left alone. */
 void machine_end_at_boundary(struct machine *m);
+
+/* Who writes guest memory from the host, and so how. */
+enum machine_writer {
+    /* An operation's result, as the CONTEXT's MODE 0 would write it: every
+     * page must be writable in MODE 0 or nothing is written, and each page
+     * written gets MAP_REF and MAP_DIRTY, as a guest's store would. */
+    WRITE_AS_KERNEL,
+    /* A person patching memory: whatever the permissions, up to the first
+     * page that is not mapped RAM, and no bits change. A recorded machine
+     * refuses (the recording could not hold what was written). */
+    WRITE_AS_DEBUGGER,
+};
+/* Writes len bytes from buf at vaddr in CONTEXT ctx and tells the CPU
+ * those frames changed (it may have translated code there). Returns the
+ * bytes written: len, or fewer where a page refused (WRITE_AS_KERNEL: 0). */
+uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, const void *buf,
+                               uint32_t len, enum machine_writer who);
 
 /* The debugger watching the machine (NULL: none). */
 void machine_set_observer(struct machine *m, const struct machine_observer *o);

@@ -6,8 +6,8 @@
 
 /* Each operation reads its arguments from the registers (EBX, ECX, EDX,
  * ESI, EDI, EBP) and leaves its result in r->eax. It returns false when it
- * has already replaced the CPU state itself (Resume) or stopped the
- * machine (Halt), so r must not be written back. */
+ * has set the CPU's registers itself (Resume restores a PCB; Wait writes
+ * its result before it waits), so r must not be written back. */
 typedef bool (*op_fn)(struct machine *m, struct cpu_regs *r);
 
 static bool op_map_memory(struct machine *m, struct cpu_regs *r)
@@ -15,7 +15,8 @@ static bool op_map_memory(struct machine *m, struct cpu_regs *r)
     map_entry old;
     r->eax = (uint32_t)mmu_map(&m->mmu, r->ebx, r->ecx, r->edx, r->esi, &old);
     if (old && old != mmu_peek(&m->mmu, r->ebx, r->ecx))
-        cpu_mapping_changed(m->cpu, r->ebx, MAP_ACCESS(old));
+        for (unsigned i = 0; i < m->ncpus; i++) /* the shootdown */
+            cpu_mapping_changed(m->cpus[i].cpu, r->ebx, MAP_ACCESS(old));
     return true;
 }
 
@@ -42,7 +43,8 @@ static bool op_refdirty(struct machine *m, struct cpu_regs *r)
 {
     int before = mmu_clear_access_bits(&m->mmu, r->ebx, r->ecx, r->edx);
     if (before > 0 && ((uint32_t)before & r->edx))
-        cpu_access_bits_cleared(m->cpu, r->ebx);
+        for (unsigned i = 0; i < m->ncpus; i++)
+            cpu_access_bits_cleared(m->cpus[i].cpu, r->ebx);
     r->eax = (uint32_t)before;
     return true;
 }
@@ -84,10 +86,10 @@ static bool op_chain_time(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
-/* Copies a PCB in from guest memory (EBX) and checks it. */
-static int pcb_from_guest(struct machine *m, const struct cpu_regs *r, struct space_pcb *p)
+/* Copies a PCB in from guest memory and checks it. */
+static int pcb_from_guest(struct machine *m, uint32_t vaddr, struct space_pcb *p)
 {
-    if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), 0, r->ebx, p, sizeof *p, MMU_READ) != 0)
+    if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), 0, vaddr, p, sizeof *p, MMU_READ) != 0)
         return SPACE_ERR_ACCESS;
     if (p->ctx >= SPACE_CONTEXTS)
         return SPACE_ERR_CONTEXT;
@@ -97,36 +99,23 @@ static int pcb_from_guest(struct machine *m, const struct cpu_regs *r, struct sp
     return SPACE_OK;
 }
 
-/* Tells the CPU which physical pages a write into guest memory touched. */
-static void note_guest_write(struct machine *m, uint32_t vaddr, uint32_t len)
-{
-    for (uint32_t off = 0; off < len;) {
-        uint32_t pa, va = vaddr + off;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (mmu_translate(&m->mmu, cpu_context(m->cpu), 0, va, 0, &pa))
-            cpu_host_wrote(m->cpu, pa, n < len - off ? n : len - off);
-        off += n;
-    }
-}
-
 static bool op_pcb_read(struct machine *m, struct cpu_regs *r)
 {
     const struct space_pcb *top = pcb_top(&m->pcbs);
     if (!top)
         r->eax = (uint32_t)SPACE_ERR_EMPTY;
-    else if (mmu_copy_to(&m->mmu, cpu_context(m->cpu), 0, r->ebx, top, sizeof *top) != 0)
+    else if (machine_write_virtual(m, cpu_context(m->cpu), r->ebx, top, sizeof *top,
+                                   WRITE_AS_KERNEL) != sizeof *top)
         r->eax = (uint32_t)SPACE_ERR_ACCESS;
     else
         r->eax = SPACE_OK;
-    if (r->eax == SPACE_OK)
-        note_guest_write(m, r->ebx, sizeof *top);
     return true;
 }
 
 static bool op_pcb_write(struct machine *m, struct cpu_regs *r)
 {
     struct space_pcb p, *top = pcb_top(&m->pcbs);
-    int err = top ? pcb_from_guest(m, r, &p) : SPACE_ERR_EMPTY;
+    int err = top ? pcb_from_guest(m, r->ebx, &p) : SPACE_ERR_EMPTY;
     if (err == SPACE_OK)
         *top = p;
     r->eax = (uint32_t)err;
@@ -136,7 +125,7 @@ static bool op_pcb_write(struct machine *m, struct cpu_regs *r)
 static bool op_pcb_push(struct machine *m, struct cpu_regs *r)
 {
     struct space_pcb p;
-    int err = pcb_from_guest(m, r, &p);
+    int err = pcb_from_guest(m, r->ebx, &p);
     if (err == SPACE_OK)
         err = pcb_push(&m->pcbs, &p);
     r->eax = (uint32_t)err;
@@ -166,8 +155,8 @@ static bool op_time(struct machine *m, struct cpu_regs *r)
 
 static bool op_interrupts(struct machine *m, struct cpu_regs *r)
 {
-    bool old = m->ie;
-    m->ie = r->ebx != 0;
+    bool old = m->cc->ie;
+    m->cc->ie = r->ebx != 0;
     r->eax = old;
     return true;
 }
@@ -202,6 +191,47 @@ static bool op_trace(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
+static bool op_cpu_id(struct machine *m, struct cpu_regs *r)
+{
+    r->eax = m->cur;
+    return true;
+}
+
+/* The new CPU starts as if it resumed the PCB, at the starting CPU's
+ * time (a halted CPU idles with the clock; one that has had its turn in
+ * this round is there already). */
+static bool op_cpu_start(struct machine *m, struct cpu_regs *r)
+{
+    struct space_pcb p;
+    int err = SPACE_ERR_CPU;
+    if (r->ebx < m->ncpus && m->cpus[r->ebx].halted &&
+        (err = pcb_from_guest(m, r->ecx, &p)) == SPACE_OK) {
+        struct machine_cpu *t = &m->cpus[r->ebx];
+        cpu_idle_until(t->cpu, cpu_time(m->cpu)); /* it starts now, not earlier */
+        trap_load(t->cpu, &p);
+        t->ie = p.ie != 0;
+        t->halted = false;
+        if (trace_on(m->tracer, TRACE_OP))
+            trace_line(m, "cpu", "start cpu%u: CONTEXT %u MODE %u pc %#x", r->ebx, p.ctx, p.mode,
+                       p.pc);
+    }
+    r->eax = (uint32_t)err;
+    return true;
+}
+
+static bool op_ipi(struct machine *m, struct cpu_regs *r)
+{
+    if (r->ebx >= m->ncpus)
+        r->eax = (uint32_t)SPACE_ERR_CPU;
+    else if (r->ecx < SPACE_TRAP_INTERRUPT_BASE || r->ecx >= SPACE_TRAP_SOFT_BASE)
+        r->eax = (uint32_t)SPACE_ERR_TRAP;
+    else {
+        m->cpus[r->ebx].ipi |= 1u << (r->ecx - SPACE_TRAP_INTERRUPT_BASE);
+        r->eax = SPACE_OK;
+    }
+    return true;
+}
+
 static const struct {
     const char *name;
     op_fn fn;
@@ -224,6 +254,9 @@ static const struct {
     [SPACE_OP_TRACE] = {"TRACE", op_trace},
     [SPACE_OP_REFDIRTY] = {"REFDIRTY", op_refdirty},
     [SPACE_OP_CHAIN_TIME] = {"CHAIN_TIME", op_chain_time},
+    [SPACE_OP_CPU_ID] = {"CPU_ID", op_cpu_id},
+    [SPACE_OP_CPU_START] = {"CPU_START", op_cpu_start},
+    [SPACE_OP_IPI] = {"IPI", op_ipi},
 };
 
 const char *ops_name(uint32_t op)
@@ -241,7 +274,7 @@ void ops_execute(struct machine *m)
         cpu_set_regs(m->cpu, &r);
         return;
     }
-    m->stats.ops[op]++;
+    m->cc->stats.ops[op]++;
     struct cpu_regs in = r;
     bool traced = trace_on(m->tracer, TRACE_OP); /* (TRACE may switch it) */
     bool writes_back = op_table[op].fn(m, &r);

@@ -5,7 +5,10 @@
 
 /* A token names a slot and that slot's generation, so a used (or forged)
  * token never matches again: bits 0-12 hold slot+1 (1..4096), bits 13-30 the
- * generation. */
+ * generation (1..TOKEN_GEN_MASK). A slot that has issued its last
+ * generation is worn out and never used again, so no token is issued twice
+ * (Suspend is FULL once every slot is worn out or holds a chain: after
+ * about 4096 x 262,143 Suspends). */
 #define TOKEN_SLOT_BITS 13
 #define TOKEN_GEN_MASK  0x3ffffu
 
@@ -74,14 +77,12 @@ int pcb_suspend(struct pcb_state *s, uint64_t now)
         return SPACE_ERR_FULL;
     for (uint32_t i = 0; i < SPACE_SUSPENDED_MAX; i++) {
         struct suspended *slot = &s->slot[i];
-        if (slot->chain)
+        if (slot->chain || slot->generation == TOKEN_GEN_MASK)
             continue;
         s->current->vtime += now - s->since;
         s->since = now;
         slot->chain = s->current;
-        slot->generation = (slot->generation + 1) & TOKEN_GEN_MASK;
-        if (!slot->generation)
-            slot->generation = 1;
+        slot->generation++;
         s->current = fresh;
         s->live++;
         return make_token(i, slot->generation);

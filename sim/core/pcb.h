@@ -44,7 +44,8 @@ int pcb_pop(struct pcb_state *s, struct space_pcb *out);
 
 /* Suspend at busy time `now`: returns a token (> 0) or SPACE_ERR_FULL /
  * SPACE_ERR_EMPTY. The chain set aside is charged up to now; the new empty
- * chain starts at 0. */
+ * chain starts at 0. No token is ever returned twice: FULL instead, once
+ * the slots' generations are used up. */
 int pcb_suspend(struct pcb_state *s, uint64_t now);
 /* Unsuspend at busy time `now`: SPACE_OK, SPACE_ERR_TOKEN, or
  * SPACE_ERR_BUSY. The empty chain it replaces (and its time) is dropped. */

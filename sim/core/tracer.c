@@ -92,10 +92,10 @@ static void trace_tlb(void *arg, const char *what, uint32_t ctx, uint32_t vaddr,
     if (!trace_on(m->tracer, TRACE_TLB))
         return;
     if (e)
-        trace_line(m, "tlb", "%s CONTEXT %u page %#010x -> frame %#010x access %#05x", what, ctx,
+        trace_line(m, "tlb", "%s CONTEXT %u page 0x%08x -> frame 0x%08x access 0x%03x", what, ctx,
                    vaddr & ~0xfffu, MAP_PADDR(e), MAP_ACCESS(e));
     else
-        trace_line(m, "tlb", "%s CONTEXT %u page %#010x", what, ctx, vaddr & ~0xfffu);
+        trace_line(m, "tlb", "%s CONTEXT %u page 0x%08x", what, ctx, vaddr & ~0xfffu);
 }
 
 int tracer_attach(struct machine *m, const struct trace_flags *flags, FILE *out, bool close_out,
@@ -134,7 +134,7 @@ void tracer_detach(struct machine *m)
 void trace_line(struct machine *m, const char *kind, const char *fmt, ...)
 {
     struct tracer *t = m->tracer;
-    fprintf(t->out, "%llu cpu0 ctx=%u mode=%u %s ", (unsigned long long)cpu_time(m->cpu),
+    fprintf(t->out, "%llu cpu%u ctx=%u mode=%u %s ", (unsigned long long)cpu_time(m->cpu), m->cur,
             cpu_context(m->cpu), cpu_mode(m->cpu), kind);
     va_list ap;
     va_start(ap, fmt);
@@ -153,8 +153,8 @@ void trace_insn(struct machine *m, uint64_t time, uint32_t ctx, uint32_t mode, u
     char text[96];
     if (!cpu_disassemble(m->cpu, code, len, pc, text, sizeof text))
         snprintf(text, sizeof text, "(undecodable)");
-    fprintf(t->out, "%llu cpu0 ctx=%u mode=%u insn %#010x %s\n", (unsigned long long)time, ctx,
-            mode, pc, text);
+    fprintf(t->out, "%llu cpu%u ctx=%u mode=%u insn 0x%08x %s\n", (unsigned long long)time, m->cur,
+            ctx, mode, pc, text);
     t->lines++;
 }
 

@@ -49,7 +49,7 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
 {
     uint32_t ctx = cpu_context(m->cpu), mode = cpu_mode(m->cpu);
     uint32_t trap = t->trap, access = t->access, addr = t->addr;
-    m->stats.traps[t->trap]++;
+    m->cc->stats.traps[t->trap]++;
 
     const struct portal *p = portal_get(&m->portals, ctx, trap);
     if (p && t->deliberate && !portal_allows(p, mode)) {
@@ -96,7 +96,7 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
         .eflags = (r.eflags & EFLAGS_USER) | EFLAGS_FIXED,
         .ctx = ctx,
         .mode = mode,
-        .ie = m->ie,
+        .ie = m->cc->ie,
         .trap = trap,
         .cause = t->trap,
         .access = access,
@@ -110,18 +110,18 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
             SPACE_CHAIN_MAX, t->trap, trap_name(t->trap), extra, ctx, mode, r.eip);
         return;
     }
-    m->stats.traversals++;
+    m->cc->stats.traversals++;
     /* As on x86 interrupt entry: the handler does not inherit single-step. */
     r.eflags &= ~EFLAGS_TF;
     r.eip = p->pc;
-    m->ie = false;
+    m->cc->ie = false;
     cpu_set_space(m->cpu, p->ctx, p->mode);
     cpu_set_regs(m->cpu, &r);
     if (m->observer.traversal)
         m->observer.traversal(m->observer.arg, &pcb, p->ctx, p->mode);
 }
 
-void trap_restore(struct machine *m, const struct space_pcb *p)
+void trap_load(struct cpu *c, const struct space_pcb *p)
 {
     struct cpu_regs r = {
         .eax = p->eax,
@@ -135,12 +135,17 @@ void trap_restore(struct machine *m, const struct space_pcb *p)
         .eip = p->pc,
         .eflags = (p->eflags & EFLAGS_USER) | EFLAGS_FIXED,
     };
+    cpu_set_space(c, p->ctx, p->mode);
+    cpu_set_regs(c, &r);
+}
+
+void trap_restore(struct machine *m, const struct space_pcb *p)
+{
     if (trace_on(m->tracer, TRACE_TRAP))
         trace_line(m, "resume", "-> CONTEXT %u MODE %u pc %#x (PCB of trap %u)", p->ctx, p->mode,
                    p->pc, p->trap);
-    m->ie = p->ie != 0;
-    cpu_set_space(m->cpu, p->ctx, p->mode);
-    cpu_set_regs(m->cpu, &r);
+    m->cc->ie = p->ie != 0;
+    trap_load(m->cpu, p);
     if (m->observer.resumed)
         m->observer.resumed(m->observer.arg, p);
 }

@@ -20,8 +20,11 @@ struct trap_info {
  * registers already hold the pc the PCB must record). */
 void trap_deliver(struct machine *m, const struct trap_info *t);
 
-/* Makes the CPU's state the one a PCB describes (used by Resume). */
+/* Makes the running CPU's state the one a PCB describes (used by Resume). */
 void trap_restore(struct machine *m, const struct space_pcb *p);
+/* The registers, CONTEXT and MODE of a PCB into a CPU (Resume, and
+ * starting a CPU). */
+void trap_load(struct cpu *c, const struct space_pcb *p);
 
 /* A short name for a trap number ("MEMORY_FAULT", "INT", ...). */
 const char *trap_describe(uint32_t trap);

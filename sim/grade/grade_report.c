@@ -487,26 +487,50 @@ static int name_width(const struct grade_report *r)
     return (int)w;
 }
 
+/* Prints s with its control characters escaped: a spec's text and a
+ * guest's output reach the terminal as visible characters. */
+static void put_text(FILE *out, const char *s)
+{
+    size_t n = 4 * strlen(s) + 1; /* (\xNN: four characters for one) */
+    char small[512], *buf = n <= sizeof small ? small : malloc(n);
+    fputs(buf ? grade_escape(s, buf, n) : "(out of host memory)", out);
+    if (buf != small)
+        free(buf);
+}
+
 void grade_report_row(FILE *out, const struct grade_report *r, const struct grade_result *res)
 {
     char a[32], b[32], pts[70];
     snprintf(pts, sizeof pts, "%s/%s", points(score(res), a, sizeof a),
              points(res->c->points, b, sizeof b));
-    fprintf(out, "  %s  %-*s  %7s  %s\n", res->passed ? "PASS" : "FAIL", name_width(r),
-            res->c->name, pts, res->ran ? res->run.end_line : "did not run");
+    fprintf(out, "  %s  %-*s  %7s  ", res->passed ? "PASS" : "FAIL", name_width(r), res->c->name,
+            pts);
+    put_text(out, res->ran ? res->run.end_line : "did not run");
     int indent = name_width(r) + 17;
-    if (!res->ran)
-        fprintf(out, "%*s%s\n", indent, "", res->error);
+    if (!res->ran) {
+        fprintf(out, "\n%*s", indent, "");
+        put_text(out, res->error);
+    }
     for (unsigned i = 0; i < res->noutcomes; i++) {
         const struct grade_outcome *o = &res->outcomes[i];
-        if (!o->passed)
-            fprintf(out, "%*sFAIL %s: expected %s; actual %s\n", indent, "", o->what, o->expected,
-                    o->actual);
+        if (o->passed)
+            continue;
+        fprintf(out, "\n%*sFAIL ", indent, "");
+        put_text(out, o->what);
+        fputs(": expected ", out);
+        put_text(out, o->expected);
+        fputs("; actual ", out);
+        put_text(out, o->actual);
     }
-    if (res->ran && res->error[0])
-        fprintf(out, "%*serror: %s\n", indent, "", res->error);
-    if (res->note[0])
-        fprintf(out, "%*snote: %s\n", indent, "", res->note);
+    if (res->ran && res->error[0]) {
+        fprintf(out, "\n%*serror: ", indent, "");
+        put_text(out, res->error);
+    }
+    if (res->note[0]) {
+        fprintf(out, "\n%*snote: ", indent, "");
+        put_text(out, res->note);
+    }
+    fputc('\n', out);
     if (res->trace && !res->passed)
         fprintf(out, "%*sreplay: " GRADE_REPLAY_COMMAND "%s\n", indent, "", res->trace);
     fflush(out);

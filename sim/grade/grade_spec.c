@@ -57,15 +57,46 @@ struct parser {
 
 static bool fail(struct parser *p, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Sets the one-line error "FILE:LINE: ..."; returns false. */
+/* Control characters with a short escape; the others are \xNN. */
+static const struct {
+    char c;
+    const char *escape;
+} named_controls[] = {{'\n', "\\n"}, {'\r', "\\r"}, {'\t', "\\t"}, {0x1b, "\\e"}};
+
+const char *grade_escape(const char *s, char *buf, size_t n)
+{
+    size_t k = 0;
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        char e[8] = {(char)c, 0};
+        if (c < 0x20 || c == 0x7f) {
+            snprintf(e, sizeof e, "\\x%02x", c);
+            for (size_t i = 0; i < sizeof named_controls / sizeof named_controls[0]; i++)
+                if (named_controls[i].c == (char)c)
+                    snprintf(e, sizeof e, "%s", named_controls[i].escape);
+        }
+        size_t len = strlen(e);
+        if (k + len >= n)
+            break;
+        memcpy(buf + k, e, len);
+        k += len;
+    }
+    buf[k] = 0;
+    return buf;
+}
+
+/* Sets the one-line error "FILE:LINE: ..."; returns false. Control
+ * characters of the spec's text come out escaped. */
 static bool fail(struct parser *p, const char *fmt, ...)
 {
-    int n = snprintf(p->err, p->errlen, "%s:%u: ", p->path, p->line);
+    char raw[1024];
+    int n = snprintf(raw, sizeof raw, "%s:%u: ", p->path, p->line);
     va_list ap;
     va_start(ap, fmt);
-    if (n >= 0 && (unsigned)n < p->errlen)
-        vsnprintf(p->err + n, p->errlen - (unsigned)n, fmt, ap);
+    if (n >= 0 && (unsigned)n < sizeof raw)
+        vsnprintf(raw + n, sizeof raw - (unsigned)n, fmt, ap);
     va_end(ap);
+    grade_escape(raw, p->err, p->errlen);
     return false;
 }
 
@@ -246,6 +277,23 @@ static bool set_mem(struct parser *p, struct grade_case *c, const char *key, con
     if (parse_size(v, &c->mem) != 0 || c->mem < PHYSMEM_MIN_SIZE || c->mem > PHYSMEM_MAX_SIZE ||
         c->mem % 4096)
         return fail(p, "%s: expected a RAM size of 1M..3G, a multiple of 4K, not '%s'", key, v);
+    return true;
+}
+
+static bool set_cpus(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    uint64_t n;
+    if (parse_u64(v, &n) != 0 || n < 1 || n > SPACE_MAX_CPUS)
+        return fail(p, "%s: expected a CPU count, 1..%u, not '%s'", key, SPACE_MAX_CPUS, v);
+    c->ncpus = (uint32_t)n;
+    return true;
+}
+
+static bool set_seed(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    if (parse_u64(v, &c->seed) != 0)
+        return fail(p, "%s: expected a number, not '%s'", key, v);
+    c->seeded = true;
     return true;
 }
 
@@ -473,6 +521,8 @@ static const struct key {
     {"kernel", set_kernel, FORM_VALUE, false, false, 0},
     {"max-insns", set_max_insns, FORM_VALUE, false, false, 0},
     {"mem", set_mem, FORM_VALUE, false, false, 0},
+    {"cpus", set_cpus, FORM_VALUE, false, false, 0},
+    {"seed", set_seed, FORM_VALUE, false, false, 0},
     {"cmdline", set_cmdline, FORM_VALUE, false, false, 0},
     {"disk", set_disk, FORM_VALUE, false, false, 1},
     {"disk-size", set_disk_size, FORM_VALUE, false, false, 1},
@@ -778,6 +828,7 @@ struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen)
         p.defaults = (struct grade_case){.points = 1,
                                          .max_insns = GRADE_DEFAULT_MAX_INSNS,
                                          .mem = GRADE_DEFAULT_MEM,
+                                         .ncpus = 1,
                                          .end = MACHINE_HALTED};
         p.cur = &p.defaults;
         ok = dir && sp->title;

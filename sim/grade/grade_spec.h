@@ -45,6 +45,9 @@ struct grade_case {
     const char *kernel;     /* path; NULL: the built-in BasicOZ */
     uint64_t max_insns;
     uint32_t mem;
+    uint32_t ncpus; /* space run --cpus */
+    uint64_t seed;  /* space run --seed, if seeded */
+    bool seeded;
     const char *cmdline;
     const char *input;      /* console input text; NULL: none (or input_file) */
     const char *input_file; /* path */
@@ -70,6 +73,12 @@ struct grade_spec {
  * ("FILE:LINE: what was expected, and what was found"). */
 struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen);
 void grade_spec_free(struct grade_spec *spec);
+
+/* Copies s into buf (n > 0 bytes, always terminated, cut if it is too
+ * long) with each control character written as an escape (\n, \r, \t,
+ * \e, or \xNN), so that no text from a spec or a guest reaches a terminal
+ * raw. Returns buf. */
+const char *grade_escape(const char *s, char *buf, size_t n);
 
 /* Names for reports: "<", "halted", ... */
 const char *grade_op_name(enum grade_op op);

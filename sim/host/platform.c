@@ -1,5 +1,6 @@
 /* platform: the part of platform.h that is the same on every OS, on the
- * primitives of platform_os.h. */
+ * primitives of platform_os.h: Ctrl-C's one callback, disk image files,
+ * directories. */
 #include "platform.h"
 
 #include <errno.h>
@@ -8,6 +9,22 @@
 #include <string.h>
 
 #include "platform_os.h"
+
+static void (*volatile interrupt_fn)(void);
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    void (*fn)(void) = interrupt_fn;
+    if (fn)
+        fn();
+}
+
+void platform_on_interrupt(void (*fn)(void))
+{
+    interrupt_fn = fn;
+    os_catch_sigint(on_sigint);
+}
 
 struct platform_file {
     int fd;
@@ -37,9 +54,11 @@ struct platform_file *platform_file_open(const char *path, uint64_t create_size,
         }
     }
     if (fd < 0) {
-        if (errno == ENOENT)
+        if (errno == ENOENT && !create_size)
             snprintf(err, errlen, "%s: no such disk image (give --disk-size SIZE to create it)",
                      path);
+        else if (errno == ENOENT && !*readonly) /* (its directory is missing) */
+            snprintf(err, errlen, "%s: cannot create disk image: %s", path, strerror(errno));
         else
             snprintf(err, errlen, "%s: cannot open disk image: %s", path, strerror(errno));
         return NULL;

@@ -3,7 +3,8 @@
  * behind a function here. One file per OS implements it -
  * sim/host/platform_posix.c or sim/host/platform_windows.c, CMake picks
  * by WIN32 - and sim/host/platform.c holds what is the same everywhere
- * (disk image files, directories), on the primitives of platform_os.h. */
+ * (Ctrl-C's callback, disk image files, directories), on the primitives
+ * of platform_os.h. */
 #ifndef SPACE_PLATFORM_H
 #define SPACE_PLATFORM_H
 
@@ -12,7 +13,8 @@
 #include <stdio.h>
 
 /* Calls fn (from a signal context: it must only set flags) when the user
- * presses Ctrl-C. */
+ * presses Ctrl-C; one fn at a time, the last given. Its one caller is
+ * machine_ctrl_c_target (sim/core/machine.h), which owns Ctrl-C. */
 void platform_on_interrupt(void (*fn)(void));
 /* Writes msg on stderr and ends the process at once with `status`, from
  * anywhere, a signal handler included: the last resort when the machine
@@ -30,6 +32,15 @@ bool platform_input_ready(FILE *f);
  * then read plain lines). platform_terminal_restore undoes it. */
 bool platform_terminal_raw(FILE *f);
 void platform_terminal_restore(FILE *f);
+
+/* Can console input be read from this stream: a regular file, a pipe, a
+ * socket or a character device (a terminal, the null device)? False for
+ * a directory, whose reads fail forever. */
+bool platform_is_stream_input(FILE *f);
+
+/* Do the two paths name one existing file (the same file through other
+ * names or links)? False if either does not exist. */
+bool platform_same_file(const char *a, const char *b);
 
 /* The null device opened for writing (output nobody wants), or NULL. */
 FILE *platform_open_null(void);

@@ -1,8 +1,8 @@
-/* platform_os: the few file primitives sim/host/platform.c builds the
- * OS-independent part of platform.h on. Each OS file (platform_posix.c,
- * platform_windows.c; CMake compiles one) implements them and the rest of
- * platform.h. Private to sim/host. Every function returns -1 with errno
- * set on failure. */
+/* platform_os: the few primitives (files, the Ctrl-C signal)
+ * sim/host/platform.c builds the OS-independent part of platform.h on. Each OS file
+ * (platform_posix.c, platform_windows.c; CMake compiles one) implements them and the rest of
+ * platform.h. Private to sim/host. Every function returning int returns
+ * -1 with errno set on failure. */
 #ifndef SPACE_PLATFORM_OS_H
 #define SPACE_PLATFORM_OS_H
 
@@ -21,5 +21,8 @@ int os_file_sync(int fd);
 /* Creates one directory (its parent exists): 0 or -1 (EEXIST included). */
 int os_make_dir(const char *path);
 bool os_is_dir(const char *path);
+
+/* Calls handler on SIGINT (Ctrl-C), interrupting a blocking read. */
+void os_catch_sigint(void (*handler)(int));
 
 #endif

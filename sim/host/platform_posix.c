@@ -25,22 +25,12 @@
 
 /* ---- Ctrl-C and terminals ---- */
 
-static void (*interrupt_fn)(void);
-
-static void on_sigint(int sig)
+void os_catch_sigint(void (*handler)(int))
 {
-    (void)sig;
-    if (interrupt_fn)
-        interrupt_fn();
-}
-
-void platform_on_interrupt(void (*fn)(void))
-{
-    interrupt_fn = fn;
     /* No SA_RESTART: a read of console input that blocks is interrupted. */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_sigint;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
 }
@@ -149,6 +139,20 @@ bool os_is_dir(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool platform_is_stream_input(FILE *f)
+{
+    struct stat st;
+    return fstat(fileno(f), &st) == 0 && (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) ||
+                                          S_ISSOCK(st.st_mode) || S_ISCHR(st.st_mode));
+}
+
+bool platform_same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
 }
 
 /* ---- Sockets ---- */

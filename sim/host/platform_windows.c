@@ -22,19 +22,9 @@
 
 /* ---- Ctrl-C and terminals ---- */
 
-static void (*interrupt_fn)(void);
-
-static void on_sigint(int sig)
+void os_catch_sigint(void (*handler)(int))
 {
-    (void)sig;
-    if (interrupt_fn)
-        interrupt_fn();
-}
-
-void platform_on_interrupt(void (*fn)(void))
-{
-    interrupt_fn = fn;
-    signal(SIGINT, on_sigint);
+    signal(SIGINT, handler);
 }
 
 void platform_quit_now(const char *msg, int status)
@@ -116,6 +106,32 @@ bool os_is_dir(const char *path)
 {
     struct _stat64 st;
     return _stat64(path, &st) == 0 && (st.st_mode & _S_IFMT) == _S_IFDIR;
+}
+
+bool platform_is_stream_input(FILE *f)
+{
+    struct _stat64 st;
+    return _fstat64(_fileno(f), &st) == 0 && (st.st_mode & _S_IFMT) != _S_IFDIR;
+}
+
+/* One file through two names: the same volume and file index. */
+bool platform_same_file(const char *a, const char *b)
+{
+    BY_HANDLE_FILE_INFORMATION ia, ib;
+    bool same = false;
+    HANDLE ha = CreateFileA(a, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                            OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    HANDLE hb = CreateFileA(b, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+                            OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+    if (ha != INVALID_HANDLE_VALUE && hb != INVALID_HANDLE_VALUE &&
+        GetFileInformationByHandle(ha, &ia) && GetFileInformationByHandle(hb, &ib))
+        same = ia.dwVolumeSerialNumber == ib.dwVolumeSerialNumber &&
+               ia.nFileIndexHigh == ib.nFileIndexHigh && ia.nFileIndexLow == ib.nFileIndexLow;
+    if (ha != INVALID_HANDLE_VALUE)
+        CloseHandle(ha);
+    if (hb != INVALID_HANDLE_VALUE)
+        CloseHandle(hb);
+    return same;
 }
 
 /* ---- Sockets ---- */

@@ -1,6 +1,8 @@
 #include "stdio_console.h"
 
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "platform.h"
 
@@ -20,6 +22,7 @@ static long read_line(struct stdio_source *s)
 {
     size_t len = 0;
     int ch = 0;
+    errno = 0;
     for (;;) {
         if (len == s->cap) {
             size_t cap = s->cap ? s->cap * 2 : 256;
@@ -36,10 +39,11 @@ static long read_line(struct stdio_source *s)
             break;
     }
     if (ch == EOF) {
-        if (ferror(s->in)) {
+        if (ferror(s->in) && errno == EINTR) {
             /* Interrupted (Ctrl-C while waiting for a person): not the end
              * of input; the machine is stopping, and must not block here
-             * again on its way. */
+             * again on its way. Any other error ends the input: a read
+             * that failed once would fail forever. */
             clearerr(s->in);
             s->interrupted = true;
             return (long)len;
@@ -79,7 +83,15 @@ struct char_source *stdio_source_open(const char *path, char *err, unsigned errl
     }
     s->in = path ? fopen(path, "rb") : stdin;
     if (!s->in) {
-        snprintf(err, errlen, "%s: cannot open console input script", path);
+        snprintf(err, errlen, "%s: cannot open console input script: %s", path, strerror(errno));
+        free(s);
+        return NULL;
+    }
+    if (!platform_is_stream_input(s->in)) {
+        snprintf(err, errlen, "%s: console input must be a readable file, pipe or terminal",
+                 path ? path : "standard input");
+        if (path)
+            fclose(s->in);
         free(s);
         return NULL;
     }

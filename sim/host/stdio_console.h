@@ -13,7 +13,9 @@
  * polled unless the guest waits, and then waited for; a read interrupted
  * by a signal (Ctrl-C) is not the end of input, and from then on the
  * source only polls, so a stopping machine never blocks on it again.
- * NULL with "PATH: cannot open console input script" in err. */
+ * Any other read error is the end of input. NULL with one line in err if
+ * path cannot be opened, or the stream is not a file, pipe, socket or
+ * character device (a directory's reads would fail forever). */
 struct char_source *stdio_source_open(const char *path, char *err, unsigned errlen);
 
 /* Output to `out`, flushed on flush(); every byte also goes to `also`

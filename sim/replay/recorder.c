@@ -162,6 +162,9 @@ static void record_checkpoint(struct machine *m, void *arg)
     struct tbuf b = {0};
     checkpoint_encode(&cp, &b);
     write_tbuf(r, REC_CHECKPOINT, &b);
+    /* Whole in the file at once, like inputs: a crash loses no checkpoint.
+     * (One write per checkpoint; taking it costs far more.) */
+    recfile_flush(&r->w);
     machine_set_alarm(m, (cp.time / r->interval + 1) * r->interval, record_checkpoint, r);
 }
 
@@ -198,6 +201,13 @@ static void encode_config(struct recorder *r, struct machine *m, struct tbuf *b)
             tbuf_u32(b, rs->sectors);
             tbuf_u8(b, rs->readonly);
         }
+    }
+    /* Several CPUs: how they interleave (a one-CPU trace has no such
+     * fields, and reads as it always did). */
+    if (cfg->ncpus > 1) {
+        tbuf_u64(b, cfg->quantum);
+        tbuf_u8(b, cfg->jitter);
+        tbuf_u64(b, cfg->seed);
     }
 }
 

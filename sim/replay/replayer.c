@@ -38,7 +38,8 @@ struct replay {
     char *image_name;
     const uint8_t *image;
     size_t image_size;
-    uint8_t *own_image; /* a --kernel replacement */
+    uint8_t *own_image;      /* a --kernel replacement */
+    const char *kernel_path; /* its file (--kernel), or NULL */
     struct recorded_input *in;
     unsigned nin;
     unsigned next_in[MAX_DEVICES]; /* each device's next input */
@@ -202,7 +203,8 @@ static void replay_alarm(struct machine *m, void *arg)
     check_missed_inputs(rp, now);
     while (!rp->diverged && rp->next_cp < rp->ncp && rp->cp[rp->next_cp].time <= now) {
         char which[48];
-        snprintf(which, sizeof which, "checkpoint %u of %u", rp->next_cp + 1, rp->ncp);
+        /* numbered as `space replay` counts them: the final one is the last */
+        snprintf(which, sizeof which, "checkpoint %u of %u", rp->next_cp + 1, rp->ncp + 1);
         compare(rp, &rp->cp[rp->next_cp], which);
         rp->next_cp++;
     }
@@ -256,7 +258,7 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
     uint32_t type, len;
     const uint8_t *p;
     int got;
-    bool have_config = false;
+    bool have_config = false, seen_config = false, seen_image = false;
     unsigned cap_in = 0, cap_cp = 0;
     while ((got = recfile_next(&rp->tr, &type, &p, &len, err, errlen)) == 1) {
         struct tcur c = {p, len, false};
@@ -266,12 +268,19 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
                      rp->tr.record);
             return -1;
         }
+        /* One configuration and one kernel image: a second would replace
+         * what the first set up (and leak it). */
+        if ((type == REC_CONFIG && seen_config) || (type == REC_IMAGE && seen_image)) {
+            snprintf(err, errlen, "%s: corrupt: record %u is a second %s record", rp->tr.path,
+                     rp->tr.record, type == REC_CONFIG ? "configuration" : "kernel image");
+            return -1;
+        }
         switch (type) {
         case REC_CONFIG: {
+            seen_config = true;
             free(tcur_str(&c, &null)); /* the recording space's version */
             cfg->ram_size = tcur_u32(&c);
             cfg->max_insns = tcur_u64(&c);
-            free(rp->cmdline);
             rp->cmdline = tcur_str(&c, &null);
             cfg->cmdline = rp->cmdline;
             cfg->ncpus = tcur_u32(&c);
@@ -282,10 +291,16 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
                 if (load_device(rp, i, &c, err, errlen) != 0)
                     return -1;
             }
+            if (cfg->ncpus > 1 && c.left) {
+                cfg->quantum = tcur_u64(&c);
+                cfg->jitter = tcur_u8(&c) != 0;
+                cfg->seed = tcur_u64(&c);
+            }
             have_config = *ndev <= MAX_DEVICES;
             break;
         }
         case REC_IMAGE:
+            seen_image = true;
             rp->image_name = tcur_str(&c, &null);
             tcur_u64(&c);
             rp->image_size = c.left;
@@ -370,6 +385,15 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
     return 0;
 }
 
+/* The name of the kernel the replay boots, for its errors and symbols: the
+ * --kernel file, or the recorded image's name. */
+static const char *image_label(const struct replay *rp)
+{
+    if (rp->kernel_path)
+        return rp->kernel_path;
+    return rp->image_name && rp->image_name[0] ? rp->image_name : "the recorded kernel image";
+}
+
 struct replay *replay_open(const char *path, const struct replay_options *opt, char *err,
                            unsigned errlen)
 {
@@ -406,6 +430,7 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
         if (ok) {
             rp->image = rp->own_image;
             rp->image_size = size;
+            rp->kernel_path = opt->kernel_path;
         }
     }
     if (ok) {
@@ -438,8 +463,8 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
         ok = false;
     }
     if (ok)
-        ok = machine_boot_image(rp->m, rp->image_name ? rp->image_name : "recorded kernel",
-                                rp->image, rp->image_size, err, errlen) == 0;
+        ok =
+            machine_boot_image(rp->m, image_label(rp), rp->image, rp->image_size, err, errlen) == 0;
     if (!ok) {
         replay_close(rp);
         return NULL;
@@ -463,7 +488,7 @@ const char *replay_note(const struct replay *rp)
 
 void replay_image(const struct replay *rp, const char **name, const uint8_t **image, size_t *size)
 {
-    *name = rp->image_name ? rp->image_name : "recorded kernel";
+    *name = image_label(rp);
     *image = rp->image;
     *size = rp->image_size;
 }
@@ -486,6 +511,8 @@ bool replay_verdict(struct replay *rp, char *report, unsigned len)
         enum machine_state st = machine_state(m);
         uint32_t code = machine_exit_code(m);
         const char *reason = machine_stop_reason(m);
+        char last[64];
+        snprintf(last, sizeof last, "the final checkpoint, %u of %u", rp->ncp + 1, rp->ncp + 1);
         if (st != rp->end_state || now != rp->end_time ||
             (st == MACHINE_HALTED && code != rp->end_code) ||
             (st == MACHINE_STOPPED && strcmp(reason, rp->end_reason ? rp->end_reason : "")))
@@ -498,7 +525,7 @@ bool replay_verdict(struct replay *rp, char *report, unsigned len)
                     (unsigned long long)now, state_name(st), code,
                     st == MACHINE_STOPPED ? ": " : "", st == MACHINE_STOPPED ? reason : "");
         else
-            compare(rp, &rp->end_cp, "the final checkpoint");
+            compare(rp, &rp->end_cp, last);
         if (!rp->diverged)
             check_missed_inputs(rp, UINT64_MAX);
     }

@@ -18,7 +18,8 @@
 #include "sim/core/machine.h"
 
 struct replay_options {
-    const char *kernel_path; /* replay with this kernel instead of the recorded one */
+    const char *kernel_path; /* replay with this kernel instead of the recorded one (kept
+                              * as given: it must outlive the replay) */
     FILE *console_output;    /* the guest's console output (NULL: standard output) */
 };
 
@@ -34,7 +35,8 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
 struct machine *replay_machine(struct replay *rp);
 /* A remark about the replay's set-up ("" if none). */
 const char *replay_note(const struct replay *rp);
-/* The recorded kernel image (for a debugger's symbols). */
+/* The kernel image the replay booted (for a debugger's symbols): the
+ * recorded one, or the kernel_path file's, named as errors name it. */
 void replay_image(const struct replay *rp, const char **name, const uint8_t **image, size_t *size);
 
 /* Runs the machine to where the recording ended - one instruction at a

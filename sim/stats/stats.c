@@ -42,25 +42,24 @@ void stats_collect(struct machine *m, struct space_stats *s)
     memset(s, 0, sizeof *s);
     s->state = machine_state(m);
     s->exit_code = machine_exit_code(m);
-    s->virtual_time = machine_now(m);
-
-    /* CPU 0, the only one */
-    const struct cpu_stats *cs = cpu_stats(machine_cpu(m, 0)); /* (accounts CONTEXT and MODE) */
-    s->ncpus = 1;
-    struct stats_cpu *c = &s->cpu[0];
-    c->time = machine_now(m);
-    c->idle = cs->idle;
-    c->instructions = c->time - c->idle;
-    c->register_accesses = cs->mmio;
-    memcpy(c->by_mode, cs->insns_by_mode, sizeof c->by_mode);
-    memcpy(c->by_space, cs->insns_by_space, sizeof c->by_space);
-    s->engine = (struct stats_engine){
-        .blocks_learned = cs->blocks_learned,
-        .code_invalidations = cs->code_invalidations,
-        .tlb_fills = cs->tlb_fills,
-        .uc_flushes = cs->uc_flushes,
-        .steps = cs->steps,
-    };
+    /* Each CPU's clock and instructions; the engine's counters summed. */
+    s->virtual_time = machine_clock(m);
+    s->ncpus = machine_ncpus(m);
+    for (unsigned i = 0; i < s->ncpus; i++) {
+        const struct cpu_stats *cs = cpu_stats(machine_cpu(m, i)); /* (accounts CONTEXT and MODE) */
+        struct stats_cpu *c = &s->cpu[i];
+        c->time = cpu_time(machine_cpu(m, i));
+        c->idle = cs->idle;
+        c->instructions = c->time - c->idle;
+        c->register_accesses = cs->mmio;
+        memcpy(c->by_mode, cs->insns_by_mode, sizeof c->by_mode);
+        memcpy(c->by_space, cs->insns_by_space, sizeof c->by_space);
+        s->engine.blocks_learned += cs->blocks_learned;
+        s->engine.code_invalidations += cs->code_invalidations;
+        s->engine.tlb_fills += cs->tlb_fills;
+        s->engine.uc_flushes += cs->uc_flushes;
+        s->engine.steps += cs->steps;
+    }
 
     s->machine = *machine_stats(m);
     const struct mmu *mmu = machine_mmu(m);
@@ -337,8 +336,9 @@ void stats_write_text(FILE *out, const json_t *t)
                 U(num(c, "cpu")), U(num(c, "instructions")), U(num(c, "idle")),
                 U(num(c, "register_accesses")));
         fprintf(out, "  by MODE:");
-        json_array_foreach(json_object_get(c, "by_mode"), i, v)
-            fprintf(out, " %zu: %llu", i, U(json_integer_value(v)));
+        size_t mode; /* (not i: that counts the CPUs) */
+        json_array_foreach(json_object_get(c, "by_mode"), mode, v)
+            fprintf(out, " %zu: %llu", mode, U(json_integer_value(v)));
         fprintf(out, "\n  by CONTEXT:");
         json_object_foreach(json_object_get(c, "by_context"), key, v)
             if (json_integer_value(v))

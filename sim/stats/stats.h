@@ -17,7 +17,7 @@
 
 /* CPUs a report can hold (the machine has one today; reports are laid out
  * per CPU so that more fit). */
-#define STATS_MAX_CPUS 1
+#define STATS_MAX_CPUS SPACE_MAX_CPUS
 
 struct stats_cpu {
     uint64_t time;         /* this CPU's virtual time */

@@ -10,19 +10,20 @@ int parse_size(const char *s, uint32_t *out)
     unsigned long long v = strtoull(s, &end, 10);
     if (errno || end == s || s[0] == '-')
         return -1;
-    unsigned long long mult = 1;
-    if (*end == 'K' || *end == 'k')
-        mult = 1ull << 10, end++;
-    else if (*end == 'M' || *end == 'm')
-        mult = 1ull << 20, end++;
-    else if (*end == 'G' || *end == 'g')
-        mult = 1ull << 30, end++;
-    if (*end || v > (1ull << 34) / mult)
+    static const struct {
+        char suffix;
+        unsigned shift;
+    } units[] = {{'K', 10}, {'k', 10}, {'M', 20}, {'m', 20}, {'G', 30}, {'g', 30}};
+    unsigned shift = 0;
+    for (unsigned i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (*end == units[i].suffix) {
+            shift = units[i].shift;
+            end++;
+            break;
+        }
+    if (*end || v > (UINT32_MAX >> shift))
         return -1;
-    v *= mult;
-    if (v > UINT32_MAX)
-        return -1;
-    *out = (uint32_t)v;
+    *out = (uint32_t)(v << shift);
     return 0;
 }
 

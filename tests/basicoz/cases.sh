@@ -435,6 +435,87 @@ case_builtin() {
     cmp "$first" "$OUT" || fail "space run $ELF differs from the built-in kernel (is build/space up to date?)"
 }
 
+# ---- several CPUs (space run --cpus N; docs/basicoz.md §3.8) ----
+
+# virtual_time STATS.json: the machine's virtual time in a --stats json report.
+virtual_time() {
+    sed -n 's/^ *"virtual_time": *\([0-9]*\).*/\1/p' "$1" | head -n 1
+}
+
+# Four CPUs boot; the shell works; ps has a CPU column, and every process
+# that ran names a CPU in 0..3.
+case_smp_boot() {
+    oz $'hello\nspin 1 &\nspin 1 &\nps\nexit\n' --cpus 4
+    line_re "${BANNER_RE/8 programs/8 programs, 4 CPUs}"
+    line 'hello, world'
+    block <<'EOF'
+basicoz$ ps
+  PID  PPID CPU STATE    INSNS NAME
+EOF
+    line_re '    1     0   [0-3] RUNNING [ 0-9]{4}[0-9][0-9kMGTPE] sh'
+    count_re '    [34]     1   [0-3] RUNNING [ 0-9]{4}[0-9][0-9kMGTPE] spin' 2
+    halted 0
+    stderr_empty
+}
+
+# Four CPU-bound jobs run in parallel on four CPUs: all finish with the
+# right checksum in at most 30% of the virtual time one CPU needs (the
+# machine clock of --stats, not wall time).
+SMP_SPIN=$'spin 2 &\nspin 2 &\nspin 2 &\nspin 2\n'
+case_smp_spin() {
+    oz "$SMP_SPIN" --stats json --stats-file "$oz_tmp/one.json"
+    halted 0
+    count_re '(basicoz\$ )?spin: done, checksum 83e4a00f' 4
+    local t1 t4
+    t1=$(virtual_time "$oz_tmp/one.json")
+    oz "$SMP_SPIN" --cpus 4 --stats json --stats-file "$oz_tmp/four.json"
+    halted 0
+    count_re '(basicoz\$ )?spin: done, checksum 83e4a00f' 4
+    t4=$(virtual_time "$oz_tmp/four.json")
+    [ -n "$t1" ] && [ -n "$t4" ] || fail "no virtual_time in the statistics"
+    echo "virtual time: 1 CPU $t1, 4 CPUs $t4 ($((t4 * 1000 / t1)) per mille)"
+    [ $((t4 * 100)) -le $((t1 * 30)) ] || fail "4 CPUs took $t4, more than 30% of 1 CPU's $t1"
+    [ $((t4 * 100)) -ge $((t1 * 24)) ] || fail "4 CPUs took $t4, less than a quarter of 1 CPU's $t1?"
+}
+
+# Other workloads on four CPUs: race's children, hog's page faults on
+# several CPUs at once, a crash, and the same transcript on every run;
+# and two CPUs.
+SMP_MIX=$'race\nhog 4 &\nhog 4 &\nhog 4\ncrash &\ntick x 3 &\nspin 1\nps\necho done\n'
+case_smp_mix() {
+    oz "$SMP_MIX" --cpus 4
+    halted 0
+    line 'race: both children done'
+    count_re '.*hog: 1024 pages touched, all zero-filled, verified' 3
+    line_re '.*basicoz: pid [0-9]+ \(crash\) killed: read of 0xdeadbeef \(not mapped\) at pc 0x00400[0-9a-f]{3}'
+    line_re '.*spin: done, checksum 41721ad9'
+    line 'done'
+    no_line_re '.*panic.*'
+    local first=$OUT
+    oz "$SMP_MIX" --cpus 4
+    cmp "$first" "$OUT" || fail "two runs of the same script on 4 CPUs differ"
+    oz "$SMP_MIX" --cpus 2
+    halted 0
+    line 'race: both children done'
+    line 'done'
+}
+
+# A recorded 4-CPU session replays: the same console output, every
+# checkpoint matching.
+case_smp_replay() {
+    oz $'spin 1 &\nrace\nspin 1\nps\nexit\n' --cpus 4 --record "$oz_tmp/s.trc" \
+        --checkpoint-interval 500000
+    halted 0
+    timeout -s KILL "$OZ_TIMEOUT" env SPACE_VERIFY_CHECKPOINTS=1 "$SPACE" replay "$oz_tmp/s.trc" \
+        < /dev/null > "$oz_tmp/replay.out" 2> "$oz_tmp/replay.err"
+    local st=$?
+    cat "$oz_tmp/replay.err"
+    [ $st = 0 ] || fail "replay exit status $st"
+    grep -Eq '^space: replay matches the recording: [0-9]+ checkpoints verified' "$oz_tmp/replay.err" ||
+        fail "the replay does not match the recording"
+    cmp "$OUT" "$oz_tmp/replay.out" || fail "the replay's console output differs"
+}
+
 declare -F "case_$CASE" > /dev/null || fail "no case '$CASE'"
 "case_$CASE"
 echo "basicoz.$CASE: passed"

@@ -429,6 +429,46 @@ case_terminal() {
     done
 }
 
+# Four CPUs (tests/gdb/cpus.c): cpu lists them and selects the one the
+# views show; a breakpoint only CPU 1 reaches stops CPU 1 and selects it;
+# a watchpoint stops whichever CPU writes; regs and pcb show the selected
+# CPU's; one CPU prints no "cpu N" lines.
+case_cpus() {
+    local cpus=$GUESTS/../gdb/cpus.elf
+    sdb $'cpu\nbreak cpu1_work\ncontinue\nregs\npcb\ncpu 3\nregs\ncpu 4\ncpu x\nwatch started\ncontinue\ncontinue\ncontinue\nx/1i $pc\nregs\nquit' \
+        "$cpus" --cpus 4
+    status_is 0
+    has "\\* cpu 0  running  interrupts disabled  chain 0  CONTEXT 0 MODE 0  pc $HEX <_start>"
+    has "  cpu 1  halted   interrupts disabled  chain 0  CONTEXT 0 MODE 0"
+    has "cpu 1 stopped at ($HEX) <cpu1_work>, CONTEXT 0 MODE 0"
+    has "breakpoint 1 at $HEX <cpu1_work>, CONTEXT 0 MODE 0"
+    has "EIP +$HEX <cpu1_work>"
+    has "CPU 1  CONTEXT 0  MODE 0  interrupts disabled"
+    has "virtual time [0-9]+  \\(CPU 1: [0-9]+\\)"
+    has "PCB chain of CPU 1: empty"
+    has "\\* cpu 3  running  interrupts disabled  chain 0  CONTEXT 0 MODE 0  pc $HEX <worker>"
+    has "  cpu 1  running  interrupts disabled  chain 0  CONTEXT 0 MODE 0  pc $HEX <cpu1_work>"
+    has "CPU 3  CONTEXT 0  MODE 0  interrupts disabled"
+    has "sdb: no CPU 4: the machine has CPUs 0..3"
+    has "sdb: usage: cpu \\[N\\] \\(N a CPU number\\)"
+    # the three workers each count themselves once: three CPUs stop, each once
+    local n
+    for n in 1 2 3; do
+        count "cpu $n stopped at $HEX <worker\\+[0-9]+>, CONTEXT 0 MODE 0" 1
+    done
+    count "watchpoint 2: write of $HEX <started> in CONTEXT 0 by the instruction at $HEX <worker\\+[0-9]+>; value now 0x0000000[123]" 3
+    # the last stop selected its CPU: regs shows that CPU's EBX
+    n=$(nth "cpu ([0-9]) stopped at $HEX <worker\\+[0-9]+>, CONTEXT 0 MODE 0" 3)
+    has "EBX +0xc0de000$n .*"
+    sdb $'break kmain\ncontinue\nregs\npcb\ncpu\nquit' "$HELLO"
+    has "breakpoint 1 at $HEX <kmain>, CONTEXT 0 MODE 0"
+    hasnt "cpu 0 stopped.*"
+    has "CONTEXT 0  MODE 0  interrupts .*"
+    has "virtual time [0-9]+"
+    has "PCB chain of the CPU: empty"
+    has "\\* cpu 0  running  interrupts disabled  chain 0  CONTEXT 0 MODE 0  pc $HEX <kmain>"
+}
+
 declare -F "case_$CASE" >/dev/null || fail "no case '$CASE'"
 "case_$CASE"
 echo "PASS: $CASE"

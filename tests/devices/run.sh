@@ -63,6 +63,7 @@ fi
 expect 4 "^space: $dir/none.img: no such disk image \(give --disk-size SIZE to create it\)" "$space" run "$elf" --disk "$dir/none.img"
 head -c 1000 /dev/zero > "$dir/odd.img"
 expect 4 "odd.img: a disk image must be a non-empty multiple of 512 bytes \(this one has 1000\)" "$space" run "$elf" --disk "$dir/odd.img"
+expect 4 "^space: $dir/no/such/dir/x.img: cannot create disk image: No such file or directory$" "$space" run "$elf" --disk "$dir/no/such/dir/x.img" --disk-size 1M
 expect 4 "nothere: cannot open console input script" "$space" run "$elf" --input "$dir/nothere"
 expect 2 "disk-size and --disk-readonly need --disk FILE" "$space" run "$elf" --disk-size 1M
 echo "devices: all checks passed"

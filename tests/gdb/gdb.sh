@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # gdb.sh SPACE COUNTER.elf HELLO.elf CASE: a real gdb (batch mode) debugs a
-# guest through `space run --gdb 0` (space picks a free port and names it on
+# guest (cpus.elf, beside COUNTER.elf, for --cpus 4) through `space run --gdb 0` (space picks a free port and names it on
 # stderr) and the transcript, the port's state and space's exit status are
 # checked. Exit 77 (skipped) if there is no gdb. KEEP=1 keeps the
 # transcripts.
@@ -9,6 +9,7 @@ space=$1
 counter=$2
 hello=$3
 case=$4
+cpus=$(dirname "$counter")/cpus.elf
 
 command -v gdb >/dev/null 2>&1 || { echo "gdb.sh: no gdb on PATH: skipped"; exit 77; }
 
@@ -178,6 +179,29 @@ interrupt)
     has gdb.txt '^\$1 = 1$'
     has gdb.txt '^eip +0x[0-9a-f]+ +0x[0-9a-f]+ <(bump|kmain)'
     has space.err '^space: killed by gdb after'
+    ;;
+cpus)
+    # four CPUs are four threads (thread n + 1 is CPU n): a breakpoint only
+    # CPU 1 reaches stops thread 2, and thread 3 shows CPU 2's registers
+    start_space "$cpus" --cpus 4
+    run_gdb "$cpus" -ex 'info threads' -ex 'break cpu1_work' -ex continue -ex stepi \
+        -ex 'echo STEPPED\n' -ex 'p $_thread' -ex 'echo THREADS\n' \
+        -ex 'info threads' -ex delete -ex 'break all_started' -ex continue -ex 'thread 3' \
+        -ex 'info registers' -ex 'thread 4' -ex 'p/x $ebx' -ex detach
+    space_status 7
+    has gdb.txt '^Thread 2 hit Breakpoint 1, .*cpu1_work'
+    sed -n '/^THREADS$/,$p' "$tmp/gdb.txt" >"$tmp/threads"
+    for t in 1 2 3 4; do
+        grep -Eq "^[* ] $t +Thread $t \(CPU $((t - 1)), CONTEXT 0 MODE 0\)" "$tmp/threads" ||
+            fail "info threads: no thread $t for CPU $((t - 1))"
+    done
+    grep -Eq '^\* 2 +Thread 2 ' "$tmp/threads" || fail "thread 2 is not the one that stopped"
+    has gdb.txt '^Thread 1 hit Breakpoint 2, .*all_started'
+    has gdb.txt '^\[Switching to thread 3 \(Thread 3\)\]'
+    has gdb.txt '^ebx +0xc0de0002 '
+    # stepi right after the stop steps the CPU that stopped
+    [ "$(sed -n '/^STEPPED$/{n;p;}' "$tmp/gdb.txt")" = '$1 = 2' ] || fail "stepi left thread 2"
+    has gdb.txt '^\$2 = 0xc0de0003$'
     ;;
 errors)
     # a port that is not a number, a port somebody listens on, Ctrl-C while

@@ -3,7 +3,9 @@
 level, without gdb: framing, checksums and acks, QStartNoAckMode, every
 packet the stub serves and its errors, stop replies (swbreak, hwbreak,
 watch, rwatch, awatch, SIGINT), W at the end, detach, kill and a closed
-connection. Exit 0 if all hold, 1 at the first that does not."""
+connection; and CPUs as threads on cpus.elf (beside COUNTER.elf) with
+--cpus 4. Exit 0 if all hold, 1 at the first that does not."""
+import os
 import re
 import socket
 import subprocess
@@ -24,8 +26,8 @@ def check(cond, msg):
         fail(msg)
 
 
-def symbols():
-    out = subprocess.run(["nm", ELF], check=True, capture_output=True, text=True).stdout
+def symbols(elf=ELF):
+    out = subprocess.run(["nm", elf], check=True, capture_output=True, text=True).stdout
     syms = {}
     for line in out.splitlines():
         parts = line.split()
@@ -42,8 +44,8 @@ def le32(v):
 
 
 class Stub:
-    def __init__(self, *args):
-        self.proc = subprocess.Popen([SPACE, "run", ELF, *args, "--gdb", "0"],
+    def __init__(self, *args, elf=ELF):
+        self.proc = subprocess.Popen([SPACE, "run", elf, *args, "--gdb", "0"],
                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = self.proc.stderr.readline().rstrip("\n")
         m = re.fullmatch(r"space: waiting for gdb on 127\.0\.0\.1:(\d+)", line)
@@ -288,7 +290,42 @@ def session_hangup():
     s.finish(130, r"^space: gdb closed the connection after 0 instructions")
 
 
+def session_cpus():
+    """Four CPUs: four threads; a stop names the thread of the CPU that
+    stopped and makes it the Hg thread; Hg selects whose registers g reads."""
+    elf = os.path.join(os.path.dirname(ELF), "cpus.elf")
+    sym = symbols(elf)
+    s = Stub("--cpus", "4", elf=elf)
+    s.expect("qfThreadInfo", "m01,02,03,04")
+    s.expect("qsThreadInfo", "l")
+    s.expect("T4", "OK")
+    s.expect("T5", "E01")
+    s.expect("Hg5", "E01")
+    s.expect("qThreadExtraInfo,2", b"CPU 1, CONTEXT 0 MODE 0, halted".hex())
+    s.expect("Hg2", "OK")
+    check(s.regs()["eip"] == 0, "a halted CPU's eip is not 0")
+    s.expect("Hg1", "OK")
+    check(s.regs()["eip"] == sym["_start"], "thread 1's eip is not _start")
+    s.expect("Z0,%x,1" % sym["cpu1_work"], "OK")
+    s.expect("vCont;c", "T05thread:02;")
+    s.expect("qC", "QC02")
+    check(s.regs()["eip"] == sym["cpu1_work"], "the stop did not make thread 2 the Hg thread")
+    s.expect("s", "T05thread:02;")  # the CPU that stopped goes on
+    check(s.regs()["eip"] > sym["cpu1_work"], "s did not step CPU 1")
+    s.expect("Hg1", "OK")
+    check(s.regs()["eip"] != sym["cpu1_work"], "Hg1 still reads CPU 1")
+    s.expect("qThreadExtraInfo,2", b"CPU 1, CONTEXT 0 MODE 0".hex())
+    s.expect("z0,%x,1" % sym["cpu1_work"], "OK")
+    s.expect("Z0,%x,1" % sym["all_started"], "OK")
+    s.expect("c", "T05thread:01;")
+    s.expect("Hg4", "OK")
+    check(s.regs()["ebx"] == 0xC0DE0003, "thread 4's ebx is not CPU 3's")
+    s.send("k")
+    s.finish(130, r"^space: killed by gdb after \d+ instructions")
+
+
 session_packets()
+session_cpus()
 session_interrupt()
 session_end()
 session_hangup()

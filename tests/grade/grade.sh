@@ -300,7 +300,18 @@ case_errors() {
         [ ! -e never ] || fail "a bad spec created the results directory"
     }
     spec_error '[case a]\ncolour = red\n' 2 "unknown key 'colour'"
+    # control characters of a spec reach the terminal escaped, never raw
+    spec_error '[case a]\ncol\033[2Jour = red\n' 2 "expected 'key = value', .*, not 'col\\\\e\\[2Jour = red'$"
+    ! grep -q $'\033' "$ERR" || fail "an escape character reached stderr raw"
+    printf 'title = t\033]0;x\007y\n[case a]\ninput = exit\\n\nexpect-line = \\tno\001\n' > ctl.spec
+    grade ctl.spec --out ctl
+    status_is 1
+    ! grep -q $'[\001\007\t\033]' "$OUT" || fail "a control character reached stdout raw"
+    out_has '^space grade ctl\.spec: t\\e\]0;x\\x07y, kernel'
+    out_has 'FAIL expect-line = "\\tno\\x01": expected'
     spec_error '# c\n[case a]\nmax-insns = 12x\n' 3 "max-insns: expected a positive instruction count, not '12x'"
+    spec_error '[case a]\ncpus = 33\n' 2 "cpus: expected a CPU count, 1\\.\\.32, not '33'"
+    spec_error '[case a]\nseed = x\n' 2 "seed: expected a number, not 'x'"
     spec_error '[case a]\nstat instructions < lots\n' 2 "stat: expected a number"
     spec_error '[case a]\npoints = two\n' 2 "points: expected a number of points"
     spec_error '[case a]\ninput-file = missing.txt\n' 2 "input-file: cannot read 'missing.txt': No such file"
@@ -369,12 +380,69 @@ EOF
     "$SPACE" --help | grep -q '^       space grade SPEC' || fail "space --help does not show grade"
 }
 
+# Grading never removes or overwrites an input: a disk image, an input
+# file or the spec where grading would write one of its files is refused
+# (exit 4, one line) before anything is written.
+case_inputs() {
+    local D=$TESTS/devices
+    mkdir -p disks input
+    head -c 1048576 /dev/zero > disks/a.img
+    cp disks/a.img a.orig
+    cat > disk.spec <<EOF
+[case a]
+kernel = $D/dev_disk.elf
+disk = disks/a.img
+expect-line = dev_disk passed
+EOF
+    grade disk.spec --out .
+    status_is 4
+    [ "$(wc -l < "$ERR")" = 1 ] || fail "not one line on stderr"
+    grep -Eq "^space: \./disks/a\.img: grading would overwrite it, but it is a case's disk image .*disks/a\.img \(choose another --out\)$" "$ERR" ||
+        fail "no line naming the disk image"
+    cmp -s disks/a.img a.orig || fail "the spec's disk image was changed or removed"
+    [ ! -e results.json ] || fail "results were written"
+    # the same image under another name (a hard link) is the same input
+    ln disks/a.img linked.img
+    sed 's|disks/a.img|linked.img|' disk.spec > linked.spec
+    grade linked.spec --out .
+    status_is 4
+    grep -q "^space: \./disks/a\.img: grading would overwrite it" "$ERR" || fail "the link was not seen"
+    cmp -s disks/a.img a.orig || fail "the linked disk image was changed"
+    # an input file where another case's inline input would be written
+    printf 'exit\n' > input/b.txt
+    printf '[case a]\ninput-file = input/b.txt\n[case b]\ninput = exit 1\\n\n' > input.spec
+    grade input.spec --out .
+    status_is 4
+    grep -q "^space: \./input/b\.txt: grading would overwrite it, but it is a case's input file" "$ERR" ||
+        fail "no line naming the input file"
+    [ "$(cat input/b.txt)" = exit ] || fail "the input file was overwritten"
+    # the spec itself where a report goes
+    cp input.spec results.json
+    grade results.json --out .
+    status_is 4
+    grep -q "^space: \./results\.json: grading would overwrite it, but it is the spec" "$ERR" ||
+        fail "no line naming the spec"
+    # another results directory: graded, the image untouched
+    grade disk.spec --out res
+    status_is 0
+    check res --pass a --score 1/1
+    cmp -s disks/a.img a.orig || fail "grading into another directory changed the image"
+}
+
 # The scheduler project's spec (basicoz/projects/grade-sched.spec): round
 # robin passes the required cases and fails the scored one.
 case_sched() {
     grade "$SPEC_DIR/grade-sched.spec" --out res
     status_is 1
     check res --pass ref,mixed,batch --fail interactive --score 3/5
+}
+
+# The SMP project's spec (basicoz/projects/grade-smp.spec): BasicOZ as
+# shipped passes every case, on one CPU, on four and under seeded jitter.
+case_smp() {
+    grade "$SPEC_DIR/grade-smp.spec" --out res
+    status_is 0
+    check res --pass one,boot4,race4,hog4,jitter1,jitter2,speedup,balance,kernel --score 12/12
 }
 
 "case_$CASE"

@@ -21,6 +21,7 @@ case "$kind" in
     entry) cp "$good" "$f"; patch 24 '\000\000\000\100' ;;                   # e_entry = 0x40000000
     bootpage) cp "$good" "$f"; patch 60 '\000\020\000\000\000\020\000\000' ;; # phdr 0 vaddr = paddr = 0x1000
     offset) cp "$good" "$f"; patch 64 '\020' ;;                            # phdr 0 paddr low byte = 0x10
+    past4g) cp "$good" "$f"; patch 124 '\000\360\377\377' ;;              # phdr 2 (16 KiB) vaddr = 0xfffff000
     dir) mkdir "$f" ;;
     *) echo "bad-elf.sh: unknown kind '$kind'" >&2; exit 99 ;;
 esac

@@ -9,7 +9,8 @@
 # virtual time, against sdb's until-time), same_run (with and without the
 # window: the same output, status and virtual time), typing (keys typed
 # into the window reach the guest, by xdotool, which must be installed;
-# Ctrl-C ends it), keys (F5, F9, F10, F11, F4, F12), no_display, usage.
+# Ctrl-C ends it), keys (F5, F9, F10, F11, F4, F12), cpus (F6 on two
+# CPUs), no_display, usage.
 set -u
 SPACE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") OUT=$2 CASE=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -252,6 +253,51 @@ case_keys() {
 }
 
 # No display: one line, status 4, never a crash.
+# Two CPUs (tests/gdb/cpus.c): the inspector shows one CPU at a time and
+# says which; F6 (in the key bar) cycles through them, and --gui-dump's
+# text has the CPU shown.
+case_cpus() {
+    start_x
+    command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
+    local dir=$OUT/cpus
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    window "$dir" --gui --gui-paused --gui-dump "$(dirname "$SPACE")/tests/gdb/cpus.elf" --cpus 2
+    local pid=$PID n
+    for _ in $(seq 100); do [ -s "$dir/space-0.txt" ] && break; sleep 0.1; done
+    # shot KEYS...: presses them, then F12; SHOT is the screenshot's text
+    shot() {
+        for k in "$@"; do
+            xdotool key "$k"
+            sleep 0.2
+        done
+        n=$(($(ls "$dir"/space-*.txt 2>/dev/null | wc -l) + 1))
+        xdotool key F12
+        for _ in $(seq 100); do
+            [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] && break
+            sleep 0.1
+        done
+        [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] || fail "F12 wrote nothing"
+        SHOT=$(ls -t "$dir"/space-*.txt | head -n 1)
+        echo "--- after $*: $SHOT"
+        grep -E 'CPU [0-9] of 2|F6' "$SHOT"
+    }
+    shot
+    grep -Eq 'CPU 0 of 2 \(F6 next\)' "$SHOT" || fail "the inspector does not show CPU 0 of 2"
+    grep -Eq 'F11 step  F6 next CPU  F9 breakpoint' "$SHOT" || fail "no F6 in the key bar"
+    shot F6
+    grep -Eq 'CPU 1 of 2 \(F6 next\)' "$SHOT" || fail "F6 did not show CPU 1"
+    grep -Eq 'halted: not started' "$SHOT" || fail "CPU 1 is not shown halted"
+    grep -Eq 'PCB chain of CPU 1 ' "$SHOT" || fail "not CPU 1's chain"
+    shot F6
+    grep -Eq 'CPU 0 of 2 \(F6 next\)' "$SHOT" || fail "F6 did not come back to CPU 0"
+    shot F5
+    grep -q 'the machine halted with code 7' "$SHOT" || fail "F5 did not run to the end"
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    echo "screenshots: $dir"
+}
+
 case_no_display() {
     unset DISPLAY WAYLAND_DISPLAY SDL_VIDEODRIVER
     run nodisplay run --gui --input /dev/null

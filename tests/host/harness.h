@@ -13,30 +13,41 @@
 
 static inline uint64_t harness_state_hash(struct machine *m)
 {
-    struct cpu *cpu = machine_cpu(m, 0);
-    struct cpu_regs r;
-    cpu_get_regs(cpu, &r);
-    uint32_t words[] = {r.eax,
-                        r.ebx,
-                        r.ecx,
-                        r.edx,
-                        r.esi,
-                        r.edi,
-                        r.ebp,
-                        r.esp,
-                        r.eip,
-                        r.eflags,
-                        cpu_context(cpu),
-                        cpu_mode(cpu),
-                        machine_interrupts_enabled(m),
-                        machine_pcbs(m)->current->depth,
-                        machine_bus(m)->pending,
-                        machine_waiting(m)};
     uint64_t h = 1469598103934665603ull;
-    for (unsigned i = 0; i < sizeof words / sizeof words[0]; i++)
-        h = (h ^ words[i]) * 1099511628211ull;
+    for (unsigned i = 0; i < machine_ncpus(m); i++) {
+        struct cpu *cpu = machine_cpu(m, i);
+        struct cpu_regs r;
+        cpu_get_regs(cpu, &r);
+        uint32_t words[] = {r.eax,
+                            r.ebx,
+                            r.ecx,
+                            r.edx,
+                            r.esi,
+                            r.edi,
+                            r.ebp,
+                            r.esp,
+                            r.eip,
+                            r.eflags,
+                            cpu_context(cpu),
+                            cpu_mode(cpu),
+                            machine_cpu_interrupts_enabled(m, i),
+                            machine_cpu_chain(m, i)->depth,
+                            machine_bus(m)->pending,
+                            machine_cpu_waiting(m, i),
+                            machine_cpu_ipis(m, i),
+                            (uint32_t)cpu_time(cpu)};
+        for (unsigned k = 0; k < sizeof words / sizeof words[0]; k++)
+            h = (h ^ words[k]) * 1099511628211ull;
+    }
     return h;
 }
+
+/* The CPUs harness_boot gives a machine (a test may change them first). */
+static struct {
+    uint32_t ncpus;
+    uint64_t quantum, seed;
+    bool jitter;
+} harness_cpus = {.ncpus = 1};
 
 /* Boots elf on a 16 MiB machine; console output goes nowhere. Exits the
  * test with a message if that fails. */
@@ -57,7 +68,10 @@ static inline struct machine *harness_boot(const char *elf, const char *input, c
     }
     struct machine_config cfg = {.ram_size = 16u << 20,
                                  .cmdline = cmdline,
-                                 .ncpus = 1,
+                                 .ncpus = harness_cpus.ncpus,
+                                 .quantum = harness_cpus.quantum,
+                                 .jitter = harness_cpus.jitter,
+                                 .seed = harness_cpus.seed,
                                  .devices = devices,
                                  .backends = host_backends_provider(&host)};
     struct machine *m = machine_create(&cfg, err, sizeof err);

@@ -8,7 +8,9 @@
  * virtual time, and all three runs must end identically.
  *
  * usage: test_determinism GUEST.elf [--input FILE] [--disk IMAGE] [--cmdline TEXT]
- * (the disk image is copied afresh for every run) */
+ *                          [--cpus N] [--quantum INSNS] [--seed N]
+ * (the disk image is copied afresh for every run; with several CPUs the
+ * state is every CPU's, and time is machine_now's sum of their times) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +57,12 @@ int main(int argc, char **argv)
             disk_template = argv[i + 1];
         else if (!strcmp(argv[i], "--cmdline"))
             cmdline = argv[i + 1];
+        else if (!strcmp(argv[i], "--cpus"))
+            harness_cpus.ncpus = (uint32_t)strtoul(argv[i + 1], NULL, 0);
+        else if (!strcmp(argv[i], "--quantum"))
+            harness_cpus.quantum = strtoull(argv[i + 1], NULL, 0);
+        else if (!strcmp(argv[i], "--seed"))
+            harness_cpus.seed = strtoull(argv[i + 1], NULL, 0), harness_cpus.jitter = true;
         else
             EXPECT(!"unknown option");
     }

@@ -62,6 +62,17 @@ open(d + '/noend.trc', 'wb').write(t[:last])
 v = bytearray(t); v[8] = 9; open(d + '/v9.trc', 'wb').write(v)
 # a trace of format version 1 (before CONFIG recorded each device's options)
 v[8] = 1; open(d + '/v1.trc', 'wb').write(v)
+# the CONFIG (type 1) or IMAGE (type 2) record twice, right after itself
+pos, recs = 16, []
+while pos < len(t):
+    ty, ln = struct.unpack_from('<II', t, pos)
+    recs.append((ty, t[pos:pos + 12 + ln]))
+    pos += 12 + ln
+for ty, name in ((1, 'dupconfig'), (2, 'dupimage')):
+    out = bytearray(t[:16])
+    for rty, raw in recs:
+        out += raw + (raw if rty == ty else b'')
+    open(d + '/' + name + '.trc', 'wb').write(out)
 PY
 expect 3 '^space: .*/flip.trc: corrupt: record [0-9]+ at byte [0-9]+ fails its checksum$' \
     "$space" replay "$dir/flip.trc"
@@ -73,6 +84,12 @@ expect 3 'trace format version 9, but this space reads version 2' \
     "$space" replay "$dir/v9.trc"
 expect 3 '^space: .*/v1.trc: trace format version 1, but this space reads version 2 only' \
     "$space" replay "$dir/v1.trc"
+# a second configuration or kernel image: corrupt, and nothing leaks (under
+# LeakSanitizer a leak would make this exit 1)
+expect 3 '^space: .*/dupconfig.trc: corrupt: record 2 is a second configuration record$' \
+    "$space" replay "$dir/dupconfig.trc"
+expect 3 '^space: .*/dupimage.trc: corrupt: record 3 is a second kernel image record$' \
+    "$space" replay "$dir/dupimage.trc"
 expect 3 'not a SPACE trace' "$space" replay "$dir/in"
 expect 3 'cannot open trace' "$space" replay "$dir/missing.trc"
 expect 2 'replay needs a trace file' "$space" replay
@@ -90,9 +107,16 @@ i = elf.index(b'hello, world')
 elf[i] ^= 0x01
 open(d + '/k.elf', 'wb').write(elf[:len(elf)])
 PY
-expect 1 'diverged: checkpoint 1 of [0-9]+ \(virtual time 0\): RAM 0x[0-9a-f]+\.\.0x[0-9a-f]+ differs' \
+# numbered as a clean replay counts them ("N checkpoints verified")
+nk=$("$space" replay -q "$dir/k.trc" 2>&1 | sed -n 's/.*: \([0-9]*\) checkpoints verified.*/\1/p')
+expect 1 "diverged: checkpoint 1 of $nk \\(virtual time 0\\): RAM 0x[0-9a-f]{8}\\.\\.0x[0-9a-f]{8} differs" \
     "$space" replay -q --kernel "$dir/k.elf" "$dir/k.trc"
 grep -q 'differs from the recorded kernel image' <<<"$out" || fail "no note about the kernel"
+# errors in a --kernel file name that file, not the recorded image
+head -c 100 "$dir/k.elf" > "$dir/short.elf"
+expect 3 "^space: $dir/short.elf: ELF program headers lie outside the file \(truncated or corrupt\)$" \
+    "$space" replay -q --kernel "$dir/short.elf" "$dir/k.trc"
+expect 3 "^space: $dir/in: file too short to be an ELF executable$" "$space" replay -q --kernel "$dir/in" "$dir/k.trc"
 
 # A changed input script does not matter to a replay: it uses the trace.
 printf 'echo other\nexit\n' > "$dir/in"

@@ -114,6 +114,25 @@ case_idle() {
         devices.0.interrupts_raised=0
 }
 
+# Four CPUs, each sending an IPI to every CPU and to itself: every CPU
+# counted, and the machine's counts are their sums; the text report has
+# every CPU (the same run: the statistics are deterministic).
+case_smp() {
+    next
+    run "$TESTS/guest/smp.elf" --cpus 4 --cmdline ipi --stats json --stats-file "$JSON"
+    status_is 0
+    check "$JSON" 'cpus.3.instructions>0' 'cpus.1.idle>0' operations.by_kind.IPI=23 \
+        operations.by_kind.CPU_START=3 traps.by_number.40.count=4 traps.by_number.43.count=4 \
+        traps.by_number.63.count=4
+    local json=$JSON
+    next
+    run "$TESTS/guest/smp.elf" --cpus 4 --cmdline ipi --stats text --stats-file "$TEXT"
+    status_is 0
+    cat "$TEXT"
+    check "$json" --text "$TEXT"
+    [ "$(grep -c '^CPU [0-3]: instructions ' "$TEXT")" = 4 ] || fail "not 4 CPU lines"
+}
+
 # Device misuse faults; DMA bytes by device.
 case_devices() {
     next

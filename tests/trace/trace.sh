@@ -59,6 +59,28 @@ grep -q ' reg console0 +0x000 write 0x' "$dir/live" || fail "no console register
 grep -q ' irq deliver line 1 (timer0)' "$dir/live" || fail "no timer interrupts"
 grep -q ' tlb fill CONTEXT 1 page ' "$dir/live" || fail "no TLB fills in CONTEXT 1"
 
+# two CPUs (tests/gdb/cpus.c): each insn line names the CPU that ran it -
+# as many lines per CPU as it retired instructions, its own times one by
+# one, CPU 1 starting at its start address, and only CPU 1 in cpu1_work
+cpus=$guests/../gdb/cpus.elf
+"$space" run "$cpus" --cpus 2 --quantum 1000 --trace insn --trace-file "$dir/c" --stats json \
+    --stats-file "$dir/c.json" > /dev/null
+[ $? = 7 ] || fail "cpus.elf --cpus 2"
+for cpu in 0 1; do
+    want=$(stat "$dir/c.json" "d['cpus'][$cpu]['instructions']")
+    [ "$(count " cpu$cpu " "$dir/c")" = "$want" ] || fail "cpu$cpu lines != its $want instructions"
+    awk -v c="cpu$cpu" '$2 == c { if (seen && $1 != last + 1) exit 1; seen = 1; last = $1 }' "$dir/c" ||
+        fail "cpu$cpu's times are not one by one"
+done
+addr() { printf 'break %s\nquit\n' "$1" | "$space" run --debug "$cpus" --cpus 2 2>&1 |
+    sed -n "s/^breakpoint 1 at 0x\([0-9a-f]*\) <$1>$/\1/p"; }
+worker=$(addr worker) work=$(addr cpu1_work)
+[ -n "$worker" ] && [ -n "$work" ] || fail "no addresses for worker and cpu1_work"
+grep -m1 ' cpu1 ' "$dir/c" | grep -Eq "^[0-9]+ cpu1 ctx=0 mode=0 insn 0x0*$worker " ||
+    fail "CPU 1 did not start at worker: $(grep -m1 ' cpu1 ' "$dir/c")"
+grep -Eq "^[0-9]+ cpu1 ctx=0 mode=0 insn 0x0*$work " "$dir/c" || fail "CPU 1 never ran cpu1_work"
+grep -Eq "^[0-9]+ cpu0 .* insn 0x0*$work " "$dir/c" && fail "a cpu0 line in cpu1_work"
+
 # errors
 "$space" run --trace qq 2> "$dir/e"; [ $? = 2 ] || fail "bad flag status"
 grep -q "^space: --trace: 'qq' is not a trace flag" "$dir/e" || fail "$(cat "$dir/e")"

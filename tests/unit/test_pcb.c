@@ -112,6 +112,56 @@ static void generations(void)
     pcb_free(&s);
 }
 
+/* A token is never issued twice, however long the run: one thread
+ * suspended and unsuspended at a time uses slot 0 until its generations
+ * (1..2^18-1) are used up, then slot 1; the first token stays dead. */
+#define GENERATIONS ((1 << 18) - 1)
+static void tokens_never_alias(void)
+{
+    struct pcb_state s;
+    EXPECT(pcb_init(&s) == 0);
+    struct space_pcb p = pcb_of(9);
+    int32_t first = 0, t = 0;
+    for (int i = 0; i < GENERATIONS + 2; i++) {
+        EXPECT(pcb_push(&s, &p) == SPACE_OK);
+        t = pcb_suspend(&s, (uint64_t)i);
+        if (!i)
+            first = t;
+        EXPECT(t > 0 && (!i || t != first));
+        EXPECT(pcb_unsuspend(&s, first, (uint64_t)i) == (i ? SPACE_ERR_TOKEN : SPACE_OK));
+        EXPECT(!i || pcb_unsuspend(&s, t, (uint64_t)i) == SPACE_OK);
+        EXPECT(pcb_pop(&s, NULL) == SPACE_OK);
+    }
+    EXPECT((first & ((1 << 13) - 1)) == 1); /* slot 0 ... */
+    EXPECT((t & ((1 << 13) - 1)) == 2);     /* ... worn out: slot 1 now */
+    EXPECT(s.live == 0);
+    pcb_free(&s);
+}
+
+/* A slot whose generations are used up is never used again; when every
+ * slot is worn out or holds a chain, Suspend is FULL rather than reissue a
+ * token. */
+static void tokens_run_out(void)
+{
+    struct pcb_state s;
+    EXPECT(pcb_init(&s) == 0);
+    struct space_pcb p = pcb_of(4);
+    for (int i = 0; i < SPACE_SUSPENDED_MAX; i++)
+        s.slot[i].generation = GENERATIONS - 1; /* one token left in each */
+    int32_t last = 0;
+    for (int i = 0; i < SPACE_SUSPENDED_MAX; i++) {
+        EXPECT(pcb_push(&s, &p) == SPACE_OK);
+        last = pcb_suspend(&s, 0);
+        EXPECT(last > 0 && pcb_unsuspend(&s, last, 0) == SPACE_OK);
+        EXPECT(pcb_pop(&s, NULL) == SPACE_OK);
+    }
+    EXPECT(last == (int32_t)(((uint32_t)GENERATIONS << 13) | SPACE_SUSPENDED_MAX));
+    EXPECT(pcb_push(&s, &p) == SPACE_OK);
+    EXPECT(pcb_suspend(&s, 0) == SPACE_ERR_FULL);
+    EXPECT(s.current->depth == 1 && s.live == 0);
+    pcb_free(&s);
+}
+
 /* The suspend table holds SPACE_SUSPENDED_MAX chains. */
 static void table_full(void)
 {
@@ -160,6 +210,8 @@ int main(void)
     suspend_unsuspend();
     generations();
     table_full();
+    tokens_never_alias();
+    tokens_run_out();
     chain_time();
     puts("pcb: ok");
     return 0;

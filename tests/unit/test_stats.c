@@ -130,16 +130,18 @@ static void test_lookup(const json_t *t)
     get_fails(t, "virtual_time.x", "virtual_time is a number");
     /* a name every machine could have, but not this one */
     get_fails(t, "devices[5].dma_bytes", "no such CPU or device in this machine (devices 0..1)");
-    get_fails(t, "cpus[1].idle", "segment 2 should be a CPU number (0..0)");
+    get_fails(t, "cpus[1].idle", "no such CPU or device in this machine (cpus 0..0)");
 }
 
 static void test_check(void)
 {
     char err[300];
-    EXPECT(statpath_check("devices[31].dma_bytes", err, sizeof err) == 0);
+    EXPECT(statpath_check("devices[30].dma_bytes", err, sizeof err) == 0);
+    EXPECT(statpath_check("cpus[31].idle", err, sizeof err) == 0);
     EXPECT(statpath_check("cpus.0.by_context_mode.255.3", err, sizeof err) == 0);
     EXPECT(statpath_check("traps.by_number.255.count", err, sizeof err) == 0);
-    check_fails("devices[32].dma_bytes", "segment 2 should be a device index (0..31)");
+    check_fails("devices[31].dma_bytes", "segment 2 should be a device index (0..30)");
+    check_fails("cpus[32].idle", "segment 2 should be a CPU number (0..31)");
     check_fails("cpus[0].by_context[256]", "segment 4 should be a CONTEXT (0..255)");
     check_fails("format", "not a number");
     check_fails("exit_code", "not a number"); /* (a number only when the guest halted) */

@@ -13,7 +13,7 @@ static void note(struct debugger *d, enum dbg_stop_kind kind, uint32_t trap, con
     if (d->hit)
         return; /* the first reason wins */
     d->hit = true;
-    d->seen = (struct dbg_stop){.kind = kind, .trap = trap};
+    d->seen = (struct dbg_stop){.kind = kind, .trap = trap, .cpu = machine_running_cpu(d->m)};
     snprintf(d->seen.text, sizeof d->seen.text, fmt, a, b, c2, e);
     machine_pause(d->m);
 }
@@ -37,12 +37,12 @@ static void on_traversal(void *arg, const struct space_pcb *saved, uint32_t to_c
 static void on_resumed(void *arg, const struct space_pcb *restored)
 {
     struct debugger *d = arg;
-    (void)restored;
+    unsigned i = machine_running_cpu(d->m);
     /* Resume's own CONTEXT/MODE was the handler's: the CPU's now is the PCB's. */
     if (d->catch_space &&
-        (d->space_before_ctx != restored->ctx || d->space_before_mode != restored->mode))
-        note(d, DBG_SPACE, 0, "CONTEXT/MODE changed: %u/%u -> %u/%u (Resume)", d->space_before_ctx,
-             d->space_before_mode, restored->ctx, restored->mode);
+        (d->space_before_ctx[i] != restored->ctx || d->space_before_mode[i] != restored->mode))
+        note(d, DBG_SPACE, 0, "CONTEXT/MODE changed: %u/%u -> %u/%u (Resume)",
+             d->space_before_ctx[i], d->space_before_mode[i], restored->ctx, restored->mode);
 }
 
 void dbg_init(struct debugger *d, struct machine *m)
@@ -58,13 +58,40 @@ void dbg_init(struct debugger *d, struct machine *m)
 void dbg_free(struct debugger *d)
 {
     machine_set_observer(d->m, NULL);
-    cpu_set_breakpoints(d->cpu, NULL, 0);
-    cpu_set_watches(d->cpu, NULL, 0);
+    for (unsigned i = 0; i < machine_ncpus(d->m); i++) {
+        cpu_set_breakpoints(machine_cpu(d->m, i), NULL, 0);
+        cpu_set_watches(machine_cpu(d->m, i), NULL, 0);
+    }
+}
+
+bool dbg_select_cpu(struct debugger *d, unsigned i)
+{
+    if (i >= machine_ncpus(d->m))
+        return false;
+    d->cpu = machine_cpu(d->m, i);
+    d->cpu_idx = i;
+    return true;
+}
+
+/* The CPU that ran last: the one a pause stopped, the one that goes on. */
+static struct cpu *running(struct debugger *d)
+{
+    return machine_cpu(d->m, machine_running_cpu(d->m));
+}
+
+/* The CPU a stop names: the one that ran last, unless it is halted (it
+ * only idled through its turn: nothing of it to show), then the selected
+ * one. */
+static unsigned stop_cpu(struct debugger *d)
+{
+    unsigned i = machine_running_cpu(d->m);
+    return machine_cpu_halted(d->m, i) ? d->cpu_idx : i;
 }
 
 /* ---- Breakpoints and watchpoints ---- */
 
-/* The CPU stops at every breakpoint's address and the temporary stop's. */
+/* Every CPU stops at every breakpoint's address and the temporary stop's
+ * (the temporary stop's CPU is checked when one stops there). */
 static void push_breaks(struct debugger *d)
 {
     uint32_t addrs[DBG_MAX_BREAKS + 1];
@@ -74,7 +101,8 @@ static void push_breaks(struct debugger *d)
             addrs[n++] = d->brk[i].addr;
     if (d->temp.armed)
         addrs[n++] = d->temp.addr;
-    cpu_set_breakpoints(d->cpu, addrs, n);
+    for (unsigned i = 0; i < machine_ncpus(d->m); i++)
+        cpu_set_breakpoints(machine_cpu(d->m, i), addrs, n);
 }
 
 int dbg_break_add(struct debugger *d, uint32_t addr, int ctx)
@@ -113,7 +141,8 @@ static void push_watches(struct debugger *d)
                                     .read = x->on_read,
                                     .write = x->on_write};
     }
-    cpu_set_watches(d->cpu, w, n);
+    for (unsigned i = 0; i < machine_ncpus(d->m); i++)
+        cpu_set_watches(machine_cpu(d->m, i), w, n);
 }
 
 int dbg_watch_add(struct debugger *d, uint32_t addr, uint32_t len, bool on_read, bool on_write,
@@ -165,7 +194,8 @@ int dbg_break_at(struct debugger *d, uint32_t addr, uint32_t ctx)
 
 void dbg_temp_break(struct debugger *d, uint32_t addr, uint32_t ctx, uint32_t min_esp)
 {
-    d->temp = (struct dbg_temp){.armed = true, .addr = addr, .ctx = ctx, .min_esp = min_esp};
+    d->temp = (struct dbg_temp){
+        .armed = true, .addr = addr, .ctx = ctx, .min_esp = min_esp, .cpu = d->cpu_idx};
     push_breaks(d);
 }
 
@@ -179,8 +209,8 @@ void dbg_temp_clear(struct debugger *d)
 
 static bool temp_reached(struct debugger *d, const struct cpu_regs *r)
 {
-    return d->temp.armed && r->eip == d->temp.addr && cpu_context(d->cpu) == d->temp.ctx &&
-           r->esp >= d->temp.min_esp;
+    return d->temp.armed && machine_running_cpu(d->m) == d->temp.cpu && r->eip == d->temp.addr &&
+           cpu_context(running(d)) == d->temp.ctx && r->esp >= d->temp.min_esp;
 }
 
 static void ended(struct debugger *d, struct dbg_stop *stop)
@@ -188,6 +218,7 @@ static void ended(struct debugger *d, struct dbg_stop *stop)
     struct machine *m = d->m;
     enum machine_state st = machine_state(m);
     stop->kind = st == MACHINE_INTERRUPTED ? DBG_INTERRUPTED : DBG_ENDED;
+    stop->cpu = stop_cpu(d);
     switch (st) {
     case MACHINE_HALTED:
         snprintf(stop->text, sizeof stop->text, "the machine halted with code %u",
@@ -212,35 +243,40 @@ static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_s
 {
     struct machine *m = d->m;
     if (resume)
-        cpu_skip_breakpoint_once(d->cpu);
+        cpu_skip_breakpoint_once(running(d));
     if (machine_pause_reason(m).why == PAUSE_WATCH)
-        cpu_skip_watch_once(d->cpu);
+        cpu_skip_watch_once(running(d));
     if (d->stop_time > machine_now(m) && d->stop_time < until)
         until = d->stop_time;
     for (;;) {
         d->hit = false;
-        d->space_before_ctx = cpu_context(d->cpu);
-        d->space_before_mode = cpu_mode(d->cpu);
+        for (unsigned i = 0; i < machine_ncpus(m); i++) {
+            d->space_before_ctx[i] = cpu_context(machine_cpu(m, i));
+            d->space_before_mode[i] = cpu_mode(machine_cpu(m, i));
+        }
         enum machine_state st = machine_run_until(m, until);
         if (st != MACHINE_RUNNING) {
             ended(d, stop);
             return;
         }
+        struct cpu *c = running(d);
+        unsigned ci = stop_cpu(d);
         struct cpu_regs r;
-        cpu_get_regs(d->cpu, &r);
+        cpu_get_regs(c, &r);
         struct machine_pause_info pause = machine_pause_reason(m);
         if (pause.why == PAUSE_BREAK) {
-            struct dbg_break *b = break_at(d, r.eip, cpu_context(d->cpu));
+            struct dbg_break *b = break_at(d, r.eip, cpu_context(c));
             if (!b && temp_reached(d, &r)) {
-                *stop = (struct dbg_stop){.kind = DBG_TEMP};
+                *stop = (struct dbg_stop){.kind = DBG_TEMP, .cpu = ci};
                 snprintf(stop->text, sizeof stop->text, "reached %#x", r.eip);
                 return;
             }
-            if (!b) { /* a breakpoint for another CONTEXT (or a deeper call) */
-                cpu_skip_breakpoint_once(d->cpu);
+            if (!b) { /* a breakpoint for another CONTEXT (or CPU, or a deeper call) */
+                cpu_skip_breakpoint_once(c);
                 continue;
             }
-            *stop = (struct dbg_stop){.kind = DBG_BREAKPOINT, .id = (int)(b - d->brk) + 1};
+            *stop =
+                (struct dbg_stop){.kind = DBG_BREAKPOINT, .id = (int)(b - d->brk) + 1, .cpu = ci};
             snprintf(stop->text, sizeof stop->text, "breakpoint %d at %#x", stop->id, r.eip);
             return;
         }
@@ -250,10 +286,10 @@ static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_s
             uint32_t addr = pause.addr;
             bool write = pause.access == MMU_WRITE;
             uint32_t pc = r.eip;
-            cpu_skip_watch_once(d->cpu);
+            cpu_skip_watch_once(c);
             machine_run_until(m, machine_now(m) + 1);
-            *stop =
-                (struct dbg_stop){.kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write};
+            *stop = (struct dbg_stop){
+                .kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write, .cpu = ci};
             snprintf(stop->text, sizeof stop->text,
                      "watchpoint %d: %s of %#x by the instruction at %#x", id,
                      write ? "write" : "read", addr, pc);
@@ -266,13 +302,13 @@ static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_s
             return;
         }
         if (machine_now(m) >= d->stop_time && d->stop_time != UINT64_MAX) {
-            *stop = (struct dbg_stop){.kind = DBG_TIME};
+            *stop = (struct dbg_stop){.kind = DBG_TIME, .cpu = ci};
             snprintf(stop->text, sizeof stop->text, "virtual time %llu reached",
                      (unsigned long long)machine_now(m));
             d->stop_time = UINT64_MAX;
             return;
         }
-        *stop = (struct dbg_stop){.kind = DBG_STEPPED};
+        *stop = (struct dbg_stop){.kind = DBG_STEPPED, .cpu = ci};
         return;
     }
 }
@@ -341,21 +377,7 @@ uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len)
 {
-    uint32_t done = 0;
-    while (done < len && !machine_recording(d->m)) {
-        uint32_t va = vaddr + done, pa;
-        uint32_t n = 4096u - (va & 0xfffu);
-        if (n > len - done)
-            n = len - done;
-        void *p;
-        if (!mmu_translate(machine_mmu(d->m), ctx, 0, va, 0, &pa) ||
-            !(p = physmem_ptr(machine_physmem(d->m), pa, n)))
-            break;
-        memcpy(p, (const uint8_t *)buf + done, n);
-        cpu_host_wrote(d->cpu, pa, n); /* (a debugger may patch code) */
-        done += n;
-    }
-    return done;
+    return machine_write_virtual(d->m, ctx, vaddr, buf, len, WRITE_AS_DEBUGGER);
 }
 
 bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r)

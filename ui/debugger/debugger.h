@@ -1,14 +1,23 @@
-/* debugger: the execution control every front end shares - the command-line
- * debugger (debug_cli.c), the GDB remote stub (ui/gdb) and, later, the
- * window. It stops a machine exactly: at a breakpoint (address, optionally
- * in one CONTEXT), on a trap number, on any portal traversal, on a change of
- * CONTEXT or MODE, at a virtual time, on a memory watchpoint, after N
- * instructions, after stepping over a call, or at a chosen instruction (run
- * to cursor) - and stopping never changes what the guest does: virtual
+/* debugger: the execution control every front end shares - sdb, the
+ * command-line debugger (ui/sdb), the GDB remote stub (ui/gdb) and the
+ * window (ui/gui, ui/screen). It stops a machine exactly: at a breakpoint
+ * (address, optionally in one CONTEXT), on a trap number, on any portal
+ * traversal, on a change of CONTEXT or MODE, at a virtual time, on a
+ * memory watchpoint, after N instructions, after stepping over a call, or
+ * at a chosen instruction (run to cursor) - and stopping never changes what the guest does: virtual
  * time and interrupt points stay those of an undisturbed run. It also has
  * the views every front end shows the same way (disassembly with the
- * debugger's fallback for bad bytes, device register names, operation
- * names, access bits). */
+ * debugger's fallback for bad bytes, device registers read without side
+ * effects, access bits); register names come from each device's
+ * descriptor (devices/device.h), operation names from ops_name
+ * (sim/core/ops.h).
+ *
+ * Several CPUs: breakpoints, watchpoints and catchpoints stop whichever
+ * CPU reaches them (the stop names it: dbg_stop.cpu); a step counts
+ * instructions of the machine (machine_now), so it runs whichever CPU's
+ * turn it is. The views show one CPU, the selected one (dbg_select_cpu;
+ * CPU 0 at first); the temporary stop waits for the CPU selected when it
+ * was armed. */
 #ifndef SPACE_DEBUGGER_H
 #define SPACE_DEBUGGER_H
 
@@ -40,6 +49,8 @@ struct dbg_stop {
     uint32_t trap;  /* DBG_TRAP, DBG_PORTAL: the trap taken */
     uint32_t addr;  /* DBG_WATCHPOINT: the address accessed */
     bool write;     /* DBG_WATCHPOINT: a write */
+    unsigned cpu;   /* the CPU that stopped, or ran last (if that one is
+                     * halted, idling its turn: the selected CPU) */
     char text[160]; /* one line describing it */
 };
 
@@ -62,11 +73,13 @@ struct dbg_watch {
 struct dbg_temp {
     bool armed;
     uint32_t addr, ctx, min_esp;
+    unsigned cpu; /* only this CPU reaches it */
 };
 
 struct debugger {
     struct machine *m;
-    struct cpu *cpu; /* the machine's CPU 0 */
+    struct cpu *cpu;  /* the selected CPU: the one the views show */
+    unsigned cpu_idx; /* its number */
     struct dbg_break brk[DBG_MAX_BREAKS];
     struct dbg_watch watch[DBG_MAX_WATCHES];
     bool catch_trap[SPACE_TRAPS];
@@ -76,13 +89,17 @@ struct debugger {
     /* what the observer saw during the current run */
     bool hit;
     struct dbg_stop seen;
-    uint32_t space_before_ctx, space_before_mode;
+    uint32_t space_before_ctx[SPACE_MAX_CPUS], space_before_mode[SPACE_MAX_CPUS];
     int watch_index[DBG_MAX_WATCHES]; /* cpu watch -> our slot */
 };
 
 /* Attaches to a machine (installs itself as the machine's observer). */
 void dbg_init(struct debugger *d, struct machine *m);
 void dbg_free(struct debugger *d);
+
+/* Selects the CPU the views show and dbg_set_regs, dbg_over_arm act on;
+ * false (nothing changes) past the last CPU. */
+bool dbg_select_cpu(struct debugger *d, unsigned i);
 
 /* Breakpoints: return the number (>= 1) or -1. */
 int dbg_break_add(struct debugger *d, uint32_t addr, int ctx);
@@ -127,13 +144,14 @@ void dbg_step_over(struct debugger *d, struct dbg_stop *stop);
 uint32_t dbg_read_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, void *buf,
                           uint32_t len);
 uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32_t len);
-/* Writes guest memory in the current CONTEXT; returns bytes written.
- * While the machine is recorded (machine_recording) a debugger may not change
- * the guest: the change would not be in the trace. Then nothing is
- * written. */
+/* Writes guest memory by virtual address in a CONTEXT, ignoring MODE
+ * permissions (machine_write_virtual, WRITE_AS_DEBUGGER); returns the bytes
+ * written. While the machine is recorded (machine_recording) a debugger may
+ * not change the guest: the change would not be in the trace. Then nothing
+ * is written. */
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len);
-/* Sets the CPU's registers; false while the machine is recorded. */
+/* Sets the selected CPU's registers; false while the machine is recorded. */
 bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r);
 
 /* ---- Views the front ends share ---- */

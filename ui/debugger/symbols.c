@@ -1,5 +1,6 @@
 #include "symbols.h"
 
+#include "mmu/mmu.h"
 #include "sim/core/loader.h"
 
 #include <stdio.h>
@@ -374,9 +375,7 @@ static long match_program(struct symbols *s, const struct module *m, uint32_t ct
         uint32_t done = 0;
         while (done < g->len) {
             uint32_t va = g->vaddr + done;
-            uint32_t n = 4096u - (va & 0xfffu);
-            if (n > g->len - done)
-                n = g->len - done;
+            uint32_t n = mmu_page_span(va, g->len - done);
             if (s->read(s->arg, ctx, va, buf, n) == n) {
                 if (memcmp(buf, g->bytes + done, n) != 0)
                     return -1;

@@ -17,10 +17,10 @@
 #include "gdb_transport.h"
 #include "ui/debugger/debugger.h"
 
-#define GDB_SLICE           1000000u /* instructions between looks for Ctrl-C */
-#define GDB_NREGS           16       /* in g and G: eax..gs */
-#define GDB_NREGS_DESCRIBED 32       /* and the x87 ones, unavailable */
-#define GDB_MAX_THREADS     1        /* one CPU now: thread n + 1 is CPU n */
+#define GDB_SLICE           1000000u       /* instructions between looks for Ctrl-C */
+#define GDB_NREGS           16             /* in g and G: eax..gs */
+#define GDB_NREGS_DESCRIBED 32             /* and the x87 ones, unavailable */
+#define GDB_MAX_THREADS     SPACE_MAX_CPUS /* thread n + 1 is CPU n */
 #define GDB_MAX_POINTS      (DBG_MAX_BREAKS + DBG_MAX_WATCHES)
 
 #define SIGINT_GDB  2
@@ -114,7 +114,8 @@ struct gdbstub {
     bool swbreak, hwbreak; /* gdb understands these stop reasons */
     int nthreads;
     struct cpu *thread_cpu[GDB_MAX_THREADS];
-    int g_thread; /* Hg: the thread registers and memory are those of */
+    int g_thread;    /* Hg: the thread registers and memory are those of */
+    int stop_thread; /* the thread of the last stop (qC) */
     struct gdb_point pts[GDB_MAX_POINTS];
     /* gdb removes its watchpoints at every stop and inserts them again
      * when it resumes: each keeps the CONTEXT it was first set in. */
@@ -173,7 +174,7 @@ static int parse_thread(struct gdbstub *g, const char **p)
 
 static struct cpu *cur_cpu(struct gdbstub *g)
 {
-    return g->thread_cpu[(g->g_thread > 0 ? g->g_thread : 1) - 1];
+    return g->dbg.cpu; /* (Hg selects it) */
 }
 
 /* GDB's i386 order: eax ecx edx ebx esp ebp esi edi eip eflags cs ss ds es fs gs. */
@@ -466,11 +467,12 @@ static struct gdb_point *point_of(struct gdbstub *g, bool watch, int id)
     return NULL;
 }
 
-/* The debugger's breakpoint at the pc, if one is there for this CONTEXT. */
+/* The debugger's breakpoint at the pc of the CPU that goes on running, if
+ * one is there for its CONTEXT. */
 static int break_at_pc(struct gdbstub *g)
 {
     struct cpu_regs r;
-    struct cpu *c = g->thread_cpu[0];
+    struct cpu *c = g->thread_cpu[machine_running_cpu(g->m)];
     cpu_get_regs(c, &r);
     for (int i = 0; i < DBG_MAX_BREAKS; i++) {
         const struct dbg_break *b = &g->dbg.brk[i];
@@ -488,20 +490,24 @@ static void reply_stop(struct gdbstub *g, const struct dbg_stop *st)
 {
     char *s = g->last_stop;
     size_t n = sizeof g->last_stop;
+    int t = (int)st->cpu + 1;
+    /* gdb takes the thread a stop names for its general thread (as if Hg) */
+    g->stop_thread = g->g_thread = t;
+    dbg_select_cpu(&g->dbg, st->cpu);
     switch (st->kind) {
-    case DBG_INTERRUPTED: snprintf(s, n, "T%02xthread:%02x;", SIGINT_GDB, 1); break;
+    case DBG_INTERRUPTED: snprintf(s, n, "T%02xthread:%02x;", SIGINT_GDB, t); break;
     case DBG_BREAKPOINT: {
         const struct gdb_point *q = point_of(g, false, st->id);
         const char *why = !q             ? ""
                           : q->type == 1 ? (g->hwbreak ? "hwbreak:;" : "")
                                          : (g->swbreak ? "swbreak:;" : "");
-        snprintf(s, n, "T%02x%sthread:%02x;", SIGTRAP_GDB, why, 1);
+        snprintf(s, n, "T%02x%sthread:%02x;", SIGTRAP_GDB, why, t);
         break;
     }
     case DBG_WATCHPOINT: {
         const struct gdb_point *q = point_of(g, true, st->id);
         if (!q) {
-            snprintf(s, n, "T%02xthread:%02x;", SIGTRAP_GDB, 1);
+            snprintf(s, n, "T%02xthread:%02x;", SIGTRAP_GDB, t);
             break;
         }
         /* gdb looks for the address in its watched range: an access
@@ -513,10 +519,10 @@ static void reply_stop(struct gdbstub *g, const struct dbg_stop *st)
                  q->type == 2   ? "watch"
                  : q->type == 3 ? "rwatch"
                                 : "awatch",
-                 a, 1);
+                 a, t);
         break;
     }
-    default: snprintf(s, n, "T%02xthread:%02x;", SIGTRAP_GDB, 1); break;
+    default: snprintf(s, n, "T%02xthread:%02x;", SIGTRAP_GDB, t); break;
     }
     gdb_reply(&g->t, s);
 }
@@ -567,11 +573,11 @@ static enum run_end resume(struct gdbstub *g, bool step)
              * start by passing it. */
             int id = break_at_pc(g);
             if (id) {
-                st = (struct dbg_stop){.kind = DBG_BREAKPOINT, .id = id};
+                st = (struct dbg_stop){.kind = DBG_BREAKPOINT, .id = id, .cpu = st.cpu};
                 break;
             }
             if (gdb_ctrl_c_came(&g->t)) {
-                st = (struct dbg_stop){.kind = DBG_INTERRUPTED};
+                st = (struct dbg_stop){.kind = DBG_INTERRUPTED, .cpu = st.cpu};
                 break;
             }
             if (g->t.gone)
@@ -606,7 +612,7 @@ static enum run_end cmd_resume(struct gdbstub *g)
             return RUN_STOPPED;
         }
         struct cpu_regs r;
-        cpu_get_regs(g->thread_cpu[0], &r);
+        cpu_get_regs(cur_cpu(g), &r);
         r.eip = v;
         if (!dbg_set_regs(&g->dbg, &r)) {
             gdb_reply(&g->t, "E01");
@@ -616,7 +622,9 @@ static enum run_end cmd_resume(struct gdbstub *g)
     return resume(g, c == 's' || c == 'S');
 }
 
-/* vCont;action[:thread];...: the first action for thread 1 (or for all). */
+/* vCont;action[:thread];...: the first action, for whichever thread: the
+ * CPUs run as the machine runs them (a step is the machine's next
+ * instruction, docs/debugging.md). */
 static enum run_end cmd_vcont(struct gdbstub *g)
 {
     const char *p = g->t.pkt + 5;
@@ -633,7 +641,7 @@ static enum run_end cmd_vcont(struct gdbstub *g)
         }
         if (*p && *p != ';')
             break;
-        if (t == -1 || t == 0 || t == 1) {
+        if (t != -2) {
             if (a == 'c' || a == 'C')
                 return resume(g, false);
             if (a == 's' || a == 'S')
@@ -696,7 +704,11 @@ static void cmd_thread_info(struct gdbstub *g)
     }
     struct cpu *c = g->thread_cpu[t - 1];
     char text[80];
-    snprintf(text, sizeof text, "CPU %d, CONTEXT %u MODE %u", t - 1, cpu_context(c), cpu_mode(c));
+    unsigned i = (unsigned)t - 1;
+    snprintf(text, sizeof text, "CPU %u, CONTEXT %u MODE %u%s", i, cpu_context(c), cpu_mode(c),
+             machine_cpu_halted(g->m, i)    ? ", halted"
+             : machine_cpu_waiting(g->m, i) ? ", waiting"
+                                            : "");
     gdb_reply_begin(&g->t);
     gdb_reply_hex(&g->t, text, (unsigned)strlen(text));
     gdb_reply_send(&g->t);
@@ -710,8 +722,10 @@ static void cmd_set_thread(struct gdbstub *g)
         gdb_reply(&g->t, "E01");
         return;
     }
-    if (g->t.pkt[1] == 'g')
+    if (g->t.pkt[1] == 'g') {
         g->g_thread = t > 0 ? t : 1;
+        dbg_select_cpu(&g->dbg, (unsigned)g->g_thread - 1);
+    }
     /* (Hc: every CPU runs when the machine runs) */
     gdb_reply(&g->t, "OK");
 }
@@ -724,7 +738,9 @@ static void cmd_query(struct gdbstub *g)
     } else if (starts(p, "qXfer:features:read:")) {
         cmd_features(g);
     } else if (!strcmp(p, "qC")) {
-        gdb_reply(&g->t, "QC01");
+        gdb_reply_begin(&g->t);
+        gdb_reply_fmt(&g->t, "QC%02x", g->stop_thread);
+        gdb_reply_send(&g->t);
     } else if (!strcmp(p, "qfThreadInfo")) {
         gdb_reply_begin(&g->t);
         gdb_reply_str(&g->t, "m");
@@ -803,9 +819,11 @@ static enum machine_state serve_session(struct gdbstub *g, const char **why)
     struct machine *m = g->m;
     dbg_init(&g->dbg, m);
     g->dbg_ready = true;
-    g->nthreads = 1;
-    g->thread_cpu[0] = machine_cpu(m, 0);
+    g->nthreads = (int)machine_ncpus(m);
+    for (int i = 0; i < g->nthreads; i++)
+        g->thread_cpu[i] = machine_cpu(m, (unsigned)i);
     g->g_thread = 1;
+    g->stop_thread = 1;
     snprintf(g->last_stop, sizeof g->last_stop, "T%02xthread:%02x;", SIGTRAP_GDB, 1);
 
     for (;;) {

@@ -241,12 +241,15 @@ static void compose_bars(struct gui *g)
     else
         snprintf(right, sizeof right, "virtual time %llu", (unsigned long long)machine_now(m));
     bar(g, 0, left, fg, right);
-    bar(g, g->grid.rows - 1,
-        g->running ? "F5 pause  F10 step over  F11 step  F9 breakpoint  F4 run to cursor  "
-                     "F12 screenshot  PgUp/PgDn scroll  Ctrl+/- zoom"
-                   : "F5 run  F10 step over  F11 step  F9 breakpoint  F4 run to cursor  "
-                     "F12 screenshot  Up/Down select  PgUp/PgDn scroll  Ctrl+/- zoom",
-        TG_BAR_TEXT, "");
+    /* (F6 only where there is another CPU to show) */
+    bool several = machine_ncpus(m) > 1;
+    char keys[200];
+    snprintf(keys, sizeof keys,
+             "%s  F10 step over  F11 step  %sF9 breakpoint  F4 run to cursor  %s",
+             g->running ? "F5 pause" : "F5 run", several ? "F6 next CPU  " : "",
+             g->running ? "F12 screenshot  PgUp/PgDn scroll  Ctrl+/- zoom"
+                        : "F12 screenshot  Up/Down select  PgUp/PgDn scroll  Ctrl+/- zoom");
+    bar(g, g->grid.rows - 1, keys, TG_BAR_TEXT, "");
 }
 
 static void compose_console(struct gui *g)
@@ -330,8 +333,10 @@ static void shot_at_check(struct gui *g)
 
 static void describe(struct gui *g, const char *what, uint32_t addr)
 {
-    char s[160];
-    snprintf(g->status, sizeof g->status, "%s 0x%x%s, CONTEXT %u MODE %u", what, addr,
+    char s[160], who[16] = "";
+    if (machine_ncpus(g->m) > 1)
+        snprintf(who, sizeof who, "cpu %u: ", g->d.cpu_idx);
+    snprintf(g->status, sizeof g->status, "%s%s 0x%x%s, CONTEXT %u MODE %u", who, what, addr,
              symbols_format(g->sym, cpu_context(g->d.cpu), addr, s, sizeof s),
              cpu_context(g->d.cpu), cpu_mode(g->d.cpu));
 }
@@ -340,6 +345,10 @@ static void describe(struct gui *g, const char *what, uint32_t addr)
 static void stopped(struct gui *g, const struct dbg_stop *stop)
 {
     struct cpu_regs r;
+    if (stop->cpu != g->d.cpu_idx) { /* the view follows the CPU that stopped */
+        dbg_select_cpu(&g->d, stop->cpu);
+        inspector_cpu_changed(&g->in);
+    }
     cpu_get_regs(g->d.cpu, &r);
     g->running = false;
     g->dirty = true;
@@ -369,6 +378,15 @@ static void stopped(struct gui *g, const struct dbg_stop *stop)
     inspector_stopped(&g->in);
 }
 
+/* Every CPU's idle time: the part of machine_now that ran no instruction. */
+static uint64_t idle_time(struct machine *m)
+{
+    uint64_t t = 0;
+    for (unsigned i = 0; i < machine_ncpus(m); i++)
+        t += cpu_stats(machine_cpu(m, i))->idle;
+    return t;
+}
+
 /* Runs the machine in slices until the time `until_ms`, a stop, or a wait
  * for a person. */
 static void run_slices(struct gui *g, double until_ms)
@@ -379,7 +397,7 @@ static void run_slices(struct gui *g, double until_ms)
         if (left < 1.0)
             return;
         double n = g->rate * (left < SLICE_MS ? left : SLICE_MS);
-        uint64_t start = machine_now(m), idle = cpu_stats(g->d.cpu)->idle;
+        uint64_t start = machine_now(m), idle = idle_time(m);
         uint64_t until = start + (n < SLICE_MIN ? SLICE_MIN : n > SLICE_MAX ? SLICE_MAX : n);
         if (g->o.shot_at_path && !g->shot_at_done && g->o.shot_at > start && g->o.shot_at < until)
             until = g->o.shot_at;
@@ -389,7 +407,7 @@ static void run_slices(struct gui *g, double until_ms)
         symbols_memory_changed(g->sym);
         g->dirty = true;
         double took = now_ms() - t0;
-        uint64_t ran = machine_now(m) - start - (cpu_stats(g->d.cpu)->idle - idle);
+        uint64_t ran = machine_now(m) - start - (idle_time(m) - idle);
         g->speed_insns += ran;
         if (took > 1.0 && ran)
             g->rate = 0.5 * g->rate + 0.5 * (double)ran / took;
@@ -417,7 +435,8 @@ static void set_running(struct gui *g, bool run)
         inspector_running(&g->in);
     } else {
         dbg_temp_clear(&g->d); /* (a step over or run to cursor is given up) */
-        struct dbg_stop stop = {.kind = DBG_STEPPED};
+        struct dbg_stop stop = {.kind = DBG_STEPPED,
+                                .cpu = g->d.cpu_idx}; /* (a pause: the same CPU) */
         stopped(g, &stop);
     }
 }
@@ -449,6 +468,16 @@ static void step(struct gui *g, bool over)
     if (machine_now(g->m) == before && machine_pause_reason(g->m).why == PAUSE_INPUT)
         say(g, "the guest waits for console input: type a line first");
     shot_at_check(g);
+}
+
+/* F6: the inspector shows the next CPU (after the last, CPU 0). */
+static void next_cpu(struct gui *g)
+{
+    if (machine_ncpus(g->m) < 2)
+        return;
+    dbg_select_cpu(&g->d, (g->d.cpu_idx + 1) % machine_ncpus(g->m));
+    inspector_cpu_changed(&g->in);
+    say(g, "showing CPU %u", g->d.cpu_idx);
 }
 
 static void toggle_break(struct gui *g)
@@ -517,6 +546,7 @@ static void key(struct gui *g, const SDL_KeyboardEvent *k)
     case SDLK_F5: set_running(g, !g->running); return;
     case SDLK_F10: step(g, true); return;
     case SDLK_F11: step(g, false); return;
+    case SDLK_F6: next_cpu(g); return;
     case SDLK_F9: toggle_break(g); return;
     case SDLK_F4: run_to_cursor(g); return;
     case SDLK_F12: screenshot_key(g); return;

@@ -98,10 +98,17 @@ static void reg(struct pen *p, struct inspector *in, const char *name, uint32_t 
 static void sec_cpu(struct inspector *in, struct pen *p)
 {
     struct machine *m = in->d->m;
+    struct cpu *c = in->d->cpu;
+    unsigned i = in->d->cpu_idx, n = machine_ncpus(m);
     struct cpu_regs r, b = in->stopped ? in->before : in->now;
-    cpu_get_regs(machine_cpu(m, 0), &r);
-    uint32_t ctx = cpu_context(machine_cpu(m, 0));
-    title(p, "CPU 0");
+    cpu_get_regs(c, &r);
+    uint32_t ctx = cpu_context(c);
+    char name[48];
+    if (n > 1)
+        snprintf(name, sizeof name, "CPU %u of %u (F6 next)", i, n);
+    else
+        snprintf(name, sizeof name, "CPU %u", i);
+    title(p, name);
     const char *names[8] = {"EAX", "ESI", "EBX", "EDI", "ECX", "EBP", "EDX", "ESP"};
     const uint32_t now[8] = {r.eax, r.esi, r.ebx, r.edi, r.ecx, r.ebp, r.edx, r.esp};
     const uint32_t was[8] = {b.eax, b.esi, b.ebx, b.edi, b.ecx, b.ebp, b.edx, b.esp};
@@ -131,28 +138,37 @@ static void sec_cpu(struct inspector *in, struct pen *p)
     text(p, TG_DIM, "CONTEXT");
     textf(p, TG_TEXT, " %u", ctx);
     text(p, TG_DIM, "  MODE");
-    textf(p, TG_TEXT, " %u", cpu_mode(machine_cpu(m, 0)));
+    textf(p, TG_TEXT, " %u", cpu_mode(c));
     if (prog) {
         text(p, TG_DIM, "  program ");
         text(p, TG_TEXT, prog);
     }
     newline(p);
     text(p, TG_DIM, "interrupts ");
-    text(p, TG_TEXT, machine_interrupts_enabled(m) ? "enabled" : "disabled");
-    if (machine_waiting(m))
+    text(p, TG_TEXT, machine_cpu_interrupts_enabled(m, i) ? "enabled" : "disabled");
+    if (machine_cpu_halted(m, i))
+        text(p, TG_CHANGED, "  halted: not started");
+    else if (machine_cpu_waiting(m, i))
         text(p, TG_CHANGED, "  waiting for an interrupt");
     newline(p);
     text(p, TG_DIM, "virtual time ");
     textf(p, TG_TEXT, "%llu", (unsigned long long)machine_now(m));
+    if (n > 1) {
+        textf(p, TG_DIM, "  CPU %u's ", i);
+        textf(p, TG_TEXT, "%llu", (unsigned long long)cpu_time(c));
+    }
     newline(p);
 }
 
 static void sec_chain(struct inspector *in, struct pen *p)
 {
     struct machine *m = in->d->m;
-    const struct pcb_chain *ch = machine_pcbs(m)->current;
-    char t[48], s[160];
-    snprintf(t, sizeof t, "PCB chain (%u, newest first)", ch->depth);
+    const struct pcb_chain *ch = machine_cpu_chain(m, in->d->cpu_idx);
+    char t[64], s[160];
+    if (machine_ncpus(m) > 1)
+        snprintf(t, sizeof t, "PCB chain of CPU %u (%u, newest first)", in->d->cpu_idx, ch->depth);
+    else
+        snprintf(t, sizeof t, "PCB chain (%u, newest first)", ch->depth);
     title(p, t);
     if (!ch->depth) {
         text(p, TG_DIM, "empty");
@@ -207,7 +223,7 @@ static void sec_devices(struct inspector *in, struct pen *p)
 static void sec_stats(struct inspector *in, struct pen *p)
 {
     struct machine *m = in->d->m;
-    const struct cpu_stats *cs = cpu_stats(machine_cpu(m, 0));
+    const struct cpu_stats *cs = cpu_stats(in->d->cpu); /* (the CPU shown) */
     title(p, "statistics");
     flow(p, TG_TEXT, "instructions by MODE:");
     for (int i = 0; i < 4; i++)
@@ -319,6 +335,13 @@ void inspector_stopped(struct inspector *in)
     in->before = in->now;
     cpu_get_regs(in->d->cpu, &in->now);
     in->stopped = true;
+    codeview_follow(&in->code);
+}
+
+void inspector_cpu_changed(struct inspector *in)
+{
+    cpu_get_regs(in->d->cpu, &in->now);
+    in->before = in->now;
     codeview_follow(&in->code);
 }
 

@@ -4,7 +4,9 @@
  * devices' registers; statistics; and the TLB of the current CONTEXT with
  * its counters. The same numbers as sdb's regs, pcb, devices, stats and tlb
  * commands, from the same machine state. Values that changed since the
- * previous stop are drawn in another colour. */
+ * previous stop are drawn in another colour. With several CPUs it shows
+ * one, the debugger's selected CPU (dbg_select_cpu), and its title says
+ * which ("CPU 1 of 4"). */
 #ifndef SPACE_INSPECTOR_H
 #define SPACE_INSPECTOR_H
 
@@ -26,6 +28,9 @@ struct inspector {
 void inspector_init(struct inspector *in, struct debugger *d, struct symbols *sym);
 /* The machine stopped (paused, stepped, at a breakpoint, ended). */
 void inspector_stopped(struct inspector *in);
+/* Another CPU is selected: its registers are the ones shown (none
+ * marked as changed), the code view follows its pc. */
+void inspector_cpu_changed(struct inspector *in);
 /* The machine runs (the code view follows the pc). */
 void inspector_running(struct inspector *in);
 /* Draws everything into `area`, in one or two columns as it fits.

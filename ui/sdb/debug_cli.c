@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/host/platform.h"
 #include "ui/debugger/debugger.h"
 #include "lineedit.h"
 #include "sdb_internal.h"
@@ -284,6 +283,7 @@ static const struct command commands[] = {
      "run until virtual time T (or now + N)"},
     {"regs", "r", sdb_cmd_regs, "regs", "registers, CONTEXT, MODE, interrupts, time"},
     {"pcb", NULL, sdb_cmd_pcb, "pcb", "the PCB chain and the suspended chains"},
+    {"cpu", NULL, sdb_cmd_cpu, "cpu [N]", "the CPUs; with N, the one the views show"},
     {"portals", NULL, sdb_cmd_portals, "portals [CTX]", "a CONTEXT's portal table"},
     {"maps", NULL, sdb_cmd_maps, "maps [CTX]", "a CONTEXT's mappings, rwx per MODE"},
     {"tlb", NULL, sdb_cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
@@ -419,7 +419,7 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
                                                   cfg->image_size, err, sizeof err);
     if (n < 0)
         sdb_error(c, "%s (no symbols)", err);
-    platform_on_interrupt(sdb_on_ctrl_c);
+    machine_ctrl_c_target(NULL, false); /* at the prompt Ctrl-C only cancels the line */
 
     fprintf(c->out, "sdb, the SPACE debugger: 'help' lists the commands.\n");
     if (n >= 0) {

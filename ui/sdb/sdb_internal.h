@@ -11,7 +11,10 @@
  *   sdb_run.c     step, next, continue, until-time; how a stop is shown
  *   sdb_points.c  break, watch, catch, delete, info breakpoints
  *   sdb_views.c   regs, pcb, portals, maps, tlb, devices, time, stats,
- *                 info symbol
+ *                 cpu, info symbol
+ *
+ * Several CPUs: the views show the selected CPU (c->d.cpu, `cpu N`); a
+ * run selects the CPU that stopped.
  *   sdb_memory.c  x, xp, disas, symbols; listing code around the pc
  *
  * The names here are global to all of space, hence sdb_...: a bare
@@ -99,7 +102,6 @@ sdb_command_fn sdb_cmd_info;
 
 /* ---- sdb_run.c ---- */
 
-void sdb_on_ctrl_c(void);
 sdb_command_fn sdb_cmd_step, sdb_cmd_next, sdb_cmd_continue, sdb_cmd_until_time;
 
 /* ---- sdb_points.c ---- */
@@ -118,7 +120,7 @@ void sdb_show_regs(struct cli *c);
 /* info symbol ADDR [ctx N] */
 void sdb_info_symbol(struct cli *c, int argc, char **argv);
 sdb_command_fn sdb_cmd_regs, sdb_cmd_pcb, sdb_cmd_portals, sdb_cmd_maps, sdb_cmd_tlb,
-    sdb_cmd_devices, sdb_cmd_time, sdb_cmd_stats;
+    sdb_cmd_devices, sdb_cmd_time, sdb_cmd_stats, sdb_cmd_cpu;
 
 /* ---- sdb_memory.c ---- */
 

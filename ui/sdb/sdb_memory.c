@@ -118,9 +118,7 @@ static uint32_t read_mem(struct cli *c, bool physical, uint32_t ctx, uint32_t ad
         return dbg_read_virtual(&c->d, ctx, addr, buf, len);
     uint32_t got = 0;
     while (got < len) { /* page by page: RAM may end within the range */
-        uint32_t n = 4096u - ((addr + got) & 0xfffu);
-        if (n > len - got)
-            n = len - got;
+        uint32_t n = mmu_page_span(addr + got, len - got);
         if (dbg_read_physical(&c->d, addr + got, (uint8_t *)buf + got, n) != n)
             break;
         got += n;

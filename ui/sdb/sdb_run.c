@@ -12,15 +12,6 @@
 #include "sdb_internal.h"
 #include "ui/debugger/symbols.h"
 
-static struct machine *volatile running; /* for Ctrl-C: only while it runs */
-
-void sdb_on_ctrl_c(void)
-{
-    struct machine *m = running;
-    if (m)
-        machine_interrupt(m);
-}
-
 static const char *ended_text(struct machine *m)
 {
     switch (machine_state(m)) {
@@ -40,12 +31,16 @@ static bool can_run(struct cli *c)
     return true;
 }
 
-/* Why the machine stopped, then where it stands (except after a halt). */
+/* Why the machine stopped, then where it stands (except after a halt).
+ * With several CPUs, first which CPU stopped (the one now selected). */
 static void report(struct cli *c, struct dbg_stop *stop)
 {
     char s1[160], s2[160];
     uint32_t ctx = sdb_cur_ctx(c);
     struct item *it;
+    if (machine_ncpus(c->m) > 1)
+        fprintf(c->out, "cpu %u stopped at 0x%x%s, CONTEXT %u MODE %u\n", stop->cpu, sdb_cur_pc(c),
+                sdb_sym(c, ctx, sdb_cur_pc(c), s1, sizeof s1), ctx, cpu_mode(c->d.cpu));
     switch (stop->kind) {
     case DBG_STEPPED:
     case DBG_TEMP: break;
@@ -106,12 +101,12 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
     struct dbg_stop stop;
     fflush(c->out);
     for (;;) {
-        running = m;
+        machine_ctrl_c_target(m, false); /* Ctrl-C: only while it runs */
         if (how == RUN_STEP)
             dbg_step(&c->d, target - machine_now(m), &stop);
         else
             dbg_continue(&c->d, &stop);
-        running = NULL;
+        machine_ctrl_c_target(NULL, false);
         symbols_memory_changed(c->sym);
         if (stop.kind != DBG_BREAKPOINT)
             break;
@@ -134,6 +129,7 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
         break;
     }
     fflush(stdout);
+    dbg_select_cpu(&c->d, stop.cpu); /* the views follow the CPU that stopped */
     report(c, &stop);
 }
 

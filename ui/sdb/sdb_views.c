@@ -36,11 +36,21 @@ void sdb_show_regs(struct cli *c)
             fprintf(c->out, " %s", flags[i].name);
     fprintf(c->out, " ]\n");
     const char *prog = symbols_program_in(c->sym, ctx);
+    unsigned i = c->d.cpu_idx;
+    bool several = machine_ncpus(c->m) > 1;
+    if (several)
+        fprintf(c->out, "CPU %u  ", i);
     fprintf(c->out, "CONTEXT %u  MODE %u  interrupts %s%s%s%s\n", ctx, cpu_mode(c->d.cpu),
-            machine_interrupts_enabled(c->m) ? "enabled" : "disabled",
-            machine_waiting(c->m) ? "  (waiting for an interrupt)" : "", prog ? "  program " : "",
-            prog ? prog : "");
-    fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
+            machine_cpu_interrupts_enabled(c->m, i) ? "enabled" : "disabled",
+            machine_cpu_halted(c->m, i)    ? "  (halted: not started)"
+            : machine_cpu_waiting(c->m, i) ? "  (waiting for an interrupt)"
+                                           : "",
+            prog ? "  program " : "", prog ? prog : "");
+    if (several)
+        fprintf(c->out, "virtual time %llu  (CPU %u: %llu)\n",
+                (unsigned long long)machine_now(c->m), i, (unsigned long long)cpu_time(c->d.cpu));
+    else
+        fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
 }
 
 void sdb_cmd_regs(struct cli *c, int argc, char **argv)
@@ -106,11 +116,14 @@ void sdb_cmd_pcb(struct cli *c, int argc, char **argv)
     (void)argv;
     if (!sdb_no_args(c, argc, "pcb"))
         return;
-    const struct pcb_chain *ch = machine_pcbs(c->m)->current;
+    const struct pcb_chain *ch = machine_cpu_chain(c->m, c->d.cpu_idx);
+    char who[16] = "the CPU";
+    if (machine_ncpus(c->m) > 1)
+        snprintf(who, sizeof who, "CPU %u", c->d.cpu_idx);
     if (!ch->depth)
-        fprintf(c->out, "PCB chain of the CPU: empty\n");
+        fprintf(c->out, "PCB chain of %s: empty\n", who);
     else
-        fprintf(c->out, "PCB chain of the CPU: %u PCB%s, newest first\n", ch->depth,
+        fprintf(c->out, "PCB chain of %s: %u PCB%s, newest first\n", who, ch->depth,
                 ch->depth == 1 ? "" : "s");
     show_chain(c, ch, "  ");
     fprintf(c->out, "suspended chains: %u\n", machine_pcbs(c->m)->live);
@@ -253,6 +266,45 @@ void sdb_cmd_tlb(struct cli *c, int argc, char **argv)
             (unsigned long long)st->hits, (unsigned long long)st->misses,
             (unsigned long long)st->flushes, (unsigned long long)st->evictions,
             (unsigned long long)st->invalidations);
+}
+
+/* One line per CPU: its state, interrupts, chain depth and where it is;
+ * '*' marks the one the views show. */
+static void show_cpus(struct cli *c)
+{
+    for (unsigned i = 0; i < machine_ncpus(c->m); i++) {
+        struct cpu *k = machine_cpu(c->m, i);
+        const char *state = machine_cpu_halted(c->m, i)    ? "halted"
+                            : machine_cpu_waiting(c->m, i) ? "waiting"
+                                                           : "running";
+        fprintf(c->out, "%c cpu %u  %-7s  interrupts %-8s  chain %u  CONTEXT %u MODE %u",
+                i == c->d.cpu_idx ? '*' : ' ', i, state,
+                machine_cpu_interrupts_enabled(c->m, i) ? "enabled" : "disabled",
+                machine_cpu_chain(c->m, i)->depth, cpu_context(k), cpu_mode(k));
+        if (!machine_cpu_halted(c->m, i)) {
+            struct cpu_regs r;
+            char s[160];
+            cpu_get_regs(k, &r);
+            fprintf(c->out, "  pc 0x%x%s", r.eip, sdb_sym(c, cpu_context(k), r.eip, s, sizeof s));
+        }
+        fputc('\n', c->out);
+    }
+}
+
+void sdb_cmd_cpu(struct cli *c, int argc, char **argv)
+{
+    uint32_t n;
+    if (argc > 2 || (argc == 2 && !sdb_parse_u32(argv[1], &n))) {
+        sdb_error(c, "usage: cpu [N] (N a CPU number)");
+        return;
+    }
+    if (argc == 2) {
+        if (!dbg_select_cpu(&c->d, n)) {
+            sdb_error(c, "no CPU %u: the machine has CPUs 0..%u", n, machine_ncpus(c->m) - 1);
+            return;
+        }
+    }
+    show_cpus(c);
 }
 
 void sdb_cmd_devices(struct cli *c, int argc, char **argv)
