@@ -70,7 +70,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     m->bus_ready = true;
     for (unsigned i = 0; i < m->bus.ndev; i++) {
         const struct device *d = &m->bus.dev[i];
-        unsigned to = d->kind->per_cpu && d->unit < m->ncpus ? d->unit : 0;
+        unsigned to = d->kind->per_cpu ? d->unit : 0; /* (bus_init: unit < ncpus) */
         m->cpus[to].devs |= 1ull << i;
     }
     m->pm.device_base = BUS_REGS_BASE;
@@ -101,6 +101,9 @@ void machine_destroy(struct machine *m)
 }
 
 static void boot_loaded(struct machine *m, const struct loaded_image *loaded);
+
+_Static_assert(BUS_MAX_DEVICES <= SPACE_BOOT_MAX_DEVICES,
+               "every device on the bus has an entry in the boot information");
 
 int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned errlen)
 {
