@@ -104,7 +104,9 @@ struct device_kind {
     /* How many units the configuration asks for (e.g. 0 disks without
      * --disk; ncpus: the machine's CPUs). */
     unsigned (*units)(const struct device_config *c, unsigned ncpus);
-    /* One unit per CPU: unit i interrupts CPU i (others interrupt CPU 0). */
+    /* One unit per CPU (units() returns at most ncpus): unit i interrupts
+     * CPU i, and all units share one interrupt line, so N CPUs cost one
+     * trap. Other kinds' units each have their own line and interrupt CPU 0. */
     bool per_cpu;
     /* Sets up unit d->unit (d->irq, d->dma and d->clock are ready); returns
      * 0 or -1 with a one-line reason. */
@@ -129,7 +131,8 @@ struct device_kind {
 
 struct device {
     const struct device_kind *kind;
-    unsigned index;      /* position on the bus: register page and interrupt line */
+    unsigned index;      /* position on the bus: fixes its register page */
+    unsigned line;       /* its interrupt line (trap 32 + line); shared by a per-CPU kind */
     unsigned unit;       /* number among devices of its kind */
     uint32_t regs;       /* physical address of the register page */
     uint32_t trap;       /* its interrupt's trap number */

@@ -150,8 +150,10 @@ struct space_pcb {
 /* ---- Devices (docs/devices.md) ----------------------------------------------
  * Each device is a page of 32-bit registers at a physical address listed in
  * the boot information; map it with MapMemory to use it, and access its
- * registers with aligned 32-bit loads and stores. Its interrupt is trap
- * devices[i].trap (32 + its position). */
+ * registers with aligned 32-bit loads and stores. Its interrupt is the trap
+ * space_boot_device(boot, i)->trap: 32 + its line, one line per device in
+ * bus order, except that all CPUs' timers share one (each CPU gets its own
+ * timer's interrupt). */
 #define SPACE_DEVICE_CONSOLE 1
 #define SPACE_DEVICE_TIMER   2
 #define SPACE_DEVICE_DISK    3
@@ -213,10 +215,11 @@ struct space_pcb {
 #define SPACE_RNG_LATENCY   100u /* instructions from a VALUE read until the next is ready */
 
 /* ---- Boot information ------------------------------------------------------ */
-#define SPACE_BOOT_MAGIC       0x53504143u /* "SPAC" */
-#define SPACE_BOOT_VERSION     1u
-#define SPACE_BOOT_MAX_DEVICES 32
-#define SPACE_BOOT_CMDLINE     256
+#define SPACE_BOOT_MAGIC         0x53504143u /* "SPAC" */
+#define SPACE_BOOT_VERSION       1u
+#define SPACE_BOOT_MAX_DEVICES   64 /* 32 CPUs' timers and the rest */
+#define SPACE_BOOT_FIRST_DEVICES 32 /* in devices[]; the rest in more_devices[] */
+#define SPACE_BOOT_CMDLINE       256
 
 struct space_device_info {
     uint32_t type; /* SPACE_DEVICE_* (see docs/devices.md) */
@@ -235,9 +238,21 @@ struct space_bootinfo {
     uint32_t kernel_end;     /* first physical address after it (page-aligned) */
     uint32_t bootinfo_paddr; /* physical page holding this block */
     uint32_t ndevices;
-    struct space_device_info devices[SPACE_BOOT_MAX_DEVICES];
+    /* Devices 0..31; 32 and on (only with many CPUs) follow cmdline, which
+     * keeps the layout of a machine with few devices. Read device i with
+     * space_boot_device. */
+    struct space_device_info devices[SPACE_BOOT_FIRST_DEVICES];
     char cmdline[SPACE_BOOT_CMDLINE];
+    struct space_device_info more_devices[SPACE_BOOT_MAX_DEVICES - SPACE_BOOT_FIRST_DEVICES];
 };
+
+/* Device i (< ndevices) of the boot information. */
+static inline const struct space_device_info *space_boot_device(const struct space_bootinfo *b,
+                                                                uint32_t i)
+{
+    return i < SPACE_BOOT_FIRST_DEVICES ? &b->devices[i]
+                                        : &b->more_devices[i - SPACE_BOOT_FIRST_DEVICES];
+}
 
 /* ---- Guest-side operation wrappers ------------------------------------------
  * Implemented in basicoz/runtime/space_ops.S (linked by space-cc). Each

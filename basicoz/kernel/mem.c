@@ -89,7 +89,7 @@ volatile uint32_t *device_map(const struct space_bootinfo *boot, uint32_t type, 
                               uint32_t *trap)
 {
     for (uint32_t i = 0; i < boot->ndevices; i++) {
-        const struct space_device_info *d = &boot->devices[i];
+        const struct space_device_info *d = space_boot_device(boot, i);
         if (d->type != type || d->unit != unit)
             continue;
         uint32_t va = DEVICE_WINDOW + i * SPACE_PAGE_SIZE;

@@ -13,9 +13,9 @@ static void raise_line(void *opaque)
     struct bus_slot *s = opaque;
     struct bus *b = s->bus;
     if (trace_on(b->m->tracer, TRACE_IRQ))
-        trace_line(b->m, "irq", "raise line %u (%s%u)", s->dev->index, s->dev->kind->name,
+        trace_line(b->m, "irq", "raise line %u (%s%u)", s->dev->line, s->dev->kind->name,
                    s->dev->unit);
-    b->pending |= 1u << s->dev->index;
+    b->pending |= 1ull << s->dev->index;
 }
 
 /* Counts a transfer and traces it ("read" or "wrote" memory). */
@@ -169,14 +169,22 @@ int bus_init(struct bus *b, struct machine *m, const struct device_config *devic
     b->m = m;
     b->backends = *backends;
     events_init(&b->events);
-    unsigned wanted = 0;
-    for (unsigned k = 0; device_kinds[k]; k++)
-        wanted += device_kinds[k]->units(devices, ncpus);
-    if (wanted > BUS_MAX_DEVICES) {
+    unsigned wanted = 0, lines = 0;
+    for (unsigned k = 0; device_kinds[k]; k++) {
+        unsigned n = device_kinds[k]->units(devices, ncpus);
+        if (device_kinds[k]->per_cpu && n > ncpus) {
+            snprintf(err, errlen, "%s: %u units for %u CPUs, but a per-CPU device has one each",
+                     device_kinds[k]->name, n, ncpus);
+            return -1;
+        }
+        wanted += n;
+        lines += device_kinds[k]->per_cpu ? n > 0 : n;
+    }
+    if (wanted > BUS_MAX_DEVICES || lines > BUS_MAX_LINES) {
         snprintf(err, errlen,
-                 "%u CPUs with a timer each and the other devices make %u devices, but a machine "
-                 "has interrupt traps for %d (32..62; 63 is the IPI's): use fewer CPUs",
-                 ncpus, wanted, BUS_MAX_DEVICES);
+                 "the devices asked for make %u devices on %u interrupt lines, but a machine has "
+                 "%d register pages and %d lines (traps 32..62; 63 is the IPI's)",
+                 wanted, lines, BUS_MAX_DEVICES, BUS_MAX_LINES);
         return -1;
     }
     for (unsigned k = 0; device_kinds[k]; k++) {
@@ -185,16 +193,21 @@ int bus_init(struct bus *b, struct machine *m, const struct device_config *devic
         for (unsigned u = 0; u < n; u++) {
             struct device *d = &b->dev[b->ndev];
             struct bus_slot *s = &b->slot[b->ndev];
+            /* A per-CPU kind's unit 0 opens its line; the other units share it. */
+            unsigned line = kind->per_cpu ? b->nlines - (u > 0) : b->nlines;
             *s = (struct bus_slot){.bus = b, .dev = d};
             *d = (struct device){
                 .kind = kind,
                 .index = b->ndev,
+                .line = line,
                 .unit = u,
                 .regs = BUS_REGS_BASE + b->ndev * 4096u,
-                .trap = 32 + b->ndev,
+                .trap = 32 + line,
                 .irq = {s, raise_line},
                 .dma = {s, dma_read, dma_write},
                 .clock = {s, clock_now, clock_schedule, clock_cancel, clock_scheduled}};
+            if (line == b->nlines)
+                b->nlines++;
             struct device_backends db = {s, slot_char_source, slot_char_sink, slot_block_store};
             if (kind->create(d, devices, &db, err, errlen) != 0) {
                 close_backends(s);

@@ -16,14 +16,16 @@
 #include "events.h"
 
 #define BUS_REGS_BASE   0xf0000000u /* device i's register page: BUS_REGS_BASE + i * 4096 */
-#define BUS_MAX_DEVICES 31          /* interrupt lines 0..30 = traps 32..62 (63: the IPI) */
+#define BUS_MAX_DEVICES 64          /* = SPACE_BOOT_MAX_DEVICES */
+#define BUS_MAX_LINES   31          /* interrupt lines 0..30 = traps 32..62 (63: the IPI) */
 
 struct machine;
 
-/* Totals over the bus, and the same by device (index = line). Raised
- * interrupts are counted in each struct device. */
+/* Totals over the bus, and the same by device (by index) and by line.
+ * Raised interrupts are counted in each struct device. */
 struct bus_stats {
-    uint64_t interrupts[BUS_MAX_DEVICES]; /* delivered, by line */
+    uint64_t interrupts[BUS_MAX_LINES];       /* delivered, by line: every unit on it, every CPU */
+    uint64_t dev_interrupts[BUS_MAX_DEVICES]; /* delivered, by device */
     uint64_t register_reads, register_writes;
     uint64_t dma_bytes;
     uint64_t dev_register_reads[BUS_MAX_DEVICES], dev_register_writes[BUS_MAX_DEVICES];
@@ -46,8 +48,11 @@ struct bus {
     struct backend_provider backends;
     struct device dev[BUS_MAX_DEVICES];
     struct bus_slot slot[BUS_MAX_DEVICES];
-    unsigned ndev;
-    uint32_t pending; /* interrupt lines raised and not yet delivered */
+    unsigned ndev, nlines;
+    /* Devices whose interrupt is raised and not yet delivered (bit = index):
+     * by device, not by line, so that a shared line pending for CPU 2 is
+     * not taken by CPU 0. */
+    uint64_t pending;
     struct event_queue events;
     struct bus_stats stats;
 };

@@ -40,7 +40,8 @@ static int by_firing_order(const void *a, const void *b)
  * virtual time - as often as a window redraws - changes neither). */
 static uint64_t hash_devices(struct machine *m)
 {
-    uint64_t h = hash_u32s(&m->bus.pending, 1, 0);
+    uint32_t pending[2] = {(uint32_t)m->bus.pending, (uint32_t)(m->bus.pending >> 32)};
+    uint64_t h = hash_u32s(pending, m->bus.ndev > 32 ? 2 : 1, 0);
     for (unsigned i = 0; i < m->bus.ndev; i++) {
         struct device *d = &m->bus.dev[i];
         uint32_t regs[1024];
@@ -219,7 +220,10 @@ void checkpoint_take(struct machine *m, struct ram_hasher *h, struct checkpoint 
     cp->mode = cpu_mode(c0);
     cp->ie = m->cpus[0].ie;
     cp->waiting = m->cpus[0].waiting;
-    cp->pending = m->bus.pending;
+    cp->pending = 0; /* by line, on any CPU (the devices' hash has which CPU) */
+    for (unsigned i = 0; i < m->bus.ndev; i++)
+        if (m->bus.pending & (1ull << i))
+            cp->pending |= 1u << m->bus.dev[i].line;
     cp->ram_regions = CHECKPOINT_RAM_REGIONS;
     hash_ram(m, h, cp->ram);
     cp->devices = hash_devices(m);

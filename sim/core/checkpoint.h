@@ -17,7 +17,8 @@ struct machine;
 struct checkpoint {
     uint64_t time;
     uint32_t regs[10]; /* eax ebx ecx edx esi edi ebp esp eip eflags */
-    uint32_t ctx, mode, ie, waiting, pending;
+    uint32_t ctx, mode, ie, waiting;
+    uint32_t pending; /* interrupt lines with a device interrupt pending, on any CPU (bit = line) */
     uint32_t ram_regions;
     uint64_t ram[CHECKPOINT_RAM_REGIONS]; /* region i: pages [i*P/n, (i+1)*P/n) of P */
     uint64_t devices;

@@ -70,8 +70,8 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     m->bus_ready = true;
     for (unsigned i = 0; i < m->bus.ndev; i++) {
         const struct device *d = &m->bus.dev[i];
-        unsigned to = d->kind->per_cpu && d->unit < m->ncpus ? d->unit : 0;
-        m->cpus[to].lines |= 1u << i;
+        unsigned to = d->kind->per_cpu ? d->unit : 0; /* (bus_init: unit < ncpus) */
+        m->cpus[to].devs |= 1ull << i;
     }
     m->pm.device_base = BUS_REGS_BASE;
     m->pm.device_pages = m->bus.ndev;
@@ -101,6 +101,9 @@ void machine_destroy(struct machine *m)
 }
 
 static void boot_loaded(struct machine *m, const struct loaded_image *loaded);
+
+_Static_assert(BUS_MAX_DEVICES <= SPACE_BOOT_MAX_DEVICES,
+               "every device on the bus has an entry in the boot information");
 
 int machine_boot(struct machine *m, const char *kernel_path, char *err, unsigned errlen)
 {
@@ -138,9 +141,12 @@ static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
     bi->kernel_end = img.phys_end;
     bi->bootinfo_paddr = BOOTINFO_PADDR;
     bi->ndevices = m->bus.ndev;
-    for (unsigned i = 0; i < m->bus.ndev && i < SPACE_BOOT_MAX_DEVICES; i++) {
+    for (unsigned i = 0; i < m->bus.ndev; i++) {
         const struct device *d = &m->bus.dev[i];
-        bi->devices[i] = (struct space_device_info){
+        struct space_device_info *slot = i < SPACE_BOOT_FIRST_DEVICES
+                                             ? &bi->devices[i]
+                                             : &bi->more_devices[i - SPACE_BOOT_FIRST_DEVICES];
+        *slot = (struct space_device_info){
             .type = d->kind->type, .regs = d->regs, .trap = d->trap, .unit = d->unit};
     }
     if (m->cfg.cmdline)
@@ -504,26 +510,31 @@ enum machine_state machine_run(struct machine *m)
 
 uint32_t machine_pending_for(const struct machine *m, unsigned i)
 {
-    return (m->bus.pending & m->cpus[i].lines) | m->cpus[i].ipi;
+    uint32_t traps = m->cpus[i].ipi;
+    for (uint64_t devs = m->bus.pending & m->cpus[i].devs; devs; devs &= devs - 1)
+        traps |= 1u << m->bus.dev[__builtin_ctzll(devs)].line;
+    return traps;
 }
 
 /* Delivers the running CPU's lowest pending interrupt - a device line
  * routed to it (line L is trap 32 + L), else an IPI - if its interrupts
- * are enabled. */
+ * are enabled. A shared line is taken only for this CPU's own unit. */
 void machine_deliver_interrupt(struct machine *m)
 {
     uint32_t pending = machine_pending_for(m, m->cur);
     if (!m->cc->ie || !pending)
         return;
-    unsigned line = 0;
-    while (!(pending & (1u << line)))
-        line++;
-    if (m->bus.pending & m->cc->lines & (1u << line)) {
-        m->bus.pending &= ~(1u << line);
+    unsigned line = (unsigned)__builtin_ctz(pending);
+    const struct device *d = NULL;
+    for (uint64_t devs = m->bus.pending & m->cc->devs; devs && !d; devs &= devs - 1)
+        if (m->bus.dev[__builtin_ctzll(devs)].line == line)
+            d = &m->bus.dev[__builtin_ctzll(devs)];
+    if (d) {
+        m->bus.pending &= ~(1ull << d->index);
         m->bus.stats.interrupts[line]++;
+        m->bus.stats.dev_interrupts[d->index]++;
         if (trace_on(m->tracer, TRACE_IRQ))
-            trace_line(m, "irq", "deliver line %u (%s%u)", line, m->bus.dev[line].kind->name,
-                       m->bus.dev[line].unit);
+            trace_line(m, "irq", "deliver line %u (%s%u)", line, d->kind->name, d->unit);
     } else {
         m->cc->ipi &= ~(1u << line);
         if (trace_on(m->tracer, TRACE_IRQ))

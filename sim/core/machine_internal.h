@@ -29,7 +29,7 @@ struct machine_cpu {
     bool waiting;   /* executed SPACE_OP_WAIT and no interrupt came yet */
     bool halted;    /* not started yet (space_cpu_start) */
     uint32_t ipi;   /* IPIs pending: bit t - 32 for trap t */
-    uint32_t lines; /* the device lines that interrupt this CPU */
+    uint64_t devs;  /* the devices that interrupt this CPU (bit = bus index) */
     uint64_t slice; /* the end of this CPU's slice of the round (sched.c) */
     struct machine_stats stats;
 };

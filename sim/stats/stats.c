@@ -80,7 +80,7 @@ void stats_collect(struct machine *m, struct space_stats *s)
             .unit = d->unit,
             .trap = d->trap,
             .interrupts_raised = d->interrupts,
-            .interrupts_delivered = b->stats.interrupts[d->index],
+            .interrupts_delivered = b->stats.dev_interrupts[d->index],
             .register_reads = b->stats.dev_register_reads[d->index],
             .register_writes = b->stats.dev_register_writes[d->index],
             .dma_bytes = b->stats.dev_dma_bytes[d->index],

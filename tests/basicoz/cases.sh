@@ -458,6 +458,20 @@ EOF
     stderr_empty
 }
 
+# The most CPUs a machine has: 32, with a disk and an RNG as well (their
+# 32 timers share one interrupt trap, so the devices fit the traps).
+case_smp_32() {
+    oz $'spin 1 &\nspin 1\nps\nexit\n' --cpus 32 --disk "$oz_tmp/smp32.img" --disk-size 1M --rng 1
+    line_re "${BANNER_RE/8 programs/8 programs, 32 CPUs}"
+    count_re '(basicoz\$ )?spin: done, checksum 41721ad9' 2
+    block <<'EOF'
+basicoz$ ps
+  PID  PPID CPU STATE    INSNS NAME
+EOF
+    halted 0
+    stderr_empty
+}
+
 # Four CPU-bound jobs run in parallel on four CPUs: all finish with the
 # right checksum in at most 30% of the virtual time one CPU needs (the
 # machine clock of --stats, not wall time).

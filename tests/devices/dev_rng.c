@@ -49,7 +49,7 @@ void kmain(const struct space_bootinfo *boot)
     for (const char *c = boot->cmdline; *c >= '0' && *c <= '9'; c++)
         seed = seed * 10 + (uint32_t)(*c - '0');
     uint32_t i = boot->ndevices - 1;
-    const struct space_device_info *d = &boot->devices[i];
+    const struct space_device_info *d = space_boot_device(boot, i);
     CHECK_EQ(boot->ndevices, 3); /* console, timer, rng */
     CHECK_EQ(d->type, SPACE_DEVICE_RNG);
     CHECK_EQ(d->unit, 0);

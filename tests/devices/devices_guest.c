@@ -87,9 +87,9 @@ void irq_c(void)
 static uint32_t find(const struct space_bootinfo *b, uint32_t type, uint32_t *trap)
 {
     for (uint32_t i = 0; i < b->ndevices; i++)
-        if (b->devices[i].type == type) {
-            *trap = b->devices[i].trap;
-            return b->devices[i].regs;
+        if (space_boot_device(b, i)->type == type) {
+            *trap = space_boot_device(b, i)->trap;
+            return space_boot_device(b, i)->regs;
         }
     return 0;
 }
@@ -141,9 +141,9 @@ void kmain(const struct space_bootinfo *boot)
     puts_("devices:");
     for (uint32_t i = 0; i < boot->ndevices; i++) {
         puts_(" type ");
-        putn(boot->devices[i].type);
+        putn(space_boot_device(boot, i)->type);
         puts_(" trap ");
-        putn(boot->devices[i].trap);
+        putn(space_boot_device(boot, i)->trap);
     }
     puts_("\n");
     EXPECT(c_regs == 0xf0000000 && trap_console == 32, "console at 0xf0000000, trap 32", c_regs);

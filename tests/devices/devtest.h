@@ -49,7 +49,7 @@ static inline void dev_setup(const struct space_bootinfo *b, struct devinfo *d)
 {
     *d = (struct devinfo){0};
     for (uint32_t i = 0; i < b->ndevices; i++) {
-        const struct space_device_info *x = &b->devices[i];
+        const struct space_device_info *x = space_boot_device(b, i);
         if (x->type == SPACE_DEVICE_CONSOLE && !d->console) {
             d->console = x->regs;
             d->console_trap = x->trap;
@@ -62,7 +62,7 @@ static inline void dev_setup(const struct space_bootinfo *b, struct devinfo *d)
         }
     }
     for (uint32_t i = 0; i < b->ndevices; i++)
-        CHECK_EQ(b->devices[i].unit, 0);
+        CHECK_EQ(space_boot_device(b, i)->unit, 0);
     CHECK_EQ(b->ndevices, d->disk ? 3 : 2);
     CHECK_EQ(d->console, 0xf0000000u);
     CHECK_EQ(d->console_trap, 32);

@@ -56,9 +56,9 @@ void kmain(const struct space_bootinfo *boot)
     /* devices: register pages above RAM, interrupts in 32..63 */
     CHECK(boot->ndevices <= SPACE_BOOT_MAX_DEVICES);
     for (uint32_t i = 0; i < boot->ndevices; i++) {
-        CHECK(boot->devices[i].regs >= boot->ram_size);
-        CHECK_EQ(boot->devices[i].regs & 0xfff, 0);
-        CHECK(boot->devices[i].trap >= 32 && boot->devices[i].trap < 64);
+        CHECK(space_boot_device(boot, i)->regs >= boot->ram_size);
+        CHECK_EQ(space_boot_device(boot, i)->regs & 0xfff, 0);
+        CHECK(space_boot_device(boot, i)->trap >= 32 && space_boot_device(boot, i)->trap < 64);
     }
     /* the cmdline is cut to 255 characters */
     unsigned len = 0;

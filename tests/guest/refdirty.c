@@ -75,8 +75,8 @@ static uint32_t u_write(uint32_t va)
 static uint32_t timer_regs(const struct space_bootinfo *boot)
 {
     for (uint32_t i = 0; i < boot->ndevices; i++)
-        if (boot->devices[i].type == SPACE_DEVICE_TIMER)
-            return boot->devices[i].regs;
+        if (space_boot_device(boot, i)->type == SPACE_DEVICE_TIMER)
+            return space_boot_device(boot, i)->regs;
     CHECK(0);
     return 0;
 }

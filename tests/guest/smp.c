@@ -9,7 +9,8 @@
  *             at its next access, with no access after the unmap
  *   smc       code CPU 1 runs is rewritten by CPU 0: CPU 1 runs the new code
  *   timer     each CPU arms its own timer (unit = its number) and waits: the
- *             interrupt comes to it, as that timer's trap, and to no other CPU
+ *             interrupt comes to it and to no other CPU, as the one trap all
+ *             timers share
  *   mixed     a short run of all of it (lock incl, a racy count, an IPI to
  *             the next CPU and a wait for one) for the determinism harness
  * All in CONTEXT 0, MODE 0. A failed check halts the machine with 1. */
@@ -224,8 +225,9 @@ __asm__(".globl timer_entry\ntimer_entry:\n and $-16, %esp\n call timer_handler\
 static const struct space_device_info *timer_of(uint32_t cpu)
 {
     for (uint32_t i = 0; i < bootinfo->ndevices; i++)
-        if (bootinfo->devices[i].type == SPACE_DEVICE_TIMER && bootinfo->devices[i].unit == cpu)
-            return &bootinfo->devices[i];
+        if (space_boot_device(bootinfo, i)->type == SPACE_DEVICE_TIMER &&
+            space_boot_device(bootinfo, i)->unit == cpu)
+            return space_boot_device(bootinfo, i);
     CHECK(!"a timer for every CPU");
     return 0;
 }
@@ -254,7 +256,7 @@ static void timer_worker(void)
 static void test_timer(void)
 {
     for (uint32_t i = 0; i < bootinfo->ndevices; i++) {
-        const struct space_device_info *d = &bootinfo->devices[i];
+        const struct space_device_info *d = space_boot_device(bootinfo, i);
         CHECK_EQ(space_map_memory(0, d->regs, d->regs, SPACE_ACCESS(0, SPACE_RW)), 0);
         if (d->type == SPACE_DEVICE_TIMER)
             CHECK_EQ(space_map_portal(0, d->trap, 0, 0, (uint32_t)timer_entry, 0), 0);
@@ -264,6 +266,7 @@ static void test_timer(void)
     wait_done(NCPUS);
     for (uint32_t c = 0; c < NCPUS; c++) {
         CHECK_EQ(timer_hits[c], 1);
+        CHECK_EQ(timer_of(c)->trap, timer_of(0)->trap);
         CHECK_EQ(timer_trap[c], timer_of(c)->trap);
     }
 }

@@ -209,8 +209,8 @@ static void sec_devices(struct inspector *in, struct pen *p)
         flow(p, TG_DIM, "at 0x%08x", dev->regs);
         flow(p, TG_DIM, "trap %u", dev->trap);
         flow(p, TG_DIM, "raised %llu", (unsigned long long)dev->interrupts);
-        flow(p, TG_DIM, "delivered %llu", (unsigned long long)b->stats.interrupts[dev->index]);
-        if (b->pending & (1u << dev->index))
+        flow(p, TG_DIM, "delivered %llu", (unsigned long long)b->stats.dev_interrupts[dev->index]);
+        if (b->pending & (1ull << dev->index))
             flow(p, TG_CHANGED, "pending");
         newline(p);
         p->x = 1;

@@ -315,13 +315,13 @@ void sdb_cmd_devices(struct cli *c, int argc, char **argv)
     struct bus *b = machine_bus(c->m);
     for (unsigned i = 0; i < b->ndev; i++) {
         struct device *d = &b->dev[i];
-        unsigned line = d->index;
+        unsigned line = d->line;
         fprintf(c->out,
                 "device %u: %s unit %u, registers at 0x%08x, interrupt line %u (trap %u)%s, "
                 "%llu raised, %llu delivered\n",
                 i, d->kind->name, d->unit, d->regs, line, d->trap,
-                b->pending & (1u << line) ? ", pending" : "", (unsigned long long)d->interrupts,
-                (unsigned long long)b->stats.interrupts[line]);
+                b->pending & (1ull << i) ? ", pending" : "", (unsigned long long)d->interrupts,
+                (unsigned long long)b->stats.dev_interrupts[i]);
         for (const struct device_reg *r = d->kind->registers; r && r->name; r++) {
             uint32_t v = dbg_device_peek(d, r->offset);
             fprintf(c->out, "  0x%02x %-12s 0x%08x  %u\n", r->offset, r->name, v, v);
