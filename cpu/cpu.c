@@ -43,8 +43,33 @@ static unsigned code_write(struct cpu *c, uint32_t paddr, unsigned access, unsig
      * from it runs again (on_block_slow), and leaves the rest to the next
      * free run. */
     codecache_write(c->code, paddr, 1);
+    if (c->engine == ENGINE_THROUGH_STORE && (paddr & PAGE_MASK) != c->store.paddr)
+        c->store.flush_pending = true;
     c->flush_translations = true;
     return perms;
+}
+
+/* Does a store into physical [paddr, paddr+len) reach into the block
+ * that is running? If so, *vpage is the block's virtual page it lands in. */
+static bool store_hits_block(struct cpu *c, uint32_t paddr, uint32_t len, uint32_t *vpage)
+{
+    const struct block_info *b = c->blk;
+    if (!b)
+        return false;
+    uint32_t size = block_size(b), off = 0;
+    while (off < size) {
+        uint32_t va = b->pc + off, pa;
+        uint32_t chunk = 4096u - (va & 0xfffu);
+        if (chunk > size - off)
+            chunk = size - off;
+        if (mmu_translate(c->mmu, c->ctx, c->mode, va, 0, &pa) && (uint64_t)paddr + len > pa &&
+            (uint64_t)paddr < (uint64_t)pa + chunk) {
+            *vpage = va & PAGE_MASK;
+            return true;
+        }
+        off += chunk;
+    }
+    return false;
 }
 
 /* Unicorn's TLB misses: ask the MMU, then hold back from Unicorn's TLB
@@ -73,6 +98,17 @@ static bool on_tlb_fill(uc_engine *uc, uint64_t vaddr, uc_mem_type type, uc_tlb_
         if (watched & access)
             return refuse(c, HALT_WATCH, va, access, &d);
         perms &= ~watched; /* so that a watched access comes back here */
+    }
+    /* A store into the running block's page (the hook is not told where
+     * in it): Unicorn would abandon the block after the store and count a
+     * new one from the store's instruction, or, through another mapping,
+     * not notice and run the old code on. Refused, so after_code_store
+     * can look at the instruction. */
+    if (access == MMU_WRITE && !cpu_stepping(c) && codecache_is_code(c->code, d.paddr) &&
+        store_hits_block(c, d.paddr & PAGE_MASK, 4096, &c->store.vpage)) {
+        if (!c->code_store_pass)
+            return refuse(c, HALT_CODE_STORE, va, access, &d);
+        c->code_store_pass = false;
     }
     c->stats.tlb_fills++;
     perms = mmu_grant(c->mmu, c->ctx, &d, va, access, perms);
@@ -344,6 +380,8 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r)
     c->blk = NULL;
 }
 
+static void end_code_store(struct cpu *c);
+
 /* What the engine does from now on (see "Running" below): single-stepping
  * sets EFLAGS.TF and block keys that force the block hook's slow path;
  * leaving ENGINE_WATCH_PASS protects watched pages again. */
@@ -351,6 +389,8 @@ static void engine_enter(struct cpu *c, enum cpu_engine e, int budget)
 {
     if (c->engine == ENGINE_WATCH_PASS && e != ENGINE_WATCH_PASS)
         uc_ctl_flush_tlb(c->uc);
+    if (c->engine == ENGINE_THROUGH_STORE && e != ENGINE_THROUGH_STORE)
+        end_code_store(c);
     bool was = cpu_stepping(c), on = e != ENGINE_FREE;
     c->engine = e;
     c->step_budget = budget;
@@ -627,12 +667,17 @@ uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len
  *   through a block holding a breakpoint, stopping before the breakpoint's
  *   instruction; ENGINE_FIND_FAULT until an instruction fetch faults where
  *   it really is; ENGINE_WATCH_PASS for the one instruction a watchpoint
- *   let through. The last three carry a budget: when it is spent, the
+ *   let through; ENGINE_THROUGH_STORE for an instruction that stores into
+ *   its own block. The last four carry a budget: when it is spent, the
  *   engine goes back to whole blocks.
  * - A trap or a fault cuts a block short: the hook counted it whole, so
  *   settle_block takes back the instructions that did not retire. A fault
  *   is reported before its instruction retires, a trap raised by int n
  *   after it.
+ * - A store into the running block's page is refused by the fill hook
+ *   (HALT_CODE_STORE), settled like a fault; if it lands in the block, it
+ *   is stepped (ENGINE_THROUGH_STORE), so that the next instruction is the
+ *   one it wrote, translated afresh; otherwise it runs free on.
  *
  * Who stops a run: the deadline (the caller's: the next event, the
  * machine's alarm or limit, a debugger's step), a trap or fault, a
@@ -854,6 +899,44 @@ static bool after_stale_code(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     return false;
 }
 
+/* A store, not retired yet, into the running block's page. Into the block
+ * itself: stepped, so that what it wrote is translated afresh before it
+ * runs (on_block_slow's stale pages), as x86 does it. Elsewhere in the
+ * page: let through, running free on. */
+static bool after_code_store(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)s;
+    struct cpu_regs r;
+    cpu_get_regs(c, &r);
+    uint8_t buf[16];
+    uint32_t n = cpu_read_code(c, eip, buf, sizeof buf), size = 4, pa;
+    uint32_t at = decode_fault_address(c->dec, buf, n, &r, c->halt.page, true, &size);
+    bool hits = at == c->halt.page || !mmu_translate(c->mmu, c->ctx, c->mode, at, 0, &pa) ||
+                store_hits_block(c, pa, size, &c->store.vpage);
+    settle_block(c, eip);
+    if (!hits) {
+        c->code_store_pass = true;
+        return false;
+    }
+    c->store.paddr = c->halt.mmu.paddr & PAGE_MASK;
+    c->store.flush_pending = c->flush_translations;
+    engine_enter(c, ENGINE_THROUGH_STORE, 2);
+    return false;
+}
+
+/* The stepped store is done: its page's translations go, and unless some
+ * other code write asks for it, not all of Unicorn's (a loop rewriting
+ * its own code would flush them every time round). */
+static void end_code_store(struct cpu *c)
+{
+    if (codecache_take_stale(c->code, c->store.paddr)) {
+        uc_ctl_remove_cache(c->uc, c->store.vpage, (uint64_t)c->store.vpage + 4096);
+        c->stats.stale_page_drops++;
+    }
+    if (!c->store.flush_pending)
+        c->flush_translations = c->flush_deferred = false;
+}
+
 static bool after_break(struct cpu *c, uint32_t eip, struct cpu_stop *s)
 {
     (void)eip;
@@ -881,12 +964,13 @@ static bool after_nothing(struct cpu *c, uint32_t eip, struct cpu_stop *s)
 }
 
 static bool (*const after_halt[])(struct cpu *c, uint32_t eip, struct cpu_stop *s) = {
-    [HALT_NONE] = after_nothing,       [HALT_DEADLINE] = after_deadline,
-    [HALT_BUDGET] = after_budget,      [HALT_IO_BLOCK] = after_io_block,
-    [HALT_IO_INSN] = after_io_insn,    [HALT_BREAK_BLOCK] = after_break_block,
-    [HALT_BREAK] = after_break,        [HALT_VECTOR] = after_vector,
-    [HALT_SYSTEM_INSN] = after_vector, [HALT_FAULT] = after_fault,
-    [HALT_WATCH] = after_watch_fault,  [HALT_STALE_CODE] = after_stale_code,
+    [HALT_NONE] = after_nothing,          [HALT_DEADLINE] = after_deadline,
+    [HALT_BUDGET] = after_budget,         [HALT_IO_BLOCK] = after_io_block,
+    [HALT_IO_INSN] = after_io_insn,       [HALT_BREAK_BLOCK] = after_break_block,
+    [HALT_BREAK] = after_break,           [HALT_VECTOR] = after_vector,
+    [HALT_SYSTEM_INSN] = after_vector,    [HALT_FAULT] = after_fault,
+    [HALT_WATCH] = after_watch_fault,     [HALT_STALE_CODE] = after_stale_code,
+    [HALT_CODE_STORE] = after_code_store,
 };
 
 /* Runs the engine once from the pc, in the current engine state, and acts
@@ -898,6 +982,7 @@ static bool run_engine(struct cpu *c, struct cpu_stop *s)
     uint32_t eip;
     uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
     uc_err e = uc_emu_start(c->uc, eip, 0, 0, 0);
+    c->code_store_pass = false; /* (a pass is for one engine start) */
     uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
     if (c->flush_translations && !c->flush_deferred) {
         if (cpu_stepping(c))
@@ -906,7 +991,7 @@ static bool run_engine(struct cpu *c, struct cpu_stop *s)
             flush_translations(c);
     }
     enum cpu_halt_kind k = c->halt.kind;
-    bool refused = k == HALT_FAULT || k == HALT_WATCH;
+    bool refused = k == HALT_FAULT || k == HALT_WATCH || k == HALT_CODE_STORE;
     if (refused && e != UC_ERR_EXCEPTION) {
         k = HALT_NONE; /* (a refused fill the engine did not act on) */
         refused = false;

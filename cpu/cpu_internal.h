@@ -42,6 +42,7 @@ enum cpu_engine {
                            * reported: step until it faults precisely (budget) */
     ENGINE_WATCH_PASS,    /* one instruction may touch watched pages (budget 2);
                            * leaving this state protects them again */
+    ENGINE_THROUGH_STORE, /* one instruction stores into its own block (budget 2) */
 };
 
 /* Why the last uc_emu_start returned, as its hooks saw it. */
@@ -59,13 +60,15 @@ enum cpu_halt_kind {
     HALT_WATCH,       /* a watchpoint covers the page of a permitted access */
     HALT_STALE_CODE,  /* before a block from a page written since it was translated,
                        * or before running free with a flush stepping deferred */
+    HALT_CODE_STORE,  /* running free, a store into the block that is running */
 };
 
 struct cpu_halt {
     enum cpu_halt_kind kind;
     uint32_t vector;         /* HALT_VECTOR, HALT_SYSTEM_INSN */
     uint32_t block_icount;   /* HALT_BREAK_BLOCK: the block's instructions */
-    uint32_t page;           /* HALT_FAULT, HALT_WATCH: the virtual page; HALT_STALE_CODE: pc */
+    uint32_t page;           /* HALT_FAULT, HALT_WATCH, HALT_CODE_STORE: the
+                              * virtual page; HALT_STALE_CODE: pc */
     uint32_t stale_pages;    /* HALT_STALE_CODE: bit 0 the pc's page, bit 1 the next */
     unsigned access;         /* ... the access: MMU_READ, MMU_WRITE or MMU_EXEC */
     struct mmu_decision mmu; /* ... what the MMU said */
@@ -97,6 +100,16 @@ struct cpu {
     bool fix_pushf;          /* a stepped pushf stored our TF: clear it */
     bool flush_translations; /* guest code changed: drop Unicorn's translations */
     bool flush_deferred;     /* ... and stepping left that to the next free run */
+    /* A store refused for landing on the running block's page but not in
+     * the block: the next engine start lets it through. */
+    bool code_store_pass;
+    /* ENGINE_THROUGH_STORE: the page stored into (physical, and the running
+     * block's virtual page on it), and whether all translations had to go
+     * anyway. */
+    struct {
+        uint32_t paddr, vpage;
+        bool flush_pending;
+    } store;
 
     uint32_t *breaks; /* breakpoint addresses (any CONTEXT) */
     unsigned nbreaks;

@@ -109,6 +109,14 @@ space_machine_test(machine.straddle straddle OUTPUT "straddle passed")
 # (9) remapping and rewriting code pages
 kit_guest(remap remap.c)
 space_machine_test(machine.remap remap OUTPUT "remap passed")
+# an instruction rewriting the next one in its block counts the same free,
+# stepped and stopped anywhere (the new instruction runs, as on x86)
+add_test(NAME machine.remap_determinism COMMAND test_determinism ${GUESTS}/remap.elf)
+set(REMAP_TRC ${CMAKE_CURRENT_BINARY_DIR}/remap.trc)
+add_test(NAME machine.remap_replay_stepped
+  COMMAND bash -c "'$<TARGET_FILE:space>' run --record '${REMAP_TRC}' '${GUESTS}/remap.elf' >/dev/null && '$<TARGET_FILE:space>' replay -q --single-step '${REMAP_TRC}'")
+set_tests_properties(machine.remap_replay_stepped PROPERTIES
+  PASS_REGULAR_EXPRESSION "replay matches the recording: [0-9]+ checkpoints verified")
 kit_guest(smc_alias smc_alias.c)
 foreach(s same alias identity user)
   space_machine_test(machine.smc_alias_${s} smc_alias OUTPUT "smc_alias passed" ARGS --cmdline ${s})
