@@ -841,19 +841,26 @@ static bool advance(struct machine *m, uint64_t target)
  *
  * With several CPUs sched.c runs them in turn (its opening comment gives
  * the rule), with the same steps and in machine_now's unit. */
+/* One step of the loop below with one CPU: what is due now, then run to
+ * the next target. */
+static bool one_cpu_step(struct machine *m, uint64_t now, const struct run_bounds *b)
+{
+    uint64_t target;
+    return fire_and_deliver(m, now) && next_target(m, b, &target) && advance(m, target);
+}
+
 enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
 {
-    if (m->ncpus > 1)
-        return sched_run_until(m, deadline);
+    bool several = m->ncpus > 1;
     struct run_bounds b = {.deadline = deadline,
                            .limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX};
     if (m->pause == PAUSE_OBSERVER)
         m->pause = PAUSE_NONE;
     while (m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER) {
         m->pause = PAUSE_NONE;
-        uint64_t now = cpu_time(m->cpu), target;
-        if (!machine_may_go_on(m, now, &b) || !fire_and_deliver(m, now) ||
-            !next_target(m, &b, &target) || !advance(m, target))
+        uint64_t now = several ? machine_now(m) : cpu_time(m->cpu);
+        if (!machine_may_go_on(m, now, &b) ||
+            !(several ? sched_step(m, now, &b) : one_cpu_step(m, now, &b)))
             break;
     }
     return m->state;

@@ -105,7 +105,9 @@ bool machine_may_go_on(struct machine *m, uint64_t now, struct run_bounds *b);
  * under --trace insn) and does what stopped it. False: return to the
  * caller (a breakpoint or watchpoint: m->pause says). */
 bool machine_run_cpu(struct machine *m, uint64_t target);
-/* machine_run_until with several CPUs (sched.c). */
-enum machine_state sched_run_until(struct machine *m, uint64_t deadline);
+/* One step of machine_run_until with several CPUs (sched.c): a turn of
+ * the running CPU, or the passage between two rounds. False: return to
+ * the caller. */
+bool sched_step(struct machine *m, uint64_t now, const struct run_bounds *b);
 
 #endif

@@ -130,24 +130,9 @@ static bool take_turn(struct machine *m, uint64_t now, const struct run_bounds *
     return machine_run_cpu(m, target);
 }
 
-enum machine_state sched_run_until(struct machine *m, uint64_t deadline)
+bool sched_step(struct machine *m, uint64_t now, const struct run_bounds *b)
 {
-    struct run_bounds b = {.deadline = deadline,
-                           .limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX};
-    if (m->pause == PAUSE_OBSERVER)
-        m->pause = PAUSE_NONE;
-    while (m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER) {
-        m->pause = PAUSE_NONE;
-        uint64_t now = machine_now(m);
-        if (!machine_may_go_on(m, now, &b))
-            break;
-        if (!m->sched.in_round) {
-            if (!between_rounds(m, cpu_time(m->cpus[0].cpu)))
-                break;
-            continue;
-        }
-        if (!take_turn(m, now, &b))
-            break;
-    }
-    return m->state;
+    if (!m->sched.in_round)
+        return between_rounds(m, cpu_time(m->cpus[0].cpu));
+    return take_turn(m, now, b);
 }
