@@ -42,7 +42,7 @@
 #define TRAP_SYS       0x81u
 #define TRAP_YIELD     0x82u
 #define MAX_JOBS       16
-#define TIMER_INTERVAL 1000u   /* instructions between ticks of the timer job */
+#define TIMER_INTERVAL 1000u /* instructions between ticks of the timer job */
 #define TIMER_VA       0x30001000u
 #define BIG_PAGES      1024u
 
@@ -302,9 +302,7 @@ void bench_event(void)
         events++;
         e = space_resume();
         fail("resume", e);
-    case K_SWITCH:
-        events++;
-        switch_thread();
+    case K_SWITCH: events++; switch_thread();
     case K_FAULT: {
         if ((e = space_pcb_read(&p)) != SPACE_OK)
             fail("pcb_read", e);
