@@ -1299,7 +1299,7 @@ int main(int argc, char **argv)
     } defs[NWORKLOADS] = {
         [W_ALU] = {"alu", "ALU only, 10 insns/iteration", NULL, 100000000, true, true},
         [W_MEM] = {"mem", "a store and a load every 9 insns", NULL, 50000000, true, true},
-        [W_SYS] = {"sys", "int $0x81: portal, pcb_read/write, resume", "call", 300000, true, true},
+        [W_SYS] = {"sys", "int $0x81: portal, pcb_read/write, resume", "call", 200000, true, true},
         [W_SWITCH] = {"switch", "int $0x82: Suspend, Unsuspend the other thread, Resume", "switch",
                       300000, false, false},
         [W_TLB] = {"tlb", "a store on each of 1024 mapped pages in turn", "miss", 5000000, true,
