@@ -287,7 +287,7 @@ static const struct {
 
 struct result {
     double seconds;       /* wall time of the work */
-    double cpu_seconds;   /* user + system time of the child process */
+    double cpu_seconds;   /* CPU time of the work: a loop's alone, a program's whole run */
     uint64_t insns;       /* guest instructions of the loop (the work compared) */
     uint64_t guest_insns; /* all guest instructions the machine retired */
     uint64_t events;      /* calls, switches, faults, interrupts */
@@ -299,6 +299,15 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU time of this process (all its threads), for the work's own CPU time
+ * in the children that run the bare and SPACE loops. */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -461,9 +470,9 @@ static int run_bare(const struct image *img, enum variant v, const struct worklo
         return -1;
     }
 
-    double t0 = now();
+    double c0 = cpu_now(), t0 = now();
     e = uc_emu_start(uc, w->entry, w->exit, 0, 0);
-    double t1 = now();
+    double t1 = now(), c1 = cpu_now();
 
     uint32_t eip = 0, ecx_end = 1;
     uc_reg_read(uc, UC_X86_REG_EIP, &eip);
@@ -483,6 +492,7 @@ static int run_bare(const struct image *img, enum variant v, const struct worklo
     }
     memset(res, 0, sizeof *res);
     res->seconds = t1 - t0;
+    res->cpu_seconds = c1 - c0;
     res->insns = expect;
     res->blocks = b.blocks;
     res->guest_insns = expect;
@@ -524,9 +534,9 @@ static int run_space(const char *kernel, const struct workload *w, unsigned ncpu
     }
     machine_set_debug_out(m, f);
 
-    double t0 = now();
+    double c0 = cpu_now(), t0 = now();
     enum machine_state st = machine_run(m);
-    double t1 = now();
+    double t1 = now(), c1 = cpu_now();
 
     fclose(f);
     int rc = 0;
@@ -567,6 +577,7 @@ static int run_space(const char *kernel, const struct workload *w, unsigned ncpu
     if (rc == 0) {
         memset(res, 0, sizeof *res);
         res->seconds = t1 - t0;
+        res->cpu_seconds = c1 - c0;
         res->insns = expect;
         res->guest_insns = all;
         res->events = events;
@@ -581,11 +592,10 @@ static int run_space(const char *kernel, const struct workload *w, unsigned ncpu
 
 /* ---- Child processes ------------------------------------------------------ */
 
-static void add_rusage(struct result *res, const struct rusage *ru)
+static double rusage_cpu(const struct rusage *ru)
 {
-    res->max_rss_kb = ru->ru_maxrss;
-    res->cpu_seconds = (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec * 1e-6 +
-                       (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec * 1e-6;
+    return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec * 1e-6 +
+           (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec * 1e-6;
 }
 
 struct in_child {
@@ -628,7 +638,7 @@ static int run_forked(const struct in_child *c, struct result *res)
     if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
         got != (ssize_t)sizeof *res)
         return -1;
-    add_rusage(res, &ru);
+    res->max_rss_kb = ru.ru_maxrss;
     return 0;
 }
 
@@ -664,7 +674,8 @@ static int run_command(char *const argv[], const char *input, const char *errors
         return -1;
     memset(res, 0, sizeof *res);
     res->seconds = t1 - t0;
-    add_rusage(res, &ru);
+    res->cpu_seconds = rusage_cpu(&ru);
+    res->max_rss_kb = ru.ru_maxrss;
     return WEXITSTATUS(status);
 }
 
@@ -758,8 +769,11 @@ static int run_qemu(const struct paths *ps, bool icount, const struct workload *
         run_qemu_once(ps, icount, w->name, w->iterations, res) != 0)
         return -1;
     res->seconds -= one.seconds;
+    res->cpu_seconds -= one.cpu_seconds;
     if (res->seconds < 1e-6)
         res->seconds = 1e-6;
+    if (res->cpu_seconds < 1e-6)
+        res->cpu_seconds = 1e-6;
     res->insns = res->guest_insns = w->iterations * w->insns_per_iter;
     return 0;
 }
@@ -903,7 +917,7 @@ struct meas {
     double secs[MAX_REPEAT];
     struct result last;
     long max_rss_kb;        /* the largest over the repeats */
-    double min_cpu_seconds; /* the child's user + system time, the least over the repeats */
+    double min_cpu_seconds; /* the work's CPU time, the least over the repeats */
     bool done;
     double seconds, spread; /* fastest run; slowest / fastest - 1 */
 };
@@ -1111,6 +1125,8 @@ static int write_json(const char *path, double scale, int repeat, const char *qe
                 fprintf(f, "%s\n    \"%s\": {", first ? "" : ",", wl[w].name);
             fprintf(f, "%s\"space_vs_%s\": ", any ? ", " : "", variants[others[k]].key);
             json_num(f, o->seconds / s->seconds);
+            fprintf(f, ", \"space_vs_%s_cpu\": ", variants[others[k]].key);
+            json_num(f, o->min_cpu_seconds / s->min_cpu_seconds);
             any = true;
             first = false;
         }
@@ -1428,7 +1444,8 @@ int main(int argc, char **argv)
     printf("\n");
     print_table();
 
-    printf("\nSPACE's speed relative to the others (their time / SPACE's time, same work):\n");
+    printf("\nSPACE's speed relative to the others (their time / SPACE's time, same work;\n"
+           "wall time, and in brackets CPU time, steadier on a busy host):\n");
     for (int k = 0; k <= W_TIMER; k++) {
         const struct meas *s = find((enum workload_id)k, V_SPACE);
         if (!s)
@@ -1439,8 +1456,9 @@ int main(int argc, char **argv)
             const struct meas *o = find((enum workload_id)k, others[j]);
             if (!o)
                 continue;
-            printf("%s%s / %s %.2f", any ? "   " : "  ", "SPACE", variants[others[j]].name,
-                   o->seconds / s->seconds);
+            printf("%s%s / %s %.2f (CPU %.2f)", any ? "   " : "  ", "SPACE",
+                   variants[others[j]].name, o->seconds / s->seconds,
+                   o->min_cpu_seconds / s->min_cpu_seconds);
             any = true;
         }
         if (any)
