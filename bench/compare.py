@@ -5,8 +5,9 @@
     bench/compare.py --check FILE.json   # exit 1 (and say why) if malformed
 
 The ratios are of speed (OLD seconds / NEW seconds: above 1 means NEW is
-faster), of cost per operation (NEW ns / OLD ns: below 1 means cheaper) and
-of peak resident memory (NEW / OLD). Differences under ~5-10% are noise on a
+faster; by wall time, then by CPU time), of cost per operation (NEW ns / OLD
+ns: below 1 means cheaper; wall, then CPU) and of peak resident memory
+(NEW / OLD). Differences under ~5-10% are noise on a
 shared machine; compare runs made with the same SCALE.
 """
 import json
@@ -15,11 +16,13 @@ import sys
 RESULT_KEYS = {
     "workload": str, "variant": str, "seconds": (int, float), "spread": (int, float),
     "cpu_seconds": (int, float), "instructions": int, "guest_instructions": int,
-    "mips": (int, float), "events": int, "op": (str, type(None)),
-    "ns_per_op": (int, float), "tlb_fills": int, "peak_rss_kb": int,
+    "mips": (int, float), "mips_cpu": (int, float), "events": int, "op": (str, type(None)),
+    "ns_per_op": (int, float), "ns_per_op_cpu": (int, float), "tlb_fills": int,
+    "peak_rss_kb": int,
     "vs_bare": (int, float, type(None)),
 }
-TARGET_KEYS = {"name": str, "value": (int, float), "limit": (int, float), "unit": str,
+TARGET_KEYS = {"name": str, "value": (int, float), "value_cpu": (int, float),
+               "limit": (int, float), "unit": str,
                "below": bool, "reached": bool}
 LOOPS = ["alu", "mem", "sys", "switch", "tlb", "fault", "timer"]
 PROGRAMS = ["boot", "spin", "grade", "record", "replay"]
@@ -71,21 +74,26 @@ def load(path):
         return json.load(f)
 
 
+def ratio(a, b):
+    return f"{a / b:6.2f}" if a and b else ""
+
+
 def compare(old, new):
     o = {(r["workload"], r["variant"]): r for r in old["results"]}
-    print(f"{'load':7} {'variant':14} {'old s':>9} {'new s':>9} {'speed':>7} "
-          f"{'old ns/op':>10} {'new ns/op':>10} {'cost':>6} {'RSS':>6}")
+    print(f"{'load':7} {'variant':12} {'old s':>8} {'new s':>8} {'speed':>6} {'cpu':>6} "
+          f"{'old ns':>9} {'new ns':>9} {'cost':>6} {'cpu':>6} {'RSS':>6}")
     for r in new["results"]:
         k = (r["workload"], r["variant"])
         if k not in o:
             continue
         a = o[k]
-        speed = a["seconds"] / r["seconds"] if r["seconds"] else 0
-        cost = (f"{r['ns_per_op'] / a['ns_per_op']:6.2f}"
-                if a["ns_per_op"] and r["ns_per_op"] else "")
-        rss = r["peak_rss_kb"] / a["peak_rss_kb"] if a["peak_rss_kb"] else 0
-        print(f"{k[0]:7} {k[1]:14} {a['seconds']:9.3f} {r['seconds']:9.3f} {speed:7.2f} "
-              f"{a['ns_per_op'] or '':>10} {r['ns_per_op'] or '':>10} {cost:>6} {rss:6.2f}")
+        print(f"{k[0]:7} {k[1]:12} {a['seconds']:8.3f} {r['seconds']:8.3f} "
+              f"{ratio(a['seconds'], r['seconds']):>6} "
+              f"{ratio(a['cpu_seconds'], r['cpu_seconds']):>6} "
+              f"{a['ns_per_op'] or '':>9.9} {r['ns_per_op'] or '':>9.9} "
+              f"{ratio(r['ns_per_op'], a['ns_per_op']):>6} "
+              f"{ratio(r['ns_per_op_cpu'], a['ns_per_op_cpu']):>6} "
+              f"{ratio(r['peak_rss_kb'], a['peak_rss_kb']):>6}")
     if old.get("scale") != new.get("scale"):
         print(f"note: different SCALE ({old.get('scale')} and {new.get('scale')})")
 

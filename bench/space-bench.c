@@ -946,13 +946,21 @@ static bool is_loop(enum workload_id w)
     return wl[w].insns_per_iter != 0;
 }
 
+/* The time of a measurement: its fastest wall time, or its least CPU time
+ * (the work's own; steadier than the wall time on a busy host, and what
+ * the wall time would be on an idle one). */
+static double secs(const struct meas *m, bool cpu)
+{
+    return cpu ? m->min_cpu_seconds : m->seconds;
+}
+
 /* MIPS of a measurement: every guest instruction retired (on SPACE the
  * kernel's too; bare Unicorn and QEMU run the loop alone). Comparisons
  * between variants use times of the same work instead (vs bare). */
-static double mips_of(const struct meas *m)
+static double mips_of(const struct meas *m, bool cpu)
 {
-    return m && m->seconds > 0 && m->last.guest_insns
-               ? (double)m->last.guest_insns / m->seconds / 1e6
+    return m && secs(m, cpu) > 0 && m->last.guest_insns
+               ? (double)m->last.guest_insns / secs(m, cpu) / 1e6
                : 0;
 }
 
@@ -961,18 +969,18 @@ static double mips_of(const struct meas *m)
  * each taking the whole time (their loops run 2-4 instructions besides);
  * the timer job's ALU work is taken out at the speed of the SPACE ALU loop
  * of this run. */
-static double ns_per_op(const struct meas *m)
+static double ns_per_op(const struct meas *m, bool cpu)
 {
     if (!m)
         return 0;
-    double s = m->seconds;
+    double s = secs(m, cpu);
     uint64_t ops = 0;
     if (m->w == W_SYS || m->w == W_TLB) {
         ops = wl[m->w].iterations;
     } else if (m->w == W_SWITCH || m->w == W_FAULT) {
         ops = m->last.events;
     } else if (m->w == W_TIMER) {
-        double alu = mips_of(find(W_ALU, V_SPACE));
+        double alu = mips_of(find(W_ALU, V_SPACE), cpu);
         if (alu > 0)
             s -= (double)m->last.insns / (alu * 1e6);
         ops = m->last.events;
@@ -982,52 +990,81 @@ static double ns_per_op(const struct meas *m)
 
 struct target {
     const char *name;
-    double value, limit;
-    bool below; /* reached when value < limit (else value >= limit) */
+    double wall, cpu; /* the figure from wall times and from CPU times */
+    double limit;
+    bool below; /* reached when the figure < limit (else >= limit) */
     const char *unit;
 };
 
+/* The figure of a target, from wall or CPU times. */
+static double target_value(unsigned i, bool cpu, bool *ok)
+{
+    const struct meas *m, *s, *o;
+    double alu;
+    *ok = true;
+    switch (i) {
+    case 0: return (m = find(W_SYS, V_SPACE)) ? ns_per_op(m, cpu) / 1e3 : (*ok = false, 0);
+    case 1: return (m = find(W_TIMER, V_SPACE)) ? ns_per_op(m, cpu) / 1e3 : (*ok = false, 0);
+    case 2: return (m = find(W_FAULT, V_SPACE)) ? ns_per_op(m, cpu) / 1e3 : (*ok = false, 0);
+    case 3: return (m = find(W_TLB, V_SPACE)) ? ns_per_op(m, cpu) / 1e3 : (*ok = false, 0);
+    case 4:
+        alu = mips_of(find(W_ALU, V_SPACE), cpu);
+        return (m = find(W_SPIN, V_SPACE)) && alu > 0 ? mips_of(m, cpu) / alu : (*ok = false, 0);
+    case 5:
+    case 6:
+    case 7:
+    case 8:
+        s = find(i < 7 ? W_ALU : W_MEM, V_SPACE);
+        o = find(i < 7 ? W_ALU : W_MEM, i % 2 ? V_BARE : V_QEMU_ICOUNT);
+        return s && o ? secs(o, cpu) / secs(s, cpu) : (*ok = false, 0);
+    case 9:
+        s = find(W_RECORD, V_SPACE);
+        o = find(W_REPLAY, V_SPACE);
+        return s && o ? secs(s, cpu) / secs(o, cpu) : (*ok = false, 0);
+    case 10: return (m = find(W_BOOT, V_SPACE)) ? secs(m, cpu) : (*ok = false, 0);
+    case 11: return (m = find(W_BOOT, V_SPACE)) ? (double)m->max_rss_kb / 1024 : (*ok = false, 0);
+    default: *ok = false; return 0;
+    }
+}
+
+/* Issue 12's targets that this run measured. */
 static unsigned targets(struct target *t)
 {
+    static const struct {
+        const char *name;
+        double limit;
+        bool below;
+        const char *unit;
+    } defs[] = {
+        {"system call round trip", 2, true, "us"},
+        {"timer interrupt + switch", 5, true, "us"},
+        {"demand fault handled by the kernel", 5, true, "us"},
+        {"TLB refill (a walk-loop iteration)", 0.3, true, "us"},
+        {"BasicOZ spin / ALU loop MIPS", 0.5, false, "x"},
+        {"ALU loop vs bare Unicorn", 0.7, false, "x"},
+        {"ALU loop vs QEMU -icount", 1.0, false, "x"},
+        {"memory loop vs bare Unicorn", 0.7, false, "x"},
+        {"memory loop vs QEMU -icount", 1.0, false, "x"},
+        {"replay speed / recorded run", 1.0, false, "x"},
+        {"BasicOZ boot to the prompt and exit", 0.1, true, "s"},
+        {"peak resident memory of a BasicOZ run", 64 + 64, true, "MB"},
+    };
     unsigned n = 0;
-    const struct meas *m;
-#define TARGET(nm, val, lim, below_, unit_) (t[n++] = (struct target){nm, val, lim, below_, unit_})
-    if ((m = find(W_SYS, V_SPACE)))
-        TARGET("system call round trip", ns_per_op(m) / 1e3, 2, true, "us");
-    if ((m = find(W_TIMER, V_SPACE)))
-        TARGET("timer interrupt + switch", ns_per_op(m) / 1e3, 5, true, "us");
-    if ((m = find(W_FAULT, V_SPACE)))
-        TARGET("demand fault handled by the kernel", ns_per_op(m) / 1e3, 5, true, "us");
-    if ((m = find(W_TLB, V_SPACE)))
-        TARGET("TLB refill (a walk-loop iteration)", ns_per_op(m) / 1e3, 0.3, true, "us");
-    double alu = mips_of(find(W_ALU, V_SPACE));
-    if ((m = find(W_SPIN, V_SPACE)) && alu > 0)
-        TARGET("BasicOZ spin / ALU loop MIPS", mips_of(m) / alu, 0.5, false, "x");
-    for (enum workload_id w = W_ALU; w <= W_MEM; w++) {
-        const struct meas *s = find(w, V_SPACE), *b = find(w, V_BARE), *q = find(w, V_QEMU_ICOUNT);
-        if (s && b)
-            TARGET(w == W_ALU ? "ALU loop vs bare Unicorn" : "memory loop vs bare Unicorn",
-                   b->seconds / s->seconds, 0.7, false, "x");
-        if (s && q)
-            TARGET(w == W_ALU ? "ALU loop vs QEMU -icount" : "memory loop vs QEMU -icount",
-                   q->seconds / s->seconds, 1.0, false, "x");
+    for (unsigned i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+        bool ok;
+        double wall = target_value(i, false, &ok), cpu = target_value(i, true, &ok);
+        if (ok)
+            t[n++] = (struct target){defs[i].name,  wall,          cpu,
+                                     defs[i].limit, defs[i].below, defs[i].unit};
     }
-    const struct meas *rec = find(W_RECORD, V_SPACE), *rep = find(W_REPLAY, V_SPACE);
-    if (rec && rep)
-        TARGET("replay speed / recorded run", rec->seconds / rep->seconds, 1.0, false, "x");
-    if ((m = find(W_BOOT, V_SPACE))) {
-        TARGET("BasicOZ boot to the prompt and exit", m->seconds, 0.1, true, "s");
-        TARGET("  the same, CPU time (user + system)", m->min_cpu_seconds, 0.1, true, "s");
-        TARGET("peak resident memory of a BasicOZ run", (double)m->max_rss_kb / 1024, 64 + 64, true,
-               "MB");
-    }
-#undef TARGET
     return n;
 }
 
+/* Judged on the CPU-time figure: the wall time's share of a busy host's
+ * CPUs is not the simulator's doing. */
 static bool reached(const struct target *t)
 {
-    return t->below ? t->value < t->limit : t->value >= t->limit;
+    return t->below ? t->cpu < t->limit : t->cpu >= t->limit;
 }
 
 static void json_string(FILE *f, const char *s)
@@ -1093,14 +1130,18 @@ static int write_json(const char *path, double scale, int repeat, const char *qe
         fprintf(f,
                 ", \"instructions\": %" PRIu64 ", \"guest_instructions\": %" PRIu64 ", \"mips\": ",
                 m->last.insns, m->last.guest_insns);
-        json_num(f, mips_of(m));
+        json_num(f, mips_of(m, false));
+        fprintf(f, ", \"mips_cpu\": ");
+        json_num(f, mips_of(m, true));
         fprintf(f, ", \"events\": %" PRIu64 ", \"op\": ", m->last.events);
         if (wl[m->w].op)
             json_string(f, wl[m->w].op);
         else
             fputs("null", f);
         fprintf(f, ", \"ns_per_op\": ");
-        json_num(f, ns_per_op(m));
+        json_num(f, ns_per_op(m, false));
+        fprintf(f, ", \"ns_per_op_cpu\": ");
+        json_num(f, ns_per_op(m, true));
         fprintf(f, ", \"tlb_fills\": %" PRIu64 ", \"peak_rss_kb\": %ld, \"vs_bare\": ",
                 m->last.tlb_fills, m->max_rss_kb);
         if (bare && bare != m)
@@ -1140,7 +1181,9 @@ static int write_json(const char *path, double scale, int repeat, const char *qe
         fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
         json_string(f, t[i].name);
         fprintf(f, ", \"value\": ");
-        json_num(f, t[i].value);
+        json_num(f, t[i].wall);
+        fprintf(f, ", \"value_cpu\": ");
+        json_num(f, t[i].cpu);
         fprintf(f, ", \"limit\": ");
         json_num(f, t[i].limit);
         fprintf(f, ", \"unit\": \"%s\", \"below\": %s, \"reached\": %s}", t[i].unit,
@@ -1222,10 +1265,12 @@ static char *qemu_version(const char *qemu)
     return buf;
 }
 
+/* The table: wall-time figures, and beside them the CPU-time ones. */
 static void print_table(void)
 {
-    printf("%-7s %-15s %12s %8s %7s %9s %8s %10s %9s %8s %7s\n", "load", "variant", "instructions",
-           "seconds", "cpu s", "MIPS", "vs bare", "ns/op", "op", "peak MB", "spread");
+    printf("%-7s %-15s %12s %8s %7s %8s %8s %7s %9s %9s %-9s %7s %6s\n", "load", "variant",
+           "instructions", "seconds", "cpu s", "MIPS", "cpu MIPS", "vs bare", "ns/op", "cpu ns/op",
+           "op", "peak MB", "spread");
     enum workload_id prev = NWORKLOADS;
     for (unsigned i = 0; i < nmeas; i++) {
         const struct meas *m = &meas[i];
@@ -1235,17 +1280,22 @@ static void print_table(void)
             printf("\n");
         prev = m->w;
         const struct meas *bare = find(m->w, V_BARE);
-        char vs[16] = "", ns[16] = "", mips[16] = "-";
+        char vs[16] = "", ns[16] = "", nsc[16] = "", mips[16] = "-", mipsc[16] = "-";
         if (bare)
             snprintf(vs, sizeof vs, "%.2f", bare->seconds / m->seconds);
-        if (ns_per_op(m) > 0)
-            snprintf(ns, sizeof ns, "%.0f", ns_per_op(m));
-        if (mips_of(m) > 0)
-            snprintf(mips, sizeof mips, "%.1f", mips_of(m));
-        printf("%-7s %-15s %12" PRIu64 " %8.3f %7.3f %9s %8s %10s %9s %8.1f %6.0f%%\n",
+        if (ns_per_op(m, false) > 0)
+            snprintf(ns, sizeof ns, "%.0f", ns_per_op(m, false));
+        if (ns_per_op(m, true) > 0)
+            snprintf(nsc, sizeof nsc, "%.0f", ns_per_op(m, true));
+        if (mips_of(m, false) > 0)
+            snprintf(mips, sizeof mips, "%.1f", mips_of(m, false));
+        if (mips_of(m, true) > 0)
+            snprintf(mipsc, sizeof mipsc, "%.1f", mips_of(m, true));
+        printf("%-7s %-15s %12" PRIu64 " %8.3f %7.3f %8s %8s %7s %9s %9s %-9s %7.1f %5.0f%%\n",
                wl[m->w].name, variants[m->v].name, m->last.guest_insns, m->seconds,
-               m->min_cpu_seconds, mips, vs, ns, ns[0] && wl[m->w].op ? wl[m->w].op : "",
-               (double)m->max_rss_kb / 1024, m->spread * 100);
+               m->min_cpu_seconds, mips, mipsc, vs, ns, nsc,
+               ns[0] && wl[m->w].op ? wl[m->w].op : "", (double)m->max_rss_kb / 1024,
+               m->spread * 100);
     }
 }
 
@@ -1471,10 +1521,11 @@ int main(int argc, char **argv)
     struct target t[16];
     unsigned nt = targets(t);
     if (nt) {
-        printf("\nIssue 12's targets (ratios from this run):\n");
+        printf("\nIssue 12's targets (from wall times, from CPU times; judged on CPU times):\n");
         for (unsigned i = 0; i < nt; i++)
-            printf("  %-40s %9.3g %-2s  target %s %g  %s\n", t[i].name, t[i].value, t[i].unit,
-                   t[i].below ? "<" : ">=", t[i].limit, reached(&t[i]) ? "reached" : "MISSED");
+            printf("  %-38s %9.3g %9.3g %-2s  target %s %g  %s\n", t[i].name, t[i].wall, t[i].cpu,
+                   t[i].unit, t[i].below ? "<" : ">=", t[i].limit,
+                   reached(&t[i]) ? "reached" : "MISSED");
     }
     printf("\nworkloads:\n");
     for (int k = 0; k < NWORKLOADS; k++)
