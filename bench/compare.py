@@ -74,6 +74,10 @@ def load(path):
         return json.load(f)
 
 
+def ns(v):
+    return f"{v:.0f}" if v else ""
+
+
 def ratio(a, b):
     return f"{a / b:6.2f}" if a and b else ""
 
@@ -90,7 +94,7 @@ def compare(old, new):
         print(f"{k[0]:7} {k[1]:12} {a['seconds']:8.3f} {r['seconds']:8.3f} "
               f"{ratio(a['seconds'], r['seconds']):>6} "
               f"{ratio(a['cpu_seconds'], r['cpu_seconds']):>6} "
-              f"{a['ns_per_op'] or '':>9.9} {r['ns_per_op'] or '':>9.9} "
+              f"{ns(a['ns_per_op']):>9} {ns(r['ns_per_op']):>9} "
               f"{ratio(r['ns_per_op'], a['ns_per_op']):>6} "
               f"{ratio(r['ns_per_op_cpu'], a['ns_per_op_cpu']):>6} "
               f"{ratio(r['peak_rss_kb'], a['peak_rss_kb']):>6}")
