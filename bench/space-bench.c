@@ -1207,9 +1207,10 @@ static const char usage_text[] =
     "The SPACE benchmark suite (bench/README.md, docs/performance.md): guest loops\n"
     "on the SPACE machine, bare Unicorn and QEMU, and the space program's own runs\n"
     "(BasicOZ boot, spin 20, grade, record, replay), with MIPS, the cost per\n"
-    "operation, peak resident memory, ratios and the targets of issue 12.\n"
+    "operation (from wall and from CPU time), peak resident memory, ratios and\n"
+    "the targets of issue 12.\n"
     "\n"
-    "  SCALE          multiply the default work (default 1: about 2 minutes with\n"
+    "  SCALE          multiply the default work (default 1: about a minute with\n"
     "                 --repeat 3 on an idle 2-core machine; 0.01 for a smoke run)\n"
     "  --repeat N     runs per measurement, the fastest reported (default 3, 1..25)\n"
     "  --json FILE    also write the results as JSON ('-': standard output)\n"
@@ -1358,8 +1359,9 @@ int main(int argc, char **argv)
     }
     char *qver = qemu_version(ps.qemu);
 
-    /* The default work: each loop a fraction of a second to a second on
-     * SPACE, so that the whole suite takes about 2 minutes at --repeat 3. */
+    /* The default work: each loop a fraction of a second to a second of
+     * CPU on SPACE, so that the whole suite takes about a minute at
+     * --repeat 3 on an idle host. */
     static const struct {
         const char *name, *what, *op;
         uint64_t iterations;
