@@ -291,8 +291,10 @@ struct result {
     uint64_t insns;       /* guest instructions of the loop (the work compared) */
     uint64_t guest_insns; /* all guest instructions the machine retired */
     uint64_t events;      /* calls, switches, faults, interrupts */
-    uint64_t blocks, tlb_fills, uc_flushes;
-    long max_rss_kb; /* peak resident memory of the child process */
+    uint64_t blocks;      /* bare: blocks the hook saw; SPACE: blocks learned */
+    uint64_t tlb_fills;   /* fills served by a UC_HOOK_TLB_FILL hook */
+    uint64_t uc_flushes;  /* SPACE: flushes of Unicorn's TLB */
+    long max_rss_kb;      /* peak resident memory of the child process */
 };
 
 static double now(void)
@@ -1148,8 +1150,10 @@ static int write_json(const char *path, double scale, int repeat, const char *qe
         json_num(f, ns_per_op(m, false));
         fprintf(f, ", \"ns_per_op_cpu\": ");
         json_num(f, ns_per_op(m, true));
-        fprintf(f, ", \"tlb_fills\": %" PRIu64 ", \"peak_rss_kb\": %ld, \"vs_bare\": ",
-                m->last.tlb_fills, m->max_rss_kb);
+        fprintf(f,
+                ", \"blocks\": %" PRIu64 ", \"tlb_fills\": %" PRIu64 ", \"uc_flushes\": %" PRIu64
+                ", \"peak_rss_kb\": %ld, \"vs_bare\": ",
+                m->last.blocks, m->last.tlb_fills, m->last.uc_flushes, m->max_rss_kb);
         if (bare && bare != m)
             json_num(f, bare->seconds / m->seconds);
         else
