@@ -351,6 +351,7 @@ int main(int argc, char **argv)
     }
     restore(&r, s2);
     same_checkpoint(&r, &cp2, "T2 restored after the chain");
+    printf("time travel's backends hold %zu bytes\n", travel_io_bytes(r.io));
     machine_snapshot_free(s1);
 
     /* On to the end: the outside saw exactly one run. */
