@@ -12,8 +12,8 @@
  * once only and the disk image are byte for byte the reference's.
  *
  * usage: test_snapshot (GUEST.elf | --basicoz) [--input FILE] [--disk IMAGE]
- *                      [--cmdline TEXT] [--cpus N] [--quantum INSNS] [--mem MIB]
- *                      [--measure T]
+ *                      [--cmdline TEXT] [--cpus N] [--quantum INSNS] [--seed N] [--mem MIB]
+ *                      [--rng SEED] [--measure T]
  * (the disk image is copied afresh for each run). --measure T only
  * reports what snapshots cost at virtual time T (or at the prompt, where
  * the guest waits for a person, without --input) and 1M instructions on. */
@@ -35,10 +35,11 @@ extern const unsigned long basicoz_image_size;
 
 #define CHAIN 50
 
-static const char *elf, *input, *disk_template, *cmdline;
+static const char *elf, *input, *disk_template, *cmdline, *rng_seed;
 static uint32_t ncpus = 1, RAM = 16u << 20;
 static bool at_prompt; /* --measure: a keyboard nobody types on */
-static uint64_t quantum;
+static uint64_t quantum, seed;
+static bool jitter;
 static char disk_path[512], out_path[512];
 
 static void copy_file(const char *from, const char *to)
@@ -97,6 +98,7 @@ static void boot(struct run *r, bool travel)
     char err[512];
     EXPECT(!disk_template ||
            device_config_set(r->devices, "disk", disk_path, err, sizeof err) == 0);
+    EXPECT(!rng_seed || device_config_set(r->devices, "rng", rng_seed, err, sizeof err) == 0);
     struct backend_provider p = host_backends_provider(&r->host);
     r->io = travel ? travel_io_create() : NULL;
     if (r->io)
@@ -105,6 +107,8 @@ static void boot(struct run *r, bool travel)
                                  .cmdline = cmdline,
                                  .ncpus = ncpus,
                                  .quantum = quantum,
+                                 .jitter = jitter,
+                                 .seed = seed,
                                  .devices = r->devices,
                                  .backends = p};
     r->m = machine_create(&cfg, err, sizeof err);
@@ -234,6 +238,10 @@ int main(int argc, char **argv)
             ncpus = (uint32_t)strtoul(argv[i + 1], NULL, 0);
         else if (!strcmp(argv[i], "--quantum"))
             quantum = strtoull(argv[i + 1], NULL, 0);
+        else if (!strcmp(argv[i], "--seed"))
+            seed = strtoull(argv[i + 1], NULL, 0), jitter = true;
+        else if (!strcmp(argv[i], "--rng"))
+            rng_seed = argv[i + 1];
         else if (!strcmp(argv[i], "--mem"))
             RAM = (uint32_t)strtoul(argv[i + 1], NULL, 0) << 20;
         else if (!strcmp(argv[i], "--measure"))
