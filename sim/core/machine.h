@@ -172,6 +172,8 @@ bool machine_waiting(const struct machine *m);   /* CPU 0: SPACE_OP_WAIT, no int
 bool machine_recording(const struct machine *m); /* a debugger may not change the guest */
 /* Summed over the CPUs. */
 const struct machine_stats *machine_stats(struct machine *m);
+/* The name the kernel gave CONTEXT ctx (SPACE_OP_CONTEXT_NAME), or "". */
+const char *machine_context_name(const struct machine *m, uint32_t ctx);
 
 /* Each CPU (i < machine_ncpus). */
 unsigned machine_ncpus(const struct machine *m);

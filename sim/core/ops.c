@@ -1,5 +1,7 @@
 #include "ops.h"
 
+#include <string.h>
+
 #include "machine_internal.h"
 #include "tracer.h"
 #include "trap.h"
@@ -232,6 +234,30 @@ static bool op_ipi(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
+/* The name is read a byte at a time up to its NUL, so that a short name
+ * at the end of a page needs only that page; a longer name is cut. */
+static bool op_context_name(struct machine *m, struct cpu_regs *r)
+{
+    if (r->ebx >= SPACE_CONTEXTS) {
+        r->eax = (uint32_t)SPACE_ERR_CONTEXT;
+        return true;
+    }
+    char name[SPACE_CONTEXT_NAME_MAX + 1];
+    unsigned n = 0;
+    for (; n < SPACE_CONTEXT_NAME_MAX; n++) {
+        if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), 0, r->ecx + n, &name[n], 1, MMU_READ)) {
+            r->eax = (uint32_t)SPACE_ERR_ACCESS;
+            return true;
+        }
+        if (!name[n])
+            break;
+    }
+    name[n] = 0;
+    memcpy(m->ctx_name[r->ebx], name, n + 1);
+    r->eax = SPACE_OK;
+    return true;
+}
+
 static const struct {
     const char *name;
     op_fn fn;
@@ -257,6 +283,7 @@ static const struct {
     [SPACE_OP_CPU_ID] = {"CPU_ID", op_cpu_id},
     [SPACE_OP_CPU_START] = {"CPU_START", op_cpu_start},
     [SPACE_OP_IPI] = {"IPI", op_ipi},
+    [SPACE_OP_CONTEXT_NAME] = {"CONTEXT_NAME", op_context_name},
 };
 
 const char *ops_name(uint32_t op)
