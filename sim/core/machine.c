@@ -420,6 +420,11 @@ uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, 
     return done;
 }
 
+void machine_set_probe(struct machine *m, const struct machine_probe *p)
+{
+    m->probe = p ? *p : (struct machine_probe){0};
+}
+
 void machine_set_observer(struct machine *m, const struct machine_observer *o)
 {
     m->observer = o ? *o : (struct machine_observer){0};
@@ -538,10 +543,12 @@ void machine_deliver_interrupt(struct machine *m)
         m->bus.pending &= ~(1ull << d->index);
         m->bus.stats.interrupts[line]++;
         m->bus.stats.dev_interrupts[d->index]++;
+        PROBE(m, irq, m->cur, d->index);
         if (trace_on(m->tracer, TRACE_IRQ))
             trace_line(m, "irq", "deliver line %u (%s%u)", line, d->kind->name, d->unit);
     } else {
         m->cc->ipi &= ~(1u << line);
+        PROBE(m, ipi_taken, m->cur, SPACE_TRAP_INTERRUPT_BASE + line);
         if (trace_on(m->tracer, TRACE_IRQ))
             trace_line(m, "irq", "deliver IPI trap %u", SPACE_TRAP_INTERRUPT_BASE + line);
     }
@@ -639,6 +646,7 @@ static void run_traced(struct machine *m, uint64_t target, struct cpu_stop *s)
 void machine_wait(struct machine *m)
 {
     m->cc->waiting = true;
+    PROBE(m, wait, m->cur);
 }
 
 void machine_pause(struct machine *m)

@@ -63,6 +63,7 @@ struct machine {
     bool interrupt_clean;              /* MACHINE_INTERRUPTED was reached at interrupt_at (not
                                         * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
+    struct machine_probe probe;
     struct machine_alarm alarm;
     bool awaiting_input;      /* input waits for a person (PAUSE_INPUT; bus.c) */
     bool recording;           /* debuggers must not change the guest (sim/replay/recorder.c) */
@@ -111,5 +112,12 @@ bool machine_run_cpu(struct machine *m, uint64_t target);
  * the running CPU, or the passage between two rounds. False: return to
  * the caller. */
 bool sched_step(struct machine *m, uint64_t now, const struct run_bounds *b);
+
+/* Calls the probe's hook, if any: PROBE(m, space, cpu, ctx, mode). */
+#define PROBE(m, hook, ...)                                                                        \
+    do {                                                                                           \
+        if ((m)->probe.hook)                                                                       \
+            (m)->probe.hook((m)->probe.arg, __VA_ARGS__);                                          \
+    } while (0)
 
 #endif

@@ -213,6 +213,7 @@ static bool op_cpu_start(struct machine *m, struct cpu_regs *r)
         trap_load(t->cpu, &p);
         t->ie = p.ie != 0;
         t->halted = false;
+        PROBE(m, space, r->ebx, p.ctx, p.mode);
         if (trace_on(m->tracer, TRACE_OP))
             trace_line(m, "cpu", "start cpu%u: CONTEXT %u MODE %u pc %#x", r->ebx, p.ctx, p.mode,
                        p.pc);
@@ -229,6 +230,7 @@ static bool op_ipi(struct machine *m, struct cpu_regs *r)
         r->eax = (uint32_t)SPACE_ERR_TRAP;
     else {
         m->cpus[r->ebx].ipi |= 1u << (r->ecx - SPACE_TRAP_INTERRUPT_BASE);
+        PROBE(m, ipi_sent, m->cur, r->ebx, r->ecx);
         r->eax = SPACE_OK;
     }
     return true;
