@@ -10,7 +10,7 @@
 # window: the same output, status and virtual time), typing (keys typed
 # into the window reach the guest, by xdotool, which must be installed;
 # Ctrl-C ends it), keys (F5, F9, F10, F11, F4, F12), cpus (F6 on two
-# CPUs), no_display, usage.
+# CPUs), timeline (the strip under the console), no_display, usage.
 set -u
 SPACE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") OUT=$2 CASE=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -93,6 +93,19 @@ case_screenshot_at() {
     grep -q "virtual time $t reached" "$tmp/sdb" || fail "sdb did not stop at $t"
     python3 "$HERE/check_window.py" "$png" "${png%.png}.txt" --text 'basicoz$ hello' \
         --sdb "$tmp/sdb" || fail "the picture"
+    echo "screenshot: $png"
+}
+
+# The timeline strip under the console: CPU 0's present marked, in the
+# colour of the CONTEXT running (tests/gui/check_strip.py).
+case_timeline() {
+    start_x
+    script $'spin 3\nexit 7\n'
+    local png=$OUT/timeline.png
+    rm -f "$png" "${png%.png}.txt"
+    run gui run --gui --gui-exit --input "$tmp/input" --screenshot-at 3000000 "$png" --gui-dump
+    [ "$STATUS" = 7 ] || fail "status $STATUS"
+    python3 "$HERE/check_strip.py" "$png" "${png%.png}.txt" || fail "the strip"
     echo "screenshot: $png"
 }
 

@@ -107,6 +107,11 @@ void strip_draw(const struct timeline_strip *s, struct textgrid *t, struct tg_re
             timeline_context_label(s->tl, cells[c].ctx, name, sizeof name);
             textgrid_put(t, r.col + LABEL + c, row, name, len, TG_BG);
         }
+        /* the present: the colour of what runs now, whatever ran longest */
+        struct timeline_slice now;
+        if (mark < n && s->back == 0 && timeline_slice(s->tl, cpu, 0, &now))
+            textgrid_paint(t, r.col + LABEL + mark, row, 1,
+                           now.idle ? TG_IDLE : strip_color(now.ctx));
         if (mark < n)
             textgrid_put(t, r.col + LABEL + mark, row, "|", 1, TG_TEXT);
     }
