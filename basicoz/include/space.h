@@ -127,7 +127,7 @@ extern "C" {
 #define SPACE_OP_CPU_ID     19 /* the running CPU's number */
 #define SPACE_OP_CPU_START  20 /* start a halted CPU */
 #define SPACE_OP_IPI        21 /* inter-processor interrupt */
-#define SPACE_OP_CONTEXT_NAME 22 /* name a CONTEXT for timelines and debuggers */
+#define SPACE_OP_CTX_NAME   22 /* name a CONTEXT for timelines and debuggers */
 #define SPACE_OP_COUNT      23
 
 #define SPACE_CONTEXT_NAME_MAX 31 /* bytes of a CONTEXT's name (space_context_name) */

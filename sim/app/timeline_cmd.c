@@ -115,7 +115,9 @@ int cmd_timeline(int argc, char **argv)
             trace = val;
             break;
         case TL_OUTPUT: output = val; break;
-        case TL_FROM: status = time_option(val, &to.from, "--from needs a virtual time, not '%s'"); break;
+        case TL_FROM:
+            status = time_option(val, &to.from, "--from needs a virtual time, not '%s'");
+            break;
         case TL_TO: status = time_option(val, &to.to, "--to needs a virtual time, not '%s'"); break;
         case TL_INTERVAL:
             if (parse_u64(val, &to.interval) != 0 || !to.interval)

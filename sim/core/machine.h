@@ -78,12 +78,12 @@ struct machine_observer {
  * (machine_cpu gives its time). A probe only looks: it must not change the
  * machine. Any hook may be NULL. */
 struct machine_trap_event {
-    uint32_t cause;          /* the trap raised (counted in machine_stats.traps) */
-    uint32_t trap;           /* the portal looked for (cause, PRIVILEGED or NO_PORTAL) */
-    uint32_t pc, addr;       /* where; the PCB's addr (a fault's address, ...) */
-    uint32_t ctx, mode;      /* what ran */
+    uint32_t cause;           /* the trap raised (counted in machine_stats.traps) */
+    uint32_t trap;            /* the portal looked for (cause, PRIVILEGED or NO_PORTAL) */
+    uint32_t pc, addr;        /* where; the PCB's addr (a fault's address, ...) */
+    uint32_t ctx, mode;       /* what ran */
     uint32_t to_ctx, to_mode; /* the portal's, when `traversed` */
-    bool traversed;          /* false: no portal, the machine stops */
+    bool traversed;           /* false: no portal, the machine stops */
 };
 struct machine_probe {
     void *arg;
@@ -205,7 +205,7 @@ bool machine_waiting(const struct machine *m);   /* CPU 0: SPACE_OP_WAIT, no int
 bool machine_recording(const struct machine *m); /* a debugger may not change the guest */
 /* Summed over the CPUs. */
 const struct machine_stats *machine_stats(struct machine *m);
-/* The name the kernel gave CONTEXT ctx (SPACE_OP_CONTEXT_NAME), or "". */
+/* The name the kernel gave CONTEXT ctx (SPACE_OP_CTX_NAME), or "". */
 const char *machine_context_name(const struct machine *m, uint32_t ctx);
 
 /* Each CPU (i < machine_ncpus). */

@@ -75,7 +75,7 @@ struct machine {
     struct machine_stats stats; /* the sum over the CPUs (machine_stats) */
     struct tracer *tracer;      /* --trace (sim/core/tracer.h), or NULL */
     FILE *debug_out;            /* where SPACE_OP_DEBUG_PUTC writes */
-    /* What SPACE_OP_CONTEXT_NAME told ("": nothing). */
+    /* What SPACE_OP_CTX_NAME told ("": nothing). */
     char ctx_name[SPACE_CONTEXTS][SPACE_CONTEXT_NAME_MAX + 1];
 };
 

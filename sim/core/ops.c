@@ -285,7 +285,7 @@ static const struct {
     [SPACE_OP_CPU_ID] = {"CPU_ID", op_cpu_id},
     [SPACE_OP_CPU_START] = {"CPU_START", op_cpu_start},
     [SPACE_OP_IPI] = {"IPI", op_ipi},
-    [SPACE_OP_CONTEXT_NAME] = {"CONTEXT_NAME", op_context_name},
+    [SPACE_OP_CTX_NAME] = {"CTX_NAME", op_context_name},
 };
 
 const char *ops_name(uint32_t op)

@@ -19,8 +19,8 @@
 struct tl_cpu {
     uint64_t t0, b0;
     uint32_t ctx, mode;
-    uint64_t next_sample; /* the counters' next sample, in this CPU's time */
-    uint64_t faults, tlb;  /* the counters at the last sample */
+    uint64_t next_sample;     /* the counters' next sample, in this CPU's time */
+    uint64_t faults, tlb;     /* the counters at the last sample */
     uint64_t ipi_flow[LINES]; /* the arrow of a pending IPI (0: none) */
     struct timeline_slice ring[RING];
     unsigned head, kept;
@@ -30,8 +30,8 @@ struct timeline {
     struct machine *m;
     FILE *out;
     struct timeline_options o;
-    uint64_t flows;                       /* ids of arrows given so far */
-    uint64_t dev_flow[BUS_MAX_DEVICES];   /* the arrow of a pending device line */
+    uint64_t flows;                     /* ids of arrows given so far */
+    uint64_t dev_flow[BUS_MAX_DEVICES]; /* the arrow of a pending device line */
     unsigned ncpus;
     struct tl_cpu cpu[];
 };
@@ -72,8 +72,9 @@ static void event_head(struct timeline *t, const char *ph, const char *cat, cons
 
 static void meta(struct timeline *t, const char *what, unsigned tid, const char *name)
 {
-    fprintf(t->out, ",\n{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
-            what, t->o.node, tid);
+    fprintf(t->out,
+            ",\n{\"ph\":\"M\",\"name\":\"%s\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":", what,
+            t->o.node, tid);
     put_string(t->out, name);
     fputs("}}", t->out);
 }
@@ -212,7 +213,7 @@ static void on_wait(void *arg, unsigned i)
 
 static void hex_arg(FILE *out, const char *key, uint32_t v)
 {
-    fprintf(out, ",\"%s\":\"%#" PRIx32 "\"", key, v);
+    fprintf(out, ",\"%s\":\"0x%" PRIx32 "\"", key, v);
 }
 
 static void on_trap(void *arg, unsigned i, const struct machine_trap_event *e)
@@ -338,12 +339,13 @@ struct timeline *timeline_create(struct machine *m, FILE *out, const struct time
     t->ncpus = n;
     for (unsigned i = 0; i < n; i++) {
         const struct cpu *c = machine_cpu(m, i);
-        t->cpu[i] = (struct tl_cpu){.t0 = cpu_time(c),
-                                    .b0 = cpu_busy_time(c),
-                                    .ctx = cpu_context(c),
-                                    .mode = cpu_mode(c),
-                                    .next_sample = cpu_time(c) + t->o.interval,
-                                    .faults = machine_cpu_stats(m, i)->traps[SPACE_TRAP_MEMORY_FAULT]};
+        t->cpu[i] =
+            (struct tl_cpu){.t0 = cpu_time(c),
+                            .b0 = cpu_busy_time(c),
+                            .ctx = cpu_context(c),
+                            .mode = cpu_mode(c),
+                            .next_sample = cpu_time(c) + t->o.interval,
+                            .faults = machine_cpu_stats(m, i)->traps[SPACE_TRAP_MEMORY_FAULT]};
     }
     t->cpu[0].tlb = tlb_misses(m);
     if (out) {

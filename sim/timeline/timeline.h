@@ -28,10 +28,10 @@
 #include "sim/core/machine.h"
 
 struct timeline_options {
-    uint64_t from, to;  /* only what happens in [from, to) (to = 0: no end) */
-    uint64_t interval;  /* counters: at most one sample per this much time (0: 10000) */
-    unsigned node;      /* the pid of the node's tracks */
-    const char *title;  /* the node's process name (NULL: "machine") */
+    uint64_t from, to; /* only what happens in [from, to) (to = 0: no end) */
+    uint64_t interval; /* counters: at most one sample per this much time (0: 10000) */
+    unsigned node;     /* the pid of the node's tracks */
+    const char *title; /* the node's process name (NULL: "machine") */
 };
 
 struct timeline;

@@ -38,8 +38,8 @@ if title is None:
     fail("no strip title in " + dump)
 row = title + 1
 line = lines[row]
-if not line.lstrip().startswith("CPU 0") or "|" not in line:
-    fail("no CPU 0 row with the present marked under the title: %r" % line)
+if not line.lstrip().startswith("cpu0") or "|" not in line:
+    fail("no cpu0 row with the present marked under the title: %r" % line)
 col = line.index("|")
 m = re.search(r"CONTEXT (\d+)  MODE (\d+)", "\n".join(lines))
 if not m:

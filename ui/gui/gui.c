@@ -43,9 +43,9 @@ struct gui {
     struct symbols *sym;
     struct inspector in;
     struct timeline_strip strip; /* under the console */
-    bool running; /* the person let it run (F5) */
-    bool resume;  /* the next slice is the first since it stopped */
-    bool ended;   /* the machine halted, stopped or hit its limit */
+    bool running;                /* the person let it run (F5) */
+    bool resume;                 /* the next slice is the first since it stopped */
+    bool ended;                  /* the machine halted, stopped or hit its limit */
     bool quit;
     const char *why;    /* the window ended the run: why */
     char status[200];   /* why it is paused or ended */

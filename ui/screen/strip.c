@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_ROWS 4  /* CPUs drawn */
-#define LABEL    6  /* "CPU 0 " */
+#define MAX_ROWS 4 /* CPUs drawn */
+#define LABEL    6 /* "cpu0  " */
 #define MIN_SPAN 100u
 
 /* What a cell shows: the slice that covers most of it. */
@@ -88,7 +88,7 @@ void strip_draw(const struct timeline_strip *s, struct textgrid *t, struct tg_re
     for (unsigned cpu = 0; cpu < rows && cpu + 1 < r.rows; cpu++) {
         unsigned row = r.row + 1 + cpu;
         char label[16];
-        snprintf(label, sizeof label, "CPU %u", cpu);
+        snprintf(label, sizeof label, "cpu%u", cpu);
         textgrid_put(t, r.col, row, label, LABEL, TG_DIM);
         fill_cells(s, cpu, left, n, cells);
         for (unsigned c = 0; c < n; c++)
