@@ -381,6 +381,30 @@ void timeline_finish(struct timeline *t)
     }
 }
 
+void timeline_rewound(struct timeline *t)
+{
+    for (unsigned i = 0; i < t->ncpus; i++) {
+        struct tl_cpu *c = &t->cpu[i];
+        const struct cpu *p = machine_cpu(t->m, i);
+        uint64_t now = cpu_time(p);
+        while (c->kept && c->ring[(c->head + RING - 1) % RING].start >= now) {
+            c->head = (c->head + RING - 1) % RING;
+            c->kept--;
+        }
+        if (c->kept && c->ring[(c->head + RING - 1) % RING].end > now)
+            c->ring[(c->head + RING - 1) % RING].end = now;
+        c->t0 = now;
+        c->b0 = cpu_busy_time(p);
+        c->ctx = cpu_context(p);
+        c->mode = cpu_mode(p);
+        c->next_sample = now + t->o.interval;
+        c->faults = machine_cpu_stats(t->m, i)->traps[SPACE_TRAP_MEMORY_FAULT];
+        memset(c->ipi_flow, 0, sizeof c->ipi_flow);
+    }
+    t->cpu[0].tlb = tlb_misses(t->m);
+    memset(t->dev_flow, 0, sizeof t->dev_flow);
+}
+
 void timeline_free(struct timeline *t)
 {
     if (!t)

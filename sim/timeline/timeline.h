@@ -51,6 +51,13 @@ void timeline_free(struct timeline *t);
 void timeline_json_begin(FILE *out);
 int timeline_json_end(FILE *out);
 
+/* The machine was put back to an earlier time (time travel: after
+ * machine_snapshot_restore). The window's slices after each CPU's time
+ * now are dropped and each CPU's open slice starts again there; the JSON
+ * already written stays as it was (a file is the picture of one forward
+ * run). */
+void timeline_rewound(struct timeline *t);
+
 /* ---- For the window ---- */
 
 struct timeline_slice {
