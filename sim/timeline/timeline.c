@@ -81,7 +81,7 @@ static void meta(struct timeline *t, const char *what, unsigned tid, const char 
 
 void timeline_json_begin(FILE *out)
 {
-    fputs("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"space\",\"time_unit\":"
+    fputs("{\"otherData\":{\"generator\":\"space\",\"time_unit\":"
           "\"1 us = 1 instruction of virtual time\"},\n\"traceEvents\":[\n"
           "{\"ph\":\"M\",\"name\":\"trace_version\",\"pid\":0,\"tid\":0,\"args\":{\"name\":"
           "\"space timeline 1\"}}",
