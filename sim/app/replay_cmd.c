@@ -59,7 +59,8 @@ static void describe(FILE *out)
     options_print(&o, out);
     fputs("exit status of replay: 0 the same run, 1 it diverged (the first difference on\n"
           "stderr), 2 bad command line, 3 the trace is missing, truncated, corrupt or of\n"
-          "another format version, 130 interrupted.\n",
+          "another format version, 4 --gui without a display, 130 interrupted (or the\n"
+          "window closed before the end).\n",
           out);
     options_free(&o);
 }
