@@ -330,7 +330,6 @@ const char *machine_context_name(const struct machine *m, uint32_t ctx)
 {
     return ctx < SPACE_CONTEXTS ? m->ctx_name[ctx] : "";
 }
-
 bool machine_cpu_halted(const struct machine *m, unsigned i)
 {
     return m->cpus[i].halted;
