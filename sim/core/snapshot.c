@@ -132,6 +132,7 @@ struct machine_snapshot {
     enum machine_pause pause;
     uint32_t pause_addr, pause_access, pause_watch;
     bool awaiting_input;
+    struct blob *names; /* the CONTEXTs' names (SPACE_OP_CTX_NAME) */
 };
 
 static uint64_t next_id = 1;
@@ -370,6 +371,12 @@ struct machine_snapshot *machine_snapshot_take(struct machine *m,
     s->pause_access = m->pause_access;
     s->pause_watch = m->pause_watch;
     s->awaiting_input = m->awaiting_input;
+    bool fail = false;
+    s->names = blob_share(m->ctx_name, sizeof m->ctx_name, prev ? prev->names : NULL, &fail);
+    if (fail) {
+        machine_snapshot_free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -533,6 +540,7 @@ int machine_snapshot_restore(struct machine *m, const struct machine_snapshot *s
     m->pause_access = s->pause_access;
     m->pause_watch = s->pause_watch;
     m->awaiting_input = s->awaiting_input;
+    memcpy(m->ctx_name, s->names->data, sizeof m->ctx_name);
     return 0;
 }
 
@@ -558,7 +566,7 @@ size_t machine_snapshot_bytes(const struct machine_snapshot *s)
         n += blob_own(s->portals[c]);
     for (unsigned i = 0; i < s->nsuspended; i++)
         n += blob_own(s->suspended[i].chain);
-    n += blob_own(s->generations) + s->nsuspended * sizeof *s->suspended;
+    n += blob_own(s->generations) + s->nsuspended * sizeof *s->suspended + blob_own(s->names);
     n += s->ncpus * sizeof *s->cpus;
     for (unsigned i = 0; i < s->ncpus; i++)
         n += cpu_saved_bytes(s->cpus[i].cpu) + blob_own(s->cpus[i].chain);
@@ -583,6 +591,7 @@ void machine_snapshot_free(struct machine_snapshot *s)
         blob_drop(s->suspended[i].chain);
     free(s->suspended);
     blob_drop(s->generations);
+    blob_drop(s->names);
     for (unsigned i = 0; i < s->ncpus; i++) {
         cpu_saved_free(s->cpus[i].cpu);
         blob_drop(s->cpus[i].chain);
