@@ -127,7 +127,10 @@ extern "C" {
 #define SPACE_OP_CPU_ID     19 /* the running CPU's number */
 #define SPACE_OP_CPU_START  20 /* start a halted CPU */
 #define SPACE_OP_IPI        21 /* inter-processor interrupt */
-#define SPACE_OP_COUNT      22
+#define SPACE_OP_CTX_NAME   22 /* name a CONTEXT for timelines and debuggers */
+#define SPACE_OP_COUNT      23
+
+#define SPACE_CONTEXT_NAME_MAX 31 /* bytes of a CONTEXT's name (space_context_name) */
 
 /* ---- The PCB ---------------------------------------------------------------
  * What a portal traversal records. The simulator keeps PCBs itself; the
@@ -312,6 +315,13 @@ int space_cpu_start(uint32_t cpu, const struct space_pcb *start);
  * once its interrupts are enabled, and it ends that CPU's space_wait.
  * SPACE_ERR_CPU, SPACE_ERR_TRAP. */
 int space_ipi(uint32_t cpu, uint32_t trap);
+
+/* Tells the machine CONTEXT ctx's name (a C string; up to
+ * SPACE_CONTEXT_NAME_MAX bytes are kept, "" forgets it), which timelines,
+ * statistics and debuggers show instead of its number. It changes nothing
+ * the guest can observe. SPACE_ERR_CONTEXT, SPACE_ERR_ACCESS (the string
+ * cannot be read in MODE 0). */
+int space_context_name(uint32_t ctx, const char *name);
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
  * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it
