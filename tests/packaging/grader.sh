@@ -8,6 +8,7 @@
 set -u
 SRC=$1 WORK=$2 OZ=$3
 fail() { echo "FAIL: $*" >&2; exit 1; }
+[ "$(uname -s)" = Linux ] || { echo "Linux only: skipped"; exit 77; }
 for a in libunicorn.a libcapstone.a libjansson.a; do
     [ -n "$(find /usr/lib /usr/local/lib -name "$a" 2>/dev/null | head -n 1)" ] ||
         { echo "no $a: skipped"; exit 77; }

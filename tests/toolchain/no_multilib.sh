@@ -9,6 +9,7 @@
 set -u
 SRC=$1 WORK=$2 SPACE=$3
 fail() { echo "FAIL: $*" >&2; exit 1; }
+[ "$(uname -s)" = Linux ] || { echo "Linux only: skipped"; exit 77; }
 command -v clang >/dev/null && command -v ld.lld >/dev/null ||
     { echo "no clang or ld.lld: skipped"; exit 77; }
 
