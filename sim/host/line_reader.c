@@ -33,11 +33,11 @@ struct platform_reader {
     FILE *in;
     bool close_in;
     /* under mon: */
-    bool wanted;     /* the owner asks for a line */
-    bool have_line;  /* `ready` holds one, not yet taken */
-    bool ended;      /* no more lines: end of input, or a broken stream */
-    bool stopped;    /* the owner let go */
-    int users;       /* owner and thread: whoever ends last frees */
+    bool wanted;    /* the owner asks for a line */
+    bool have_line; /* `ready` holds one, not yet taken */
+    bool ended;     /* no more lines: end of input, or a broken stream */
+    bool stopped;   /* the owner let go */
+    int users;      /* owner and thread: whoever ends last frees */
     struct buffer ready, taken;
 };
 
