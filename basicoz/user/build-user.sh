@@ -45,7 +45,7 @@ CC_KIND=$("$ccdir/space-cc" --print-cc)
 
 # space-cc's flags, except that the include path is the user runtime's
 # (user programs must not see space.h: they only make system calls).
-CFLAGS="$GUEST_CFLAGS -O2 -I$udir"
+CFLAGS="$GUEST_CFLAGS -O2"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/build-user.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
@@ -53,7 +53,7 @@ objs=""
 n=0
 for src in "$udir/ucrt0.S" "$udir/usys.S" "$udir/ulib.c" "$rdir/libc.c" "$prog" "$rdir/int64.c"; do
     n=$((n + 1))
-    $CC $CFLAGS $extra -c "$src" -o "$tmp/$n.o" || fail "compiling $src failed"
+    $CC $CFLAGS -I"$udir" $extra -c "$src" -o "$tmp/$n.o" || fail "compiling $src failed"
     objs="$objs $tmp/$n.o"
 done
 $LD $LDFLAGS -Wl,-T,"$udir/user.ld" -o "$out" $objs || fail "linking $out failed"

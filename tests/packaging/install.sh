@@ -3,7 +3,7 @@
 # the prefix moved elsewhere, then the moved space-cc compiles a guest (64-bit
 # division: the installed runtime) and a kernel using space.h, and the moved
 # space runs both: nothing installed may point back at the build or the
-# first prefix.
+# first prefix, and a space in its path must not matter.
 set -u
 BUILD=$1 SRC=$2 WORK=$3
 fail() { echo "FAIL: $*" >&2; exit 1; }
@@ -19,8 +19,8 @@ done
 grep -rlF "$BUILD" "$WORK/first/bin/space-cc" "$WORK/first/share/space" &&
     fail "an installed file names the build directory"
 
-mv "$WORK/first" "$WORK/moved" || fail "cannot move the prefix"
-P=$WORK/moved
+mv "$WORK/first" "$WORK/moved here" || fail "cannot move the prefix"
+P="$WORK/moved here" # (a space in the path, as in many home directories)
 cat > "$WORK/kernel.c" <<'C'
 #include <space.h>
 void kmain(const struct space_bootinfo *bi)
