@@ -17,8 +17,9 @@
  *     space-bench [SCALE] [--repeat N] [--json FILE] [--only LIST] [--hooks] ...
  *
  * See bench/README.md and docs/performance.md. */
-#define _DEFAULT_SOURCE /* wait4, getloadavg */
-#define _XOPEN_SOURCE   700
+#define _DEFAULT_SOURCE  /* wait4, getloadavg (glibc) */
+#define _DARWIN_C_SOURCE /* the same (macOS) */
+#define _XOPEN_SOURCE    700
 
 #include <errno.h>
 #include <fcntl.h>
@@ -594,6 +595,16 @@ static int run_space(const char *kernel, const struct workload *w, unsigned ncpu
 
 /* ---- Child processes ------------------------------------------------------ */
 
+/* Peak resident memory in KB: ru_maxrss is in KB on Linux, in bytes on macOS. */
+static long rusage_rss_kb(const struct rusage *ru)
+{
+#ifdef __APPLE__
+    return ru->ru_maxrss / 1024;
+#else
+    return ru->ru_maxrss;
+#endif
+}
+
 static double rusage_cpu(const struct rusage *ru)
 {
     return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec * 1e-6 +
@@ -640,7 +651,7 @@ static int run_forked(const struct in_child *c, struct result *res)
     if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
         got != (ssize_t)sizeof *res)
         return -1;
-    res->max_rss_kb = ru.ru_maxrss;
+    res->max_rss_kb = rusage_rss_kb(&ru);
     return 0;
 }
 
@@ -677,7 +688,7 @@ static int run_command(char *const argv[], const char *input, const char *errors
     memset(res, 0, sizeof *res);
     res->seconds = t1 - t0;
     res->cpu_seconds = rusage_cpu(&ru);
-    res->max_rss_kb = ru.ru_maxrss;
+    res->max_rss_kb = rusage_rss_kb(&ru);
     return WEXITSTATUS(status);
 }
 
