@@ -5,11 +5,14 @@
 #include "cli.h"
 #include "sim/host/platform.h"
 #include "sim/replay/replayer.h"
+#include "sim/replay/travel.h"
+#include "sim/replay/travel_io.h"
+#include "sim/util/parse.h"
 #include "sim/core/tracer.h"
 
 #define EXIT_DIVERGED 1
 
-enum { REPLAY_KERNEL, REPLAY_SINGLE_STEP, REPLAY_QUIET, REPLAY_DEBUG };
+enum { REPLAY_KERNEL, REPLAY_SINGLE_STEP, REPLAY_QUIET, REPLAY_DEBUG, REPLAY_REVERSE_BUDGET };
 
 static const struct cmd_option replay_options[] = {
     {"kernel", 0, "FILE", "replay with this kernel instead of the recorded one", REPLAY_KERNEL},
@@ -17,6 +20,10 @@ static const struct cmd_option replay_options[] = {
      REPLAY_SINGLE_STEP},
     {"quiet", 'q', NULL, "discard the guest's console output", REPLAY_QUIET},
     {"debug", 0, NULL, "replay under sdb (commands on standard input)", REPLAY_DEBUG},
+    {"reverse-budget", 0, "SIZE",
+     "with --debug: host memory for time travel's snapshots\n"
+     "(default 256M; 0: no time travel; docs/debugging.md)",
+     REPLAY_REVERSE_BUDGET},
     {0},
 };
 
@@ -43,11 +50,20 @@ const struct cmd_help replay_help = {
     describe,
 };
 
+/* The replay, then time travel's backends (the replayed devices used them). */
+static void close_replay(struct replay *rp, struct travel_io *io)
+{
+    replay_close(rp);
+    if (io)
+        travel_io_free(io);
+}
+
 int cmd_replay(int argc, char **argv)
 {
     const char *trace = NULL;
     struct replay_options opt = {0};
     bool single_step = false, quiet = false, debug = false;
+    int64_t budget = -1; /* --reverse-budget; -1: not given */
     struct cli_trace tracing = {0};
     struct options o;
     options_init(&o, argc, argv);
@@ -68,6 +84,14 @@ int cmd_replay(int argc, char **argv)
         case REPLAY_SINGLE_STEP: single_step = true; break;
         case REPLAY_QUIET: quiet = true; break;
         case REPLAY_DEBUG: debug = true; break;
+        case REPLAY_REVERSE_BUDGET: {
+            uint32_t size;
+            if (parse_size(val, &size) != 0)
+                status = cli_usage_error(
+                    "--reverse-budget needs a size such as 256M or 0, not '%s'", val);
+            budget = size;
+            break;
+        }
         default: status = cli_trace_option(id, val, &tracing); break;
         }
     }
@@ -80,6 +104,10 @@ int cmd_replay(int argc, char **argv)
         return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
     if (debug && single_step)
         return cli_usage_error("%s", "--debug and --single-step cannot be used together");
+    if (budget > 0 && !debug)
+        return cli_usage_error("%s", "--reverse-budget needs --debug");
+    if (budget < 0)
+        budget = TRAVEL_DEFAULT_BUDGET;
     FILE *discard = NULL;
     if (quiet && !(discard = platform_open_null())) {
         fprintf(stderr, "space: cannot open the null device to discard console output\n");
@@ -88,9 +116,17 @@ int cmd_replay(int argc, char **argv)
     opt.console_output = discard;
 
     char err[512];
+    if (debug && budget && !(opt.travel_io = travel_io_create())) {
+        fprintf(stderr, "space: time travel: out of host memory\n");
+        if (discard)
+            fclose(discard);
+        return EXIT_BAD_INPUT;
+    }
     struct replay *rp = replay_open(trace, &opt, err, sizeof err);
     if (!rp) {
         fprintf(stderr, "space: %s\n", err);
+        if (opt.travel_io)
+            travel_io_free(opt.travel_io);
         if (discard)
             fclose(discard);
         return EXIT_BAD_IMAGE;
@@ -100,7 +136,7 @@ int cmd_replay(int argc, char **argv)
     struct machine *m = replay_machine(rp);
     status = cli_attach_trace(m, tracing.flags, tracing.path);
     if (status != 0) {
-        replay_close(rp);
+        close_replay(rp, opt.travel_io);
         if (discard)
             fclose(discard);
         return status;
@@ -108,7 +144,11 @@ int cmd_replay(int argc, char **argv)
     if (debug) {
         struct debug_cli_config dc = {.in = stdin, .out = stdout};
         replay_image(rp, &dc.image_name, &dc.image, &dc.image_size);
+        if (opt.travel_io && !(dc.travel = travel_create(m, opt.travel_io, (size_t)budget, err,
+                                                         sizeof err)))
+            fprintf(stderr, "space: %s: going on without it\n", err);
         status = debug_cli_run(m, &dc);
+        travel_free(dc.travel);
     } else {
         machine_ctrl_c_target(m, false);
         replay_run(rp, single_step);
@@ -127,7 +167,7 @@ int cmd_replay(int argc, char **argv)
                 machine_interrupted(m) ? "interrupted" : "left", (unsigned long long)machine_now(m),
                 checked, total + 1);
         tracer_detach(m);
-        replay_close(rp);
+        close_replay(rp, opt.travel_io);
         if (discard)
             fclose(discard);
         return debug ? status : EXIT_INTERRUPTED;
@@ -142,7 +182,7 @@ int cmd_replay(int argc, char **argv)
     if (!debug)
         status = same ? 0 : EXIT_DIVERGED;
     tracer_detach(m);
-    replay_close(rp);
+    close_replay(rp, opt.travel_io);
     if (discard)
         fclose(discard);
     return status;

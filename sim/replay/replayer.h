@@ -17,10 +17,15 @@
 
 #include "sim/core/machine.h"
 
+struct travel_io;
+
 struct replay_options {
     const char *kernel_path; /* replay with this kernel instead of the recorded one (kept
                               * as given: it must outlive the replay) */
     FILE *console_output;    /* the guest's console output (NULL: standard output) */
+    /* Time travel's wrapper for the replayed backends (travel_io.h; NULL:
+     * none): going back gives the inputs taken again. */
+    struct travel_io *travel_io;
 };
 
 struct replay;

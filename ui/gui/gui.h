@@ -49,6 +49,11 @@ const struct char_sink *gui_console_sink_of(struct gui *g);
  * with exit_at_end, the machine ends). Returns the machine's state as
  * machine_run does; MACHINE_INTERRUPTED with *why set ("the window was
  * closed", "interrupted") if it ended before the machine did. */
+/* Time travel for the window's debugger (debugger.h's dbg_goto and
+ * dbg_reverse_*; before gui_run; NULL: none). */
+struct travel;
+void gui_set_travel(struct gui *g, struct travel *t);
+
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why);
 
 #endif

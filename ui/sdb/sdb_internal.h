@@ -8,7 +8,8 @@
  * in its own file:
  *
  *   debug_cli.c   the prompt, the command table and dispatch, parsing
- *   sdb_run.c     step, next, continue, until-time; how a stop is shown
+ *   sdb_run.c     step, next, continue, until-time, the reverse commands
+ *                 and goto; how a stop is shown
  *   sdb_points.c  break, watch, catch, delete, info breakpoints
  *   sdb_views.c   regs, pcb, portals, maps, tlb, devices, time, stats,
  *                 cpu, info symbol
@@ -103,6 +104,9 @@ sdb_command_fn sdb_cmd_info;
 /* ---- sdb_run.c ---- */
 
 sdb_command_fn sdb_cmd_step, sdb_cmd_next, sdb_cmd_continue, sdb_cmd_until_time;
+/* Time travel: reverse-stepi/step, -next, -continue, -finish, goto. */
+sdb_command_fn sdb_cmd_reverse_step, sdb_cmd_reverse_next, sdb_cmd_reverse_continue,
+    sdb_cmd_reverse_finish, sdb_cmd_goto;
 
 /* ---- sdb_points.c ---- */
 
