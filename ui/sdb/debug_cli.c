@@ -300,6 +300,7 @@ static const struct command commands[] = {
     {"tlb", NULL, sdb_cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
     {"devices", NULL, sdb_cmd_devices, "devices", "each device and its registers"},
     {"time", NULL, sdb_cmd_time, "time", "the virtual time"},
+    {"hash", NULL, sdb_cmd_hash, "hash", "the time and hashes of RAM and the CPUs' state"},
     {"stats", NULL, sdb_cmd_stats, "stats [json]",
      "the statistics of --stats: CPU, traps, operations, TLBs, devices"},
     {"x", NULL, NULL, "x/NFMT ADDR [ctx N]", "memory: FMT x words, b bytes, s strings, i code"},

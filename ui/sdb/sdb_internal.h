@@ -124,7 +124,7 @@ void sdb_show_regs(struct cli *c);
 /* info symbol ADDR [ctx N] */
 void sdb_info_symbol(struct cli *c, int argc, char **argv);
 sdb_command_fn sdb_cmd_regs, sdb_cmd_pcb, sdb_cmd_portals, sdb_cmd_maps, sdb_cmd_tlb,
-    sdb_cmd_devices, sdb_cmd_time, sdb_cmd_stats, sdb_cmd_cpu;
+    sdb_cmd_devices, sdb_cmd_time, sdb_cmd_hash, sdb_cmd_stats, sdb_cmd_cpu;
 
 /* ---- sdb_memory.c ---- */
 
