@@ -18,6 +18,7 @@
 #define SPACE_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mmu/mmu.h"
@@ -103,6 +104,20 @@ void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len);
 /* Write tracking (physmem_track_writes) has cleared its bits: the next
  * store to each page must be seen again. Between runs only. */
 void cpu_forget_writes(struct cpu *c);
+
+/* The CPU's whole state between two runs, for machine snapshots: every
+ * register Unicorn has (FPU, SSE and the hidden segment state included),
+ * virtual and idle time, CONTEXT, MODE, the engine's stepping state and
+ * the statistics. Not in it: breakpoints, watchpoints and a pending
+ * resume past one (the driver's), and translations (cpu_restore drops
+ * them all). NULL if the host has no memory. */
+struct cpu_saved;
+struct cpu_saved *cpu_save(struct cpu *c);
+/* Puts back what cpu_save took; translated code and Unicorn's TLB go (RAM
+ * may have changed under them). Between runs only. */
+void cpu_restore(struct cpu *c, const struct cpu_saved *s);
+size_t cpu_saved_bytes(const struct cpu_saved *s);
+void cpu_saved_free(struct cpu_saved *s);
 
 /* Registers as the guest sees them (never including the CPU's own
  * single-step flag). */
