@@ -35,6 +35,8 @@ enum session_failure session_start(struct session *s, const struct session_confi
             travel_io_free(s->io);
         return SESSION_MACHINE;
     }
+    if (s->io)
+        travel_io_attach(s->io, m);
     if (cfg->host.output)
         machine_set_debug_out(m, cfg->host.output);
     /* The kernel as bytes: a recording keeps them. */

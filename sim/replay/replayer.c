@@ -444,6 +444,8 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
             cfg.backends = travel_io_wrap(opt->travel_io, cfg.backends);
         rp->m = machine_create(&cfg, err, errlen);
         ok = rp->m != NULL;
+        if (ok && opt->travel_io)
+            travel_io_attach(opt->travel_io, rp->m);
     }
     const struct bus *bus = ok ? machine_bus(rp->m) : NULL;
     for (uint32_t i = 0; ok && i < ndev; i++)

@@ -307,11 +307,11 @@ static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_s
             uint32_t addr = pause.addr;
             bool write = pause.access == MMU_WRITE;
             uint32_t pc = r.eip;
-            if (d->watch_before) { /* (going back: the writer, about to write) */
+            if (d->watch_before) { /* (going back: the pc is the writer's, about to write) */
                 *stop = (struct dbg_stop){
                     .kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write, .cpu = ci};
                 snprintf(stop->text, sizeof stop->text,
-                         "watchpoint %d: %s of %#x by the instruction at %#x (before it ran)", id,
+                         "watchpoint %d: %s of %#x by the instruction at %#x", id,
                          write ? "write" : "read", addr, pc);
                 return;
             }

@@ -119,9 +119,6 @@ int dbg_reverse_continue(struct debugger *d, struct dbg_stop *stop, char *err, u
         return 0;
     }
     *stop = s.stop;
-    size_t len = strlen(stop->text);
-    snprintf(stop->text + len, sizeof stop->text - len, "; virtual time %llu",
-             (unsigned long long)machine_now(d->m));
     return 0;
 }
 

@@ -71,8 +71,8 @@ static void report(struct cli *c, struct dbg_stop *stop, bool with_time)
     }
     default: fprintf(c->out, "%s\n", stop->text); break;
     }
-    if (with_time && (stop->kind == DBG_STEPPED || stop->kind == DBG_BREAKPOINT ||
-                      stop->kind == DBG_WATCHPOINT || stop->kind == DBG_TEMP))
+    if (with_time && stop->kind != DBG_TIME && stop->kind != DBG_HISTORY &&
+        stop->kind != DBG_ENDED) /* (their line names the time) */
         fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
     if (stop->kind == DBG_ENDED) {
         if (machine_state(c->m) == MACHINE_STOPPED)
