@@ -399,8 +399,8 @@ static int parse_run(struct run *r, int argc, char **argv)
     /* Time travel: on by default under a debugger, never while recording. */
     bool debugged = r->debug || r->gui || r->gdb_port >= 0;
     if (debugged && !r->sc.record_path)
-        r->sc.reverse_budget = r->reverse_budget >= 0 ? (size_t)r->reverse_budget
-                                                      : TRAVEL_DEFAULT_BUDGET;
+        r->sc.reverse_budget =
+            r->reverse_budget >= 0 ? (size_t)r->reverse_budget : TRAVEL_DEFAULT_BUDGET;
     return 0;
 }
 

@@ -144,8 +144,8 @@ int cmd_replay(int argc, char **argv)
     if (debug) {
         struct debug_cli_config dc = {.in = stdin, .out = stdout};
         replay_image(rp, &dc.image_name, &dc.image, &dc.image_size);
-        if (opt.travel_io && !(dc.travel = travel_create(m, opt.travel_io, (size_t)budget, err,
-                                                         sizeof err)))
+        if (opt.travel_io &&
+            !(dc.travel = travel_create(m, opt.travel_io, (size_t)budget, err, sizeof err)))
             fprintf(stderr, "space: %s: going on without it\n", err);
         status = debug_cli_run(m, &dc);
         travel_free(dc.travel);

@@ -92,7 +92,7 @@ struct machine_snapshot {
     /* portals: NULL where the CONTEXT has no table */
     struct blob *portals[SPACE_CONTEXTS];
     /* PCB chains: every CPU's, and the suspended ones */
-    struct blob *generations; /* uint32_t per suspended slot */
+    struct blob *generations;         /* uint32_t per suspended slot */
     struct snap_suspended *suspended; /* in slot order */
     unsigned nsuspended;
     uint32_t live;
@@ -110,7 +110,7 @@ struct machine_snapshot {
     /* the machine */
     enum machine_state state;
     uint32_t exit_code;
-    char reason[sizeof ((struct machine *)0)->reason];
+    char reason[sizeof((struct machine *)0)->reason];
     struct machine_stats stats;
     enum machine_pause pause;
     uint32_t pause_addr, pause_access, pause_watch;
@@ -254,8 +254,7 @@ static bool take_cpus(struct machine *m, struct machine_snapshot *s,
         sc->slice = c->slice;
         sc->stats = c->stats;
         sc->chain = blob_share(machine_cpu_chain(m, i), sizeof(struct pcb_chain),
-                               prev && prev->ncpus == m->ncpus ? prev->cpus[i].chain : NULL,
-                               &fail);
+                               prev && prev->ncpus == m->ncpus ? prev->cpus[i].chain : NULL, &fail);
         sc->chain_since = i == m->cur ? m->pcbs.since : c->chain_since;
     }
     s->sched = m->sched;
@@ -411,8 +410,7 @@ static void restore_cpus(struct machine *m, const struct machine_snapshot *s)
         c->devs = sc->devs;
         c->slice = sc->slice;
         c->stats = sc->stats;
-        memcpy(i == m->cur ? m->pcbs.current : c->chain, sc->chain->data,
-               sizeof(struct pcb_chain));
+        memcpy(i == m->cur ? m->pcbs.current : c->chain, sc->chain->data, sizeof(struct pcb_chain));
         if (i == m->cur)
             m->pcbs.since = sc->chain_since;
         else

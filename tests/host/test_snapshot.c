@@ -84,7 +84,8 @@ static void boot(struct run *r, bool travel)
                                      .output = fopen(out_path, "wb")};
     EXPECT(r->host.output && (r->devices = device_config_new()));
     char err[512];
-    EXPECT(!disk_template || device_config_set(r->devices, "disk", disk_path, err, sizeof err) == 0);
+    EXPECT(!disk_template ||
+           device_config_set(r->devices, "disk", disk_path, err, sizeof err) == 0);
     struct backend_provider p = host_backends_provider(&r->host);
     r->io = travel ? travel_io_create() : NULL;
     if (r->io)
@@ -220,8 +221,8 @@ int main(int argc, char **argv)
     double take2 = seconds() - t0;
     EXPECT(s2);
     printf("snapshot at %llu: %zu bytes, %.2f ms; at %llu (after it): %zu bytes, %.2f ms\n",
-           (unsigned long long)t1, machine_snapshot_bytes(s1), take1 * 1e3,
-           (unsigned long long)t2, machine_snapshot_bytes(s2), take2 * 1e3);
+           (unsigned long long)t1, machine_snapshot_bytes(s1), take1 * 1e3, (unsigned long long)t2,
+           machine_snapshot_bytes(s2), take2 * 1e3);
 
     /* Back to T1, forward to T2: the same machine. */
     t0 = seconds();
@@ -258,8 +259,8 @@ int main(int argc, char **argv)
          * CPU, the TLB statistics, the tables */
         size_t bound = changed * (4096u + 64u) + 64u * 1024 + ncpus * 32u * 1024;
         if (bytes > bound) {
-            fprintf(stderr, "test_snapshot: chain %u: %zu bytes for %u pages changed (> %zu)\n",
-                    i, bytes, changed, bound);
+            fprintf(stderr, "test_snapshot: chain %u: %zu bytes for %u pages changed (> %zu)\n", i,
+                    bytes, changed, bound);
             exit(1);
         }
         total += bytes;

@@ -48,8 +48,8 @@ static void on_resumed(void *arg, const struct space_pcb *restored)
 
 static void observe(struct debugger *d)
 {
-    machine_set_observer(
-        d->m, &(struct machine_observer){.arg = d, .traversal = on_traversal, .resumed = on_resumed});
+    machine_set_observer(d->m, &(struct machine_observer){
+                                   .arg = d, .traversal = on_traversal, .resumed = on_resumed});
 }
 
 void dbg_init(struct debugger *d, struct machine *m)
