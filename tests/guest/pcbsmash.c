@@ -19,13 +19,17 @@ struct pcb {
     uint32_t pid, state, runs;
 };
 
+/* The log and the idle PCB (pcb[0]) share a page the scheduler does not
+ * touch (a watchpoint there costs nothing elsewhere); the others are on
+ * their own. */
 struct kernel {
     uint32_t nlog;
     uint32_t log[LOG_SIZE];
-    struct pcb pcb[NPCBS];
+    struct pcb pcb[1];
 };
 
-static struct kernel k;
+static struct kernel k __attribute__((aligned(4096)));
+static struct pcb procs[NPCBS - 1] __attribute__((aligned(4096)));
 
 /* The bug: no check of nlog against LOG_SIZE. */
 __attribute__((noinline)) static void log_event(uint32_t what)
@@ -47,11 +51,12 @@ __attribute__((noinline)) static uint32_t schedule(struct pcb *first)
 void kmain(const struct space_bootinfo *boot)
 {
     (void)boot;
-    for (uint32_t i = 0; i < NPCBS; i++)
-        k.pcb[i] = (struct pcb){.next = i + 1 < NPCBS ? &k.pcb[i + 1] : 0, .pid = i + 1};
+    k.pcb[0] = (struct pcb){.next = &procs[0], .pid = 1};
+    for (uint32_t i = 0; i + 1 < NPCBS; i++)
+        procs[i] = (struct pcb){.next = i + 2 < NPCBS ? &procs[i + 1] : 0, .pid = i + 2};
     uint32_t total = 0;
     for (uint32_t round = 1; round <= ROUNDS; round++) {
-        total += schedule(round == AUDIT ? &k.pcb[0] : &k.pcb[1]);
+        total += schedule(round == AUDIT ? &k.pcb[0] : &procs[0]);
         if (round % EVERY == 0)
             log_event(0xdead0000u + round / EVERY);
     }

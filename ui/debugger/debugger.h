@@ -103,6 +103,11 @@ struct debugger {
     struct travel *travel;
     unsigned held;     /* dbg_hold depth */
     bool watch_before; /* stop before a watched access, not after it */
+    /* A front end's second look at a breakpoint stop found going back
+     * (NULL: every one counts): false, and the scan goes on past it (sdb:
+     * a breakpoint on another program's symbol at the same address). */
+    bool (*accept)(void *arg, const struct dbg_stop *stop);
+    void *accept_arg;
 };
 
 /* Attaches to a machine (installs itself as the machine's observer). */

@@ -88,14 +88,22 @@ struct user_scan {
 static bool user_next(void *arg, uint64_t until, bool fresh)
 {
     struct user_scan *s = arg;
-    dbg_run_slice(s->d, until, !fresh, &s->stop);
-    switch (s->stop.kind) {
-    case DBG_STEPPED:
-    case DBG_TIME:
-    case DBG_ENDED:
-    case DBG_INTERRUPTED:
-    case DBG_HISTORY: return false;
-    default: return true;
+    struct debugger *d = s->d;
+    for (;;) {
+        dbg_run_slice(d, until, !fresh, &s->stop);
+        fresh = false;
+        switch (s->stop.kind) {
+        case DBG_STEPPED:
+        case DBG_TIME:
+        case DBG_ENDED:
+        case DBG_INTERRUPTED:
+        case DBG_HISTORY: return false;
+        case DBG_BREAKPOINT:
+            if (d->accept && !d->accept(d->accept_arg, &s->stop))
+                continue;
+            return true;
+        default: return true;
+        }
     }
 }
 

@@ -416,6 +416,8 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
     c->out = cfg->out ? cfg->out : stdout;
     dbg_init(&c->d, m);
     dbg_set_travel(&c->d, cfg->travel);
+    c->d.accept = sdb_break_counts;
+    c->d.accept_arg = c;
     c->sym = symbols_create(read_memory, &c->d);
     c->le = lineedit_create(cfg->in ? cfg->in : stdin, c->out);
     if (!c->sym || !c->le) {

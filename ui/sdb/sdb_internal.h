@@ -104,6 +104,9 @@ sdb_command_fn sdb_cmd_info;
 /* ---- sdb_run.c ---- */
 
 sdb_command_fn sdb_cmd_step, sdb_cmd_next, sdb_cmd_continue, sdb_cmd_until_time;
+/* Does a breakpoint stop count (one on a program's symbol: only in a
+ * CONTEXT running that program)? arg: the cli. */
+bool sdb_break_counts(void *arg, const struct dbg_stop *stop);
 /* Time travel: reverse-stepi/step, -next, -continue, -finish, goto. */
 sdb_command_fn sdb_cmd_reverse_step, sdb_cmd_reverse_next, sdb_cmd_reverse_continue,
     sdb_cmd_reverse_finish, sdb_cmd_goto;

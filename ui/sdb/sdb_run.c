@@ -85,6 +85,17 @@ static void report(struct cli *c, struct dbg_stop *stop, bool with_time)
     sdb_show_location(c);
 }
 
+bool sdb_break_counts(void *arg, const struct dbg_stop *stop)
+{
+    struct cli *c = arg;
+    struct item *it = sdb_item_of_core(c, ITEM_BREAK, stop->id);
+    if (!it || !it->program)
+        return true;
+    symbols_memory_changed(c->sym); /* (going back changed memory) */
+    const char *here = symbols_program_in(c->sym, cpu_context(machine_cpu(c->m, stop->cpu)));
+    return here && !strcmp(here, it->program);
+}
+
 enum run_how { RUN_STEP, RUN_CONTINUE, RUN_NEXT };
 
 /* Runs: n instructions (step), until something stops it (continue), or
@@ -115,18 +126,15 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
         if (stop.kind != DBG_BREAKPOINT)
             break;
         struct item *it = sdb_item_of_core(c, ITEM_BREAK, stop.id);
-        if (it && it->program) {
-            const char *here = symbols_program_in(c->sym, sdb_cur_ctx(c));
-            if (!here || strcmp(here, it->program) != 0) {
-                /* another program at the same address: not this one */
-                if (how == RUN_STEP && machine_now(m) >= target) {
-                    stop.kind = DBG_STEPPED;
-                    break;
-                }
-                if (over) /* (the stop disarmed it) */
-                    dbg_temp_break(&c->d, armed.addr, armed.ctx, armed.min_esp);
-                continue;
+        if (!sdb_break_counts(c, &stop)) {
+            /* another program at the same address: not this one */
+            if (how == RUN_STEP && machine_now(m) >= target) {
+                stop.kind = DBG_STEPPED;
+                break;
             }
+            if (over) /* (the stop disarmed it) */
+                dbg_temp_break(&c->d, armed.addr, armed.ctx, armed.min_esp);
+            continue;
         }
         if (it)
             it->hits++;
