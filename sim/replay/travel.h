@@ -42,7 +42,7 @@ struct travel;
 #define TRAVEL_DEFAULT_BUDGET (256u * 1024 * 1024)
 /* Units of machine_now between snapshots: a reverse step re-runs at most
  * this many instructions (a few milliseconds). */
-#define TRAVEL_INTERVAL 2000000u
+#define TRAVEL_INTERVAL 5000000u
 
 /* Starts keeping snapshots of m, the first one now. io: m's backends'
  * wrapper (NULL if the machine takes no input from outside that needs

@@ -24,16 +24,16 @@ fail() {
 # sdb COMMANDS [KERNEL]: the debugger with COMMANDS on standard input, live
 # or on the replay of the same run; sets OUT (the transcript file).
 sdb() {
-    local cmds=$1 kernel=${2:-}
+    local cmds=$1 kernel=${2:-} budget=${BUDGET:+--reverse-budget $BUDGET}
     runs=$((runs + 1))
     OUT=$tmp/out$runs
-    local args=(run --debug --cpus "$CPUS" --input "$INPUT" $kernel)
+    local args=(run --debug --cpus "$CPUS" --input "$INPUT" $kernel $budget)
     if [ "$WHERE" = replay ]; then
         local trace=$tmp/run${kernel:+-smash}.trc
         [ -f "$trace" ] || "$SPACE" run --cpus "$CPUS" --input "$INPUT" --record "$trace" \
             $kernel > /dev/null 2>&1
         [ -f "$trace" ] || fail "no trace recorded"
-        args=(replay --debug "$trace")
+        args=(replay --debug "$trace" $budget)
     fi
     printf '%s\nquit\n' "$cmds" | timeout -s KILL "$TIMEOUT" "$SPACE" "${args[@]}" > "$OUT" 2>&1
     local status=$?
@@ -137,6 +137,24 @@ case_rn() {
     same "$call" "$(forward_to "$(time_of "$call")" "$SMASH")" "reverse-finish"
     same "$prev" "$(forward_to "$(time_of "$prev")" "$SMASH")" "reverse-next before the call"
     [ "$(time_of "$after")" -gt "$(time_of "$call")" ] || fail "next did not advance"
+}
+
+# A budget small enough that old snapshots are thinned: going back far
+# still lands exactly (the forward runs keep the default budget).
+case_thin() {
+    # (a run past 60 million instructions with one CPU too)
+    [ "$CPUS" != 1 ] || printf 'hello\nspin 5\necho one two\n' > "$INPUT"
+    BUDGET=2M sdb $'until-time 60000000\ntime\ngoto 1234567\nhash\ngoto 41000001\nhash'
+    local line n used
+    line=$(grep -Ex 'time travel: back to 0; [0-9]+ snapshots and the input log: [0-9.]+ MiB of a 2\.0 MiB budget' "$OUT") ||
+        fail "no time travel line"
+    n=$(echo "$line" | awk '{print $6}') used=$(echo "$line" | awk '{print $12}')
+    [ "$n" -lt 12 ] || fail "$n snapshots: none thinned"
+    awk -v u="$used" 'BEGIN { exit !(u <= 2.0) }' || fail "$used MiB: over the budget"
+    local a b
+    a=$(hash 1) b=$(hash 2)
+    same "$a" "$(forward_to 1234567)" "goto 1234567, thinned"
+    same "$b" "$(forward_to 41000001)" "goto 41000001, thinned"
 }
 
 declare -F "case_$CASE" >/dev/null || fail "no case '$CASE'"

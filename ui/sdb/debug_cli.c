@@ -299,7 +299,7 @@ static const struct command commands[] = {
     {"maps", NULL, sdb_cmd_maps, "maps [CTX]", "a CONTEXT's mappings, rwx per MODE"},
     {"tlb", NULL, sdb_cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
     {"devices", NULL, sdb_cmd_devices, "devices", "each device and its registers"},
-    {"time", NULL, sdb_cmd_time, "time", "the virtual time"},
+    {"time", NULL, sdb_cmd_time, "time", "the virtual time (and time travel's memory)"},
     {"hash", NULL, sdb_cmd_hash, "hash", "the time and hashes of RAM and the CPUs' state"},
     {"stats", NULL, sdb_cmd_stats, "stats [json]",
      "the statistics of --stats: CPU, traps, operations, TLBs, devices"},
