@@ -53,13 +53,6 @@ void sdb_show_regs(struct cli *c)
                 (unsigned long long)machine_now(c->m), i, (unsigned long long)cpu_time(c->d.cpu));
     else
         fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
-    struct travel *t = c->d.travel;
-    if (t)
-        fprintf(c->out,
-                "time travel: back to %llu; %u snapshots and the input log: %.1f MiB of a "
-                "%.1f MiB budget\n",
-                (unsigned long long)travel_start(t), travel_snapshots(t),
-                travel_bytes(t) / 1048576.0, travel_budget(t) / 1048576.0);
 }
 
 void sdb_cmd_regs(struct cli *c, int argc, char **argv)
