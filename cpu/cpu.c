@@ -1076,6 +1076,17 @@ unsigned cpu_disassemble(struct cpu *c, const uint8_t *buf, unsigned len, uint32
     return decode_text(c->dec, buf, len, addr, out, outlen);
 }
 
+void cpu_engine_versions(char *out, unsigned outlen)
+{
+    unsigned uc_major, uc_minor;
+    unsigned uc_full = uc_version(&uc_major, &uc_minor);
+    char capstone[32];
+    decode_version(capstone, sizeof capstone);
+    /* uc_version's full form is 0xMMmmpp..: the patch level is its third byte. */
+    snprintf(out, outlen, "Unicorn %u.%u.%u, Capstone %s", uc_major, uc_minor,
+             (uc_full >> 8) & 0xffu, capstone);
+}
+
 void cpu_forget_writes(struct cpu *c)
 {
     /* Unicorn's writable entries would let stores pass unseen. */

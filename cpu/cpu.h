@@ -188,4 +188,8 @@ uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len
 unsigned cpu_disassemble(struct cpu *c, const uint8_t *buf, unsigned len, uint32_t addr, char *out,
                          unsigned outlen);
 
+/* The engines linked in, for --version and bug reports: "Unicorn 2.1.1,
+ * Capstone 4.0" (the versions of the libraries loaded, not of the headers). */
+void cpu_engine_versions(char *out, unsigned outlen);
+
 #endif

@@ -60,7 +60,8 @@ struct tio_store {
 enum { MAX_WRAPPED = 64 };
 
 struct travel_io {
-    const struct machine *m;
+    uint64_t (*clock)(void *arg);
+    void *clock_arg;
     struct backend_provider inner;
     struct tio_source *sources[MAX_WRAPPED];
     struct tio_sink *sinks[MAX_WRAPPED];
@@ -70,7 +71,12 @@ struct travel_io {
 
 static uint64_t now(const struct travel_io *io)
 {
-    return io->m ? machine_now(io->m) : 0;
+    return io->clock ? io->clock(io->clock_arg) : 0;
+}
+
+static uint64_t machine_clock_now(void *arg)
+{
+    return machine_now(arg);
 }
 
 /* Room for one more element in *v (of `size` bytes each). */
@@ -391,7 +397,13 @@ struct backend_provider travel_io_wrap(struct travel_io *io, struct backend_prov
 
 void travel_io_attach(struct travel_io *io, const struct machine *m)
 {
-    io->m = m;
+    travel_io_set_clock(io, machine_clock_now, (void *)m);
+}
+
+void travel_io_set_clock(struct travel_io *io, uint64_t (*now)(void *arg), void *arg)
+{
+    io->clock = now;
+    io->clock_arg = arg;
 }
 
 void travel_io_rewound(struct travel_io *io, uint64_t t)
