@@ -144,13 +144,13 @@ case_rn() {
 case_thin() {
     # (a run past 60 million instructions with one CPU too)
     [ "$CPUS" != 1 ] || printf 'hello\nspin 5\necho one two\n' > "$INPUT"
-    BUDGET=2M sdb $'until-time 60000000\ntime\ngoto 1234567\nhash\ngoto 41000001\nhash'
+    BUDGET=1M sdb $'until-time 60000000\ntime\ngoto 1234567\nhash\ngoto 41000001\nhash'
     local line n used
-    line=$(grep -Ex 'time travel: back to 0; [0-9]+ snapshots and the input log: [0-9.]+ MiB of a 2\.0 MiB budget' "$OUT") ||
+    line=$(grep -Ex 'time travel: back to 0; [0-9]+ snapshots and the input log: [0-9.]+ MiB of a 1\.0 MiB budget' "$OUT") ||
         fail "no time travel line"
     n=$(echo "$line" | awk '{print $6}') used=$(echo "$line" | awk '{print $12}')
-    [ "$n" -lt 12 ] || fail "$n snapshots: none thinned"
-    awk -v u="$used" 'BEGIN { exit !(u <= 2.0) }' || fail "$used MiB: over the budget"
+    [ "$n" -lt 13 ] || fail "$n snapshots: none thinned"
+    awk -v u="$used" 'BEGIN { exit !(u <= 1.0) }' || fail "$used MiB: over the budget"
     local a b
     a=$(hash 1) b=$(hash 2)
     same "$a" "$(forward_to 1234567)" "goto 1234567, thinned"
