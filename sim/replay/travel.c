@@ -46,16 +46,17 @@ static void drop(struct travel *t, unsigned i)
         t->snap_bytes += machine_snapshot_bytes(t->snap[j]);
 }
 
-/* Every other snapshot of the older half (never the first or the newest
- * KEEP_NEWEST) until within the budget or nothing more may go. */
+/* Every other snapshot of the older half of those that may go (never the
+ * first or the newest KEEP_NEWEST), until within the budget or nothing
+ * more may go: coverage stays spread, densest near the present. */
 static void thin(struct travel *t)
 {
     while (total_bytes(t) > t->budget && t->n > KEEP_NEWEST + 1) {
-        unsigned end = 1 + (t->n - 1 - KEEP_NEWEST + 1) / 2; /* the older half of the droppable */
-        if (end < 2)
-            end = 2;
-        for (unsigned i = 1; i < end && i + KEEP_NEWEST < t->n; i++)
-            drop(t, i); /* (what was i + 1 is now i: the next one is kept) */
+        unsigned droppable = t->n - 1 - KEEP_NEWEST; /* indices 1..droppable */
+        unsigned last = droppable / 2 ? droppable / 2 : 1;
+        unsigned dropped = 0;
+        for (unsigned i = 1; i <= last; i += 2)
+            drop(t, i - dropped++); /* (each drop moves the later ones down) */
     }
 }
 

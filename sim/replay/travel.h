@@ -4,9 +4,9 @@
  * It keeps machine snapshots (sim/core/snapshot.h) taken by a machine
  * alarm every TRAVEL_INTERVAL units of machine_now, within a memory budget:
  * when the snapshots and the logged inputs (travel_io.h) reach it, every
- * other snapshot of the older half is dropped (the first one, the start,
- * and the newest are always kept), so coverage stays spread over the whole
- * run and dense near the present. Going to a time restores the nearest
+ * other snapshot of the older half of those that may go is dropped (the
+ * first one, the start, and the 8 newest are always kept), so coverage
+ * stays spread over the whole run and dense near the present. Going to a time restores the nearest
  * snapshot at or before it and runs forward exactly to it; the inputs from
  * outside are given back by travel_io, so the path is the one taken before
  * until the furthest point reached, where the run goes on live.
