@@ -77,12 +77,14 @@ case_rsi() {
     same "$c" "$(forward_to 999993)" reverse-step
 }
 
-# goto back, forward into the future already run, and back again; then the
-# run goes on from the past to its end exactly as it first ended.
+# goto the future (not run yet; on a replay, the recorded future), back,
+# forward into the future already run, and back again; then the run goes
+# on from the past to its end exactly as it first ended.
 case_goto() {
-    sdb $'until-time 3000000\ngoto 1234567\nhash\ngoto 2500000\nhash\ngoto 700000\nhash\ncontinue\nhash'
-    local a b c end
-    a=$(hash 1) b=$(hash 2) c=$(hash 3) end=$(hash 4)
+    sdb $'goto 2000000\nhash\nuntil-time 3000000\ngoto 1234567\nhash\ngoto 2500000\nhash\ngoto 700000\nhash\ncontinue\nhash'
+    local f a b c end
+    f=$(hash 1) a=$(hash 2) b=$(hash 3) c=$(hash 4) end=$(hash 5)
+    same "$f" "$(forward_to 2000000)" "goto 2000000 (the future)"
     same "$a" "$(forward_to 1234567)" "goto 1234567"
     same "$b" "$(forward_to 2500000)" "goto 2500000"
     same "$c" "$(forward_to 700000)" "goto 700000"
