@@ -245,6 +245,12 @@ int travel_back_to_stop(struct travel *t, const struct travel_scan *scan, char *
             unsigned hits;
             if (count_hits(t, i, until, now, scan, &hits, err, errlen) != 0)
                 return -1;
+            if (scan->cancelled && scan->cancelled(scan->arg)) {
+                if (travel_goto(t, now, err, errlen) >= 0)
+                    snprintf(err, errlen, "interrupted: back at virtual time %llu",
+                             (unsigned long long)now);
+                return -1;
+            }
             if (hits) { /* land on the last: the same scan again, stopping there */
                 if (restore(t, i, err, errlen) != 0)
                     return -1;

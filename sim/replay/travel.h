@@ -77,10 +77,12 @@ struct travel_scan {
      * or the machine's end (false). `fresh`: the machine was just put back
      * (a breakpoint at the pc counts). */
     bool (*next)(void *arg, uint64_t until, bool fresh);
+    /* The driver gave up (Ctrl-C during `next`)? NULL: never. */
+    bool (*cancelled)(void *arg);
 };
 /* Goes back to the last stop strictly before the present: 1 (the machine
  * stands where `next` stopped), 0 (none: it stands at the start), -1 with
- * a reason. */
+ * a reason (cancelled: then back at the present). */
 int travel_back_to_stop(struct travel *t, const struct travel_scan *scan, char *err,
                         unsigned errlen);
 

@@ -37,8 +37,14 @@ static unsigned here_cpu(struct debugger *d)
 static void stand(struct debugger *d, enum dbg_stop_kind kind, struct dbg_stop *stop)
 {
     unsigned long long now = (unsigned long long)machine_now(d->m);
+    if (machine_state(d->m) == MACHINE_INTERRUPTED) { /* Ctrl-C on the way: stop there */
+        machine_clear_interrupt(d->m);
+        kind = DBG_INTERRUPTED;
+    }
     *stop = (struct dbg_stop){.kind = kind, .cpu = here_cpu(d)};
-    if (kind == DBG_HISTORY)
+    if (kind == DBG_INTERRUPTED)
+        snprintf(stop->text, sizeof stop->text, "interrupted at virtual time %llu", now);
+    else if (kind == DBG_HISTORY)
         snprintf(stop->text, sizeof stop->text,
                  "reached the oldest virtual time kept: %llu (the start of the history)", now);
     else if (machine_state(d->m) != MACHINE_RUNNING)
@@ -83,7 +89,13 @@ int dbg_reverse_step(struct debugger *d, uint64_t n, struct dbg_stop *stop, char
 struct user_scan {
     struct debugger *d;
     struct dbg_stop stop; /* the last stop found */
+    bool interrupted;     /* Ctrl-C stopped a run */
 };
+
+static bool user_cancelled(void *arg)
+{
+    return ((struct user_scan *)arg)->interrupted;
+}
 
 static bool user_next(void *arg, uint64_t until, bool fresh)
 {
@@ -93,10 +105,10 @@ static bool user_next(void *arg, uint64_t until, bool fresh)
         dbg_run_slice(d, until, !fresh, &s->stop);
         fresh = false;
         switch (s->stop.kind) {
+        case DBG_INTERRUPTED: s->interrupted = true; return false;
         case DBG_STEPPED:
         case DBG_TIME:
         case DBG_ENDED:
-        case DBG_INTERRUPTED:
         case DBG_HISTORY: return false;
         case DBG_BREAKPOINT:
             if (d->accept && !d->accept(d->accept_arg, &s->stop))
@@ -116,8 +128,9 @@ int dbg_reverse_continue(struct debugger *d, struct dbg_stop *stop, char *err, u
     d->stop_time = UINT64_MAX; /* (until-time is a forward stop) */
     d->watch_before = true;
     struct user_scan s = {.d = d};
-    int rc = travel_back_to_stop(d->travel, &(struct travel_scan){.arg = &s, .next = user_next},
-                                 err, errlen);
+    int rc = travel_back_to_stop(
+        d->travel, &(struct travel_scan){.arg = &s, .next = user_next, .cancelled = user_cancelled},
+        err, errlen);
     d->watch_before = false;
     d->stop_time = stop_time;
     if (rc < 0)
@@ -152,7 +165,13 @@ struct call_scan {
     unsigned n;
     unsigned cpu;
     uint32_t ctx, esp;
+    bool interrupted; /* Ctrl-C stopped a run */
 };
+
+static bool call_cancelled(void *arg)
+{
+    return ((struct call_scan *)arg)->interrupted;
+}
 
 /* Stops at a call site, on the CPU, in the CONTEXT, with the stack where
  * the return left it. */
@@ -163,8 +182,12 @@ static bool call_next(void *arg, uint64_t until, bool fresh)
     if (!fresh)
         cpu_skip_breakpoint_once(machine_cpu(m, machine_running_cpu(m)));
     for (;;) {
-        if (machine_run_until(m, until) != MACHINE_RUNNING ||
-            machine_pause_reason(m).why != PAUSE_BREAK)
+        enum machine_state st = machine_run_until(m, until);
+        if (st == MACHINE_INTERRUPTED) {
+            s->interrupted = true;
+            machine_clear_interrupt(m);
+        }
+        if (st != MACHINE_RUNNING || machine_pause_reason(m).why != PAUSE_BREAK)
             return false;
         unsigned i = machine_running_cpu(m);
         struct cpu *c = machine_cpu(m, i);
@@ -188,8 +211,9 @@ static int back_to_call(struct debugger *d, uint32_t ctx, uint32_t ret, uint32_t
     dbg_hold(d, true);
     for (unsigned i = 0; i < machine_ncpus(d->m); i++)
         cpu_set_breakpoints(machine_cpu(d->m, i), s.addrs, s.n);
-    int rc = travel_back_to_stop(d->travel, &(struct travel_scan){.arg = &s, .next = call_next},
-                                 err, errlen);
+    int rc = travel_back_to_stop(
+        d->travel, &(struct travel_scan){.arg = &s, .next = call_next, .cancelled = call_cancelled},
+        err, errlen);
     for (unsigned i = 0; i < machine_ncpus(d->m); i++)
         cpu_set_breakpoints(machine_cpu(d->m, i), NULL, 0);
     dbg_hold(d, false);
