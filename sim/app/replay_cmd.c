@@ -234,7 +234,8 @@ int cmd_replay(int argc, char **argv)
         return status;
     }
     struct travel *travel = NULL;
-    if (opt.travel_io && !(travel = travel_create(m, opt.travel_io, (size_t)budget, err, sizeof err)))
+    if (opt.travel_io &&
+        !(travel = travel_create(m, opt.travel_io, (size_t)budget, err, sizeof err)))
         fprintf(stderr, "space: %s: going on without it\n", err);
     if (debug) {
         struct debug_cli_config dc = {.in = stdin, .out = stdout, .travel = travel};
