@@ -80,8 +80,7 @@ static struct char_sink *io_sink(void *arg, unsigned device, char *err, unsigned
 }
 
 static struct block_store *io_store(void *arg, unsigned device, const char *name,
-                                    uint64_t create_size, bool readonly, char *err,
-                                    unsigned errlen)
+                                    uint64_t create_size, bool readonly, char *err, unsigned errlen)
 {
     (void)arg, (void)device;
     return image_store_open(name, create_size, readonly, err, errlen);
@@ -107,8 +106,8 @@ int nodes_check(const struct nodes_run *o)
     const char *rest;
     for (unsigned i = 0; i < o->ninputs; i++)
         if (node_prefix(o->inputs[i], &k, &rest) == 0 && (!o->nodes || k >= o->nodes))
-            return cli_usage_error(o->nodes ? "--input %s: no such node" : "--input %s needs --nodes",
-                                   o->inputs[i]);
+            return cli_usage_error(
+                o->nodes ? "--input %s: no such node" : "--input %s needs --nodes", o->inputs[i]);
     for (unsigned i = 0; i < o->ndevopts; i++) {
         if (strcmp(o->devopts[i].name, "disk") != 0)
             continue;
@@ -171,12 +170,11 @@ static const char *node_input(const struct nodes_run *o, uint32_t k)
 static json_t *network_stats(const struct cluster *c)
 {
     const struct net_stats *s = cluster_net_stats(c);
-    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "sent", (json_int_t)s->sent,
-                     "bytes", (json_int_t)s->bytes, "delivered", (json_int_t)s->delivered, "lost",
+    return json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "sent", (json_int_t)s->sent, "bytes",
+                     (json_int_t)s->bytes, "delivered", (json_int_t)s->delivered, "lost",
                      (json_int_t)s->lost, "cut", (json_int_t)s->cut, "duplicated",
-                     (json_int_t)s->duplicated, "reordered", (json_int_t)s->reordered,
-                     "in_flight", (json_int_t)cluster_in_flight(c), "window",
-                     (json_int_t)cluster_window(c));
+                     (json_int_t)s->duplicated, "reordered", (json_int_t)s->reordered, "in_flight",
+                     (json_int_t)cluster_in_flight(c), "window", (json_int_t)cluster_window(c));
 }
 
 static void write_stats(const struct nodes_run *o, struct cluster *c)
@@ -297,8 +295,7 @@ int nodes_run(const struct nodes_run *o)
     for (uint32_t k = 0; k < n; k++) {
         io[k] = (struct node_io){.k = k, .input = node_input(o, k)};
         io[k].sink = (struct char_sink){.opaque = &io[k], .write = sink_write};
-        if ((o->console_dir && open_console_file(o, &io[k]) != 0) ||
-            !(dc[k] = node_devices(o, k)))
+        if ((o->console_dir && open_console_file(o, &io[k]) != 0) || !(dc[k] = node_devices(o, k)))
             goto out;
         cfg[k] = o->machine;
         cfg[k].devices = dc[k];

@@ -24,8 +24,8 @@ struct nodes_run {
     uint32_t nodes;
     const char *net; /* --net SPEC, or NULL */
     uint64_t seed;
-    struct machine_config machine; /* every node's, but for its devices */
-    const char *kernel_path;       /* NULL: the built-in BasicOZ */
+    struct machine_config machine;      /* every node's, but for its devices */
+    const char *kernel_path;            /* NULL: the built-in BasicOZ */
     const struct nodes_option *devopts; /* the device options (--disk K=IMG: node K's) */
     unsigned ndevopts;
     const char *const *inputs; /* --input FILE or K=FILE, in order */

@@ -66,8 +66,7 @@ static void port_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
 
 /* ---- A node's backends: the caller's, and its port ---- */
 
-static struct char_source *node_char_source(void *arg, unsigned device, char *err,
-                                            unsigned errlen)
+static struct char_source *node_char_source(void *arg, unsigned device, char *err, unsigned errlen)
 {
     struct node *nd = arg;
     if (!nd->inner.char_source) {

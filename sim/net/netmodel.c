@@ -200,10 +200,10 @@ struct netmodel {
     struct net_spec spec;
     uint32_t nodes;
     uint64_t seed;
-    uint64_t *seq;     /* by source: frames sent so far */
-    uint64_t *tx_free; /* by source: when its link is free to send the next */
-    struct queue outbox; /* sent since the last flush, in sending order */
-    struct queue *inbox; /* by destination */
+    uint64_t *seq;           /* by source: frames sent so far */
+    uint64_t *tx_free;       /* by source: when its link is free to send the next */
+    struct queue outbox;     /* sent since the last flush, in sending order */
+    struct queue *inbox;     /* by destination */
     struct net_frame popped; /* the frame popped last (its data are ours) */
     struct net_stats stats;
 };
