@@ -18,6 +18,7 @@
 struct node_io {
     uint32_t k;
     const char *input; /* NULL: none (the node's input has ended) */
+    bool stdin_input;  /* node 0 with no --input at all: standard input */
     FILE *file;        /* --console-dir: its file; NULL: prefixed standard output */
     struct char_sink sink;
     char line[256]; /* a prefixed line being put together */
@@ -69,7 +70,9 @@ static struct char_source *io_source(void *arg, unsigned device, char *err, unsi
 {
     struct node_io *io = arg;
     (void)device;
-    return io->input ? stdio_source_open(io->input, err, errlen) : &empty_source;
+    if (io->input || io->stdin_input)
+        return stdio_source_open(io->input, err, errlen);
+    return &empty_source;
 }
 
 static struct char_sink *io_sink(void *arg, unsigned device, char *err, unsigned errlen)
@@ -293,7 +296,8 @@ int nodes_run(const struct nodes_run *o)
         goto out;
     }
     for (uint32_t k = 0; k < n; k++) {
-        io[k] = (struct node_io){.k = k, .input = node_input(o, k)};
+        io[k] = (struct node_io){
+            .k = k, .input = node_input(o, k), .stdin_input = k == 0 && !o->ninputs};
         io[k].sink = (struct char_sink){.opaque = &io[k], .write = sink_write};
         if ((o->console_dir && open_console_file(o, &io[k]) != 0) || !(dc[k] = node_devices(o, k)))
             goto out;
