@@ -14,6 +14,11 @@
 #include "sim/replay/recorder.h"
 #include "sim/stats/stats.h"
 
+/* A node's translation buffer: Unicorn makes all of it resident, and a
+ * kernel's code fits in far less than one machine's default (boot time and
+ * memory of many nodes: docs/multicomputer.md). */
+#define NODE_TCG_BUFFER (8u << 20)
+
 /* ---- One node's console and disk ---- */
 
 struct node_io {
@@ -357,6 +362,7 @@ int nodes_run(const struct nodes_run *o)
             goto out;
         cfg[k] = o->machine;
         cfg[k].devices = dc[k];
+        cfg[k].tcg_buffer = NODE_TCG_BUFFER;
         cfg[k].debug_sink = &io[k].sink;
         cfg[k].backends = (struct backend_provider){
             .arg = &io[k], .char_source = io_source, .char_sink = io_sink, .block_store = io_store};
