@@ -276,7 +276,7 @@ static void barrier(struct machine *m, void *arg)
 struct machine *cluster_lead(struct cluster *c, uint32_t k)
 {
     if (c->leader)
-        machine_set_alarm(c->leader, UINT64_MAX, NULL, NULL);
+        machine_set_alarm(c->leader, UINT64_MAX, NULL, c);
     c->leader = c->node[k].m;
     machine_set_alarm(c->leader, deadline_of(c->leader, c->now + c->window), barrier, c);
     return c->leader;
