@@ -428,6 +428,8 @@ static int parse_run(struct run *r, int argc, char **argv)
          "--nodes cannot be used with --gdb or --gui yet"},
         {nr.nodes && r->debug && r->sc.record_path,
          "--nodes with --debug cannot --record (the debugger holds the barriers)"},
+        {nr.nodes && r->sc.machine.ncpus > 1,
+         "--nodes cannot be used with --cpus above 1 yet: a node has one CPU"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)

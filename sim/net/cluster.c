@@ -207,13 +207,6 @@ static bool stuck(const struct cluster *c)
     return any;
 }
 
-/* The deadline of a window's end in machine_run_until's unit (with
- * several CPUs, the sum of their clocks). */
-static uint64_t deadline_of(struct machine *m, uint64_t t)
-{
-    return t * machine_ncpus(m);
-}
-
 /* One window: every running node but the leader (if any) runs to its end,
  * then the barrier. False once every node has ended. */
 static bool cluster_step(struct cluster *c)
@@ -230,7 +223,7 @@ static bool cluster_step(struct cluster *c)
             continue;
         if (k == 0 && !c->leader)
             machine_ctrl_c_target(m, true);
-        enum machine_state st = machine_run_until(m, deadline_of(m, end));
+        enum machine_state st = machine_run_until(m, end);
         if (k == 0 && !c->leader)
             machine_ctrl_c_target(NULL, true);
         interrupted |= st == MACHINE_INTERRUPTED;
@@ -270,7 +263,7 @@ static void barrier(struct machine *m, void *arg)
 {
     struct cluster *c = arg;
     cluster_step(c);
-    machine_set_alarm(m, deadline_of(m, c->now + c->window), barrier, c);
+    machine_set_alarm(m, c->now + c->window, barrier, c);
 }
 
 struct machine *cluster_lead(struct cluster *c, uint32_t k)
@@ -278,7 +271,7 @@ struct machine *cluster_lead(struct cluster *c, uint32_t k)
     if (c->leader)
         machine_set_alarm(c->leader, UINT64_MAX, NULL, c);
     c->leader = c->node[k].m;
-    machine_set_alarm(c->leader, deadline_of(c->leader, c->now + c->window), barrier, c);
+    machine_set_alarm(c->leader, c->now + c->window, barrier, c);
     return c->leader;
 }
 

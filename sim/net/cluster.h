@@ -30,7 +30,9 @@ struct cluster_wrap {
     struct backend_provider (*wrap)(void *arg, uint32_t k, struct backend_provider p);
 };
 
-/* Creates `nodes` powered-on machines: node k from cfg[k] (its node,
+/* Creates `nodes` powered-on machines of one CPU each (a machine's
+ * several CPUs keep lockstep rounds of their own, which the windows do not
+ * follow yet): node k from cfg[k] (its node,
  * nodes and frame port set here; its other backends as given, wrapped by
  * `wrap` unless NULL), on a network `spec` seeded with `seed`. NULL with a
  * reason naming the node. */

@@ -153,6 +153,7 @@ sdb)
     echo "$OUT" | grep -q "^\* node 0: halted at virtual time $t0 " &&
         echo "$OUT" | grep -q "^  node 1: halted at virtual time $t1\$" || fail "times $t0 $t1: $OUT"
     usage "--nodes cannot be used with --gdb or --gui yet" "$elf" --nodes 2 --gdb 0
+    usage "--nodes cannot be used with --cpus above 1 yet: a node has one CPU" "$elf" --nodes 2 --cpus 2
     ;;
 record)
     run "$elf" --nodes 3 --cmdline "flood 200 3000" --net loss=0.2,reorder=0.2,dup=0.1 --seed 3 \
