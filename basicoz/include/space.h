@@ -127,7 +127,10 @@ extern "C" {
 #define SPACE_OP_CPU_ID     19 /* the running CPU's number */
 #define SPACE_OP_CPU_START  20 /* start a halted CPU */
 #define SPACE_OP_IPI        21 /* inter-processor interrupt */
-#define SPACE_OP_COUNT      22
+#define SPACE_OP_CTX_NAME   22 /* name a CONTEXT for timelines and debuggers */
+#define SPACE_OP_COUNT      23
+
+#define SPACE_CONTEXT_NAME_MAX 31 /* bytes of a CONTEXT's name (space_context_name) */
 
 /* ---- The PCB ---------------------------------------------------------------
  * What a portal traversal records. The simulator keeps PCBs itself; the
@@ -328,6 +331,18 @@ int64_t space_chain_time(int token);
  * returns the old switch (0 when the run is not traced). */
 int space_trace(int on);
 
+/* Reads a device register with one 32-bit mov, as devices require. A plain
+ * read through a volatile pointer is a mov with gcc, but clang may fold it
+ * into the instruction using it (`testl $1, 4(%eax)`), which the device
+ * refuses (SPACE_FAULT_DEVICE). Stores through a volatile pointer are movs
+ * with both compilers. */
+static inline uint32_t space_reg_read(const volatile uint32_t *reg)
+{
+    uint32_t v;
+    __asm__ volatile("movl %1, %0" : "=r"(v) : "m"(*reg));
+    return v;
+}
+
 /* ---- Several CPUs (space run --cpus N; docs/space-architecture.md) ----
  * CPU 0 boots; the others are halted until space_cpu_start. Each CPU has
  * its own registers, CONTEXT and MODE, PCB chain, interrupt enable and
@@ -351,6 +366,13 @@ int space_cpu_start(uint32_t cpu, const struct space_pcb *start);
  * once its interrupts are enabled, and it ends that CPU's space_wait.
  * SPACE_ERR_CPU, SPACE_ERR_TRAP. */
 int space_ipi(uint32_t cpu, uint32_t trap);
+
+/* Tells the machine CONTEXT ctx's name (a C string; up to
+ * SPACE_CONTEXT_NAME_MAX bytes are kept, "" forgets it), which timelines,
+ * statistics and debuggers show instead of its number. It changes nothing
+ * the guest can observe. SPACE_ERR_CONTEXT, SPACE_ERR_ACCESS (the string
+ * cannot be read in MODE 0). */
+int space_context_name(uint32_t ctx, const char *name);
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
  * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it

@@ -5,7 +5,8 @@
 
 void kmain(const struct space_bootinfo *boot)
 {
-    console_init(boot); /* (its registers are mapped before anything else) */
+    console_init(boot);              /* (its registers are mapped before anything else) */
+    space_context_name(0, "kernel"); /* (timelines and debuggers show names) */
     mem_init(boot);
     cpus_init(boot);
     trap_init_context(0);

@@ -234,6 +234,7 @@ int proc_spawn(const char *name, int argc, char *const argv[], int ppid)
     if (!p)
         return -2;
     kstrlcpy(p->name, name, sizeof p->name);
+    space_context_name(p->ctx, p->name); /* as ps shows it */
     uint32_t entry;
     if (load_image(p, prog, &entry) != 0) {
         free_memory(p);

@@ -39,6 +39,7 @@ int cli_attach_trace(struct machine *m, const char *flags, const char *path);
 /* The commands (sim/app/main.c, sim/app/replay_cmd.c, sim/app/grade_cmd.c):
  * argv[0] is the command's name. */
 int cmd_replay(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 
 /* A command's help: its usage lines ("space replay ...", one a line),
@@ -48,7 +49,7 @@ struct cmd_help {
     const char *usage;
     void (*describe)(FILE *out);
 };
-extern const struct cmd_help run_help, replay_help, grade_help;
+extern const struct cmd_help run_help, replay_help, grade_help, timeline_help;
 /* Prints usage lines, the first after "usage: ", the others under it. */
 void cli_print_usage(FILE *out, const char *lines);
 /* `space CMD --help`: the usage lines, a blank line, the description. */

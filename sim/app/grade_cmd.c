@@ -1,7 +1,8 @@
 /* space grade: runs a workload spec's cases, each on a machine set up as
  * `space run` would (sim/app/session.h), always recorded; judges each run
  * (sim/grade/grade_check.h) and writes the results (sim/grade/grade_report.h). A
- * failing case keeps its trace, so a TA can replay the very run. */
+ * failing case keeps its trace, so a TA can replay the very run, and its
+ * timeline (sim/timeline/timeline.h), to look at it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,14 @@
 #include "sim/host/platform.h"
 #include "session.h"
 #include "sim/stats/stats.h"
+#include "sim/timeline/timeline.h"
 
 #define EXIT_FAILED   1 /* a case failed */
 #define EXIT_BAD_SPEC 3
 #define DEFAULT_OUT   "grade-results"
 
 /* The subdirectories of the results directory. */
-static const char *const subdirs[] = {"traces", "console", "input", "disks"};
+static const char *const subdirs[] = {"traces", "console", "input", "disks", "timelines"};
 
 struct grader {
     const char *out;         /* --out */
@@ -157,17 +159,21 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
     };
     *r = (struct grade_result){.c = c};
     char *trace = case_file(g, "traces", c->name, ".trc");
+    char *timeline = case_file(g, "timelines", c->name, ".json");
+    bool tl_written = false;
     r->console = case_file(g, "console", c->name, ".txt");
     const char *kernel = g->kernel ? g->kernel : c->kernel;
     const char *kernel_name = kernel ? kernel : SESSION_BUILTIN_NAME;
     if ((r->kernel = malloc(strlen(kernel_name) + 1)))
         strcpy(r->kernel, kernel_name);
-    if (!trace || !r->console || !r->kernel) {
+    if (!trace || !timeline || !r->console || !r->kernel) {
         snprintf(r->error, sizeof r->error, "out of host memory");
         free(trace);
+        free(timeline);
         return true;
     }
     remove(trace); /* (a trace left from an earlier grading is not this run's) */
+    remove(timeline);
     struct device_config *devices = device_config_new();
     struct session_config sc = {
         .machine = {.ram_size = c->mem,
@@ -200,8 +206,21 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
         snprintf(r->error, sizeof r->error, "%s%s", failures[failed], err);
         goto done;
     }
+    /* The timeline: written as it runs, kept with the trace. */
+    FILE *tl_out = fopen(timeline, "wb");
+    struct timeline *tl = NULL;
+    if (tl_out) {
+        timeline_json_begin(tl_out);
+        tl = timeline_create(ses.m, tl_out, &(struct timeline_options){.title = c->name});
+    }
     enum machine_state st = session_run(&ses, NULL, NULL);
     fflush(console);
+    if (tl)
+        timeline_finish(tl);
+    timeline_free(tl);
+    tl_written = tl && !(timeline_json_end(tl_out) | fclose(tl_out));
+    if (tl_out && !tl)
+        fclose(tl_out);
     session_describe_end(ses.m, st, NULL, r->end_line, sizeof r->end_line);
     r->ran = true;
     r->run = (struct grade_run){.state = st,
@@ -216,9 +235,11 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
         device_config_free(devices);
         fclose(console);
         remove(trace);
+        remove(timeline);
         if (r->disk)
             remove(r->disk);
         free(trace);
+        free(timeline);
         return false;
     }
     if (!r->stats)
@@ -234,6 +255,12 @@ done:
         r->failed = grade_check_run(c, &r->run, r->outcomes);
     }
     r->passed = r->outcomes && !r->failed && !r->error[0];
+    if (r->ran && tl_written && (!r->passed || g->keep_traces)) {
+        r->timeline = timeline; /* kept */
+    } else {
+        remove(timeline);
+        free(timeline);
+    }
     if (r->ran && (!r->passed || g->keep_traces)) {
         r->trace = trace; /* kept */
     } else {
@@ -311,6 +338,7 @@ static int check_outputs(const struct grader *g, const struct grade_spec *spec,
             const char *sub, *ext;
         } files[] = {
             {true, "traces", ".trc"},
+            {true, "timelines", ".json"},
             {true, "console", ".txt"},
             {!c->input_file, "input", ".txt"},
             {c->disk || c->disk_size, "disks", ".img"},
@@ -340,6 +368,7 @@ static void free_result(struct grade_result *r)
     free(r->input);
     free(r->console);
     free(r->trace);
+    free(r->timeline);
     free(r->disk);
     free(r->output_buffer);
 }
@@ -365,7 +394,8 @@ static void describe(FILE *out)
     fputs("space grade runs the cases of the workload spec SPEC (docs/grading.md), each\n"
           "recorded, checks their console output, end and statistics, and writes\n"
           "DIR/results.json (Gradescope), DIR/junit.xml and DIR/grade.json, and the\n"
-          "trace of every failing case as DIR/traces/CASE.trc.\n"
+          "trace of every failing case as DIR/traces/CASE.trc and its timeline as\n"
+          "DIR/timelines/CASE.json (for Perfetto; docs/instrumentation.md).\n"
           "options for grade:\n",
           out);
     options_print(&o, out);

@@ -12,6 +12,7 @@
 #include "sim/core/machine.h"
 #include "sim/core/tracer.h"
 #include "sim/stats/stats.h"
+#include "sim/timeline/timeline.h"
 #include "sim/util/parse.h"
 #include "ui/gdb/gdbstub.h"
 #include "ui/gui/gui.h"
@@ -85,6 +86,7 @@ enum {
     RUN_QUANTUM,
     RUN_SEED,
     RUN_CONSOLE_DIR,
+    RUN_TIMELINE,
     RUN_DEVICE = 2000, /* + the option's position over all device kinds */
 };
 
@@ -165,6 +167,11 @@ static const struct cmd_option run_options_after_devices[] = {
      "with --record: a checkpoint every N instructions\n"
      "(default 10000000)",
      RUN_CHECKPOINT_INTERVAL},
+    {"timeline", 0, "FILE",
+     "write a timeline of the run (which CONTEXT/MODE ran on each\n"
+     "CPU, traps, interrupts, DMA, IPIs) into FILE as Chrome Trace\n"
+     "Event JSON for Perfetto (docs/instrumentation.md)",
+     RUN_TIMELINE},
     {0},
 };
 
@@ -243,8 +250,11 @@ struct run {
     int stats; /* --stats: index in stats_formats; -1: none */
     const char *stats_path;
     struct cli_trace trace;
+    const char *timeline_path;
 
     struct gui *window;
+    FILE *timeline_out;
+    struct timeline *timeline; /* --timeline, or the window's strip */
     struct session ses;
     FILE *stats_out;
     struct gdbstub *gdb;
@@ -329,6 +339,7 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
         return 0;
     case RUN_STATS_FILE: r->stats_path = val; return 0;
     case RUN_RECORD: r->sc.record_path = val; return 0;
+    case RUN_TIMELINE: r->timeline_path = val; return 0;
     case RUN_CHECKPOINT_INTERVAL:
         return positive(val, &r->sc.checkpoint_interval,
                         "--checkpoint-interval needs a positive instruction count, not '%s'");
@@ -495,13 +506,34 @@ static int set_up(struct run *r)
         status = EXIT_BAD_INPUT;
         goto no_stats;
     }
-    if (r->gdb_port >= 0 && !(r->gdb = gdbstub_listen(r->gdb_port, err, sizeof err))) {
-        fprintf(stderr, "space: --gdb %d: %s\n", r->gdb_port, err);
-        status = EXIT_USAGE;
+    if (r->timeline_path && !(r->timeline_out = fopen(r->timeline_path, "wb"))) {
+        fprintf(stderr, "space: --timeline %s: cannot create it: %s\n", r->timeline_path,
+                strerror(errno));
+        status = EXIT_BAD_INPUT;
         close_stats(r->stats_out);
         goto no_stats;
     }
+    if (r->timeline_out)
+        timeline_json_begin(r->timeline_out);
+    if ((r->timeline_out || r->window) &&
+        !(r->timeline = timeline_create(m, r->timeline_out, &(struct timeline_options){0}))) {
+        fprintf(stderr, "space: --timeline: out of host memory\n");
+        status = EXIT_BAD_INPUT;
+        goto no_timeline;
+    }
+    if (r->window)
+        gui_set_timeline(r->window, r->timeline);
+    if (r->gdb_port >= 0 && !(r->gdb = gdbstub_listen(r->gdb_port, err, sizeof err))) {
+        fprintf(stderr, "space: --gdb %d: %s\n", r->gdb_port, err);
+        status = EXIT_USAGE;
+        goto no_timeline;
+    }
     return 0;
+no_timeline:
+    timeline_free(r->timeline);
+    if (r->timeline_out)
+        fclose(r->timeline_out);
+    close_stats(r->stats_out);
 no_stats:
     tracer_detach(m);
 no_trace:
@@ -562,6 +594,14 @@ static int finish(struct run *r, int status)
     char err[512];
     write_stats(r->ses.m, r->stats, r->stats_out);
     close_stats(r->stats_out);
+    if (r->timeline)
+        timeline_finish(r->timeline);
+    timeline_free(r->timeline);
+    if (r->timeline_out && (timeline_json_end(r->timeline_out) | fclose(r->timeline_out))) {
+        fprintf(stderr, "space: --timeline %s: cannot write it\n", r->timeline_path);
+        if (status == 0)
+            status = EXIT_BAD_INPUT;
+    }
     tracer_detach(r->ses.m);
     if (session_finish(&r->ses, err, sizeof err) != 0) {
         fprintf(stderr, "space: --record: %s\n", err);
@@ -618,6 +658,7 @@ static const struct {
     {"run", cmd_run, &run_help},
     {"replay", cmd_replay, &replay_help},
     {"grade", cmd_grade, &grade_help},
+    {"timeline", cmd_timeline, &timeline_help},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

@@ -1,15 +1,29 @@
 /* space replay: runs a recorded trace again and checks it (sim/replay/replayer.h). */
 #include <stdio.h>
 
+#include "ui/gui/gui.h"
 #include "ui/sdb/debug_cli.h"
 #include "cli.h"
 #include "sim/host/platform.h"
 #include "sim/replay/replayer.h"
 #include "sim/core/tracer.h"
+#include "sim/timeline/timeline.h"
+#include "sim/util/parse.h"
 
 #define EXIT_DIVERGED 1
 
-enum { REPLAY_KERNEL, REPLAY_SINGLE_STEP, REPLAY_QUIET, REPLAY_DEBUG };
+enum {
+    REPLAY_KERNEL,
+    REPLAY_SINGLE_STEP,
+    REPLAY_QUIET,
+    REPLAY_DEBUG,
+    REPLAY_GUI,
+    REPLAY_GUI_PAUSED,
+    REPLAY_GUI_EXIT,
+    REPLAY_SCREENSHOT,
+    REPLAY_SCREENSHOT_AT,
+    REPLAY_GUI_DUMP,
+};
 
 static const struct cmd_option replay_options[] = {
     {"kernel", 0, "FILE", "replay with this kernel instead of the recorded one", REPLAY_KERNEL},
@@ -17,6 +31,18 @@ static const struct cmd_option replay_options[] = {
      REPLAY_SINGLE_STEP},
     {"quiet", 'q', NULL, "discard the guest's console output", REPLAY_QUIET},
     {"debug", 0, NULL, "replay under sdb (commands on standard input)", REPLAY_DEBUG},
+    {"gui", 0, NULL,
+     "replay in the window (docs/gui.md): its timeline strip goes\n"
+     "to a virtual time where it is clicked",
+     REPLAY_GUI},
+    {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", REPLAY_GUI_PAUSED},
+    {"gui-exit", 0, NULL, "with --gui: close the window when the replay ends", REPLAY_GUI_EXIT},
+    {"screenshot", 0, "FILE", "with --gui: write the window as PNG when space exits",
+     REPLAY_SCREENSHOT},
+    {"screenshot-at", 0, "N FILE", "with --gui: ... when virtual time reaches N",
+     REPLAY_SCREENSHOT_AT},
+    {"gui-dump", 0, NULL, "with --gui: also write each screenshot's text as FILE.txt",
+     REPLAY_GUI_DUMP},
     {0},
 };
 
@@ -35,13 +61,70 @@ static void describe(FILE *out)
     options_print(&o, out);
     fputs("exit status of replay: 0 the same run, 1 it diverged (the first difference on\n"
           "stderr), 2 bad command line, 3 the trace is missing, truncated, corrupt or of\n"
-          "another format version, 130 interrupted.\n",
+          "another format version, 4 --gui without a display, 130 interrupted (or the\n"
+          "window closed before the end).\n",
           out);
     options_free(&o);
 }
 
-static int replay_one(const char *trace, struct replay_options opt, bool single_step, bool quiet,
-                      bool debug, struct cli_trace tracing);
+const struct cmd_help replay_help = {
+    "space replay [--debug | --gui | --single-step] [-q] [--kernel FILE] [--trace FLAGS] TRACE",
+    describe,
+};
+
+/* The window's screen as the replay's console copy: the replay is opened
+ * before the window (which needs the recorded kernel for its symbols), and
+ * nothing is written before the machine runs. */
+static void forward_write(void *opaque, const char *buf, unsigned long len)
+{
+    const struct char_sink *const *to = opaque;
+    if (*to)
+        (*to)->write((*to)->opaque, buf, len);
+}
+
+static void forward_flush(void *opaque)
+{
+    const struct char_sink *const *to = opaque;
+    if (*to && (*to)->flush)
+        (*to)->flush((*to)->opaque);
+}
+
+/* Replays in the window, with its timeline strip: the window's exit status
+ * is the verdict's, as for a plain replay. */
+static void replay_in_window(struct replay *rp, struct gui_options *go,
+                             const struct char_sink **screen, int *status)
+{
+    char err[512];
+    replay_image(rp, &go->image_name, &go->image, &go->image_size);
+    go->input_name = "the recording";
+    struct gui *g = gui_open(go, err, sizeof err);
+    if (!g) {
+        fprintf(stderr, "space: --gui: %s\n", err);
+        *status = EXIT_BAD_INPUT;
+        return;
+    }
+    *screen = gui_console_sink_of(g);
+    struct machine *m = replay_machine(rp);
+    struct timeline *t = timeline_create(m, NULL, &(struct timeline_options){0});
+    gui_set_timeline(g, t);
+    const char *why = NULL;
+    machine_ctrl_c_target(m, false);
+    gui_run(g, m, &why);
+    machine_ctrl_c_target(NULL, false);
+    *screen = NULL;
+    gui_close(g);
+    timeline_free(t);
+}
+
+/* What the command line asks of a replay. */
+struct replay_args {
+    struct replay_options opt;
+    struct gui_options go;
+    bool single_step, quiet, debug, gui;
+    struct cli_trace tracing;
+};
+
+static int replay_one(const char *trace, const struct replay_args *a);
 
 static bool readable(const char *path)
 {
@@ -51,16 +134,13 @@ static bool readable(const char *path)
     return f != NULL;
 }
 
-const struct cmd_help replay_help = {
-    "space replay [--debug | --single-step] [-q] [--kernel FILE] [--trace FLAGS] TRACE",
-    describe,
-};
-
 int cmd_replay(int argc, char **argv)
 {
     const char *trace = NULL;
+    struct replay_args a = {0};
     struct replay_options opt = {0};
-    bool single_step = false, quiet = false, debug = false;
+    struct gui_options go = {0};
+    bool single_step = false, quiet = false, debug = false, gui = false;
     struct cli_trace tracing = {0};
     struct options o;
     options_init(&o, argc, argv);
@@ -81,6 +161,16 @@ int cmd_replay(int argc, char **argv)
         case REPLAY_SINGLE_STEP: single_step = true; break;
         case REPLAY_QUIET: quiet = true; break;
         case REPLAY_DEBUG: debug = true; break;
+        case REPLAY_GUI: gui = true; break;
+        case REPLAY_GUI_PAUSED: go.start_paused = true; break;
+        case REPLAY_GUI_EXIT: go.exit_at_end = true; break;
+        case REPLAY_SCREENSHOT: go.screenshot = val; break;
+        case REPLAY_SCREENSHOT_AT:
+            if (parse_u64(val, &go.shot_at) != 0 || !(go.shot_at_path = options_extra(&o)))
+                status = cli_usage_error(
+                    "--screenshot-at needs a virtual time and a file name, not '%s'", val);
+            break;
+        case REPLAY_GUI_DUMP: go.dump = true; break;
         default: status = cli_trace_option(id, val, &tracing); break;
         }
     }
@@ -91,31 +181,42 @@ int cmd_replay(int argc, char **argv)
         return cli_usage_error("%s", "replay needs a trace file (space replay FILE)");
     if (tracing.path && !tracing.flags)
         return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
-    if (debug && single_step)
-        return cli_usage_error("%s", "--debug and --single-step cannot be used together");
+    if ((debug || gui) && single_step)
+        return cli_usage_error("%s", "--debug or --gui and --single-step cannot be used together");
+    if (debug && gui)
+        return cli_usage_error("%s", "--debug and --gui cannot be used together");
+    if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
+        return cli_usage_error("%s",
+                               "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
+    a = (struct replay_args){opt, go, single_step, quiet, debug, gui, tracing};
     /* A multicomputer's recording: TRACE.0, TRACE.1, ..., each node's. */
     char path[4096];
     snprintf(path, sizeof path, "%s.0", trace);
     if (!readable(trace) && readable(path)) {
-        if (debug)
-            return cli_usage_error("--debug replays one node's trace: give %s.K", trace);
+        if (debug || gui)
+            return cli_usage_error("--debug and --gui replay one node's trace: give %s.K", trace);
         int worst = 0;
         for (unsigned k = 0; snprintf(path, sizeof path, "%s.%u", trace, k) > 0 && readable(path);
              k++) {
             fprintf(stderr, "space: node %u (%s):\n", k, path);
-            int st = replay_one(path, opt, single_step, quiet, false, tracing);
+            int st = replay_one(path, &a);
             if (st > worst)
                 worst = st;
         }
         return worst;
     }
-    return replay_one(trace, opt, single_step, quiet, debug, tracing);
+    return replay_one(trace, &a);
 }
 
 /* Replays one trace: replay's exit status. */
-static int replay_one(const char *trace, struct replay_options opt, bool single_step, bool quiet,
-                      bool debug, struct cli_trace tracing)
+static int replay_one(const char *trace, const struct replay_args *a)
 {
+    struct replay_options opt = a->opt;
+    struct gui_options go = a->go;
+    bool single_step = a->single_step, quiet = a->quiet, debug = a->debug, gui = a->gui;
+    struct cli_trace tracing = a->tracing;
+    const struct char_sink *screen = NULL;
+    struct char_sink forward = {.opaque = &screen, .write = forward_write, .flush = forward_flush};
     int status = 0;
     FILE *discard = NULL;
     if (quiet && !(discard = platform_open_null())) {
@@ -123,6 +224,8 @@ static int replay_one(const char *trace, struct replay_options opt, bool single_
         return EXIT_BAD_INPUT;
     }
     opt.console_output = discard;
+    if (gui)
+        opt.also = &forward;
 
     char err[512];
     struct replay *rp = replay_open(trace, &opt, err, sizeof err);
@@ -146,6 +249,15 @@ static int replay_one(const char *trace, struct replay_options opt, bool single_
         struct debug_cli_config dc = {.in = stdin, .out = stdout};
         replay_image(rp, &dc.image_name, &dc.image, &dc.image_size);
         status = debug_cli_run(m, &dc);
+    } else if (gui) {
+        replay_in_window(rp, &go, &screen, &status);
+        if (status) {
+            tracer_detach(m);
+            replay_close(rp);
+            if (discard)
+                fclose(discard);
+            return status;
+        }
     } else {
         machine_ctrl_c_target(m, false);
         replay_run(rp, single_step);
@@ -155,7 +267,8 @@ static int replay_one(const char *trace, struct replay_options opt, bool single_
     char report[1200];
     unsigned checked, total;
     replay_progress(rp, &checked, &total);
-    bool left_early = machine_interrupted(m) || (debug && machine_state(m) == MACHINE_RUNNING);
+    bool left_early =
+        machine_interrupted(m) || ((debug || gui) && machine_state(m) == MACHINE_RUNNING);
     bool same = left_early || replay_verdict(rp, report, sizeof report);
     if (left_early) {
         fprintf(stderr,

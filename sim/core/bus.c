@@ -16,12 +16,14 @@ static void raise_line(void *opaque)
         trace_line(b->m, "irq", "raise line %u (%s%u)", s->dev->line, s->dev->kind->name,
                    s->dev->unit);
     b->pending |= 1ull << s->dev->index;
+    PROBE(b->m, raise, s->dev->index);
 }
 
 /* Counts a transfer and traces it ("read" or "wrote" memory). */
 static void note_dma(struct bus_slot *s, const char *dir, uint32_t paddr, uint32_t len)
 {
     struct bus *b = s->bus;
+    PROBE(b->m, dma, s->dev->index, dir[0] == 'w', paddr, len);
     b->stats.dma_bytes += len;
     b->stats.dev_dma_bytes[s->dev->index] += len;
     if (trace_on(b->m->tracer, TRACE_DMA))

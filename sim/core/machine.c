@@ -332,6 +332,10 @@ bool machine_cpu_waiting(const struct machine *m, unsigned i)
 {
     return m->cpus[i].waiting;
 }
+const char *machine_context_name(const struct machine *m, uint32_t ctx)
+{
+    return ctx < SPACE_CONTEXTS ? m->ctx_name[ctx] : "";
+}
 bool machine_cpu_halted(const struct machine *m, unsigned i)
 {
     return m->cpus[i].halted;
@@ -419,6 +423,11 @@ uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, 
         done += n;
     }
     return done;
+}
+
+void machine_set_probe(struct machine *m, const struct machine_probe *p)
+{
+    m->probe = p ? *p : (struct machine_probe){0};
 }
 
 void machine_set_observer(struct machine *m, const struct machine_observer *o)
@@ -558,10 +567,12 @@ void machine_deliver_interrupt(struct machine *m)
         m->bus.pending &= ~(1ull << d->index);
         m->bus.stats.interrupts[line]++;
         m->bus.stats.dev_interrupts[d->index]++;
+        PROBE(m, irq, m->cur, d->index);
         if (trace_on(m->tracer, TRACE_IRQ))
             trace_line(m, "irq", "deliver line %u (%s%u)", line, d->kind->name, d->unit);
     } else {
         m->cc->ipi &= ~(1u << line);
+        PROBE(m, ipi_taken, m->cur, SPACE_TRAP_INTERRUPT_BASE + line);
         if (trace_on(m->tracer, TRACE_IRQ))
             trace_line(m, "irq", "deliver IPI trap %u", SPACE_TRAP_INTERRUPT_BASE + line);
     }
@@ -659,6 +670,7 @@ static void run_traced(struct machine *m, uint64_t target, struct cpu_stop *s)
 void machine_wait(struct machine *m)
 {
     m->cc->waiting = true;
+    PROBE(m, wait, m->cur);
 }
 
 void machine_pause(struct machine *m)

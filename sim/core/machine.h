@@ -77,6 +77,39 @@ struct machine_observer {
     void (*resumed)(void *arg, const struct space_pcb *restored);
 };
 
+/* What a timeline follows (sim/timeline/), beside the observer: every
+ * change of a CPU's CONTEXT/MODE, every trap, the start of each wait,
+ * device interrupts and DMA and IPIs. `cpu` is the CPU concerned
+ * (machine_cpu gives its time). A probe only looks: it must not change the
+ * machine. Any hook may be NULL. */
+struct machine_trap_event {
+    uint32_t cause;           /* the trap raised (counted in machine_stats.traps) */
+    uint32_t trap;            /* the portal looked for (cause, PRIVILEGED or NO_PORTAL) */
+    uint32_t pc, addr;        /* where; the PCB's addr (a fault's address, ...) */
+    uint32_t ctx, mode;       /* what ran */
+    uint32_t to_ctx, to_mode; /* the portal's, when `traversed` */
+    bool traversed;           /* false: no portal, the machine stops */
+};
+struct machine_probe {
+    void *arg;
+    /* CPU cpu runs in ctx/mode from now on: a traversal, a Resume, or the
+     * CPU started (space_cpu_start). */
+    void (*space)(void *arg, unsigned cpu, uint32_t ctx, uint32_t mode);
+    void (*trap)(void *arg, unsigned cpu, const struct machine_trap_event *t);
+    /* CPU cpu executed space_wait: it idles until its next space() or,
+     * woken with interrupts disabled, runs on in the same CONTEXT/MODE. */
+    void (*wait)(void *arg, unsigned cpu);
+    /* Bus device `dev` raised its interrupt line (at machine_clock). */
+    void (*raise)(void *arg, unsigned dev);
+    /* CPU cpu takes device dev's interrupt (its trap() follows). */
+    void (*irq)(void *arg, unsigned cpu, unsigned dev);
+    /* Device dev read (write false) or wrote guest memory by DMA. */
+    void (*dma)(void *arg, unsigned dev, bool write, uint32_t paddr, uint32_t len);
+    /* CPU from sent trap `trap` to CPU to; CPU cpu takes an IPI. */
+    void (*ipi_sent)(void *arg, unsigned from, unsigned to, uint32_t trap);
+    void (*ipi_taken)(void *arg, unsigned cpu, uint32_t trap);
+};
+
 enum machine_pause {
     PAUSE_NONE,
     PAUSE_BREAK,    /* before the instruction at a breakpoint (cpu_set_breakpoints) */
@@ -180,6 +213,8 @@ const struct machine_stats *machine_stats(struct machine *m);
 /* When the next device event is due (machine_clock's unit; UINT64_MAX:
  * none): a driver of several machines tells waiting from stuck. */
 uint64_t machine_next_event(const struct machine *m);
+/* The name the kernel gave CONTEXT ctx (SPACE_OP_CTX_NAME), or "". */
+const char *machine_context_name(const struct machine *m, uint32_t ctx);
 
 /* Each CPU (i < machine_ncpus). */
 unsigned machine_ncpus(const struct machine *m);
@@ -232,6 +267,8 @@ uint32_t machine_write_virtual(struct machine *m, uint32_t ctx, uint32_t vaddr, 
 
 /* The debugger watching the machine (NULL: none). */
 void machine_set_observer(struct machine *m, const struct machine_observer *o);
+/* The timeline following the machine (NULL: none). */
+void machine_set_probe(struct machine *m, const struct machine_probe *p);
 /* The machine is being recorded: debuggers must not change the guest
  * (the recording could not hold what they wrote). */
 void machine_set_recording(struct machine *m, bool on);

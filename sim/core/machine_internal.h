@@ -65,6 +65,7 @@ struct machine {
     bool interrupt_clean;              /* MACHINE_INTERRUPTED was reached at interrupt_at (not
                                         * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
+    struct machine_probe probe;
     struct machine_alarm alarms[MACHINE_ALARMS]; /* fn NULL: a free slot */
     uint64_t alarm_at;                           /* the earliest alarm's time */
     bool awaiting_input;                         /* input waits for a person (PAUSE_INPUT; bus.c) */
@@ -79,6 +80,8 @@ struct machine {
     uint64_t snap_base;         /* the snapshot RAM was at when snapshot write
                                  * tracking last forgot (sim/core/snapshot.c; 0: none) */
     FILE *debug_out;            /* where SPACE_OP_DEBUG_PUTC writes */
+    /* What SPACE_OP_CTX_NAME told ("": nothing). */
+    char ctx_name[SPACE_CONTEXTS][SPACE_CONTEXT_NAME_MAX + 1];
 };
 
 /* Makes CPU i the running one (m->cpu, m->cc, its PCB chain). */
@@ -114,5 +117,12 @@ bool machine_run_cpu(struct machine *m, uint64_t target);
  * the running CPU, or the passage between two rounds. False: return to
  * the caller. */
 bool sched_step(struct machine *m, uint64_t now, const struct run_bounds *b);
+
+/* Calls the probe's hook, if any: PROBE(m, space, cpu, ctx, mode). */
+#define PROBE(m, hook, ...)                                                                        \
+    do {                                                                                           \
+        if ((m)->probe.hook)                                                                       \
+            (m)->probe.hook((m)->probe.arg, __VA_ARGS__);                                          \
+    } while (0)
 
 #endif

@@ -1,5 +1,7 @@
 #include "ops.h"
 
+#include <string.h>
+
 #include "machine_internal.h"
 #include "tracer.h"
 #include "trap.h"
@@ -211,6 +213,7 @@ static bool op_cpu_start(struct machine *m, struct cpu_regs *r)
         trap_load(t->cpu, &p);
         t->ie = p.ie != 0;
         t->halted = false;
+        PROBE(m, space, r->ebx, p.ctx, p.mode);
         if (trace_on(m->tracer, TRACE_OP))
             trace_line(m, "cpu", "start cpu%u: CONTEXT %u MODE %u pc %#x", r->ebx, p.ctx, p.mode,
                        p.pc);
@@ -227,8 +230,33 @@ static bool op_ipi(struct machine *m, struct cpu_regs *r)
         r->eax = (uint32_t)SPACE_ERR_TRAP;
     else {
         m->cpus[r->ebx].ipi |= 1u << (r->ecx - SPACE_TRAP_INTERRUPT_BASE);
+        PROBE(m, ipi_sent, m->cur, r->ebx, r->ecx);
         r->eax = SPACE_OK;
     }
+    return true;
+}
+
+/* The name is read a byte at a time up to its NUL, so that a short name
+ * at the end of a page needs only that page; a longer name is cut. */
+static bool op_context_name(struct machine *m, struct cpu_regs *r)
+{
+    if (r->ebx >= SPACE_CONTEXTS) {
+        r->eax = (uint32_t)SPACE_ERR_CONTEXT;
+        return true;
+    }
+    char name[SPACE_CONTEXT_NAME_MAX + 1];
+    unsigned n = 0;
+    for (; n < SPACE_CONTEXT_NAME_MAX; n++) {
+        if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), 0, r->ecx + n, &name[n], 1, MMU_READ)) {
+            r->eax = (uint32_t)SPACE_ERR_ACCESS;
+            return true;
+        }
+        if (!name[n])
+            break;
+    }
+    name[n] = 0;
+    memcpy(m->ctx_name[r->ebx], name, n + 1);
+    r->eax = SPACE_OK;
     return true;
 }
 
@@ -257,6 +285,7 @@ static const struct {
     [SPACE_OP_CPU_ID] = {"CPU_ID", op_cpu_id},
     [SPACE_OP_CPU_START] = {"CPU_START", op_cpu_start},
     [SPACE_OP_IPI] = {"IPI", op_ipi},
+    [SPACE_OP_CTX_NAME] = {"CTX_NAME", op_context_name},
 };
 
 const char *ops_name(uint32_t op)

@@ -52,6 +52,23 @@ static struct blob *blob_share(const void *src, size_t len, struct blob *prev, b
     return b;
 }
 
+/* RAM pages in chunks, so that a snapshot costs a small table when few
+ * pages changed: a chunk none of whose pages changed is shared whole. */
+#define CHUNK_PAGES 512
+struct ram_chunk {
+    unsigned refs;
+    struct blob *page[CHUNK_PAGES]; /* NULL: a page of zeros */
+};
+
+static void chunk_drop(struct ram_chunk *c)
+{
+    if (!c || --c->refs)
+        return;
+    for (unsigned i = 0; i < CHUNK_PAGES; i++)
+        blob_drop(c->page[i]);
+    free(c);
+}
+
 struct snap_cpu {
     struct cpu_saved *cpu;
     bool ie, waiting, halted;
@@ -80,9 +97,9 @@ struct machine_snapshot {
     const struct machine *m;
     uint64_t id;
     uint64_t time;
-    /* RAM: a blob per page, NULL for a page of zeros. */
-    uint32_t pages;
-    struct blob **ram;
+    /* RAM */
+    uint32_t pages, chunks;
+    struct ram_chunk **ram;
     /* MMU */
     struct snap_leaf *leaves;
     unsigned nleaves;
@@ -115,6 +132,7 @@ struct machine_snapshot {
     enum machine_pause pause;
     uint32_t pause_addr, pause_access, pause_watch;
     bool awaiting_input;
+    struct blob *names; /* the CONTEXTs' names (SPACE_OP_CTX_NAME) */
 };
 
 static uint64_t next_id = 1;
@@ -125,8 +143,48 @@ static bool page_is_zero(const uint8_t *p)
     return memcmp(p, zeros, PAGE) == 0;
 }
 
-/* RAM: pages not written since prev (when prev is what the tracking is
- * relative to) or equal to prev's are shared. */
+/* Was any of pages [first, first + n) written since the tracking forgot? */
+static bool any_written(const struct physmem *pm, uint32_t first, uint32_t n)
+{
+    for (uint32_t p = first; p < first + n; p++)
+        if (physmem_written_for(pm, PHYSMEM_FOR_SNAPSHOTS, p * PAGE))
+            return true;
+    return false;
+}
+
+/* One chunk of RAM: pages not written since prev (when prev is what the
+ * tracking is relative to) or equal to prev's are shared. */
+static struct ram_chunk *take_chunk(struct physmem *pm, uint32_t first, uint32_t n,
+                                    struct ram_chunk *was, bool tracked)
+{
+    if (tracked && was && !any_written(pm, first, n)) {
+        was->refs++;
+        return was;
+    }
+    struct ram_chunk *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->refs = 1;
+    bool fail = false, same = was != NULL;
+    for (uint32_t i = 0; i < n && !fail; i++) {
+        const uint8_t *bytes = pm->bytes + (size_t)(first + i) * PAGE;
+        struct blob *old = was ? was->page[i] : NULL;
+        if (tracked && !physmem_written_for(pm, PHYSMEM_FOR_SNAPSHOTS, (first + i) * PAGE))
+            c->page[i] = blob_ref(old);
+        else if (!page_is_zero(bytes))
+            c->page[i] = blob_share(bytes, PAGE, old, &fail);
+        same = same && c->page[i] == old;
+    }
+    if (fail || same) {
+        chunk_drop(c);
+        if (fail)
+            return NULL;
+        was->refs++;
+        return was;
+    }
+    return c;
+}
+
 static bool take_ram(struct machine *m, struct machine_snapshot *s,
                      const struct machine_snapshot *prev)
 {
@@ -136,25 +194,24 @@ static bool take_ram(struct machine *m, struct machine_snapshot *s,
             return false;
         m->snap_base = 0; /* (writes until now were not seen) */
     }
-    if (prev && (prev->m != m || prev->pages != pm->ram_size / PAGE))
-        prev = NULL;
-    bool tracked = prev && m->snap_base == prev->id, fail = false;
     s->pages = pm->ram_size / PAGE;
-    if (!(s->ram = calloc(s->pages, sizeof *s->ram)))
+    s->chunks = (s->pages + CHUNK_PAGES - 1) / CHUNK_PAGES;
+    if (prev && prev->pages != s->pages)
+        prev = NULL;
+    bool tracked = prev && m->snap_base == prev->id;
+    if (!(s->ram = calloc(s->chunks, sizeof *s->ram)))
         return false;
-    for (uint32_t p = 0; p < s->pages && !fail; p++) {
-        const uint8_t *bytes = pm->bytes + (size_t)p * PAGE;
-        struct blob *was = prev ? prev->ram[p] : NULL;
-        if (tracked && !physmem_written_for(pm, PHYSMEM_FOR_SNAPSHOTS, p * PAGE))
-            s->ram[p] = blob_ref(was);
-        else if (!page_is_zero(bytes))
-            s->ram[p] = blob_share(bytes, PAGE, was, &fail);
+    for (uint32_t c = 0; c < s->chunks; c++) {
+        uint32_t first = c * CHUNK_PAGES;
+        uint32_t n = s->pages - first < CHUNK_PAGES ? s->pages - first : CHUNK_PAGES;
+        if (!(s->ram[c] = take_chunk(pm, first, n, prev ? prev->ram[c] : NULL, tracked)))
+            return false;
     }
     physmem_forget_writes(pm, PHYSMEM_FOR_SNAPSHOTS);
     for (unsigned i = 0; i < m->ncpus; i++)
         cpu_forget_writes(m->cpus[i].cpu);
     m->snap_base = s->id;
-    return !fail;
+    return true;
 }
 
 static struct blob *prev_leaf(const struct machine_snapshot *prev, unsigned *at, uint16_t ctx,
@@ -314,6 +371,12 @@ struct machine_snapshot *machine_snapshot_take(struct machine *m,
     s->pause_access = m->pause_access;
     s->pause_watch = m->pause_watch;
     s->awaiting_input = m->awaiting_input;
+    bool fail = false;
+    s->names = blob_share(m->ctx_name, sizeof m->ctx_name, prev ? prev->names : NULL, &fail);
+    if (fail) {
+        machine_snapshot_free(s);
+        return NULL;
+    }
     return s;
 }
 
@@ -328,7 +391,8 @@ static void restore_ram(struct machine *m, const struct machine_snapshot *s)
         if (tracked && !physmem_written_for(pm, PHYSMEM_FOR_SNAPSHOTS, p * PAGE))
             continue; /* RAM was s's at the last snapshot or restore, and this page kept it */
         uint8_t *bytes = pm->bytes + (size_t)p * PAGE;
-        const uint8_t *want = s->ram[p] ? s->ram[p]->data : zeros;
+        const struct blob *b = s->ram[p / CHUNK_PAGES]->page[p % CHUNK_PAGES];
+        const uint8_t *want = b ? b->data : zeros;
         if (memcmp(bytes, want, PAGE) == 0)
             continue;
         memcpy(bytes, want, PAGE);
@@ -476,6 +540,7 @@ int machine_snapshot_restore(struct machine *m, const struct machine_snapshot *s
     m->pause_access = s->pause_access;
     m->pause_watch = s->pause_watch;
     m->awaiting_input = s->awaiting_input;
+    memcpy(m->ctx_name, s->names->data, sizeof m->ctx_name);
     return 0;
 }
 
@@ -486,17 +551,22 @@ uint64_t machine_snapshot_time(const struct machine_snapshot *s)
 
 size_t machine_snapshot_bytes(const struct machine_snapshot *s)
 {
-    size_t n = sizeof *s + (size_t)s->pages * sizeof *s->ram + s->nleaves * sizeof *s->leaves +
+    size_t n = sizeof *s + (size_t)s->chunks * sizeof *s->ram + s->nleaves * sizeof *s->leaves +
                s->nevents * sizeof *s->events;
-    for (uint32_t p = 0; p < s->pages; p++)
-        n += blob_own(s->ram[p]);
+    for (uint32_t c = 0; c < s->chunks; c++) {
+        if (s->ram[c]->refs > 1)
+            continue;
+        n += sizeof *s->ram[c];
+        for (unsigned i = 0; i < CHUNK_PAGES; i++)
+            n += blob_own(s->ram[c]->page[i]);
+    }
     for (unsigned i = 0; i < s->nleaves; i++)
         n += blob_own(s->leaves[i].leaf);
     for (uint32_t c = 0; c < SPACE_CONTEXTS; c++)
         n += blob_own(s->portals[c]);
     for (unsigned i = 0; i < s->nsuspended; i++)
         n += blob_own(s->suspended[i].chain);
-    n += blob_own(s->generations) + s->nsuspended * sizeof *s->suspended;
+    n += blob_own(s->generations) + s->nsuspended * sizeof *s->suspended + blob_own(s->names);
     n += s->ncpus * sizeof *s->cpus;
     for (unsigned i = 0; i < s->ncpus; i++)
         n += cpu_saved_bytes(s->cpus[i].cpu) + blob_own(s->cpus[i].chain);
@@ -509,8 +579,8 @@ void machine_snapshot_free(struct machine_snapshot *s)
 {
     if (!s)
         return;
-    for (uint32_t p = 0; s->ram && p < s->pages; p++)
-        blob_drop(s->ram[p]);
+    for (uint32_t c = 0; s->ram && c < s->chunks; c++)
+        chunk_drop(s->ram[c]);
     free(s->ram);
     for (unsigned i = 0; i < s->nleaves; i++)
         blob_drop(s->leaves[i].leaf);
@@ -521,6 +591,7 @@ void machine_snapshot_free(struct machine_snapshot *s)
         blob_drop(s->suspended[i].chain);
     free(s->suspended);
     blob_drop(s->generations);
+    blob_drop(s->names);
     for (unsigned i = 0; i < s->ncpus; i++) {
         cpu_saved_free(s->cpus[i].cpu);
         blob_drop(s->cpus[i].chain);

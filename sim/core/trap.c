@@ -64,6 +64,17 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
     }
     struct cpu_regs r;
     cpu_get_regs(m->cpu, &r);
+    if (m->probe.trap)
+        m->probe.trap(m->probe.arg, m->cur,
+                      &(struct machine_trap_event){.cause = t->trap,
+                                                   .trap = trap,
+                                                   .pc = r.eip,
+                                                   .addr = addr,
+                                                   .ctx = ctx,
+                                                   .mode = mode,
+                                                   .to_ctx = p ? p->ctx : 0,
+                                                   .to_mode = p ? p->mode : 0,
+                                                   .traversed = p != NULL});
     if (trace_on(m->tracer, TRACE_TRAP)) {
         char extra[96];
         fault_text(extra, sizeof extra, t);
@@ -117,6 +128,7 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
     m->cc->ie = false;
     cpu_set_space(m->cpu, p->ctx, p->mode);
     cpu_set_regs(m->cpu, &r);
+    PROBE(m, space, m->cur, p->ctx, p->mode);
     if (m->observer.traversal)
         m->observer.traversal(m->observer.arg, &pcb, p->ctx, p->mode);
 }
@@ -146,6 +158,7 @@ void trap_restore(struct machine *m, const struct space_pcb *p)
                    p->pc, p->trap);
     m->cc->ie = p->ie != 0;
     trap_load(m->cpu, p);
+    PROBE(m, space, m->cur, p->ctx, p->mode);
     if (m->observer.resumed)
         m->observer.resumed(m->observer.arg, p);
 }

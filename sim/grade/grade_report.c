@@ -277,6 +277,10 @@ static json_t *gradescope(const struct grade_report *r)
                       res->passed ? "passed" : "failed", "visibility", res->c->visibility,
                       "output_format", "text", "output", textn(t.s ? t.s : "", t.n));
         free(t.s);
+        /* (extra_data: kept with the results, not shown to the student) */
+        if (test && res->timeline && !res->passed)
+            json_object_set_new(test, "extra_data",
+                                json_pack("{s:o}", "timeline", text(res->timeline)));
         ok = test && json_array_append_new(tests, test) == 0;
     }
     if (!ok) {
@@ -396,6 +400,8 @@ static json_t *case_json(const struct grade_result *res)
         "trace", text(res->trace), "replay", replay, "disk_image", text(res->disk), "output",
         textn(t.s ? t.s : "", t.n), "stats", res->stats ? stats_report(res->stats) : json_null());
     free(t.s);
+    if (j)
+        json_object_set_new(j, "timeline", text(res->timeline));
     return j;
 }
 
@@ -533,6 +539,8 @@ void grade_report_row(FILE *out, const struct grade_report *r, const struct grad
     fputc('\n', out);
     if (res->trace && !res->passed)
         fprintf(out, "%*sreplay: " GRADE_REPLAY_COMMAND "%s\n", indent, "", res->trace);
+    if (res->timeline && !res->passed)
+        fprintf(out, "%*stimeline: %s (open it in ui.perfetto.dev)\n", indent, "", res->timeline);
     fflush(out);
 }
 

@@ -27,6 +27,7 @@ struct grade_result {
     char *input;         /* the console input file */
     char *console;       /* the file with the console output */
     char *trace;         /* the trace, if it is kept; else NULL */
+    char *timeline;      /* the run's timeline (Perfetto JSON), if it is kept; else NULL */
     char *disk;          /* the disk image after the run, if it is kept; else NULL */
     char *output_buffer; /* (run.output) */
 };

@@ -58,6 +58,7 @@ struct replay {
         bool readonly;
     } store[MAX_DEVICES]; /* each device's block store */
     FILE *console_output;
+    const struct char_sink *also;
     uint32_t node, nodes; /* a node of a multicomputer (nodes 0: alone) */
     struct {
         void (*fn)(void *);
@@ -197,7 +198,7 @@ static struct char_sink *rep_char_sink(void *arg, unsigned device, char *err, un
 {
     struct replay *rp = arg;
     (void)device;
-    struct char_sink *s = stdio_sink_open(rp->console_output, NULL);
+    struct char_sink *s = stdio_sink_open(rp->console_output, rp->also);
     if (!s)
         snprintf(err, errlen, "out of host memory");
     return s;
@@ -476,6 +477,7 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     char *dev_names[MAX_DEVICES] = {0};
     uint32_t ndev = 0;
     rp->console_output = opt->console_output ? opt->console_output : stdout;
+    rp->also = cfg.debug_sink = opt->also;
     if (!(rp->devices = device_config_new())) {
         snprintf(err, errlen, "out of host memory");
         free(rp);

@@ -15,12 +15,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "devices/backend.h"
 #include "sim/core/machine.h"
 
 struct replay_options {
-    const char *kernel_path; /* replay with this kernel instead of the recorded one (kept
-                              * as given: it must outlive the replay) */
-    FILE *console_output;    /* the guest's console output (NULL: standard output) */
+    const char *kernel_path;      /* replay with this kernel instead of the recorded one (kept
+                                   * as given: it must outlive the replay) */
+    FILE *console_output;         /* the guest's console output (NULL: standard output) */
+    const struct char_sink *also; /* ... and a copy of it (the window's screen), or NULL */
 };
 
 struct replay;

@@ -80,6 +80,16 @@ EOF
     out_has '^score 2/5: 1 of 2 cases passed'
     check results/nested --pass hello --fail bye --score 2/5
     [ ! -e results/nested/traces/hello.trc ] || fail "the passing case kept its trace"
+    out_has 'timeline: results/nested/timelines/bye.json '
+    [ ! -e results/nested/timelines/hello.json ] || fail "the passing case kept its timeline"
+    "$SPACE" timeline results/nested/traces/bye.trc -o bye-replayed.json ||
+        fail "space timeline of the kept trace"
+    # (the same but for the process's name: the case's)
+    grep -q '"name":"process_name","pid":0,"tid":0,"args":{"name":"bye"}' \
+        results/nested/timelines/bye.json || fail "the timeline's process is not named after the case"
+    cmp <(grep -v process_name results/nested/timelines/bye.json) \
+        <(grep -v process_name bye-replayed.json) ||
+        fail "the kept timeline differs from the one its trace gives"
     py results/nested '
 t = {x["name"]: x for x in r["tests"]}
 assert t["bye"]["visibility"] == "after_published" and "visibility" not in t["hello"]
@@ -92,6 +102,9 @@ assert b["end"]["virtual_time"] == b["stats"]["virtual_time"] > 0
 assert check("bye", "exit = 0")["actual"].startswith("guest halted with code 7 after ")
 assert check("bye", "reject = basicoz: panic")["passed"] and check("bye", "reject = basicoz: panic")["spec_line"] == 4
 assert case("hello")["console_output"] == "results/nested/console/hello.txt"
+assert t["bye"]["extra_data"] == {"timeline": "results/nested/timelines/bye.json"} and "extra_data" not in t["hello"]
+assert "timeline" not in t["bye"]["output"]
+assert b["timeline"] == "results/nested/timelines/bye.json" and case("hello")["timeline"] is None
 assert open("results/nested/console/hello.txt").read().count("hello, world") == 1
 '
     "$SPACE" replay -q results/nested/traces/bye.trc 2> replay.err

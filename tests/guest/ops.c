@@ -297,6 +297,13 @@ static void test_misc(void)
     CHECK_EQ(space_interrupts(0), 1);
     CHECK_EQ(space_interrupts(0), 0);
 
+    /* naming CONTEXTs: any CONTEXT, a long name cut, errors */
+    CHECK_EQ(space_context_name(0, "ops test"), 0);
+    CHECK_EQ(space_context_name(255, "a name longer than thirty-one bytes is cut"), 0);
+    CHECK_EQ(space_context_name(3, ""), 0);
+    CHECK_EQ(space_context_name(SPACE_CONTEXTS, "x"), SPACE_ERR_CONTEXT);
+    CHECK_EQ(space_context_name(1, (const char *)0x30001000), SPACE_ERR_ACCESS); /* unmapped */
+
     /* time moves forward */
     uint64_t t0 = space_time(), t1 = space_time();
     CHECK(t0 > 0);

@@ -10,7 +10,8 @@
 # window: the same output, status and virtual time), typing (keys typed
 # into the window reach the guest, by xdotool, which must be installed;
 # Ctrl-C ends it), keys (F5, F9, F10, F11, F4, F12), cpus (F6 on two
-# CPUs), no_display, usage.
+# CPUs), timeline (the strip under the console), timeline_click (a click in
+# the strip of a replay's window), no_display, usage.
 set -u
 SPACE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") OUT=$2 CASE=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -96,6 +97,71 @@ case_screenshot_at() {
     echo "screenshot: $png"
 }
 
+# The timeline strip under the console: CPU 0's present marked, in the
+# colour of the CONTEXT running (tests/gui/check_strip.py).
+case_timeline() {
+    start_x
+    script $'spin 3\nexit 7\n'
+    local png=$OUT/timeline.png
+    rm -f "$png" "${png%.png}.txt"
+    run gui run --gui --gui-exit --input "$tmp/input" --screenshot-at 3000000 "$png" --gui-dump
+    [ "$STATUS" = 7 ] || fail "status $STATUS"
+    python3 "$HERE/check_strip.py" "$png" "${png%.png}.txt" || fail "the strip"
+    echo "screenshot: $png"
+}
+
+# The strip in a replay's window (space replay --gui): a click right of
+# the present runs to that virtual time (F12 names the screenshot after
+# it), a click left of it says going back needs reverse execution; the
+# replay still matches once the window lets it run to the end.
+case_timeline_click() {
+    start_x
+    command -v xdotool >/dev/null || fail "xdotool is needed to click (scripts/install-deps.sh)"
+    script $'hello\nexit 3\n'
+    "$SPACE" run --input "$tmp/input" --record "$tmp/click.trc" > /dev/null
+    local dir=$OUT/timeline_click
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    WINDOW_CMD=replay window "$dir" --gui --gui-paused --gui-exit --gui-dump "$tmp/click.trc"
+    local pid=$PID
+    # where the strip is, from the first screenshot's text
+    local txt
+    txt=$(ls "$dir"/space-0.txt) || fail "no text of the first screenshot"
+    local row col
+    row=$(grep -n '^ cpu0 ' "$txt" | head -n 1 | cut -d: -f1)
+    col=$(grep '^ cpu0 ' "$txt" | head -n 1 | awk '{ print index($0, "|") - 1 }')
+    [ -n "$row" ] && [ "$col" -gt 7 ] || fail "no strip in the window: $(cat "$txt")"
+    row=$((row - 1))
+    # (cells are 8x13 pixels at glyph scale 1; the strip's cells start at column 7)
+    # n cells across, the present in cell n - n/8 - 1 (ui/screen/strip.c)
+    local n=1 cell=37
+    while [ $((n - n / 8 - 1)) -lt $((col - 7)) ]; do n=$((n + 1)); done
+    [ "$cell" -lt $((col - 7)) ] || fail "the strip is too narrow"
+    local want=$((200000 * cell / n))
+    xdotool mousemove --window "$WIN" $(((7 + cell) * 8 + 4)) $((row * 13 + 6)) click 1
+    sleep 0.5
+    xdotool key F12
+    for _ in $(seq 50); do
+        [ -e "$dir/space-$want.png" ] && break
+        sleep 0.1
+    done
+    [ -e "$dir/space-$want.png" ] || fail "the click did not go to virtual time $want: $(ls "$dir")"
+    xdotool mousemove --window "$WIN" $((8 * 8 + 4)) $((row * 13 + 6)) click 1
+    sleep 0.5
+    xdotool key F12
+    for _ in $(seq 50); do
+        [ -e "$dir/space-$want-2.txt" ] && break
+        sleep 0.1
+    done
+    grep -q 'needs reverse execution' "$dir/space-$want-2.txt" ||
+        fail "a click in the past did not say it needs reverse execution"
+    xdotool key F5
+    wait "$pid"
+    grep -q '^space: replay matches the recording' "$tmp/window.err" ||
+        fail "the replay in the window did not match: $(cat "$tmp/window.err")"
+    echo "screenshots: $dir"
+}
+
 # The window changes nothing the guest does: same output, status, time.
 case_same_run() {
     start_x
@@ -110,13 +176,13 @@ case_same_run() {
         fail "no halt line"
 }
 
-# window DIR ARGS...: starts `space run ARGS` in DIR (its F12 screenshots
+# window DIR ARGS...: starts `space run ARGS` (WINDOW_CMD: another command) in DIR (its F12 screenshots
 # go there) with output in $tmp/window.out and .err; waits until its window
 # takes keys (an F12 screenshot comes). Sets PID and WIN.
 window() {
     local dir=$1
     shift
-    (cd "$dir" && exec timeout -s KILL "$TIMEOUT" "$SPACE" run "$@" \
+    (cd "$dir" && exec timeout -s KILL "$TIMEOUT" "$SPACE" "${WINDOW_CMD:-run}" "$@" \
         > "$tmp/window.out" 2> "$tmp/window.err") &
     PID=$!
     WIN=

@@ -12,8 +12,11 @@
  * once only and the disk image are byte for byte the reference's.
  *
  * usage: test_snapshot (GUEST.elf | --basicoz) [--input FILE] [--disk IMAGE]
- *                      [--cmdline TEXT] [--cpus N] [--quantum INSNS]
- * (the disk image is copied afresh for each run) */
+ *                      [--cmdline TEXT] [--cpus N] [--quantum INSNS] [--seed N] [--mem MIB]
+ *                      [--rng SEED] [--measure T]
+ * (the disk image is copied afresh for each run). --measure T only
+ * reports what snapshots cost at virtual time T (or at the prompt, where
+ * the guest waits for a person, without --input) and 1M instructions on. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,12 +33,13 @@
 extern const unsigned char basicoz_image[];
 extern const unsigned long basicoz_image_size;
 
-#define RAM   (16u << 20)
 #define CHAIN 50
 
-static const char *elf, *input, *disk_template, *cmdline;
-static uint32_t ncpus = 1;
-static uint64_t quantum;
+static const char *elf, *input, *disk_template, *cmdline, *rng_seed;
+static uint32_t ncpus = 1, RAM = 16u << 20;
+static bool at_prompt; /* --measure: a keyboard nobody types on */
+static uint64_t quantum, seed;
+static bool jitter;
 static char disk_path[512], out_path[512];
 
 static void copy_file(const char *from, const char *to)
@@ -75,17 +79,26 @@ struct run {
     struct ram_hasher hasher;
 };
 
+static long nothing_typed(void *opaque, bool wait, const char **line)
+{
+    (void)opaque, (void)wait, (void)line;
+    return 0;
+}
+
 /* Boots a fresh machine on a fresh copy of the disk; output to out_path. */
 static void boot(struct run *r, bool travel)
 {
     if (disk_template)
         copy_file(disk_template, disk_path);
+    static struct char_source nobody = {.take_line = nothing_typed, .nonblocking = true};
     r->host = (struct host_backends){.input = input ? input : "/dev/null",
+                                     .keyboard = at_prompt ? &nobody : NULL,
                                      .output = fopen(out_path, "wb")};
     EXPECT(r->host.output && (r->devices = device_config_new()));
     char err[512];
     EXPECT(!disk_template ||
            device_config_set(r->devices, "disk", disk_path, err, sizeof err) == 0);
+    EXPECT(!rng_seed || device_config_set(r->devices, "rng", rng_seed, err, sizeof err) == 0);
     struct backend_provider p = host_backends_provider(&r->host);
     r->io = travel ? travel_io_create() : NULL;
     if (r->io)
@@ -94,6 +107,8 @@ static void boot(struct run *r, bool travel)
                                  .cmdline = cmdline,
                                  .ncpus = ncpus,
                                  .quantum = quantum,
+                                 .jitter = jitter,
+                                 .seed = seed,
                                  .devices = r->devices,
                                  .backends = p};
     r->m = machine_create(&cfg, err, sizeof err);
@@ -168,6 +183,46 @@ static uint32_t pages_changed(struct machine *m, uint8_t *copy)
     return n;
 }
 
+static uint64_t measure_at;
+
+/* What snapshots cost at measure_at and 1M instructions on. */
+static void measure(struct run *r)
+{
+    at_prompt = !input;
+    boot(r, true);
+    machine_run_until(r->m, measure_at);
+    uint64_t t1 = machine_now(r->m);
+    double t0 = seconds();
+    struct machine_snapshot *s1 = machine_snapshot_take(r->m, NULL);
+    double take1 = seconds() - t0;
+    EXPECT(s1);
+    size_t b1 = machine_snapshot_bytes(s1);
+    machine_run_until(r->m, t1 + 1000000);
+    uint64_t t2 = machine_now(r->m);
+    t0 = seconds();
+    struct machine_snapshot *s2 = machine_snapshot_take(r->m, s1);
+    double take2 = seconds() - t0;
+    EXPECT(s2);
+    size_t b2 = machine_snapshot_bytes(s2);
+    t0 = seconds();
+    restore(r, s1);
+    double back = seconds() - t0;
+    t0 = seconds();
+    restore(r, s2);
+    double fwd = seconds() - t0;
+    printf("at %llu%s: first snapshot %zu bytes in %.2f ms; at %llu, after it: %zu bytes in "
+           "%.2f ms; restore to %llu: %.2f ms, to %llu: %.2f ms\n",
+           (unsigned long long)t1, machine_pause_reason(r->m).why == PAUSE_INPUT ? " (prompt)" : "",
+           b1, take1 * 1e3, (unsigned long long)t2, b2, take2 * 1e3, (unsigned long long)t1,
+           back * 1e3, (unsigned long long)t2, fwd * 1e3);
+    machine_snapshot_free(s1);
+    machine_snapshot_free(s2);
+    finish(r);
+    remove(out_path);
+    if (disk_template)
+        remove(disk_path);
+}
+
 int main(int argc, char **argv)
 {
     EXPECT(argc >= 2);
@@ -183,6 +238,14 @@ int main(int argc, char **argv)
             ncpus = (uint32_t)strtoul(argv[i + 1], NULL, 0);
         else if (!strcmp(argv[i], "--quantum"))
             quantum = strtoull(argv[i + 1], NULL, 0);
+        else if (!strcmp(argv[i], "--seed"))
+            seed = strtoull(argv[i + 1], NULL, 0), jitter = true;
+        else if (!strcmp(argv[i], "--rng"))
+            rng_seed = argv[i + 1];
+        else if (!strcmp(argv[i], "--mem"))
+            RAM = (uint32_t)strtoul(argv[i + 1], NULL, 0) << 20;
+        else if (!strcmp(argv[i], "--measure"))
+            measure_at = strtoull(argv[i + 1], NULL, 0);
         else
             EXPECT(!"unknown option");
     }
@@ -190,8 +253,12 @@ int main(int argc, char **argv)
     snprintf(disk_path, sizeof disk_path, "%s/snapshot-%d.img", tmp, (int)getpid());
     snprintf(out_path, sizeof out_path, "%s/snapshot-%d.out", tmp, (int)getpid());
 
-    /* The reference: one plain run to the end. */
     struct run r;
+    if (measure_at) {
+        measure(&r);
+        return 0;
+    }
+    /* The reference: one plain run to the end. */
     boot(&r, false);
     enum machine_state end_state = machine_run(r.m);
     uint64_t end = machine_now(r.m);
@@ -292,6 +359,7 @@ int main(int argc, char **argv)
     }
     restore(&r, s2);
     same_checkpoint(&r, &cp2, "T2 restored after the chain");
+    printf("time travel's backends hold %zu bytes\n", travel_io_bytes(r.io));
     machine_snapshot_free(s1);
 
     /* On to the end: the outside saw exactly one run. */

@@ -337,6 +337,30 @@ void dbg_run_slice(struct debugger *d, uint64_t until, bool resume, struct dbg_s
     run(d, until, resume, stop);
 }
 
+/* With several CPUs machine_now grows faster than the clock: each slice
+ * asks for the clock's distance in machine_now's unit, which never
+ * overshoots, and the loop goes on until the clock is there. */
+int dbg_goto(struct debugger *d, uint64_t time, struct dbg_stop *stop, char *err, unsigned errlen)
+{
+    struct machine *m = d->m;
+    if (time < machine_clock(m)) {
+        snprintf(err, errlen,
+                 "going back to virtual time %llu needs reverse execution (the time-travel "
+                 "engine)",
+                 (unsigned long long)time);
+        return -1;
+    }
+    *stop = (struct dbg_stop){.kind = DBG_STEPPED};
+    for (bool resume = true; machine_state(m) == MACHINE_RUNNING && machine_clock(m) < time;
+         resume = false) {
+        uint64_t clock = machine_clock(m), now = machine_now(m);
+        run(d, now + (time - clock), resume, stop);
+        if (stop->kind != DBG_STEPPED || machine_clock(m) == clock)
+            break;
+    }
+    return 0;
+}
+
 bool dbg_over_arm(struct debugger *d)
 {
     struct cpu_regs r;

@@ -125,6 +125,13 @@ void dbg_continue(struct debugger *d, struct dbg_stop *stop);
  * slice ended stops the machine, as in one long run. */
 void dbg_run_slice(struct debugger *d, uint64_t until, bool resume, struct dbg_stop *stop);
 
+/* Goes to virtual time `time` on the machine clock (machine_clock: a CPU's
+ * time, as timelines show it). Forward, it runs there (a breakpoint, a
+ * wait for input or the machine's end may stop it first: *stop says).
+ * Backward needs reverse execution: until the time-travel engine is wired
+ * in here, -1 with a one-line reason in err. */
+int dbg_goto(struct debugger *d, uint64_t time, struct dbg_stop *stop, char *err, unsigned errlen);
+
 /* Arms the temporary stop: the next runs stop (DBG_TEMP) before the
  * instruction at addr in CONTEXT ctx, once esp >= min_esp (0: always).
  * Any stop other than the end of a slice or of a step disarms it. */

@@ -12,6 +12,7 @@
 #include "ui/screen/gui_console.h"
 #include "gui_draw.h"
 #include "ui/screen/inspector.h"
+#include "ui/screen/strip.h"
 #include "ui/debugger/symbols.h"
 #include "ui/screen/textgrid.h"
 
@@ -36,13 +37,15 @@ struct gui {
     struct textgrid grid;
     unsigned zoom;
     struct tg_rect console, inspector; /* the console's text; the inspector */
+    struct tg_rect strip_at;           /* the timeline strip, under the console */
     struct machine *m;
     struct debugger d;
     struct symbols *sym;
     struct inspector in;
-    bool running; /* the person let it run (F5) */
-    bool resume;  /* the next slice is the first since it stopped */
-    bool ended;   /* the machine halted, stopped or hit its limit */
+    struct timeline_strip strip; /* under the console */
+    bool running;                /* the person let it run (F5) */
+    bool resume;                 /* the next slice is the first since it stopped */
+    bool ended;                  /* the machine halted, stopped or hit its limit */
     bool quit;
     const char *why;    /* the window ended the run: why */
     char status[200];   /* why it is paused or ended */
@@ -177,6 +180,14 @@ struct char_source *gui_console_source_of(struct gui *g)
     return gui_console_source(g->con);
 }
 
+static void layout(struct gui *g);
+
+void gui_set_timeline(struct gui *g, struct timeline *t)
+{
+    g->strip.tl = t;
+    layout(g);
+}
+
 const struct char_sink *gui_console_sink_of(struct gui *g)
 {
     return gui_console_sink(g->con);
@@ -197,6 +208,13 @@ static void layout(struct gui *g)
     unsigned body = rows > 2 ? rows - 2 : 0;
     unsigned cw = cols >= CONSOLE_COLS + 3 + 40 ? CONSOLE_COLS : (cols > 3 ? (cols - 3) / 2 : 0);
     g->console = (struct tg_rect){1, 2, cw, body > 1 ? body - 1 : 0};
+    /* the strip under the console, if it leaves the console a few rows */
+    unsigned sr = strip_rows(&g->strip);
+    g->strip_at = (struct tg_rect){0};
+    if (sr && g->console.rows > sr + 6) {
+        g->console.rows -= sr + 1;
+        g->strip_at = (struct tg_rect){1, g->console.row + g->console.rows + 1, cw, sr};
+    }
     g->inspector = (struct tg_rect){cw + 2, 1, cols > cw + 2 ? cols - cw - 2 : 0, body};
     g->dirty = true;
 }
@@ -281,6 +299,7 @@ static void compose(struct gui *g)
     if (g->running)
         codeview_follow(&g->in.code);
     compose_console(g);
+    strip_draw(&g->strip, t, g->strip_at);
     inspector_draw(&g->in, t, g->inspector, !g->running);
     compose_bars(g);
 }
@@ -505,6 +524,24 @@ static void run_to_cursor(struct gui *g)
     set_running(g, true);
 }
 
+/* A click in the strip: to that virtual time (paused there). */
+static void strip_click(struct gui *g, unsigned col, unsigned row)
+{
+    uint64_t time;
+    if (!strip_time_at(&g->strip, g->strip_at, col, row, &time) || !can_step(g))
+        return;
+    set_running(g, false);
+    struct dbg_stop stop;
+    char err[200];
+    if (dbg_goto(&g->d, time, &stop, err, sizeof err) != 0) {
+        say(g, "%s", err);
+        return;
+    }
+    symbols_memory_changed(g->sym);
+    stopped(g, &stop);
+    shot_at_check(g);
+}
+
 /* F12: space-TIME.png in the current directory (-2, -3, ... if taken). */
 static void screenshot_key(struct gui *g)
 {
@@ -542,6 +579,15 @@ static void key(struct gui *g, const SDL_KeyboardEvent *k)
     bool ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
     unsigned page = g->console.rows > 1 ? g->console.rows - 1 : 1;
     g->dirty = true;
+    if (ctrl && g->strip.tl) {
+        switch (k->keysym.sym) {
+        case SDLK_LEFT: strip_scroll(&g->strip, 1); return;
+        case SDLK_RIGHT: strip_scroll(&g->strip, -1); return;
+        case SDLK_UP: strip_zoom(&g->strip, 1); return;
+        case SDLK_DOWN: strip_zoom(&g->strip, -1); return;
+        default: break;
+        }
+    }
     switch (k->keysym.sym) {
     case SDLK_F5: set_running(g, !g->running); return;
     case SDLK_F10: step(g, true); return;
@@ -633,6 +679,12 @@ static void event(struct gui *g, const SDL_Event *e)
         g->dirty = true;
         break;
     case SDL_MOUSEBUTTONDOWN:
+        if (e->button.button == SDL_BUTTON_LEFT &&
+            gui_draw_cell_at(g->draw, e->button.x, e->button.y, &col, &row) &&
+            in_rect(g->strip_at, col, row)) {
+            strip_click(g, col, row);
+            break;
+        }
         if (e->button.button == SDL_BUTTON_LEFT && !g->running &&
             gui_draw_cell_at(g->draw, e->button.x, e->button.y, &col, &row))
             codeview_click(&g->in.code, col, row);

@@ -49,6 +49,11 @@ const struct char_sink *gui_console_sink_of(struct gui *g);
  * with exit_at_end, the machine ends). Returns the machine's state as
  * machine_run does; MACHINE_INTERRUPTED with *why set ("the window was
  * closed", "interrupted") if it ended before the machine did. */
+/* The timeline whose recent slices the strip under the console draws
+ * (NULL: no strip). It must outlive gui_run. */
+struct timeline;
+void gui_set_timeline(struct gui *g, struct timeline *t);
+
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why);
 
 #endif

@@ -8,10 +8,30 @@
 
 /* The palette (0xRRGGBB), by enum tg_color. */
 static const uint32_t palette[TG_COLORS] = {
-    [TG_BG] = 0x101418,    [TG_TEXT] = 0xd8dee4,     [TG_DIM] = 0x8a96a3,     [TG_HEAD] = 0x7cc4ff,
-    [TG_BAR] = 0x2b3a4a,   [TG_BAR_TEXT] = 0xf0f4f8, [TG_CHANGED] = 0xffcc55, [TG_PC] = 0x6ee07a,
-    [TG_BREAK] = 0xff5c5c, [TG_SELECT] = 0x34465a,   [TG_TYPED] = 0x9fd8ff,   [TG_PANEL] = 0x171c22,
+    [TG_BG] = 0x101418,
+    [TG_TEXT] = 0xd8dee4,
+    [TG_DIM] = 0x8a96a3,
+    [TG_HEAD] = 0x7cc4ff,
+    [TG_BAR] = 0x2b3a4a,
+    [TG_BAR_TEXT] = 0xf0f4f8,
+    [TG_CHANGED] = 0xffcc55,
+    [TG_PC] = 0x6ee07a,
+    [TG_BREAK] = 0xff5c5c,
+    [TG_SELECT] = 0x34465a,
+    [TG_TYPED] = 0x9fd8ff,
+    [TG_PANEL] = 0x171c22,
     [TG_ALERT] = 0xff7b72,
+    /* the timeline strip: CONTEXT 0 (the kernel) grey-blue, the others
+     * distinct hues that stay readable under dark text */
+    [TG_IDLE] = 0x262d35,
+    [TG_CTX0 + 0] = 0x5b7a99,
+    [TG_CTX0 + 1] = 0xe6a23c,
+    [TG_CTX0 + 2] = 0x67c23a,
+    [TG_CTX0 + 3] = 0xd16ba5,
+    [TG_CTX0 + 4] = 0x4fb8c9,
+    [TG_CTX0 + 5] = 0xc9c24f,
+    [TG_CTX0 + 6] = 0x9b7fe0,
+    [TG_CTX0 + 7] = 0xe0705b,
 };
 
 struct gui_draw {

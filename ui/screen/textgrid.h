@@ -25,8 +25,13 @@ enum tg_color {
     TG_TYPED,    /* console: typed, not yet taken by the guest */
     TG_PANEL,    /* background of the inspector */
     TG_ALERT,    /* a machine stop, an error */
+    TG_IDLE,     /* timeline strip: a CPU waiting */
+    TG_CTX0,     /* timeline strip: CONTEXTs, by number modulo TG_CTX_COLORS */
+    TG_CTX_LAST = TG_CTX0 + 7,
     TG_COLORS
 };
+
+#define TG_CTX_COLORS 8
 
 struct tg_cell {
     uint8_t ch; /* a byte: font_glyph draws it (a box if the font has none) */

@@ -40,12 +40,16 @@ void sdb_show_regs(struct cli *c)
     bool several = machine_ncpus(c->m) > 1;
     if (several)
         fprintf(c->out, "CPU %u  ", i);
-    fprintf(c->out, "CONTEXT %u  MODE %u  interrupts %s%s%s%s\n", ctx, cpu_mode(c->d.cpu),
+    /* The kernel's name for the CONTEXT (space_context_name), when the
+     * symbols do not say it already. */
+    const char *name = machine_context_name(c->m, ctx);
+    bool named = name[0] && !(prog && !strcmp(prog, name));
+    fprintf(c->out, "CONTEXT %u  MODE %u  interrupts %s%s%s%s%s%s\n", ctx, cpu_mode(c->d.cpu),
             machine_cpu_interrupts_enabled(c->m, i) ? "enabled" : "disabled",
             machine_cpu_halted(c->m, i)    ? "  (halted: not started)"
             : machine_cpu_waiting(c->m, i) ? "  (waiting for an interrupt)"
                                            : "",
-            prog ? "  program " : "", prog ? prog : "");
+            prog ? "  program " : "", prog ? prog : "", named ? "  named " : "", named ? name : "");
     if (several)
         fprintf(c->out, "virtual time %llu  (CPU %u: %llu)\n",
                 (unsigned long long)machine_now(c->m), i, (unsigned long long)cpu_time(c->d.cpu));
