@@ -60,7 +60,9 @@ static void describe(FILE *out)
     options_add(&o, replay_options);
     options_add(&o, cli_trace_options);
     fputs("space replay runs a recorded trace again, with the inputs it holds, and checks\n"
-          "every checkpoint (docs/trace-format.md).\n"
+          "every checkpoint (docs/trace-format.md). A multicomputer's recording\n"
+          "(space run --nodes N --record TRACE) is TRACE.0 .. TRACE.N-1: space replay\n"
+          "TRACE replays every node's in turn, space replay TRACE.K node K's alone.\n"
           "options for replay:\n",
           out);
     options_print(&o, out);
@@ -130,13 +132,30 @@ static void close_replay(struct replay *rp, struct travel_io *io)
         travel_io_free(io);
 }
 
+/* What the command line asks of a replay. */
+struct replay_args {
+    struct replay_options opt;
+    struct gui_options go;
+    bool single_step, quiet, debug, gui;
+    int64_t budget;
+    struct cli_trace tracing;
+};
+
+static int replay_one(const char *trace, const struct replay_args *a);
+
+static bool readable(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
 int cmd_replay(int argc, char **argv)
 {
     const char *trace = NULL;
     struct replay_options opt = {0};
     struct gui_options go = {0};
-    const struct char_sink *screen = NULL;
-    struct char_sink forward = {.opaque = &screen, .write = forward_write, .flush = forward_flush};
     bool single_step = false, quiet = false, debug = false, gui = false;
     int64_t budget = -1; /* --reverse-budget; -1: not given */
     struct cli_trace tracing = {0};
@@ -198,6 +217,37 @@ int cmd_replay(int argc, char **argv)
         return cli_usage_error("%s", "--reverse-budget needs --debug or --gui");
     if (budget < 0)
         budget = TRAVEL_DEFAULT_BUDGET;
+    struct replay_args a = {opt, go, single_step, quiet, debug, gui, budget, tracing};
+    /* A multicomputer's recording: TRACE.0, TRACE.1, ..., each node's. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s.0", trace);
+    if (!readable(trace) && readable(path)) {
+        if (debug || gui)
+            return cli_usage_error("--debug and --gui replay one node's trace: give %s.K", trace);
+        int worst = 0;
+        for (unsigned k = 0; snprintf(path, sizeof path, "%s.%u", trace, k) > 0 && readable(path);
+             k++) {
+            fprintf(stderr, "space: node %u (%s):\n", k, path);
+            int st = replay_one(path, &a);
+            if (st > worst)
+                worst = st;
+        }
+        return worst;
+    }
+    return replay_one(trace, &a);
+}
+
+/* Replays one trace: replay's exit status. */
+static int replay_one(const char *trace, const struct replay_args *a)
+{
+    struct replay_options opt = a->opt;
+    struct gui_options go = a->go;
+    bool single_step = a->single_step, quiet = a->quiet, debug = a->debug, gui = a->gui;
+    int64_t budget = a->budget;
+    struct cli_trace tracing = a->tracing;
+    const struct char_sink *screen = NULL;
+    struct char_sink forward = {.opaque = &screen, .write = forward_write, .flush = forward_flush};
+    int status = 0;
     FILE *discard = NULL;
     if (quiet && !(discard = platform_open_null())) {
         fprintf(stderr, "space: cannot open the null device to discard console output\n");
