@@ -158,6 +158,7 @@ struct space_pcb {
 #define SPACE_DEVICE_TIMER   2
 #define SPACE_DEVICE_DISK    3
 #define SPACE_DEVICE_RNG     4
+#define SPACE_DEVICE_NET     5
 
 /* console */
 #define SPACE_CONSOLE_DATA         0x00 /* write: output a byte; read: next input byte */
@@ -213,6 +214,42 @@ struct space_pcb {
 #define SPACE_RNG_READY     1u
 #define SPACE_RNG_INTERRUPT 1u   /* (CONTROL) interrupt when a number is ready */
 #define SPACE_RNG_LATENCY   100u /* instructions from a VALUE read until the next is ready */
+
+/* net (space run --nodes N) */
+#define SPACE_NET_MTU       1500u       /* payload bytes of one frame at most */
+#define SPACE_NET_BROADCAST 0xffffffffu /* a destination: every other node */
+/* registers */
+#define SPACE_NET_ADDRESS   0x00 /* this node's address (its node number, 0..nodes-1) */
+#define SPACE_NET_NODES     0x04 /* nodes on the network */
+#define SPACE_NET_TX_RING   0x08 /* physical address of the transmit ring (16-byte aligned) */
+#define SPACE_NET_RX_RING   0x0c /* physical address of the receive ring */
+#define SPACE_NET_RING_SIZE 0x10 /* descriptors per ring: a power of two, 1..256 */
+#define SPACE_NET_TX_HEAD                                                                          \
+    0x14 /* kernel: index after the last descriptor it filled (a write starts sending) */
+#define SPACE_NET_TX_TAIL 0x18 /* device: index of the next descriptor it will take */
+#define SPACE_NET_RX_HEAD 0x1c /* device: index after the last descriptor it filled */
+#define SPACE_NET_RX_TAIL 0x20 /* kernel: index after the last empty buffer it gave back */
+#define SPACE_NET_CONTROL                                                                          \
+    0x24 /* SPACE_NET_RX_INTERRUPT | SPACE_NET_TX_INTERRUPT | SPACE_NET_ENABLE */
+#define SPACE_NET_CAUSE                                                                            \
+    0x28 /* interrupts pending: SPACE_NET_RX_INTERRUPT | _TX_INTERRUPT; write 1s to clear */
+#define SPACE_NET_TX_FRAMES    0x2c /* frames sent */
+#define SPACE_NET_RX_FRAMES    0x30 /* frames received */
+#define SPACE_NET_RX_DROPS     0x34 /* frames dropped: no empty receive buffer */
+#define SPACE_NET_TX_ERRORS    0x38 /* descriptors refused (length, address, destination) */
+#define SPACE_NET_ENABLE       1u
+#define SPACE_NET_RX_INTERRUPT 2u
+#define SPACE_NET_TX_INTERRUPT 4u
+/* A ring descriptor (16 bytes, little-endian, in guest RAM). Transmit: the kernel sets
+ * addr, len, peer (destination node or SPACE_NET_BROADCAST), status = 0; the device sets
+ * status DONE or ERROR when it has taken the frame. Receive: the kernel sets addr (a
+ * buffer of SPACE_NET_MTU bytes), status = 0; the device fills the buffer and sets len,
+ * peer (the source node) and status = DONE. */
+struct space_net_desc {
+    uint32_t addr, len, peer, status;
+};
+#define SPACE_NET_DESC_DONE  1u
+#define SPACE_NET_DESC_ERROR 2u
 
 /* ---- Boot information ------------------------------------------------------ */
 #define SPACE_BOOT_MAGIC         0x53504143u /* "SPAC" */
