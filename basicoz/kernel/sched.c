@@ -193,7 +193,8 @@ void sched_tick(void)
 {
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
-        if (p->state != P_BLOCKED || p->wake_time > now())
+        if (p->state != P_BLOCKED || (p->wait != W_SLEEP && p->wait != W_NETRECV) ||
+            p->wake_time > now())
             continue;
         if (p->wait == W_SLEEP)
             wake(p, 0);
