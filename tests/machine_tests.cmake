@@ -245,3 +245,12 @@ space_machine_test(machine.smp_lock_jitter smp OUTPUT "smp lock passed"
   ARGS --cpus 4 --cmdline lock --quantum 1000 --seed 7)
 space_machine_test(machine.smp_xchg smp OUTPUT "smp xchg passed"
   ARGS --cpus 4 --cmdline xchg --quantum 1000 --seed 5)
+
+# The network device and the multicomputer (--nodes; tests/net/net.sh says
+# what each case checks).
+space_guest(net net.c)
+foreach(c ping exact flood rates partition twice stats errors basicoz)
+  add_test(NAME net.${c}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/net/net.sh $<TARGET_FILE:space>
+            ${CMAKE_CURRENT_BINARY_DIR}/guest/net.elf ${c})
+endforeach()

@@ -215,12 +215,11 @@ struct space_pcb {
 #define SPACE_RNG_INTERRUPT 1u   /* (CONTROL) interrupt when a number is ready */
 #define SPACE_RNG_LATENCY   100u /* instructions from a VALUE read until the next is ready */
 
-/* net (space run --nodes N) */
+/* net (one per node with space run --nodes N; docs/devices.md, docs/multicomputer.md) */
 #define SPACE_NET_MTU       1500u       /* payload bytes of one frame at most */
 #define SPACE_NET_BROADCAST 0xffffffffu /* a destination: every other node */
-/* registers */
-#define SPACE_NET_ADDRESS   0x00 /* this node's address (its node number, 0..nodes-1) */
-#define SPACE_NET_NODES     0x04 /* nodes on the network */
+#define SPACE_NET_ADDRESS   0x00        /* this node's address (its node number, 0..nodes-1) */
+#define SPACE_NET_NODES     0x04        /* nodes on the network */
 #define SPACE_NET_TX_RING   0x08 /* physical address of the transmit ring (16-byte aligned) */
 #define SPACE_NET_RX_RING   0x0c /* physical address of the receive ring */
 #define SPACE_NET_RING_SIZE 0x10 /* descriptors per ring: a power of two, 1..256 */
@@ -240,11 +239,13 @@ struct space_pcb {
 #define SPACE_NET_ENABLE       1u
 #define SPACE_NET_RX_INTERRUPT 2u
 #define SPACE_NET_TX_INTERRUPT 4u
-/* A ring descriptor (16 bytes, little-endian, in guest RAM). Transmit: the kernel sets
- * addr, len, peer (destination node or SPACE_NET_BROADCAST), status = 0; the device sets
- * status DONE or ERROR when it has taken the frame. Receive: the kernel sets addr (a
- * buffer of SPACE_NET_MTU bytes), status = 0; the device fills the buffer and sets len,
- * peer (the source node) and status = DONE. */
+/* A ring descriptor (16 bytes, little-endian, in guest RAM). Transmit: the
+ * kernel sets addr, len, peer (destination node or SPACE_NET_BROADCAST),
+ * status = 0; the device sets status DONE or ERROR when it has taken the
+ * frame. Receive: the kernel sets addr (a buffer of SPACE_NET_MTU bytes),
+ * status = 0; the device fills the buffer and sets len, peer (the source
+ * node) and status = DONE. Indices run 0..RING_SIZE-1 and wrap; a ring
+ * whose head equals its tail is empty, so it holds RING_SIZE-1 at most. */
 struct space_net_desc {
     uint32_t addr, len, peer, status;
 };
@@ -253,7 +254,7 @@ struct space_net_desc {
 
 /* ---- Boot information ------------------------------------------------------ */
 #define SPACE_BOOT_MAGIC         0x53504143u /* "SPAC" */
-#define SPACE_BOOT_VERSION       1u
+#define SPACE_BOOT_VERSION       2u
 #define SPACE_BOOT_MAX_DEVICES   64 /* 32 CPUs' timers and the rest */
 #define SPACE_BOOT_FIRST_DEVICES 32 /* in devices[]; the rest in more_devices[] */
 #define SPACE_BOOT_CMDLINE       256
@@ -281,6 +282,7 @@ struct space_bootinfo {
     struct space_device_info devices[SPACE_BOOT_FIRST_DEVICES];
     char cmdline[SPACE_BOOT_CMDLINE];
     struct space_device_info more_devices[SPACE_BOOT_MAX_DEVICES - SPACE_BOOT_FIRST_DEVICES];
+    uint32_t nodes; /* nodes in the multicomputer (1 when alone; version 2 on) */
 };
 
 /* Device i (< ndevices) of the boot information. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nodes.h"
 #include "options.h"
 #include "session.h"
 #include "sim/core/machine.h"
@@ -81,6 +82,7 @@ enum {
     RUN_CPUS,
     RUN_QUANTUM,
     RUN_SEED,
+    RUN_CONSOLE_DIR,
     RUN_DEVICE = 2000, /* + the option's position over all device kinds */
 };
 
@@ -98,13 +100,19 @@ static const struct cmd_option run_options[] = {
      RUN_QUANTUM},
     {"seed", 0, "N",
      "with --cpus: vary where the CPUs switch, from seed N, the same\n"
-     "way on every run with that seed (to shake out races)",
+     "way on every run with that seed (to shake out races); with\n"
+     "--nodes: the network's faults too",
      RUN_SEED},
     {"input", 0, "FILE",
      "console input comes from FILE (default: standard input);\n"
      "a line is delivered when the guest asks for input and waits,\n"
-     "or at the latest 200000 instructions after it asked",
+     "or at the latest 200000 instructions after it asked;\n"
+     "with --nodes every node reads FILE, and K=FILE is node K's",
      RUN_INPUT},
+    {"console-dir", 0, "DIR",
+     "with --nodes: node K's console goes to DIR/nodeK.txt instead\n"
+     "of standard output with a '[K] ' prefix",
+     RUN_CONSOLE_DIR},
     {0},
 };
 
@@ -238,6 +246,13 @@ struct run {
     struct session ses;
     FILE *stats_out;
     struct gdbstub *gdb;
+
+    /* --nodes: what nodes.c needs besides the above */
+    const char *inputs[64];
+    unsigned ninputs;
+    struct nodes_option devopts[64];
+    unsigned ndevopts;
+    const char *console_dir;
 };
 
 /* A positive count for `what` (a message with %s for the value). */
@@ -279,7 +294,13 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
             return cli_usage_error("--seed needs a number, not '%s'", val);
         cfg->jitter = true;
         return 0;
-    case RUN_INPUT: r->sc.host.input = val; return 0;
+    case RUN_INPUT:
+        r->sc.host.input = val;
+        if (r->ninputs == sizeof r->inputs / sizeof r->inputs[0])
+            return cli_usage_error("too many --input options (at most %s)", "64");
+        r->inputs[r->ninputs++] = val;
+        return 0;
+    case RUN_CONSOLE_DIR: r->console_dir = val; return 0;
     case RUN_VERBOSE: r->verbose = true; return 0;
     case RUN_DEBUG: r->debug = true; return 0;
     case RUN_GDB:
@@ -317,7 +338,30 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
     char err[256];
     if (device_config_set(r->devices, d->name, val, err, sizeof err) != 0)
         return cli_usage_error("%s", err);
+    if (r->ndevopts == sizeof r->devopts / sizeof r->devopts[0])
+        return cli_usage_error("too many device options (at most %s)", "64");
+    r->devopts[r->ndevopts++] = (struct nodes_option){d->name, val};
     return 0;
+}
+
+/* What nodes.c is asked to run (nodes 0: no --nodes). */
+static struct nodes_run nodes_of(const struct run *r)
+{
+    const char *n = device_config_get(r->devices, "nodes");
+    return (struct nodes_run){.nodes = n ? (uint32_t)strtoul(n, NULL, 10) : 0,
+                              .net = device_config_get(r->devices, "net"),
+                              .seed = r->sc.machine.seed,
+                              .machine = r->sc.machine,
+                              .kernel_path = r->sc.kernel_path,
+                              .devopts = r->devopts,
+                              .ndevopts = r->ndevopts,
+                              .inputs = r->inputs,
+                              .ninputs = r->ninputs,
+                              .console_dir = r->console_dir,
+                              .verbose = r->verbose,
+                              .trace_flags = r->trace.flags,
+                              .trace_path = r->trace.path,
+                              .write_stats = r->stats >= 0 ? stats_formats[r->stats].write : NULL};
 }
 
 /* Reads `space run`'s command line into *r: 0, -1 for --help, or
@@ -358,6 +402,9 @@ static int parse_run(struct run *r, int argc, char **argv)
     char err[256];
     if (device_config_check(r->devices, err, sizeof err) != 0)
         return cli_usage_error("%s", err);
+    struct nodes_run nr = nodes_of(r);
+    if ((status = nodes_check(&nr)) != 0)
+        return status;
     const struct gui_options *go = &r->go;
     const struct {
         bool wrong;
@@ -372,6 +419,8 @@ static int parse_run(struct run *r, int argc, char **argv)
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,
          "--checkpoint-interval needs --record FILE"},
+        {nr.nodes && (r->debug || r->gdb_port >= 0 || r->gui || r->sc.record_path),
+         "--nodes cannot be used with --debug, --gdb, --gui or --record yet"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)
@@ -520,6 +569,22 @@ static int cmd_run(int argc, char **argv)
     if (status) {
         device_config_free(r.devices);
         return status < 0 ? cli_help(&run_help) : status;
+    }
+    struct nodes_run nr = nodes_of(&r);
+    if (nr.nodes) {
+        /* A multicomputer: nodes.c sets it up and runs it. */
+        nr.stats_out = stderr;
+        if (r.stats_path && !(nr.stats_out = fopen(r.stats_path, "w"))) {
+            fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", r.stats_path,
+                    strerror(errno));
+            device_config_free(r.devices);
+            return EXIT_BAD_INPUT;
+        }
+        status = nodes_run(&nr);
+        if (nr.stats_out != stderr)
+            close_stats(nr.stats_out);
+        device_config_free(r.devices);
+        return status;
     }
     /* The machine, booted, with what watches it. */
     if ((status = set_up(&r)) == 0) {

@@ -136,7 +136,8 @@ static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
     bi->version = SPACE_BOOT_VERSION;
     bi->ram_size = m->pm.ram_size;
     bi->ncpus = m->ncpus;
-    bi->node = 0;
+    bi->node = m->cfg.node;
+    bi->nodes = m->cfg.nodes ? m->cfg.nodes : 1;
     bi->kernel_start = img.phys_start;
     bi->kernel_end = img.phys_end;
     bi->bootinfo_paddr = BOOTINFO_PADDR;
@@ -282,6 +283,11 @@ bool machine_recording(const struct machine *m)
 {
     return m->recording;
 }
+uint64_t machine_next_event(const struct machine *m)
+{
+    return events_next(&m->bus.events);
+}
+
 const struct machine_stats *machine_stats(struct machine *m)
 {
     struct machine_stats *t = &m->stats;
