@@ -3,9 +3,11 @@
  * The device (docs/devices.md) moves frames by DMA through two rings of
  * descriptors in kernel memory: the kernel fills transmit descriptors and
  * the device takes them; the kernel gives the device empty receive buffers
- * and the device fills them. Indices are free-running counters; a slot is
- * index % RING. The kernel reads each descriptor's status, not the device's
- * index registers, to see what the device has done.
+ * and the device fills them. The kernel counts descriptors with free-running
+ * indices; the slot is index % RING, and so is what it writes to the
+ * device, whose ring is empty when its head and tail are equal: a ring
+ * holds RING - 1 at most. The kernel reads each descriptor's status, not
+ * the device's index registers, to see what the device has done.
  *
  * On top of it, datagrams between ports: each frame starts with a 4-byte
  * header (destination port, source port). A process opens one port; frames
@@ -82,7 +84,7 @@ void net_init(const struct space_bootinfo *boot)
     REG(SPACE_NET_RING_SIZE) = RING;
     REG(SPACE_NET_TX_RING) = rings;
     REG(SPACE_NET_RX_RING) = rings + RING * sizeof *tx;
-    REG(SPACE_NET_RX_TAIL) = RING; /* every receive buffer is the device's */
+    REG(SPACE_NET_RX_TAIL) = RING - 1; /* every receive buffer the ring holds is the device's */
     REG(SPACE_NET_CONTROL) = SPACE_NET_ENABLE | SPACE_NET_RX_INTERRUPT;
 }
 
@@ -106,13 +108,13 @@ uint32_t net_nodes(void)
     return nodes;
 }
 
-/* The next free transmit buffer (kernel address), or NULL while all RING
- * descriptors are still the device's. */
+/* The next free transmit buffer (kernel address), or NULL while the ring
+ * is full of descriptors the device has not taken yet. */
 static uint8_t *tx_begin(void)
 {
     while (tx_done != tx_head && tx[tx_done % RING].status != 0)
         tx_done++;
-    return tx_head - tx_done < RING ? phys(tx_buf[tx_head % RING]) : NULL;
+    return tx_head - tx_done < RING - 1 ? phys(tx_buf[tx_head % RING]) : NULL;
 }
 
 /* Hands the buffer tx_begin gave to the device. */
@@ -238,7 +240,7 @@ void net_interrupt(void)
         given++;
     }
     if (given)
-        REG(SPACE_NET_RX_TAIL) = rx_next + RING;
+        REG(SPACE_NET_RX_TAIL) = rx_next + RING - 1;
     int waiting = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
