@@ -37,10 +37,10 @@ struct dgram {
 
 static volatile uint32_t *regs;
 static uint32_t trap, address, nodes = 1;
-static struct space_net_desc *tx, *rx;        /* the rings (kernel addresses) */
-static uint32_t tx_buf[RING], rx_buf[RING];   /* their buffers (physical) */
-static uint32_t tx_head, tx_done, rx_next;    /* free-running indices */
-static struct proc *owner[NET_PORTS];         /* who opened each port */
+static struct space_net_desc *tx, *rx;      /* the rings (kernel addresses) */
+static uint32_t tx_buf[RING], rx_buf[RING]; /* their buffers (physical) */
+static uint32_t tx_head, tx_done, rx_next;  /* free-running indices */
+static struct proc *owner[NET_PORTS];       /* who opened each port */
 static struct dgram *queue_head[NET_PORTS], *queue_tail[NET_PORTS];
 static uint32_t queued[NET_PORTS];
 static struct dgram *free_bufs;
@@ -229,7 +229,8 @@ static void arrived(uint32_t from, const uint8_t *frame, uint32_t len)
  * senders that waited for room in the transmit ring. */
 void net_interrupt(void)
 {
-    REG(SPACE_NET_CAUSE) = REG(SPACE_NET_CAUSE); /* before looking: a later frame interrupts again */
+    REG(SPACE_NET_CAUSE) =
+        REG(SPACE_NET_CAUSE); /* before looking: a later frame interrupts again */
     uint32_t given = 0;
     while (rx[rx_next % RING].status != 0) {
         struct space_net_desc *d = &rx[rx_next % RING];
@@ -326,8 +327,8 @@ void net_close(struct proc *p)
 /* The device's counters and the kernel's (ptable_lock held). */
 void net_stats(struct net_stats *s)
 {
-    *s = (struct net_stats){.present = regs != NULL, .address = address, .nodes = nodes,
-                            .kernel = counts};
+    *s = (struct net_stats){
+        .present = regs != NULL, .address = address, .nodes = nodes, .kernel = counts};
     if (regs) {
         s->tx_frames = REG(SPACE_NET_TX_FRAMES);
         s->rx_frames = REG(SPACE_NET_RX_FRAMES);

@@ -14,8 +14,8 @@ int main(void)
         return 1;
     }
     printf("node %u of %u\n", s.address, s.nodes);
-    printf("device: %u frames sent, %u received, %u dropped (no buffer), %u refused\n",
-           s.tx_frames, s.rx_frames, s.rx_drops, s.tx_errors);
+    printf("device: %u frames sent, %u received, %u dropped (no buffer), %u refused\n", s.tx_frames,
+           s.rx_frames, s.rx_drops, s.tx_errors);
     printf("kernel: %u datagrams sent, %u received, %u dropped, %u timeouts, %u echoes\n", s.sent,
            s.received, s.dropped, s.timeouts, s.echoes);
     return 0;

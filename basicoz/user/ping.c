@@ -51,8 +51,7 @@ int main(int argc, char **argv)
             if (back.seq != (unsigned)seq)
                 continue; /* a late answer to an earlier one */
             unsigned rtt = (unsigned)(uptime() - back.sent);
-            printf("ping: %d bytes from node %d: seq=%d time=%u instructions\n", n, node, seq,
-                   rtt);
+            printf("ping: %d bytes from node %d: seq=%d time=%u instructions\n", n, node, seq, rtt);
             answered++;
             total += rtt;
             min = rtt < min ? rtt : min;

@@ -18,13 +18,13 @@
  * time. A node that gets nowhere gives up after GIVE_UP instructions. */
 #include "ulib.h"
 
-#define PORT      10        /* every node's rlog listens here */
-#define MAX_LOG   256       /* entries the log can hold (COUNT at most MAX_LOG - 16) */
-#define BATCH     8         /* entries per append message at most */
-#define MAX_NODES 32        /* (a vote set is a bit mask) */
-#define HEARTBEAT 300000u   /* the leader's heartbeat, in instructions */
-#define ELECTION  1500000u  /* election timeout: ELECTION + up to ELECTION more */
-#define LINGER    6000000u  /* answering on once everyone agrees */
+#define PORT      10       /* every node's rlog listens here */
+#define MAX_LOG   256      /* entries the log can hold (COUNT at most MAX_LOG - 16) */
+#define BATCH     8        /* entries per append message at most */
+#define MAX_NODES 32       /* (a vote set is a bit mask) */
+#define HEARTBEAT 300000u  /* the leader's heartbeat, in instructions */
+#define ELECTION  1500000u /* election timeout: ELECTION + up to ELECTION more */
+#define LINGER    6000000u /* answering on once everyone agrees */
 #define GIVE_UP   400000000u
 
 enum { VOTE_REQ = 1, VOTE_REP, APPEND, APPEND_REP };
@@ -38,7 +38,7 @@ struct entry {
 struct msg {
     unsigned type, term;
     unsigned a, b, c, d, e;
-    unsigned n;                /* APPEND: entries that follow */
+    unsigned n; /* APPEND: entries that follow */
     struct entry entries[BATCH];
 };
 /* VOTE_REQ:   a = last log index, b = its term
@@ -177,7 +177,11 @@ static void heartbeat(void)
         if (f == me)
             continue;
         unsigned prev = next_idx[f] - 1;
-        struct msg m = {.type = APPEND, .a = prev, .b = log[prev].term, .c = commit, .d = all,
+        struct msg m = {.type = APPEND,
+                        .a = prev,
+                        .b = log[prev].term,
+                        .c = commit,
+                        .d = all,
                         .e = all ? leader_digest : 0};
         while (m.n < BATCH && prev + 1 + m.n <= last) {
             m.entries[m.n] = log[prev + 1 + m.n];
@@ -268,9 +272,7 @@ static void on_message(int from, const struct msg *m, int len)
         return;
     }
     switch (m->type) {
-    case VOTE_REQ:
-        on_vote_request(from, m);
-        break;
+    case VOTE_REQ: on_vote_request(from, m); break;
     case VOTE_REP:
         if (role == CANDIDATE && m->a) {
             votes |= 1u << from;
@@ -278,12 +280,8 @@ static void on_message(int from, const struct msg *m, int len)
                 become_leader();
         }
         break;
-    case APPEND:
-        on_append(from, m);
-        break;
-    case APPEND_REP:
-        on_append_reply(from, m);
-        break;
+    case APPEND: on_append(from, m); break;
+    case APPEND_REP: on_append_reply(from, m); break;
     }
 }
 
@@ -321,8 +319,9 @@ int main(int argc, char **argv)
             heartbeat();
         else if (role != LEADER && !lingering && now >= election_at)
             start_election();
-        unsigned long long wake = role == LEADER ? heartbeat_at : lingering ? linger_end
-                                                                            : election_at;
+        unsigned long long wake = role == LEADER ? heartbeat_at
+                                  : lingering    ? linger_end
+                                                 : election_at;
         if (lingering && linger_end < wake)
             wake = linger_end;
         int n = net_recv(&in, wake > now ? (unsigned)(wake - now) : 1);
