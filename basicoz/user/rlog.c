@@ -25,7 +25,7 @@
 #define HEARTBEAT 300000u  /* the leader's heartbeat, in instructions */
 #define ELECTION  1500000u /* election timeout: ELECTION + up to ELECTION more */
 #define LINGER    6000000u /* answering on once everyone agrees */
-#define GIVE_UP   400000000u
+#define GIVE_UP   100000000u
 
 enum { VOTE_REQ = 1, VOTE_REP, APPEND, APPEND_REP };
 enum { FOLLOWER, CANDIDATE, LEADER };
