@@ -1076,9 +1076,110 @@ unsigned cpu_disassemble(struct cpu *c, const uint8_t *buf, unsigned len, uint32
     return decode_text(c->dec, buf, len, addr, out, outlen);
 }
 
+void cpu_engine_versions(char *out, unsigned outlen)
+{
+    unsigned uc_major, uc_minor;
+    unsigned uc_full = uc_version(&uc_major, &uc_minor);
+    char capstone[32];
+    decode_version(capstone, sizeof capstone);
+    /* uc_version's full form is 0xMMmmpp..: the patch level is its third byte. */
+    snprintf(out, outlen, "Unicorn %u.%u.%u, Capstone %s", uc_major, uc_minor,
+             (uc_full >> 8) & 0xffu, capstone);
+}
+
 void cpu_forget_writes(struct cpu *c)
 {
     /* Unicorn's writable entries would let stores pass unseen. */
     uc_ctl_flush_tlb(c->uc);
     c->stats.uc_flushes++;
+}
+
+/* ---- Snapshots ------------------------------------------------------------ */
+
+struct cpu_saved {
+    uc_context *regs;
+    size_t regs_bytes;
+    uint64_t key_bits, time, mode_since, blocks_learned, code_invalidations;
+    uint32_t ctx, mode, trap_insn_pc;
+    enum cpu_engine engine;
+    int step_budget;
+    bool guest_tf, fix_pushf, code_store_pass;
+    struct {
+        uint32_t paddr, vpage;
+        bool flush_pending;
+    } store;
+    struct cpu_stats stats;
+};
+
+struct cpu_saved *cpu_save(struct cpu *c)
+{
+    struct cpu_saved *s = calloc(1, sizeof *s);
+    if (!s || uc_context_alloc(c->uc, &s->regs) != UC_ERR_OK) {
+        free(s);
+        return NULL;
+    }
+    uc_context_save(c->uc, s->regs);
+    s->regs_bytes = uc_context_size(c->uc);
+    s->key_bits = c->key_bits;
+    s->time = c->time;
+    s->mode_since = c->mode_since;
+    s->blocks_learned = c->code->misses;
+    s->code_invalidations = c->code->invalidations;
+    s->ctx = c->ctx;
+    s->mode = c->mode;
+    s->trap_insn_pc = c->trap_insn_pc;
+    s->engine = c->engine;
+    s->step_budget = c->step_budget;
+    s->guest_tf = c->guest_tf;
+    s->fix_pushf = c->fix_pushf;
+    s->code_store_pass = c->code_store_pass;
+    s->store.paddr = c->store.paddr;
+    s->store.vpage = c->store.vpage;
+    s->store.flush_pending = c->store.flush_pending;
+    s->stats = c->stats;
+    return s;
+}
+
+void cpu_restore(struct cpu *c, const struct cpu_saved *s)
+{
+    uc_context_restore(c->uc, s->regs);
+    c->key_bits = s->key_bits;
+    c->time = s->time;
+    c->mode_since = s->mode_since;
+    c->ctx = s->ctx;
+    c->mode = s->mode;
+    c->trap_insn_pc = s->trap_insn_pc;
+    c->engine = s->engine;
+    c->step_budget = s->step_budget;
+    c->guest_tf = s->guest_tf;
+    c->fix_pushf = s->fix_pushf;
+    c->blk = NULL;
+    c->halt = (struct cpu_halt){0};
+    c->stop_requested = 0;
+    c->code_store_pass = s->code_store_pass;
+    c->store.paddr = s->store.paddr;
+    c->store.vpage = s->store.vpage;
+    c->store.flush_pending = s->store.flush_pending;
+    c->break_skip = c->watch_skip = false;
+    /* RAM may hold other code now: every translation goes, and every
+     * cached page permission (writes must be seen again). */
+    codecache_invalidate(c->code);
+    flush_translations(c);
+    uc_ctl_flush_tlb(c->uc);
+    c->stats = s->stats;
+    c->code->misses = s->blocks_learned;
+    c->code->invalidations = s->code_invalidations;
+}
+
+size_t cpu_saved_bytes(const struct cpu_saved *s)
+{
+    return sizeof *s + s->regs_bytes;
+}
+
+void cpu_saved_free(struct cpu_saved *s)
+{
+    if (!s)
+        return;
+    uc_context_free(s->regs);
+    free(s);
 }

@@ -18,6 +18,7 @@
 #define SPACE_CPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "mmu/mmu.h"
@@ -104,6 +105,20 @@ void cpu_host_wrote(struct cpu *c, uint32_t paddr, uint32_t len);
  * store to each page must be seen again. Between runs only. */
 void cpu_forget_writes(struct cpu *c);
 
+/* The CPU's whole state between two runs, for machine snapshots: every
+ * register Unicorn has (FPU, SSE and the hidden segment state included),
+ * virtual and idle time, CONTEXT, MODE, the engine's stepping state and
+ * the statistics. Not in it: breakpoints, watchpoints and a pending
+ * resume past one (the driver's), and translations (cpu_restore drops
+ * them all). NULL if the host has no memory. */
+struct cpu_saved;
+struct cpu_saved *cpu_save(struct cpu *c);
+/* Puts back what cpu_save took; translated code and Unicorn's TLB go (RAM
+ * may have changed under them). Between runs only. */
+void cpu_restore(struct cpu *c, const struct cpu_saved *s);
+size_t cpu_saved_bytes(const struct cpu_saved *s);
+void cpu_saved_free(struct cpu_saved *s);
+
 /* Registers as the guest sees them (never including the CPU's own
  * single-step flag). */
 void cpu_get_regs(struct cpu *c, struct cpu_regs *r);
@@ -172,5 +187,9 @@ uint32_t cpu_read_code(struct cpu *c, uint32_t vaddr, uint8_t *buf, uint32_t len
  * length, or 0 if buf does not start with a whole valid instruction. */
 unsigned cpu_disassemble(struct cpu *c, const uint8_t *buf, unsigned len, uint32_t addr, char *out,
                          unsigned outlen);
+
+/* The engines linked in, for --version and bug reports: "Unicorn 2.1.1,
+ * Capstone 4.0" (the versions of the libraries loaded, not of the headers). */
+void cpu_engine_versions(char *out, unsigned outlen);
 
 #endif

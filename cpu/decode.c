@@ -29,6 +29,13 @@ struct decoder *decoder_create(void)
     return d;
 }
 
+void decode_version(char *out, unsigned outlen)
+{
+    int major, minor;
+    cs_version(&major, &minor);
+    snprintf(out, outlen, "%d.%d", major, minor);
+}
+
 void decoder_destroy(struct decoder *d)
 {
     if (!d)

@@ -14,6 +14,8 @@ struct decoder;
 
 struct decoder *decoder_create(void);
 void decoder_destroy(struct decoder *d);
+/* Capstone's version, "4.0". */
+void decode_version(char *out, unsigned outlen);
 
 /* Length of the instruction at the start of buf, or 0 if it does not decode
  * within len bytes. */

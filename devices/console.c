@@ -230,6 +230,42 @@ static void console_shutdown(struct device *d)
     flush(d->state);
 }
 
+/* The state: control, input delay, eof, then the bytes of the received
+ * line the guest has not read yet. */
+struct console_saved {
+    uint32_t control, input_delay, eof, unread;
+};
+
+static size_t console_save(struct device *d, void *buf, size_t cap)
+{
+    struct console *c = d->state;
+    struct console_saved h = {c->control, c->input_delay, c->eof, (uint32_t)(c->len - c->pos)};
+    size_t size = sizeof h + h.unread;
+    if (size <= cap) {
+        memcpy(buf, &h, sizeof h);
+        memcpy((char *)buf + sizeof h, c->line + c->pos, h.unread);
+    }
+    return size;
+}
+
+static int console_load(struct device *d, const void *buf, size_t len)
+{
+    struct console *c = d->state;
+    struct console_saved h;
+    if (len < sizeof h)
+        return -1;
+    memcpy(&h, buf, sizeof h);
+    if (len != sizeof h + h.unread || (h.unread && !grow_line(c, h.unread)))
+        return -1;
+    memcpy(c->line, (const char *)buf + sizeof h, h.unread);
+    c->pos = 0;
+    c->len = h.unread;
+    c->control = h.control;
+    c->input_delay = h.input_delay;
+    c->eof = h.eof != 0;
+    return 0;
+}
+
 const struct device_kind console_device = {
     .name = "console",
     .type = SPACE_DEVICE_CONSOLE,
@@ -243,4 +279,6 @@ const struct device_kind console_device = {
     .event = console_event,
     .idle = console_idle,
     .shutdown = console_shutdown,
+    .save = console_save,
+    .load = console_load,
 };

@@ -22,8 +22,10 @@
 #define SPACE_DEVICE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #define SPACE_HOST
 #include "basicoz/include/space.h"
@@ -127,6 +129,14 @@ struct device_kind {
     bool (*idle)(struct device *d);
     /* The machine is stopping: make everything durable. May be NULL. */
     void (*shutdown)(struct device *d);
+    /* The unit's state for a machine snapshot (sim/core/snapshot.h): writes
+     * at most cap bytes into buf and returns the size of the whole state
+     * (call again with a bigger buf if it is > cap). Scheduled events, the
+     * interrupt count and pending lines are the bus's, not the device's;
+     * backends are not state (they stay as they are). */
+    size_t (*save)(struct device *d, void *buf, size_t cap);
+    /* Puts back what save wrote. 0, or -1 (a state of the wrong size). */
+    int (*load)(struct device *d, const void *buf, size_t len);
 };
 
 struct device {
@@ -179,6 +189,23 @@ static inline int device_dma_read(struct device *d, uint32_t paddr, void *buf, u
 static inline int device_dma_write(struct device *d, uint32_t paddr, const void *buf, uint32_t len)
 {
     return d->dma.write(d->dma.opaque, paddr, buf, len);
+}
+
+/* For a kind whose whole state is one plain struct (no pointers): save
+ * and load it as bytes. */
+static inline size_t device_save_plain(const void *state, size_t size, void *buf, size_t cap)
+{
+    if (size <= cap)
+        memcpy(buf, state, size);
+    return size;
+}
+
+static inline int device_load_plain(void *state, size_t size, const void *buf, size_t len)
+{
+    if (len != size)
+        return -1;
+    memcpy(state, buf, size);
+    return 0;
 }
 
 /* The register of `kind` at byte offset `offset`, or NULL. */

@@ -40,9 +40,15 @@ static const struct device_option disk_options[] = {
 
 enum { DONE = 0 };
 
+/* The registers: the disk's whole state (buf only carries one transfer,
+ * within its event). */
+struct disk_regs {
+    uint32_t sector, count, addr, command, status, control, completed;
+};
+
 struct disk {
     struct block_store *store;
-    uint32_t sector, count, addr, command, status, control, completed;
+    struct disk_regs r;
     uint8_t buf[MAX_COUNT * SECTOR_SIZE];
 };
 
@@ -111,46 +117,46 @@ static uint32_t disk_read(struct device *d, uint32_t reg)
     struct disk *k = d->state;
     switch (reg) {
     case SPACE_DISK_SECTORS: return k->store->sectors;
-    case SPACE_DISK_SECTOR: return k->sector;
-    case SPACE_DISK_COUNT: return k->count;
-    case SPACE_DISK_ADDR: return k->addr;
-    case SPACE_DISK_COMMAND: return k->command;
-    case SPACE_DISK_STATUS: return k->status;
-    case SPACE_DISK_CONTROL: return k->control;
-    case SPACE_DISK_COMPLETED: return k->completed;
+    case SPACE_DISK_SECTOR: return k->r.sector;
+    case SPACE_DISK_COUNT: return k->r.count;
+    case SPACE_DISK_ADDR: return k->r.addr;
+    case SPACE_DISK_COMMAND: return k->r.command;
+    case SPACE_DISK_STATUS: return k->r.status;
+    case SPACE_DISK_CONTROL: return k->r.control;
+    case SPACE_DISK_COMPLETED: return k->r.completed;
     default: return 0;
     }
 }
 
 static void start(struct device *d, struct disk *k, uint32_t command)
 {
-    k->command = command;
+    k->r.command = command;
     uint64_t latency;
     switch (command) {
     case SPACE_DISK_READ:
     case SPACE_DISK_WRITE:
         /* (an out-of-range COUNT fails at completion, after the base latency) */
-        latency =
-            LATENCY_BASE + (uint64_t)LATENCY_PER_SECTOR * (k->count <= MAX_COUNT ? k->count : 0);
+        latency = LATENCY_BASE +
+                  (uint64_t)LATENCY_PER_SECTOR * (k->r.count <= MAX_COUNT ? k->r.count : 0);
         break;
     case SPACE_DISK_FLUSH: latency = LATENCY_FLUSH; break;
     default: latency = 1; break;
     }
-    k->status = SPACE_DISK_BUSY;
+    k->r.status = SPACE_DISK_BUSY;
     device_schedule(d, latency, DONE);
 }
 
 static void disk_write(struct device *d, uint32_t reg, uint32_t value)
 {
     struct disk *k = d->state;
-    if (k->status == SPACE_DISK_BUSY && reg != SPACE_DISK_CONTROL)
+    if (k->r.status == SPACE_DISK_BUSY && reg != SPACE_DISK_CONTROL)
         return; /* registers are frozen while a command runs */
     switch (reg) {
-    case SPACE_DISK_SECTOR: k->sector = value; break;
-    case SPACE_DISK_COUNT: k->count = value; break;
-    case SPACE_DISK_ADDR: k->addr = value; break;
+    case SPACE_DISK_SECTOR: k->r.sector = value; break;
+    case SPACE_DISK_COUNT: k->r.count = value; break;
+    case SPACE_DISK_ADDR: k->r.addr = value; break;
     case SPACE_DISK_COMMAND: start(d, k, value); break;
-    case SPACE_DISK_CONTROL: k->control = value & SPACE_DISK_INTERRUPT; break;
+    case SPACE_DISK_CONTROL: k->r.control = value & SPACE_DISK_INTERRUPT; break;
     default: break;
     }
 }
@@ -158,35 +164,35 @@ static void disk_write(struct device *d, uint32_t reg, uint32_t value)
 static uint32_t transfer(struct device *d, struct disk *k)
 {
     struct block_store *st = k->store;
-    if (k->command == SPACE_DISK_FLUSH)
+    if (k->r.command == SPACE_DISK_FLUSH)
         return st->sync(st->opaque) == 0 || st->readonly ? SPACE_DISK_OK : SPACE_DISK_ERR_IO;
-    if (k->command != SPACE_DISK_READ && k->command != SPACE_DISK_WRITE)
+    if (k->r.command != SPACE_DISK_READ && k->r.command != SPACE_DISK_WRITE)
         return SPACE_DISK_ERR_COMMAND;
-    if (k->count == 0 || k->count > MAX_COUNT || k->sector >= st->sectors ||
-        k->count > st->sectors - k->sector)
+    if (k->r.count == 0 || k->r.count > MAX_COUNT || k->r.sector >= st->sectors ||
+        k->r.count > st->sectors - k->r.sector)
         return SPACE_DISK_ERR_RANGE;
-    uint32_t bytes = k->count * SECTOR_SIZE;
-    if (k->command == SPACE_DISK_READ) {
-        if (st->read(st->opaque, k->sector, k->count, k->buf) != 0)
+    uint32_t bytes = k->r.count * SECTOR_SIZE;
+    if (k->r.command == SPACE_DISK_READ) {
+        if (st->read(st->opaque, k->r.sector, k->r.count, k->buf) != 0)
             return SPACE_DISK_ERR_IO;
-        return device_dma_write(d, k->addr, k->buf, bytes) == 0 ? SPACE_DISK_OK
-                                                                : SPACE_DISK_ERR_DMA;
+        return device_dma_write(d, k->r.addr, k->buf, bytes) == 0 ? SPACE_DISK_OK
+                                                                  : SPACE_DISK_ERR_DMA;
     }
     if (st->readonly)
         return SPACE_DISK_ERR_READONLY;
-    if (device_dma_read(d, k->addr, k->buf, bytes) != 0)
+    if (device_dma_read(d, k->r.addr, k->buf, bytes) != 0)
         return SPACE_DISK_ERR_DMA;
-    return st->write(st->opaque, k->sector, k->count, k->buf) == 0 ? SPACE_DISK_OK
-                                                                   : SPACE_DISK_ERR_IO;
+    return st->write(st->opaque, k->r.sector, k->r.count, k->buf) == 0 ? SPACE_DISK_OK
+                                                                       : SPACE_DISK_ERR_IO;
 }
 
 static void disk_event(struct device *d, uint32_t tag)
 {
     struct disk *k = d->state;
     (void)tag;
-    k->status = transfer(d, k);
-    k->completed++;
-    if (k->control & SPACE_DISK_INTERRUPT)
+    k->r.status = transfer(d, k);
+    k->r.completed++;
+    if (k->r.control & SPACE_DISK_INTERRUPT)
         device_interrupt(d);
 }
 
@@ -195,6 +201,18 @@ static void disk_shutdown(struct device *d)
     struct disk *k = d->state;
     if (!k->store->readonly)
         k->store->sync(k->store->opaque);
+}
+
+static size_t disk_save(struct device *d, void *buf, size_t cap)
+{
+    struct disk *k = d->state;
+    return device_save_plain(&k->r, sizeof k->r, buf, cap);
+}
+
+static int disk_load(struct device *d, const void *buf, size_t len)
+{
+    struct disk *k = d->state;
+    return device_load_plain(&k->r, sizeof k->r, buf, len);
 }
 
 const struct device_kind disk_device = {
@@ -210,4 +228,6 @@ const struct device_kind disk_device = {
     .write = disk_write,
     .event = disk_event,
     .shutdown = disk_shutdown,
+    .save = disk_save,
+    .load = disk_load,
 };

@@ -141,6 +141,16 @@ static void rng_event(struct device *d, uint32_t tag)
         device_interrupt(d);
 }
 
+static size_t rng_save(struct device *d, void *buf, size_t cap)
+{
+    return device_save_plain(d->state, sizeof(struct rng), buf, cap);
+}
+
+static int rng_load(struct device *d, const void *buf, size_t len)
+{
+    return device_load_plain(d->state, sizeof(struct rng), buf, len);
+}
+
 const struct device_kind rng_device = {
     .name = "rng",
     .type = SPACE_DEVICE_RNG,
@@ -154,4 +164,6 @@ const struct device_kind rng_device = {
     .write = rng_write,
     .peek = rng_peek,
     .event = rng_event,
+    .save = rng_save,
+    .load = rng_load,
 };

@@ -105,6 +105,16 @@ static void timer_event(struct device *d, uint32_t tag)
     }
 }
 
+static size_t timer_save(struct device *d, void *buf, size_t cap)
+{
+    return device_save_plain(d->state, sizeof(struct timer), buf, cap);
+}
+
+static int timer_load(struct device *d, const void *buf, size_t len)
+{
+    return device_load_plain(d->state, sizeof(struct timer), buf, len);
+}
+
 const struct device_kind timer_device = {
     .name = "timer",
     .type = SPACE_DEVICE_TIMER,
@@ -116,4 +126,6 @@ const struct device_kind timer_device = {
     .read = timer_read,
     .write = timer_write,
     .event = timer_event,
+    .save = timer_save,
+    .load = timer_load,
 };

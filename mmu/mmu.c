@@ -94,7 +94,7 @@ unsigned mmu_grant(struct mmu *m, uint32_t ctx, const struct mmu_decision *d, ui
 {
     if (!(mmu_note_access(m, ctx, vaddr, access) & MAP_DIRTY))
         perms &= ~(unsigned)MMU_WRITE;
-    if (m->pm->written && (perms & MMU_WRITE)) {
+    if (m->pm->tracking && (perms & MMU_WRITE)) {
         if (access == MMU_WRITE)
             physmem_note_write(m->pm, d->paddr, 1);
         else if (!physmem_page_written(m->pm, d->paddr))

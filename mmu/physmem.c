@@ -1,6 +1,7 @@
 #include "physmem.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #define PAGE 4096u
 
@@ -19,25 +20,43 @@ int physmem_init(struct physmem *pm, uint32_t ram_size)
 void physmem_free(struct physmem *pm)
 {
     free(pm->bytes);
-    free(pm->written);
     pm->bytes = NULL;
-    pm->written = NULL;
+    for (unsigned t = 0; t < PHYSMEM_TRACKERS; t++) {
+        free(pm->written[t]);
+        pm->written[t] = NULL;
+    }
+    pm->tracking = false;
 }
 
-int physmem_track_writes(struct physmem *pm)
+static size_t bitmap_bytes(const struct physmem *pm)
 {
-    if (!pm->written)
-        pm->written = calloc(pm->ram_size / PAGE / 8 + 1, 1);
-    return pm->written ? 0 : -1;
+    return pm->ram_size / PAGE / 8 + 1;
+}
+
+int physmem_track_writes(struct physmem *pm, enum physmem_tracker t)
+{
+    if (!pm->written[t])
+        pm->written[t] = calloc(bitmap_bytes(pm), 1);
+    if (!pm->written[t])
+        return -1;
+    pm->tracking = true;
+    return 0;
+}
+
+void physmem_forget_writes(struct physmem *pm, enum physmem_tracker t)
+{
+    if (pm->written[t])
+        memset(pm->written[t], 0, bitmap_bytes(pm));
 }
 
 void physmem_note_write(struct physmem *pm, uint32_t paddr, uint32_t len)
 {
-    if (!pm->written || !len || paddr >= pm->ram_size)
+    if (!pm->tracking || !len || paddr >= pm->ram_size)
         return;
     uint32_t last = paddr + len - 1 < pm->ram_size ? paddr + len - 1 : pm->ram_size - 1;
-    for (uint32_t p = paddr / PAGE; p <= last / PAGE; p++)
-        pm->written[p / 8] |= (uint8_t)(1u << (p % 8));
+    for (unsigned t = 0; t < PHYSMEM_TRACKERS; t++)
+        for (uint32_t p = paddr / PAGE; pm->written[t] && p <= last / PAGE; p++)
+            pm->written[t][p / 8] |= (uint8_t)(1u << (p % 8));
 }
 
 bool physmem_is_ram(const struct physmem *pm, uint32_t paddr)

@@ -43,7 +43,9 @@ static void write_stats(struct machine *m, int format, FILE *out)
 
 static void close_stats(FILE *out)
 {
-    if (out != stderr && fclose(out) != 0)
+    if (out == stderr || out == stdout)
+        fflush(out);
+    else if (fclose(out) != 0)
         fprintf(stderr, "space: --stats-file: writing failed: %s\n", strerror(errno));
 }
 
@@ -104,7 +106,7 @@ static const struct cmd_option run_options[] = {
      "--nodes: the network's faults too",
      RUN_SEED},
     {"input", 0, "FILE",
-     "console input comes from FILE (default: standard input);\n"
+     "console input comes from FILE (default, or '-': standard input);\n"
      "a line is delivered when the guest asks for input and waits,\n"
      "or at the latest 200000 instructions after it asked;\n"
      "with --nodes every node reads FILE, and K=FILE is node K's",
@@ -153,8 +155,8 @@ static const struct cmd_option run_options_after_devices[] = {
      "statistics on standard error as 'text' or 'json'\n"
      "(docs/instrumentation.md)",
      RUN_STATS},
-    {"stats-file", 0, "FILE", "write them into FILE instead (created or truncated)",
-     RUN_STATS_FILE},
+    {"stats-file", 0, "FILE",
+     "write them into FILE instead (created or truncated;\n'-': standard output)", RUN_STATS_FILE},
     {"record", 0, "FILE",
      "record the run into the trace FILE, for space replay\n"
      "(docs/trace-format.md)",
@@ -478,7 +480,9 @@ static int set_up(struct run *r)
     if ((status = cli_attach_trace(m, r->trace.flags, r->trace.path)) != 0)
         goto no_trace;
     r->stats_out = stderr;
-    if (r->stats_path && !(r->stats_out = fopen(r->stats_path, "w"))) {
+    if (r->stats_path && !strcmp(r->stats_path, "-"))
+        r->stats_out = stdout;
+    else if (r->stats_path && !(r->stats_out = fopen(r->stats_path, "w"))) {
         fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", r->stats_path,
                 strerror(errno));
         status = EXIT_BAD_INPUT;
@@ -637,7 +641,9 @@ int main(int argc, char **argv)
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("space %s\n", SPACE_VERSION);
+        char engines[96];
+        cpu_engine_versions(engines, sizeof engines);
+        printf("space %s (%s)\n", SPACE_VERSION, engines);
         return 0;
     }
     for (size_t i = 0; i < NCOMMANDS; i++)

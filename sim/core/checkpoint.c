@@ -171,7 +171,7 @@ int ram_hasher_init(struct ram_hasher *h, struct machine *m)
     h->primed = false;
     const char *v = getenv("SPACE_VERIFY_CHECKPOINTS");
     h->verify = v && *v == '1';
-    return h->page && physmem_track_writes(&m->pm) == 0 ? 0 : -1;
+    return h->page && physmem_track_writes(&m->pm, PHYSMEM_FOR_CHECKPOINTS) == 0 ? 0 : -1;
 }
 
 void ram_hasher_free(struct ram_hasher *h)
@@ -187,7 +187,7 @@ static void hash_ram(struct machine *m, struct ram_hasher *h, uint64_t *regions)
     struct physmem *pm = &m->pm;
     const uint8_t *ram = physmem_ptr(pm, 0, pm->ram_size);
     for (uint32_t p = 0; p < h->pages; p++) {
-        bool written = pm->written[p / 8] & (1u << (p % 8));
+        bool written = physmem_written_for(pm, PHYSMEM_FOR_CHECKPOINTS, p * 4096u);
         if (h->primed && !written && !h->verify)
             continue;
         uint64_t now = hash64(ram + (size_t)p * 4096u, 4096u, p);
@@ -196,7 +196,7 @@ static void hash_ram(struct machine *m, struct ram_hasher *h, uint64_t *regions)
                          p * 4096u);
         h->page[p] = now;
     }
-    memset(pm->written, 0, h->pages / 8 + 1);
+    physmem_forget_writes(pm, PHYSMEM_FOR_CHECKPOINTS);
     for (unsigned i = 0; i < m->ncpus; i++)
         cpu_forget_writes(m->cpus[i].cpu);
     h->primed = true;

@@ -75,7 +75,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     }
     m->pm.device_base = BUS_REGS_BASE;
     m->pm.device_pages = m->bus.ndev;
-    m->alarm.at = UINT64_MAX;
+    m->alarm_at = UINT64_MAX;
     m->state = MACHINE_RUNNING;
     return m;
 }
@@ -434,7 +434,26 @@ void machine_set_recording(struct machine *m, bool on)
 void machine_set_alarm(struct machine *m, uint64_t at, void (*fn)(struct machine *, void *),
                        void *arg)
 {
-    m->alarm = (struct machine_alarm){.at = fn ? at : UINT64_MAX, .fn = fn, .arg = arg};
+    struct machine_alarm *slot = NULL, *free_slot = NULL;
+    for (unsigned i = 0; i < MACHINE_ALARMS; i++) {
+        struct machine_alarm *a = &m->alarms[i];
+        if (a->fn && a->arg == arg)
+            slot = a;
+        else if (!a->fn && !free_slot)
+            free_slot = a;
+    }
+    if (!fn || at == UINT64_MAX) {
+        if (slot)
+            *slot = (struct machine_alarm){.at = UINT64_MAX};
+    } else if (slot || (slot = free_slot)) {
+        *slot = (struct machine_alarm){.at = at, .fn = fn, .arg = arg};
+    } else {
+        machine_stop(m, "internal error: more than %d alarms follow virtual time", MACHINE_ALARMS);
+    }
+    m->alarm_at = UINT64_MAX;
+    for (unsigned i = 0; i < MACHINE_ALARMS; i++)
+        if (m->alarms[i].fn && m->alarms[i].at < m->alarm_at)
+            m->alarm_at = m->alarms[i].at;
 }
 
 void machine_set_debug_out(struct machine *m, FILE *out)
@@ -663,14 +682,20 @@ static bool interrupt_reached(struct machine *m, uint64_t now)
     return true;
 }
 
-/* The alarm, if due, runs before anything else at its time. */
+/* The alarms due run before anything else at their time (in the order
+ * of their slots: each owner's alarm is independent of the others). */
 static void ring_alarm(struct machine *m, uint64_t now)
 {
-    if (now < m->alarm.at || !m->alarm.fn)
-        return;
-    m->alarm.fn(m, m->alarm.arg);
-    if (m->state == MACHINE_RUNNING && m->alarm.at <= now)
-        m->alarm.at = UINT64_MAX; /* (fn must move it on) */
+    for (unsigned i = 0; i < MACHINE_ALARMS && now >= m->alarm_at; i++) {
+        struct machine_alarm a = m->alarms[i];
+        if (!a.fn || now < a.at)
+            continue;
+        a.fn(m, a.arg);
+        const struct machine_alarm *after = &m->alarms[i];
+        if (m->state == MACHINE_RUNNING && after->fn == a.fn && after->arg == a.arg &&
+            after->at <= now)
+            machine_set_alarm(m, UINT64_MAX, a.fn, a.arg); /* (fn must move it on) */
+    }
 }
 
 /* What ends or cuts the run at `now` before any device or instruction:
@@ -738,8 +763,8 @@ static bool next_target(struct machine *m, const struct run_bounds *b, uint64_t 
     }
     if (b->deadline < t)
         t = b->deadline;
-    if (m->alarm.at < t)
-        t = m->alarm.at;
+    if (m->alarm_at < t)
+        t = m->alarm_at;
     if (b->limit < t)
         t = b->limit;
     *target = t;

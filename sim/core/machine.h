@@ -236,7 +236,8 @@ void machine_set_recording(struct machine *m, bool on);
 /* fn(m, arg) runs when virtual time reaches `at`, at the top of the run
  * loop, before anything due at that time happens, however the machine is
  * driven; fn calls this again for its next time (at = UINT64_MAX or fn =
- * NULL: never). */
+ * NULL: never). One alarm per arg (a recording's checkpoints and time
+ * travel's snapshots each have theirs; up to 8 owners). */
 void machine_set_alarm(struct machine *m, uint64_t at, void (*fn)(struct machine *, void *),
                        void *arg);
 /* Where SPACE_OP_DEBUG_PUTC writes (NULL: nowhere; stdout at first). */

@@ -9,9 +9,11 @@
 #include "machine.h"
 
 /* Something that follows virtual time from outside the guest (checkpoints
- * of a recording or replay): fn runs when virtual time reaches `at`, at the
- * top of the run loop - before anything due at that time happens - however
- * the machine is driven. fn sets the next `at` (UINT64_MAX: never). */
+ * of a recording or replay, time travel's snapshots): fn runs when virtual
+ * time reaches `at`, at the top of the run loop - before anything due at
+ * that time happens - however the machine is driven. fn sets the next `at`
+ * (UINT64_MAX: never). One per owner (arg). */
+#define MACHINE_ALARMS 8
 struct machine_alarm {
     uint64_t at;
     void (*fn)(struct machine *m, void *arg);
@@ -63,8 +65,9 @@ struct machine {
     bool interrupt_clean;              /* MACHINE_INTERRUPTED was reached at interrupt_at (not
                                         * set by a driver ending the machine where it stood) */
     struct machine_observer observer;
-    struct machine_alarm alarm;
-    bool awaiting_input;      /* input waits for a person (PAUSE_INPUT; bus.c) */
+    struct machine_alarm alarms[MACHINE_ALARMS]; /* fn NULL: a free slot */
+    uint64_t alarm_at;                           /* the earliest alarm's time */
+    bool awaiting_input;                         /* input waits for a person (PAUSE_INPUT; bus.c) */
     bool recording;           /* debuggers must not change the guest (sim/replay/recorder.c) */
     enum machine_pause pause; /* why machine_run_until returned early (MACHINE_RUNNING) */
     uint32_t pause_addr, pause_access, pause_watch;
@@ -73,6 +76,8 @@ struct machine {
     char reason[512];           /* MACHINE_STOPPED: the one-line diagnostic */
     struct machine_stats stats; /* the sum over the CPUs (machine_stats) */
     struct tracer *tracer;      /* --trace (sim/core/tracer.h), or NULL */
+    uint64_t snap_base;         /* the snapshot RAM was at when snapshot write
+                                 * tracking last forgot (sim/core/snapshot.c; 0: none) */
     FILE *debug_out;            /* where SPACE_OP_DEBUG_PUTC writes */
 };
 

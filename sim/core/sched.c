@@ -119,7 +119,7 @@ static bool take_turn(struct machine *m, uint64_t now, const struct run_bounds *
             return false;
     }
     uint64_t target = cap(end, t, now, b->deadline);
-    target = cap(target, t, now, m->alarm.at);
+    target = cap(target, t, now, m->alarm_at);
     target = cap(target, t, now, b->limit);
     if (m->interrupt_at)
         target = cap(target, t, now, m->interrupt_at);

@@ -81,6 +81,8 @@ struct char_source *stdio_source_open(const char *path, char *err, unsigned errl
         snprintf(err, errlen, "out of host memory");
         return NULL;
     }
+    if (path && !strcmp(path, "-"))
+        path = NULL; /* the usual name of standard input */
     s->in = path ? fopen(path, "rb") : stdin;
     if (!s->in) {
         snprintf(err, errlen, "%s: cannot open console input script: %s", path, strerror(errno));

@@ -260,7 +260,7 @@ int recorder_finish(struct recorder *r, char *err, unsigned errlen)
     checkpoint_encode(&cp, &b);
     write_tbuf(r, REC_END, &b);
     machine_set_recording(m, false);
-    machine_set_alarm(m, UINT64_MAX, NULL, NULL);
+    machine_set_alarm(m, UINT64_MAX, NULL, r);
     int rc = recfile_close_writer(&r->w, err, errlen);
     recorder_discard(r);
     return rc;

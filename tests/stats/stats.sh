@@ -232,6 +232,24 @@ case_errors() {
     [ ! -s "$OUT" ] || fail "the guest ran"
 }
 
+# '-' names the standard streams: --stats-file - is standard output (no
+# file named '-'), --input - standard input.
+case_dash() {
+    next
+    (cd "$tmp" && printf 'hello\nexit 3\n' | "$SPACE" run --input - --stats json --stats-file - \
+        >"$OUT" 2>"$ERR")
+    STATUS=$?
+    status_is 3
+    stderr_empty
+    [ ! -e "$tmp/-" ] || fail "a file named '-' was created"
+    grep -q '^hello, world' "$OUT" || fail "the console input did not arrive from standard input"
+    python3 -c 'import json,sys; t=sys.stdin.read(); json.loads(t[t.index("{"):])' <"$OUT" ||
+        fail "no JSON statistics after the console output on standard output"
+    "$SPACE" --version >"$OUT" || fail "--version failed"
+    grep -Eq '^space [0-9.]+ \(Unicorn [0-9]+\.[0-9]+\.[0-9]+, Capstone [0-9]+\.[0-9]+\)$' "$OUT" ||
+        fail "--version does not name the engines: $(cat "$OUT")"
+}
+
 declare -F "case_$CASE" >/dev/null || fail "no case '$CASE'"
 "case_$CASE"
 echo "stats.$CASE: passed"

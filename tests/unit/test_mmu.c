@@ -88,7 +88,7 @@ static void grants(struct mmu *mmu, struct physmem *pm)
     /* held-back bits stay held back (a watched page) */
     EXPECT(mmu_grant(mmu, CTX, &d, VA, MMU_READ, MMU_READ) == MMU_READ);
 
-    EXPECT(physmem_track_writes(pm) == 0);
+    EXPECT(physmem_track_writes(pm, PHYSMEM_FOR_CHECKPOINTS) == 0);
     EXPECT(mmu_grant(mmu, CTX, &d, VA, MMU_READ, d.perms) == MMU_READ);
     EXPECT(!physmem_page_written(pm, RAM_PAGE));
     EXPECT(mmu_grant(mmu, CTX, &d, VA, MMU_WRITE, d.perms) == rw);
