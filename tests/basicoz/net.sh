@@ -8,6 +8,7 @@
 #           {0,1} | {2,3,4} that heals: the majority elects a leader and
 #           commits while cut off, every node ends with the same 20 entries
 #   twice   that run again, twice: byte for byte the same (output, stats)
+#   skeleton  project (f)'s starting point, dist/rlog.c, builds
 set -u
 SPACE=$1 CASE=$2
 . "$(dirname "$0")/lib.sh"
@@ -100,6 +101,16 @@ case_twice() {
     rlog_run
     cmp "$OUT" "$out1" || fail "the console output differs between two runs"
     cmp "$ERR" "$err1" || fail "the statistics differ between two runs"
+}
+
+# The distributed project's starting point (basicoz/projects/dist/rlog.c)
+# builds as a BasicOZ program, warnings as errors.
+case_skeleton() {
+    local here
+    here=$(cd "$(dirname "$0")/../.." && pwd)
+    sh "$here/basicoz/user/build-user.sh" "$(dirname "$SPACE")" "$oz_tmp/rlog.elf" \
+        "$here/basicoz/projects/dist/rlog.c" -Werror || fail "dist/rlog.c does not build"
+    [ -s "$oz_tmp/rlog.elf" ] || fail "no rlog.elf"
 }
 
 "case_$CASE"
