@@ -361,6 +361,8 @@ static struct nodes_run nodes_of(const struct run *r)
                               .ninputs = r->ninputs,
                               .console_dir = r->console_dir,
                               .verbose = r->verbose,
+                              .record_path = r->sc.record_path,
+                              .checkpoint_interval = r->sc.checkpoint_interval,
                               .trace_flags = r->trace.flags,
                               .trace_path = r->trace.path,
                               .write_stats = r->stats >= 0 ? stats_formats[r->stats].write : NULL};
@@ -421,8 +423,8 @@ static int parse_run(struct run *r, int argc, char **argv)
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,
          "--checkpoint-interval needs --record FILE"},
-        {nr.nodes && (r->debug || r->gdb_port >= 0 || r->gui || r->sc.record_path),
-         "--nodes cannot be used with --debug, --gdb, --gui or --record yet"},
+        {nr.nodes && (r->debug || r->gdb_port >= 0 || r->gui),
+         "--nodes cannot be used with --debug, --gdb or --gui yet"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)

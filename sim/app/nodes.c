@@ -11,13 +11,20 @@
 #include "sim/host/image_store.h"
 #include "sim/host/stdio_console.h"
 #include "sim/net/cluster.h"
+#include "sim/replay/recorder.h"
 #include "sim/stats/stats.h"
+
+/* A node's translation buffer: Unicorn makes all of it resident, and a
+ * kernel's code fits in far less than one machine's default (boot time and
+ * memory of many nodes: docs/multicomputer.md). */
+#define NODE_TCG_BUFFER (8u << 20)
 
 /* ---- One node's console and disk ---- */
 
 struct node_io {
     uint32_t k;
     const char *input; /* NULL: none (the node's input has ended) */
+    bool stdin_input;  /* node 0 with no --input at all: standard input */
     FILE *file;        /* --console-dir: its file; NULL: prefixed standard output */
     struct char_sink sink;
     char line[256]; /* a prefixed line being put together */
@@ -69,7 +76,9 @@ static struct char_source *io_source(void *arg, unsigned device, char *err, unsi
 {
     struct node_io *io = arg;
     (void)device;
-    return io->input ? stdio_source_open(io->input, err, errlen) : &empty_source;
+    if (io->input || io->stdin_input)
+        return stdio_source_open(io->input, err, errlen);
+    return &empty_source;
 }
 
 static struct char_sink *io_sink(void *arg, unsigned device, char *err, unsigned errlen)
@@ -259,6 +268,57 @@ static int report(const struct nodes_run *o, struct cluster *c)
     return status;
 }
 
+/* --record FILE: a recorder for each node, into FILE.K. */
+struct recording {
+    const struct nodes_run *o;
+    struct recorder **rec; /* NULL once finished */
+    uint32_t started;      /* rec[0..started) were started */
+    bool failed;
+};
+
+static struct backend_provider record_node(void *arg, uint32_t k, struct backend_provider p)
+{
+    struct recording *r = arg;
+    char path[4096];
+    snprintf(path, sizeof path, "%s.%u", r->o->record_path, k);
+    if (!(r->rec[k] = recorder_open(path, r->o->checkpoint_interval, &p))) {
+        r->failed = true;
+        return p;
+    }
+    return *recorder_backends(r->rec[k]);
+}
+
+/* Starts every node's recording (the machines booted). 0, or -1 after a
+ * message. */
+static int start_recording(struct recording *r, struct cluster *c, const struct record_setup *s)
+{
+    char err[512];
+    for (uint32_t k = 0; k < cluster_nodes(c); k++, r->started++)
+        if (recorder_start(r->rec[k], cluster_node(c, k), s, err, sizeof err) != 0) {
+            fprintf(stderr, "space: --record: node %u: %s\n", k, err);
+            return -1;
+        }
+    return 0;
+}
+
+/* Ends every node's recording (those not started are discarded), before
+ * the machines go: 0, or -1 after a message. */
+static int finish_recording(struct recording *r, uint32_t n)
+{
+    int rc = 0;
+    char err[512];
+    for (uint32_t k = 0; r->rec && k < n; k++) {
+        if (r->rec[k] && k < r->started && recorder_finish(r->rec[k], err, sizeof err) != 0) {
+            fprintf(stderr, "space: --record: node %u: %s\n", k, err);
+            rc = -1;
+        } else if (r->rec[k] && k >= r->started) {
+            recorder_discard(r->rec[k]);
+        }
+        r->rec[k] = NULL;
+    }
+    return rc;
+}
+
 /* Opens node k's console file in --console-dir. */
 static int open_console_file(const struct nodes_run *o, struct node_io *io)
 {
@@ -277,6 +337,8 @@ int nodes_run(const struct nodes_run *o)
     struct node_io *io = calloc(n, sizeof *io);
     struct machine_config *cfg = calloc(n, sizeof *cfg);
     struct device_config **dc = calloc(n, sizeof *dc);
+    struct recording rec = {.o = o, .rec = calloc(n, sizeof *rec.rec)};
+    struct cluster_wrap wrap = {&rec, record_node};
     struct cluster *c = NULL;
     struct net_spec spec = {0};
     FILE *trace = NULL;
@@ -284,7 +346,7 @@ int nodes_run(const struct nodes_run *o)
     size_t size = basicoz_image_size;
     char err[512];
     int status = EXIT_BAD_INPUT;
-    if (!io || !cfg || !dc) {
+    if (!io || !cfg || !dc || !rec.rec) {
         fprintf(stderr, "space: out of host memory\n");
         goto out;
     }
@@ -293,18 +355,25 @@ int nodes_run(const struct nodes_run *o)
         goto out;
     }
     for (uint32_t k = 0; k < n; k++) {
-        io[k] = (struct node_io){.k = k, .input = node_input(o, k)};
+        io[k] = (struct node_io){
+            .k = k, .input = node_input(o, k), .stdin_input = k == 0 && !o->ninputs};
         io[k].sink = (struct char_sink){.opaque = &io[k], .write = sink_write};
         if ((o->console_dir && open_console_file(o, &io[k]) != 0) || !(dc[k] = node_devices(o, k)))
             goto out;
         cfg[k] = o->machine;
         cfg[k].devices = dc[k];
+        cfg[k].tcg_buffer = NODE_TCG_BUFFER;
         cfg[k].debug_sink = &io[k].sink;
         cfg[k].backends = (struct backend_provider){
             .arg = &io[k], .char_source = io_source, .char_sink = io_sink, .block_store = io_store};
     }
-    if (!(c = cluster_create(n, cfg, &spec, o->seed, err, sizeof err))) {
+    if (!(c = cluster_create(n, cfg, &spec, o->seed, o->record_path ? &wrap : NULL, err,
+                             sizeof err))) {
         fprintf(stderr, "space: %s\n", err);
+        goto out;
+    }
+    if (rec.failed) {
+        fprintf(stderr, "space: out of host memory\n");
         goto out;
     }
     for (uint32_t k = 0; k < n; k++)
@@ -324,6 +393,12 @@ int nodes_run(const struct nodes_run *o)
         status = EXIT_BAD_IMAGE;
         goto out;
     }
+    struct record_setup setup = {.image_name =
+                                     o->kernel_path ? o->kernel_path : SESSION_BUILTIN_NAME,
+                                 .image = bytes,
+                                 .image_size = size};
+    if (o->record_path && start_recording(&rec, c, &setup) != 0)
+        goto out;
     if ((status = attach_traces(o, c, &trace)) != 0)
         goto out;
     cluster_run(c);
@@ -333,9 +408,12 @@ int nodes_run(const struct nodes_run *o)
     status = report(o, c);
     if (o->write_stats)
         write_stats(o, c);
+    if (finish_recording(&rec, n) != 0 && status == 0)
+        status = EXIT_BAD_INPUT;
 out:
     for (uint32_t k = 0; c && k < n; k++)
         tracer_detach(cluster_node(c, k));
+    finish_recording(&rec, n);
     if (trace && trace != stderr)
         fclose(trace);
     cluster_destroy(c);
@@ -345,6 +423,7 @@ out:
         device_config_free(dc[k]);
     net_spec_free(&spec);
     free(image);
+    free(rec.rec);
     free(dc);
     free(cfg);
     free(io);

@@ -32,6 +32,8 @@ struct nodes_run {
     unsigned ninputs;
     const char *console_dir; /* NULL: prefixed lines on standard output */
     bool verbose;
+    const char *record_path;      /* --record FILE: node K's trace is FILE.K */
+    uint64_t checkpoint_interval; /* (0: the default) */
     const char *trace_flags, *trace_path;
     void (*write_stats)(FILE *out, const json_t *tree); /* NULL: no --stats */
     FILE *stats_out;

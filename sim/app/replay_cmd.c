@@ -27,7 +27,9 @@ static void describe(FILE *out)
     options_add(&o, replay_options);
     options_add(&o, cli_trace_options);
     fputs("space replay runs a recorded trace again, with the inputs it holds, and checks\n"
-          "every checkpoint (docs/trace-format.md).\n"
+          "every checkpoint (docs/trace-format.md). A multicomputer's recording\n"
+          "(space run --nodes N --record TRACE) is TRACE.0 .. TRACE.N-1: space replay\n"
+          "TRACE replays every node's in turn, space replay TRACE.K node K's alone.\n"
           "options for replay:\n",
           out);
     options_print(&o, out);
@@ -36,6 +38,17 @@ static void describe(FILE *out)
           "another format version, 130 interrupted.\n",
           out);
     options_free(&o);
+}
+
+static int replay_one(const char *trace, struct replay_options opt, bool single_step, bool quiet,
+                      bool debug, struct cli_trace tracing);
+
+static bool readable(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
 }
 
 const struct cmd_help replay_help = {
@@ -80,6 +93,30 @@ int cmd_replay(int argc, char **argv)
         return cli_usage_error("%s", "--trace-file needs --trace FLAGS");
     if (debug && single_step)
         return cli_usage_error("%s", "--debug and --single-step cannot be used together");
+    /* A multicomputer's recording: TRACE.0, TRACE.1, ..., each node's. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s.0", trace);
+    if (!readable(trace) && readable(path)) {
+        if (debug)
+            return cli_usage_error("--debug replays one node's trace: give %s.K", trace);
+        int worst = 0;
+        for (unsigned k = 0; snprintf(path, sizeof path, "%s.%u", trace, k) > 0 && readable(path);
+             k++) {
+            fprintf(stderr, "space: node %u (%s):\n", k, path);
+            int st = replay_one(path, opt, single_step, quiet, false, tracing);
+            if (st > worst)
+                worst = st;
+        }
+        return worst;
+    }
+    return replay_one(trace, opt, single_step, quiet, debug, tracing);
+}
+
+/* Replays one trace: replay's exit status. */
+static int replay_one(const char *trace, struct replay_options opt, bool single_step, bool quiet,
+                      bool debug, struct cli_trace tracing)
+{
+    int status = 0;
     FILE *discard = NULL;
     if (quiet && !(discard = platform_open_null())) {
         fprintf(stderr, "space: cannot open the null device to discard console output\n");

@@ -49,7 +49,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     for (unsigned i = 0; i < m->ncpus; i++) {
         struct machine_cpu *c = &m->cpus[i];
         c->cpu = i ? cpu_create_sibling(m->cpus[0].cpu, err, errlen)
-                   : cpu_create(&m->mmu, &m->pm, err, errlen);
+                   : cpu_create(&m->mmu, &m->pm, cfg->tcg_buffer, err, errlen);
         if (!c->cpu) {
             machine_destroy(m);
             return NULL;

@@ -26,6 +26,8 @@ struct machine_config {
     /* Its place in a multicomputer (sim/net/cluster.h): the boot
      * information's node and nodes (nodes 0: alone, said as 1). */
     uint32_t node, nodes;
+    /* Each CPU's translation buffer in bytes (0: CPU_TCG_BUFFER). */
+    uint32_t tcg_buffer;
     /* The devices' options (devices/device.h; valid while the machine
      * exists; NULL: none given) and where their input comes from and their
      * output goes. */

@@ -119,8 +119,8 @@ static struct frame_port *node_frame_port(void *arg, unsigned device, char *err,
 /* ---- The cluster ---- */
 
 struct cluster *cluster_create(uint32_t nodes, const struct machine_config *cfg,
-                               const struct net_spec *spec, uint64_t seed, char *err,
-                               unsigned errlen)
+                               const struct net_spec *spec, uint64_t seed,
+                               const struct cluster_wrap *wrap, char *err, unsigned errlen)
 {
     struct cluster *c = calloc(1, sizeof *c);
     if (!c || !(c->node = calloc(nodes, sizeof *c->node)) ||
@@ -144,6 +144,8 @@ struct cluster *cluster_create(uint32_t nodes, const struct machine_config *cfg,
                                                 .char_sink = node_char_sink,
                                                 .block_store = node_block_store,
                                                 .frame_port = node_frame_port};
+        if (wrap)
+            mc.backends = wrap->wrap(wrap->arg, k, mc.backends);
         char why[400];
         if (!(nd->m = machine_create(&mc, why, sizeof why))) {
             snprintf(err, errlen, "node %u: %s", k, why);

@@ -23,12 +23,20 @@
 
 struct cluster;
 
+/* What a node's machine is given as its backends: the caller's and its
+ * frame port, wrapped (a recording wraps them all). */
+struct cluster_wrap {
+    void *arg;
+    struct backend_provider (*wrap)(void *arg, uint32_t k, struct backend_provider p);
+};
+
 /* Creates `nodes` powered-on machines: node k from cfg[k] (its node,
- * nodes and frame port set here; its other backends as given), on a
- * network `spec` seeded with `seed`. NULL with a reason naming the node. */
+ * nodes and frame port set here; its other backends as given, wrapped by
+ * `wrap` unless NULL), on a network `spec` seeded with `seed`. NULL with a
+ * reason naming the node. */
 struct cluster *cluster_create(uint32_t nodes, const struct machine_config *cfg,
-                               const struct net_spec *spec, uint64_t seed, char *err,
-                               unsigned errlen);
+                               const struct net_spec *spec, uint64_t seed,
+                               const struct cluster_wrap *wrap, char *err, unsigned errlen);
 void cluster_destroy(struct cluster *c);
 
 /* Boots every node with the same kernel image. 0, or -1 with a reason. */

@@ -261,14 +261,14 @@ case_examine() {
     has "$HEX <next_pid>:  0x00000001  0x[0-9a-f]{8}  0x[0-9a-f]{8}  0x[0-9a-f]{8}"
     has "$HEX <next_pid>:  0x00000001"
     has "$HEX <name_hello>: \"hello\""
-    has "0x00001000:  0x43  0x41  0x50  0x53  0x01  0x00  0x00  0x00"
-    has "0x00001000:  0x53504143  0x00000001"
+    has "0x00001000:  0x43  0x41  0x50  0x53  0x02  0x00  0x00  0x00"
+    has "0x00001000:  0x53504143  0x00000002"
     has "=> 0x00100000 <_start>: mov esp, $HEX"
     count "   0x[0-9a-f]{8} <_start\+[0-9]+>: .+" 2
     count "   0x0010000[0-9a-f]: .+" 2
     # an embedded program's image starts with the ELF magic
     has "$HEX <prog_hello>:  0x464c457f  0x[0-9a-f]{8}"
-    has "0x00001000: \"CAPS\\\\x01\""
+    has "0x00001000: \"CAPS\\\\x02\""
 }
 
 # disas: symbols, the pc and breakpoints marked, a whole function.

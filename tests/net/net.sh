@@ -11,6 +11,8 @@
 #   stats      --stats text and json: per node and the network
 #   errors     bad --net specs and per-node options: one line, status 2
 #   basicoz    4 nodes of BasicOZ to the prompt and out; --console-dir
+#   record     a recorded 3-node run with faults replays, node by node and
+#              whole; a replay that departs names its node
 set -u
 space=$1 elf=$2 case=$3
 dir=$(mktemp -d)
@@ -119,7 +121,7 @@ errors)
     usage "--input 2=x: no such node" "$elf" --nodes 2 --input 2=x
     usage "--input 0=x needs --nodes" "$elf" --input 0=x
     usage "--console-dir needs --nodes" "$elf" --console-dir /tmp
-    usage "--nodes cannot be used with --debug, --gdb, --gui or --record yet" "$elf" --nodes 2 --debug
+    usage "--nodes cannot be used with --debug, --gdb or --gui yet" "$elf" --nodes 2 --debug
     ;;
 basicoz)
     printf 'exit\n' > "$dir/in"
@@ -135,6 +137,26 @@ basicoz)
     [ "$ST" = 0 ] && [ -z "$OUT" ] || fail "console-dir: $ST $OUT $ERR"
     grep -q "^node one" "$dir/con/node1.txt" && ! grep -q "node one" "$dir/con/node0.txt" ||
         fail "node 1's own input: $(cat "$dir/con/node1.txt")"
+    ;;
+record)
+    run "$elf" --nodes 3 --cmdline "flood 200 3000" --net loss=0.2,reorder=0.2,dup=0.1 --seed 3 \
+        --record "$dir/t" --checkpoint-interval 200000
+    [ "$ST" = 0 ] && [ -f "$dir/t.0" ] && [ -f "$dir/t.2" ] && [ ! -f "$dir/t.3" ] || fail "record: $ST $ERR"
+    want=$OUT
+    "$space" replay "$dir/t.2" > "$dir/out" 2> "$dir/err" || fail "replay of node 2: $(cat "$dir/err")"
+    [ "$(cat "$dir/out")" = "${want#\[2\] }" ] || fail "node 2 replayed '$(cat "$dir/out")', recorded '$want'"
+    "$space" replay -q "$dir/t" 2> "$dir/err" || fail "replay: $(cat "$dir/err")"
+    [ "$(grep -c '^space: replay matches the recording' "$dir/err")" = 3 ] || fail "$(cat "$dir/err")"
+    "$space" replay -q --kernel "$(dirname "$elf")/hello.elf" "$dir/t.1" 2> "$dir/err"
+    [ $? = 1 ] && grep -q "^space: replay of $dir/t.1 diverged: node 1: checkpoint 1 of" "$dir/err" ||
+        fail "a departing replay: $(cat "$dir/err")"
+    # BasicOZ nodes with their own inputs
+    printf 'echo two\nexit\n' > "$dir/in2"
+    printf 'exit\n' > "$dir/in"
+    run --nodes 3 --input "$dir/in" --input "2=$dir/in2" --record "$dir/b"
+    [ "$ST" = 0 ] || fail "basicoz record: $ERR"
+    "$space" replay -q "$dir/b" 2> "$dir/err" &&
+        [ "$(grep -c '^space: replay matches the recording' "$dir/err")" = 3 ] || fail "$(cat "$dir/err")"
     ;;
 *) fail "no case $case" ;;
 esac
