@@ -153,7 +153,8 @@ static void read_output(struct grade_result *r)
  * The nodes of sim/net/cluster.h, each booting the case's kernel with the
  * case's console input; every node's output goes into the case's console
  * file a line at a time with a "[K] " prefix, as `space run --nodes` prints
- * it. Not recorded: multicomputer runs cannot be recorded yet. */
+ * it. Not recorded (yet): `space run --nodes N --record` records such a
+ * run, node by node, and the same case run that way is the same run. */
 struct node_console {
     FILE *out;
     uint32_t k;
@@ -267,7 +268,7 @@ static void run_nodes(const struct grade_case *c, struct grade_result *r, const 
             .debug_sink = &nc[k].sink,
             .backends = {.arg = &nc[k], .char_source = node_source, .char_sink = node_sink}};
     }
-    if (!(cl = cluster_create(n, cfg, &spec, c->seed, err, sizeof err))) {
+    if (!(cl = cluster_create(n, cfg, &spec, c->seed, NULL, err, sizeof err))) {
         snprintf(r->error, sizeof r->error, "the machine could not be set up: %s", err);
         goto done;
     }
