@@ -52,13 +52,18 @@ static const struct device_option net_options[] = {
 /* Event tags. */
 enum { ARRIVE = 0, LISTEN = 1 };
 
-struct net {
-    struct frame_port *port;
+/* The registers: the unit's whole state (what a snapshot keeps). */
+struct net_regs {
     uint32_t tx_ring, rx_ring, size;
     uint32_t tx_head, tx_tail, rx_head, rx_tail;
     uint32_t control, cause;
     uint32_t tx_frames, rx_frames, rx_drops, tx_errors;
-    uint8_t frame[SPACE_NET_MTU];
+};
+
+struct net {
+    struct frame_port *port;
+    struct net_regs r;
+    uint8_t frame[SPACE_NET_MTU]; /* (a frame passing through) */
 };
 
 static bool nodes_of(const struct device_config *c, uint32_t *n)
@@ -127,7 +132,7 @@ static int net_create(struct device *d, const struct device_config *c,
         free(n);
         return -1;
     }
-    n->size = 1;
+    n->r.size = 1;
     d->state = n;
     n->port->on_arrival(n->port->opaque, arrived, d);
     schedule_arrival(d);
@@ -145,19 +150,19 @@ static uint32_t net_read(struct device *d, uint32_t reg)
     switch (reg) {
     case SPACE_NET_ADDRESS: return n->port->node;
     case SPACE_NET_NODES: return n->port->nodes;
-    case SPACE_NET_TX_RING: return n->tx_ring;
-    case SPACE_NET_RX_RING: return n->rx_ring;
-    case SPACE_NET_RING_SIZE: return n->size;
-    case SPACE_NET_TX_HEAD: return n->tx_head;
-    case SPACE_NET_TX_TAIL: return n->tx_tail;
-    case SPACE_NET_RX_HEAD: return n->rx_head;
-    case SPACE_NET_RX_TAIL: return n->rx_tail;
-    case SPACE_NET_CONTROL: return n->control;
-    case SPACE_NET_CAUSE: return n->cause;
-    case SPACE_NET_TX_FRAMES: return n->tx_frames;
-    case SPACE_NET_RX_FRAMES: return n->rx_frames;
-    case SPACE_NET_RX_DROPS: return n->rx_drops;
-    case SPACE_NET_TX_ERRORS: return n->tx_errors;
+    case SPACE_NET_TX_RING: return n->r.tx_ring;
+    case SPACE_NET_RX_RING: return n->r.rx_ring;
+    case SPACE_NET_RING_SIZE: return n->r.size;
+    case SPACE_NET_TX_HEAD: return n->r.tx_head;
+    case SPACE_NET_TX_TAIL: return n->r.tx_tail;
+    case SPACE_NET_RX_HEAD: return n->r.rx_head;
+    case SPACE_NET_RX_TAIL: return n->r.rx_tail;
+    case SPACE_NET_CONTROL: return n->r.control;
+    case SPACE_NET_CAUSE: return n->r.cause;
+    case SPACE_NET_TX_FRAMES: return n->r.tx_frames;
+    case SPACE_NET_RX_FRAMES: return n->r.rx_frames;
+    case SPACE_NET_RX_DROPS: return n->r.rx_drops;
+    case SPACE_NET_TX_ERRORS: return n->r.tx_errors;
     default: return 0;
     }
 }
@@ -166,8 +171,8 @@ static uint32_t net_read(struct device *d, uint32_t reg)
 static void signal_cause(struct device *d, uint32_t bits)
 {
     struct net *n = d->state;
-    n->cause |= bits;
-    if (n->control & bits)
+    n->r.cause |= bits;
+    if (n->r.control & bits)
         device_interrupt(d);
 }
 
@@ -190,27 +195,27 @@ static void transmit_one(struct device *d, struct space_net_desc *desc)
               n->port->send(n->port->opaque, device_now(d), desc->peer, n->frame, desc->len) == 0;
     desc->status = ok ? SPACE_NET_DESC_DONE : SPACE_NET_DESC_ERROR;
     if (ok)
-        n->tx_frames++;
+        n->r.tx_frames++;
     else
-        n->tx_errors++;
+        n->r.tx_errors++;
 }
 
 /* Takes every descriptor from TX_TAIL up to TX_HEAD. */
 static void transmit(struct device *d)
 {
     struct net *n = d->state;
-    if (!(n->control & SPACE_NET_ENABLE) || n->tx_tail == n->tx_head)
+    if (!(n->r.control & SPACE_NET_ENABLE) || n->r.tx_tail == n->r.tx_head)
         return;
-    while (n->tx_tail != n->tx_head) {
+    while (n->r.tx_tail != n->r.tx_head) {
         struct space_net_desc desc;
-        if (get_desc(d, n->tx_ring, n->tx_tail, &desc) != 0) {
-            n->tx_errors++; /* the ring itself is not RAM: nothing to mark */
+        if (get_desc(d, n->r.tx_ring, n->r.tx_tail, &desc) != 0) {
+            n->r.tx_errors++; /* the ring itself is not RAM: nothing to mark */
         } else {
             transmit_one(d, &desc);
-            if (put_desc(d, n->tx_ring, n->tx_tail, &desc) != 0)
-                n->tx_errors++;
+            if (put_desc(d, n->r.tx_ring, n->r.tx_tail, &desc) != 0)
+                n->r.tx_errors++;
         }
-        n->tx_tail = (n->tx_tail + 1) & (n->size - 1);
+        n->r.tx_tail = (n->r.tx_tail + 1) & (n->r.size - 1);
     }
     signal_cause(d, SPACE_NET_TX_INTERRUPT);
 }
@@ -219,25 +224,25 @@ static void transmit(struct device *d)
 static bool receive_one(struct device *d, uint32_t peer, uint32_t len)
 {
     struct net *n = d->state;
-    if (!(n->control & SPACE_NET_ENABLE) || n->rx_head == n->rx_tail) {
-        n->rx_drops++;
+    if (!(n->r.control & SPACE_NET_ENABLE) || n->r.rx_head == n->r.rx_tail) {
+        n->r.rx_drops++;
         return false;
     }
     struct space_net_desc desc;
-    if (get_desc(d, n->rx_ring, n->rx_head, &desc) != 0 ||
+    if (get_desc(d, n->r.rx_ring, n->r.rx_head, &desc) != 0 ||
         device_dma_write(d, desc.addr, n->frame, len) != 0) {
-        n->rx_drops++;
+        n->r.rx_drops++;
         return false;
     }
     desc.len = len;
     desc.peer = peer;
     desc.status = SPACE_NET_DESC_DONE;
-    if (put_desc(d, n->rx_ring, n->rx_head, &desc) != 0) {
-        n->rx_drops++;
+    if (put_desc(d, n->r.rx_ring, n->r.rx_head, &desc) != 0) {
+        n->r.rx_drops++;
         return false;
     }
-    n->rx_head = (n->rx_head + 1) & (n->size - 1);
-    n->rx_frames++;
+    n->r.rx_head = (n->r.rx_head + 1) & (n->r.size - 1);
+    n->r.rx_frames++;
     return true;
 }
 
@@ -259,7 +264,19 @@ static void net_event(struct device *d, uint32_t tag)
 /* A new ring or size starts both rings empty, at index 0. */
 static void reset_rings(struct net *n)
 {
-    n->tx_head = n->tx_tail = n->rx_head = n->rx_tail = 0;
+    n->r.tx_head = n->r.tx_tail = n->r.rx_head = n->r.rx_tail = 0;
+}
+
+static size_t net_save(struct device *d, void *buf, size_t cap)
+{
+    struct net *n = d->state;
+    return device_save_plain(&n->r, sizeof n->r, buf, cap);
+}
+
+static int net_load(struct device *d, const void *buf, size_t len)
+{
+    struct net *n = d->state;
+    return device_load_plain(&n->r, sizeof n->r, buf, len);
 }
 
 static void net_write(struct device *d, uint32_t reg, uint32_t value)
@@ -267,34 +284,34 @@ static void net_write(struct device *d, uint32_t reg, uint32_t value)
     struct net *n = d->state;
     switch (reg) {
     case SPACE_NET_TX_RING:
-        n->tx_ring = value & ~15u;
+        n->r.tx_ring = value & ~15u;
         reset_rings(n);
         break;
     case SPACE_NET_RX_RING:
-        n->rx_ring = value & ~15u;
+        n->r.rx_ring = value & ~15u;
         reset_rings(n);
         break;
     case SPACE_NET_RING_SIZE:
         if (value >= 1 && value <= 256 && !(value & (value - 1))) {
-            n->size = value;
+            n->r.size = value;
             reset_rings(n);
         }
         break;
     case SPACE_NET_TX_HEAD:
-        n->tx_head = value & (n->size - 1);
+        n->r.tx_head = value & (n->r.size - 1);
         transmit(d);
         break;
-    case SPACE_NET_RX_TAIL: n->rx_tail = value & (n->size - 1); break;
+    case SPACE_NET_RX_TAIL: n->r.rx_tail = value & (n->r.size - 1); break;
     case SPACE_NET_CONTROL: {
-        uint32_t was = n->control;
-        n->control = value & (SPACE_NET_ENABLE | SPACE_NET_RX_INTERRUPT | SPACE_NET_TX_INTERRUPT);
-        if ((n->control & ~was & n->cause) != 0)
+        uint32_t was = n->r.control;
+        n->r.control = value & (SPACE_NET_ENABLE | SPACE_NET_RX_INTERRUPT | SPACE_NET_TX_INTERRUPT);
+        if ((n->r.control & ~was & n->r.cause) != 0)
             device_interrupt(d); /* a cause already pending, newly wanted */
-        if (n->control & ~was & SPACE_NET_ENABLE)
+        if (n->r.control & ~was & SPACE_NET_ENABLE)
             transmit(d);
         break;
     }
-    case SPACE_NET_CAUSE: n->cause &= ~value; break;
+    case SPACE_NET_CAUSE: n->r.cause &= ~value; break;
     default: break;
     }
 }
@@ -311,4 +328,6 @@ const struct device_kind net_device = {
     .read = net_read,
     .write = net_write,
     .event = net_event,
+    .save = net_save,
+    .load = net_load,
 };

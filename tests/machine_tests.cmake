@@ -249,7 +249,7 @@ space_machine_test(machine.smp_xchg smp OUTPUT "smp xchg passed"
 # The network device and the multicomputer (--nodes; tests/net/net.sh says
 # what each case checks).
 space_guest(net net.c)
-foreach(c ping exact flood rates partition twice stats errors basicoz record)
+foreach(c ping exact flood rates partition twice stats errors basicoz sdb record)
   add_test(NAME net.${c}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/net/net.sh $<TARGET_FILE:space>
             ${CMAKE_CURRENT_BINARY_DIR}/guest/net.elf ${c})

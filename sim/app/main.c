@@ -361,6 +361,7 @@ static struct nodes_run nodes_of(const struct run *r)
                               .ninputs = r->ninputs,
                               .console_dir = r->console_dir,
                               .verbose = r->verbose,
+                              .debug = r->debug,
                               .record_path = r->sc.record_path,
                               .checkpoint_interval = r->sc.checkpoint_interval,
                               .trace_flags = r->trace.flags,
@@ -423,8 +424,12 @@ static int parse_run(struct run *r, int argc, char **argv)
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,
          "--checkpoint-interval needs --record FILE"},
-        {nr.nodes && (r->debug || r->gdb_port >= 0 || r->gui),
-         "--nodes cannot be used with --debug, --gdb or --gui yet"},
+        {nr.nodes && (r->gdb_port >= 0 || r->gui),
+         "--nodes cannot be used with --gdb or --gui yet"},
+        {nr.nodes && r->debug && r->sc.record_path,
+         "--nodes with --debug cannot --record (the debugger holds the barriers)"},
+        {nr.nodes && r->sc.machine.ncpus > 1,
+         "--nodes cannot be used with --cpus above 1 yet: a node has one CPU"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)

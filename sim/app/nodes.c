@@ -13,6 +13,7 @@
 #include "sim/net/cluster.h"
 #include "sim/replay/recorder.h"
 #include "sim/stats/stats.h"
+#include "ui/sdb/debug_cli.h"
 
 /* A node's translation buffer: Unicorn makes all of it resident, and a
  * kernel's code fits in far less than one machine's default (boot time and
@@ -319,6 +320,38 @@ static int finish_recording(struct recording *r, uint32_t n)
     return rc;
 }
 
+static struct machine *lead(void *arg, unsigned k)
+{
+    return cluster_lead(arg, k);
+}
+
+/* Under sdb, node 0 driven first: sdb's exit status (the driven node's). */
+static int debug_nodes(const struct nodes_run *o, struct cluster *c, const uint8_t *image,
+                       size_t size)
+{
+    uint32_t n = cluster_nodes(c);
+    struct machine **ms = calloc(n, sizeof *ms);
+    if (!ms) {
+        fprintf(stderr, "space: out of host memory\n");
+        return EXIT_BAD_INPUT;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        ms[k] = cluster_node(c, k);
+    struct debug_cli_config dc = {.kernel_path = o->kernel_path,
+                                  .image = image,
+                                  .image_size = size,
+                                  .image_name = SESSION_BUILTIN_NAME,
+                                  .in = stdin,
+                                  .out = stdout,
+                                  .nodes = n,
+                                  .machines = ms,
+                                  .lead = lead,
+                                  .lead_arg = c};
+    int status = debug_cli_run(cluster_lead(c, 0), &dc);
+    free(ms);
+    return status;
+}
+
 /* Opens node k's console file in --console-dir. */
 static int open_console_file(const struct nodes_run *o, struct node_io *io)
 {
@@ -401,6 +434,13 @@ int nodes_run(const struct nodes_run *o)
         goto out;
     if ((status = attach_traces(o, c, &trace)) != 0)
         goto out;
+    if (o->debug) {
+        status = debug_nodes(o, c, bytes, size);
+        for (uint32_t k = 0; k < n; k++)
+            sink_end(&io[k]);
+        fflush(stdout);
+        goto out;
+    }
     cluster_run(c);
     for (uint32_t k = 0; k < n; k++)
         sink_end(&io[k]);

@@ -32,6 +32,7 @@ struct nodes_run {
     unsigned ninputs;
     const char *console_dir; /* NULL: prefixed lines on standard output */
     bool verbose;
+    bool debug;                   /* under sdb: node 0 driven, `node K` to change */
     const char *record_path;      /* --record FILE: node K's trace is FILE.K */
     uint64_t checkpoint_interval; /* (0: the default) */
     const char *trace_flags, *trace_path;

@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/core/checkpoint.h"
-#include "sim/util/hash.h"
-
 /* A node: its machine, and its port on the network (the frame port its
  * network device was given). */
 struct node {
@@ -17,17 +14,16 @@ struct node {
     struct frame_port port;
     void (*arrived)(void *arg); /* the device's, told at each barrier */
     void *arrived_arg;
-    struct ram_hasher hasher;
-    bool hashing;
 };
 
 struct cluster {
     uint32_t n;
     struct node *node;
     struct netmodel *net;
-    uint64_t window; /* the lookahead: the network's latency */
-    uint64_t now;    /* the last barrier */
-    unsigned stuck;  /* barriers in a row at which nothing could happen */
+    uint64_t window;        /* the lookahead: the network's latency */
+    uint64_t now;           /* the last barrier */
+    unsigned stuck;         /* barriers in a row at which nothing could happen */
+    struct machine *leader; /* cluster_lead's, or NULL */
 };
 
 /* ---- A node's frame port ---- */
@@ -160,12 +156,9 @@ void cluster_destroy(struct cluster *c)
 {
     if (!c)
         return;
-    for (uint32_t k = 0; k < c->n; k++) {
-        if (c->node[k].hashing)
-            ram_hasher_free(&c->node[k].hasher);
+    for (uint32_t k = 0; k < c->n; k++)
         if (c->node[k].m)
             machine_destroy(c->node[k].m);
-    }
     netmodel_free(c->net);
     free(c->node);
     free(c);
@@ -214,25 +207,24 @@ static bool stuck(const struct cluster *c)
     return any;
 }
 
-/* The deadline of a window's end in machine_run_until's unit (with
- * several CPUs, the sum of their clocks). */
-static uint64_t deadline_of(struct machine *m, uint64_t t)
-{
-    return t * machine_ncpus(m);
-}
-
-bool cluster_step(struct cluster *c)
+/* One window: every running node but the leader (if any) runs to its end,
+ * then the barrier. False once every node has ended. */
+static bool cluster_step(struct cluster *c)
 {
     uint64_t end = c->now + c->window;
     bool any = false, interrupted = false;
     for (uint32_t k = 0; k < c->n; k++) {
         struct machine *m = c->node[k].m;
+        if (m == c->leader) {
+            any |= machine_state(m) == MACHINE_RUNNING;
+            continue;
+        }
         if (machine_state(m) != MACHINE_RUNNING)
             continue;
-        if (k == 0)
+        if (k == 0 && !c->leader)
             machine_ctrl_c_target(m, true);
-        enum machine_state st = machine_run_until(m, deadline_of(m, end));
-        if (k == 0)
+        enum machine_state st = machine_run_until(m, end);
+        if (k == 0 && !c->leader)
             machine_ctrl_c_target(NULL, true);
         interrupted |= st == MACHINE_INTERRUPTED;
         any |= st == MACHINE_RUNNING;
@@ -243,6 +235,8 @@ bool cluster_step(struct cluster *c)
         for (uint32_t k = 0; k < c->n; k++)
             if (machine_state(c->node[k].m) == MACHINE_RUNNING)
                 machine_end(c->node[k].m, MACHINE_INTERRUPTED);
+    if (c->leader)
+        return any; /* (the debugger says how its machine ends) */
     /* Twice in a row: a waiting node's console may still hand it input
      * when it goes on (bus_idle), which only running it shows. */
     c->stuck = !interrupted && any && stuck(c) ? c->stuck + 1 : 0;
@@ -264,6 +258,23 @@ enum machine_state cluster_run(struct cluster *c)
     return machine_state(c->node[0].m);
 }
 
+/* The leader reached the window's end: the barrier, then the next. */
+static void barrier(struct machine *m, void *arg)
+{
+    struct cluster *c = arg;
+    cluster_step(c);
+    machine_set_alarm(m, c->now + c->window, barrier, c);
+}
+
+struct machine *cluster_lead(struct cluster *c, uint32_t k)
+{
+    if (c->leader)
+        machine_set_alarm(c->leader, UINT64_MAX, NULL, c);
+    c->leader = c->node[k].m;
+    machine_set_alarm(c->leader, c->now + c->window, barrier, c);
+    return c->leader;
+}
+
 uint32_t cluster_nodes(const struct cluster *c)
 {
     return c->n;
@@ -272,11 +283,6 @@ uint32_t cluster_nodes(const struct cluster *c)
 struct machine *cluster_node(struct cluster *c, uint32_t k)
 {
     return k < c->n ? c->node[k].m : NULL;
-}
-
-uint64_t cluster_now(const struct cluster *c)
-{
-    return c->now;
 }
 
 uint64_t cluster_window(const struct cluster *c)
@@ -292,19 +298,4 @@ const struct net_stats *cluster_net_stats(const struct cluster *c)
 uint64_t cluster_in_flight(const struct cluster *c)
 {
     return netmodel_in_flight(c->net);
-}
-
-uint64_t cluster_hash(const struct cluster *c)
-{
-    uint64_t h = netmodel_hash(c->net);
-    for (uint32_t k = 0; k < c->n; k++) {
-        struct node *nd = &c->node[k];
-        if (!nd->hashing && ram_hasher_init(&nd->hasher, nd->m) == 0)
-            nd->hashing = true;
-        struct checkpoint cp;
-        memset(&cp, 0, sizeof cp);
-        checkpoint_take(nd->m, nd->hashing ? &nd->hasher : NULL, &cp);
-        h = hash64(&cp, sizeof cp, h);
-    }
-    return h;
 }

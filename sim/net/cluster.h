@@ -30,7 +30,9 @@ struct cluster_wrap {
     struct backend_provider (*wrap)(void *arg, uint32_t k, struct backend_provider p);
 };
 
-/* Creates `nodes` powered-on machines: node k from cfg[k] (its node,
+/* Creates `nodes` powered-on machines of one CPU each (a machine's
+ * several CPUs keep lockstep rounds of their own, which the windows do not
+ * follow yet): node k from cfg[k] (its node,
  * nodes and frame port set here; its other backends as given, wrapped by
  * `wrap` unless NULL), on a network `spec` seeded with `seed`. NULL with a
  * reason naming the node. */
@@ -49,18 +51,19 @@ int cluster_boot(struct cluster *c, const char *name, const uint8_t *image, size
  * that nothing can raise any more (no frame on its way), they are stopped. */
 enum machine_state cluster_run(struct cluster *c);
 
-/* Runs one window more (for a debugger stepping the whole cluster):
- * false once every node has ended. */
-bool cluster_step(struct cluster *c);
+/* For a debugger, which drives one machine: node k leads, and whoever runs
+ * it (machine_run_until, stepping, breakpoints) runs the cluster - as the
+ * leader reaches each window's end, its alarm runs the other nodes there
+ * and holds the barrier. Returns node k's machine. Once the leader has
+ * ended, the others stand still until another leads. The alarm is the
+ * cluster's then (no recording). */
+struct machine *cluster_lead(struct cluster *c, uint32_t k);
 
 uint32_t cluster_nodes(const struct cluster *c);
 struct machine *cluster_node(struct cluster *c, uint32_t k);
-uint64_t cluster_now(const struct cluster *c); /* the global clock: the last barrier */
 uint64_t cluster_window(const struct cluster *c);
 const struct net_stats *cluster_net_stats(const struct cluster *c);
 /* Frames on their way now. */
 uint64_t cluster_in_flight(const struct cluster *c);
-/* A hash of every node's machine and the frames on their way. */
-uint64_t cluster_hash(const struct cluster *c);
 
 #endif

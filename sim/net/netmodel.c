@@ -7,7 +7,6 @@
 
 #define SPACE_HOST
 #include "basicoz/include/space.h"
-#include "sim/util/hash.h"
 #include "sim/util/parse.h"
 
 /* ---- The spec ---- */
@@ -453,22 +452,4 @@ uint64_t netmodel_in_flight(const struct netmodel *n)
 const struct net_stats *netmodel_stats(const struct netmodel *n)
 {
     return &n->stats;
-}
-
-uint64_t netmodel_hash(const struct netmodel *n)
-{
-    uint64_t h = hash64(n->seq, n->nodes * sizeof *n->seq, n->seed);
-    h = hash64(n->tx_free, n->nodes * sizeof *n->tx_free, h);
-    /* A heap's layout depends on its history: sum over the frames, which
-     * does not. */
-    uint64_t sum = 0;
-    for (uint32_t d = 0; d <= n->nodes; d++) {
-        const struct queue *q = d < n->nodes ? &n->inbox[d] : &n->outbox;
-        for (unsigned i = 0; i < q->n; i++) {
-            const struct net_frame *f = &q->f[i];
-            uint64_t key[4] = {f->at, f->seq, (uint64_t)f->src << 32 | f->dst, f->copy};
-            sum += hash64(key, sizeof key, 0) ^ hash64(f->data, f->len, f->len);
-        }
-    }
-    return h ^ sum;
 }

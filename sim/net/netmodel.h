@@ -85,7 +85,5 @@ const struct net_frame *netmodel_pop(struct netmodel *n, uint32_t node);
 /* Frames sent and not yet delivered (in flight, or queued at a node). */
 uint64_t netmodel_in_flight(const struct netmodel *n);
 const struct net_stats *netmodel_stats(const struct netmodel *n);
-/* A hash of everything on its way (for checkpoints). */
-uint64_t netmodel_hash(const struct netmodel *n);
 
 #endif

@@ -11,6 +11,8 @@
 #   stats      --stats text and json: per node and the network
 #   errors     bad --net specs and per-node options: one line, status 2
 #   basicoz    4 nodes of BasicOZ to the prompt and out; --console-dir
+#   sdb        node K drives another node; a breakpoint on node 1; times as
+#              without the debugger
 #   record     a recorded 3-node run with faults replays, node by node and
 #              whole; a replay that departs names its node
 set -u
@@ -121,7 +123,6 @@ errors)
     usage "--input 2=x: no such node" "$elf" --nodes 2 --input 2=x
     usage "--input 0=x needs --nodes" "$elf" --input 0=x
     usage "--console-dir needs --nodes" "$elf" --console-dir /tmp
-    usage "--nodes cannot be used with --debug, --gdb or --gui yet" "$elf" --nodes 2 --debug
     ;;
 basicoz)
     printf 'exit\n' > "$dir/in"
@@ -137,6 +138,22 @@ basicoz)
     [ "$ST" = 0 ] && [ -z "$OUT" ] || fail "console-dir: $ST $OUT $ERR"
     grep -q "^node one" "$dir/con/node1.txt" && ! grep -q "node one" "$dir/con/node0.txt" ||
         fail "node 1's own input: $(cat "$dir/con/node1.txt")"
+    ;;
+sdb)
+    printf 'node 1\nbreak check_frame\ncontinue\nnode 0\ndelete\nnode 0\ncontinue\nnode\nquit\n' > "$dir/cmds"
+    run "$elf" --nodes 2 --cmdline ping --debug < "$dir/cmds"
+    [ "$ST" = 0 ] || fail "status $ST: $ERR"
+    echo "$OUT" | grep -q '^breakpoint 1 at 0x[0-9a-f]* <check_frame>, CONTEXT 0 MODE 0' || fail "$OUT"
+    echo "$ERR" | grep -q '^sdb: node: breakpoints, watchpoints and catchpoints belong to node 1: delete them first' ||
+        fail "$ERR"
+    # the same times as the run without sdb (net.sh record's replay shows them)
+    timeout 20 "$space" run "$elf" --nodes 2 --cmdline ping -v 2> "$dir/err" > /dev/null
+    t0=$(sed -n 's/^space: \[0\] guest halted with code 0 after \([0-9]*\) .*/\1/p' "$dir/err")
+    t1=$(sed -n 's/^space: \[1\] guest halted with code 0 after \([0-9]*\) .*/\1/p' "$dir/err")
+    echo "$OUT" | grep -q "^\* node 0: halted at virtual time $t0 " &&
+        echo "$OUT" | grep -q "^  node 1: halted at virtual time $t1\$" || fail "times $t0 $t1: $OUT"
+    usage "--nodes cannot be used with --gdb or --gui yet" "$elf" --nodes 2 --gdb 0
+    usage "--nodes cannot be used with --cpus above 1 yet: a node has one CPU" "$elf" --nodes 2 --cpus 2
     ;;
 record)
     run "$elf" --nodes 3 --cmdline "flood 200 3000" --net loss=0.2,reorder=0.2,dup=0.1 --seed 3 \

@@ -110,9 +110,8 @@ int main(void)
     struct travel_io *io = travel_io_create();
     EXPECT(io);
     struct backend_provider p = travel_io_wrap(
-        io, (struct backend_provider){.char_source = give_source,
-                                      .char_sink = give_sink,
-                                      .block_store = give_store});
+        io, (struct backend_provider){
+                .char_source = give_source, .char_sink = give_sink, .block_store = give_store});
     travel_io_set_clock(io, get_clock, NULL);
     char err[128];
     struct char_source *src = p.char_source(p.arg, 0, err, sizeof err);

@@ -253,6 +253,47 @@ static void cmd_quit(struct cli *c, int argc, char **argv)
 
 static void cmd_help(struct cli *c, int argc, char **argv);
 
+/* node [K]: the nodes of a multicomputer; with K, the one driven. */
+static void cmd_node(struct cli *c, int argc, char **argv)
+{
+    uint32_t k;
+    if (!c->nodes) {
+        sdb_error(c, "node: this is one machine, not a multicomputer (space run --nodes N)");
+        return;
+    }
+    if (argc > 2 || (argc == 2 && (!sdb_parse_u32(argv[1], &k) || k >= c->nodes))) {
+        sdb_error(c, "usage: node [K] (K a node, 0..%u)", c->nodes - 1);
+        return;
+    }
+    if (argc == 2 && k != c->node) {
+        for (int i = 0; i < MAX_ITEMS; i++)
+            if (c->item[i].used) {
+                sdb_error(c,
+                          "node: breakpoints, watchpoints and catchpoints belong to node %u: "
+                          "delete them first",
+                          c->node);
+                return;
+            }
+        dbg_free(&c->d);
+        c->m = c->lead(c->lead_arg, k);
+        c->node = k;
+        dbg_init(&c->d, c->m);
+    }
+    static const char *const states[] = {[MACHINE_RUNNING] = "running",
+                                         [MACHINE_HALTED] = "halted",
+                                         [MACHINE_STOPPED] = "stopped",
+                                         [MACHINE_LIMIT] = "at its limit",
+                                         [MACHINE_INTERRUPTED] = "interrupted"};
+    for (unsigned i = 0; i < c->nodes; i++) {
+        struct machine *m = c->machines[i];
+        fprintf(c->out, "%s node %u: %s at virtual time %llu%s\n", i == c->node ? "*" : " ", i,
+                states[machine_state(m)], (unsigned long long)machine_now(m),
+                i == c->node ? " (driven; the others follow)" : "");
+    }
+    if (argc == 2)
+        sdb_show_location(c);
+}
+
 /* A command with an alias of NULL has no short form; one with no fn is
  * only there for help (info symbol, catch portal: the fn of their first
  * word parses them; x and xp: execute() splits off their /NFMT). */
@@ -284,6 +325,7 @@ static const struct command commands[] = {
     {"regs", "r", sdb_cmd_regs, "regs", "registers, CONTEXT, MODE, interrupts, time"},
     {"pcb", NULL, sdb_cmd_pcb, "pcb", "the PCB chain and the suspended chains"},
     {"cpu", NULL, sdb_cmd_cpu, "cpu [N]", "the CPUs; with N, the one the views show"},
+    {"node", NULL, cmd_node, "node [K]", "a multicomputer's nodes; with K, the one driven"},
     {"portals", NULL, sdb_cmd_portals, "portals [CTX]", "a CONTEXT's portal table"},
     {"maps", NULL, sdb_cmd_maps, "maps [CTX]", "a CONTEXT's mappings, rwx per MODE"},
     {"tlb", NULL, sdb_cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
@@ -401,6 +443,10 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
         return 1;
     }
     c->m = m;
+    c->nodes = cfg->nodes;
+    c->machines = cfg->machines;
+    c->lead = cfg->lead;
+    c->lead_arg = cfg->lead_arg;
     c->out = cfg->out ? cfg->out : stdout;
     dbg_init(&c->d, m);
     c->sym = symbols_create(read_memory, &c->d);
@@ -461,7 +507,7 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
         fflush(c->out);
     }
     fflush(c->out);
-    int status = exit_status(m);
+    int status = exit_status(c->m);
     lineedit_destroy(c->le);
     symbols_destroy(c->sym);
     dbg_free(&c->d);

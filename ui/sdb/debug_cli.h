@@ -24,6 +24,13 @@ struct debug_cli_config {
     size_t image_size;
     const char *image_name;
     FILE *in, *out; /* commands and everything the debugger prints */
+    /* A multicomputer (space run --nodes N; nodes 0: a lone machine):
+     * `node K` calls lead(lead_arg, K) for node K's machine, which the
+     * debugger then drives (sim/net/cluster.h: the others follow it). */
+    unsigned nodes;
+    struct machine *const *machines; /* each node's, for `node` to list */
+    struct machine *(*lead)(void *arg, unsigned k);
+    void *lead_arg;
 };
 
 /* Runs the debugger on a booted machine (stopped at its first instruction)

@@ -62,6 +62,11 @@ struct cli {
     int last_number;
     char repeat[64]; /* the last step/continue, for an empty line */
     bool quit;
+    /* a multicomputer's: debug_cli_config's, and the node driven */
+    unsigned nodes, node;
+    struct machine *const *machines;
+    struct machine *(*lead)(void *arg, unsigned k);
+    void *lead_arg;
 };
 
 /* A command: argv[0] is the word typed (the name or its alias). */
