@@ -206,9 +206,9 @@ static void unmapping(uint32_t f)
  *     mov $UV, %eax; 1: mov %eax, 0x800(%eax); add $0x1000, %eax;
  *     cmp $UV+0x10000, %eax; jne 1b; mov $16, %ebx; int $KIT_TRAP_EXIT */
 static const uint8_t user_code[] = {
-    0xb8, 0x00, 0x00, 0x00, 0x60, 0x89, 0x80, 0x00, 0x08, 0x00, 0x00, 0x05,
-    0x00, 0x10, 0x00, 0x00, 0x3d, 0x00, 0x00, 0x01, 0x60, 0x75, 0xee, 0xbb,
-    0x10, 0x00, 0x00, 0x00, 0xcd, KIT_TRAP_EXIT,
+    0xb8, 0x00, 0x00, 0x00, 0x60, 0x89, 0x80, 0x00, 0x08, 0x00,
+    0x00, 0x05, 0x00, 0x10, 0x00, 0x00, 0x3d, 0x00, 0x00, 0x01,
+    0x60, 0x75, 0xee, 0xbb, 0x10, 0x00, 0x00, 0x00, 0xcd, KIT_TRAP_EXIT,
 };
 
 /* CONTEXT ctx maps nothing but UV: one 64 KiB page, or 16 of 4 KiB. */
@@ -230,12 +230,35 @@ static void user_run(uint32_t ctx, uint32_t p, int as_64k)
     CHECK_EQ(space_refdirty(ctx, UV + 0x7000, 0), as_64k ? 0 : REF | DRT);
 }
 
+/* Many remaps between two 64 KiB pages of frames, a store into a
+ * different 4 KiB each time: the bits start afresh with each new frame
+ * and follow the store from anywhere; every frame keeps what was stored
+ * through the page. (Also long enough for snapshot.pages64 to take its
+ * snapshots among them.) */
+static void churn(uint32_t p, uint32_t p2)
+{
+    for (uint32_t i = 0; i < 192; i++) {
+        uint32_t base = i & 1 ? p2 : p, k = i % 16, at = V + k * PG + 0x40 + 4 * (i / 16);
+        CHECK_EQ(space_map_memory(0, V, base, K64(RW0)), SPACE_OK);
+        CHECK_EQ(bits(V + ((i + 5) % 16) * PG), 0);
+        wr(at, i);
+        CHECK_EQ(bits(V + ((i + 9) % 16) * PG), REF | DRT);
+        if (i % 4 == 3)
+            CHECK_EQ(space_map_memory(0, V, 0, K64(0)), SPACE_OK);
+    }
+    CHECK_EQ(space_map_memory(0, V, 0, K64(0)), SPACE_OK);
+    for (uint32_t i = 0; i < 192; i++) {
+        uint32_t base = i & 1 ? p2 : p, k = i % 16;
+        CHECK_EQ(phys_word(base + k * PG + 0x40 + 4 * (i / 16)), i);
+    }
+}
+
 void kmain(const struct space_bootinfo *boot)
 {
     kit_init(boot);
     kit_portals_std(0);
     /* 64 KiB-aligned frames well above the image, zero since power-on */
-    uint32_t p = 0x01000000u, p2 = p + P64, pu = p2 + P64;
+    uint32_t p = (boot->ram_size / 2) & ~(P64 - 1), p2 = p + P64, pu = p2 + P64;
     CHECK(boot->ram_size >= pu + 2 * P64);
     uint32_t f = kit_frame();
     argument_errors(boot, p);
@@ -252,5 +275,6 @@ void kmain(const struct space_bootinfo *boot)
     }
     user_run(2, pu, 1);
     user_run(3, pu + P64, 0);
+    churn(p, p2);
     out_str("pages64 passed\n");
 }
