@@ -303,6 +303,18 @@ int64_t space_chain_time(int token);
  * returns the old switch (0 when the run is not traced). */
 int space_trace(int on);
 
+/* Reads a device register with one 32-bit mov, as devices require. A plain
+ * read through a volatile pointer is a mov with gcc, but clang may fold it
+ * into the instruction using it (`testl $1, 4(%eax)`), which the device
+ * refuses (SPACE_FAULT_DEVICE). Stores through a volatile pointer are movs
+ * with both compilers. */
+static inline uint32_t space_reg_read(const volatile uint32_t *reg)
+{
+    uint32_t v;
+    __asm__ volatile("movl %1, %0" : "=r"(v) : "m"(*reg));
+    return v;
+}
+
 /* ---- Several CPUs (space run --cpus N; docs/space-architecture.md) ----
  * CPU 0 boots; the others are halted until space_cpu_start. Each CPU has
  * its own registers, CONTEXT and MODE, PCB chain, interrupt enable and
