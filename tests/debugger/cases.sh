@@ -192,7 +192,7 @@ case_time_basicoz() {
     local plain cmds="" i
     plain=$("$SPACE" run --input "$INPUT" -v 2>&1 >/dev/null | sed -nE 's/^space: guest halted with code 0 after ([0-9]+) instructions$/\1/p')
     [ -n "$plain" ] || fail "plain run: no halt line"
-    for i in $(seq 1 30); do cmds+=$'step 9973\n'; done
+    for i in $(seq 1 10); do cmds+=$'step 9973\n'; done
     cmds+=$'until-time +123457\ncatch trap 128\ncontinue\ncontinue\ncontinue\ndelete\n'
     cmds+=$'break hog:main\ncontinue\nstep 5000\nwatch next_pid\ncontinue\ndelete\n'
     cmds+=$'catch space\ncontinue\ncontinue\ndelete\ncontinue\ntime'
