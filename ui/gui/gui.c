@@ -575,12 +575,14 @@ static void run_to_cursor(struct gui *g)
 
 /* ---- Backwards (time travel) ---- */
 
+#define TRAVEL_OFF "time travel is off (--reverse-budget 0, or --record)"
+
 /* Whether the machine may travel now: time travel is on and the machine
  * is paused - or has ended: going back from the end is allowed. */
 static bool can_travel(struct gui *g)
 {
     if (!g->travel)
-        say(g, "time travel is off (--reverse-budget 0)");
+        say(g, "%s", TRAVEL_OFF);
     else if (g->running)
         say(g, "the machine runs: pause it first (F5)");
     return g->travel && !g->running;
@@ -662,7 +664,7 @@ static void time_field_enter(struct gui *g)
     s += sign != 0;
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
-    if (!*s || *end || !g->travel) {
+    if (!*s || *end) {
         if (*g->field)
             say(g, "not a virtual time: '%s' (T, +N or -N)", g->field);
         return;
@@ -688,7 +690,7 @@ static void time_field_enter(struct gui *g)
 static void time_field_open(struct gui *g)
 {
     if (!g->travel) {
-        say(g, "time travel is off (--reverse-budget 0)");
+        say(g, "%s", TRAVEL_OFF);
         return;
     }
     g->asking = true;
