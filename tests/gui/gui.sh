@@ -324,21 +324,27 @@ case_keys() {
 
 # same_as_sdb COMMANDS: the last screenshot (SHOT) shows the registers,
 # CONTEXT, MODE and virtual time that sdb (the command line SDB...) shows
-# after COMMANDS (lines) on the same input.
+# after COMMANDS (lines) on the same input. The first one's picture is
+# looked at too; then (the same drawing) only their text, which is faster.
 same_as_sdb() {
     printf '%s\nregs\nquit\n' "$1" > "$tmp/cmds"
     timeout -s KILL "$TIMEOUT" "${SDB[@]}" < "$tmp/cmds" > "$tmp/sdb" 2>&1
-    python3 "$HERE/check_window.py" "${SHOT%.txt}.png" "$SHOT" --sdb "$tmp/sdb" ||
+    local how=(--dump-only)
+    [ -n "${PICTURE_SEEN:-}" ] || how=()
+    PICTURE_SEEN=1
+    python3 "$HERE/check_window.py" "${SHOT%.txt}.png" "$SHOT" --sdb "$tmp/sdb" "${how[@]}" ||
         fail "the window is not where sdb is after: $(tr '\n' ';' < "$tmp/cmds")"
 }
 
-# time_field TEXT: Ctrl+G, TEXT typed into the time field (the key bar
-# shows it), Enter.
+# time_field TEXT [look]: Ctrl+G, TEXT typed into the time field (look:
+# the key bar shows it), Enter.
 time_field() {
     xdotool key ctrl+g
     xdotool type --delay 20 -- "$1"
-    shot
-    grep -q "^ go to virtual time: $1_ " "$SHOT" || fail "the time field does not show '$1'"
+    if [ -n "${2:-}" ]; then
+        shot
+        grep -q "^ go to virtual time: $1_ " "$SHOT" || fail "the time field does not show '$1'"
+    fi
     shot Return
 }
 
@@ -354,10 +360,10 @@ travel_common() {
     grep -Eq '^ SPACE \| paused: at 0x[0-9a-f]+ <kmain>.* virtual time 4  travel 0\.\.5$' "$SHOT" ||
         fail "Shift+F11 did not go back to virtual time 4"
     same_as_sdb $'step 5\nreverse-stepi'
-    time_field 500000
+    time_field 500000 look
     [ "$(time_of "$SHOT")" = 500000 ] || fail "the time field did not go forward to 500000"
     same_as_sdb 'goto 500000'
-    time_field -200000
+    time_field -200000 look
     grep -Eq 'virtual time 300000  travel 0\.\.500000$' "$SHOT" ||
         fail "the time field did not go back to 300000"
     same_as_sdb 'goto 300000'
