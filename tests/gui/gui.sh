@@ -440,7 +440,7 @@ case_travel_replay() {
 # No display: one line, status 4, never a crash.
 # Two CPUs (tests/gdb/cpus.c): the inspector shows one CPU at a time and
 # says which; F6 (in the key bar) cycles through them, and --gui-dump's
-# text has the CPU shown.
+# text has the CPU shown; Shift+F11 goes back as sdb does.
 case_cpus() {
     start_x
     command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
@@ -476,6 +476,11 @@ case_cpus() {
     grep -Eq 'PCB chain of CPU 1 ' "$SHOT" || fail "not CPU 1's chain"
     shot F6
     grep -Eq 'CPU 0 of 2 \(F6 next\)' "$SHOT" || fail "F6 did not come back to CPU 0"
+    # going back with two CPUs: where sdb goes, showing the CPU it shows
+    SDB=("$SPACE" run --debug "$(dirname "$SPACE")/tests/gdb/cpus.elf" --cpus 2)
+    time_field 3000
+    shot shift+F11
+    same_as_sdb $'goto 3000\nreverse-stepi'
     shot F5
     grep -q 'the machine halted with code 7' "$SHOT" || fail "F5 did not run to the end"
     kill -INT "$pid" 2>/dev/null
