@@ -331,7 +331,8 @@ static void compose_console(struct gui *g)
     }
 }
 
-/* The present is the furthest the machine has been, unless it went back. */
+/* Keeps the furthest virtual time reached (the end of the travel span the
+ * top bar shows): before going back, and at every frame. */
 static void note_time(struct gui *g)
 {
     if (machine_now(g->m) > g->furthest)
