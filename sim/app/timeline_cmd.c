@@ -38,7 +38,8 @@ static void describe(FILE *out)
           "(docs/instrumentation.md). The same trace always gives the same bytes.\n"
           "A multicomputer's recording (space run --nodes N --record TRACE) is\n"
           "TRACE.0 .. TRACE.N-1: space timeline TRACE puts every node in one file, a\n"
-          "process \"node K\" each (frames between nodes: only space run --timeline).\n"
+          "process \"node K\" each, with its frames' fates and arrows as the live run\n"
+          "draws them.\n"
           "options for timeline:\n",
           out);
     options_print(&o, out);
@@ -79,6 +80,12 @@ static int time_option(const char *val, uint64_t *t, const char *what)
     return parse_u64(val, t) != 0 ? cli_usage_error(what, val) : 0;
 }
 
+/* A frame's fate the node's recording kept, drawn as live. */
+static void frame_event(void *arg, const struct net_event *e)
+{
+    timeline_net(arg, e);
+}
+
 /* Replays rp to its end with a timeline written into out. */
 static int write_timeline(struct replay *rp, FILE *out, const struct timeline_options *to,
                           const char *trace)
@@ -89,8 +96,10 @@ static int write_timeline(struct replay *rp, FILE *out, const struct timeline_op
         fprintf(stderr, "space: timeline: out of host memory\n");
         return EXIT_BAD_INPUT;
     }
+    replay_observe_net(rp, frame_event, t);
     machine_ctrl_c_target(m, false);
     replay_run(rp, false);
+    replay_observe_net(rp, NULL, NULL);
     machine_ctrl_c_target(NULL, false);
     timeline_finish(t);
     timeline_free(t);
