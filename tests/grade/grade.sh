@@ -102,8 +102,15 @@ assert b["end"]["virtual_time"] == b["stats"]["virtual_time"] > 0
 assert check("bye", "exit = 0")["actual"].startswith("guest halted with code 7 after ")
 assert check("bye", "reject = basicoz: panic")["passed"] and check("bye", "reject = basicoz: panic")["spec_line"] == 4
 assert case("hello")["console_output"] == "results/nested/console/hello.txt"
-assert t["bye"]["extra_data"] == {"timeline": "results/nested/timelines/bye.json"} and "extra_data" not in t["hello"]
-assert "timeline" not in t["bye"]["output"]
+x = t["bye"]["extra_data"]
+assert x["timeline"] == "results/nested/timelines/bye.json" and x["trace"] == "results/nested/traces/bye.trc"
+assert x["replay"] == "space replay results/nested/traces/bye.trc" and x["console_output"] == "results/nested/console/bye.txt"
+assert "Replay this run exactly: space replay results/nested/traces/bye.trc" in x["report"]
+assert t["hello"]["extra_data"]["trace"] is None and t["hello"]["extra_data"]["timeline"] is None
+for w in ("timeline", "results/nested", ".trc", "replay"):
+    assert w not in t["bye"]["output"], w
+assert "max_score" not in r and r["extra_data"]["max_score"] == 5 and r["stdout_visibility"] == "hidden"
+assert [x["number"] for x in r["tests"]] == ["1", "2"]
 assert b["timeline"] == "results/nested/timelines/bye.json" and case("hello")["timeline"] is None
 assert open("results/nested/console/hello.txt").read().count("hello, world") == 1
 '
