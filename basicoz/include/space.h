@@ -148,14 +148,18 @@ extern "C" {
 struct space_pcb {
     uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;
     uint32_t pc;     /* where Resume continues */
-    uint32_t eflags; /* arithmetic flags, DF and TF */
+    uint32_t eflags; /* arithmetic flags, DF and TF (mask 0xdd5); 0x2 for a new thread */
     uint32_t ctx;    /* CONTEXT and MODE that were running */
     uint32_t mode;
     uint32_t ie;     /* interrupt-enable bit at the time of the trap */
     uint32_t trap;   /* the trap whose portal was traversed */
-    uint32_t cause;  /* the original trap (differs for NO_PORTAL, PRIVILEGED) */
-    uint32_t access; /* MEMORY_FAULT: SPACE_FAULT_* bits */
-    uint32_t addr;   /* MEMORY_FAULT: faulting virtual address; PRIVILEGED: op or trap number */
+    uint32_t cause;  /* the original trap: differs for NO_PORTAL, and for PRIVILEGED
+                      * raised by int n (cause = n; by an operation: PRIVILEGED) */
+    uint32_t access; /* MEMORY_FAULT: SPACE_FAULT_* bits (a read-modify-write: READ
+                      * if the page is not readable, else WRITE) */
+    uint32_t addr;   /* MEMORY_FAULT: faulting virtual address (a straddling access:
+                      * its own if the first page fails, else the second page's
+                      * first byte); PRIVILEGED: op or trap number */
     uint32_t reserved[3];
 };
 
@@ -311,12 +315,27 @@ static inline const struct space_device_info *space_boot_device(const struct spa
  * Outside MODE 0 every one of them traps (SPACE_TRAP_PRIVILEGED).
  */
 #ifndef SPACE_HOST
+#include <stddef.h>
+
+/* The runtime's C library, linked into every space-cc guest
+ * (basicoz/runtime/libc.c). Compilers call memcpy and memset on their own
+ * for struct copies (docs/space-architecture.md §10), so code that runs
+ * from pages of its own needs its own copies. */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
 int space_map_memory(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess);
 int space_map_portal(uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode, uint32_t ppc,
                      uint32_t modeaccess);
-/* Returns the modeaccess of a mapping (0 if unmapped; SPACE_MAP_64K is set
- * in it for a 64 KiB page), or an error; *paddr gets the physical page (the
- * 64 KiB page's base for one of those). */
+/* Returns the modeaccess of ctx's mapping of vaddr's page (any address in
+ * it; 0 if unmapped; SPACE_MAP_64K is set in it for a 64 KiB page), or
+ * SPACE_ERR_CONTEXT; *paddr (if paddr is not NULL) gets the physical page,
+ * the 64 KiB page's first frame for one of those, 0 if unmapped. The page's
+ * SPACE_REF / SPACE_DIRTY bits, which the raw operation returns in ECX, are
+ * space_refdirty(ctx, vaddr, 0). */
 int space_mapping(uint32_t ctx, uint32_t vaddr, uint32_t *paddr);
 int space_resume(void);  /* returns only on error */
 int space_suspend(void); /* token (> 0) or error */

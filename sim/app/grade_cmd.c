@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "sim/grade/grade_check.h"
@@ -331,6 +332,19 @@ static bool run_nodes_case(const struct grader *g, const struct grade_case *c,
     }
     r->passed = r->outcomes && !r->failed && !r->error[0];
     return !r->ran || r->run.state != MACHINE_INTERRUPTED;
+}
+
+/* The host's clock, for JUnit's and Gradescope's times only: nothing a
+ * case checks depends on it. C11's timespec_get where the C library has it
+ * (MinGW's msvcrt has not: whole seconds there). */
+static double wall_seconds(void)
+{
+#ifdef TIME_UTC
+    struct timespec t;
+    if (timespec_get(&t, TIME_UTC) == TIME_UTC)
+        return (double)t.tv_sec + t.tv_nsec / 1e9;
+#endif
+    return (double)time(NULL);
 }
 
 /* Runs one case; false if grading was interrupted (Ctrl-C). */
@@ -701,7 +715,9 @@ int cmd_grade(int argc, char **argv)
     for (unsigned i = 0; i < spec->ncases && !interrupted; i++) {
         if (!selected(&g, spec->cases[i].name))
             continue;
+        double start = wall_seconds();
         interrupted = !run_case(&g, &spec->cases[i], &results[rep.n]);
+        results[rep.n].wall_seconds = wall_seconds() - start;
         if (!interrupted)
             grade_report_row(stdout, &rep, &results[rep.n++]);
         else

@@ -71,8 +71,9 @@ static const char *points(double v, char *buf, size_t len)
     return buf;
 }
 
-/* The last lines of the console output. */
-static void console_tail(struct text *t, const struct grade_result *res)
+/* The last lines of the console output. The student's text names no file:
+ * the student cannot reach the grader's directory. */
+static void console_tail(struct text *t, const struct grade_result *res, bool student)
 {
     const char *o = res->run.output;
     size_t n = res->run.output_len;
@@ -93,9 +94,13 @@ static void console_tail(struct text *t, const struct grade_result *res)
         addf(t, "The console output is empty.\n");
         return;
     }
-    if (total > TAIL_LINES)
+    if (total > TAIL_LINES && student)
+        addf(t, "Console output, the last %u of %u lines:\n", TAIL_LINES, total);
+    else if (total > TAIL_LINES)
         addf(t, "Console output, the last %u of %u lines (all of it: %s):\n", TAIL_LINES, total,
              res->console);
+    else if (student)
+        addf(t, "Console output:\n");
     else
         addf(t, "Console output (%s):\n", res->console);
     for (size_t i = start; i < n;) {
@@ -109,8 +114,10 @@ static void console_tail(struct text *t, const struct grade_result *res)
 }
 
 /* The case's report for people: every check, how the run ended, how to
- * replay it, and (if it failed) the end of its console output. */
-static void case_text(struct text *t, const struct grade_result *res)
+ * replay it, and (if it failed) the end of its console output. The
+ * student's text (Gradescope's output) leaves out the grader's paths: they
+ * go to extra_data, which only the course staff see. */
+static void case_text(struct text *t, const struct grade_result *res, bool student)
 {
     if (!res->ran) {
         addf(t, "FAILED: the case could not run: %s\n", res->error);
@@ -136,13 +143,13 @@ static void case_text(struct text *t, const struct grade_result *res)
         addf(t, "Error: %s\n", res->error);
     if (res->note[0])
         addf(t, "Note: %s\n", res->note);
-    if (res->trace)
+    if (res->trace && !student)
         addf(t,
              "Replay this run exactly: " GRADE_REPLAY_COMMAND "%s\n"
              "  (space replay --debug %s steps through it in sdb; docs/trace-format.md)\n",
              res->trace, res->trace);
     if (!res->passed)
-        console_tail(t, res);
+        console_tail(t, res, student);
 }
 
 /* ---- Escaping ---- */
@@ -257,9 +264,29 @@ static void count(const struct grade_report *r, double *total, double *max, unsi
     }
 }
 
+/* What the course staff see of a case and the student does not: the
+ * grader's paths (the full report is added as "report"); NULL if out of
+ * host memory. */
+static json_t *staff_data(const struct grade_result *res)
+{
+    json_t *replay = json_null();
+    if (res->trace) {
+        char cmd[1200];
+        snprintf(cmd, sizeof cmd, GRADE_REPLAY_COMMAND "%s", res->trace);
+        replay = text(cmd);
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:f}", "console_output", text(res->console),
+                     "trace", text(res->trace), "replay", replay, "timeline", text(res->timeline),
+                     "disk_image", text(res->disk), "wall_seconds", res->wall_seconds);
+}
+
+/* Gradescope's results.json, with only the fields of its specification
+ * (docs/grading.md lists them): the top level has no max_score (Gradescope
+ * sums the tests'), and the output the student sees names no file of the
+ * grader's; those go to extra_data. */
 static json_t *gradescope(const struct grade_report *r)
 {
-    double total, max;
+    double total, max, wall = 0;
     unsigned passed;
     char a[32], b[32], line[512];
     count(r, &total, &max, &passed);
@@ -269,44 +296,58 @@ static json_t *gradescope(const struct grade_report *r)
     bool ok = tests != NULL;
     for (unsigned i = 0; i < r->n && ok; i++) {
         const struct grade_result *res = &r->results[i];
-        struct text t = {0};
-        case_text(&t, res);
-        json_t *test =
-            json_pack("{s:o, s:o, s:o, s:s, s:s*, s:s, s:o}", "name", text(res->c->name), "score",
-                      number(score(res)), "max_score", number(res->c->points), "status",
-                      res->passed ? "passed" : "failed", "visibility", res->c->visibility,
-                      "output_format", "text", "output", textn(t.s ? t.s : "", t.n));
+        struct text t = {0}, staff = {0};
+        char num[16];
+        snprintf(num, sizeof num, "%u", i + 1);
+        wall += res->wall_seconds;
+        case_text(&t, res, true);
+        case_text(&staff, res, false);
+        json_t *test = json_pack(
+            "{s:o, s:s, s:o, s:o, s:s, s:s*, s:s, s:o, s:o}", "name", text(res->c->name), "number",
+            num, "score", number(score(res)), "max_score", number(res->c->points), "status",
+            res->passed ? "passed" : "failed", "visibility", res->c->visibility, "output_format",
+            "text", "output", textn(t.s ? t.s : "", t.n), "extra_data", staff_data(res));
+        json_t *extra = test ? json_object_get(test, "extra_data") : NULL;
+        if (extra)
+            json_object_set_new(extra, "report", textn(staff.s ? staff.s : "", staff.n));
         free(t.s);
-        /* (extra_data: kept with the results, not shown to the student) */
-        if (test && res->timeline && !res->passed)
-            json_object_set_new(test, "extra_data",
-                                json_pack("{s:o}", "timeline", text(res->timeline)));
+        free(staff.s);
         ok = test && json_array_append_new(tests, test) == 0;
     }
     if (!ok) {
         json_decref(tests);
         return NULL;
     }
-    return json_pack("{s:o, s:o, s:o, s:o}", "score", number(total), "max_score", number(max),
-                     "output", text(line), "tests", tests);
+    return json_pack("{s:o, s:I, s:o, s:s, s:o, s:o}", "score", number(total), "execution_time",
+                     (json_int_t)(wall + 0.999), "output", text(line), "stdout_visibility",
+                     "hidden", "extra_data",
+                     json_pack("{s:o, s:o, s:o, s:I, s:I}", "spec", text(r->spec->path), "out",
+                               text(r->out_dir), "max_score", number(max), "cases_passed",
+                               (json_int_t)passed, "cases_failed", (json_int_t)(r->n - passed)),
+                     "tests", tests);
 }
 
 /* ---- junit.xml ---- */
 
+/* JUnit's time attributes are the host's seconds (wall clock) that each
+ * case took, as CI tools expect; the run's virtual time is no duration on
+ * the host and stays in grade.json. */
 static int write_junit(FILE *f, const struct grade_report *r)
 {
-    double total, max;
+    double total, max, wall = 0;
     unsigned passed;
     char a[32], b[32];
     count(r, &total, &max, &passed);
+    for (unsigned i = 0; i < r->n; i++)
+        wall += r->results[i].wall_seconds;
     const char *title = r->spec->title;
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"", f);
     xml_text(f, title, true);
-    fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"0\">\n  <testsuite name=\"", r->n,
-            r->n - passed);
+    fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" time=\"%.3f\">\n  <testsuite name=\"",
+            r->n, r->n - passed, wall);
     xml_text(f, title, true);
-    fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\">\n", r->n,
-            r->n - passed);
+    fprintf(f, "\" tests=\"%u\" failures=\"%u\" errors=\"0\" skipped=\"0\" time=\"%.3f\">\n", r->n,
+            r->n - passed, wall);
     fputs("    <properties>\n      <property name=\"spec\" value=\"", f);
     xml_text(f, r->spec->path, true);
     fprintf(f,
@@ -316,12 +357,12 @@ static int write_junit(FILE *f, const struct grade_report *r)
     for (unsigned i = 0; i < r->n; i++) {
         const struct grade_result *res = &r->results[i];
         struct text t = {0};
-        case_text(&t, res);
+        case_text(&t, res, false);
         fputs("    <testcase name=\"", f);
         xml_text(f, res->c->name, true);
         fputs("\" classname=\"", f);
         xml_text(f, title, true);
-        fputs("\">\n", f);
+        fprintf(f, "\" time=\"%.3f\">\n", res->wall_seconds);
         if (!res->passed) {
             char msg[800];
             if (!res->ran)
@@ -388,7 +429,7 @@ static json_t *case_json(const struct grade_result *res)
         replay = text(cmd);
     }
     struct text t = {0};
-    case_text(&t, res);
+    case_text(&t, res, false);
     json_t *j = json_pack(
         "{s:o, s:I, s:b, s:o, s:o, s:o, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, "
         "s:o}",

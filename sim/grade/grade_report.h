@@ -30,6 +30,7 @@ struct grade_result {
     char *timeline;      /* the run's timeline (Perfetto JSON), if it is kept; else NULL */
     char *disk;          /* the disk image after the run, if it is kept; else NULL */
     char *output_buffer; /* (run.output) */
+    double wall_seconds; /* the host time the case took: JUnit's `time`, never in grade.json */
 };
 
 struct grade_report {

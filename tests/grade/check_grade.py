@@ -3,15 +3,20 @@
 
 Checks what `space grade --out DIR` wrote (docs/grading.md):
 
-* DIR/results.json is Gradescope's format: score, max_score, tests with
-  name, score, max_score, status and output; the scores add up;
+* DIR/results.json has only the fields of Gradescope's specification
+  (GRADESCOPE_TOP, GRADESCOPE_TEST below, with their types), score and
+  tests with name, number, score, max_score, status and output; the
+  scores add up; the output a student sees names no file of the grader's
+  (DIR, traces, console files), which extra_data holds;
 * DIR/junit.xml parses (xml.etree), has one testcase per case, a <failure>
-  exactly for the failed ones, and the counts in its attributes;
+  exactly for the failed ones, the counts in its attributes, and a time
+  (seconds) on each testcase, the suite's their sum;
 * DIR/grade.json (format space-grade, version 1) agrees with both, and
   every stat check's "actual" is the value at that path in the case's own
   statistics (the JSON of docs/instrumentation.md), judged correctly;
 * a failing case that ran has its trace in DIR/traces/CASE.trc, and its
-  text in all three formats says `space replay DIR/traces/CASE.trc`; a
+  text in JUnit, grade.json and results.json's extra_data says
+  `space replay DIR/traces/CASE.trc`; a
   passing case has no trace (unless --kept).
 
 --pass / --fail: the cases that must have passed / failed; --score: the
@@ -24,6 +29,18 @@ import sys
 import xml.etree.ElementTree as ET
 
 problems = []
+
+# Gradescope's results.json fields and their JSON types
+# (https://gradescope-autograders.readthedocs.io/en/latest/specs/).
+NUMBER = (int, float)
+GRADESCOPE_TOP = {"score": NUMBER, "execution_time": NUMBER, "output": str,
+                  "output_format": str, "test_output_format": str, "test_name_format": str,
+                  "visibility": str, "stdout_visibility": str, "extra_data": dict,
+                  "tests": list, "leaderboard": list}
+GRADESCOPE_TEST = {"score": NUMBER, "max_score": NUMBER, "status": str, "name": str,
+                   "name_format": str, "number": str, "output": str, "output_format": str,
+                   "tags": list, "visibility": str, "extra_data": dict}
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 
 
 def bad(msg):
@@ -85,27 +102,43 @@ def main():
         gj = json.load(f)
     junit = ET.parse(os.path.join(out, "junit.xml")).getroot()
 
-    # results.json: Gradescope's keys and sums
-    for k in ("score", "max_score", "tests"):
+    # results.json: Gradescope's fields, their types, and the sums
+    def fields(what, obj, spec):
+        for k, v in obj.items():
+            if k not in spec:
+                bad(f"results.json: {what} has '{k}', not a field of Gradescope's specification")
+            elif not isinstance(v, spec[k]) or isinstance(v, bool):
+                bad(f"results.json: {what} '{k}' is {type(v).__name__}")
+        for k in ("visibility", "stdout_visibility"):
+            if k in obj and obj[k] not in VISIBILITIES:
+                bad(f"results.json: {what} {k} {obj[k]!r}")
+    fields("the top level", gs, GRADESCOPE_TOP)
+    for k in ("score", "tests"):
         if k not in gs:
             bad(f"results.json has no '{k}'")
     tests = gs["tests"]
-    for t in tests:
-        for k in ("name", "score", "max_score", "status", "output"):
+    max_score = sum(t.get("max_score", 0) for t in tests)
+    for i, t in enumerate(tests):
+        fields(f"test {t.get('name')}", t, GRADESCOPE_TEST)
+        for k in ("name", "number", "score", "max_score", "status", "output"):
             if k not in t:
                 bad(f"results.json test {t.get('name')} has no '{k}'")
+        if t.get("number") != str(i + 1):
+            bad(f"results.json test {t['name']}: number {t.get('number')!r}")
         if t["status"] not in ("passed", "failed"):
             bad(f"results.json test {t['name']}: status {t['status']!r}")
         if t["status"] == "passed" and t["score"] != t["max_score"]:
             bad(f"results.json test {t['name']} passed with {t['score']}/{t['max_score']}")
         if t["status"] == "failed" and t["score"] != 0:
             bad(f"results.json test {t['name']} failed with score {t['score']}")
+        if re.search(r"(traces|console|timelines|disks)/", t["output"]):
+            bad(f"results.json test {t['name']}: the student's output names the grader's files")
     if abs(sum(t["score"] for t in tests) - gs["score"]) > 1e-9:
         bad("results.json: the tests' scores do not add up to score")
-    if abs(sum(t["max_score"] for t in tests) - gs["max_score"]) > 1e-9:
-        bad("results.json: the tests' max_scores do not add up to max_score")
-    if want_score is not None and f"{gs['score']:g}/{gs['max_score']:g}" != want_score:
-        bad(f"score {gs['score']:g}/{gs['max_score']:g}, expected {want_score}")
+    if gs.get("extra_data", {}).get("max_score") != max_score:
+        bad("results.json: extra_data's max_score is not the tests' sum")
+    if want_score is not None and f"{gs['score']:g}/{max_score:g}" != want_score:
+        bad(f"score {gs['score']:g}/{max_score:g}, expected {want_score}")
 
     # junit.xml
     if junit.tag != "testsuites":
@@ -124,6 +157,12 @@ def main():
         bad("junit.xml: the failures attribute does not count the <failure>s")
     if suites and int(suites[0].get("tests")) != len(cases):
         bad("junit.xml: the tests attribute does not count the testcases")
+    try:
+        times = [float(c.get("time")) for c in cases]
+        if any(x < 0 for x in times) or (suites and abs(float(suites[0].get("time")) - sum(times)) > 0.01 * len(times) + 0.001):
+            bad("junit.xml: the testcases' times do not add up to the suite's")
+    except (TypeError, ValueError):
+        bad("junit.xml: a testcase or the suite has no time in seconds")
 
     # grade.json
     if gj.get("format") != "space-grade" or gj.get("version") != 1:
@@ -131,7 +170,7 @@ def main():
     gcases = gj["cases"]
     if [c["name"] for c in gcases] != [t["name"] for t in tests]:
         bad("grade.json cases differ from results.json tests")
-    if gj["score"] != gs["score"] or gj["max_score"] != gs["max_score"]:
+    if gj["score"] != gs["score"] or gj["max_score"] != max_score:
         bad("grade.json and results.json disagree on the score")
     for c, t, jc in zip(gcases, tests, cases):
         name = c["name"]
@@ -163,7 +202,11 @@ def main():
             if c["replay"] != replay:
                 bad(f"failing case {name}: replay {c['replay']!r}")
             failure = jc.find("failure")
-            for where, text in (("results.json", t["output"]), ("grade.json", c["output"]),
+            extra = t.get("extra_data", {})
+            if extra.get("replay") != replay or extra.get("trace") != c["trace"]:
+                bad(f"failing case {name}: results.json extra_data does not say '{replay}'")
+            for where, text in (("results.json extra_data", extra.get("report")),
+                                ("grade.json", c["output"]),
                                 ("junit.xml", failure.text if failure is not None else "")):
                 if replay and replay not in (text or ""):
                     bad(f"failing case {name}: {where} does not say '{replay}'")
@@ -184,7 +227,7 @@ def main():
     for p in problems:
         print("check_grade:", p)
     if not problems:
-        print(f"check_grade: {out}: {len(tests)} cases, score {gs['score']:g}/{gs['max_score']:g},"
+        print(f"check_grade: {out}: {len(tests)} cases, score {gs['score']:g}/{max_score:g},"
               " all three formats consistent")
     return 1 if problems else 0
 

@@ -102,8 +102,15 @@ assert b["end"]["virtual_time"] == b["stats"]["virtual_time"] > 0
 assert check("bye", "exit = 0")["actual"].startswith("guest halted with code 7 after ")
 assert check("bye", "reject = basicoz: panic")["passed"] and check("bye", "reject = basicoz: panic")["spec_line"] == 4
 assert case("hello")["console_output"] == "results/nested/console/hello.txt"
-assert t["bye"]["extra_data"] == {"timeline": "results/nested/timelines/bye.json"} and "extra_data" not in t["hello"]
-assert "timeline" not in t["bye"]["output"]
+x = t["bye"]["extra_data"]
+assert x["timeline"] == "results/nested/timelines/bye.json" and x["trace"] == "results/nested/traces/bye.trc"
+assert x["replay"] == "space replay results/nested/traces/bye.trc" and x["console_output"] == "results/nested/console/bye.txt"
+assert "Replay this run exactly: space replay results/nested/traces/bye.trc" in x["report"]
+assert t["hello"]["extra_data"]["trace"] is None and t["hello"]["extra_data"]["timeline"] is None
+for w in ("timeline", "results/nested", ".trc", "replay"):
+    assert w not in t["bye"]["output"], w
+assert "max_score" not in r and r["extra_data"]["max_score"] == 5 and r["stdout_visibility"] == "hidden"
+assert [x["number"] for x in r["tests"]] == ["1", "2"]
 assert b["timeline"] == "results/nested/timelines/bye.json" and case("hello")["timeline"] is None
 assert open("results/nested/console/hello.txt").read().count("hello, world") == 1
 '
@@ -484,6 +491,48 @@ assert "[2] basicoz$ rlog 20" in out and "[4] basicoz$ basicoz: init exited" in 
     spec_error 'nodes = 2\n[case a]\nnet = loss=2\n' 2 "case 'a': --net: loss needs a probability"
     spec_error 'nodes = 2\n[case a]\ndisk-size = 1M\n' 2 "case 'a': a case with nodes cannot have a disk"
     spec_error 'nodes = 2\n[case a]\nstat instructions > 1\n' 2 "case 'a': stat checks are not available with nodes \\(yet; line 3\\)"
+}
+
+# The specs of projects (b)-(e): each loads, runs every case on the BasicOZ
+# built into space, and grades it as that kernel deserves: it lacks the
+# projects' programs, and kills a program bigger than RAM (every case fails,
+# saying so), except paging's `small`, which needs no paging. The texts they expect are the programs' own.
+case_projects() {
+    for p in paging:small:1/11 shm::0/9 threads::0/10 fs::0/7; do
+        name=${p%%:*} rest=${p#*:}
+        pass=${rest%%:*} score=${rest#*:}
+        grade "$SPEC_DIR/grade-$name.spec" --out "res-$name"
+        status_is 1
+        check "res-$name" ${pass:+--pass "$pass"} --score "$score"
+        py "res-$name" '
+for c in g["cases"]:
+    if c["passed"]:
+        continue
+    out = open(c["console_output"], encoding="utf-8").read()
+    assert ": no such program" in out or "killed: out of memory" in out, (c["name"], out[-300:])
+'
+    done
+    # every word a spec expects of a test program's line is in its source
+    # (or the input it echoes)
+    python3 - "$SPEC_DIR" <<'EOF' || fail "a project spec expects a line its programs never print"
+import glob, os, re, sys
+d = sys.argv[1]
+progs = ("shmping", "shmiso", "tcount", "tread", "tbench", "fsbench", "vmwork")
+n = 0
+for name in ("shm", "threads", "fs", "paging"):
+    src = "".join(open(f).read() for f in glob.glob(os.path.join(d, name, "*.c")))
+    spec = open(os.path.join(d, f"grade-{name}.spec")).read().splitlines()
+    # (words the programs echo come from the console input)
+    src += "".join(l for l in spec if not re.match(r"(expect|lines|reject)", l))
+    for line in spec:
+        m = re.match(r'(?:expect-line = |lines "?)\*(\w+): (.*?)"?(?: == \d+)?$', line.strip())
+        if not m or m.group(1) not in progs:
+            continue
+        n += 1
+        missing = [w for w in re.findall(r"[A-Za-z]{3,}", m.group(2)) if w not in src]
+        assert not missing, (name, line, missing)
+assert n >= 12, n
+EOF
 }
 
 "case_$CASE"

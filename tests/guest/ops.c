@@ -38,8 +38,12 @@ static void test_map_memory(const struct space_bootinfo *boot)
     CHECK_EQ(space_map_memory(0, v, 0xfffff000u, SPACE_ACCESS(0, SPACE_RW)), SPACE_ERR_PADDR);
     CHECK_EQ(space_map_memory(0, v, fa, 0x2000), SPACE_ERR_ACCESS); /* (0x1000: SPACE_MAP_64K) */
     CHECK_EQ(space_map_memory(0, v, fa, 0x80000000u), SPACE_ERR_ACCESS);
-    /* none of the failures mapped anything */
+    /* none of the failures mapped anything; an unmapped page's paddr is 0,
+     * and paddr may be NULL (space.h) */
+    pa = 1;
     CHECK_EQ(space_mapping(0, v, &pa), 0);
+    CHECK_EQ(pa, 0);
+    CHECK_EQ(space_mapping(0, v, 0), 0);
 
     /* the last page of RAM is mappable */
     CHECK_EQ(space_map_memory(0, v, boot->ram_size - 4096, SPACE_ACCESS(0, SPACE_RW)), SPACE_OK);
