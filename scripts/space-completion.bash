@@ -28,13 +28,13 @@ _space_options() {
 }
 
 _space() {
-    local cur prev space cmd i
+    local cur prev space cmd
     COMPREPLY=()
     cur=${COMP_WORDS[COMP_CWORD]}
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     space=${COMP_WORDS[0]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        COMPREPLY=($(compgen -W "run replay grade timeline --help --version" -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -W "run replay grade timeline --help --version" -- "$cur")
         return 0
     fi
     cmd=${COMP_WORDS[1]}
@@ -44,26 +44,26 @@ _space() {
     esac
     # the options of cmd, cached: _space_opts_CMD holds "OPTION ARG" lines
     local var=_space_opts_$cmd
-    if [ -z "${!var}" ]; then
+    if [ -z "${!var-}" ]; then
         printf -v "$var" '%s' "$(_space_options "$space" "$cmd")"
     fi
-    local opts=${!var} arg
+    local opts=${!var-} arg
     arg=$(printf '%s\n' "$opts" | awk -v o="$prev" '$1 == o { print $2 }')
     case $arg in
     DIR)
-        COMPREPLY=($(compgen -d -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return 0
         ;;
     FILE)
-        COMPREPLY=($(compgen -f -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return 0
         ;;
     ?*) return 0 ;; # a number, a size, flags: nothing to offer
     esac
     if [[ $cur == -* ]]; then
-        COMPREPLY=($(compgen -W "$(printf '%s\n' "$opts" | awk '{ print $1 }')" -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -W "$(printf '%s\n' "$opts" | awk '{ print $1 }')" -- "$cur")
     else
-        COMPREPLY=($(compgen -f -- "$cur"))
+        mapfile -t COMPREPLY < <(compgen -f -- "$cur")
     fi
     return 0
 }
