@@ -363,7 +363,7 @@ case_views() {
     for c in 'step \[N\] \(s\)' 'continue \(c\)' 'break \[ADDR\] \[ctx N\] \(b\)' 'delete' 'info breakpoints' 'info symbol' \
         'watch ADDR' 'rwatch ADDR' 'awatch ADDR' 'catch trap N' 'catch portal' 'catch space' 'until-time' \
         'regs \(r\)' 'pcb' 'portals \[CTX\]' 'maps \[CTX\]' 'tlb \[CTX\]' 'devices' 'time' 'stats \[json\]' \
-        'x/NFMT ADDR' 'xp/NFMT PADDR' 'disas' 'symbols FILE' 'help \(h\)' 'quit \(q\)'; do
+        'x/NFU ADDR' 'xp/NFU PADDR' 'disas' 'symbols FILE' 'help \(h\)' 'quit \(q\)'; do
         has "  $c.*"
     done
     has "device 0: console unit 0, registers at 0xf0000000, interrupt line 0 \(trap 32\).*"

@@ -22,17 +22,28 @@ struct type {
 };
 
 static const struct type types[] = {
-    {"char", 1, true, false},          {"signed char", 1, true, false},
-    {"unsigned char", 1, false, false}, {"short", 2, true, false},
-    {"unsigned short", 2, false, false}, {"int", 4, true, false},
-    {"unsigned int", 4, false, false},  {"unsigned", 4, false, false},
-    {"long", 4, true, false},           {"unsigned long", 4, false, false},
-    {"long long", 8, true, false},      {"unsigned long long", 8, false, false},
-    {"int8_t", 1, true, false},         {"uint8_t", 1, false, false},
-    {"int16_t", 2, true, false},        {"uint16_t", 2, false, false},
-    {"int32_t", 4, true, false},        {"uint32_t", 4, false, false},
-    {"int64_t", 8, true, false},        {"uint64_t", 8, false, false},
-    {"size_t", 4, false, false},        {"void *", 4, false, true},
+    {"char", 1, true, false},
+    {"signed char", 1, true, false},
+    {"unsigned char", 1, false, false},
+    {"short", 2, true, false},
+    {"unsigned short", 2, false, false},
+    {"int", 4, true, false},
+    {"unsigned int", 4, false, false},
+    {"unsigned", 4, false, false},
+    {"long", 4, true, false},
+    {"unsigned long", 4, false, false},
+    {"long long", 8, true, false},
+    {"unsigned long long", 8, false, false},
+    {"int8_t", 1, true, false},
+    {"uint8_t", 1, false, false},
+    {"int16_t", 2, true, false},
+    {"uint16_t", 2, false, false},
+    {"int32_t", 4, true, false},
+    {"uint32_t", 4, false, false},
+    {"int64_t", 8, true, false},
+    {"uint64_t", 8, false, false},
+    {"size_t", 4, false, false},
+    {"void *", 4, false, true},
     {"char *", 4, false, true},
 };
 
@@ -104,7 +115,8 @@ static bool evaluate(struct cli *c, const char *text, struct value *out)
             while (i < sizeof types / sizeof types[0] && strcmp(types[i].name, name))
                 i++;
             if (i == sizeof types / sizeof types[0]) {
-                sdb_error(c, "unknown type '%s' (C's integer types, intN_t, uintN_t, void *, char *)",
+                sdb_error(c,
+                          "unknown type '%s' (C's integer types, intN_t, uintN_t, void *, char *)",
                           name);
                 return false;
             }
@@ -145,7 +157,8 @@ static bool evaluate(struct cli *c, const char *text, struct value *out)
         v = v << 8 | b[i];
     if (t.is_signed && t.size < 8 && (v >> (t.size * 8 - 1) & 1))
         v |= ~0ull << (t.size * 8);
-    *out = (struct value){.v = v, .size = t.size, .is_signed = t.is_signed, .is_pointer = t.is_pointer};
+    *out = (struct value){
+        .v = v, .size = t.size, .is_signed = t.is_signed, .is_pointer = t.is_pointer};
     return true;
 }
 
@@ -188,8 +201,9 @@ static bool join(struct cli *c, int argc, char **argv, char *buf, size_t len)
 {
     buf[0] = 0;
     if (argc < 2) {
-        sdb_error(c, "usage: %s[/F] EXPR (F: x d u c; EXPR: $reg, ADDR, &ADDR, *ADDR, "
-                     "*(TYPE *)ADDR)",
+        sdb_error(c,
+                  "usage: %s[/F] EXPR (F: x d u c; EXPR: $reg, ADDR, &ADDR, *ADDR, "
+                  "*(TYPE *)ADDR)",
                   argv[0]);
         return false;
     }
@@ -247,7 +261,8 @@ static void show_display(struct cli *c, const struct display *d)
     struct value v;
     if (!evaluate(c, d->expr, &v))
         return;
-    fprintf(c->out, "%d: %s%s%s%s = ", d->number, d->fmt[0] ? "/" : "", d->fmt, d->fmt[0] ? " " : "", d->expr);
+    fprintf(c->out, "%d: %s%s%s%s = ", d->number, d->fmt[0] ? "/" : "", d->fmt,
+            d->fmt[0] ? " " : "", d->expr);
     show_value(c, &v, d->fmt[0]);
     fputc('\n', c->out);
 }

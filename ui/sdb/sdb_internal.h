@@ -159,7 +159,7 @@ sdb_command_fn sdb_cmd_regs, sdb_cmd_pcb, sdb_cmd_portals, sdb_cmd_maps, sdb_cmd
 
 /* "=> 0xPC <sym>: insn": where the machine stands. */
 void sdb_show_location(struct cli *c);
-/* x/NFMT ADDR [ctx N], xp/NFMT PADDR: spec is NFMT (NULL: none). */
+/* x/NFU ADDR [ctx N], xp/NFU PADDR: spec is NFU (NULL: none). */
 void sdb_examine(struct cli *c, int argc, char **argv, const char *spec, bool physical);
 sdb_command_fn sdb_cmd_disas, sdb_cmd_symbols, sdb_cmd_backtrace;
 /* The return address of the current function, found as bt finds it

@@ -146,7 +146,7 @@ void sdb_examine(struct cli *c, int argc, char **argv, const char *spec, bool ph
     if (!parse_fmt(c, spec, &count, &fmt, &unit))
         return;
     if (argc != 2) {
-        sdb_error(c, physical ? "usage: xp/NFMT PADDR" : "usage: x/NFMT ADDR [ctx N]");
+        sdb_error(c, physical ? "usage: xp/NFU PADDR" : "usage: x/NFU ADDR [ctx N]");
         return;
     }
     struct symbol_hit h;
