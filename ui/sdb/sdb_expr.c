@@ -211,7 +211,7 @@ static bool join(struct cli *c, int argc, char **argv, char *buf, size_t len)
     for (int i = 1; i < argc; i++) {
         int n = snprintf(buf + k, len - k, "%s%s", i > 1 ? " " : "", argv[i]);
         if (n < 0 || (size_t)n >= len - k) {
-            sdb_error(c, "the expression is too long (%zu characters at most)", len - 1);
+            sdb_error(c, "the expression is too long (%u characters at most)", (unsigned)(len - 1));
             return false;
         }
         k += (size_t)n;
