@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # manpage.sh SPACE MANPAGE: docs/space.1 renders without warnings (with
-# groff, and with man if it is there) and names every option that
+# groff, and with man-db's man if it is there) and names every option that
 # `space run --help` lists. Without groff the options are looked for in the
 # roff source (where '-' is written '\-').
 set -u
@@ -18,7 +18,7 @@ if command -v groff >/dev/null; then
 else
     text=$(sed 's/\\-/-/g' "$PAGE")
 fi
-if command -v man >/dev/null; then
+if command -v man >/dev/null && man --version 2>&1 | grep -q man-db; then # (-l, --warnings)
     warn=$(MANWIDTH=80 man --warnings -l "$PAGE" 2>&1 >/dev/null)
     [ -z "$warn" ] || fail "man warns: $warn"
 fi
