@@ -3,6 +3,8 @@
 #   share/space/include/space.h          the guest's header
 #   share/space/runtime/                 what space-cc compiles into every guest
 #   share/doc/space/                     README, LICENSE and docs/
+#   share/man/man1/space.1               the manual page
+#   share/bash-completion/completions/space   bash completion
 # and `cpack -G DEB` (in the build directory) makes a .deb of the same tree.
 # Nothing installed holds a path of the build machine, so the tree may move.
 
@@ -15,6 +17,9 @@ install(FILES ${SPACE_RUNTIME_DIR}/crt0.S ${SPACE_RUNTIME_DIR}/space_ops.S ${SPA
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/LICENSE
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs)
+install(FILES ${PROJECT_SOURCE_DIR}/docs/space.1 DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
+install(FILES ${PROJECT_SOURCE_DIR}/scripts/space-completion.bash
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME space)
 
 set(CPACK_PACKAGE_NAME space)
 set(CPACK_PACKAGE_VENDOR "SPACE")

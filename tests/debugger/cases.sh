@@ -363,7 +363,7 @@ case_views() {
     for c in 'step \[N\] \(s\)' 'continue \(c\)' 'break \[ADDR\] \[ctx N\] \(b\)' 'delete' 'info breakpoints' 'info symbol' \
         'watch ADDR' 'rwatch ADDR' 'awatch ADDR' 'catch trap N' 'catch portal' 'catch space' 'until-time' \
         'regs \(r\)' 'pcb' 'portals \[CTX\]' 'maps \[CTX\]' 'tlb \[CTX\]' 'devices' 'time' 'stats \[json\]' \
-        'x/NFMT ADDR' 'xp/NFMT PADDR' 'disas' 'symbols FILE' 'help \(h\)' 'quit \(q\)'; do
+        'x/NFU ADDR' 'xp/NFU PADDR' 'disas' 'symbols FILE' 'help \(h\)' 'quit \(q\)'; do
         has "  $c.*"
     done
     has "device 0: console unit 0, registers at 0xf0000000, interrupt line 0 \(trap 32\).*"
@@ -467,6 +467,100 @@ case_cpus() {
     has "virtual time [0-9]+"
     has "PCB chain of the CPU: empty"
     has "\\* cpu 0  running  interrupts disabled  chain 0  CONTEXT 0 MODE 0  pc $HEX <kmain>"
+}
+
+# gdb's print: registers, numbers, addresses, memory through a cast.
+case_gdb_print() {
+    sdb $'break kmain\ncontinue\np $esp\np/x $ebx\nprint $ebx\np kmain\np &kmain\np *(unsigned char *)0x1000\np/c *(char *) 0x1000\np/x *(uint16_t*)0x1000\np *0x1004\np *(int64_t *)0x1000\np/d *(signed char *)0x1007\np *(float *)0x1000\np *(int)0x1000\np $foo\np/q $eax\np\nquit' "$HELLO"
+    status_is 0
+    local at
+    at=$(grab "breakpoint 1 at ($HEX) <kmain>")
+    has "\\\$1 = $HEX <space_boot_stack\\+[0-9]+>"
+    has "\\\$2 = 0x1000"
+    has "\\\$3 = 4096"
+    has "\\\$4 = $at <kmain>"
+    has "\\\$5 = $at <kmain>"
+    has "\\\$6 = 67"
+    has "\\\$7 = 67 'C'"
+    has "\\\$8 = 0x4143"
+    has "\\\$9 = 2"
+    has "\\\$10 = $((0x253504143))"
+    has "\\\$11 = 0"
+    has "sdb: unknown type 'float' \\(C's integer types, intN_t, uintN_t, void \\*, char \\*\\)"
+    has "sdb: '\\*\\(int\\)0x1000': the cast must be to a pointer, as in \\*\\(int \\*\\)ADDR"
+    has "sdb: no register '\\\$foo'"
+    has "sdb: unknown print format '/q': x \\(hex\\), d \\(signed\\), u \\(unsigned\\), c \\(char\\)"
+    has "sdb: usage: p\\[/F\\] EXPR \\(F: x d u c; EXPR: \\\$reg, ADDR, &ADDR, \\*ADDR, \\*\\(TYPE \\*\\)ADDR\\)"
+    hasnt "\\\$12 = .*"
+}
+
+# tbreak (deleted when it stops), bt, finish, disable and enable.
+case_gdb_breaks() {
+    sdb $'tbreak out_str\ninfo breakpoints\ncontinue\ninfo breakpoints\nbt\nbacktrace\nfinish\nbreak out_str\ndisable 2\ninfo breakpoints\nenable 2\ncontinue\ndisable 7\ndisable\ncontinue\nquit' "$HELLO"
+    status_is 42
+    local at ret
+    at=$(grab "temporary breakpoint 1 at ($HEX) <out_str>")
+    has "1 +tbreakpoint 0x0*${at#0x} <out_str> in any CONTEXT"
+    has "temporary breakpoint 1 at $at <out_str>, CONTEXT 0 MODE 0"
+    has "no breakpoints, watchpoints or catchpoints"
+    count "#0  0x0*${at#0x} <out_str>" 2
+    ret=$(grab "#1  0x0*([0-9a-f]+) <kmain\\+[0-9]+>")
+    has "run till exit from $at <out_str> to 0x$ret <kmain\\+[0-9]+>"
+    has ".*=> 0x0*$ret <kmain\\+[0-9]+>: .+"
+    has "value returned \\(eax\\): \\\$1 = -?[0-9]+"
+    has "breakpoint 2 at $at <out_str>"
+    has "2 +breakpoint +0x0*${at#0x} <out_str> in any CONTEXT \\(disabled\\)"
+    # (after the guest's "64", which has no newline)
+    has "(64)?breakpoint 2 at $at <out_str>, CONTEXT 0 MODE 0"
+    has "sdb: no breakpoint, watchpoint or catchpoint number '7' \\(see info breakpoints\\)"
+    has ".*the machine halted with code 42"
+    count "(64)?breakpoint 2 at $at <out_str>, CONTEXT 0 MODE 0" 1
+}
+
+# x/NFU: formats x d u c, units b h w g, letters in any order.
+case_gdb_examine() {
+    sdb $'x/4xb 0x1000\nx/2xh 0x1000\nx/2dw 0x1000\nx/4c 0x1000\nx/xg 0x1000\nx/2uw 0x1000\nx/bx 0x1000\nx/2ub 0x1000\nx/1dh 0x1006\nx/4xq 0\nquit'
+    status_is 0
+    has "0x00001000:  0x43  0x41  0x50  0x53"
+    has "0x00001000:  0x4143  0x5350"
+    count "0x00001000:  1397768515  2" 2
+    has "0x00001000:  67 'C'  65 'A'  80 'P'  83 'S'"
+    has "0x00001000:  0x0000000253504143"
+    has "0x00001000:  0x43"
+    has "0x00001000:  67  65"
+    has "0x00001006:  0"
+    has "sdb: unknown format '/4xq': formats x d u c s i, units b h w g \\(bytes 1 2 4 8\\)"
+}
+
+# display: shown when made, after every stop, by info display; undisplay.
+case_gdb_display() {
+    sdb $'display/x $ebx\ndisplay/i $pc\nstep\ninfo display\nundisplay 1\nstep\ndisplay $foo\nundisplay 9\ndisplay\nquit' "$HELLO"
+    status_is 0
+    count "1: /x \\\$ebx = 0x1000" 3
+    count "2: x/i \\\$pc" 5
+    has "=> 0x00100000 <_start>: mov esp, $HEX"
+    has "sdb: no register '\\\$foo'"
+    has "sdb: no display number '9'"
+    hasnt "3: .*"
+}
+
+# source FILE; run is continue; r stays regs; help lists the gdb commands.
+case_gdb_source() {
+    printf '%s\n' '# a comment' 'break kmain' '' '  run' 'p/x $ebx' > "$tmp/cmds"
+    sdb "source $tmp/cmds"$'\nr\nsource /nonexistent\nsource\nhelp\nquit' "$HELLO"
+    status_is 0
+    has "breakpoint 1 at $HEX <kmain>"
+    has "breakpoint 1 at $HEX <kmain>, CONTEXT 0 MODE 0"
+    has "\\\$1 = 0x1000"
+    has "EIP +$HEX <kmain>"
+    has "sdb: source /nonexistent: No such file or directory"
+    has "sdb: usage: source FILE"
+    local c
+    for c in 'run' 'finish \(fin\)' 'tbreak \[ADDR\] \[ctx N\]' 'disable \[N...\]' 'enable \[N...\]' \
+        'print\[/F\] EXPR \(p\)' 'display\[/F\] EXPR' 'undisplay \[N...\]' 'backtrace \(bt\)' \
+        'source FILE' 'regs \(r\)'; do
+        has "  $c .*"
+    done
 }
 
 declare -F "case_$CASE" >/dev/null || fail "no case '$CASE'"

@@ -92,10 +92,10 @@ static bool reg_value(struct cli *c, const char *name, uint32_t *v)
 {
     struct cpu_regs r;
     cpu_get_regs(c->d.cpu, &r);
-    static const char *const names[] = {"eax", "ebx", "ecx", "edx", "esi",   "edi",
-                                        "ebp", "esp", "eip", "pc",  "eflags"};
-    const uint32_t vals[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi,   r.edi,
-                             r.ebp, r.esp, r.eip, r.eip, r.eflags};
+    static const char *const names[] = {"eax", "ebx", "ecx", "edx", "esi", "edi",   "ebp",
+                                        "esp", "eip", "pc",  "sp",  "fp",  "eflags"};
+    const uint32_t vals[] = {r.eax, r.ebx, r.ecx, r.edx, r.esi, r.edi,   r.ebp,
+                             r.esp, r.eip, r.eip, r.esp, r.ebp, r.eflags};
     for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++) {
         const char *a = names[i], *b = name;
         while (*a && tolower((unsigned char)*b) == *a)
@@ -239,8 +239,11 @@ void sdb_cmd_info(struct cli *c, int argc, char **argv)
         sdb_show_regs(c);
     } else if (argc >= 3 && !strcmp(what, "symbol")) {
         sdb_info_symbol(c, argc, argv);
+    } else if (argc == 2 && !strcmp(what, "display")) {
+        sdb_show_displays(c);
     } else {
-        sdb_error(c, "usage: info breakpoints | info registers | info symbol ADDR [ctx N]");
+        sdb_error(c, "usage: info breakpoints | info registers | info symbol ADDR [ctx N] | "
+                     "info display");
     }
 }
 
@@ -252,6 +255,40 @@ static void cmd_quit(struct cli *c, int argc, char **argv)
 }
 
 static void cmd_help(struct cli *c, int argc, char **argv);
+static void execute(struct cli *c, char *line);
+
+#define SOURCE_DEPTH 8
+
+/* source FILE: its lines as commands; blank lines and # comments
+ * skipped. A file may source another, SOURCE_DEPTH deep. */
+void sdb_cmd_source(struct cli *c, int argc, char **argv)
+{
+    if (argc != 2) {
+        sdb_error(c, "usage: source FILE");
+        return;
+    }
+    if (c->source_depth >= SOURCE_DEPTH) {
+        sdb_error(c, "source %s: sourced files nest %d deep at most", argv[1], SOURCE_DEPTH);
+        return;
+    }
+    FILE *f = fopen(argv[1], "r");
+    if (!f) {
+        sdb_error(c, "source %s: %s", argv[1], strerror(errno));
+        return;
+    }
+    char line[1024];
+    c->source_depth++;
+    while (!c->quit && fgets(line, sizeof line, f)) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *p = line;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (*p && *p != '#')
+            execute(c, p);
+    }
+    c->source_depth--;
+    fclose(f);
+}
 
 /* node [K]: the nodes of a multicomputer; with K, the one driven. */
 static void cmd_node(struct cli *c, int argc, char **argv)
@@ -296,7 +333,8 @@ static void cmd_node(struct cli *c, int argc, char **argv)
 
 /* A command with an alias of NULL has no short form; one with no fn is
  * only there for help (info symbol, catch portal: the fn of their first
- * word parses them; x and xp: execute() splits off their /NFMT). */
+ * word parses them; x, xp, print, display: execute() splits off their
+ * /FMT). */
 struct command {
     const char *name, *alias;
     sdb_command_fn *fn;
@@ -308,6 +346,10 @@ static const struct command commands[] = {
     {"next", "n", sdb_cmd_next, "next",
      "step over: a call or int n runs until it returns (else one step)"},
     {"continue", "c", sdb_cmd_continue, "continue", "run until something stops the machine"},
+    {"run", NULL, sdb_cmd_continue, "run",
+     "the same (the machine starts at the prompt; r is regs)"},
+    {"finish", "fin", sdb_cmd_finish, "finish",
+     "run until the current function returns (best effort)"},
     {"reverse-stepi", "rsi", sdb_cmd_reverse_step, "reverse-stepi [N]",
      "back N instructions (default 1)"},
     {"reverse-step", "rs", sdb_cmd_reverse_step, "reverse-step [N]",
@@ -321,8 +363,12 @@ static const struct command commands[] = {
     {"goto", NULL, sdb_cmd_goto, "goto T", "go to virtual time T (past, or future)"},
     {"break", "b", sdb_cmd_break, "break [ADDR] [ctx N]",
      "breakpoint (default: at the pc; any CONTEXT)"},
+    {"tbreak", NULL, sdb_cmd_tbreak, "tbreak [ADDR] [ctx N]",
+     "a breakpoint deleted when it stops the machine"},
     {"delete", "d", sdb_cmd_delete, "delete [N...]", "delete break/watch/catchpoints (all: no N)"},
-    {"info", "i", sdb_cmd_info, "info breakpoints|registers", "list them; the registers"},
+    {"disable", NULL, sdb_cmd_disable, "disable [N...]", "switch them off (all: no N)"},
+    {"enable", NULL, sdb_cmd_enable, "enable [N...]", "switch them back on (all: no N)"},
+    {"info", "i", sdb_cmd_info, "info breakpoints|registers|display", "list them; the registers"},
     {"info symbol", NULL, NULL, "info symbol ADDR [ctx N]", "the symbol covering ADDR"},
     {"watch", NULL, sdb_cmd_watch, "watch ADDR [LEN] [ctx N]",
      "stop after a write to [ADDR, ADDR+LEN)"},
@@ -345,11 +391,18 @@ static const struct command commands[] = {
     {"hash", NULL, sdb_cmd_hash, "hash", "the time and hashes of RAM and the CPUs' state"},
     {"stats", NULL, sdb_cmd_stats, "stats [json]",
      "the statistics of --stats: CPU, traps, operations, TLBs, devices"},
-    {"x", NULL, NULL, "x/NFMT ADDR [ctx N]", "memory: FMT x words, b bytes, s strings, i code"},
-    {"xp", NULL, NULL, "xp/NFMT PADDR", "physical memory, the same way"},
+    {"x", NULL, NULL, "x/NFU ADDR [ctx N]",
+     "memory: F x d u c s i, U b h w g (x/4xw, x/8db, x/2i)"},
+    {"xp", NULL, NULL, "xp/NFU PADDR", "physical memory, the same way"},
+    {"print", "p", NULL, "print[/F] EXPR", "$reg, ADDR, &ADDR, *ADDR, *(TYPE *)ADDR; F x d u c"},
+    {"display", NULL, NULL, "display[/F] EXPR", "print EXPR (or x/F it) after every stop"},
+    {"undisplay", NULL, sdb_cmd_undisplay, "undisplay [N...]", "forget displays (all: no N)"},
+    {"backtrace", "bt", sdb_cmd_backtrace, "backtrace",
+     "the callers, by the frame-pointer chain (best effort)"},
     {"disas", NULL, sdb_cmd_disas, "disas [ADDR] [N] [ctx N]",
      "N instructions (10; at a function: all)"},
     {"symbols", NULL, sdb_cmd_symbols, "symbols FILE", "load the symbols of another ELF file"},
+    {"source", NULL, sdb_cmd_source, "source FILE", "run the commands in FILE"},
     {"help", "h", cmd_help, "help", "this list"},
     {"quit", "q", cmd_quit, "quit", "leave (the machine ends)"},
 };
@@ -399,22 +452,33 @@ static void execute(struct cli *c, char *line)
         return;
     argv[argc] = NULL;
     char *name = argv[0];
-    /* x/4x ADDR, xp/s ADDR */
+    /* x/4x ADDR, xp/s ADDR, p/x EXPR, display/i $pc */
     char *slash = strchr(name, '/');
+    const char *spec = NULL;
     if (slash) {
         *slash = 0;
-        if (!strcmp(name, "x") || !strcmp(name, "xp")) {
-            sdb_examine(c, argc, argv, slash + 1, name[1] == 'p');
-            return;
-        }
-        *slash = '/';
+        spec = slash + 1;
     }
     if (!strcmp(name, "x") || !strcmp(name, "xp")) {
-        sdb_examine(c, argc, argv, NULL, name[1] == 'p');
+        sdb_examine(c, argc, argv, spec, name[1] == 'p');
         return;
     }
+    if (!strcmp(name, "print") || !strcmp(name, "p")) {
+        sdb_print(c, argc, argv, spec);
+        return;
+    }
+    if (!strcmp(name, "display")) {
+        sdb_display(c, argc, argv, spec);
+        return;
+    }
+    if (slash)
+        *slash = '/';
     if (!strcmp(name, "si") || !strcmp(name, "stepi")) {
         sdb_cmd_step(c, argc, argv);
+        return;
+    }
+    if (!strcmp(name, "where")) {
+        sdb_cmd_backtrace(c, argc, argv);
         return;
     }
     if (!strcmp(name, "ni") || !strcmp(name, "nexti")) {

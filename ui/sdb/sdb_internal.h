@@ -16,7 +16,8 @@
  *
  * Several CPUs: the views show the selected CPU (c->d.cpu, `cpu N`); a
  * run selects the CPU that stopped.
- *   sdb_memory.c  x, xp, disas, symbols; listing code around the pc
+ *   sdb_memory.c  x, xp, disas, symbols, bt; listing code around the pc
+ *   sdb_expr.c    print, display, undisplay: gdb's simple expressions
  *
  * The names here are global to all of space, hence sdb_...: a bare
  * error() would collide with the C library's. */
@@ -51,6 +52,18 @@ struct item {
     bool on_read, on_write;
     uint32_t trap; /* catch trap */
     uint64_t hits;
+    bool temporary; /* tbreak: deleted when it stops the machine */
+    bool disabled;  /* disable: out of the core until enable */
+};
+
+#define MAX_DISPLAYS 16
+#define EXPR_MAX     96
+
+/* display's expressions, shown after every stop. */
+struct display {
+    int number; /* 0: a free slot */
+    char fmt[8];
+    char expr[EXPR_MAX];
 };
 
 struct cli {
@@ -68,6 +81,10 @@ struct cli {
     struct machine *const *machines;
     struct machine *(*lead)(void *arg, unsigned k);
     void *lead_arg;
+    struct display display[MAX_DISPLAYS];
+    int last_display;
+    int last_value; /* print's $N */
+    int source_depth;
 };
 
 /* A command: argv[0] is the word typed (the name or its alias). */
@@ -105,10 +122,12 @@ bool sdb_pick_ctx(struct cli *c, int given, const struct symbol_hit *h, uint32_t
                   uint32_t *ctx);
 
 sdb_command_fn sdb_cmd_info;
+/* source FILE: each line a command. */
+sdb_command_fn sdb_cmd_source;
 
 /* ---- sdb_run.c ---- */
 
-sdb_command_fn sdb_cmd_step, sdb_cmd_next, sdb_cmd_continue, sdb_cmd_until_time;
+sdb_command_fn sdb_cmd_step, sdb_cmd_next, sdb_cmd_continue, sdb_cmd_until_time, sdb_cmd_finish;
 /* Does a breakpoint stop count (one on a program's symbol: only in a
  * CONTEXT running that program)? arg: the cli. */
 bool sdb_break_counts(void *arg, const struct dbg_stop *stop);
@@ -123,8 +142,10 @@ bool sdb_break_at(struct cli *c, uint32_t addr, uint32_t ctx);
 /* The item the core's breakpoint or watchpoint number `core` belongs to. */
 struct item *sdb_item_of_core(struct cli *c, enum item_kind kind, int core);
 void sdb_info_breakpoints(struct cli *c);
-sdb_command_fn sdb_cmd_break, sdb_cmd_watch, sdb_cmd_rwatch, sdb_cmd_awatch, sdb_cmd_catch,
-    sdb_cmd_delete;
+/* Takes an item out of the core and frees its number. */
+void sdb_item_delete(struct cli *c, struct item *it);
+sdb_command_fn sdb_cmd_break, sdb_cmd_tbreak, sdb_cmd_watch, sdb_cmd_rwatch, sdb_cmd_awatch,
+    sdb_cmd_catch, sdb_cmd_delete, sdb_cmd_disable, sdb_cmd_enable;
 
 /* ---- sdb_views.c ---- */
 
@@ -138,8 +159,22 @@ sdb_command_fn sdb_cmd_regs, sdb_cmd_pcb, sdb_cmd_portals, sdb_cmd_maps, sdb_cmd
 
 /* "=> 0xPC <sym>: insn": where the machine stands. */
 void sdb_show_location(struct cli *c);
-/* x/NFMT ADDR [ctx N], xp/NFMT PADDR: spec is NFMT (NULL: none). */
+/* x/NFU ADDR [ctx N], xp/NFU PADDR: spec is NFU (NULL: none). */
 void sdb_examine(struct cli *c, int argc, char **argv, const char *spec, bool physical);
-sdb_command_fn sdb_cmd_disas, sdb_cmd_symbols;
+sdb_command_fn sdb_cmd_disas, sdb_cmd_symbols, sdb_cmd_backtrace;
+/* The return address of the current function, found as bt finds it
+ * (best effort: at its first instruction from esp, else from the frame
+ * pointer), and the esp once it has returned there. */
+bool sdb_caller(struct cli *c, uint32_t *ret, uint32_t *esp_after);
+
+/* ---- sdb_expr.c ---- */
+
+/* print[/F] EXPR, display[/F] EXPR: spec is F (NULL: none); argv[1..]
+ * the expression's words. */
+void sdb_print(struct cli *c, int argc, char **argv, const char *spec);
+void sdb_display(struct cli *c, int argc, char **argv, const char *spec);
+/* The displays, after a stop. */
+void sdb_show_displays(struct cli *c);
+sdb_command_fn sdb_cmd_undisplay;
 
 #endif

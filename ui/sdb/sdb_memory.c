@@ -81,13 +81,17 @@ static void disassemble(struct cli *c, uint32_t ctx, bool physical, uint32_t add
     }
 }
 
-/* x/NFMT, xp/NFMT: "/NFMT" parsed into count and format. */
-static bool parse_fmt(struct cli *c, const char *spec, uint32_t *count, char *fmt)
+/* x/NFU, xp/NFU as gdb spells them: a count N, a format F (x hex, d
+ * signed, u unsigned, c characters, s strings, i instructions) and a unit
+ * U (b, h, w, g: 1, 2, 4, 8 bytes), letters in any order. Without a unit:
+ * words, bytes for c. */
+static bool parse_fmt(struct cli *c, const char *spec, uint32_t *count, char *fmt, uint32_t *unit)
 {
     *count = 1;
     *fmt = 'x';
+    *unit = 0;
     if (!spec)
-        return true;
+        spec = "";
     const char *p = spec;
     if (isdigit((unsigned char)*p)) {
         char *end;
@@ -99,15 +103,21 @@ static bool parse_fmt(struct cli *c, const char *spec, uint32_t *count, char *fm
         *count = (uint32_t)n;
         p = end;
     }
-    if (*p) {
-        if (p[1] || !strchr("xbsi", *p)) {
-            sdb_error(
-                c, "unknown format '/%s': x (hex words), b (bytes), s (strings), i (instructions)",
-                spec);
+    static const char units[] = "bhwg";
+    for (; *p; p++) {
+        const char *u = strchr(units, *p);
+        if (u)
+            *unit = 1u << (u - units);
+        else if (strchr("xducsi", *p))
+            *fmt = *p;
+        else {
+            sdb_error(c, "unknown format '/%s': formats x d u c s i, units b h w g (bytes 1 2 4 8)",
+                      spec);
             return false;
         }
-        *fmt = *p;
     }
+    if (!*unit)
+        *unit = *fmt == 'c' ? 1 : 4;
     return true;
 }
 
@@ -131,12 +141,12 @@ void sdb_examine(struct cli *c, int argc, char **argv, const char *spec, bool ph
     int given = CTX_UNSET;
     if (!physical && !sdb_take_ctx(c, &argc, argv, &given))
         return;
-    uint32_t count, addr, cx;
+    uint32_t count, addr, cx, unit;
     char fmt;
-    if (!parse_fmt(c, spec, &count, &fmt))
+    if (!parse_fmt(c, spec, &count, &fmt, &unit))
         return;
     if (argc != 2) {
-        sdb_error(c, physical ? "usage: xp/NFMT PADDR" : "usage: x/NFMT ADDR [ctx N]");
+        sdb_error(c, physical ? "usage: xp/NFU PADDR" : "usage: x/NFU ADDR [ctx N]");
         return;
     }
     struct symbol_hit h;
@@ -178,11 +188,11 @@ void sdb_examine(struct cli *c, int argc, char **argv, const char *spec, bool ph
         }
         return;
     }
-    uint32_t unit = fmt == 'x' ? 4 : 1, per_line = fmt == 'x' ? 4 : 8;
+    uint32_t per_line = fmt == 'c' ? 8 : unit == 8 ? 2 : unit == 4 ? 4 : 8;
     for (uint32_t i = 0; i < count; i++) {
-        uint8_t v[4];
+        uint8_t b[8];
         uint32_t a = addr + i * unit;
-        if (read_mem(c, physical, cx, a, v, unit) != unit) {
+        if (read_mem(c, physical, cx, a, b, unit) != unit) {
             if (i % per_line)
                 fputc('\n', c->out);
             not_readable(c, physical, a, cx);
@@ -190,12 +200,21 @@ void sdb_examine(struct cli *c, int argc, char **argv, const char *spec, bool ph
         }
         if (i % per_line == 0)
             fprintf(c->out, "0x%08x%s:", a, physical ? "" : sdb_sym(c, cx, a, s, sizeof s));
-        if (unit == 4)
-            fprintf(c->out, "  0x%08x",
-                    (uint32_t)v[0] | (uint32_t)v[1] << 8 | (uint32_t)v[2] << 16 |
-                        (uint32_t)v[3] << 24);
+        uint64_t v = 0;
+        for (uint32_t k = unit; k-- > 0;)
+            v = v << 8 | b[k];
+        int64_t sv =
+            unit < 8 && (v >> (unit * 8 - 1) & 1) ? (int64_t)(v | ~0ull << (unit * 8)) : (int64_t)v;
+        if (fmt == 'd')
+            fprintf(c->out, "  %lld", (long long)sv);
+        else if (fmt == 'u')
+            fprintf(c->out, "  %llu", (unsigned long long)v);
+        else if (fmt == 'c' && v >= 32 && v < 127 && v != '\'' && v != '\\')
+            fprintf(c->out, "  %lld '%c'", (long long)sv, (int)v);
+        else if (fmt == 'c')
+            fprintf(c->out, "  %lld '\\%03o'", (long long)sv, (unsigned)(v & 0xff));
         else
-            fprintf(c->out, "  0x%02x", v[0]);
+            fprintf(c->out, "  0x%0*llx", (int)unit * 2, (unsigned long long)v);
         if (i % per_line == per_line - 1 || i == count - 1)
             fputc('\n', c->out);
     }
@@ -241,4 +260,60 @@ void sdb_cmd_symbols(struct cli *c, int argc, char **argv)
         return;
     }
     fprintf(c->out, "loaded %d symbols from %s\n", n, argv[1]);
+}
+
+/* Where the current function returns to. At its first instruction the
+ * return address is at esp (no frame yet); after "push ebp" at esp+4;
+ * elsewhere at ebp+4 - which holds only while the code keeps frame
+ * pointers (gcc -fno-omit-frame-pointer, or the prologue of -O0). */
+bool sdb_caller(struct cli *c, uint32_t *ret, uint32_t *esp_after)
+{
+    struct cpu_regs r;
+    cpu_get_regs(c->d.cpu, &r);
+    uint32_t ctx = sdb_cur_ctx(c), slot = r.ebp + 4;
+    struct symbol_hit h;
+    if (symbols_lookup(c->sym, ctx, r.eip, &h) && h.offset <= 1) {
+        char text[160] = "";
+        dbg_disassemble(&c->d, ctx, h.addr, text, sizeof text);
+        if (h.offset == 0)
+            slot = r.esp;
+        else if (!strcmp(text, "push ebp"))
+            slot = r.esp + 4;
+    }
+    *esp_after = slot + 4;
+    return dbg_read_virtual(&c->d, ctx, slot, ret, 4) == 4;
+}
+
+#define BT_MAX 64
+
+/* bt: the frame-pointer chain, best effort (see sdb_caller). */
+void sdb_cmd_backtrace(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (!sdb_no_args(c, argc, "backtrace"))
+        return;
+    struct cpu_regs r;
+    cpu_get_regs(c->d.cpu, &r);
+    uint32_t ctx = sdb_cur_ctx(c), pc = r.eip, ret, esp_after, fp = r.ebp;
+    char s[160];
+    fprintf(c->out, "#0  0x%08x%s\n", pc, sdb_sym(c, ctx, pc, s, sizeof s));
+    if (!sdb_caller(c, &ret, &esp_after))
+        return;
+    /* No frame yet (at a function's first instructions): ebp is still
+     * the caller's. */
+    bool no_frame = esp_after != fp + 8;
+    for (int n = 1; n < BT_MAX; n++) {
+        fprintf(c->out, "#%-2d 0x%08x%s\n", n, ret, sdb_sym(c, ctx, ret, s, sizeof s));
+        if (no_frame) {
+            no_frame = false;
+        } else {
+            uint32_t up;
+            if (dbg_read_virtual(&c->d, ctx, fp, &up, 4) != 4 || up <= fp)
+                return; /* the outermost frame (ebp 0), or no chain */
+            fp = up;
+        }
+        if (!fp || dbg_read_virtual(&c->d, ctx, fp + 4, &ret, 4) != 4)
+            return;
+    }
+    fprintf(c->out, "(more frames: bt stops at %d)\n", BT_MAX);
 }

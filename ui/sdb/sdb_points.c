@@ -1,6 +1,6 @@
 /* sdb_points: what stops the machine on its own - breakpoints,
- * watchpoints and catchpoints (break, watch, rwatch, awatch, catch,
- * delete, info breakpoints). The core (debugger.h) numbers its
+ * watchpoints and catchpoints (break, tbreak, watch, rwatch, awatch,
+ * catch, delete, disable, enable, info breakpoints). The core (debugger.h) numbers its
  * breakpoints and watchpoints separately and reuses the numbers; the user
  * sees one series, never reused, so each is an item here that remembers
  * its core number and how it was set (the symbol, the program). */
@@ -18,7 +18,7 @@ bool sdb_break_at(struct cli *c, uint32_t addr, uint32_t ctx)
 {
     for (int i = 0; i < MAX_ITEMS; i++) {
         const struct item *it = &c->item[i];
-        if (it->used && it->kind == ITEM_BREAK && it->addr == addr &&
+        if (it->used && !it->disabled && it->kind == ITEM_BREAK && it->addr == addr &&
             (it->ctx == DBG_ANY_CONTEXT || (uint32_t)it->ctx == ctx))
             return true;
     }
@@ -52,13 +52,13 @@ static struct item *item_numbered(struct cli *c, uint32_t n)
     return NULL;
 }
 
-void sdb_cmd_break(struct cli *c, int argc, char **argv)
+static void set_break(struct cli *c, int argc, char **argv, bool temporary)
 {
     int ctx = DBG_ANY_CONTEXT;
     if (!sdb_take_ctx(c, &argc, argv, &ctx))
         return;
     if (argc > 2) {
-        sdb_error(c, "usage: break [ADDR|SYMBOL] [ctx N]");
+        sdb_error(c, "usage: %s [ADDR|SYMBOL] [ctx N]", argv[0]);
         return;
     }
     uint32_t addr = sdb_cur_pc(c);
@@ -80,7 +80,8 @@ void sdb_cmd_break(struct cli *c, int argc, char **argv)
                         .core = core,
                         .addr = addr,
                         .ctx = ctx,
-                        .program = h.name && ctx == DBG_ANY_CONTEXT ? h.program : NULL};
+                        .program = h.name && ctx == DBG_ANY_CONTEXT ? h.program : NULL,
+                        .temporary = temporary};
     it->number = ++c->last_number;
     char s[160];
     if (h.name) {
@@ -93,12 +94,23 @@ void sdb_cmd_break(struct cli *c, int argc, char **argv)
         sdb_sym(c, look, addr, s, sizeof s);
     }
     snprintf(it->label, sizeof it->label, "%s", s);
-    fprintf(c->out, "breakpoint %d at 0x%x%s", it->number, addr, s);
+    fprintf(c->out, "%sbreakpoint %d at 0x%x%s", temporary ? "temporary " : "", it->number, addr,
+            s);
     if (ctx != DBG_ANY_CONTEXT)
         fprintf(c->out, " in CONTEXT %d", ctx);
     else if (it->program)
         fprintf(c->out, " (in CONTEXTs running %s)", it->program);
     fputc('\n', c->out);
+}
+
+void sdb_cmd_break(struct cli *c, int argc, char **argv)
+{
+    set_break(c, argc, argv, false);
+}
+
+void sdb_cmd_tbreak(struct cli *c, int argc, char **argv)
+{
+    set_break(c, argc, argv, true);
 }
 
 static void watch(struct cli *c, int argc, char **argv, bool on_read, bool on_write)
@@ -206,16 +218,78 @@ void sdb_cmd_catch(struct cli *c, int argc, char **argv)
     }
 }
 
-static void delete_item(struct cli *c, struct item *it)
+/* Takes an item out of the core (disable) or puts it back (enable); false
+ * if the core has no room for it again. */
+static bool arm_item(struct cli *c, struct item *it, bool on)
 {
     switch (it->kind) {
-    case ITEM_BREAK: dbg_break_remove(&c->d, it->core); break;
-    case ITEM_WATCH: dbg_watch_remove(&c->d, it->core); break;
-    case ITEM_CATCH_TRAP: c->d.catch_trap[it->trap] = false; break;
-    case ITEM_CATCH_PORTAL: c->d.catch_portal = false; break;
-    case ITEM_CATCH_SPACE: c->d.catch_space = false; break;
+    case ITEM_BREAK:
+        if (!on)
+            dbg_break_remove(&c->d, it->core);
+        else if ((it->core = dbg_break_add(&c->d, it->addr, it->ctx)) < 0)
+            return false;
+        break;
+    case ITEM_WATCH:
+        if (!on)
+            dbg_watch_remove(&c->d, it->core);
+        else if ((it->core = dbg_watch_add(&c->d, it->addr, it->len, it->on_read, it->on_write,
+                                           it->ctx)) < 0)
+            return false;
+        break;
+    case ITEM_CATCH_TRAP: c->d.catch_trap[it->trap] = on; break;
+    case ITEM_CATCH_PORTAL: c->d.catch_portal = on; break;
+    case ITEM_CATCH_SPACE: c->d.catch_space = on; break;
     }
+    if (!on)
+        it->core = -1; /* (a disabled item answers to no core number) */
+    it->disabled = !on;
+    return true;
+}
+
+void sdb_item_delete(struct cli *c, struct item *it)
+{
+    if (!it->disabled)
+        arm_item(c, it, false);
     it->used = false;
+}
+
+/* disable/enable [N...]: all of them without N. */
+static void switch_items(struct cli *c, int argc, char **argv, bool on)
+{
+    for (int a = 1; a < argc; a++) {
+        uint32_t n;
+        if (!sdb_parse_u32(argv[a], &n) || !item_numbered(c, n)) {
+            sdb_error(c,
+                      "no breakpoint, watchpoint or catchpoint number '%s' (see info breakpoints)",
+                      argv[a]);
+            return;
+        }
+    }
+    for (int i = 0; i < MAX_ITEMS; i++) {
+        struct item *it = &c->item[i];
+        bool named = argc == 1;
+        for (int a = 1; a < argc && !named; a++) {
+            uint32_t n;
+            named = sdb_parse_u32(argv[a], &n) && (uint32_t)it->number == n;
+        }
+        if (!it->used || !named || it->disabled == !on)
+            continue;
+        if (!arm_item(c, it, on)) {
+            sdb_error(c, "enable %d: the core has no room (%d breakpoints, %d watchpoints)",
+                      it->number, DBG_MAX_BREAKS, DBG_MAX_WATCHES);
+            return;
+        }
+    }
+}
+
+void sdb_cmd_disable(struct cli *c, int argc, char **argv)
+{
+    switch_items(c, argc, argv, false);
+}
+
+void sdb_cmd_enable(struct cli *c, int argc, char **argv)
+{
+    switch_items(c, argc, argv, true);
 }
 
 void sdb_cmd_delete(struct cli *c, int argc, char **argv)
@@ -224,7 +298,7 @@ void sdb_cmd_delete(struct cli *c, int argc, char **argv)
         int n = 0;
         for (int i = 0; i < MAX_ITEMS; i++)
             if (c->item[i].used) {
-                delete_item(c, &c->item[i]);
+                sdb_item_delete(c, &c->item[i]);
                 n++;
             }
         fprintf(c->out, "deleted all breakpoints, watchpoints and catchpoints (%d)\n", n);
@@ -239,7 +313,7 @@ void sdb_cmd_delete(struct cli *c, int argc, char **argv)
                       argv[a]);
             return;
         }
-        delete_item(c, it);
+        sdb_item_delete(c, it);
     }
 }
 
@@ -255,7 +329,8 @@ void sdb_info_breakpoints(struct cli *c)
             fprintf(c->out, "Num  Type        What\n");
         switch (it->kind) {
         case ITEM_BREAK: {
-            fprintf(c->out, "%-4d breakpoint  0x%08x%s", it->number, it->addr, it->label);
+            fprintf(c->out, "%-4d %-11s 0x%08x%s", it->number,
+                    it->temporary ? "tbreakpoint" : "breakpoint", it->addr, it->label);
             if (it->ctx != DBG_ANY_CONTEXT)
                 fprintf(c->out, " in CONTEXT %d", it->ctx);
             else if (it->program)
@@ -286,6 +361,8 @@ void sdb_info_breakpoints(struct cli *c)
         if (it->kind == ITEM_BREAK && it->hits)
             fprintf(c->out, ", hit %llu time%s", (unsigned long long)it->hits,
                     it->hits == 1 ? "" : "s");
+        if (it->disabled)
+            fputs(" (disabled)", c->out);
         fputc('\n', c->out);
     }
     if (!n)

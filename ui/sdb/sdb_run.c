@@ -1,5 +1,5 @@
 /* sdb_run: running the machine from the prompt - step, next, continue,
- * until-time, and backwards (reverse-*, goto: debugger.h's time travel)
+ * finish, until-time, and backwards (reverse-*, goto: debugger.h's time travel)
  * - and telling what stopped it. Ctrl-C interrupts a run, not
  * the debugger: the machine stops at an instruction boundary and the
  * prompt comes back. A breakpoint set on a program's symbol stops only in
@@ -47,9 +47,9 @@ static void report(struct cli *c, struct dbg_stop *stop, bool with_time)
     case DBG_TEMP: break;
     case DBG_BREAKPOINT:
         it = sdb_item_of_core(c, ITEM_BREAK, stop->id);
-        fprintf(c->out, "breakpoint %d at 0x%x%s, CONTEXT %u MODE %u\n", it ? it->number : stop->id,
-                sdb_cur_pc(c), sdb_sym(c, ctx, sdb_cur_pc(c), s1, sizeof s1), ctx,
-                cpu_mode(c->d.cpu));
+        fprintf(c->out, "%sbreakpoint %d at 0x%x%s, CONTEXT %u MODE %u\n",
+                it && it->temporary ? "temporary " : "", it ? it->number : stop->id, sdb_cur_pc(c),
+                sdb_sym(c, ctx, sdb_cur_pc(c), s1, sizeof s1), ctx, cpu_mode(c->d.cpu));
         break;
     case DBG_WATCHPOINT: {
         it = sdb_item_of_core(c, ITEM_WATCH, stop->id);
@@ -96,16 +96,18 @@ bool sdb_break_counts(void *arg, const struct dbg_stop *stop)
     return here && !strcmp(here, it->program);
 }
 
-enum run_how { RUN_STEP, RUN_CONTINUE, RUN_NEXT };
+enum run_how { RUN_STEP, RUN_CONTINUE, RUN_NEXT, RUN_FINISH };
 
 /* Runs: n instructions (step), until something stops it (continue), or
- * over the instruction at the pc (next: a call or int n until it returns). */
+ * over the instruction at the pc (next: a call or int n until it returns),
+ * or to the temporary stop the caller armed (finish). A temporary
+ * breakpoint (tbreak) that stops it is deleted once the stop is shown. */
 static void run(struct cli *c, enum run_how how, uint64_t n)
 {
     struct machine *m = c->m;
     if (!can_run(c))
         return;
-    bool over = how == RUN_NEXT && dbg_over_arm(&c->d);
+    bool over = (how == RUN_NEXT && dbg_over_arm(&c->d)) || how == RUN_FINISH;
     struct dbg_temp armed = c->d.temp;
     if (how == RUN_NEXT && !over) {
         how = RUN_STEP; /* not a call: next is one step */
@@ -114,6 +116,7 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
     uint64_t start = machine_now(m);
     uint64_t target = start + n < start ? UINT64_MAX : start + n;
     struct dbg_stop stop;
+    struct item *it = NULL;
     fflush(c->out);
     for (;;) {
         machine_ctrl_c_target(m, false); /* Ctrl-C: only while it runs */
@@ -125,8 +128,9 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
         symbols_memory_changed(c->sym);
         if (stop.kind != DBG_BREAKPOINT)
             break;
-        struct item *it = sdb_item_of_core(c, ITEM_BREAK, stop.id);
+        it = sdb_item_of_core(c, ITEM_BREAK, stop.id);
         if (!sdb_break_counts(c, &stop)) {
+            it = NULL;
             /* another program at the same address: not this one */
             if (how == RUN_STEP && machine_now(m) >= target) {
                 stop.kind = DBG_STEPPED;
@@ -143,6 +147,14 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
     fflush(stdout);
     dbg_select_cpu(&c->d, stop.cpu); /* the views follow the CPU that stopped */
     report(c, &stop, false);
+    if (it && it->temporary)
+        sdb_item_delete(c, it);
+    if (how == RUN_FINISH && stop.kind == DBG_TEMP) {
+        struct cpu_regs r;
+        cpu_get_regs(c->d.cpu, &r);
+        fprintf(c->out, "value returned (eax): $%d = %d\n", ++c->last_value, (int32_t)r.eax);
+    }
+    sdb_show_displays(c);
 }
 
 void sdb_cmd_step(struct cli *c, int argc, char **argv)
@@ -172,6 +184,27 @@ void sdb_cmd_continue(struct cli *c, int argc, char **argv)
         return;
     snprintf(c->repeat, sizeof c->repeat, "continue");
     run(c, RUN_CONTINUE, 0);
+}
+
+/* finish: on to the return address of the current function (sdb_caller's
+ * best effort), with the stack back above its frame. */
+void sdb_cmd_finish(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    uint32_t ret, esp_after;
+    if (!sdb_no_args(c, argc, "finish") || !can_run(c))
+        return;
+    if (!sdb_caller(c, &ret, &esp_after)) {
+        sdb_error(c, "finish: no return address readable (esp/ebp point nowhere mapped)");
+        return;
+    }
+    char s1[160], s2[160];
+    uint32_t ctx = sdb_cur_ctx(c), pc = sdb_cur_pc(c);
+    fprintf(c->out, "run till exit from 0x%x%s to 0x%x%s\n", pc, sdb_sym(c, ctx, pc, s1, sizeof s1),
+            ret, sdb_sym(c, ctx, ret, s2, sizeof s2));
+    c->repeat[0] = 0;
+    dbg_temp_break(&c->d, ret, ctx, esp_after);
+    run(c, RUN_FINISH, 0);
 }
 
 void sdb_cmd_until_time(struct cli *c, int argc, char **argv)
@@ -241,6 +274,7 @@ static void travel(struct cli *c, travel_fn *fn, uint64_t n, const char *repeat)
     snprintf(c->repeat, sizeof c->repeat, "%s", repeat);
     dbg_select_cpu(&c->d, stop.cpu);
     report(c, &stop, true);
+    sdb_show_displays(c);
 }
 
 void sdb_cmd_reverse_step(struct cli *c, int argc, char **argv)
