@@ -11,6 +11,7 @@
 #include "session.h"
 #include "sim/core/machine.h"
 #include "sim/core/tracer.h"
+#include "sim/replay/travel.h"
 #include "sim/stats/stats.h"
 #include "sim/timeline/timeline.h"
 #include "sim/util/parse.h"
@@ -88,6 +89,7 @@ enum {
     RUN_CONSOLE_DIR,
     RUN_FINAL_HASH,
     RUN_TIMELINE,
+    RUN_REVERSE_BUDGET,
     RUN_DEVICE = 2000, /* + the option's position over all device kinds */
 };
 
@@ -177,6 +179,10 @@ static const struct cmd_option run_options_after_devices[] = {
      "CPU, traps, interrupts, DMA, IPIs) into FILE as Chrome Trace\n"
      "Event JSON for Perfetto (docs/instrumentation.md)",
      RUN_TIMELINE},
+    {"reverse-budget", 0, "SIZE",
+     "with --debug, --gdb or --gui: host memory for time travel's\n"
+     "snapshots (default 256M; 0: no time travel; docs/debugging.md)",
+     RUN_REVERSE_BUDGET},
     {0},
 };
 
@@ -256,6 +262,7 @@ struct run {
     const char *stats_path;
     struct cli_trace trace;
     const char *timeline_path;
+    int64_t reverse_budget; /* --reverse-budget; -1: not given */
 
     struct gui *window;
     FILE *timeline_out;
@@ -347,6 +354,14 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
     case RUN_STATS_FILE: r->stats_path = val; return 0;
     case RUN_RECORD: r->sc.record_path = val; return 0;
     case RUN_TIMELINE: r->timeline_path = val; return 0;
+    case RUN_REVERSE_BUDGET: {
+        uint32_t size;
+        if (parse_size(val, &size) != 0)
+            return cli_usage_error("--reverse-budget needs a size such as 256M or 0, not '%s'",
+                                   val);
+        r->reverse_budget = size;
+        return 0;
+    }
     case RUN_CHECKPOINT_INTERVAL:
         return positive(val, &r->sc.checkpoint_interval,
                         "--checkpoint-interval needs a positive instruction count, not '%s'");
@@ -396,7 +411,8 @@ static int parse_run(struct run *r, int argc, char **argv)
     *r = (struct run){.sc.machine = {.ram_size = 64u << 20, .ncpus = 1},
                       .sc.host.output = stdout,
                       .gdb_port = -1,
-                      .stats = -1};
+                      .stats = -1,
+                      .reverse_budget = -1};
     if (!(r->devices = device_config_new())) {
         fprintf(stderr, "space: out of host memory\n");
         return EXIT_BAD_INPUT;
@@ -450,10 +466,19 @@ static int parse_run(struct run *r, int argc, char **argv)
          "--nodes with --debug cannot --record (the debugger holds the barriers)"},
         {nr.nodes && r->sc.machine.ncpus > 1,
          "--nodes cannot be used with --cpus above 1 yet: a node has one CPU"},
+        {r->reverse_budget > 0 && !r->debug && !r->gui && r->gdb_port < 0,
+         "--reverse-budget needs --debug, --gdb or --gui"},
+        {r->reverse_budget > 0 && r->sc.record_path,
+         "--reverse-budget cannot be used with --record (a trace holds one straight run)"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)
             return cli_usage_error("%s", rules[i].why);
+    /* Time travel: on by default under a debugger, never while recording. */
+    bool debugged = r->debug || r->gui || r->gdb_port >= 0;
+    if (debugged && !r->sc.record_path)
+        r->sc.reverse_budget =
+            r->reverse_budget >= 0 ? (size_t)r->reverse_budget : TRAVEL_DEFAULT_BUDGET;
     return 0;
 }
 
@@ -496,6 +521,7 @@ static int set_up(struct run *r)
         [SESSION_MACHINE] = {EXIT_BAD_INPUT, ""},
         [SESSION_KERNEL] = {EXIT_BAD_IMAGE, ""},
         [SESSION_RECORD] = {EXIT_BAD_INPUT, "--record: "},
+        [SESSION_TRAVEL] = {EXIT_BAD_INPUT, "--reverse-budget: "},
     };
     enum session_failure failed = session_start(&r->ses, &r->sc, err, sizeof err);
     if (failed != SESSION_OK) {
@@ -537,6 +563,10 @@ static int set_up(struct run *r)
         status = EXIT_USAGE;
         goto no_timeline;
     }
+    if (r->gdb)
+        gdbstub_set_travel(r->gdb, r->ses.travel);
+    if (r->window)
+        gui_set_travel(r->window, r->ses.travel);
     return 0;
 no_timeline:
     timeline_free(r->timeline);
@@ -592,7 +622,8 @@ static int run_under_sdb(struct run *r)
                                   .image_size = basicoz_image_size,
                                   .image_name = SESSION_BUILTIN_NAME,
                                   .in = stdin,
-                                  .out = stdout};
+                                  .out = stdout,
+                                  .travel = r->ses.travel};
     return debug_cli_run(r->ses.m, &dc);
 }
 

@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "sim/host/platform.h"
 #include "sim/replay/replayer.h"
+#include "sim/replay/travel.h"
+#include "sim/replay/travel_io.h"
 #include "sim/core/tracer.h"
 #include "sim/timeline/timeline.h"
 #include "sim/util/parse.h"
@@ -23,6 +25,7 @@ enum {
     REPLAY_SCREENSHOT,
     REPLAY_SCREENSHOT_AT,
     REPLAY_GUI_DUMP,
+    REPLAY_REVERSE_BUDGET,
 };
 
 static const struct cmd_option replay_options[] = {
@@ -43,6 +46,10 @@ static const struct cmd_option replay_options[] = {
      REPLAY_SCREENSHOT_AT},
     {"gui-dump", 0, NULL, "with --gui: also write each screenshot's text as FILE.txt",
      REPLAY_GUI_DUMP},
+    {"reverse-budget", 0, "SIZE",
+     "with --debug or --gui: host memory for time travel's\n"
+     "snapshots (default 256M; 0: no time travel; docs/debugging.md)",
+     REPLAY_REVERSE_BUDGET},
     {0},
 };
 
@@ -91,7 +98,7 @@ static void forward_flush(void *opaque)
 
 /* Replays in the window, with its timeline strip: the window's exit status
  * is the verdict's, as for a plain replay. */
-static void replay_in_window(struct replay *rp, struct gui_options *go,
+static void replay_in_window(struct replay *rp, struct gui_options *go, struct travel *travel,
                              const struct char_sink **screen, int *status)
 {
     char err[512];
@@ -107,6 +114,7 @@ static void replay_in_window(struct replay *rp, struct gui_options *go,
     struct machine *m = replay_machine(rp);
     struct timeline *t = timeline_create(m, NULL, &(struct timeline_options){0});
     gui_set_timeline(g, t);
+    gui_set_travel(g, travel);
     const char *why = NULL;
     machine_ctrl_c_target(m, false);
     gui_run(g, m, &why);
@@ -116,11 +124,20 @@ static void replay_in_window(struct replay *rp, struct gui_options *go,
     timeline_free(t);
 }
 
+/* The replay, then time travel's backends (the replayed devices used them). */
+static void close_replay(struct replay *rp, struct travel_io *io)
+{
+    replay_close(rp);
+    if (io)
+        travel_io_free(io);
+}
+
 /* What the command line asks of a replay. */
 struct replay_args {
     struct replay_options opt;
     struct gui_options go;
     bool single_step, quiet, debug, gui;
+    int64_t budget;
     struct cli_trace tracing;
 };
 
@@ -137,10 +154,10 @@ static bool readable(const char *path)
 int cmd_replay(int argc, char **argv)
 {
     const char *trace = NULL;
-    struct replay_args a = {0};
     struct replay_options opt = {0};
     struct gui_options go = {0};
     bool single_step = false, quiet = false, debug = false, gui = false;
+    int64_t budget = -1; /* --reverse-budget; -1: not given */
     struct cli_trace tracing = {0};
     struct options o;
     options_init(&o, argc, argv);
@@ -171,6 +188,14 @@ int cmd_replay(int argc, char **argv)
                     "--screenshot-at needs a virtual time and a file name, not '%s'", val);
             break;
         case REPLAY_GUI_DUMP: go.dump = true; break;
+        case REPLAY_REVERSE_BUDGET: {
+            uint32_t size;
+            if (parse_size(val, &size) != 0)
+                status = cli_usage_error(
+                    "--reverse-budget needs a size such as 256M or 0, not '%s'", val);
+            budget = size;
+            break;
+        }
         default: status = cli_trace_option(id, val, &tracing); break;
         }
     }
@@ -188,7 +213,11 @@ int cmd_replay(int argc, char **argv)
     if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
         return cli_usage_error("%s",
                                "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
-    a = (struct replay_args){opt, go, single_step, quiet, debug, gui, tracing};
+    if (budget > 0 && !debug && !gui)
+        return cli_usage_error("%s", "--reverse-budget needs --debug or --gui");
+    if (budget < 0)
+        budget = TRAVEL_DEFAULT_BUDGET;
+    struct replay_args a = {opt, go, single_step, quiet, debug, gui, budget, tracing};
     /* A multicomputer's recording: TRACE.0, TRACE.1, ..., each node's. */
     char path[4096];
     snprintf(path, sizeof path, "%s.0", trace);
@@ -214,6 +243,7 @@ static int replay_one(const char *trace, const struct replay_args *a)
     struct replay_options opt = a->opt;
     struct gui_options go = a->go;
     bool single_step = a->single_step, quiet = a->quiet, debug = a->debug, gui = a->gui;
+    int64_t budget = a->budget;
     struct cli_trace tracing = a->tracing;
     const struct char_sink *screen = NULL;
     struct char_sink forward = {.opaque = &screen, .write = forward_write, .flush = forward_flush};
@@ -228,9 +258,17 @@ static int replay_one(const char *trace, const struct replay_args *a)
         opt.also = &forward;
 
     char err[512];
+    if ((debug || gui) && budget && !(opt.travel_io = travel_io_create())) {
+        fprintf(stderr, "space: time travel: out of host memory\n");
+        if (discard)
+            fclose(discard);
+        return EXIT_BAD_INPUT;
+    }
     struct replay *rp = replay_open(trace, &opt, err, sizeof err);
     if (!rp) {
         fprintf(stderr, "space: %s\n", err);
+        if (opt.travel_io)
+            travel_io_free(opt.travel_io);
         if (discard)
             fclose(discard);
         return EXIT_BAD_IMAGE;
@@ -240,20 +278,25 @@ static int replay_one(const char *trace, const struct replay_args *a)
     struct machine *m = replay_machine(rp);
     status = cli_attach_trace(m, tracing.flags, tracing.path);
     if (status != 0) {
-        replay_close(rp);
+        close_replay(rp, opt.travel_io);
         if (discard)
             fclose(discard);
         return status;
     }
+    struct travel *travel = NULL;
+    if (opt.travel_io &&
+        !(travel = travel_create(m, opt.travel_io, (size_t)budget, err, sizeof err)))
+        fprintf(stderr, "space: %s: going on without it\n", err);
     if (debug) {
-        struct debug_cli_config dc = {.in = stdin, .out = stdout};
+        struct debug_cli_config dc = {.in = stdin, .out = stdout, .travel = travel};
         replay_image(rp, &dc.image_name, &dc.image, &dc.image_size);
         status = debug_cli_run(m, &dc);
     } else if (gui) {
-        replay_in_window(rp, &go, &screen, &status);
+        replay_in_window(rp, &go, travel, &screen, &status);
         if (status) {
+            travel_free(travel);
             tracer_detach(m);
-            replay_close(rp);
+            close_replay(rp, opt.travel_io);
             if (discard)
                 fclose(discard);
             return status;
@@ -263,6 +306,7 @@ static int replay_one(const char *trace, const struct replay_args *a)
         replay_run(rp, single_step);
         machine_ctrl_c_target(NULL, false);
     }
+    travel_free(travel);
     fflush(stdout);
     char report[1200];
     unsigned checked, total;
@@ -277,7 +321,7 @@ static int replay_one(const char *trace, const struct replay_args *a)
                 machine_interrupted(m) ? "interrupted" : "left", (unsigned long long)machine_now(m),
                 checked, total + 1);
         tracer_detach(m);
-        replay_close(rp);
+        close_replay(rp, opt.travel_io);
         if (discard)
             fclose(discard);
         return debug ? status : EXIT_INTERRUPTED;
@@ -292,7 +336,7 @@ static int replay_one(const char *trace, const struct replay_args *a)
     if (!debug)
         status = same ? 0 : EXIT_DIVERGED;
     tracer_detach(m);
-    replay_close(rp);
+    close_replay(rp, opt.travel_io);
     if (discard)
         fclose(discard);
     return status;

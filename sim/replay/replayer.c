@@ -10,6 +10,7 @@
 #include "sim/host/stdio_console.h"
 #include "sim/util/hash.h"
 #include "recfile.h"
+#include "travel_io.h"
 
 #define MAX_DEVICES BUS_MAX_DEVICES
 
@@ -512,8 +513,12 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
                                                  .char_sink = rep_char_sink,
                                                  .block_store = rep_block_store,
                                                  .frame_port = rep_frame_port};
+        if (opt->travel_io)
+            cfg.backends = travel_io_wrap(opt->travel_io, cfg.backends);
         rp->m = machine_create(&cfg, err, errlen);
         ok = rp->m != NULL;
+        if (ok && opt->travel_io)
+            travel_io_attach(opt->travel_io, rp->m);
     }
     const struct bus *bus = ok ? machine_bus(rp->m) : NULL;
     for (uint32_t i = 0; ok && i < ndev; i++)

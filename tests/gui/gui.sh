@@ -112,8 +112,8 @@ case_timeline() {
 
 # The strip in a replay's window (space replay --gui): a click right of
 # the present runs to that virtual time (F12 names the screenshot after
-# it), a click left of it says going back needs reverse execution; the
-# replay still matches once the window lets it run to the end.
+# it), a click left of it goes back there (time travel); the replay still
+# matches once the window lets it run to the end.
 case_timeline_click() {
     start_x
     command -v xdotool >/dev/null || fail "xdotool is needed to click (scripts/install-deps.sh)"
@@ -150,11 +150,13 @@ case_timeline_click() {
     sleep 0.5
     xdotool key F12
     for _ in $(seq 50); do
-        [ -e "$dir/space-$want-2.txt" ] && break
+        [ -e "$dir/space-$((200000 * 1 / n)).png" ] && break
         sleep 0.1
     done
-    grep -q 'needs reverse execution' "$dir/space-$want-2.txt" ||
-        fail "a click in the past did not say it needs reverse execution"
+    # back in time (time travel is on in the window): the first cell's time
+    local back=$((200000 * 1 / n))
+    [ -e "$dir/space-$back.png" ] ||
+        fail "the click in the past did not go back to virtual time $back: $(ls "$dir")"
     xdotool key F5
     wait "$pid"
     grep -q '^space: replay matches the recording' "$tmp/window.err" ||

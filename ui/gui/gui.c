@@ -31,6 +31,7 @@
 
 struct gui {
     struct gui_options o;
+    struct travel *travel; /* time travel for the debugger (NULL: none) */
     SDL_Window *win;
     struct gui_draw *draw;
     struct gui_console *con;
@@ -533,7 +534,7 @@ static void strip_click(struct gui *g, unsigned col, unsigned row)
     set_running(g, false);
     struct dbg_stop stop;
     char err[200];
-    if (dbg_goto(&g->d, time, &stop, err, sizeof err) != 0) {
+    if (dbg_goto_clock(&g->d, time, &stop, err, sizeof err) != 0) {
         say(g, "%s", err);
         return;
     }
@@ -760,11 +761,17 @@ static void loop(struct gui *g)
     }
 }
 
+void gui_set_travel(struct gui *g, struct travel *t)
+{
+    g->travel = t;
+}
+
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why)
 {
     g->m = m;
     g->rate = 20000.0; /* (20 MIPS to start with; measured from then on) */
     dbg_init(&g->d, m);
+    dbg_set_travel(&g->d, g->travel);
     g->sym = symbols_create(read_memory, &g->d);
     load_symbols(g);
     inspector_init(&g->in, &g->d, g->sym);

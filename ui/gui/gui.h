@@ -54,6 +54,11 @@ const struct char_sink *gui_console_sink_of(struct gui *g);
 struct timeline;
 void gui_set_timeline(struct gui *g, struct timeline *t);
 
+/* Time travel for the window's debugger (debugger.h's dbg_goto and
+ * dbg_reverse_*; before gui_run; NULL: none). */
+struct travel;
+void gui_set_travel(struct gui *g, struct travel *t);
+
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why);
 
 #endif

@@ -32,6 +32,18 @@ const struct char_sink *gui_console_sink_of(struct gui *g)
     return NULL;
 }
 
+void gui_set_timeline(struct gui *g, struct timeline *t)
+{
+    (void)g;
+    (void)t;
+}
+
+void gui_set_travel(struct gui *g, struct travel *t)
+{
+    (void)g;
+    (void)t;
+}
+
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why)
 {
     (void)g;

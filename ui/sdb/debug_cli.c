@@ -308,6 +308,17 @@ static const struct command commands[] = {
     {"next", "n", sdb_cmd_next, "next",
      "step over: a call or int n runs until it returns (else one step)"},
     {"continue", "c", sdb_cmd_continue, "continue", "run until something stops the machine"},
+    {"reverse-stepi", "rsi", sdb_cmd_reverse_step, "reverse-stepi [N]",
+     "back N instructions (default 1)"},
+    {"reverse-step", "rs", sdb_cmd_reverse_step, "reverse-step [N]",
+     "the same (a step is an instruction)"},
+    {"reverse-next", "rn", sdb_cmd_reverse_next, "reverse-next",
+     "back one step, over a whole call or int n"},
+    {"reverse-continue", "rc", sdb_cmd_reverse_continue, "reverse-continue",
+     "back to the last break/watch/catchpoint stop (or the start)"},
+    {"reverse-finish", NULL, sdb_cmd_reverse_finish, "reverse-finish",
+     "back to the call of the current function"},
+    {"goto", NULL, sdb_cmd_goto, "goto T", "go to virtual time T (past, or future)"},
     {"break", "b", sdb_cmd_break, "break [ADDR] [ctx N]",
      "breakpoint (default: at the pc; any CONTEXT)"},
     {"delete", "d", sdb_cmd_delete, "delete [N...]", "delete break/watch/catchpoints (all: no N)"},
@@ -330,7 +341,8 @@ static const struct command commands[] = {
     {"maps", NULL, sdb_cmd_maps, "maps [CTX]", "a CONTEXT's mappings, rwx per MODE"},
     {"tlb", NULL, sdb_cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
     {"devices", NULL, sdb_cmd_devices, "devices", "each device and its registers"},
-    {"time", NULL, sdb_cmd_time, "time", "the virtual time"},
+    {"time", NULL, sdb_cmd_time, "time", "the virtual time (and time travel's memory)"},
+    {"hash", NULL, sdb_cmd_hash, "hash", "the time and hashes of RAM and the CPUs' state"},
     {"stats", NULL, sdb_cmd_stats, "stats [json]",
      "the statistics of --stats: CPU, traps, operations, TLBs, devices"},
     {"x", NULL, NULL, "x/NFMT ADDR [ctx N]", "memory: FMT x words, b bytes, s strings, i code"},
@@ -449,6 +461,9 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
     c->lead_arg = cfg->lead_arg;
     c->out = cfg->out ? cfg->out : stdout;
     dbg_init(&c->d, m);
+    dbg_set_travel(&c->d, cfg->travel);
+    c->d.accept = sdb_break_counts;
+    c->d.accept_arg = c;
     c->sym = symbols_create(read_memory, &c->d);
     c->le = lineedit_create(cfg->in ? cfg->in : stdin, c->out);
     if (!c->sym || !c->le) {
