@@ -87,6 +87,7 @@ enum {
     RUN_QUANTUM,
     RUN_SEED,
     RUN_CONSOLE_DIR,
+    RUN_FINAL_HASH,
     RUN_TIMELINE,
     RUN_REVERSE_BUDGET,
     RUN_DEVICE = 2000, /* + the option's position over all device kinds */
@@ -119,6 +120,10 @@ static const struct cmd_option run_options[] = {
      "with --nodes: node K's console goes to DIR/nodeK.txt instead\n"
      "of standard output with a '[K] ' prefix",
      RUN_CONSOLE_DIR},
+    {"final-hash", 0, NULL,
+     "with --nodes: at the end, each node's state hash (registers, RAM,\n"
+     "devices, frames queued at it) on standard error, to compare runs",
+     RUN_FINAL_HASH},
     {0},
 };
 
@@ -275,6 +280,7 @@ struct run {
     struct nodes_option devopts[64];
     unsigned ndevopts;
     const char *console_dir;
+    bool final_hash;
 };
 
 /* A positive count for `what` (a message with %s for the value). */
@@ -323,6 +329,7 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
         r->inputs[r->ninputs++] = val;
         return 0;
     case RUN_CONSOLE_DIR: r->console_dir = val; return 0;
+    case RUN_FINAL_HASH: r->final_hash = true; return 0;
     case RUN_VERBOSE: r->verbose = true; return 0;
     case RUN_DEBUG: r->debug = true; return 0;
     case RUN_GDB:
@@ -391,6 +398,8 @@ static struct nodes_run nodes_of(const struct run *r)
                               .console_dir = r->console_dir,
                               .verbose = r->verbose,
                               .debug = r->debug,
+                              .gui_or_gdb = r->gui || r->gdb_port >= 0,
+                              .final_hash = r->final_hash,
                               .record_path = r->sc.record_path,
                               .checkpoint_interval = r->sc.checkpoint_interval,
                               .trace_flags = r->trace.flags,

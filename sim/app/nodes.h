@@ -3,7 +3,13 @@
  * apart (a "[K] " prefix on standard output, or one file per node with
  * --console-dir), its input (--input FILE for all, --input K=FILE for
  * one), its disk (--disk K=IMG), statistics per node and for the network,
- * traces carrying the node. Called by main.c's cmd_run. */
+ * traces carrying the node. Called by main.c's cmd_run.
+ *
+ * Started by mpirun (or srun), the nodes are spread over its processes
+ * (sim/net/transport.h): process 0 prints what the one-process run
+ * prints - the consoles' lines gathered at each barrier, in node order;
+ * the nodes' ends, statistics and final hashes gathered at the end - and
+ * every process exits with the same status. */
 #ifndef SPACE_NODES_H
 #define SPACE_NODES_H
 
@@ -33,6 +39,8 @@ struct nodes_run {
     const char *console_dir; /* NULL: prefixed lines on standard output */
     bool verbose;
     bool debug;                   /* under sdb: node 0 driven, `node K` to change */
+    bool gui_or_gdb;              /* --gui or --gdb (refused under mpirun) */
+    bool final_hash;              /* --final-hash */
     const char *record_path;      /* --record FILE: node K's trace is FILE.K */
     uint64_t checkpoint_interval; /* (0: the default) */
     const char *trace_flags, *trace_path;
