@@ -467,8 +467,6 @@ static int parse_run(struct run *r, int argc, char **argv)
          "--nodes cannot be used with --gdb or --gui yet"},
         {nr.nodes && r->debug && r->sc.record_path,
          "--nodes with --debug cannot --record (the debugger holds the barriers)"},
-        {nr.nodes && r->sc.machine.ncpus > 1,
-         "--nodes cannot be used with --cpus above 1 yet: a node has one CPU"},
         {r->reverse_budget > 0 && !r->debug && !r->gui && r->gdb_port < 0,
          "--reverse-budget needs --debug, --gdb or --gui"},
         {r->reverse_budget > 0 && r->sc.record_path,

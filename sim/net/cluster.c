@@ -165,6 +165,7 @@ struct cluster *cluster_create_on(uint32_t nodes, const struct machine_config *c
         struct machine_config mc = cfg[k];
         mc.node = k;
         mc.nodes = nodes;
+        mc.round_grid = c->window;
         mc.backends = (struct backend_provider){.arg = nd,
                                                 .char_source = node_char_source,
                                                 .char_sink = node_char_sink,
@@ -214,6 +215,14 @@ int cluster_boot(struct cluster *c, const char *name, const uint8_t *image, size
     return 0;
 }
 
+/* Where machine_run_until and the alarms must stop m for its clock to
+ * stand at `clock`: their unit is the sum of its CPUs' times, and its
+ * rounds end at every window's end (round_grid), so every CPU is there. */
+static uint64_t at_clock(const struct machine *m, uint64_t clock)
+{
+    return clock * machine_ncpus(m);
+}
+
 static void tell_arrival(void *arg, uint32_t k)
 {
     struct cluster *c = arg;
@@ -260,7 +269,7 @@ static bool cluster_step(struct cluster *c)
             continue;
         if (k == 0 && !c->leader)
             machine_ctrl_c_target(m, true);
-        enum machine_state st = machine_run_until(m, end);
+        enum machine_state st = machine_run_until(m, at_clock(m, end));
         if (k == 0 && !c->leader)
             machine_ctrl_c_target(NULL, true);
         interrupted |= st == MACHINE_INTERRUPTED;
@@ -388,7 +397,7 @@ static bool spread_step(struct cluster *c)
             continue;
         if (k == 0)
             machine_ctrl_c_target(m, true);
-        enum machine_state st = machine_run_until(m, end);
+        enum machine_state st = machine_run_until(m, at_clock(m, end));
         if (k == 0)
             machine_ctrl_c_target(NULL, true);
         interrupted |= st == MACHINE_INTERRUPTED;
@@ -473,7 +482,7 @@ static void barrier(struct machine *m, void *arg)
 {
     struct cluster *c = arg;
     cluster_step(c);
-    machine_set_alarm(m, c->now + c->window, barrier, c);
+    machine_set_alarm(m, at_clock(m, c->now + c->window), barrier, c);
 }
 
 struct machine *cluster_lead(struct cluster *c, uint32_t k)
@@ -481,7 +490,7 @@ struct machine *cluster_lead(struct cluster *c, uint32_t k)
     if (c->leader)
         machine_set_alarm(c->leader, UINT64_MAX, NULL, c);
     c->leader = c->node[k].m;
-    machine_set_alarm(c->leader, c->now + c->window, barrier, c);
+    machine_set_alarm(c->leader, at_clock(c->leader, c->now + c->window), barrier, c);
     return c->leader;
 }
 

@@ -367,6 +367,8 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
             if (c.left) { /* a node of a multicomputer */
                 cfg->node = rp->node = tcur_u32(&c);
                 cfg->nodes = rp->nodes = tcur_u32(&c);
+                if (cfg->ncpus > 1 && c.left)
+                    cfg->round_grid = tcur_u64(&c);
             }
             have_config = *ndev <= MAX_DEVICES;
             break;

@@ -167,7 +167,9 @@ sdb)
     echo "$OUT" | grep -q "^\* node 0: halted at virtual time $t0 " &&
         echo "$OUT" | grep -q "^  node 1: halted at virtual time $t1\$" || fail "times $t0 $t1: $OUT"
     usage "--nodes cannot be used with --gdb or --gui yet" "$elf" --nodes 2 --gdb 0
-    usage "--nodes cannot be used with --cpus above 1 yet: a node has one CPU" "$elf" --nodes 2 --cpus 2
+    # nodes of 2 CPUs: the second waits, the rounds end at the windows
+    run "$elf" --nodes 3 --cmdline ping --cpus 2
+    [ "$ST" = 0 ] && [ "$OUT" = $'[1] pong passed\n[0] ping passed' ] || fail "--cpus 2: $ST $OUT"
     ;;
 record)
     run "$elf" --nodes 3 --cmdline "flood 200 3000" --net loss=0.2,reorder=0.2,dup=0.1 --seed 3 \
