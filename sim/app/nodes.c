@@ -12,6 +12,7 @@
 #include "sim/host/stdio_console.h"
 #include "sim/net/cluster.h"
 #include "sim/net/transport.h"
+#include "sim/net/netcheck.h"
 #include "sim/replay/recorder.h"
 #include "sim/stats/stats.h"
 #include "ui/sdb/debug_cli.h"
@@ -567,6 +568,20 @@ static int start_recording(struct recording *r, struct cluster *c, const struct 
     return 0;
 }
 
+/* --record FILE: the network's checkpoint at the last barrier, into
+ * FILE.net (netcheck.h). 0, or -1 after a message. */
+static int record_network(const struct nodes_run *o, const struct cluster *c)
+{
+    char path[4096], err[512];
+    snprintf(path, sizeof path, "%s.net", o->record_path);
+    if (netcheck_write(path, o->net, o->seed, o->nodes, cluster_time(c), cluster_netmodel(c), err,
+                       sizeof err) != 0) {
+        fprintf(stderr, "space: --record: %s\n", err);
+        return -1;
+    }
+    return 0;
+}
+
 /* Ends every node's recording (those not started are discarded), before
  * the machines go: 0, or -1 after a message. */
 static int finish_recording(struct recording *r, uint32_t n)
@@ -800,6 +815,8 @@ out:
     if (o->write_stats && rank == 0)
         write_stats(o, end, &total, cluster_window(c));
     if (finish_recording(&rec, n) != 0 && status == 0)
+        status = EXIT_BAD_INPUT;
+    if (o->record_path && record_network(o, c) != 0 && status == 0)
         status = EXIT_BAD_INPUT;
 done:
     for (uint32_t k = 0; c && k < n; k++)

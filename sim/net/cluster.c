@@ -518,3 +518,13 @@ uint64_t cluster_in_flight(const struct cluster *c)
 {
     return netmodel_in_flight(c->net);
 }
+
+const struct netmodel *cluster_netmodel(const struct cluster *c)
+{
+    return c->net;
+}
+
+uint64_t cluster_time(const struct cluster *c)
+{
+    return c->now;
+}

@@ -99,5 +99,9 @@ const struct net_stats *cluster_net_stats(const struct cluster *c);
 /* Frames on their way now (spread over processes: to this process's
  * nodes, and the statistics of frames its nodes sent or received). */
 uint64_t cluster_in_flight(const struct cluster *c);
+/* The network (for its checkpoint, netcheck.h) and the last barrier's
+ * time. */
+const struct netmodel *cluster_netmodel(const struct cluster *c);
+uint64_t cluster_time(const struct cluster *c);
 
 #endif

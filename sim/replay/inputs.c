@@ -383,13 +383,17 @@ struct rep_port {
     struct frame_port port;
     unsigned device;
     struct input_feed feed;
+    struct frame_watch watch;
 };
 
 static int rep_send(void *opaque, uint64_t at, uint32_t peer, const void *data, uint32_t len)
 {
     struct rep_port *r = opaque;
-    (void)at, (void)data, (void)len;
-    return peer < r->port.nodes || peer == SPACE_NET_BROADCAST ? 0 : -1;
+    if (peer >= r->port.nodes && peer != SPACE_NET_BROADCAST)
+        return -1;
+    if (r->watch.sent)
+        r->watch.sent(r->watch.arg, r->port.node, at, peer, data, len);
+    return 0;
 }
 
 /* The answer recorded for this call, which must be of kind `want`
@@ -426,9 +430,11 @@ static long rep_take(void *opaque, uint64_t now, uint32_t *peer, void *buf)
 {
     uint32_t kind, len;
     const uint8_t *data;
-    (void)now;
-    if (!rep_answer(opaque, INPUT_FRAME, &kind, &data, &len) || kind == INPUT_NO_FRAME)
+    struct rep_port *r = opaque;
+    if (!rep_answer(r, INPUT_FRAME, &kind, &data, &len) || kind == INPUT_NO_FRAME)
         return -1;
+    if (r->watch.took)
+        r->watch.took(r->watch.arg, r->port.node, now);
     *peer = (uint32_t)get_le(data, 4);
     memcpy(buf, data + 4, len - 4);
     return (long)(len - 4);
@@ -441,13 +447,15 @@ static void rep_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
 }
 
 struct frame_port *replay_frame_port(unsigned device, uint32_t node, uint32_t nodes,
-                                     const struct input_feed *feed)
+                                     const struct input_feed *feed, const struct frame_watch *watch)
 {
     struct rep_port *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->device = device;
     r->feed = *feed;
+    if (watch)
+        r->watch = *watch;
     r->port = (struct frame_port){.opaque = r,
                                   .node = node,
                                   .nodes = nodes,

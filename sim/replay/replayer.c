@@ -35,6 +35,7 @@ struct replay {
     struct machine *m;
     struct ram_hasher hasher;
     char note[256];
+    const struct frame_watch *frames; /* replay_options' */
     /* from the trace */
     char *image_name;
     const uint8_t *image;
@@ -230,7 +231,7 @@ static struct frame_port *rep_frame_port(void *arg, unsigned device, char *err, 
 {
     struct replay *rp = arg;
     struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen};
-    struct frame_port *p = replay_frame_port(device, rp->node, rp->nodes, &feed);
+    struct frame_port *p = replay_frame_port(device, rp->node, rp->nodes, &feed, rp->frames);
     if (!p)
         snprintf(err, errlen, "out of host memory");
     return p;
@@ -480,6 +481,7 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     char *dev_names[MAX_DEVICES] = {0};
     uint32_t ndev = 0;
     rp->console_output = opt->console_output ? opt->console_output : stdout;
+    rp->frames = opt->frames;
     rp->also = cfg.debug_sink = opt->also;
     if (!(rp->devices = device_config_new())) {
         snprintf(err, errlen, "out of host memory");

@@ -180,6 +180,21 @@ record)
     [ "$(cat "$dir/out")" = "${want#\[2\] }" ] || fail "node 2 replayed '$(cat "$dir/out")', recorded '$want'"
     "$space" replay -q "$dir/t" 2> "$dir/err" || fail "replay: $(cat "$dir/err")"
     [ "$(grep -c '^space: replay matches the recording' "$dir/err")" = 3 ] || fail "$(cat "$dir/err")"
+    # the network's checkpoint (t.net): rebuilt from what the nodes did
+    grep -qx "space: the network ($dir/t.net): the same frames on their way and counters" "$dir/err" ||
+        fail "no network check: $(cat "$dir/err")"
+    cp "$dir/t.net" "$dir/net.orig"
+    sed -i 's/^seed 3$/seed 4/' "$dir/t.net" # another seed: other fates
+    "$space" replay -q "$dir/t" 2> "$dir/err"
+    [ $? = 1 ] && grep -q "^space: replay of $dir/t.net diverged: the network: at virtual time [0-9]* (the last barrier): [0-9]* frames delivered recorded, [0-9]* replayed\$" "$dir/err" ||
+        fail "a tampered seed: $(cat "$dir/err")"
+    h=$(sed -n 's/^hash //p' "$dir/net.orig") # its last digit changed
+    case $h in *0) h=${h%?}1 ;; *) h=${h%?}0 ;; esac
+    sed "s/^hash .*/hash $h/" "$dir/net.orig" > "$dir/t.net"
+    "$space" replay -q "$dir/t" 2> "$dir/err"
+    [ $? = 1 ] && grep -q "^space: replay of $dir/t.net diverged: the network: .*: the frames on their way differ (hash [0-9a-f]* recorded, [0-9a-f]* replayed)\$" "$dir/err" ||
+        fail "a tampered hash: $(cat "$dir/err")"
+    cp "$dir/net.orig" "$dir/t.net"
     "$space" replay -q --kernel "$(dirname "$elf")/hello.elf" "$dir/t.1" 2> "$dir/err"
     [ $? = 1 ] && grep -q "^space: replay of $dir/t.1 diverged: node 1: checkpoint 1 of" "$dir/err" ||
         fail "a departing replay: $(cat "$dir/err")"
