@@ -232,6 +232,14 @@ space_machine_test(machine.refdirty refdirty OUTPUT "refdirty passed")
 # nothing (no byte, no bit, code already run keeps running)
 kit_guest(pcbcopy pcbcopy.c)
 space_machine_test(machine.pcbcopy pcbcopy OUTPUT "pcbcopy passed")
+# 64 KiB pages (SPACE_MAP_64K): every rule, and one software TLB entry for
+# the whole page: CONTEXT 2 stores into its 16 pages through one 64 KiB
+# page, CONTEXT 3 through 16 of 4 KiB (pages64.c)
+kit_guest(pages64 pages64.c)
+expect_test(machine.pages64 --out "^pages64 passed$"
+  --err "^  CONTEXT 2: hits [0-9]+, misses 1, flushes 0, evictions 0,"
+  --err "^  CONTEXT 3: hits [0-9]+, misses 16, flushes 0, evictions 0,"
+  -- $<TARGET_FILE:space> run ${GUESTS}/pages64.elf --stats text)
 
 # (15) thread-virtual time of PCB chains (SPACE_OP_CHAIN_TIME)
 kit_guest(chaintime chaintime.c chaintime_asm.S)

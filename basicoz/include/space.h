@@ -31,6 +31,9 @@ extern "C" {
 #define SPACE_SUSPENDED_MAX 4096 /* chains that can be suspended at once */
 #define SPACE_MAX_CPUS      32   /* space run --cpus N: 1..32 */
 
+/* A 64 KiB page: 16 frames mapped as one (MapMemory with SPACE_MAP_64K). */
+#define SPACE_PAGE64_SIZE 65536u
+
 /* ---- Access bits --------------------------------------------------------
  * A modeaccess word holds three bits (read, write, execute) for each of the
  * four modes: bits 0-2 for MODE 0, 3-5 for MODE 1, 6-8 for MODE 2, 9-11 for
@@ -47,6 +50,11 @@ extern "C" {
 #define SPACE_ACCESS_BITS(modeaccess, mode)                                                        \
     (((uint32_t)(modeaccess) >> (3u * (uint32_t)(mode))) & 7u)
 #define SPACE_ACCESS_MASK 0xfffu
+/* OR'd into MapMemory's modeaccess: the mapping is one 64 KiB page (vaddr
+ * and paddr 64 KiB-aligned, 16 frames of RAM) with one TLB entry and one
+ * set of reference/dirty bits; with no access bits it unmaps one. MAPPING
+ * returns it in the modeaccess of any address inside such a page. */
+#define SPACE_MAP_64K 0x1000u
 /* For MapPortal: the modes from which a deliberate trap (int n) may traverse. */
 #define SPACE_PORTAL_FROM(mode) SPACE_ACCESS(mode, SPACE_X)
 #define SPACE_PORTAL_FROM_ALL                                                                      \
@@ -104,6 +112,7 @@ extern "C" {
 #define SPACE_ERR_FULL    (-11) /* chain or suspend table full */
 #define SPACE_ERR_ARG     (-12) /* another bad argument (e.g. a PCB field) */
 #define SPACE_ERR_CPU     (-13) /* CPU number out of range, or (cpu_start) that CPU runs */
+#define SPACE_ERR_MIXED   (-14) /* a 4 KiB and a 64 KiB page would share a 64 KiB region */
 
 /* ---- Operation numbers (in EAX for "int 0xff") ---------------------------- */
 #define SPACE_OP_MAP_MEMORY 1
@@ -305,7 +314,9 @@ static inline const struct space_device_info *space_boot_device(const struct spa
 int space_map_memory(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess);
 int space_map_portal(uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode, uint32_t ppc,
                      uint32_t modeaccess);
-/* Returns the modeaccess|paddr word of a mapping (0 if unmapped), or an error. */
+/* Returns the modeaccess of a mapping (0 if unmapped; SPACE_MAP_64K is set
+ * in it for a 64 KiB page), or an error; *paddr gets the physical page (the
+ * 64 KiB page's base for one of those). */
 int space_mapping(uint32_t ctx, uint32_t vaddr, uint32_t *paddr);
 int space_resume(void);  /* returns only on error */
 int space_suspend(void); /* token (> 0) or error */

@@ -1,5 +1,6 @@
 /* 64-bit division for 32-bit guests: the helpers gcc and clang call for `/`
- * and `%` on 64-bit integers when the divisor is not a constant. libgcc
+ * and `%` on 64-bit integers when the divisor is not a constant; and
+ * __builtin_popcount's, which x86 without POPCNT calls too. libgcc
  * used to provide them, which tied every guest build to gcc-multilib; here
  * they are part of the runtime that space-cc and BasicOZ's user programs
  * link, so clang and lld alone (or a cross gcc) build any guest.
@@ -14,6 +15,8 @@ uint64_t __udivdi3(uint64_t n, uint64_t d);
 uint64_t __umoddi3(uint64_t n, uint64_t d);
 int64_t __divdi3(int64_t n, int64_t d);
 int64_t __moddi3(int64_t n, int64_t d);
+int __popcountsi2(uint32_t x);
+int __popcountdi2(uint64_t x);
 
 /* (hi:lo) / d with hi < d: one divl, whose quotient then fits 32 bits. */
 static inline uint32_t divl(uint32_t hi, uint32_t lo, uint32_t d, uint32_t *r)
@@ -91,4 +94,17 @@ int64_t __moddi3(int64_t n, int64_t d)
     int64_t r;
     __divmoddi4(n, d, &r);
     return r;
+}
+
+int __popcountsi2(uint32_t x)
+{
+    x = x - ((x >> 1) & 0x55555555u);
+    x = (x & 0x33333333u) + ((x >> 2) & 0x33333333u);
+    x = (x + (x >> 4)) & 0x0f0f0f0fu;
+    return (int)((x * 0x01010101u) >> 24);
+}
+
+int __popcountdi2(uint64_t x)
+{
+    return __popcountsi2((uint32_t)x) + __popcountsi2((uint32_t)(x >> 32));
 }

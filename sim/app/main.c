@@ -145,8 +145,11 @@ static const struct cmd_option run_options_after_devices[] = {
      "open a window: the console as a text screen (type there\n"
      "without --input) and an inspector of the machine, with\n"
      "F5 run/pause, F10 step over, F11 step, F9 breakpoint, F4 run\n"
-     "to cursor, F12 screenshot (docs/gui.md); console output\n"
-     "still goes to standard output too",
+     "to cursor, F12 screenshot; backwards: Shift+F5 reverse\n"
+     "continue, Shift+F10 reverse next, Shift+F11 reverse step,\n"
+     "Shift+F4 back to cursor, Ctrl+G go to a virtual time\n"
+     "(docs/gui.md); console output still goes to standard\n"
+     "output too",
      RUN_GUI},
     {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", RUN_GUI_PAUSED},
     {"gui-exit", 0, NULL,

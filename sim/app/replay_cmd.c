@@ -35,8 +35,9 @@ static const struct cmd_option replay_options[] = {
     {"quiet", 'q', NULL, "discard the guest's console output", REPLAY_QUIET},
     {"debug", 0, NULL, "replay under sdb (commands on standard input)", REPLAY_DEBUG},
     {"gui", 0, NULL,
-     "replay in the window (docs/gui.md): its timeline strip goes\n"
-     "to a virtual time where it is clicked",
+     "replay in the window (docs/gui.md): Shift+F5/F10/F11/F4 go\n"
+     "backwards; Ctrl+G, or a click in its timeline strip, goes\n"
+     "to a virtual time",
      REPLAY_GUI},
     {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", REPLAY_GUI_PAUSED},
     {"gui-exit", 0, NULL, "with --gui: close the window when the replay ends", REPLAY_GUI_EXIT},

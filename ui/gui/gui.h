@@ -3,7 +3,11 @@
  *
  * It drives the machine through the debugger core (debugger.h), as sdb
  * does: F5 runs and pauses, F10 steps over, F11 steps an instruction, F9
- * toggles a breakpoint, F4 runs to the selected line. The guest runs in
+ * toggles a breakpoint, F4 runs to the selected line; with time travel
+ * (gui_set_travel) Shift and the same key goes backwards (Shift+F11 back
+ * an instruction, Shift+F10 back over a call, Shift+F5 back to the last
+ * breakpoint, Shift+F4 back to the selected line) and Ctrl+G opens a field
+ * in the key bar to go to a virtual time, past or future. The guest runs in
  * slices of about SLICE_MS of host time between frames drawn at FRAME_HZ,
  * so the window costs the guest little, and never changes what the guest
  * does: a person's typing reaches it only through the console device

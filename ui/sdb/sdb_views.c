@@ -264,8 +264,8 @@ void sdb_cmd_tlb(struct cli *c, int argc, char **argv)
                 continue;
             char a[64];
             dbg_access_text(MAP_ACCESS(sl->entry), a, sizeof a);
-            fprintf(c->out, "  set %2d way %d: 0x%08x -> 0x%08x  %s\n", s, w, sl->vpage << 12,
-                    MAP_PADDR(sl->entry), a);
+            fprintf(c->out, "  set %2d way %d: 0x%08x -> 0x%08x  %s%s\n", s, w, sl->vpage << 12,
+                    MAP_PADDR(sl->entry), a, sl->large ? "  64 KiB page" : "");
         }
     const struct tlb_stats *st = &t->stats;
     fprintf(c->out, "hits %llu  misses %llu  flushes %llu  evictions %llu  invalidations %llu\n",
