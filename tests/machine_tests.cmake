@@ -266,7 +266,7 @@ endforeach()
 # The MPI mode (mpirun -np K space run --nodes N; tests/net/mpi.sh): the
 # same output, statistics and final hashes as one process. Skipped where
 # mpirun is missing or space was built without MPI.
-foreach(c same odd refused)
+foreach(c same odd rlog refused)
   add_test(NAME net.mpi_${c}
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/net/mpi.sh $<TARGET_FILE:space>
             ${CMAKE_CURRENT_BINARY_DIR}/guest/net.elf ${SPACE_HAVE_MPI} ${c})
