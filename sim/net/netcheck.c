@@ -12,7 +12,7 @@
 /* The counters compared, in order, with the words a report uses. */
 #define NCOUNTERS 8
 static const char *const counter_name[NCOUNTERS] = {
-    "frames sent", "bytes sent",          "frames delivered", "frames lost",
+    "frames sent",    "bytes sent",        "frames delivered", "frames lost",
     "frames cut off", "frames duplicated", "frames reordered", "frames on their way"};
 
 static void counters(const struct netmodel *n, uint64_t v[NCOUNTERS])
@@ -107,8 +107,9 @@ struct netcheck *netcheck_open(const char *path, char *err, unsigned errlen)
         ok = sscanf(v[4] + at, "%" SCNu64 "%n", &nc->counters[i], &used) == 1;
     fclose(f);
     if (!ok) {
-        snprintf(err, errlen, "%s: not the network's checkpoint (%s then nodes, seed, net, at, "
-                              "counters, hash)",
+        snprintf(err, errlen,
+                 "%s: not the network's checkpoint (%s then nodes, seed, net, at, "
+                 "counters, hash)",
                  path, NETCHECK_MAGIC);
         free(nc);
         return NULL;
@@ -144,8 +145,8 @@ static void add(struct netcheck *nc, uint32_t node, struct act a)
     s->a[s->n++] = a;
 }
 
-void netcheck_sent(struct netcheck *nc, uint32_t node, uint64_t at, uint32_t peer,
-                   const void *data, uint32_t len)
+void netcheck_sent(struct netcheck *nc, uint32_t node, uint64_t at, uint32_t peer, const void *data,
+                   uint32_t len)
 {
     uint8_t *copy = malloc(len ? len : 1);
     if (!copy) {

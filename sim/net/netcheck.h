@@ -33,8 +33,8 @@ struct netcheck;
 struct netcheck *netcheck_open(const char *path, char *err, unsigned errlen);
 /* What the replayed node did, in its order of virtual time: sent a frame
  * at `at`; took the next frame of its queue at `at`. */
-void netcheck_sent(struct netcheck *nc, uint32_t node, uint64_t at, uint32_t peer,
-                   const void *data, uint32_t len);
+void netcheck_sent(struct netcheck *nc, uint32_t node, uint64_t at, uint32_t peer, const void *data,
+                   uint32_t len);
 void netcheck_took(struct netcheck *nc, uint32_t node, uint64_t at);
 /* Rebuilds the network from what the nodes did and compares it with the
  * recording. True if they agree; otherwise the report says what differs
