@@ -73,6 +73,7 @@ enum {
     RUN_VERBOSE,
     RUN_DEBUG,
     RUN_GDB,
+    RUN_GDB_NODE,
     RUN_GUI,
     RUN_GUI_PAUSED,
     RUN_GUI_EXIT,
@@ -141,6 +142,10 @@ static const struct cmd_option run_options_after_devices[] = {
      "wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
      "control the machine, stopped at its first instruction",
      RUN_GDB},
+    {"gdb-node", 0, "K",
+     "with --nodes and --gdb: gdb drives node K (default 0); the\n"
+     "others follow it window by window",
+     RUN_GDB_NODE},
     {"gui", 0, NULL,
      "open a window: the console as a text screen (type there\n"
      "without --input) and an inspector of the machine, with\n"
@@ -259,7 +264,8 @@ struct run {
     struct session_config sc;      /* the machine, the kernel, the recording */
     struct device_config *devices; /* the devices' options */
     bool verbose, debug, gui;
-    int gdb_port; /* -1: no --gdb */
+    int gdb_port;     /* -1: no --gdb */
+    int64_t gdb_node; /* --gdb-node K; -1: not given */
     struct gui_options go;
     int stats; /* --stats: index in stats_formats; -1: none */
     const char *stats_path;
@@ -336,6 +342,13 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
         if ((r->gdb_port = gdbstub_parse_port(val)) < 0)
             return cli_usage_error("--gdb needs a TCP port number (0..65535), not '%s'", val);
         return 0;
+    case RUN_GDB_NODE: {
+        uint64_t k;
+        if (parse_u64(val, &k) != 0 || k > UINT32_MAX)
+            return cli_usage_error("--gdb-node needs a node number, not '%s'", val);
+        r->gdb_node = (int64_t)k;
+        return 0;
+    }
     case RUN_GUI: r->gui = true; return 0;
     case RUN_GUI_PAUSED: r->go.start_paused = true; return 0;
     case RUN_GUI_EXIT: r->go.exit_at_end = true; return 0;
@@ -399,6 +412,8 @@ static struct nodes_run nodes_of(const struct run *r)
                               .verbose = r->verbose,
                               .debug = r->debug,
                               .gui_or_gdb = r->gui || r->gdb_port >= 0,
+                              .gdb_port = r->gdb_port,
+                              .gdb_node = r->gdb_node > 0 ? (uint32_t)r->gdb_node : 0,
                               .final_hash = r->final_hash,
                               .record_path = r->sc.record_path,
                               .checkpoint_interval = r->sc.checkpoint_interval,
@@ -414,6 +429,7 @@ static int parse_run(struct run *r, int argc, char **argv)
     *r = (struct run){.sc.machine = {.ram_size = 64u << 20, .ncpus = 1},
                       .sc.host.output = stdout,
                       .gdb_port = -1,
+                      .gdb_node = -1,
                       .stats = -1,
                       .reverse_budget = -1};
     if (!(r->devices = device_config_new())) {
@@ -463,8 +479,14 @@ static int parse_run(struct run *r, int argc, char **argv)
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,
          "--checkpoint-interval needs --record FILE"},
-        {nr.nodes && (r->gdb_port >= 0 || r->gui),
-         "--nodes cannot be used with --gdb or --gui yet"},
+        {nr.nodes && r->gui, "--nodes cannot be used with --gui yet"},
+        {r->gdb_node >= 0 && (!nr.nodes || r->gdb_port < 0), "--gdb-node needs --nodes and --gdb"},
+        {r->gdb_node >= 0 && nr.nodes && r->gdb_node >= nr.nodes,
+         "--gdb-node needs a node of --nodes (0 .. N-1)"},
+        {nr.nodes && r->gdb_port >= 0 && r->sc.record_path,
+         "--nodes with --gdb cannot --record (gdb holds the barriers)"},
+        {nr.nodes && r->gdb_port >= 0 && r->reverse_budget > 0,
+         "--reverse-budget cannot be used with --nodes (time travel is one machine's)"},
         {nr.nodes && r->debug && r->sc.record_path,
          "--nodes with --debug cannot --record (the debugger holds the barriers)"},
         {r->reverse_budget > 0 && !r->debug && !r->gui && r->gdb_port < 0,

@@ -15,6 +15,7 @@
 #include "sim/net/netcheck.h"
 #include "sim/replay/recorder.h"
 #include "sim/stats/stats.h"
+#include "ui/gdb/gdbstub.h"
 #include "ui/sdb/debug_cli.h"
 
 /* A node's translation buffer: Unicorn makes all of it resident, and a
@@ -632,6 +633,31 @@ static int debug_nodes(const struct nodes_run *o, struct cluster *c, const uint8
     return status;
 }
 
+/* Under gdb (--gdb, --gdb-node K): node K is driven by gdb, the others
+ * follow it window by window; once gdb is done the cluster runs on alone
+ * (after a kill or a lost connection, every node ends interrupted). 0, or
+ * EXIT_USAGE when gdb's port cannot be had. */
+static int gdb_nodes(const struct nodes_run *o, struct cluster *c)
+{
+    char err[512];
+    struct gdbstub *g = gdbstub_listen(o->gdb_port, err, sizeof err);
+    if (!g) {
+        fprintf(stderr, "space: --gdb %d: %s\n", o->gdb_port, err);
+        return EXIT_USAGE;
+    }
+    const char *why = NULL;
+    gdbstub_serve(g, cluster_lead(c, o->gdb_node), &why);
+    gdbstub_close(g);
+    cluster_lead(c, CLUSTER_NO_LEADER);
+    if (why) {
+        fprintf(stderr, "space: [%u] %s\n", o->gdb_node, why);
+        for (uint32_t k = 0; k < cluster_nodes(c); k++)
+            if (machine_state(cluster_node(c, k)) == MACHINE_RUNNING)
+                machine_end(cluster_node(c, k), MACHINE_INTERRUPTED);
+    }
+    return 0;
+}
+
 /* Opens node k's console file in --console-dir. */
 static int open_console_file(const struct nodes_run *o, struct node_io *io)
 {
@@ -803,6 +829,11 @@ out:
     }
     if (cs)
         cluster_on_barrier(c, console_out, console_in, cs);
+    int refused = o->gdb_port >= 0 ? gdb_nodes(o, c) : 0;
+    if (refused) {
+        status = refused;
+        goto done;
+    }
     cluster_run(c);
     for (uint32_t k = 0; k < n; k++)
         sink_end(&io[k]);

@@ -38,8 +38,10 @@ struct nodes_run {
     unsigned ninputs;
     const char *console_dir; /* NULL: prefixed lines on standard output */
     bool verbose;
-    bool debug;                   /* under sdb: node 0 driven, `node K` to change */
-    bool gui_or_gdb;              /* --gui or --gdb (refused under mpirun) */
+    bool debug;      /* under sdb: node 0 driven, `node K` to change */
+    bool gui_or_gdb; /* --gui or --gdb (refused under mpirun) */
+    int gdb_port;    /* --gdb PORT (-1: none): gdb drives node gdb_node */
+    uint32_t gdb_node;
     bool final_hash;              /* --final-hash */
     const char *record_path;      /* --record FILE: node K's trace is FILE.K */
     uint64_t checkpoint_interval; /* (0: the default) */

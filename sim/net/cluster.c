@@ -489,8 +489,9 @@ struct machine *cluster_lead(struct cluster *c, uint32_t k)
 {
     if (c->leader)
         machine_set_alarm(c->leader, UINT64_MAX, NULL, c);
-    c->leader = c->node[k].m;
-    machine_set_alarm(c->leader, at_clock(c->leader, c->now + c->window), barrier, c);
+    c->leader = k < c->n ? c->node[k].m : NULL;
+    if (c->leader)
+        machine_set_alarm(c->leader, at_clock(c->leader, c->now + c->window), barrier, c);
     return c->leader;
 }
 

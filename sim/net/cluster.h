@@ -57,7 +57,9 @@ enum machine_state cluster_run(struct cluster *c);
  * leader reaches each window's end, its alarm runs the other nodes there
  * and holds the barrier. Returns node k's machine. Once the leader has
  * ended, the others stand still until another leads. The alarm is the
- * cluster's then (no recording). */
+ * cluster's then (no recording). k = CLUSTER_NO_LEADER: none leads any
+ * more (cluster_run runs them all again; NULL is returned). */
+#define CLUSTER_NO_LEADER UINT32_MAX
 struct machine *cluster_lead(struct cluster *c, uint32_t k);
 
 /* cluster_create, spread over the processes of transport t (transport.h;
