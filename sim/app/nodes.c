@@ -145,8 +145,8 @@ int nodes_check(const struct nodes_run *o)
     uint32_t rank, ranks;
     if (!transport_launched(&rank, &ranks))
         return 0;
-    /* Started by mpirun: what one process of many cannot do. Process 0
-     * alone says why, so that the message comes once. */
+    /* Started by mpirun: what one process of many cannot do (process 0
+     * alone says why: cli_usage_error). */
     const struct {
         bool wrong;
         const char *why;
@@ -164,13 +164,13 @@ int nodes_check(const struct nodes_run *o)
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)
-            return rank == 0 ? cli_usage_error("%s", rules[i].why) : EXIT_USAGE;
+            return cli_usage_error("%s", rules[i].why);
     if (o->nodes && ranks > o->nodes) {
         char why[160];
         snprintf(why, sizeof why,
                  "mpirun started %u processes for --nodes %u: give at most one process per node",
                  ranks, o->nodes);
-        return rank == 0 ? cli_usage_error("%s", why) : EXIT_USAGE;
+        return cli_usage_error("%s", why);
     }
     return 0;
 }
@@ -718,7 +718,7 @@ int nodes_run(const struct nodes_run *o)
     if (cs)
         cs->ranks = tr->ranks;
     if (net_spec_parse(o->net, n, &spec, err, sizeof err) != 0) {
-        status = rank == 0 ? cli_usage_error("%s", err) : EXIT_USAGE;
+        status = cli_usage_error("%s", err);
         goto out;
     }
     for (uint32_t k = 0; k < n; k++) {
