@@ -509,3 +509,8 @@ uint64_t cluster_in_flight(const struct cluster *c)
 {
     return netmodel_in_flight(c->net);
 }
+
+void cluster_observe(struct cluster *c, net_observer *fn, void *arg)
+{
+    netmodel_observe(c->net, fn, arg);
+}
