@@ -15,6 +15,7 @@
 #include "sim/net/netcheck.h"
 #include "sim/replay/recorder.h"
 #include "sim/stats/stats.h"
+#include "sim/timeline/timeline.h"
 #include "ui/gdb/gdbstub.h"
 #include "ui/sdb/debug_cli.h"
 
@@ -147,8 +148,8 @@ int nodes_check(const struct nodes_run *o)
     uint32_t rank, ranks;
     if (!transport_launched(&rank, &ranks))
         return 0;
-    /* Started by mpirun: what one process of many cannot do. Process 0
-     * alone says why, so that the message comes once. */
+    /* Started by mpirun: what one process of many cannot do (process 0
+     * alone says why: cli_usage_error). */
     const struct {
         bool wrong;
         const char *why;
@@ -163,16 +164,18 @@ int nodes_check(const struct nodes_run *o)
          "--record cannot be used under mpirun (record the nodes in one process)"},
         {o->nodes && o->trace_flags,
          "--trace cannot be used under mpirun (trace the nodes in one process)"},
+        {o->nodes && o->timeline_path,
+         "--timeline cannot be used under mpirun (make it in one process)"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)
-            return rank == 0 ? cli_usage_error("%s", rules[i].why) : EXIT_USAGE;
+            return cli_usage_error("%s", rules[i].why);
     if (o->nodes && ranks > o->nodes) {
         char why[160];
         snprintf(why, sizeof why,
                  "mpirun started %u processes for --nodes %u: give at most one process per node",
                  ranks, o->nodes);
-        return rank == 0 ? cli_usage_error("%s", why) : EXIT_USAGE;
+        return cli_usage_error("%s", why);
     }
     return 0;
 }
@@ -658,6 +661,69 @@ static int gdb_nodes(const struct nodes_run *o, struct cluster *c)
     return 0;
 }
 
+/* --timeline FILE: one timeline per node, pid K, in one file. */
+struct timelines {
+    FILE *out;
+    struct timeline **t;
+    uint32_t n;
+};
+
+/* A frame's fate goes to the timeline of the node where it happens. */
+static void frame_event(void *arg, const struct net_event *e)
+{
+    struct timelines *tl = arg;
+    timeline_net(tl->t[e->kind == NET_DELIVERED ? e->dst : e->src], e);
+}
+
+/* 0, or an exit status after a message. */
+static int start_timelines(const struct nodes_run *o, struct cluster *c, struct timelines *tl)
+{
+    uint32_t n = cluster_nodes(c);
+    if (!(tl->out = fopen(o->timeline_path, "wb"))) {
+        fprintf(stderr, "space: --timeline %s: cannot create it: %s\n", o->timeline_path,
+                strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    timeline_json_begin(tl->out);
+    if (!(tl->t = calloc(n, sizeof *tl->t))) {
+        fprintf(stderr, "space: --timeline: out of host memory\n");
+        return EXIT_BAD_INPUT;
+    }
+    for (tl->n = 0; tl->n < n; tl->n++) {
+        char title[32];
+        snprintf(title, sizeof title, "node %u", tl->n);
+        struct timeline_options to = {.node = tl->n, .title = title};
+        if (!(tl->t[tl->n] = timeline_create(cluster_node(c, tl->n), tl->out, &to))) {
+            fprintf(stderr, "space: --timeline: out of host memory\n");
+            return EXIT_BAD_INPUT;
+        }
+    }
+    cluster_observe(c, frame_event, tl);
+    return 0;
+}
+
+/* Ends the timelines (ran: the run is over, close the slices). 0, or -1
+ * after a message. */
+static int finish_timelines(const struct nodes_run *o, struct cluster *c, struct timelines *tl,
+                            bool ran)
+{
+    if (c)
+        cluster_observe(c, NULL, NULL);
+    for (uint32_t k = 0; k < tl->n; k++) {
+        if (ran)
+            timeline_finish(tl->t[k]);
+        timeline_free(tl->t[k]);
+    }
+    free(tl->t);
+    int rc = 0;
+    if (tl->out && (timeline_json_end(tl->out) | fclose(tl->out))) {
+        fprintf(stderr, "space: --timeline %s: cannot write it\n", o->timeline_path);
+        rc = -1;
+    }
+    *tl = (struct timelines){0};
+    return rc;
+}
+
 /* Opens node k's console file in --console-dir. */
 static int open_console_file(const struct nodes_run *o, struct node_io *io)
 {
@@ -742,6 +808,7 @@ int nodes_run(const struct nodes_run *o)
     struct cluster *c = NULL;
     struct net_spec spec = {0};
     FILE *trace = NULL;
+    struct timelines tl = {0};
     uint8_t *image = NULL;
     size_t size = basicoz_image_size;
     const uint8_t *bytes = basicoz_image;
@@ -759,7 +826,7 @@ int nodes_run(const struct nodes_run *o)
     if (cs)
         cs->ranks = tr->ranks;
     if (net_spec_parse(o->net, n, &spec, err, sizeof err) != 0) {
-        status = rank == 0 ? cli_usage_error("%s", err) : EXIT_USAGE;
+        status = cli_usage_error("%s", err);
         goto out;
     }
     for (uint32_t k = 0; k < n; k++) {
@@ -813,6 +880,8 @@ int nodes_run(const struct nodes_run *o)
         goto out;
     if ((status = attach_traces(o, c, &trace)) != 0)
         goto out;
+    if (o->timeline_path && (status = start_timelines(o, c, &tl)) != 0)
+        goto out;
     ready = true;
 out:
     if (!all_ready(tr, ready)) {
@@ -822,6 +891,8 @@ out:
     }
     if (o->debug) {
         status = debug_nodes(o, c, bytes, size);
+        if (finish_timelines(o, c, &tl, true) != 0 && status == 0)
+            status = EXIT_BAD_INPUT;
         for (uint32_t k = 0; k < n; k++)
             sink_end(&io[k]);
         fflush(stdout);
@@ -845,11 +916,14 @@ out:
     status = report(o, end, rank == 0);
     if (o->write_stats && rank == 0)
         write_stats(o, end, &total, cluster_window(c));
+    if (finish_timelines(o, c, &tl, true) != 0 && status == 0)
+        status = EXIT_BAD_INPUT;
     if (finish_recording(&rec, n) != 0 && status == 0)
         status = EXIT_BAD_INPUT;
     if (o->record_path && record_network(o, c) != 0 && status == 0)
         status = EXIT_BAD_INPUT;
 done:
+    finish_timelines(o, c, &tl, false);
     for (uint32_t k = 0; c && k < n; k++)
         if (cluster_node(c, k))
             tracer_detach(cluster_node(c, k));

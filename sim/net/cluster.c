@@ -529,3 +529,8 @@ uint64_t cluster_time(const struct cluster *c)
 {
     return c->now;
 }
+
+void cluster_observe(struct cluster *c, net_observer *fn, void *arg)
+{
+    netmodel_observe(c->net, fn, arg);
+}

@@ -9,7 +9,7 @@
 #            an instruction limit, nodes stopped waiting for frames)
 #   rlog     BasicOZ's replicated log on 5 nodes under 20% loss and a
 #            partition that heals (tests/basicoz/net.sh), on 2 and 3 processes
-#   refused  more processes than nodes, --debug and --record under mpirun,
+#   refused  more processes than nodes; --debug, --record, --timeline under mpirun;
 #            no --nodes: one line from process 0, status 2
 # Skipped (77) where mpirun (or python3) is missing or space was built
 # without MPI.
@@ -115,6 +115,8 @@ refused)
         2 --nodes 2 --debug
     refused "--record cannot be used under mpirun (record the nodes in one process)" \
         2 --nodes 2 --record "$dir/rec"
+    refused "--timeline cannot be used under mpirun (make it in one process)" \
+        2 --nodes 2 --timeline "$dir/tl.json"
     refused "under mpirun, space run needs --nodes N (the processes share the N nodes)" 2
     ;;
 *) fail "no case $case" ;;
