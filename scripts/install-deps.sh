@@ -41,6 +41,7 @@ PACKAGES=(
   clang lld nasm
   libcapstone-dev libsdl2-dev libjansson-dev zlib1g-dev
   gdb xvfb xauth xdotool python3 clang-format gcc-mingw-w64-x86-64
+  libopenmpi-dev openmpi-bin
 )
 
 unicorn_ok() {

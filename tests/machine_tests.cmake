@@ -263,3 +263,12 @@ foreach(c ping exact flood rates partition twice stats errors basicoz sdb record
     COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/net/net.sh $<TARGET_FILE:space>
             ${CMAKE_CURRENT_BINARY_DIR}/guest/net.elf ${c})
 endforeach()
+# The MPI mode (mpirun -np K space run --nodes N; tests/net/mpi.sh): the
+# same output, statistics and final hashes as one process. Skipped where
+# mpirun is missing or space was built without MPI.
+foreach(c same odd rlog refused)
+  add_test(NAME net.mpi_${c}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/net/mpi.sh $<TARGET_FILE:space>
+            ${CMAKE_CURRENT_BINARY_DIR}/guest/net.elf ${SPACE_HAVE_MPI} ${c})
+  set_tests_properties(net.mpi_${c} PROPERTIES SKIP_RETURN_CODE 77)
+endforeach()

@@ -7,9 +7,13 @@
 
 #include "sim/core/machine.h"
 #include "sim/core/tracer.h"
+#include "sim/net/transport.h"
 
 int cli_usage_error(const char *fmt, const char *arg)
 {
+    uint32_t rank, ranks;
+    if (transport_launched(&rank, &ranks) && rank != 0)
+        return EXIT_USAGE; /* (under mpirun, process 0 says it, once) */
     fprintf(stderr, "space: ");
     fprintf(stderr, fmt, arg);
     fprintf(stderr, " (see space --help)\n");

@@ -73,6 +73,7 @@ enum {
     RUN_VERBOSE,
     RUN_DEBUG,
     RUN_GDB,
+    RUN_GDB_NODE,
     RUN_GUI,
     RUN_GUI_PAUSED,
     RUN_GUI_EXIT,
@@ -87,6 +88,7 @@ enum {
     RUN_QUANTUM,
     RUN_SEED,
     RUN_CONSOLE_DIR,
+    RUN_FINAL_HASH,
     RUN_TIMELINE,
     RUN_REVERSE_BUDGET,
     RUN_DEVICE = 2000, /* + the option's position over all device kinds */
@@ -119,6 +121,10 @@ static const struct cmd_option run_options[] = {
      "with --nodes: node K's console goes to DIR/nodeK.txt instead\n"
      "of standard output with a '[K] ' prefix",
      RUN_CONSOLE_DIR},
+    {"final-hash", 0, NULL,
+     "with --nodes: at the end, each node's state hash (registers, RAM,\n"
+     "devices, frames queued at it) on standard error, to compare runs",
+     RUN_FINAL_HASH},
     {0},
 };
 
@@ -136,6 +142,10 @@ static const struct cmd_option run_options_after_devices[] = {
      "wait for gdb on 127.0.0.1:PORT (0: any free port) and let it\n"
      "control the machine, stopped at its first instruction",
      RUN_GDB},
+    {"gdb-node", 0, "K",
+     "with --nodes and --gdb: gdb drives node K (default 0); the\n"
+     "others follow it window by window",
+     RUN_GDB_NODE},
     {"gui", 0, NULL,
      "open a window: the console as a text screen (type there\n"
      "without --input) and an inspector of the machine, with\n"
@@ -254,7 +264,8 @@ struct run {
     struct session_config sc;      /* the machine, the kernel, the recording */
     struct device_config *devices; /* the devices' options */
     bool verbose, debug, gui;
-    int gdb_port; /* -1: no --gdb */
+    int gdb_port;     /* -1: no --gdb */
+    int64_t gdb_node; /* --gdb-node K; -1: not given */
     struct gui_options go;
     int stats; /* --stats: index in stats_formats; -1: none */
     const char *stats_path;
@@ -275,6 +286,7 @@ struct run {
     struct nodes_option devopts[64];
     unsigned ndevopts;
     const char *console_dir;
+    bool final_hash;
 };
 
 /* A positive count for `what` (a message with %s for the value). */
@@ -323,12 +335,20 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
         r->inputs[r->ninputs++] = val;
         return 0;
     case RUN_CONSOLE_DIR: r->console_dir = val; return 0;
+    case RUN_FINAL_HASH: r->final_hash = true; return 0;
     case RUN_VERBOSE: r->verbose = true; return 0;
     case RUN_DEBUG: r->debug = true; return 0;
     case RUN_GDB:
         if ((r->gdb_port = gdbstub_parse_port(val)) < 0)
             return cli_usage_error("--gdb needs a TCP port number (0..65535), not '%s'", val);
         return 0;
+    case RUN_GDB_NODE: {
+        uint64_t k;
+        if (parse_u64(val, &k) != 0 || k > UINT32_MAX)
+            return cli_usage_error("--gdb-node needs a node number, not '%s'", val);
+        r->gdb_node = (int64_t)k;
+        return 0;
+    }
     case RUN_GUI: r->gui = true; return 0;
     case RUN_GUI_PAUSED: r->go.start_paused = true; return 0;
     case RUN_GUI_EXIT: r->go.exit_at_end = true; return 0;
@@ -391,6 +411,10 @@ static struct nodes_run nodes_of(const struct run *r)
                               .console_dir = r->console_dir,
                               .verbose = r->verbose,
                               .debug = r->debug,
+                              .gui_or_gdb = r->gui || r->gdb_port >= 0,
+                              .gdb_port = r->gdb_port,
+                              .gdb_node = r->gdb_node > 0 ? (uint32_t)r->gdb_node : 0,
+                              .final_hash = r->final_hash,
                               .record_path = r->sc.record_path,
                               .checkpoint_interval = r->sc.checkpoint_interval,
                               .trace_flags = r->trace.flags,
@@ -406,6 +430,7 @@ static int parse_run(struct run *r, int argc, char **argv)
     *r = (struct run){.sc.machine = {.ram_size = 64u << 20, .ncpus = 1},
                       .sc.host.output = stdout,
                       .gdb_port = -1,
+                      .gdb_node = -1,
                       .stats = -1,
                       .reverse_budget = -1};
     if (!(r->devices = device_config_new())) {
@@ -455,12 +480,16 @@ static int parse_run(struct run *r, int argc, char **argv)
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,
          "--checkpoint-interval needs --record FILE"},
-        {nr.nodes && (r->gdb_port >= 0 || r->gui),
-         "--nodes cannot be used with --gdb or --gui yet"},
+        {nr.nodes && r->gui, "--nodes cannot be used with --gui yet"},
+        {r->gdb_node >= 0 && (!nr.nodes || r->gdb_port < 0), "--gdb-node needs --nodes and --gdb"},
+        {r->gdb_node >= 0 && nr.nodes && r->gdb_node >= nr.nodes,
+         "--gdb-node needs a node of --nodes (0 .. N-1)"},
+        {nr.nodes && r->gdb_port >= 0 && r->sc.record_path,
+         "--nodes with --gdb cannot --record (gdb holds the barriers)"},
+        {nr.nodes && r->gdb_port >= 0 && r->reverse_budget > 0,
+         "--reverse-budget cannot be used with --nodes (time travel is one machine's)"},
         {nr.nodes && r->debug && r->sc.record_path,
          "--nodes with --debug cannot --record (the debugger holds the barriers)"},
-        {nr.nodes && r->sc.machine.ncpus > 1,
-         "--nodes cannot be used with --cpus above 1 yet: a node has one CPU"},
         {r->reverse_budget > 0 && !r->debug && !r->gui && r->gdb_port < 0,
          "--reverse-budget needs --debug, --gdb or --gui"},
         {r->reverse_budget > 0 && r->sc.record_path,

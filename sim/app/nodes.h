@@ -4,7 +4,13 @@
  * --console-dir), its input (--input FILE for all, --input K=FILE for
  * one), its disk (--disk K=IMG), statistics per node and for the network,
  * traces carrying the node, one timeline of all nodes and the frames
- * between them. Called by main.c's cmd_run. */
+ * between them. Called by main.c's cmd_run.
+ *
+ * Started by mpirun (or srun), the nodes are spread over its processes
+ * (sim/net/transport.h): process 0 prints what the one-process run
+ * prints - the consoles' lines gathered at each barrier, in node order;
+ * the nodes' ends, statistics and final hashes gathered at the end - and
+ * every process exits with the same status. */
 #ifndef SPACE_NODES_H
 #define SPACE_NODES_H
 
@@ -33,7 +39,11 @@ struct nodes_run {
     unsigned ninputs;
     const char *console_dir; /* NULL: prefixed lines on standard output */
     bool verbose;
-    bool debug;                   /* under sdb: node 0 driven, `node K` to change */
+    bool debug;      /* under sdb: node 0 driven, `node K` to change */
+    bool gui_or_gdb; /* --gui or --gdb (refused under mpirun) */
+    int gdb_port;    /* --gdb PORT (-1: none): gdb drives node gdb_node */
+    uint32_t gdb_node;
+    bool final_hash;              /* --final-hash */
     const char *record_path;      /* --record FILE: node K's trace is FILE.K */
     uint64_t checkpoint_interval; /* (0: the default) */
     const char *trace_flags, *trace_path;

@@ -5,6 +5,8 @@
 #include "ui/sdb/debug_cli.h"
 #include "cli.h"
 #include "sim/host/platform.h"
+#include "sim/net/netcheck.h"
+#include "sim/replay/inputs.h"
 #include "sim/replay/replayer.h"
 #include "sim/replay/travel.h"
 #include "sim/replay/travel_io.h"
@@ -142,6 +144,31 @@ struct replay_args {
     struct cli_trace tracing;
 };
 
+static void watch_sent(void *arg, uint32_t node, uint64_t at, uint32_t peer, const void *data,
+                       uint32_t len)
+{
+    netcheck_sent(arg, node, at, peer, data, len);
+}
+
+static void watch_took(void *arg, uint32_t node, uint64_t at)
+{
+    netcheck_took(arg, node, at);
+}
+
+/* After every node replayed as recorded: the network rebuilt from what
+ * they did, against TRACE.net. Replay's exit status. */
+static int check_network(struct netcheck *net, const char *trace)
+{
+    char report[600];
+    if (netcheck_verdict(net, report, sizeof report)) {
+        fprintf(stderr, "space: the network (%s.net): the same frames on their way and counters\n",
+                trace);
+        return 0;
+    }
+    fprintf(stderr, "space: replay of %s.net diverged: the network: %s\n", trace, report);
+    return EXIT_DIVERGED;
+}
+
 static int replay_one(const char *trace, const struct replay_args *a);
 
 static bool readable(const char *path)
@@ -225,6 +252,18 @@ int cmd_replay(int argc, char **argv)
     if (!readable(trace) && readable(path)) {
         if (debug || gui)
             return cli_usage_error("--debug and --gui replay one node's trace: give %s.K", trace);
+        struct netcheck *net = NULL;
+        struct frame_watch watch = {.sent = watch_sent, .took = watch_took};
+        char err[600];
+        snprintf(path, sizeof path, "%s.net", trace);
+        if (readable(path)) {
+            if (!(net = netcheck_open(path, err, sizeof err))) {
+                fprintf(stderr, "space: %s\n", err);
+                return EXIT_BAD_INPUT;
+            }
+            watch.arg = net;
+            a.opt.frames = &watch;
+        }
         int worst = 0;
         for (unsigned k = 0; snprintf(path, sizeof path, "%s.%u", trace, k) > 0 && readable(path);
              k++) {
@@ -233,6 +272,9 @@ int cmd_replay(int argc, char **argv)
             if (st > worst)
                 worst = st;
         }
+        if (net && worst == 0) /* (a node that departed is the first difference) */
+            worst = check_network(net, trace);
+        netcheck_close(net);
         return worst;
     }
     return replay_one(trace, &a);

@@ -31,6 +31,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     }
     m->ncpus = cfg->ncpus;
     m->sched = (struct machine_sched){.quantum = cfg->quantum ? cfg->quantum : MACHINE_QUANTUM,
+                                      .grid = cfg->round_grid,
                                       .jitter = cfg->jitter,
                                       .prng = cfg->seed};
     if (physmem_init(&m->pm, cfg->ram_size) != 0) {

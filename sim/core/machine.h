@@ -26,6 +26,10 @@ struct machine_config {
     /* Its place in a multicomputer (sim/net/cluster.h): the boot
      * information's node and nodes (nodes 0: alone, said as 1). */
     uint32_t node, nodes;
+    /* Several CPUs: their rounds also end at every multiple of this (a
+     * multicomputer's window, so that every CPU of a node stands at the
+     * window's end at its barrier; 0: no such bound). */
+    uint64_t round_grid;
     /* Each CPU's translation buffer in bytes (0: CPU_TCG_BUFFER). */
     uint32_t tcg_buffer;
     /* The devices' options (devices/device.h; valid while the machine

@@ -40,6 +40,7 @@ struct machine_cpu {
  * current round. */
 struct machine_sched {
     uint64_t quantum;
+    uint64_t grid; /* rounds end at its multiples too (0: none) */
     bool jitter;   /* --seed given: seeded slice lengths */
     uint64_t prng; /* SplitMix64 state */
     bool in_round; /* false: at a round boundary, every CPU at round_end */

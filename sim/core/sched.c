@@ -3,7 +3,9 @@
  *
  * All CPUs share one virtual-time axis, the machine clock. A round starts
  * with every CPU at the same time T and ends at R = min(T + quantum, the
- * next device event) - or at the next event when no CPU can run. In the
+ * next device event) - or at the next event when no CPU can run - and, in
+ * a multicomputer's node, at the next multiple of the window (the grid),
+ * so that its barrier finds every CPU at the window's end. In the
  * round the CPUs take turns, in order 0..N-1, each running (or idling, if
  * it waits or is halted) up to its slice end, then again in a second pass
  * up to R. Without --seed every slice ends at R, so the second pass has
@@ -65,6 +67,9 @@ static bool between_rounds(struct machine *m, uint64_t clock)
     uint64_t end = clock + s->quantum < clock ? UINT64_MAX : clock + s->quantum;
     if (none_runnable(m) || next < end)
         end = next;
+    uint64_t grid_end = s->grid ? (clock / s->grid + 1) * s->grid : UINT64_MAX;
+    if (grid_end > clock && grid_end < end)
+        end = grid_end;
     s->round_end = end;
     s->pass = 0;
     s->in_round = true;

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/core/checkpoint.h"
+#include "sim/util/hash.h"
+
 /* A node: its machine, and its port on the network (the frame port its
  * network device was given). */
 struct node {
@@ -22,11 +25,16 @@ struct cluster {
     uint32_t n;
     struct node *node;
     struct netmodel *net;
-    uint64_t window;        /* the lookahead: the network's latency */
-    uint64_t now;           /* the last barrier */
-    unsigned stuck;         /* barriers in a row at which nothing could happen */
-    struct machine *leader; /* cluster_lead's, or NULL */
-    net_observer *observer; /* cluster_observe's */
+    uint64_t window;             /* the lookahead: the network's latency */
+    uint64_t now;                /* the last barrier */
+    unsigned stuck;              /* barriers in a row at which nothing could happen */
+    struct machine *leader;      /* cluster_lead's, or NULL */
+    struct net_transport *t;     /* NULL: every node here */
+    struct net_buf *send, *recv; /* by rank */
+    void (*out)(void *arg, struct net_buf *to_first);
+    void (*in)(void *arg, const struct net_buf *from);
+    void *hook_arg;
+    net_observer *observer;      /* cluster_observe's */
     void *observer_arg;
 };
 
@@ -142,24 +150,47 @@ struct cluster *cluster_create(uint32_t nodes, const struct machine_config *cfg,
                                const struct net_spec *spec, uint64_t seed,
                                const struct cluster_wrap *wrap, char *err, unsigned errlen)
 {
+    return cluster_create_on(nodes, cfg, spec, seed, wrap, NULL, err, errlen);
+}
+
+bool cluster_local(const struct cluster *c, uint32_t k)
+{
+    return !c->t || k % c->t->ranks == c->t->rank;
+}
+
+struct cluster *cluster_create_on(uint32_t nodes, const struct machine_config *cfg,
+                                  const struct net_spec *spec, uint64_t seed,
+                                  const struct cluster_wrap *wrap, struct net_transport *t,
+                                  char *err, unsigned errlen)
+{
     struct cluster *c = calloc(1, sizeof *c);
+    uint32_t ranks = t ? t->ranks : 1;
     if (!c || !(c->node = calloc(nodes, sizeof *c->node)) ||
-        !(c->net = netmodel_create(spec, nodes, seed))) {
+        !(c->net = netmodel_create(spec, nodes, seed)) ||
+        !(c->send = calloc(ranks, sizeof *c->send)) ||
+        !(c->recv = calloc(ranks, sizeof *c->recv))) {
         snprintf(err, errlen, "out of host memory");
-        if (c)
+        if (c) {
+            netmodel_free(c->net);
+            free(c->send);
             free(c->node);
+        }
         free(c);
         return NULL;
     }
     c->n = nodes;
     c->window = spec->latency;
     netmodel_observe(c->net, fate, c);
+    c->t = t;
     for (uint32_t k = 0; k < nodes; k++) {
+        if (!cluster_local(c, k))
+            continue;
         struct node *nd = &c->node[k];
         *nd = (struct node){.c = c, .k = k, .inner = cfg[k].backends};
         struct machine_config mc = cfg[k];
         mc.node = k;
         mc.nodes = nodes;
+        mc.round_grid = c->window;
         mc.backends = (struct backend_provider){.arg = nd,
                                                 .char_source = node_char_source,
                                                 .char_sink = node_char_sink,
@@ -185,6 +216,12 @@ void cluster_destroy(struct cluster *c)
         if (c->node[k].m)
             machine_destroy(c->node[k].m);
     netmodel_free(c->net);
+    for (uint32_t r = 0; r < (c->t ? c->t->ranks : 1); r++) {
+        net_buf_free(&c->send[r]);
+        net_buf_free(&c->recv[r]);
+    }
+    free(c->send);
+    free(c->recv);
     free(c->node);
     free(c);
 }
@@ -194,12 +231,21 @@ int cluster_boot(struct cluster *c, const char *name, const uint8_t *image, size
 {
     for (uint32_t k = 0; k < c->n; k++) {
         char why[400];
-        if (machine_boot_image(c->node[k].m, name, image, size, why, sizeof why) != 0) {
+        if (c->node[k].m &&
+            machine_boot_image(c->node[k].m, name, image, size, why, sizeof why) != 0) {
             snprintf(err, errlen, "node %u: %s", k, why);
             return -1;
         }
     }
     return 0;
+}
+
+/* Where machine_run_until and the alarms must stop m for its clock to
+ * stand at `clock`: their unit is the sum of its CPUs' times, and its
+ * rounds end at every window's end (round_grid), so every CPU is there. */
+static uint64_t at_clock(const struct machine *m, uint64_t clock)
+{
+    return clock * machine_ncpus(m);
 }
 
 static void tell_arrival(void *arg, uint32_t k)
@@ -248,7 +294,7 @@ static bool cluster_step(struct cluster *c)
             continue;
         if (k == 0 && !c->leader)
             machine_ctrl_c_target(m, true);
-        enum machine_state st = machine_run_until(m, end);
+        enum machine_state st = machine_run_until(m, at_clock(m, end));
         if (k == 0 && !c->leader)
             machine_ctrl_c_target(NULL, true);
         interrupted |= st == MACHINE_INTERRUPTED;
@@ -276,8 +322,181 @@ static bool cluster_step(struct cluster *c)
     return any && !interrupted;
 }
 
+/* ---- Spread over processes ---- */
+
+/* What each process tells every other at a barrier, first in its buffer
+ * (then the frames for that process's nodes; then, to process 0, the
+ * hook's bytes). */
+enum { VOTE_RUNNING, VOTE_INTERRUPTED, VOTE_BUSY, VOTE_IN_FLIGHT, VOTE_FRAMES, VOTES };
+
+/* A frame as it travels. */
+struct wire_frame {
+    uint64_t at, seq;
+    uint32_t src, dst, copy, len;
+};
+
+static bool send_away(void *arg, const struct net_frame *f)
+{
+    struct cluster *c = arg;
+    if (cluster_local(c, f->dst))
+        return false;
+    struct net_buf *b = &c->send[f->dst % c->t->ranks];
+    struct wire_frame w = {f->at, f->seq, f->src, f->dst, f->copy, f->len};
+    if (net_buf_put(b, &w, sizeof w) != 0 || net_buf_put(b, f->data, f->len) != 0) {
+        fprintf(stderr, "space: out of host memory\n");
+        exit(EXIT_FAILURE);
+    }
+    return true;
+}
+
+/* Could one of this process's running nodes still do something without a
+ * frame arriving (stuck() for its nodes)? */
+static bool busy(const struct cluster *c)
+{
+    for (uint32_t k = 0; k < c->n; k++) {
+        struct machine *m = c->node[k].m;
+        if (!m || machine_state(m) != MACHINE_RUNNING)
+            continue;
+        for (unsigned i = 0; i < machine_ncpus(m); i++)
+            if (!machine_cpu_waiting(m, i) && !machine_cpu_halted(m, i))
+                return true;
+        if (machine_next_event(m) < FRAME_PORT_HORIZON)
+            return true;
+    }
+    return false;
+}
+
+/* The barrier: every process's votes and frames, exchanged. The totals
+ * of the votes into sum. Exits if the exchange fails: the other
+ * processes cannot go on without this one. */
+static void exchange(struct cluster *c, bool running, bool interrupted, uint64_t sum[VOTES])
+{
+    uint32_t ranks = c->t->ranks;
+    uint64_t vote[VOTES] = {running, interrupted, busy(c), netmodel_in_flight(c->net), 0};
+    for (uint32_t r = 0; r < ranks; r++) {
+        c->send[r].len = 0;
+        net_buf_put(&c->send[r], vote, sizeof vote);
+    }
+    netmodel_export(c->net, send_away, c);
+    for (uint32_t r = 0; r < ranks; r++) {
+        uint64_t frames = c->send[r].len - sizeof vote;
+        memcpy(c->send[r].p + VOTE_FRAMES * sizeof *vote, &frames, sizeof frames);
+    }
+    if (c->out)
+        c->out(c->hook_arg, &c->send[0]);
+    if (c->t->exchange(c->t, c->send, c->recv) != 0)
+        exit(EXIT_FAILURE);
+    memset(sum, 0, VOTES * sizeof *sum);
+    for (uint32_t r = 0; r < ranks; r++) {
+        struct net_buf *b = &c->recv[r];
+        memcpy(vote, b->p, sizeof vote);
+        for (unsigned v = 0; v < VOTE_FRAMES; v++)
+            sum[v] += vote[v];
+        size_t at = sizeof vote, end = at + vote[VOTE_FRAMES];
+        while (at < end) {
+            struct wire_frame w;
+            memcpy(&w, b->p + at, sizeof w);
+            struct net_frame f = {w.at, w.seq, w.src, w.dst, w.copy, w.len, b->p + at + sizeof w};
+            if (netmodel_import(c->net, &f) != 0) {
+                fprintf(stderr, "space: out of host memory\n");
+                exit(EXIT_FAILURE);
+            }
+            at += sizeof w + w.len;
+        }
+        /* what is left is the hook's: a view of it */
+        memmove(b->p, b->p + end, b->len - end);
+        b->len -= end;
+    }
+    if (c->in && c->t->rank == 0)
+        c->in(c->hook_arg, c->recv);
+}
+
+/* cluster_step for a cluster spread over processes. */
+static bool spread_step(struct cluster *c)
+{
+    uint64_t end = c->now + c->window;
+    bool running = false, interrupted = false;
+    for (uint32_t k = 0; k < c->n; k++) {
+        struct machine *m = c->node[k].m;
+        if (!m || machine_state(m) != MACHINE_RUNNING)
+            continue;
+        if (k == 0)
+            machine_ctrl_c_target(m, true);
+        enum machine_state st = machine_run_until(m, at_clock(m, end));
+        if (k == 0)
+            machine_ctrl_c_target(NULL, true);
+        interrupted |= st == MACHINE_INTERRUPTED;
+        running |= st == MACHINE_RUNNING;
+    }
+    c->now = end;
+    uint64_t sum[VOTES];
+    exchange(c, running, interrupted, sum);
+    netmodel_flush(c->net, tell_arrival, c);
+    if (sum[VOTE_INTERRUPTED])
+        for (uint32_t k = 0; k < c->n; k++)
+            if (c->node[k].m && machine_state(c->node[k].m) == MACHINE_RUNNING)
+                machine_end(c->node[k].m, MACHINE_INTERRUPTED);
+    bool stuck = sum[VOTE_RUNNING] && !sum[VOTE_BUSY] && !sum[VOTE_IN_FLIGHT];
+    c->stuck = !sum[VOTE_INTERRUPTED] && stuck ? c->stuck + 1 : 0;
+    if (c->stuck >= 2) {
+        for (uint32_t k = 0; k < c->n; k++)
+            if (c->node[k].m && machine_state(c->node[k].m) == MACHINE_RUNNING)
+                machine_stop(c->node[k].m,
+                             "every node waits for an interrupt that cannot come: no device "
+                             "has anything scheduled and no frame is on its way");
+        return false;
+    }
+    return sum[VOTE_RUNNING] && !sum[VOTE_INTERRUPTED];
+}
+
+void cluster_on_barrier(struct cluster *c, void (*out)(void *arg, struct net_buf *to_first),
+                        void (*in)(void *arg, const struct net_buf *from), void *arg)
+{
+    c->out = out;
+    c->in = in;
+    c->hook_arg = arg;
+}
+
+int cluster_share(struct cluster *c, const void *data, size_t len,
+                  void (*got)(void *arg, uint32_t r, const void *data, size_t len), void *arg)
+{
+    if (!c->t) {
+        got(arg, 0, data, len);
+        return 0;
+    }
+    for (uint32_t r = 0; r < c->t->ranks; r++) {
+        c->send[r].len = 0;
+        if (net_buf_put(&c->send[r], data, len) != 0) {
+            fprintf(stderr, "space: out of host memory\n");
+            return -1;
+        }
+    }
+    if (c->t->exchange(c->t, c->send, c->recv) != 0)
+        return -1;
+    for (uint32_t r = 0; r < c->t->ranks; r++)
+        got(arg, r, c->recv[r].p, c->recv[r].len);
+    return 0;
+}
+
+uint64_t cluster_node_hash(struct cluster *c, uint32_t k)
+{
+    struct ram_hasher h = {0};
+    struct checkpoint cp;
+    struct machine *m = c->node[k].m;
+    if (ram_hasher_init(&h, m) != 0)
+        return 0;
+    checkpoint_take(m, &h, &cp);
+    ram_hasher_free(&h);
+    return netmodel_hash_queue(c->net, k, hash64(&cp, sizeof cp, 0));
+}
+
 enum machine_state cluster_run(struct cluster *c)
 {
+    if (c->t) {
+        while (spread_step(c))
+            ;
+        return c->node[0].m ? machine_state(c->node[0].m) : MACHINE_HALTED;
+    }
     while (cluster_step(c))
         ;
     return machine_state(c->node[0].m);
@@ -288,15 +507,16 @@ static void barrier(struct machine *m, void *arg)
 {
     struct cluster *c = arg;
     cluster_step(c);
-    machine_set_alarm(m, c->now + c->window, barrier, c);
+    machine_set_alarm(m, at_clock(m, c->now + c->window), barrier, c);
 }
 
 struct machine *cluster_lead(struct cluster *c, uint32_t k)
 {
     if (c->leader)
         machine_set_alarm(c->leader, UINT64_MAX, NULL, c);
-    c->leader = c->node[k].m;
-    machine_set_alarm(c->leader, c->now + c->window, barrier, c);
+    c->leader = k < c->n ? c->node[k].m : NULL;
+    if (c->leader)
+        machine_set_alarm(c->leader, at_clock(c->leader, c->now + c->window), barrier, c);
     return c->leader;
 }
 
@@ -323,6 +543,16 @@ const struct net_stats *cluster_net_stats(const struct cluster *c)
 uint64_t cluster_in_flight(const struct cluster *c)
 {
     return netmodel_in_flight(c->net);
+}
+
+const struct netmodel *cluster_netmodel(const struct cluster *c)
+{
+    return c->net;
+}
+
+uint64_t cluster_time(const struct cluster *c)
+{
+    return c->now;
 }
 
 void cluster_observe(struct cluster *c, net_observer *fn, void *arg)

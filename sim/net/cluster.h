@@ -18,6 +18,7 @@
 
 #include "sim/core/machine.h"
 #include "netmodel.h"
+#include "transport.h"
 
 #define CLUSTER_MAX_NODES 256
 
@@ -56,8 +57,42 @@ enum machine_state cluster_run(struct cluster *c);
  * leader reaches each window's end, its alarm runs the other nodes there
  * and holds the barrier. Returns node k's machine. Once the leader has
  * ended, the others stand still until another leads. The alarm is the
- * cluster's then (no recording). */
+ * cluster's then (no recording). k = CLUSTER_NO_LEADER: none leads any
+ * more (cluster_run runs them all again; NULL is returned). */
+#define CLUSTER_NO_LEADER UINT32_MAX
 struct machine *cluster_lead(struct cluster *c, uint32_t k);
+
+/* cluster_create, spread over the processes of transport t (transport.h;
+ * NULL: cluster_create): this process creates only its nodes, k mod
+ * t->ranks == t->rank (cfg[k] is read for those only; cluster_node is
+ * NULL for the others). At each barrier the frames bound for other
+ * processes' nodes go to them, and every process learns the others'
+ * votes, so all agree on the run's next window, on its end (no node
+ * running, an interrupt, every node stuck) and stop their nodes alike:
+ * each node does what it does in one process. Not with cluster_lead. */
+struct cluster *cluster_create_on(uint32_t nodes, const struct machine_config *cfg,
+                                  const struct net_spec *spec, uint64_t seed,
+                                  const struct cluster_wrap *wrap, struct net_transport *t,
+                                  char *err, unsigned errlen);
+
+/* Is node k simulated by this process? */
+bool cluster_local(const struct cluster *c, uint32_t k);
+
+/* What travels to process 0 at each barrier besides the frames (console
+ * lines): out(arg, buf) appends this process's; then, on process 0 only,
+ * in(arg, from) is given every process's (from[r], in rank order). */
+void cluster_on_barrier(struct cluster *c, void (*out)(void *arg, struct net_buf *to_first),
+                        void (*in)(void *arg, const struct net_buf *from), void *arg);
+
+/* Every process gives every process data (len bytes): got(arg, r, ...) is
+ * called for each process r in order (in one process: once, r 0). For
+ * what is gathered at the end of a run. 0, or -1 after a message. */
+int cluster_share(struct cluster *c, const void *data, size_t len,
+                  void (*got)(void *arg, uint32_t r, const void *data, size_t len), void *arg);
+
+/* The final hash of local node k: its checkpoint (sim/core/checkpoint.h:
+ * registers, RAM, devices, SPACE state), then the frames queued at it. */
+uint64_t cluster_node_hash(struct cluster *c, uint32_t k);
 
 uint32_t cluster_nodes(const struct cluster *c);
 struct machine *cluster_node(struct cluster *c, uint32_t k);
@@ -65,7 +100,12 @@ uint64_t cluster_window(const struct cluster *c);
 const struct net_stats *cluster_net_stats(const struct cluster *c);
 /* fn(arg, e) for each frame's fate (netmodel_observe; a timeline). */
 void cluster_observe(struct cluster *c, net_observer *fn, void *arg);
-/* Frames on their way now. */
+/* Frames on their way now (spread over processes: to this process's
+ * nodes, and the statistics of frames its nodes sent or received). */
 uint64_t cluster_in_flight(const struct cluster *c);
+/* The network (for its checkpoint, netcheck.h) and the last barrier's
+ * time. */
+const struct netmodel *cluster_netmodel(const struct cluster *c);
+uint64_t cluster_time(const struct cluster *c);
 
 #endif

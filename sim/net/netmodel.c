@@ -7,6 +7,7 @@
 
 #define SPACE_HOST
 #include "basicoz/include/space.h"
+#include "sim/util/hash.h"
 #include "sim/util/parse.h"
 
 /* ---- The spec ---- */
@@ -475,4 +476,46 @@ void netmodel_observe(struct netmodel *n, net_observer *fn, void *arg)
 {
     n->observer = fn;
     n->observer_arg = arg;
+}
+
+void netmodel_export(struct netmodel *n, bool (*away)(void *arg, const struct net_frame *f),
+                     void *arg)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < n->outbox.n; i++) {
+        struct net_frame *f = &n->outbox.f[i];
+        if (away(arg, f))
+            free(f->data);
+        else
+            n->outbox.f[kept++] = *f;
+    }
+    n->outbox.n = kept;
+}
+
+int netmodel_import(struct netmodel *n, const struct net_frame *f)
+{
+    struct net_frame copy = *f;
+    return keep(n, &copy, f->data);
+}
+
+static int by_delivery(const void *x, const void *y)
+{
+    return before(x, y) ? -1 : before(y, x) ? 1 : 0;
+}
+
+uint64_t netmodel_hash_queue(const struct netmodel *n, uint32_t node, uint64_t seed)
+{
+    const struct queue *q = &n->inbox[node];
+    struct net_frame *f = malloc((q->n ? q->n : 1) * sizeof *f);
+    if (!f)
+        return hash64(&q->n, sizeof q->n, seed);
+    memcpy(f, q->f, q->n * sizeof *f);
+    qsort(f, q->n, sizeof *f, by_delivery);
+    uint64_t h = seed;
+    for (unsigned i = 0; i < q->n; i++) {
+        uint64_t head[4] = {f[i].at, f[i].seq, (uint64_t)f[i].src << 32 | f[i].copy, f[i].len};
+        h = hash64(f[i].data, f[i].len, hash64(head, sizeof head, h));
+    }
+    free(f);
+    return h;
 }

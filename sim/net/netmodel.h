@@ -103,4 +103,19 @@ const struct net_stats *netmodel_stats(const struct netmodel *n);
  * netmodel_pop (with `sent` unknown: 0). */
 void netmodel_observe(struct netmodel *n, net_observer *fn, void *arg);
 
+/* For nodes simulated by several processes (cluster.h's transport): before
+ * a flush, netmodel_export offers each frame sent since the last flush to
+ * away(arg, f), and removes those it returns true for (it has copied them
+ * to the process that simulates f->dst); netmodel_import adds a frame
+ * another process sent (its data copied) to those the next flush hands
+ * out. Queues are ordered by (at, src, seq, copy), so where a frame was
+ * decided does not change when it is delivered. 0, or -1 (out of host
+ * memory). */
+void netmodel_export(struct netmodel *n, bool (*away)(void *arg, const struct net_frame *f),
+                     void *arg);
+int netmodel_import(struct netmodel *n, const struct net_frame *f);
+/* A hash of the frames queued at `node` (in their order of delivery),
+ * chained from `seed`. */
+uint64_t netmodel_hash_queue(const struct netmodel *n, uint32_t node, uint64_t seed);
+
 #endif

@@ -431,15 +431,17 @@ struct rep_port {
     struct frame_port port;
     unsigned device;
     struct input_feed feed;
+    struct frame_watch watch;
 };
 
 /* The fates the recording kept of a frame sent are told. */
 static int rep_send(void *opaque, uint64_t at, uint32_t peer, const void *data, uint32_t len)
 {
     struct rep_port *r = opaque;
-    (void)at, (void)data, (void)len;
     if (peer >= r->port.nodes && peer != SPACE_NET_BROADCAST)
         return -1;
+    if (r->watch.sent)
+        r->watch.sent(r->watch.arg, r->port.node, at, peer, data, len);
     uint32_t kind, n;
     const void *d;
     if (!r->feed.next(r->feed.arg, r->device, &kind, &d, &n))
@@ -497,10 +499,11 @@ static long rep_take(void *opaque, uint64_t now, uint32_t *peer, void *buf)
 {
     uint32_t kind, len;
     const uint8_t *data;
-    (void)now;
-    if (!rep_answer(opaque, INPUT_FRAME, &kind, &data, &len) || kind == INPUT_NO_FRAME)
-        return -1;
     struct rep_port *r = opaque;
+    if (!rep_answer(r, INPUT_FRAME, &kind, &data, &len) || kind == INPUT_NO_FRAME)
+        return -1;
+    if (r->watch.took)
+        r->watch.took(r->watch.arg, r->port.node, now);
     *peer = (uint32_t)get_le(data, 4);
     uint32_t n = len - FRAME_RECORD_HEAD;
     memcpy(buf, data + FRAME_RECORD_HEAD, n);
@@ -522,13 +525,15 @@ static void rep_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
 }
 
 struct frame_port *replay_frame_port(unsigned device, uint32_t node, uint32_t nodes,
-                                     const struct input_feed *feed)
+                                     const struct input_feed *feed, const struct frame_watch *watch)
 {
     struct rep_port *r = calloc(1, sizeof *r);
     if (!r)
         return NULL;
     r->device = device;
     r->feed = *feed;
+    if (watch)
+        r->watch = *watch;
     r->port = (struct frame_port){.opaque = r,
                                   .node = node,
                                   .nodes = nodes,

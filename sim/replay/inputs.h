@@ -69,11 +69,22 @@ struct input_feed {
 struct char_source *replay_char_source(unsigned device, const struct input_feed *feed);
 struct block_store *replay_block_store(unsigned device, uint32_t sectors, bool readonly,
                                        const struct input_feed *feed);
+/* Who is told what a replayed node does on the network (the network's
+ * checkpoint, sim/net/netcheck.h): each frame it sends, each it takes. */
+struct frame_watch {
+    void *arg;
+    void (*sent)(void *arg, uint32_t node, uint64_t at, uint32_t peer, const void *data,
+                 uint32_t len);
+    void (*took)(void *arg, uint32_t node, uint64_t at);
+};
+
 /* Node `node` of `nodes`: its frames arrive as recorded; what it sends goes
- * nowhere (the recording holds what the others received). The fates the
+ * nowhere (the recording holds what the others received) but to `watch`
+ * (NULL: no one), which also hears of each frame taken. The fates the
  * recording kept (what became of each frame sent, each frame taken) are
  * told to feed->fate as the device sends and takes. */
 struct frame_port *replay_frame_port(unsigned device, uint32_t node, uint32_t nodes,
-                                     const struct input_feed *feed);
+                                     const struct input_feed *feed,
+                                     const struct frame_watch *watch);
 
 #endif

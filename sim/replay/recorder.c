@@ -226,6 +226,8 @@ static void encode_config(struct recorder *r, struct machine *m, struct tbuf *b)
     if (cfg->nodes) {
         tbuf_u32(b, cfg->node);
         tbuf_u32(b, cfg->nodes);
+        if (cfg->ncpus > 1) /* where its rounds end: the windows */
+            tbuf_u64(b, cfg->round_grid);
     }
 }
 

@@ -35,6 +35,7 @@ struct replay {
     struct machine *m;
     struct ram_hasher hasher;
     char note[256];
+    const struct frame_watch *frames; /* replay_options' */
     /* from the trace */
     char *image_name;
     const uint8_t *image;
@@ -245,7 +246,7 @@ static struct frame_port *rep_frame_port(void *arg, unsigned device, char *err, 
 {
     struct replay *rp = arg;
     struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen, replay_fate};
-    struct frame_port *p = replay_frame_port(device, rp->node, rp->nodes, &feed);
+    struct frame_port *p = replay_frame_port(device, rp->node, rp->nodes, &feed, rp->frames);
     if (!p)
         snprintf(err, errlen, "out of host memory");
     return p;
@@ -382,6 +383,8 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
             if (c.left) { /* a node of a multicomputer */
                 cfg->node = rp->node = tcur_u32(&c);
                 cfg->nodes = rp->nodes = tcur_u32(&c);
+                if (cfg->ncpus > 1 && c.left)
+                    cfg->round_grid = tcur_u64(&c);
             }
             have_config = *ndev <= MAX_DEVICES;
             break;
@@ -493,6 +496,7 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     char *dev_names[MAX_DEVICES] = {0};
     uint32_t ndev = 0;
     rp->console_output = opt->console_output ? opt->console_output : stdout;
+    rp->frames = opt->frames;
     rp->also = cfg.debug_sink = opt->also;
     if (!(rp->devices = device_config_new())) {
         snprintf(err, errlen, "out of host memory");

@@ -20,6 +20,7 @@
 #include "sim/net/netmodel.h"
 
 struct travel_io;
+struct frame_watch;
 
 struct replay_options {
     const char *kernel_path;      /* replay with this kernel instead of the recorded one (kept
@@ -29,6 +30,9 @@ struct replay_options {
     /* Time travel's wrapper for the replayed backends (travel_io.h; NULL:
      * none): going back gives the inputs taken again. */
     struct travel_io *travel_io;
+    /* Told what a node's network device sends and takes (inputs.h; NULL:
+     * no one): the network's checkpoint is rebuilt from it. */
+    const struct frame_watch *frames;
 };
 
 struct replay;

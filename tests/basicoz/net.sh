@@ -8,6 +8,8 @@
 #           {0,1} | {2,3,4} that heals: the majority elects a leader and
 #           commits while cut off, every node ends with the same 20 entries
 #   twice   that run again, twice: byte for byte the same (output, stats)
+#   cpus    rlog on 3 nodes of 2 CPUs each under loss: converges, the same
+#           twice, and a recording of it replays
 #   skeleton  project (f)'s starting point, dist/rlog.c, builds
 set -u
 SPACE=$1 CASE=$2
@@ -106,6 +108,23 @@ case_twice() {
     local host_dependent='^(TLBs:|  CONTEXT [0-9]+: hits|engine:)'
     cmp <(grep -Ev "$host_dependent" "$ERR") <(grep -Ev "$host_dependent" "$err1") ||
         fail "the statistics differ between two runs"
+}
+
+# Nodes of 2 CPUs: every CPU of a node stands at the window's end at each
+# barrier (the rounds end there), so frames arrive exactly and runs repeat.
+case_cpus() {
+    local rec=$oz_tmp/rec out1=$oz_tmp/cpus1.out
+    oz $'rlog 10\n' --nodes 3 --cpus 2 --net loss=0.2 --seed 1
+    status_is 0
+    count_re '\[[0-2]\] rlog: node [0-2]: 10 entries committed, all 3 nodes agree, digest [0-9a-f]{8}' 3
+    line_re '\[0\] BasicOZ on SPACE: .*, 2 CPUs, node 0 of 3'
+    cp "$OUT" "$out1"
+    oz $'rlog 10\n' --nodes 3 --cpus 2 --net loss=0.2 --seed 1 --record "$rec"
+    status_is 0
+    cmp "$OUT" "$out1" || fail "the console output differs between two runs"
+    "$SPACE" replay -q "$rec" 2> "$oz_tmp/replay.err" || fail "replay: $(cat "$oz_tmp/replay.err")"
+    [ "$(grep -c '^space: replay matches the recording' "$oz_tmp/replay.err")" = 3 ] ||
+        fail "replay: $(cat "$oz_tmp/replay.err")"
 }
 
 # The distributed project's starting point (basicoz/projects/dist/rlog.c)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # gdb.sh SPACE COUNTER.elf HELLO.elf CASE: a real gdb (batch mode) debugs a
-# guest (cpus.elf, beside COUNTER.elf, for --cpus 4) through `space run --gdb 0` (space picks a free port and names it on
+# guest (cpus.elf, beside COUNTER.elf, for --cpus 4; net.elf, beside
+# HELLO.elf, for --nodes) through `space run --gdb 0` (space picks a free port and names it on
 # stderr) and the transcript, the port's state and space's exit status are
 # checked. Exit 77 (skipped) if there is no gdb. KEEP=1 keeps the
 # transcripts.
@@ -149,6 +150,29 @@ limit)
     has gdb.txt '^space: instruction limit reached'
     has gdb.txt '^\[Inferior 1 \(Remote target\) exited with code 0174\]'
     has space.err '^space: instruction limit reached: 5000 instructions'
+    ;;
+nodes)
+    # --nodes 2 --gdb-node 1: gdb drives node 1, node 0 follows window by
+    # window, and the run is the one without gdb
+    net=$(dirname "$hello")/net.elf
+    start_space "$net" --nodes 2 --cmdline ping --gdb-node 1 -v
+    run_gdb "$net" -ex 'break check_frame' -ex continue -ex 'echo ME\n' -ex 'print/x me' \
+        -ex 'echo PEER\n' -ex 'print/x d->peer' -ex delete -ex continue
+    space_status 0
+    has gdb.txt '^Breakpoint 1, check_frame '
+    [ "$(value ME)" = 0x1 ] && [ "$(value PEER)" = 0x0 ] || fail "node $(value ME), peer $(value PEER)"
+    has gdb.txt '^\[Inferior 1 \(Remote target\) exited normally\]'
+    [ "$(cat "$tmp/space.out")" = $'[1] pong passed\n[0] ping passed' ] || fail "the nodes' output"
+    grep '^space: \[[01]\] guest halted' "$tmp/space.err" > "$tmp/gdb.ends"
+    "$space" run "$net" --nodes 2 --cmdline ping -v 2>&1 >/dev/null | grep '^space: \[[01]\] guest halted' > "$tmp/ends"
+    cmp -s "$tmp/gdb.ends" "$tmp/ends" || fail "not the run without gdb: $(cat "$tmp/ends")"
+    # killed: every node ends there
+    start_space "$net" --nodes 2 --cmdline ping --gdb-node 1
+    run_gdb "$net" -ex 'break check_frame' -ex continue -ex kill
+    space_status 130
+    has space.err '^space: \[1\] killed by gdb$'
+    usage=$("$space" run "$net" --nodes 2 --gdb 0 --gdb-node 2 2>&1)
+    [ "$usage" = "space: --gdb-node needs a node of --nodes (0 .. N-1) (see space --help)" ] || fail "$usage"
     ;;
 kill)
     start_space "$counter"

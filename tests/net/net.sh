@@ -166,8 +166,10 @@ sdb)
     t1=$(sed -n 's/^space: \[1\] guest halted with code 0 after \([0-9]*\) .*/\1/p' "$dir/err")
     echo "$OUT" | grep -q "^\* node 0: halted at virtual time $t0 " &&
         echo "$OUT" | grep -q "^  node 1: halted at virtual time $t1\$" || fail "times $t0 $t1: $OUT"
-    usage "--nodes cannot be used with --gdb or --gui yet" "$elf" --nodes 2 --gdb 0
-    usage "--nodes cannot be used with --cpus above 1 yet: a node has one CPU" "$elf" --nodes 2 --cpus 2
+    usage "--nodes cannot be used with --gui yet" "$elf" --nodes 2 --gui
+    # nodes of 2 CPUs: the second waits, the rounds end at the windows
+    run "$elf" --nodes 3 --cmdline ping --cpus 2
+    [ "$ST" = 0 ] && [ "$OUT" = $'[1] pong passed\n[0] ping passed' ] || fail "--cpus 2: $ST $OUT"
     ;;
 record)
     run "$elf" --nodes 3 --cmdline "flood 200 3000" --net loss=0.2,reorder=0.2,dup=0.1 --seed 3 \
@@ -178,6 +180,21 @@ record)
     [ "$(cat "$dir/out")" = "${want#\[2\] }" ] || fail "node 2 replayed '$(cat "$dir/out")', recorded '$want'"
     "$space" replay -q "$dir/t" 2> "$dir/err" || fail "replay: $(cat "$dir/err")"
     [ "$(grep -c '^space: replay matches the recording' "$dir/err")" = 3 ] || fail "$(cat "$dir/err")"
+    # the network's checkpoint (t.net): rebuilt from what the nodes did
+    grep -qx "space: the network ($dir/t.net): the same frames on their way and counters" "$dir/err" ||
+        fail "no network check: $(cat "$dir/err")"
+    cp "$dir/t.net" "$dir/net.orig"
+    sed -i 's/^seed 3$/seed 4/' "$dir/t.net" # another seed: other fates
+    "$space" replay -q "$dir/t" 2> "$dir/err"
+    [ $? = 1 ] && grep -q "^space: replay of $dir/t.net diverged: the network: at virtual time [0-9]* (the last barrier): [0-9]* frames delivered recorded, [0-9]* replayed\$" "$dir/err" ||
+        fail "a tampered seed: $(cat "$dir/err")"
+    h=$(sed -n 's/^hash //p' "$dir/net.orig") # its last digit changed
+    case $h in *0) h=${h%?}1 ;; *) h=${h%?}0 ;; esac
+    sed "s/^hash .*/hash $h/" "$dir/net.orig" > "$dir/t.net"
+    "$space" replay -q "$dir/t" 2> "$dir/err"
+    [ $? = 1 ] && grep -q "^space: replay of $dir/t.net diverged: the network: .*: the frames on their way differ (hash [0-9a-f]* recorded, [0-9a-f]* replayed)\$" "$dir/err" ||
+        fail "a tampered hash: $(cat "$dir/err")"
+    cp "$dir/net.orig" "$dir/t.net"
     "$space" replay -q --kernel "$(dirname "$elf")/hello.elf" "$dir/t.1" 2> "$dir/err"
     [ $? = 1 ] && grep -q "^space: replay of $dir/t.1 diverged: node 1: checkpoint 1 of" "$dir/err" ||
         fail "a departing replay: $(cat "$dir/err")"
