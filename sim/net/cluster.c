@@ -34,7 +34,7 @@ struct cluster {
     void (*out)(void *arg, struct net_buf *to_first);
     void (*in)(void *arg, const struct net_buf *from);
     void *hook_arg;
-    net_observer *observer;      /* cluster_observe's */
+    net_observer *observer; /* cluster_observe's */
     void *observer_arg;
 };
 
