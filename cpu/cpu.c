@@ -715,12 +715,11 @@ static void settle_block(struct cpu *c, uint32_t eip)
         c->time = c->time - b->icount + n;
 }
 
-/* Start of the instruction that ends at `eip` in the current block (an int
- * n always ends its block); eip - 2 (the length of "int n") if the block
+/* Start of the instruction that ends at `eip` in block b (an int n
+ * always ends its block); eip - 2 (the length of "int n") if the block
  * does not lead there. */
-static uint32_t insn_before(struct cpu *c, uint32_t eip)
+static uint32_t insn_before_in(struct cpu *c, const struct block_info *b, uint32_t eip)
 {
-    const struct block_info *b = c->blk;
     uint32_t rel = b ? eip - b->pc : 0; /* modulo 2^32, as in settle_block */
     if (b && rel && rel <= block_size(b)) {
         uint8_t buf[4096 + 16];
@@ -738,8 +737,24 @@ static uint32_t insn_before(struct cpu *c, uint32_t eip)
     return eip - 2;
 }
 
-uint32_t cpu_trap_insn_pc(const struct cpu *c)
+static uint32_t insn_before(struct cpu *c, uint32_t eip)
 {
+    return insn_before_in(c, c->blk, eip);
+}
+
+/* The pending trap instruction, found now (between runs, before its code
+ * can change). */
+static void resolve_trap_insn(struct cpu *c)
+{
+    if (!c->trap_insn_pending)
+        return;
+    c->trap_insn_pending = false;
+    c->trap_insn_pc = insn_before_in(c, c->trap_blk.key ? &c->trap_blk : NULL, c->trap_eip);
+}
+
+uint32_t cpu_trap_insn_pc(struct cpu *c)
+{
+    resolve_trap_insn(c);
     return c->trap_insn_pc;
 }
 
@@ -782,7 +797,12 @@ static bool after_vector(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     } else {
         s->deliberate = true;
     }
-    c->trap_insn_pc = s->deliberate ? insn_before(c, eip) : eip;
+    c->trap_insn_pc = eip;
+    c->trap_insn_pending = s->deliberate;
+    if (s->deliberate) {
+        c->trap_blk = c->blk ? *c->blk : (struct block_info){0};
+        c->trap_eip = eip;
+    }
     settle_block(c, eip);
     engine_enter(c, ENGINE_FREE, 0);
     return true;
@@ -855,6 +875,7 @@ static bool after_io_insn(struct cpu *c, uint32_t eip, struct cpu_stop *s)
 {
     engine_enter(c, ENGINE_FREE, 0);
     c->trap_insn_pc = eip;
+    c->trap_insn_pending = false;
     s->kind = CPU_STOP_TRAP;
     s->vector = X86_VECTOR_GP;
     return true;
@@ -1030,6 +1051,7 @@ static void catch_up(struct cpu *c)
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
+    c->trap_insn_pending = false; /* (the last trap's instruction is not asked for any more) */
     catch_up(c);
     uint64_t last = c->time;
     uint32_t idle = 0;
@@ -1119,6 +1141,7 @@ struct cpu_saved *cpu_save(struct cpu *c)
         return NULL;
     }
     uc_context_save(c->uc, s->regs);
+    resolve_trap_insn(c);
     s->regs_bytes = uc_context_size(c->uc);
     s->key_bits = c->key_bits;
     s->time = c->time;
@@ -1149,6 +1172,7 @@ void cpu_restore(struct cpu *c, const struct cpu_saved *s)
     c->ctx = s->ctx;
     c->mode = s->mode;
     c->trap_insn_pc = s->trap_insn_pc;
+    c->trap_insn_pending = false;
     c->engine = s->engine;
     c->step_budget = s->step_budget;
     c->guest_tf = s->guest_tf;

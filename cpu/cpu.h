@@ -130,9 +130,10 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r);
  * into and single-step traps the next one. */
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *stop);
 
-/* For the last CPU_STOP_TRAP: the address of the instruction that raised
- * it (for a deliberate trap eip is already past it). */
-uint32_t cpu_trap_insn_pc(const struct cpu *c);
+/* For the last CPU_STOP_TRAP, until the next cpu_run: the address of the
+ * instruction that raised it (for a deliberate trap eip is already past
+ * it; finding it costs a decoding of its block, so only when asked). */
+uint32_t cpu_trap_insn_pc(struct cpu *c);
 
 /* The device register access a CPU_STOP_FAULT with .device stopped at. */
 struct cpu_mmio {

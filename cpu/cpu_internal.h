@@ -129,6 +129,11 @@ struct cpu {
     size_t in_flight_offset;
     size_t is_int_offset; /* QEMU's "this vector came from int n/int3/into" */
     uint32_t trap_insn_pc;
+    /* A deliberate trap's instruction is found (decoding its block) only
+     * when asked for: most traps never need it. */
+    bool trap_insn_pending;
+    struct block_info trap_blk; /* the block it ended, and the pc after it */
+    uint32_t trap_eip;
 
     struct cpu_stats stats;
     uc_hook hooks[6];

@@ -8,6 +8,7 @@ struct decoder {
     csh plain;  /* no detail: lengths */
     csh detail; /* operands */
     cs_insn *insn;
+    cs_insn *plain_insn; /* decode_length's, allocated once */
 };
 
 struct decoder *decoder_create(void)
@@ -26,6 +27,11 @@ struct decoder *decoder_create(void)
     }
     cs_option(d->detail, CS_OPT_DETAIL, CS_OPT_ON);
     d->insn = cs_malloc(d->detail);
+    d->plain_insn = cs_malloc(d->plain);
+    if (!d->insn || !d->plain_insn) {
+        decoder_destroy(d);
+        return NULL;
+    }
     return d;
 }
 
@@ -40,7 +46,10 @@ void decoder_destroy(struct decoder *d)
 {
     if (!d)
         return;
-    cs_free(d->insn, 1);
+    if (d->insn)
+        cs_free(d->insn, 1);
+    if (d->plain_insn)
+        cs_free(d->plain_insn, 1);
     cs_close(&d->plain);
     cs_close(&d->detail);
     free(d);
@@ -51,12 +60,7 @@ unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint
     const uint8_t *code = buf;
     size_t size = len;
     uint64_t a = addr;
-    cs_insn *insn = cs_malloc(d->plain);
-    unsigned n = 0;
-    if (insn && cs_disasm_iter(d->plain, &code, &size, &a, insn))
-        n = insn->size;
-    cs_free(insn, 1);
-    return n;
+    return cs_disasm_iter(d->plain, &code, &size, &a, d->plain_insn) ? d->plain_insn->size : 0;
 }
 
 static uint32_t reg_value(const struct cpu_regs *r, unsigned reg)
