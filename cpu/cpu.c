@@ -245,6 +245,8 @@ static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t 
 static __attribute__((noinline)) void on_block_slow(struct cpu *c, struct block_info *b,
                                                     uint32_t pc, uint32_t size)
 {
+    if (cpu_stepping(c))
+        b = codecache_step_slot(c->code, b);
     if ((b->key & ~BLOCK_FLAGS) != BLOCK_KEY(pc, size, c->ctx)) {
         if (cpu_stepping(c) && stale_block(c, pc, size)) {
             b->key = 0; /* (learnt again from the new translation) */
