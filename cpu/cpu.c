@@ -184,9 +184,15 @@ static bool halt_before_block(struct cpu *c, enum cpu_halt_kind kind)
  * much as some thousands of steps. */
 #define STEP_RATHER_THAN_FLUSH 4096u
 
-/* All of Unicorn's translations go (between runs only). */
+/* All of Unicorn's translations go (between runs only: asked for by the
+ * trap handler inside the run, when the engine has stopped after it). */
 static void flush_translations(struct cpu *c)
 {
+    if (c->in_hook) {
+        c->flush_translations = true;
+        c->stop_after_hook = true;
+        return;
+    }
     uc_ctl_flush_tb(c->uc);
     codecache_clear_stale(c->code);
     c->flush_translations = c->flush_deferred = false;
@@ -306,6 +312,39 @@ static void clear_pushed_tf(struct cpu *c)
     }
 }
 
+/* Offers an int n to the trap handler inside the engine, where the whole
+ * block ending at it retired (so virtual time is exact, and a stop here
+ * would find the same state). True: taken, the hook is done. */
+static bool trap_in_run(struct cpu *c, uint32_t vector)
+{
+    const struct block_info *b = c->blk;
+    if (!c->trap_fn || vector < 32 || cpu_stepping(c) || !b || c->stop_requested)
+        return false;
+    uint32_t eip;
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+    if (eip - b->pc != block_size(b) || !cpu_data_segments_flat(c))
+        return false;
+    c->trap_insn_pc = eip;
+    c->trap_insn_pending = true;
+    c->trap_blk = *b;
+    c->trap_eip = eip;
+    c->blk = NULL;
+    c->in_hook = true;
+    c->stop_after_hook = false;
+    enum cpu_trap_outcome o = c->trap_fn(c->trap_arg, vector);
+    c->in_hook = false;
+    if (o == CPU_TRAP_NOT_HANDLED) {
+        c->blk = b;
+        c->trap_insn_pending = false;
+        return false;
+    }
+    if (o == CPU_TRAP_STOP || c->stop_after_hook) {
+        c->halt = (struct cpu_halt){.kind = HALT_HANDLED};
+        uc_emu_stop(c->uc);
+    }
+    return true;
+}
+
 static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
 {
     struct cpu *c = user;
@@ -316,6 +355,8 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
         c->fix_pushf = false;
         return;
     }
+    if (trap_in_run(c, vector))
+        return;
     c->halt = (struct cpu_halt){.kind = HALT_VECTOR, .vector = vector};
     uc_emu_stop(uc);
 }
@@ -355,14 +396,24 @@ static void raw_get(struct cpu *c, struct cpu_regs *r)
     *r = (struct cpu_regs){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]};
 }
 
+/* Writing EIP makes Unicorn leave its execution loop (to look up the
+ * block there afresh), so an unchanged EIP is not written: an operation
+ * taken inside a run changes only other registers. */
+static const int reg_ids_eip_last[10] = {
+    UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,    UC_X86_REG_ESI,
+    UC_X86_REG_EDI, UC_X86_REG_EBP, UC_X86_REG_ESP, UC_X86_REG_EFLAGS, UC_X86_REG_EIP,
+};
+
 static void raw_set(struct cpu *c, const struct cpu_regs *r)
 {
-    uint32_t v[10] = {r->eax, r->ebx, r->ecx, r->edx, r->esi,
-                      r->edi, r->ebp, r->esp, r->eip, r->eflags};
+    uint32_t v[10] = {r->eax, r->ebx, r->ecx, r->edx,    r->esi,
+                      r->edi, r->ebp, r->esp, r->eflags, r->eip};
     void *p[10];
     for (int i = 0; i < 10; i++)
         p[i] = &v[i];
-    uc_reg_write_batch(c->uc, (int *)reg_ids, p, 10);
+    uint32_t eip;
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+    uc_reg_write_batch(c->uc, (int *)reg_ids_eip_last, p, eip == r->eip ? 9 : 10);
 }
 
 void cpu_get_regs(struct cpu *c, struct cpu_regs *r)
@@ -503,6 +554,12 @@ void cpu_destroy(struct cpu *c)
     free(c->breaks);
     free(c->watches);
     free(c);
+}
+
+void cpu_set_trap_handler(struct cpu *c, cpu_trap_fn fn, void *arg)
+{
+    c->trap_fn = fn;
+    c->trap_arg = arg;
 }
 
 uint64_t cpu_time(const struct cpu *c)
@@ -976,6 +1033,14 @@ static bool after_budget(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     return false;
 }
 
+/* The trap handler took a trap inside the run and ended it there. */
+static bool after_handled(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)c, (void)eip;
+    s->kind = CPU_STOP_HANDLED;
+    return true;
+}
+
 /* No hook stopped the engine: a stop request (cpu_run looks at it), or
  * something unforeseen. */
 static bool after_nothing(struct cpu *c, uint32_t eip, struct cpu_stop *s)
@@ -993,7 +1058,7 @@ static bool (*const after_halt[])(struct cpu *c, uint32_t eip, struct cpu_stop *
     [HALT_BREAK] = after_break,           [HALT_VECTOR] = after_vector,
     [HALT_SYSTEM_INSN] = after_vector,    [HALT_FAULT] = after_fault,
     [HALT_WATCH] = after_watch_fault,     [HALT_STALE_CODE] = after_stale_code,
-    [HALT_CODE_STORE] = after_code_store,
+    [HALT_CODE_STORE] = after_code_store, [HALT_HANDLED] = after_handled,
 };
 
 /* Runs the engine once from the pc, in the current engine state, and acts
