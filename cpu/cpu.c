@@ -136,6 +136,10 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
     n = cpu_read_code(c, pc, buf, n);
     uint32_t off = 0, counted = 0;
     uint64_t flags = 0;
+    /* Decoding is needed only where the count is not known, or where a
+     * byte could be a port I/O opcode (most blocks hold none). */
+    if (icount && !decode_may_hold_port_io(buf, n))
+        off = n;
     while (off < n) {
         unsigned len = decode_length(c->dec, buf + off, n - off, pc + off);
         if (decode_is_port_io(buf + off, len ? len : n - off))

@@ -159,13 +159,26 @@ bool decode_is_pushf(const uint8_t *buf, unsigned len)
     return p < buf + len && *p == 0x9c;
 }
 
+static bool is_port_io_opcode(uint8_t b)
+{
+    return (b >= 0xe4 && b <= 0xe7) || (b >= 0xec && b <= 0xef) || (b >= 0x6c && b <= 0x6f);
+}
+
+bool decode_may_hold_port_io(const uint8_t *buf, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++)
+        if (is_port_io_opcode(buf[i]))
+            return true;
+    return false;
+}
+
 bool decode_is_port_io(const uint8_t *buf, unsigned len)
 {
     bool rep;
     const uint8_t *p = skip_prefixes(buf, buf + len, &rep);
     if (p >= buf + len)
         return false;
-    return (*p >= 0xe4 && *p <= 0xe7) || (*p >= 0xec && *p <= 0xef) || (*p >= 0x6c && *p <= 0x6f);
+    return is_port_io_opcode(*p);
 }
 
 /* Capstone's 32-bit general registers, in cpu_regs order. */
