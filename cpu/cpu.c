@@ -437,6 +437,29 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r)
     c->blk = NULL;
 }
 
+void cpu_update_regs(struct cpu *c, const struct cpu_regs *before, const struct cpu_regs *after)
+{
+    if (before->eflags != after->eflags || before->eip != after->eip) {
+        cpu_set_regs(c, after);
+        return;
+    }
+    const uint32_t b[8] = {before->eax, before->ebx, before->ecx, before->edx,
+                           before->esi, before->edi, before->ebp, before->esp};
+    uint32_t a[8] = {after->eax, after->ebx, after->ecx, after->edx,
+                     after->esi, after->edi, after->ebp, after->esp};
+    int ids[8];
+    void *p[8];
+    int n = 0;
+    for (int i = 0; i < 8; i++) /* in reg_ids order */
+        if (a[i] != b[i]) {
+            ids[n] = reg_ids[i];
+            p[n++] = &a[i];
+        }
+    if (n)
+        uc_reg_write_batch(c->uc, ids, p, n);
+    c->blk = NULL;
+}
+
 static void end_code_store(struct cpu *c);
 
 /* What the engine does from now on (see "Running" below): single-stepping

@@ -125,6 +125,10 @@ void cpu_saved_free(struct cpu_saved *s);
  * single-step flag). */
 void cpu_get_regs(struct cpu *c, struct cpu_regs *r);
 void cpu_set_regs(struct cpu *c, const struct cpu_regs *r);
+/* cpu_set_regs(after) for a caller that read `before` with cpu_get_regs
+ * and let nothing run since: only the registers that differ are written
+ * (an operation's results). */
+void cpu_update_regs(struct cpu *c, const struct cpu_regs *before, const struct cpu_regs *after);
 
 /* Runs until virtual time equals deadline or something stops it. On return
  * the registers hold the state after the last retired instruction: for a
