@@ -17,8 +17,9 @@
  *     space-bench [SCALE] [--repeat N] [--json FILE] [--only LIST] [--hooks] ...
  *
  * See bench/README.md and docs/performance.md. */
-#define _DEFAULT_SOURCE /* wait4, getloadavg */
-#define _XOPEN_SOURCE   700
+#define _DEFAULT_SOURCE  /* wait4, getloadavg (glibc) */
+#define _DARWIN_C_SOURCE /* the same (macOS) */
+#define _XOPEN_SOURCE    700
 
 #include <errno.h>
 #include <fcntl.h>
@@ -291,8 +292,10 @@ struct result {
     uint64_t insns;       /* guest instructions of the loop (the work compared) */
     uint64_t guest_insns; /* all guest instructions the machine retired */
     uint64_t events;      /* calls, switches, faults, interrupts */
-    uint64_t blocks, tlb_fills, uc_flushes;
-    long max_rss_kb; /* peak resident memory of the child process */
+    uint64_t blocks;      /* bare: blocks the hook saw; SPACE: blocks learned */
+    uint64_t tlb_fills;   /* fills served by a UC_HOOK_TLB_FILL hook */
+    uint64_t uc_flushes;  /* SPACE: flushes of Unicorn's TLB */
+    long max_rss_kb;      /* peak resident memory of the child process */
 };
 
 static double now(void)
@@ -592,6 +595,16 @@ static int run_space(const char *kernel, const struct workload *w, unsigned ncpu
 
 /* ---- Child processes ------------------------------------------------------ */
 
+/* Peak resident memory in KB: ru_maxrss is in KB on Linux, in bytes on macOS. */
+static long rusage_rss_kb(const struct rusage *ru)
+{
+#ifdef __APPLE__
+    return ru->ru_maxrss / 1024;
+#else
+    return ru->ru_maxrss;
+#endif
+}
+
 static double rusage_cpu(const struct rusage *ru)
 {
     return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec * 1e-6 +
@@ -638,7 +651,7 @@ static int run_forked(const struct in_child *c, struct result *res)
     if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
         got != (ssize_t)sizeof *res)
         return -1;
-    res->max_rss_kb = ru.ru_maxrss;
+    res->max_rss_kb = rusage_rss_kb(&ru);
     return 0;
 }
 
@@ -675,7 +688,7 @@ static int run_command(char *const argv[], const char *input, const char *errors
     memset(res, 0, sizeof *res);
     res->seconds = t1 - t0;
     res->cpu_seconds = rusage_cpu(&ru);
-    res->max_rss_kb = ru.ru_maxrss;
+    res->max_rss_kb = rusage_rss_kb(&ru);
     return WEXITSTATUS(status);
 }
 
@@ -1148,8 +1161,10 @@ static int write_json(const char *path, double scale, int repeat, const char *qe
         json_num(f, ns_per_op(m, false));
         fprintf(f, ", \"ns_per_op_cpu\": ");
         json_num(f, ns_per_op(m, true));
-        fprintf(f, ", \"tlb_fills\": %" PRIu64 ", \"peak_rss_kb\": %ld, \"vs_bare\": ",
-                m->last.tlb_fills, m->max_rss_kb);
+        fprintf(f,
+                ", \"blocks\": %" PRIu64 ", \"tlb_fills\": %" PRIu64 ", \"uc_flushes\": %" PRIu64
+                ", \"peak_rss_kb\": %ld, \"vs_bare\": ",
+                m->last.blocks, m->last.tlb_fills, m->last.uc_flushes, m->max_rss_kb);
         if (bare && bare != m)
             json_num(f, bare->seconds / m->seconds);
         else

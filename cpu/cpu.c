@@ -488,12 +488,8 @@ static void engine_enter(struct cpu *c, enum cpu_engine e, int budget)
 
 /* ---- Creation ------------------------------------------------------------ */
 
-/* Unicorn's translation buffer (1 GiB by default) becomes resident at the
- * first flush; each CPU has its own engine, so bound it. */
-#define TCG_BUFFER_SIZE (32u << 20)
-
-static struct cpu *create(struct mmu *mmu, struct physmem *pm, struct cpu *sibling, char *err,
-                          unsigned errlen)
+static struct cpu *create(struct mmu *mmu, struct physmem *pm, struct cpu *sibling,
+                          uint32_t tcg_bytes, char *err, unsigned errlen)
 {
     struct cpu *c = calloc(1, sizeof *c);
     if (!c) {
@@ -517,9 +513,10 @@ static struct cpu *create(struct mmu *mmu, struct physmem *pm, struct cpu *sibli
         free(c);
         return NULL;
     }
-    if ((e = uc_ctl_set_tcg_buffer_size(c->uc, (uint32_t)TCG_BUFFER_SIZE)) != UC_ERR_OK) {
+    c->tcg_bytes = tcg_bytes ? tcg_bytes : CPU_TCG_BUFFER;
+    if ((e = uc_ctl_set_tcg_buffer_size(c->uc, c->tcg_bytes)) != UC_ERR_OK) {
         snprintf(err, errlen, "cpu: Unicorn refused a %u MiB translation buffer: %s",
-                 TCG_BUFFER_SIZE >> 20, uc_strerror(e));
+                 c->tcg_bytes >> 20, uc_strerror(e));
         uc_close(c->uc);
         free(c);
         return NULL;
@@ -558,14 +555,15 @@ static struct cpu *create(struct mmu *mmu, struct physmem *pm, struct cpu *sibli
     return c;
 }
 
-struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen)
+struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, uint32_t tcg_bytes, char *err,
+                       unsigned errlen)
 {
-    return create(mmu, pm, NULL, err, errlen);
+    return create(mmu, pm, NULL, tcg_bytes, err, errlen);
 }
 
 struct cpu *cpu_create_sibling(struct cpu *first, char *err, unsigned errlen)
 {
-    return create(first->mmu, first->pm, first, err, errlen);
+    return create(first->mmu, first->pm, first, first->tcg_bytes, err, errlen);
 }
 
 void cpu_destroy(struct cpu *c)

@@ -71,10 +71,17 @@ struct cpu_stats {
 
 struct cpu;
 
-/* Creates the engine on the machine's physical memory, drops it to x86
- * privilege level 3 and leaves it in CONTEXT 0, MODE 0. Returns NULL and a
- * message in err on failure. */
-struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, char *err, unsigned errlen);
+/* Unicorn's translation buffer (1 GiB by default) becomes resident at the
+ * first flush; each CPU has its own engine, so it is bounded: by default
+ * to this, smaller for the many machines of a multicomputer. */
+#define CPU_TCG_BUFFER (32u << 20)
+
+/* Creates the engine on the machine's physical memory, with a translation
+ * buffer of tcg_bytes (0: CPU_TCG_BUFFER), drops it to x86 privilege level
+ * 3 and leaves it in CONTEXT 0, MODE 0. Returns NULL and a message in err
+ * on failure. */
+struct cpu *cpu_create(struct mmu *mmu, struct physmem *pm, uint32_t tcg_bytes, char *err,
+                       unsigned errlen);
 /* Another CPU on first's MMU and physical memory, with its own engine (a
  * switch between CPUs costs no retranslation). The CPUs share what they
  * know of which pages hold translated code: a store to code by any of

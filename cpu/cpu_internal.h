@@ -79,6 +79,7 @@ struct cpu {
     uc_engine *uc;
     struct mmu *mmu;
     struct physmem *pm;
+    uint32_t tcg_bytes; /* its translation buffer */
     struct decoder *dec;
     struct codecache *code;
     uint64_t key_bits; /* CONTEXT (and BLOCK_NEVER when stepping) for block keys */

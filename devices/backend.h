@@ -1,5 +1,6 @@
 /* backend: where a device's input comes from and its output goes - a
- * character source and sink (the console) and a block store (the disk).
+ * character source and sink (the console), a block store (the disk) and a
+ * frame port (the network device).
  *
  * A device is handed its backends and never learns what is behind them: a
  * file, the host's terminal, the window's keyboard, an image file, or a
@@ -55,6 +56,37 @@ struct block_store {
     void (*close)(void *opaque);
 };
 
+/* A node's port on a network (sim/net/cluster.c): frames leave at a
+ * virtual time and arrive at one. The network decides the arrival times
+ * (latency, bandwidth, faults) and hands frames over only between runs of
+ * the machine, never later than their arrival time, so a device that
+ * takes them at that time sees them exactly then. */
+#define FRAME_PORT_NONE UINT64_MAX
+/* A device listening for frames keeps an event here while none is on its
+ * way (a waiting CPU may always be woken by the network): far enough ahead
+ * that no run reaches it, and what a driver looks for to tell a node that
+ * waits for frames from one that waits for its own events. */
+#define FRAME_PORT_HORIZON (UINT64_MAX / 4)
+struct frame_port {
+    void *opaque;
+    uint32_t node, nodes; /* this node's address, and how many there are */
+    /* Sends a frame of len bytes (at most SPACE_NET_MTU) leaving at
+     * virtual time `at` to node `peer` or to every other node
+     * (SPACE_NET_BROADCAST). 0, or -1: no such peer. */
+    int (*send)(void *opaque, uint64_t at, uint32_t peer, const void *data, uint32_t len);
+    /* The arrival time of the next frame handed to this node
+     * (FRAME_PORT_NONE: none yet). */
+    uint64_t (*next)(void *opaque);
+    /* Takes that frame if it arrives at or before `now`: its length, with
+     * its source in *peer and its bytes in buf (SPACE_NET_MTU bytes), or
+     * -1 when none is due. */
+    long (*take)(void *opaque, uint64_t now, uint32_t *peer, void *buf);
+    /* fn(arg) is called whenever frames were handed to this node (between
+     * runs of the machine), so the device can schedule their arrival. */
+    void (*on_arrival)(void *opaque, void (*fn)(void *arg), void *arg);
+    void (*close)(void *opaque);
+};
+
 /* What a device may ask for at create (bound to that device by the
  * machine). Each returns NULL with a one-line reason in err. */
 struct device_backends {
@@ -66,6 +98,7 @@ struct device_backends {
      * asked, or if the host refuses writing. */
     struct block_store *(*block_store)(void *opaque, const char *name, uint64_t create_size,
                                        bool readonly, char *err, unsigned errlen);
+    struct frame_port *(*frame_port)(void *opaque, char *err, unsigned errlen);
 };
 
 /* The same for a whole machine: `device` is the asking device's position
@@ -78,6 +111,7 @@ struct backend_provider {
     struct block_store *(*block_store)(void *arg, unsigned device, const char *name,
                                        uint64_t create_size, bool readonly, char *err,
                                        unsigned errlen);
+    struct frame_port *(*frame_port)(void *arg, unsigned device, char *err, unsigned errlen);
 };
 
 #endif

@@ -11,6 +11,7 @@
     X(timer_device)     \
     X(disk_device)      \
     X(rng_device)       \
+    X(net_device)       \
     /* (new kinds go here, last) */
 /* clang-format on */
 

@@ -4,6 +4,14 @@
 
 #define LEAF_INDEX(vaddr) (((vaddr) >> 12) & 1023u)
 
+/* Where vaddr's reference and dirty bits live: its own byte, or the first
+ * of its 64 KiB page's. */
+static uint32_t bits_index(const struct maptable_leaf *leaf, uint32_t vaddr)
+{
+    uint32_t i = LEAF_INDEX(vaddr);
+    return leaf->bits[i] & MAP_LARGE ? i & ~(MAP_LARGE_PAGES - 1) : i;
+}
+
 void maptable_init(struct maptable *t)
 {
     for (int i = 0; i < 1024; i++)
@@ -53,20 +61,50 @@ int maptable_set(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old
     return 0;
 }
 
+int maptable_set_large(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old)
+{
+    struct maptable_leaf **leaf = &t->dir[vaddr >> 22];
+    if (!*leaf) {
+        if (!e) {
+            *old = 0;
+            return 0;
+        }
+        *leaf = calloc(1, sizeof **leaf);
+        if (!*leaf)
+            return -1;
+    }
+    uint32_t first = LEAF_INDEX(vaddr);
+    *old = (*leaf)->entry[first];
+    /* As for one page: the bits follow the physical page, not the permissions. */
+    bool keep = e && *old && MAP_PADDR(e) == MAP_PADDR(*old);
+    uint8_t kept = keep ? (uint8_t)((*leaf)->bits[first] & (MAP_REF | MAP_DIRTY)) : 0;
+    for (uint32_t k = 0; k < MAP_LARGE_PAGES; k++) {
+        uint32_t i = first + k;
+        if ((*leaf)->entry[i] && !e)
+            t->mapped--;
+        else if (!(*leaf)->entry[i] && e)
+            t->mapped++;
+        (*leaf)->entry[i] = e ? e + (k << 12) : 0;
+        (*leaf)->bits[i] = e ? MAP_LARGE : 0;
+    }
+    (*leaf)->bits[first] |= kept;
+    return 0;
+}
+
 unsigned maptable_bits(const struct maptable *t, uint32_t vaddr)
 {
     const struct maptable_leaf *leaf = t->dir[vaddr >> 22];
-    return leaf ? leaf->bits[LEAF_INDEX(vaddr)] : 0;
+    return leaf ? leaf->bits[bits_index(leaf, vaddr)] & (MAP_REF | MAP_DIRTY) : 0;
 }
 
 unsigned maptable_mark(struct maptable *t, uint32_t vaddr, unsigned bits)
 {
     struct maptable_leaf *leaf = t->dir[vaddr >> 22];
-    uint32_t i = LEAF_INDEX(vaddr);
-    if (!leaf || !leaf->entry[i])
+    if (!leaf || !leaf->entry[LEAF_INDEX(vaddr)])
         return 0;
-    leaf->bits[i] |= (uint8_t)bits;
-    return leaf->bits[i];
+    uint32_t i = bits_index(leaf, vaddr);
+    leaf->bits[i] |= (uint8_t)(bits & (MAP_REF | MAP_DIRTY));
+    return leaf->bits[i] & (MAP_REF | MAP_DIRTY);
 }
 
 unsigned maptable_clear(struct maptable *t, uint32_t vaddr, unsigned bits)
@@ -74,9 +112,9 @@ unsigned maptable_clear(struct maptable *t, uint32_t vaddr, unsigned bits)
     struct maptable_leaf *leaf = t->dir[vaddr >> 22];
     if (!leaf)
         return 0;
-    uint32_t i = LEAF_INDEX(vaddr);
-    unsigned before = leaf->bits[i];
-    leaf->bits[i] = (uint8_t)(before & ~bits);
+    uint32_t i = bits_index(leaf, vaddr);
+    unsigned before = leaf->bits[i] & (MAP_REF | MAP_DIRTY);
+    leaf->bits[i] = (uint8_t)(leaf->bits[i] & ~(bits & (MAP_REF | MAP_DIRTY)));
     return before;
 }
 

@@ -9,10 +9,18 @@
  * (MAP_REF, MAP_DIRTY) in a parallel byte array, so that the entry stays
  * exactly what MapMemory set. The bits belong to the translation virtual page
  * -> physical page: they start clear, survive a change of permissions only,
- * and are cleared when the page is unmapped or mapped to another page. */
+ * and are cleared when the page is unmapped or mapped to another page.
+ *
+ * A 64 KiB page (16 aligned pages mapped to 16 aligned frames as one
+ * mapping) fills its 16 entries, each with its own frame, so that a lookup
+ * of any address is one read as for a 4 KiB page; MAP_LARGE in each of the
+ * 16 bytes of bits marks them, and the page's one pair of reference and
+ * dirty bits is kept in the first one's byte. A 64 KiB-aligned group of 16
+ * entries always lies in one second level. */
 #ifndef SPACE_MAPTABLE_H
 #define SPACE_MAPTABLE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef uint32_t map_entry;
@@ -24,6 +32,10 @@ typedef uint32_t map_entry;
 
 #define MAP_REF   1u /* accessed (fetch, read or write) through this mapping */
 #define MAP_DIRTY 2u /* written through this mapping */
+#define MAP_LARGE 4u /* (in bits[] only) one of a 64 KiB page's 16 entries */
+
+#define MAP_LARGE_PAGES 16u
+#define MAP_LARGE_MASK  0xffffu
 
 /* One second level: 1024 pages and their bits. */
 struct maptable_leaf {
@@ -45,7 +57,22 @@ map_entry maptable_get(const struct maptable *t, uint32_t vaddr);
  * through *old. Returns 0, or -1 when the host is out of memory. */
 int maptable_set(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old);
 
-/* The MAP_REF/MAP_DIRTY bits of vaddr's page (0 if unmapped). */
+/* Maps the 64 KiB page at vaddr (64 KiB-aligned) as one: e is the entry of
+ * its first 4 KiB (a 64 KiB-aligned frame), 0 unmaps it. The caller has
+ * made sure that none of the 16 pages is mapped as a 4 KiB page. *old is
+ * the first page's previous entry. The reference and dirty bits start
+ * clear unless only the modeaccess changed. 0, or -1 when out of memory. */
+int maptable_set_large(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old);
+
+/* Is vaddr's page part of a 64 KiB page? */
+static inline bool maptable_large(const struct maptable *t, uint32_t vaddr)
+{
+    const struct maptable_leaf *leaf = t->dir[vaddr >> 22];
+    return leaf && (leaf->bits[(vaddr >> 12) & 1023u] & MAP_LARGE);
+}
+
+/* The MAP_REF/MAP_DIRTY bits of vaddr's page (0 if unmapped); those of the
+ * whole 64 KiB page for an address inside one (so also for mark and clear). */
 unsigned maptable_bits(const struct maptable *t, uint32_t vaddr);
 /* Sets `bits` on vaddr's page if it is mapped; returns its bits after. */
 unsigned maptable_mark(struct maptable *t, uint32_t vaddr, unsigned bits);

@@ -22,20 +22,47 @@ void mmu_free(struct mmu *m)
         maptable_free(&m->ctx[c].table);
 }
 
+/* A 64 KiB page's frames must all be RAM: a device register page is
+ * never part of one. */
+static bool large_frames_ok(const struct physmem *pm, uint32_t paddr)
+{
+    return physmem_is_ram(pm, paddr) && physmem_is_ram(pm, paddr + MAP_LARGE_MASK);
+}
+
+/* Would mapping vaddr (4 KiB, or with `large` its 64 KiB region) mix a
+ * 4 KiB page and a 64 KiB page in one 64 KiB region? */
+static bool mixes(const struct maptable *t, uint32_t vaddr, bool large)
+{
+    if (!large)
+        return maptable_large(t, vaddr);
+    for (uint32_t k = 0; k < MAP_LARGE_PAGES; k++) {
+        uint32_t va = vaddr + (k << 12);
+        if (maptable_get(t, va) && !maptable_large(t, va))
+            return true;
+    }
+    return false;
+}
+
 int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess,
             map_entry *old_out)
 {
     *old_out = 0;
     if (ctx >= MMU_CONTEXTS)
         return SPACE_ERR_CONTEXT;
-    if ((vaddr | paddr) & 0xfffu)
+    bool large = modeaccess & SPACE_MAP_64K;
+    if ((vaddr | paddr) & (large ? MAP_LARGE_MASK : 0xfffu))
         return SPACE_ERR_ALIGN;
+    modeaccess &= ~(uint32_t)SPACE_MAP_64K;
     if (modeaccess & ~0xfffu)
         return SPACE_ERR_ACCESS;
-    if (modeaccess && !physmem_is_ram(m->pm, paddr) && !physmem_is_device(m->pm, paddr))
+    if (modeaccess && (large ? !large_frames_ok(m->pm, paddr)
+                             : !physmem_is_ram(m->pm, paddr) && !physmem_is_device(m->pm, paddr)))
         return SPACE_ERR_PADDR;
+    struct maptable *t = &m->ctx[ctx].table;
+    if (mixes(t, vaddr, large))
+        return SPACE_ERR_MIXED;
     map_entry e = modeaccess ? MAP_ENTRY(paddr, modeaccess) : 0, old;
-    if (maptable_set(&m->ctx[ctx].table, vaddr, e, &old) != 0)
+    if ((large ? maptable_set_large(t, vaddr, e, &old) : maptable_set(t, vaddr, e, &old)) != 0)
         return SPACE_ERR_FULL;
     if (old != e) {
         m->map_ops++;
@@ -54,17 +81,29 @@ map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr)
     if (tlb_lookup(&c->tlb, vaddr, &e))
         return e;
     e = maptable_get(&c->table, vaddr);
-    uint32_t evicted;
-    if (e && tlb_insert(&c->tlb, vaddr, e, &evicted) && m->trace)
+    /* A 64 KiB page is cached as one entry, that of its first 4 KiB. */
+    bool large = maptable_large(&c->table, vaddr);
+    uint32_t first = large ? vaddr & ~MAP_LARGE_MASK : vaddr, evicted;
+    map_entry cached = large ? maptable_get(&c->table, first) : e;
+    if (e && tlb_insert(&c->tlb, first, cached, large, &evicted) && m->trace)
         m->trace(m->trace_arg, "evict", ctx, evicted << 12, 0);
     if (m->trace)
-        m->trace(m->trace_arg, e ? "fill" : "miss (not mapped)", ctx, vaddr, e);
+        m->trace(m->trace_arg,
+                 !e      ? "miss (not mapped)"
+                 : large ? "fill 64K"
+                         : "fill",
+                 ctx, first, cached);
     return e;
 }
 
 map_entry mmu_peek(const struct mmu *m, uint32_t ctx, uint32_t vaddr)
 {
     return ctx < MMU_CONTEXTS ? maptable_get(&m->ctx[ctx].table, vaddr) : 0;
+}
+
+bool mmu_is_64k(const struct mmu *m, uint32_t ctx, uint32_t vaddr)
+{
+    return ctx < MMU_CONTEXTS && maptable_large(&m->ctx[ctx].table, vaddr);
 }
 
 unsigned mmu_note_access(struct mmu *m, uint32_t ctx, uint32_t vaddr, unsigned access)

@@ -12,7 +12,10 @@
  * MAP_DIRTY, stored beside the mapping table's entries): mmu_grant sets
  * them for the guest's accesses; operations that copy to or from guest
  * memory on the guest's behalf set them too (mmu_note_access); debugger
- * and DMA accesses set nothing. */
+ * and DMA accesses set nothing.
+ *
+ * A 64 KiB page (SPACE_MAP_64K) is one mapping: one TLB entry, one pair of
+ * bits, whatever 4 KiB of it an access or an operation names. */
 #ifndef SPACE_MMU_H
 #define SPACE_MMU_H
 
@@ -51,7 +54,10 @@ void mmu_free(struct mmu *m);
 
 /* MapMemory. Returns 0 or a negative SPACE_ERR_* code. *old receives the
  * entry the page had; if it was mapped and is now different, callers must
- * drop cached translations (Unicorn's, the CPU's code cache). */
+ * drop cached translations (Unicorn's, the CPU's code cache). With
+ * SPACE_MAP_64K in modeaccess it maps (or with no access bits unmaps) the
+ * 64 KiB page at vaddr as one (docs/space-architecture.md §3 states the
+ * rules); *old is then its first 4 KiB's entry. */
 int mmu_map(struct mmu *m, uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess,
             map_entry *old);
 
@@ -91,8 +97,12 @@ unsigned mmu_grant(struct mmu *m, uint32_t ctx, const struct mmu_decision *d, ui
 /* The entry for vaddr in ctx through that context's TLB (0 if unmapped). */
 map_entry mmu_lookup(struct mmu *m, uint32_t ctx, uint32_t vaddr);
 
-/* The entry straight from the table, without touching TLB or statistics. */
+/* The entry straight from the table, without touching TLB or statistics
+ * (inside a 64 KiB page: vaddr's own 4 KiB, with its frame). */
 map_entry mmu_peek(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
+
+/* Is vaddr's page in ctx part of a 64 KiB page? */
+bool mmu_is_64k(const struct mmu *m, uint32_t ctx, uint32_t vaddr);
 
 /* A guest access (MMU_READ, MMU_WRITE or MMU_EXEC) through ctx's mapping
  * of vaddr: sets MAP_REF, and MAP_DIRTY for a write. Returns the page's

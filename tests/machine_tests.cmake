@@ -1,5 +1,6 @@
 # Whole-machine tests: each guest checks itself and halts 0 on success.
 space_guest(hello hello.c)
+space_guest(pcbsmash pcbsmash.c) # (time travel: tests/debugger/travel.sh)
 space_machine_test(machine.hello hello EXIT 42 OUTPUT "hello from SPACE, ram 64 MiB, cmdline 'a b'"
   ARGS --cmdline "a b")
 
@@ -231,6 +232,14 @@ space_machine_test(machine.refdirty refdirty OUTPUT "refdirty passed")
 # nothing (no byte, no bit, code already run keeps running)
 kit_guest(pcbcopy pcbcopy.c)
 space_machine_test(machine.pcbcopy pcbcopy OUTPUT "pcbcopy passed")
+# 64 KiB pages (SPACE_MAP_64K): every rule, and one software TLB entry for
+# the whole page: CONTEXT 2 stores into its 16 pages through one 64 KiB
+# page, CONTEXT 3 through 16 of 4 KiB (pages64.c)
+kit_guest(pages64 pages64.c)
+expect_test(machine.pages64 --out "^pages64 passed$"
+  --err "^  CONTEXT 2: hits [0-9]+, misses 1, flushes 0, evictions 0,"
+  --err "^  CONTEXT 3: hits [0-9]+, misses 16, flushes 0, evictions 0,"
+  -- $<TARGET_FILE:space> run ${GUESTS}/pages64.elf --stats text)
 
 # (15) thread-virtual time of PCB chains (SPACE_OP_CHAIN_TIME)
 kit_guest(chaintime chaintime.c chaintime_asm.S)
@@ -245,3 +254,12 @@ space_machine_test(machine.smp_lock_jitter smp OUTPUT "smp lock passed"
   ARGS --cpus 4 --cmdline lock --quantum 1000 --seed 7)
 space_machine_test(machine.smp_xchg smp OUTPUT "smp xchg passed"
   ARGS --cpus 4 --cmdline xchg --quantum 1000 --seed 5)
+
+# The network device and the multicomputer (--nodes; tests/net/net.sh says
+# what each case checks).
+space_guest(net net.c)
+foreach(c ping exact flood rates partition twice stats errors basicoz sdb record)
+  add_test(NAME net.${c}
+    COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/net/net.sh $<TARGET_FILE:space>
+            ${CMAKE_CURRENT_BINARY_DIR}/guest/net.elf ${c})
+endforeach()

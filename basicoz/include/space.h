@@ -31,6 +31,9 @@ extern "C" {
 #define SPACE_SUSPENDED_MAX 4096 /* chains that can be suspended at once */
 #define SPACE_MAX_CPUS      32   /* space run --cpus N: 1..32 */
 
+/* A 64 KiB page: 16 frames mapped as one (MapMemory with SPACE_MAP_64K). */
+#define SPACE_PAGE64_SIZE 65536u
+
 /* ---- Access bits --------------------------------------------------------
  * A modeaccess word holds three bits (read, write, execute) for each of the
  * four modes: bits 0-2 for MODE 0, 3-5 for MODE 1, 6-8 for MODE 2, 9-11 for
@@ -47,6 +50,11 @@ extern "C" {
 #define SPACE_ACCESS_BITS(modeaccess, mode)                                                        \
     (((uint32_t)(modeaccess) >> (3u * (uint32_t)(mode))) & 7u)
 #define SPACE_ACCESS_MASK 0xfffu
+/* OR'd into MapMemory's modeaccess: the mapping is one 64 KiB page (vaddr
+ * and paddr 64 KiB-aligned, 16 frames of RAM) with one TLB entry and one
+ * set of reference/dirty bits; with no access bits it unmaps one. MAPPING
+ * returns it in the modeaccess of any address inside such a page. */
+#define SPACE_MAP_64K 0x1000u
 /* For MapPortal: the modes from which a deliberate trap (int n) may traverse. */
 #define SPACE_PORTAL_FROM(mode) SPACE_ACCESS(mode, SPACE_X)
 #define SPACE_PORTAL_FROM_ALL                                                                      \
@@ -104,6 +112,7 @@ extern "C" {
 #define SPACE_ERR_FULL    (-11) /* chain or suspend table full */
 #define SPACE_ERR_ARG     (-12) /* another bad argument (e.g. a PCB field) */
 #define SPACE_ERR_CPU     (-13) /* CPU number out of range, or (cpu_start) that CPU runs */
+#define SPACE_ERR_MIXED   (-14) /* a 4 KiB and a 64 KiB page would share a 64 KiB region */
 
 /* ---- Operation numbers (in EAX for "int 0xff") ---------------------------- */
 #define SPACE_OP_MAP_MEMORY 1
@@ -161,6 +170,7 @@ struct space_pcb {
 #define SPACE_DEVICE_TIMER   2
 #define SPACE_DEVICE_DISK    3
 #define SPACE_DEVICE_RNG     4
+#define SPACE_DEVICE_NET     5
 
 /* console */
 #define SPACE_CONSOLE_DATA         0x00 /* write: output a byte; read: next input byte */
@@ -217,9 +227,46 @@ struct space_pcb {
 #define SPACE_RNG_INTERRUPT 1u   /* (CONTROL) interrupt when a number is ready */
 #define SPACE_RNG_LATENCY   100u /* instructions from a VALUE read until the next is ready */
 
+/* net (one per node with space run --nodes N; docs/devices.md, docs/multicomputer.md) */
+#define SPACE_NET_MTU       1500u       /* payload bytes of one frame at most */
+#define SPACE_NET_BROADCAST 0xffffffffu /* a destination: every other node */
+#define SPACE_NET_ADDRESS   0x00        /* this node's address (its node number, 0..nodes-1) */
+#define SPACE_NET_NODES     0x04        /* nodes on the network */
+#define SPACE_NET_TX_RING   0x08 /* physical address of the transmit ring (16-byte aligned) */
+#define SPACE_NET_RX_RING   0x0c /* physical address of the receive ring */
+#define SPACE_NET_RING_SIZE 0x10 /* descriptors per ring: a power of two, 1..256 */
+#define SPACE_NET_TX_HEAD                                                                          \
+    0x14 /* kernel: index after the last descriptor it filled (a write starts sending) */
+#define SPACE_NET_TX_TAIL 0x18 /* device: index of the next descriptor it will take */
+#define SPACE_NET_RX_HEAD 0x1c /* device: index after the last descriptor it filled */
+#define SPACE_NET_RX_TAIL 0x20 /* kernel: index after the last empty buffer it gave back */
+#define SPACE_NET_CONTROL                                                                          \
+    0x24 /* SPACE_NET_RX_INTERRUPT | SPACE_NET_TX_INTERRUPT | SPACE_NET_ENABLE */
+#define SPACE_NET_CAUSE                                                                            \
+    0x28 /* interrupts pending: SPACE_NET_RX_INTERRUPT | _TX_INTERRUPT; write 1s to clear */
+#define SPACE_NET_TX_FRAMES    0x2c /* frames sent */
+#define SPACE_NET_RX_FRAMES    0x30 /* frames received */
+#define SPACE_NET_RX_DROPS     0x34 /* frames dropped: no empty receive buffer */
+#define SPACE_NET_TX_ERRORS    0x38 /* descriptors refused (length, address, destination) */
+#define SPACE_NET_ENABLE       1u
+#define SPACE_NET_RX_INTERRUPT 2u
+#define SPACE_NET_TX_INTERRUPT 4u
+/* A ring descriptor (16 bytes, little-endian, in guest RAM). Transmit: the
+ * kernel sets addr, len, peer (destination node or SPACE_NET_BROADCAST),
+ * status = 0; the device sets status DONE or ERROR when it has taken the
+ * frame. Receive: the kernel sets addr (a buffer of SPACE_NET_MTU bytes),
+ * status = 0; the device fills the buffer and sets len, peer (the source
+ * node) and status = DONE. Indices run 0..RING_SIZE-1 and wrap; a ring
+ * whose head equals its tail is empty, so it holds RING_SIZE-1 at most. */
+struct space_net_desc {
+    uint32_t addr, len, peer, status;
+};
+#define SPACE_NET_DESC_DONE  1u
+#define SPACE_NET_DESC_ERROR 2u
+
 /* ---- Boot information ------------------------------------------------------ */
 #define SPACE_BOOT_MAGIC         0x53504143u /* "SPAC" */
-#define SPACE_BOOT_VERSION       1u
+#define SPACE_BOOT_VERSION       2u
 #define SPACE_BOOT_MAX_DEVICES   64 /* 32 CPUs' timers and the rest */
 #define SPACE_BOOT_FIRST_DEVICES 32 /* in devices[]; the rest in more_devices[] */
 #define SPACE_BOOT_CMDLINE       256
@@ -247,6 +294,7 @@ struct space_bootinfo {
     struct space_device_info devices[SPACE_BOOT_FIRST_DEVICES];
     char cmdline[SPACE_BOOT_CMDLINE];
     struct space_device_info more_devices[SPACE_BOOT_MAX_DEVICES - SPACE_BOOT_FIRST_DEVICES];
+    uint32_t nodes; /* nodes in the multicomputer (1 when alone; version 2 on) */
 };
 
 /* Device i (< ndevices) of the boot information. */
@@ -266,7 +314,9 @@ static inline const struct space_device_info *space_boot_device(const struct spa
 int space_map_memory(uint32_t ctx, uint32_t vaddr, uint32_t paddr, uint32_t modeaccess);
 int space_map_portal(uint32_t ctx, uint32_t trap, uint32_t pctx, uint32_t pmode, uint32_t ppc,
                      uint32_t modeaccess);
-/* Returns the modeaccess|paddr word of a mapping (0 if unmapped), or an error. */
+/* Returns the modeaccess of a mapping (0 if unmapped; SPACE_MAP_64K is set
+ * in it for a 64 KiB page), or an error; *paddr gets the physical page (the
+ * 64 KiB page's base for one of those). */
 int space_mapping(uint32_t ctx, uint32_t vaddr, uint32_t *paddr);
 int space_resume(void);  /* returns only on error */
 int space_suspend(void); /* token (> 0) or error */
@@ -291,6 +341,18 @@ int64_t space_chain_time(int token);
 /* Switches the simulator's tracing (space run --trace) on (1) or off (0);
  * returns the old switch (0 when the run is not traced). */
 int space_trace(int on);
+
+/* Reads a device register with one 32-bit mov, as devices require. A plain
+ * read through a volatile pointer is a mov with gcc, but clang may fold it
+ * into the instruction using it (`testl $1, 4(%eax)`), which the device
+ * refuses (SPACE_FAULT_DEVICE). Stores through a volatile pointer are movs
+ * with both compilers. */
+static inline uint32_t space_reg_read(const volatile uint32_t *reg)
+{
+    uint32_t v;
+    __asm__ volatile("movl %1, %0" : "=r"(v) : "m"(*reg));
+    return v;
+}
 
 /* ---- Several CPUs (space run --cpus N; docs/space-architecture.md) ----
  * CPU 0 boots; the others are halted until space_cpu_start. Each CPU has

@@ -45,12 +45,12 @@ void console_putc(char c)
 void console_interrupt(void)
 {
     acquire(&console_lock);
-    while (REG(SPACE_CONSOLE_STATUS) & SPACE_CONSOLE_RX_READY) {
-        char c = (char)REG(SPACE_CONSOLE_DATA);
+    while (space_reg_read(&REG(SPACE_CONSOLE_STATUS)) & SPACE_CONSOLE_RX_READY) {
+        char c = (char)space_reg_read(&REG(SPACE_CONSOLE_DATA));
         if (count < sizeof buf)
             buf[(head + count++) % sizeof buf] = c;
     }
-    if (REG(SPACE_CONSOLE_STATUS) & SPACE_CONSOLE_RX_EOF)
+    if (space_reg_read(&REG(SPACE_CONSOLE_STATUS)) & SPACE_CONSOLE_RX_EOF)
         at_eof = 1;
     release(&console_lock);
 }

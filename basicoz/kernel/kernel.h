@@ -12,7 +12,7 @@
  * PCB chain (or by idling). Interrupts are off while the kernel runs, so a
  * CPU never races with itself; the CPUs race with each other, so what they
  * share is guarded by spinlocks (cpu.c): ptable_lock (every struct proc,
- * the ready queue, the idle CPUs), console_lock (the console), mem_lock
+ * the ready queue, the idle CPUs, the network's state), console_lock (the console), mem_lock
  * (the frame allocator). Lock order: ptable_lock, then console_lock, then
  * mem_lock; never the other way round.
  */
@@ -107,7 +107,7 @@ void timer_init(const struct space_bootinfo *boot, struct cpu *c);
 
 /* ---- proc.c: processes ---- */
 enum proc_state { P_FREE, P_NEW, P_READY, P_RUNNING, P_BLOCKED, P_ZOMBIE };
-enum wait_reason { W_NONE, W_READ, W_CHILD, W_SLEEP };
+enum wait_reason { W_NONE, W_READ, W_CHILD, W_SLEEP, W_NETRECV, W_NETSEND };
 
 struct proc {
     enum proc_state state;
@@ -119,8 +119,10 @@ struct proc {
     uint32_t brk;       /* end of the heap */
     /* What it waits for (state P_BLOCKED). */
     enum wait_reason wait;
-    uint32_t wait_buf, wait_len; /* W_READ: user buffer; W_CHILD: pid, status pointer */
-    uint64_t wake_time;          /* W_SLEEP */
+    uint32_t wait_buf, wait_len;  /* W_READ: user buffer; W_CHILD: pid, status pointer */
+    uint64_t wake_time;           /* W_SLEEP; W_NETRECV: when it times out */
+    uint32_t net_peer, net_dport; /* W_NETSEND: the destination (wait_buf, wait_len: the data) */
+    uint32_t net_port;            /* the port it opened (net.c), or 0 */
     /* A system call result to give it when it next runs. */
     int has_result;
     uint32_t result;
@@ -166,6 +168,39 @@ int sched_anyone_ready(void); /* (without the lock: a hint) */
 uint64_t now(void);
 uint64_t proc_time(const struct proc *p);
 void account(struct proc *p);
+
+/* ---- net.c: the network driver and datagrams between ports ----
+ * Everything here but net_init runs with ptable_lock held. */
+#define NET_PORTS     64u                  /* ports 1..63 */
+#define NET_ECHO_PORT 7u                   /* the kernel answers it: ping's other end */
+#define NET_EPHEMERAL 32u                  /* net_open(0) picks a free port from here */
+#define NET_DATA_MAX  (SPACE_NET_MTU - 4u) /* a datagram's data (the frame has a header) */
+#define NET_FOREVER   0xffffffffu          /* net_recv's timeout: none */
+#define NET_TIMEOUT   ((uint32_t)-2)       /* net_recv's result when the timeout passed */
+#define NET_BUSY      ((uint32_t)-3)       /* (inside net.c: the transmit ring is full) */
+struct net_msg_header {                    /* what net_recv writes before the data */
+    uint32_t from, port, len;              /* source node, source port, data bytes */
+};
+struct net_counts { /* the kernel's own counters */
+    uint32_t sent, received, dropped, timeouts, echoes;
+};
+struct net_stats { /* as user programs see it (basicoz/user/ulib.h) */
+    uint32_t present, address, nodes;
+    uint32_t tx_frames, rx_frames, rx_drops, tx_errors; /* the device's */
+    struct net_counts kernel;
+};
+void net_init(const struct space_bootinfo *boot);
+int net_present(void);
+uint32_t net_trap(void);
+uint32_t net_address(void);
+uint32_t net_nodes(void);
+void net_interrupt(void);
+uint32_t net_open(struct proc *p, uint32_t port);
+uint32_t net_send(struct proc *p, uint32_t peer, uint32_t port, uint32_t buf, uint32_t len);
+uint32_t net_recv(struct proc *p, uint32_t msg, uint32_t timeout);
+uint32_t net_timed_out(void);
+void net_close(struct proc *p);
+void net_stats(struct net_stats *s);
 
 /* ---- trap.c, syscall.c ---- */
 void trap_init_context(uint32_t ctx);

@@ -1,5 +1,5 @@
 /* main.c - BasicOZ boots on CPU 0: console, memory, the CPUs' stacks,
- * portals, timers, then the first process, the shell; then the other CPUs
+ * the network, portals, timers, then the first process, the shell; then the other CPUs
  * start. From then on the kernel only runs in trap handlers, on every CPU. */
 #include "kernel.h"
 
@@ -9,13 +9,18 @@ void kmain(const struct space_bootinfo *boot)
     space_context_name(0, "kernel"); /* (timelines and debuggers show names) */
     mem_init(boot);
     cpus_init(boot);
+    net_init(boot);
     trap_init_context(0);
     uint32_t nprogs = 0;
     while (programs[nprogs].name)
         nprogs++;
     kprintf("BasicOZ on SPACE: %u MiB of RAM, %u pages free, %u programs", boot->ram_size >> 20,
             frames_free(), nprogs);
-    kprintf(ncpus > 1 ? ", %u CPUs\n" : "\n", ncpus);
+    if (ncpus > 1)
+        kprintf(", %u CPUs", ncpus);
+    if (net_present())
+        kprintf(", node %u of %u", net_address(), net_nodes());
+    kprintf("\n");
     for (uint32_t i = 0; i < ncpus; i++)
         timer_init(boot, &cpus[i]);
     char *argv[] = {"sh", NULL};

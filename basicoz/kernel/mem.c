@@ -1,7 +1,10 @@
 /* mem.c - physical page frames.
  *
  * The kernel sees physical memory only through mappings: at boot it maps all
- * of RAM at PHYS_WINDOW for MODE 0, so frame F is at phys(F). Free frames
+ * of RAM at PHYS_WINDOW for MODE 0, so frame F is at phys(F), in 64 KiB
+ * pages (one MapMemory and one TLB entry for 16 frames; a tail of RAM
+ * smaller than 64 KiB in 4 KiB pages). The window never changes afterwards,
+ * so nothing ever needs to unmap or protect 4 KiB of it. Free frames
  * are kept in a bitmap; allocation is first-fit from a moving cursor. The
  * bitmap and the counts are mem_lock's; nothing here takes another lock.
  * (A student project: replace this with something smarter, or add page
@@ -27,21 +30,36 @@ static int is_used(uint32_t f)
     return used[f / 8] & (1u << (f % 8));
 }
 
+/* Takes frame f out of the free ones for good (at boot). */
+static void reserve(uint32_t f)
+{
+    if (f < nframes && !is_used(f)) {
+        mark(f, 1);
+        nfree--;
+    }
+}
+
+/* The bitmap starts all free (it is in .bss): only the frames in use at
+ * boot are marked, rather than every frame visited. */
 void mem_init(const struct space_bootinfo *boot)
 {
     nframes = boot->ram_size / SPACE_PAGE_SIZE;
     if (nframes > MAX_FRAMES)
         nframes = MAX_FRAMES;
-    for (uint32_t f = 0; f < nframes; f++) {
-        uint32_t pa = f * SPACE_PAGE_SIZE;
-        int reserved = f == 0 || pa == boot->bootinfo_paddr ||
-                       (pa >= boot->kernel_start && pa < boot->kernel_end);
-        mark(f, reserved);
-        if (!reserved)
-            nfree++;
+    nfree = nframes;
+    reserve(0);
+    reserve(boot->bootinfo_paddr / SPACE_PAGE_SIZE);
+    for (uint32_t pa = boot->kernel_start & ~(SPACE_PAGE_SIZE - 1); pa < boot->kernel_end;
+         pa += SPACE_PAGE_SIZE)
+        reserve(pa / SPACE_PAGE_SIZE);
+    uint32_t ram = nframes * SPACE_PAGE_SIZE, pa = 0;
+    for (; ram - pa >= SPACE_PAGE64_SIZE; pa += SPACE_PAGE64_SIZE)
+        if (space_map_memory(0, PHYS_WINDOW + pa, pa, SPACE_ACCESS(0, SPACE_RW) | SPACE_MAP_64K) !=
+            SPACE_OK)
+            panic("cannot map the 64 KiB of physical memory at %p", pa);
+    for (; pa < ram; pa += SPACE_PAGE_SIZE)
         if (space_map_memory(0, PHYS_WINDOW + pa, pa, SPACE_ACCESS(0, SPACE_RW)) != SPACE_OK)
             panic("cannot map physical page %p", pa);
-    }
 }
 
 /* The frame is zeroed after the lock is released: it is this CPU's by

@@ -302,6 +302,7 @@ void proc_exit(struct proc *p, int status)
     p->insns = insns;
     p->state = P_ZOMBIE;
     p->exit_status = status;
+    net_close(p);
     if (p->pid == 1) {
         kprintf("basicoz: init exited with status %d, halting\n", status);
         space_halt((uint32_t)status);

@@ -187,12 +187,18 @@ void wake(struct proc *p, uint32_t result)
     sched_ready(p);
 }
 
-/* CPU 0's timer interrupts: sleepers whose time has come become ready. */
+/* CPU 0's timer interrupts: sleepers whose time has come become ready, and
+ * so do receivers whose timeout has passed. */
 void sched_tick(void)
 {
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &procs[i];
-        if (p->state == P_BLOCKED && p->wait == W_SLEEP && p->wake_time <= now())
+        if (p->state != P_BLOCKED || (p->wait != W_SLEEP && p->wait != W_NETRECV) ||
+            p->wake_time > now())
+            continue;
+        if (p->wait == W_SLEEP)
             wake(p, 0);
+        else if (p->wait == W_NETRECV) /* its receive timed out */
+            wake(p, net_timed_out());
     }
 }

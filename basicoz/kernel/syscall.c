@@ -189,6 +189,55 @@ static uint32_t sys_ncpus(struct proc *p, struct space_pcb *pcb)
     return ncpus;
 }
 
+/* The network (net.c): the calls decide and block under ptable_lock, so a
+ * datagram that arrives meanwhile waits for the receiver to be blocked. */
+static uint32_t sys_net_open(struct proc *p, struct space_pcb *pcb)
+{
+    acquire(&ptable_lock);
+    uint32_t r = net_open(p, pcb->ebx);
+    release(&ptable_lock);
+    return r;
+}
+
+static uint32_t sys_net_send(struct proc *p, struct space_pcb *pcb)
+{
+    acquire(&ptable_lock);
+    uint32_t r = net_send(p, pcb->ebx, pcb->ecx, pcb->edx, pcb->esi); /* may block */
+    release(&ptable_lock);
+    return r;
+}
+
+static uint32_t sys_net_recv(struct proc *p, struct space_pcb *pcb)
+{
+    acquire(&ptable_lock);
+    uint32_t r = net_recv(p, pcb->ebx, pcb->ecx); /* may block */
+    release(&ptable_lock);
+    return r;
+}
+
+static uint32_t sys_net_address(struct proc *p, struct space_pcb *pcb)
+{
+    (void)p;
+    (void)pcb;
+    return net_address();
+}
+
+static uint32_t sys_net_nodes(struct proc *p, struct space_pcb *pcb)
+{
+    (void)p;
+    (void)pcb;
+    return net_nodes();
+}
+
+static uint32_t sys_net_stats(struct proc *p, struct space_pcb *pcb)
+{
+    struct net_stats s;
+    acquire(&ptable_lock);
+    net_stats(&s);
+    release(&ptable_lock);
+    return copy_to_user(p, pcb->ebx, &s, sizeof s) == 0 ? 0 : ERR;
+}
+
 static uint32_t sys_uptime(struct proc *p, struct space_pcb *pcb)
 {
     (void)p;
@@ -198,10 +247,13 @@ static uint32_t sys_uptime(struct proc *p, struct space_pcb *pcb)
 }
 
 static uint32_t (*const table[])(struct proc *, struct space_pcb *) = {
-    [1] = sys_exit,   [2] = sys_write,   [3] = sys_read,   [4] = sys_spawn, [5] = sys_wait,
-    [6] = sys_yield,  [7] = sys_sleep,   [8] = sys_getpid, [9] = sys_sbrk,  [10] = sys_progs,
-    [11] = sys_procs, [12] = sys_uptime, [28] = sys_ncpus, /* (13..27: the projects' calls,
-                                                              docs/projects.md) */
+    [1] = sys_exit,       [2] = sys_write,      [3] = sys_read,      [4] = sys_spawn,
+    [5] = sys_wait,       [6] = sys_yield,      [7] = sys_sleep,     [8] = sys_getpid,
+    [9] = sys_sbrk,       [10] = sys_progs,     [11] = sys_procs,    [12] = sys_uptime,
+    [28] = sys_ncpus, /* (13..27: the projects' calls,
+                         docs/projects.md) */
+    [29] = sys_net_open,  [30] = sys_net_send,  [31] = sys_net_recv, [32] = sys_net_address,
+    [33] = sys_net_nodes, [34] = sys_net_stats,
 };
 
 uint32_t syscall(struct proc *p, struct space_pcb *pcb)

@@ -108,7 +108,7 @@ static void wake_readers(void)
     }
 }
 
-/* Interrupts: this CPU's timer, the console (CPU 0 only), and the IPI
+/* Interrupts: this CPU's timer, the console and the network (CPU 0 only), and the IPI
  * another CPU sends to wake this one from idling, which needs nothing but
  * the schedule() every interrupt from the idle loop ends with. */
 void irq_handler(void)
@@ -140,6 +140,8 @@ void irq_handler(void)
         for (int i = 0; i < NPROC; i++)
             waiting |= procs[i].state == P_BLOCKED && procs[i].wait == W_READ;
         console_want_input(waiting);
+    } else if (net_present() && pcb.trap == net_trap()) {
+        net_interrupt();
     }
     if (from_idle)
         schedule();

@@ -7,16 +7,17 @@
 # directory); it must exist and contain space-cc. The program is compiled
 # with the same flags as space-cc but linked like a user program: with
 # user.ld (virtual 0x00400000), ucrt0.S (_start -> main -> exit), usys.S
-# (system call stubs), ulib.c (strings, printf, malloc) and gcc's 32-bit
-# libgcc - and without the kernel runtime (no crt0, no SPACE operations).
-# The compiler is gcc -m32 by default; SPACE_CC=clang uses clang with ld.lld.
+# (system call stubs), ulib.c (strings, printf, malloc), the runtime's libc.c
+# and int64.c (64-bit division) - and without the kernel runtime (no crt0,
+# no SPACE operations). The compiler is space-cc's (space-cc --print-cc:
+# SPACE_CC or the one chosen at configure time; runtime/toolchain.sh).
 # Extra flags after NAME.c are passed to the compiler (e.g. -Werror).
 set -eu
 
 me=build-user.sh
 fail() { echo "$me: $*" >&2; exit 2; }
 
-[ $# -ge 3 ] || { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+[ $# -ge 3 ] || { sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 ccdir=$1 out=$2 prog=$3
 shift 3
 [ -d "$ccdir" ] || fail "SPACE_CC_DIR '$ccdir' is not a directory"
@@ -37,29 +38,22 @@ for f in user.ld ucrt0.S usys.S ulib.c ulib.h; do
     [ -f "$udir/$f" ] || fail "missing user runtime file $udir/$f"
 done
 
-CC_KIND="${SPACE_CC:-gcc}"
-case "$CC_KIND" in
-    gcc) CC="gcc -m32"; LD="gcc -m32" ;;
-    clang) CC="clang --target=i386-unknown-none-elf"
-           LD="clang --target=i386-unknown-none-elf -fuse-ld=lld" ;;
-    *) fail "SPACE_CC must be gcc or clang, not '$CC_KIND'" ;;
-esac
-LDFLAGS="-nostdlib -static -Wl,--build-id=none"
-LIBGCC=$(gcc -m32 -print-libgcc-file-name 2>/dev/null || true)
-[ -f "$LIBGCC" ] || fail "32-bit libgcc not found (install gcc-multilib)"
+rdir=$(cd "$udir/../runtime" && pwd)
+[ -f "$rdir/toolchain.sh" ] || fail "missing guest runtime file $rdir/toolchain.sh"
+CC_KIND=$("$ccdir/space-cc" --print-cc)
+. "$rdir/toolchain.sh"
 
 # space-cc's flags, except that the include path is the user runtime's
 # (user programs must not see space.h: they only make system calls).
-CFLAGS="-ffreestanding -fno-pic -fno-pie -fno-stack-protector -fno-builtin-printf \
- -fno-asynchronous-unwind-tables -mno-sse -mno-mmx -g -O2 -Wall -Wextra -std=gnu11 -I$udir"
+CFLAGS="$GUEST_CFLAGS -O2"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/build-user.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM
 objs=""
 n=0
-for src in "$udir/ucrt0.S" "$udir/usys.S" "$udir/ulib.c" "$udir/../runtime/libc.c" "$prog"; do
+for src in "$udir/ucrt0.S" "$udir/usys.S" "$udir/ulib.c" "$rdir/libc.c" "$prog" "$rdir/int64.c"; do
     n=$((n + 1))
-    $CC $CFLAGS $extra -c "$src" -o "$tmp/$n.o" || fail "compiling $src failed"
+    $CC $CFLAGS -I"$udir" $extra -c "$src" -o "$tmp/$n.o" || fail "compiling $src failed"
     objs="$objs $tmp/$n.o"
 done
-$LD $LDFLAGS -Wl,-T,"$udir/user.ld" -o "$out" $objs "$LIBGCC" || fail "linking $out failed"
+$LD $LDFLAGS -Wl,-T,"$udir/user.ld" -o "$out" $objs || fail "linking $out failed"

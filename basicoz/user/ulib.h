@@ -26,6 +26,16 @@ struct procinfo;
 int procs(struct procinfo *buf, int max); /* 11: entries filled */
 unsigned long long uptime(void);          /* 12: instructions since boot */
 int ncpus(void);                          /* 28: the machine's CPUs */
+/* The network (space run --nodes N): datagrams between ports of nodes. */
+int net_open(int port); /* 29: this process's port (0: any free one, 32..63); -1 */
+int net_send(int node, int port, const void *buf, int len); /* 30: len, or -1; blocks
+                                                             * while the device is busy */
+struct net_msg;
+int net_recv(struct net_msg *m, unsigned timeout); /* 31: data bytes; NET_TIMEOUT; -1 */
+int net_address(void);                             /* 32: this node (0..nodes-1) */
+int net_nodes(void);                               /* 33: nodes on the network (1 alone) */
+struct net_stats;
+int net_stats(struct net_stats *s); /* 34: 0 */
 
 #define WNOHANG 1 /* wait flag: return 0 instead of blocking */
 
@@ -40,6 +50,31 @@ struct procinfo {
     int cpu; /* the CPU it runs on, or last ran on; -1 if it never ran */
 };
 enum { PROC_READY, PROC_RUNNING, PROC_BLOCKED, PROC_ZOMBIE };
+
+#define NET_BROADCAST (-1)        /* net_send's node: every other node */
+#define NET_ECHO_PORT 7           /* answered by the kernel: the data comes back */
+#define NET_DATA_MAX  1496        /* data bytes in one datagram */
+#define NET_FOREVER   0xffffffffu /* net_recv's timeout: wait as long as it takes */
+#define NET_TIMEOUT   (-2)        /* net_recv: nothing arrived in time */
+
+/* What net_recv fills in. */
+struct net_msg {
+    int from; /* the source node */
+    int port; /* the source port (to answer to) */
+    int len;  /* data bytes */
+    char data[NET_DATA_MAX];
+};
+
+/* What net_stats reports: the device's counters and the kernel's. */
+struct net_stats {
+    unsigned present, address, nodes;                   /* present: 0 without a network device */
+    unsigned tx_frames, rx_frames, rx_drops, tx_errors; /* the device's */
+    unsigned sent;     /* datagrams the kernel gave the device (echo answers too) */
+    unsigned received; /* datagrams delivered to processes */
+    unsigned dropped;  /* frames the kernel threw away: no such port, its queue full */
+    unsigned timeouts; /* net_recv calls that timed out */
+    unsigned echoes;   /* echo requests answered */
+};
 
 /* ---- strings and memory ---- */
 size_t strlen(const char *s);

@@ -63,5 +63,11 @@ exit:
     SYSCALL procs, 11, 2    /* procs(procinfo array, max) */
     SYSCALL uptime,12, 0    /* 64-bit result in EDX:EAX */
     SYSCALL ncpus, 28, 0
+    SYSCALL net_open,    29, 1 /* net_open(port) */
+    SYSCALL net_send,    30, 4 /* net_send(node, port, buf, len) */
+    SYSCALL net_recv,    31, 2 /* net_recv(msg, timeout) */
+    SYSCALL net_address, 32, 0
+    SYSCALL net_nodes,   33, 0
+    SYSCALL net_stats,   34, 1 /* net_stats(stats) */
 
     .section .note.GNU-stack, "", @progbits

@@ -14,6 +14,8 @@
 #include "sim/grade/grade_spec.h"
 #include "sim/core/loader.h"
 #include "sim/host/platform.h"
+#include "sim/host/stdio_console.h"
+#include "sim/net/cluster.h"
 #include "session.h"
 #include "sim/stats/stats.h"
 #include "sim/timeline/timeline.h"
@@ -149,6 +151,188 @@ static void read_output(struct grade_result *r)
     r->run.output_len = size;
 }
 
+/* ---- A multicomputer's case (nodes = N) ----
+ * The nodes of sim/net/cluster.h, each booting the case's kernel with the
+ * case's console input; every node's output goes into the case's console
+ * file a line at a time with a "[K] " prefix, as `space run --nodes` prints
+ * it. Not recorded (yet): `space run --nodes N --record` records such a
+ * run, node by node, and the same case run that way is the same run. */
+struct node_console {
+    FILE *out;
+    uint32_t k;
+    const char *input;
+    struct char_sink sink;
+    char line[256]; /* a prefixed line being put together */
+    unsigned len;
+};
+
+static void node_line(struct node_console *nc)
+{
+    fprintf(nc->out, "[%u] %.*s", nc->k, (int)nc->len, nc->line);
+    if (!nc->len || nc->line[nc->len - 1] != '\n')
+        fputc('\n', nc->out);
+    nc->len = 0;
+}
+
+static void node_write(void *opaque, const char *buf, unsigned long len)
+{
+    struct node_console *nc = opaque;
+    for (unsigned long i = 0; i < len; i++) {
+        nc->line[nc->len++] = buf[i];
+        if (buf[i] == '\n' || nc->len == sizeof nc->line)
+            node_line(nc);
+    }
+}
+
+static struct char_source *node_source(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    (void)device;
+    return stdio_source_open(((struct node_console *)arg)->input, err, errlen);
+}
+
+static struct char_sink *node_sink(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    (void)device, (void)err, (void)errlen;
+    return &((struct node_console *)arg)->sink;
+}
+
+/* How a multicomputer's run ended: that of the first node that did not
+ * halt, else of the first that halted with a code other than 0, else of
+ * node 0 (as `space run --nodes` picks its exit status). */
+static void nodes_end(struct cluster *cl, struct grade_result *r)
+{
+    uint32_t which = 0, n = cluster_nodes(cl);
+    uint64_t latest = 0;
+    for (uint32_t k = n; k-- > 0;) {
+        struct machine *m = cluster_node(cl, k);
+        if (machine_now(m) > latest)
+            latest = machine_now(m);
+        if (machine_state(m) != MACHINE_HALTED || machine_exit_code(m) != 0)
+            which = k;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        if (machine_state(cluster_node(cl, k)) != MACHINE_HALTED) {
+            which = k;
+            break;
+        }
+    struct machine *m = cluster_node(cl, which);
+    enum machine_state st = machine_state(m);
+    char line[640];
+    session_describe_end(m, st, NULL, line, sizeof line);
+    snprintf(r->end_line, sizeof r->end_line, "node %u of %u: %s", which, n, line);
+    r->ran = true;
+    r->run = (struct grade_run){.state = st,
+                                .exit_code = machine_exit_code(m),
+                                .virtual_time = latest,
+                                .end_line = r->end_line};
+}
+
+static void run_nodes(const struct grade_case *c, struct grade_result *r, const char *kernel,
+                      FILE *console)
+{
+    uint32_t n = c->nodes;
+    struct node_console *nc = calloc(n, sizeof *nc);
+    struct machine_config *cfg = calloc(n, sizeof *cfg);
+    struct device_config **dc = calloc(n, sizeof *dc);
+    struct net_spec spec = {0};
+    struct cluster *cl = NULL;
+    uint8_t *image = NULL;
+    const uint8_t *bytes = basicoz_image;
+    size_t size = basicoz_image_size;
+    char err[512];
+    if (!nc || !cfg || !dc) {
+        snprintf(r->error, sizeof r->error, "out of host memory");
+        goto done;
+    }
+    if (net_spec_parse(c->net, n, &spec, err, sizeof err) != 0) {
+        snprintf(r->error, sizeof r->error, "%s", err);
+        goto done;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        nc[k] = (struct node_console){.out = console, .k = k, .input = r->input};
+        nc[k].sink = (struct char_sink){.opaque = &nc[k], .write = node_write};
+        char count[16];
+        snprintf(count, sizeof count, "%u", n);
+        if (!(dc[k] = device_config_new()) ||
+            device_config_set(dc[k], "nodes", count, err, sizeof err) != 0 ||
+            (c->net && device_config_set(dc[k], "net", c->net, err, sizeof err) != 0)) {
+            snprintf(r->error, sizeof r->error, "%s", dc[k] ? err : "out of host memory");
+            goto done;
+        }
+        cfg[k] = (struct machine_config){
+            .ram_size = c->mem,
+            .max_insns = c->max_insns,
+            .cmdline = c->cmdline,
+            .ncpus = c->ncpus,
+            .jitter = c->seeded,
+            .seed = c->seed,
+            .devices = dc[k],
+            .debug_sink = &nc[k].sink,
+            .backends = {.arg = &nc[k], .char_source = node_source, .char_sink = node_sink}};
+    }
+    if (!(cl = cluster_create(n, cfg, &spec, c->seed, NULL, err, sizeof err))) {
+        snprintf(r->error, sizeof r->error, "the machine could not be set up: %s", err);
+        goto done;
+    }
+    for (uint32_t k = 0; k < n; k++)
+        machine_set_debug_out(cluster_node(cl, k), NULL); /* (into the node's sink instead) */
+    if (kernel) {
+        if (loader_read_file(kernel, "kernel image", &image, &size, err, sizeof err) != 0) {
+            snprintf(r->error, sizeof r->error, "%s", err);
+            goto done;
+        }
+        bytes = image;
+    }
+    if (cluster_boot(cl, kernel ? kernel : SESSION_BUILTIN_NAME, bytes, size, err, sizeof err) !=
+        0) {
+        snprintf(r->error, sizeof r->error, "%s", err);
+        goto done;
+    }
+    cluster_run(cl);
+    for (uint32_t k = 0; k < n; k++)
+        if (nc[k].len)
+            node_line(&nc[k]);
+    nodes_end(cl, r);
+done:
+    cluster_destroy(cl);
+    for (uint32_t k = 0; dc && k < n; k++)
+        device_config_free(dc[k]);
+    net_spec_free(&spec);
+    free(image);
+    free(dc);
+    free(cfg);
+    free(nc);
+}
+
+/* A multicomputer's case: run, judged on its console output and how it
+ * ended (it has no statistics to check, and no trace). False if grading
+ * was interrupted (Ctrl-C). */
+static bool run_nodes_case(const struct grader *g, const struct grade_case *c,
+                           struct grade_result *r, const char *kernel)
+{
+    FILE *console = NULL;
+    struct device_config *unused = device_config_new(); /* (prepare: a disk; nodes have none) */
+    struct host_backends host = {0};
+    if (!unused)
+        snprintf(r->error, sizeof r->error, "out of host memory");
+    else if (prepare(g, c, r, &host, unused) == 0 && !(console = fopen(r->console, "wb")))
+        snprintf(r->error, sizeof r->error, "%s: cannot create it: %s", r->console,
+                 strerror(errno));
+    if (console) {
+        run_nodes(c, r, kernel, console);
+        if (fclose(console) != 0 && !r->error[0])
+            snprintf(r->error, sizeof r->error, "%s: writing failed", r->console);
+        read_output(r);
+    }
+    device_config_free(unused);
+    if (r->ran && !r->error[0] && (r->outcomes = malloc((c->nchecks + 1) * sizeof *r->outcomes))) {
+        r->noutcomes = c->nchecks + 1;
+        r->failed = grade_check_run(c, &r->run, r->outcomes);
+    }
+    r->passed = r->outcomes && !r->failed && !r->error[0];
+    return !r->ran || r->run.state != MACHINE_INTERRUPTED;
+}
+
 /* Runs one case; false if grading was interrupted (Ctrl-C). */
 static bool run_case(const struct grader *g, const struct grade_case *c, struct grade_result *r)
 {
@@ -174,6 +358,11 @@ static bool run_case(const struct grader *g, const struct grade_case *c, struct 
     }
     remove(trace); /* (a trace left from an earlier grading is not this run's) */
     remove(timeline);
+    if (c->nodes) {
+        free(trace);
+        free(timeline);
+        return run_nodes_case(g, c, r, kernel);
+    }
     struct device_config *devices = device_config_new();
     struct session_config sc = {
         .machine = {.ram_size = c->mem,

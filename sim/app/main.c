@@ -6,10 +6,12 @@
 #include <string.h>
 
 #include "cli.h"
+#include "nodes.h"
 #include "options.h"
 #include "session.h"
 #include "sim/core/machine.h"
 #include "sim/core/tracer.h"
+#include "sim/replay/travel.h"
 #include "sim/stats/stats.h"
 #include "sim/timeline/timeline.h"
 #include "sim/util/parse.h"
@@ -84,7 +86,9 @@ enum {
     RUN_CPUS,
     RUN_QUANTUM,
     RUN_SEED,
+    RUN_CONSOLE_DIR,
     RUN_TIMELINE,
+    RUN_REVERSE_BUDGET,
     RUN_DEVICE = 2000, /* + the option's position over all device kinds */
 };
 
@@ -102,13 +106,19 @@ static const struct cmd_option run_options[] = {
      RUN_QUANTUM},
     {"seed", 0, "N",
      "with --cpus: vary where the CPUs switch, from seed N, the same\n"
-     "way on every run with that seed (to shake out races)",
+     "way on every run with that seed (to shake out races); with\n"
+     "--nodes: the network's faults too",
      RUN_SEED},
     {"input", 0, "FILE",
      "console input comes from FILE (default, or '-': standard input);\n"
      "a line is delivered when the guest asks for input and waits,\n"
-     "or at the latest 200000 instructions after it asked",
+     "or at the latest 200000 instructions after it asked;\n"
+     "with --nodes every node reads FILE, and K=FILE is node K's",
      RUN_INPUT},
+    {"console-dir", 0, "DIR",
+     "with --nodes: node K's console goes to DIR/nodeK.txt instead\n"
+     "of standard output with a '[K] ' prefix",
+     RUN_CONSOLE_DIR},
     {0},
 };
 
@@ -130,8 +140,11 @@ static const struct cmd_option run_options_after_devices[] = {
      "open a window: the console as a text screen (type there\n"
      "without --input) and an inspector of the machine, with\n"
      "F5 run/pause, F10 step over, F11 step, F9 breakpoint, F4 run\n"
-     "to cursor, F12 screenshot (docs/gui.md); console output\n"
-     "still goes to standard output too",
+     "to cursor, F12 screenshot; backwards: Shift+F5 reverse\n"
+     "continue, Shift+F10 reverse next, Shift+F11 reverse step,\n"
+     "Shift+F4 back to cursor, Ctrl+G go to a virtual time\n"
+     "(docs/gui.md); console output still goes to standard\n"
+     "output too",
      RUN_GUI},
     {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", RUN_GUI_PAUSED},
     {"gui-exit", 0, NULL,
@@ -164,6 +177,10 @@ static const struct cmd_option run_options_after_devices[] = {
      "CPU, traps, interrupts, DMA, IPIs) into FILE as Chrome Trace\n"
      "Event JSON for Perfetto (docs/instrumentation.md)",
      RUN_TIMELINE},
+    {"reverse-budget", 0, "SIZE",
+     "with --debug, --gdb or --gui: host memory for time travel's\n"
+     "snapshots (default 256M; 0: no time travel; docs/debugging.md)",
+     RUN_REVERSE_BUDGET},
     {0},
 };
 
@@ -243,6 +260,7 @@ struct run {
     const char *stats_path;
     struct cli_trace trace;
     const char *timeline_path;
+    int64_t reverse_budget; /* --reverse-budget; -1: not given */
 
     struct gui *window;
     FILE *timeline_out;
@@ -250,6 +268,13 @@ struct run {
     struct session ses;
     FILE *stats_out;
     struct gdbstub *gdb;
+
+    /* --nodes: what nodes.c needs besides the above */
+    const char *inputs[64];
+    unsigned ninputs;
+    struct nodes_option devopts[64];
+    unsigned ndevopts;
+    const char *console_dir;
 };
 
 /* A positive count for `what` (a message with %s for the value). */
@@ -291,7 +316,13 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
             return cli_usage_error("--seed needs a number, not '%s'", val);
         cfg->jitter = true;
         return 0;
-    case RUN_INPUT: r->sc.host.input = val; return 0;
+    case RUN_INPUT:
+        r->sc.host.input = val;
+        if (r->ninputs == sizeof r->inputs / sizeof r->inputs[0])
+            return cli_usage_error("too many --input options (at most %s)", "64");
+        r->inputs[r->ninputs++] = val;
+        return 0;
+    case RUN_CONSOLE_DIR: r->console_dir = val; return 0;
     case RUN_VERBOSE: r->verbose = true; return 0;
     case RUN_DEBUG: r->debug = true; return 0;
     case RUN_GDB:
@@ -319,6 +350,14 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
     case RUN_STATS_FILE: r->stats_path = val; return 0;
     case RUN_RECORD: r->sc.record_path = val; return 0;
     case RUN_TIMELINE: r->timeline_path = val; return 0;
+    case RUN_REVERSE_BUDGET: {
+        uint32_t size;
+        if (parse_size(val, &size) != 0)
+            return cli_usage_error("--reverse-budget needs a size such as 256M or 0, not '%s'",
+                                   val);
+        r->reverse_budget = size;
+        return 0;
+    }
     case RUN_CHECKPOINT_INTERVAL:
         return positive(val, &r->sc.checkpoint_interval,
                         "--checkpoint-interval needs a positive instruction count, not '%s'");
@@ -330,7 +369,33 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
     char err[256];
     if (device_config_set(r->devices, d->name, val, err, sizeof err) != 0)
         return cli_usage_error("%s", err);
+    if (r->ndevopts == sizeof r->devopts / sizeof r->devopts[0])
+        return cli_usage_error("too many device options (at most %s)", "64");
+    r->devopts[r->ndevopts++] = (struct nodes_option){d->name, val};
     return 0;
+}
+
+/* What nodes.c is asked to run (nodes 0: no --nodes). */
+static struct nodes_run nodes_of(const struct run *r)
+{
+    const char *n = device_config_get(r->devices, "nodes");
+    return (struct nodes_run){.nodes = n ? (uint32_t)strtoul(n, NULL, 10) : 0,
+                              .net = device_config_get(r->devices, "net"),
+                              .seed = r->sc.machine.seed,
+                              .machine = r->sc.machine,
+                              .kernel_path = r->sc.kernel_path,
+                              .devopts = r->devopts,
+                              .ndevopts = r->ndevopts,
+                              .inputs = r->inputs,
+                              .ninputs = r->ninputs,
+                              .console_dir = r->console_dir,
+                              .verbose = r->verbose,
+                              .debug = r->debug,
+                              .record_path = r->sc.record_path,
+                              .checkpoint_interval = r->sc.checkpoint_interval,
+                              .trace_flags = r->trace.flags,
+                              .trace_path = r->trace.path,
+                              .write_stats = r->stats >= 0 ? stats_formats[r->stats].write : NULL};
 }
 
 /* Reads `space run`'s command line into *r: 0, -1 for --help, or
@@ -340,7 +405,8 @@ static int parse_run(struct run *r, int argc, char **argv)
     *r = (struct run){.sc.machine = {.ram_size = 64u << 20, .ncpus = 1},
                       .sc.host.output = stdout,
                       .gdb_port = -1,
-                      .stats = -1};
+                      .stats = -1,
+                      .reverse_budget = -1};
     if (!(r->devices = device_config_new())) {
         fprintf(stderr, "space: out of host memory\n");
         return EXIT_BAD_INPUT;
@@ -371,6 +437,9 @@ static int parse_run(struct run *r, int argc, char **argv)
     char err[256];
     if (device_config_check(r->devices, err, sizeof err) != 0)
         return cli_usage_error("%s", err);
+    struct nodes_run nr = nodes_of(r);
+    if ((status = nodes_check(&nr)) != 0)
+        return status;
     const struct gui_options *go = &r->go;
     const struct {
         bool wrong;
@@ -385,10 +454,25 @@ static int parse_run(struct run *r, int argc, char **argv)
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,
          "--checkpoint-interval needs --record FILE"},
+        {nr.nodes && (r->gdb_port >= 0 || r->gui),
+         "--nodes cannot be used with --gdb or --gui yet"},
+        {nr.nodes && r->debug && r->sc.record_path,
+         "--nodes with --debug cannot --record (the debugger holds the barriers)"},
+        {nr.nodes && r->sc.machine.ncpus > 1,
+         "--nodes cannot be used with --cpus above 1 yet: a node has one CPU"},
+        {r->reverse_budget > 0 && !r->debug && !r->gui && r->gdb_port < 0,
+         "--reverse-budget needs --debug, --gdb or --gui"},
+        {r->reverse_budget > 0 && r->sc.record_path,
+         "--reverse-budget cannot be used with --record (a trace holds one straight run)"},
     };
     for (size_t i = 0; i < sizeof rules / sizeof rules[0]; i++)
         if (rules[i].wrong)
             return cli_usage_error("%s", rules[i].why);
+    /* Time travel: on by default under a debugger, never while recording. */
+    bool debugged = r->debug || r->gui || r->gdb_port >= 0;
+    if (debugged && !r->sc.record_path)
+        r->sc.reverse_budget =
+            r->reverse_budget >= 0 ? (size_t)r->reverse_budget : TRAVEL_DEFAULT_BUDGET;
     return 0;
 }
 
@@ -431,6 +515,7 @@ static int set_up(struct run *r)
         [SESSION_MACHINE] = {EXIT_BAD_INPUT, ""},
         [SESSION_KERNEL] = {EXIT_BAD_IMAGE, ""},
         [SESSION_RECORD] = {EXIT_BAD_INPUT, "--record: "},
+        [SESSION_TRAVEL] = {EXIT_BAD_INPUT, "--reverse-budget: "},
     };
     enum session_failure failed = session_start(&r->ses, &r->sc, err, sizeof err);
     if (failed != SESSION_OK) {
@@ -472,6 +557,10 @@ static int set_up(struct run *r)
         status = EXIT_USAGE;
         goto no_timeline;
     }
+    if (r->gdb)
+        gdbstub_set_travel(r->gdb, r->ses.travel);
+    if (r->window)
+        gui_set_travel(r->window, r->ses.travel);
     return 0;
 no_timeline:
     timeline_free(r->timeline);
@@ -527,7 +616,8 @@ static int run_under_sdb(struct run *r)
                                   .image_size = basicoz_image_size,
                                   .image_name = SESSION_BUILTIN_NAME,
                                   .in = stdin,
-                                  .out = stdout};
+                                  .out = stdout,
+                                  .travel = r->ses.travel};
     return debug_cli_run(r->ses.m, &dc);
 }
 
@@ -564,6 +654,22 @@ static int cmd_run(int argc, char **argv)
     if (status) {
         device_config_free(r.devices);
         return status < 0 ? cli_help(&run_help) : status;
+    }
+    struct nodes_run nr = nodes_of(&r);
+    if (nr.nodes) {
+        /* A multicomputer: nodes.c sets it up and runs it. */
+        nr.stats_out = stderr;
+        if (r.stats_path && !(nr.stats_out = fopen(r.stats_path, "w"))) {
+            fprintf(stderr, "space: --stats-file %s: cannot create it: %s\n", r.stats_path,
+                    strerror(errno));
+            device_config_free(r.devices);
+            return EXIT_BAD_INPUT;
+        }
+        status = nodes_run(&nr);
+        if (nr.stats_out != stderr)
+            close_stats(nr.stats_out);
+        device_config_free(r.devices);
+        return status;
     }
     /* The machine, booted, with what watches it. */
     if ((status = set_up(&r)) == 0) {

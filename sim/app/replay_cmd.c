@@ -6,6 +6,8 @@
 #include "cli.h"
 #include "sim/host/platform.h"
 #include "sim/replay/replayer.h"
+#include "sim/replay/travel.h"
+#include "sim/replay/travel_io.h"
 #include "sim/core/tracer.h"
 #include "sim/timeline/timeline.h"
 #include "sim/util/parse.h"
@@ -23,6 +25,7 @@ enum {
     REPLAY_SCREENSHOT,
     REPLAY_SCREENSHOT_AT,
     REPLAY_GUI_DUMP,
+    REPLAY_REVERSE_BUDGET,
 };
 
 static const struct cmd_option replay_options[] = {
@@ -32,8 +35,9 @@ static const struct cmd_option replay_options[] = {
     {"quiet", 'q', NULL, "discard the guest's console output", REPLAY_QUIET},
     {"debug", 0, NULL, "replay under sdb (commands on standard input)", REPLAY_DEBUG},
     {"gui", 0, NULL,
-     "replay in the window (docs/gui.md): its timeline strip goes\n"
-     "to a virtual time where it is clicked",
+     "replay in the window (docs/gui.md): Shift+F5/F10/F11/F4 go\n"
+     "backwards; Ctrl+G, or a click in its timeline strip, goes\n"
+     "to a virtual time",
      REPLAY_GUI},
     {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", REPLAY_GUI_PAUSED},
     {"gui-exit", 0, NULL, "with --gui: close the window when the replay ends", REPLAY_GUI_EXIT},
@@ -43,6 +47,10 @@ static const struct cmd_option replay_options[] = {
      REPLAY_SCREENSHOT_AT},
     {"gui-dump", 0, NULL, "with --gui: also write each screenshot's text as FILE.txt",
      REPLAY_GUI_DUMP},
+    {"reverse-budget", 0, "SIZE",
+     "with --debug or --gui: host memory for time travel's\n"
+     "snapshots (default 256M; 0: no time travel; docs/debugging.md)",
+     REPLAY_REVERSE_BUDGET},
     {0},
 };
 
@@ -53,7 +61,9 @@ static void describe(FILE *out)
     options_add(&o, replay_options);
     options_add(&o, cli_trace_options);
     fputs("space replay runs a recorded trace again, with the inputs it holds, and checks\n"
-          "every checkpoint (docs/trace-format.md).\n"
+          "every checkpoint (docs/trace-format.md). A multicomputer's recording\n"
+          "(space run --nodes N --record TRACE) is TRACE.0 .. TRACE.N-1: space replay\n"
+          "TRACE replays every node's in turn, space replay TRACE.K node K's alone.\n"
           "options for replay:\n",
           out);
     options_print(&o, out);
@@ -89,7 +99,7 @@ static void forward_flush(void *opaque)
 
 /* Replays in the window, with its timeline strip: the window's exit status
  * is the verdict's, as for a plain replay. */
-static void replay_in_window(struct replay *rp, struct gui_options *go,
+static void replay_in_window(struct replay *rp, struct gui_options *go, struct travel *travel,
                              const struct char_sink **screen, int *status)
 {
     char err[512];
@@ -105,6 +115,7 @@ static void replay_in_window(struct replay *rp, struct gui_options *go,
     struct machine *m = replay_machine(rp);
     struct timeline *t = timeline_create(m, NULL, &(struct timeline_options){0});
     gui_set_timeline(g, t);
+    gui_set_travel(g, travel);
     const char *why = NULL;
     machine_ctrl_c_target(m, false);
     gui_run(g, m, &why);
@@ -114,14 +125,40 @@ static void replay_in_window(struct replay *rp, struct gui_options *go,
     timeline_free(t);
 }
 
+/* The replay, then time travel's backends (the replayed devices used them). */
+static void close_replay(struct replay *rp, struct travel_io *io)
+{
+    replay_close(rp);
+    if (io)
+        travel_io_free(io);
+}
+
+/* What the command line asks of a replay. */
+struct replay_args {
+    struct replay_options opt;
+    struct gui_options go;
+    bool single_step, quiet, debug, gui;
+    int64_t budget;
+    struct cli_trace tracing;
+};
+
+static int replay_one(const char *trace, const struct replay_args *a);
+
+static bool readable(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
 int cmd_replay(int argc, char **argv)
 {
     const char *trace = NULL;
     struct replay_options opt = {0};
     struct gui_options go = {0};
-    const struct char_sink *screen = NULL;
-    struct char_sink forward = {.opaque = &screen, .write = forward_write, .flush = forward_flush};
     bool single_step = false, quiet = false, debug = false, gui = false;
+    int64_t budget = -1; /* --reverse-budget; -1: not given */
     struct cli_trace tracing = {0};
     struct options o;
     options_init(&o, argc, argv);
@@ -152,6 +189,14 @@ int cmd_replay(int argc, char **argv)
                     "--screenshot-at needs a virtual time and a file name, not '%s'", val);
             break;
         case REPLAY_GUI_DUMP: go.dump = true; break;
+        case REPLAY_REVERSE_BUDGET: {
+            uint32_t size;
+            if (parse_size(val, &size) != 0)
+                status = cli_usage_error(
+                    "--reverse-budget needs a size such as 256M or 0, not '%s'", val);
+            budget = size;
+            break;
+        }
         default: status = cli_trace_option(id, val, &tracing); break;
         }
     }
@@ -169,6 +214,41 @@ int cmd_replay(int argc, char **argv)
     if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
         return cli_usage_error("%s",
                                "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
+    if (budget > 0 && !debug && !gui)
+        return cli_usage_error("%s", "--reverse-budget needs --debug or --gui");
+    if (budget < 0)
+        budget = TRAVEL_DEFAULT_BUDGET;
+    struct replay_args a = {opt, go, single_step, quiet, debug, gui, budget, tracing};
+    /* A multicomputer's recording: TRACE.0, TRACE.1, ..., each node's. */
+    char path[4096];
+    snprintf(path, sizeof path, "%s.0", trace);
+    if (!readable(trace) && readable(path)) {
+        if (debug || gui)
+            return cli_usage_error("--debug and --gui replay one node's trace: give %s.K", trace);
+        int worst = 0;
+        for (unsigned k = 0; snprintf(path, sizeof path, "%s.%u", trace, k) > 0 && readable(path);
+             k++) {
+            fprintf(stderr, "space: node %u (%s):\n", k, path);
+            int st = replay_one(path, &a);
+            if (st > worst)
+                worst = st;
+        }
+        return worst;
+    }
+    return replay_one(trace, &a);
+}
+
+/* Replays one trace: replay's exit status. */
+static int replay_one(const char *trace, const struct replay_args *a)
+{
+    struct replay_options opt = a->opt;
+    struct gui_options go = a->go;
+    bool single_step = a->single_step, quiet = a->quiet, debug = a->debug, gui = a->gui;
+    int64_t budget = a->budget;
+    struct cli_trace tracing = a->tracing;
+    const struct char_sink *screen = NULL;
+    struct char_sink forward = {.opaque = &screen, .write = forward_write, .flush = forward_flush};
+    int status = 0;
     FILE *discard = NULL;
     if (quiet && !(discard = platform_open_null())) {
         fprintf(stderr, "space: cannot open the null device to discard console output\n");
@@ -179,9 +259,17 @@ int cmd_replay(int argc, char **argv)
         opt.also = &forward;
 
     char err[512];
+    if ((debug || gui) && budget && !(opt.travel_io = travel_io_create())) {
+        fprintf(stderr, "space: time travel: out of host memory\n");
+        if (discard)
+            fclose(discard);
+        return EXIT_BAD_INPUT;
+    }
     struct replay *rp = replay_open(trace, &opt, err, sizeof err);
     if (!rp) {
         fprintf(stderr, "space: %s\n", err);
+        if (opt.travel_io)
+            travel_io_free(opt.travel_io);
         if (discard)
             fclose(discard);
         return EXIT_BAD_IMAGE;
@@ -191,20 +279,25 @@ int cmd_replay(int argc, char **argv)
     struct machine *m = replay_machine(rp);
     status = cli_attach_trace(m, tracing.flags, tracing.path);
     if (status != 0) {
-        replay_close(rp);
+        close_replay(rp, opt.travel_io);
         if (discard)
             fclose(discard);
         return status;
     }
+    struct travel *travel = NULL;
+    if (opt.travel_io &&
+        !(travel = travel_create(m, opt.travel_io, (size_t)budget, err, sizeof err)))
+        fprintf(stderr, "space: %s: going on without it\n", err);
     if (debug) {
-        struct debug_cli_config dc = {.in = stdin, .out = stdout};
+        struct debug_cli_config dc = {.in = stdin, .out = stdout, .travel = travel};
         replay_image(rp, &dc.image_name, &dc.image, &dc.image_size);
         status = debug_cli_run(m, &dc);
     } else if (gui) {
-        replay_in_window(rp, &go, &screen, &status);
+        replay_in_window(rp, &go, travel, &screen, &status);
         if (status) {
+            travel_free(travel);
             tracer_detach(m);
-            replay_close(rp);
+            close_replay(rp, opt.travel_io);
             if (discard)
                 fclose(discard);
             return status;
@@ -214,6 +307,7 @@ int cmd_replay(int argc, char **argv)
         replay_run(rp, single_step);
         machine_ctrl_c_target(NULL, false);
     }
+    travel_free(travel);
     fflush(stdout);
     char report[1200];
     unsigned checked, total;
@@ -228,7 +322,7 @@ int cmd_replay(int argc, char **argv)
                 machine_interrupted(m) ? "interrupted" : "left", (unsigned long long)machine_now(m),
                 checked, total + 1);
         tracer_detach(m);
-        replay_close(rp);
+        close_replay(rp, opt.travel_io);
         if (discard)
             fclose(discard);
         return debug ? status : EXIT_INTERRUPTED;
@@ -243,7 +337,7 @@ int cmd_replay(int argc, char **argv)
     if (!debug)
         status = same ? 0 : EXIT_DIVERGED;
     tracer_detach(m);
-    replay_close(rp);
+    close_replay(rp, opt.travel_io);
     if (discard)
         fclose(discard);
     return status;

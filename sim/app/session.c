@@ -5,6 +5,8 @@
 
 #include "cli.h"
 #include "sim/core/loader.h"
+#include "sim/replay/travel.h"
+#include "sim/replay/travel_io.h"
 
 enum session_failure session_start(struct session *s, const struct session_config *cfg, char *err,
                                    unsigned errlen)
@@ -19,12 +21,22 @@ enum session_failure session_start(struct session *s, const struct session_confi
             return SESSION_RECORD;
         }
         mc.backends = *recorder_backends(s->rec);
+    } else if (cfg->reverse_budget) {
+        if (!(s->io = travel_io_create())) {
+            snprintf(err, errlen, "time travel: out of host memory");
+            return SESSION_TRAVEL;
+        }
+        mc.backends = travel_io_wrap(s->io, mc.backends);
     }
     struct machine *m = machine_create(&mc, err, errlen);
     if (!m) {
         recorder_discard(s->rec);
+        if (s->io)
+            travel_io_free(s->io);
         return SESSION_MACHINE;
     }
+    if (s->io)
+        travel_io_attach(s->io, m);
     if (cfg->host.output)
         machine_set_debug_out(m, cfg->host.output);
     /* The kernel as bytes: a recording keeps them. */
@@ -47,11 +59,17 @@ enum session_failure session_start(struct session *s, const struct session_confi
         failed = SESSION_KERNEL;
     else if (failed == SESSION_OK && s->rec && recorder_start(s->rec, m, &setup, err, errlen) != 0)
         failed = SESSION_RECORD;
+    else if (failed == SESSION_OK && s->io &&
+             !(s->travel = travel_create(m, s->io, cfg->reverse_budget, err, errlen)))
+        failed = SESSION_TRAVEL;
     free(file_image);
     if (failed != SESSION_OK) {
         machine_destroy(m);
         recorder_discard(s->rec);
+        if (s->io)
+            travel_io_free(s->io);
         s->rec = NULL;
+        s->io = NULL;
         return failed;
     }
     s->m = m;
@@ -99,7 +117,10 @@ int session_finish(struct session *s, char *err, unsigned errlen)
     int rc = 0;
     if (s->rec && recorder_finish(s->rec, err, errlen) != 0)
         rc = -1;
+    travel_free(s->travel);
     machine_destroy(s->m);
+    if (s->io)
+        travel_io_free(s->io); /* (after the devices that used it) */
     *s = (struct session){0};
     return rc;
 }

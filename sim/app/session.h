@@ -3,7 +3,8 @@
  * built into space, recorded into a trace if asked, run with Ctrl-C
  * stopping it, its end described - shared by the commands that run
  * machines (space run, space grade) so that a graded run is exactly the
- * run a student gets with the same options. */
+ * run a student gets with the same options; under a debugger, with time
+ * travel's snapshots and input log (sim/replay/travel.h). */
 #ifndef SPACE_SESSION_H
 #define SPACE_SESSION_H
 
@@ -28,6 +29,9 @@ struct session_config {
     const char *kernel_path;      /* NULL: the built-in BasicOZ */
     const char *record_path;      /* NULL: no recording */
     uint64_t checkpoint_interval; /* 0: RECORD_DEFAULT_INTERVAL */
+    /* Host memory for time travel's snapshots (sim/replay/travel.h);
+     * 0: no time travel. Not with a recording. */
+    size_t reverse_budget;
 };
 
 /* The step that could not be done; the command picks its exit status. */
@@ -36,12 +40,15 @@ enum session_failure {
     SESSION_MACHINE, /* creating the machine or a device (input file, disk image) */
     SESSION_KERNEL,  /* reading or booting the kernel image */
     SESSION_RECORD,  /* creating the trace */
+    SESSION_TRAVEL,  /* the first snapshot for time travel */
 };
 
 struct session {
     struct machine *m;
     struct recorder *rec;      /* NULL: not recorded */
     struct host_backends host; /* (the machine's backends use it) */
+    struct travel *travel;     /* NULL: no time travel */
+    struct travel_io *io;      /* its wrapper of the backends */
 };
 
 /* Creates, boots and (if asked) starts recording the machine, ready to

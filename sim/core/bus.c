@@ -149,6 +149,18 @@ static struct block_store *slot_block_store(void *opaque, const char *name, uint
     return s->store;
 }
 
+static struct frame_port *slot_frame_port(void *opaque, char *err, unsigned errlen)
+{
+    struct bus_slot *s = opaque;
+    const struct backend_provider *p = &s->bus->backends;
+    if (s->port || !p->frame_port) {
+        no_backend(s, s->port ? "second network port" : "network", err, errlen);
+        return NULL;
+    }
+    s->port = p->frame_port(p->arg, s->dev->index, err, errlen);
+    return s->port;
+}
+
 static void close_backends(struct bus_slot *s)
 {
     if (s->source && s->source->close)
@@ -157,6 +169,9 @@ static void close_backends(struct bus_slot *s)
         s->sink->close(s->sink->opaque);
     if (s->store && s->store->close)
         s->store->close(s->store->opaque);
+    if (s->port && s->port->close)
+        s->port->close(s->port->opaque);
+    s->port = NULL;
     s->source = NULL;
     s->sink = NULL;
     s->store = NULL;
@@ -210,7 +225,8 @@ int bus_init(struct bus *b, struct machine *m, const struct device_config *devic
                 .clock = {s, clock_now, clock_schedule, clock_cancel, clock_scheduled}};
             if (line == b->nlines)
                 b->nlines++;
-            struct device_backends db = {s, slot_char_source, slot_char_sink, slot_block_store};
+            struct device_backends db = {s, slot_char_source, slot_char_sink, slot_block_store,
+                                         slot_frame_port};
             if (kind->create(d, devices, &db, err, errlen) != 0) {
                 close_backends(s);
                 bus_free(b); /* the devices created so far */

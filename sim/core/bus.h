@@ -41,6 +41,7 @@ struct bus_slot {
     struct char_source guard; /* what the device was given */
     struct char_sink *sink;
     struct block_store *store;
+    struct frame_port *port;
 };
 
 struct bus {

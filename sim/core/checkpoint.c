@@ -75,7 +75,10 @@ struct map_hash {
 static int hash_mapping(uint32_t vaddr, map_entry e, void *arg)
 {
     struct map_hash *mh = arg;
-    uint32_t v[4] = {mh->ctx, vaddr, e, mmu_access_bits(mh->mmu, mh->ctx, vaddr)};
+    /* (A 64 KiB page differs from 16 pages mapped alike.) */
+    uint32_t bits = mmu_access_bits(mh->mmu, mh->ctx, vaddr) |
+                    (mmu_is_64k(mh->mmu, mh->ctx, vaddr) ? MAP_LARGE : 0);
+    uint32_t v[4] = {mh->ctx, vaddr, e, bits};
     mh->h = hash_u32s(v, 4, mh->h);
     return 0;
 }

@@ -51,7 +51,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     for (unsigned i = 0; i < m->ncpus; i++) {
         struct machine_cpu *c = &m->cpus[i];
         c->cpu = i ? cpu_create_sibling(m->cpus[0].cpu, err, errlen)
-                   : cpu_create(&m->mmu, &m->pm, err, errlen);
+                   : cpu_create(&m->mmu, &m->pm, cfg->tcg_buffer, err, errlen);
         if (!c->cpu) {
             machine_destroy(m);
             return NULL;
@@ -139,7 +139,8 @@ static void boot_loaded(struct machine *m, const struct loaded_image *loaded)
     bi->version = SPACE_BOOT_VERSION;
     bi->ram_size = m->pm.ram_size;
     bi->ncpus = m->ncpus;
-    bi->node = 0;
+    bi->node = m->cfg.node;
+    bi->nodes = m->cfg.nodes ? m->cfg.nodes : 1;
     bi->kernel_start = img.phys_start;
     bi->kernel_end = img.phys_end;
     bi->bootinfo_paddr = BOOTINFO_PADDR;
@@ -285,6 +286,11 @@ bool machine_recording(const struct machine *m)
 {
     return m->recording;
 }
+uint64_t machine_next_event(const struct machine *m)
+{
+    return events_next(&m->bus.events);
+}
+
 const struct machine_stats *machine_stats(struct machine *m)
 {
     struct machine_stats *t = &m->stats;

@@ -23,6 +23,11 @@ struct machine_config {
     uint64_t quantum; /* instructions per CPU per round (0: MACHINE_QUANTUM) */
     bool jitter;      /* seeded switch points (space run --seed) */
     uint64_t seed;
+    /* Its place in a multicomputer (sim/net/cluster.h): the boot
+     * information's node and nodes (nodes 0: alone, said as 1). */
+    uint32_t node, nodes;
+    /* Each CPU's translation buffer in bytes (0: CPU_TCG_BUFFER). */
+    uint32_t tcg_buffer;
     /* The devices' options (devices/device.h; valid while the machine
      * exists; NULL: none given) and where their input comes from and their
      * output goes. */
@@ -205,6 +210,9 @@ bool machine_waiting(const struct machine *m);   /* CPU 0: SPACE_OP_WAIT, no int
 bool machine_recording(const struct machine *m); /* a debugger may not change the guest */
 /* Summed over the CPUs. */
 const struct machine_stats *machine_stats(struct machine *m);
+/* When the next device event is due (machine_clock's unit; UINT64_MAX:
+ * none): a driver of several machines tells waiting from stuck. */
+uint64_t machine_next_event(const struct machine *m);
 /* The name the kernel gave CONTEXT ctx (SPACE_OP_CTX_NAME), or "". */
 const char *machine_context_name(const struct machine *m, uint32_t ctx);
 

@@ -34,8 +34,10 @@ static bool op_mapping(struct machine *m, struct cpu_regs *r)
         r->eax = (uint32_t)SPACE_ERR_CONTEXT;
         return true;
     }
-    map_entry e = mmu_peek(&m->mmu, r->ebx, r->ecx);
-    r->eax = MAP_ACCESS(e);
+    /* A 64 KiB page answers for itself: its flag, its first frame. */
+    bool large = mmu_is_64k(&m->mmu, r->ebx, r->ecx);
+    map_entry e = mmu_peek(&m->mmu, r->ebx, large ? r->ecx & ~MAP_LARGE_MASK : r->ecx);
+    r->eax = MAP_ACCESS(e) | (large ? SPACE_MAP_64K : 0);
     r->edx = MAP_PADDR(e);
     r->ecx = mmu_access_bits(&m->mmu, r->ebx, r->ecx);
     return true;

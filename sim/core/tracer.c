@@ -134,6 +134,8 @@ void tracer_detach(struct machine *m)
 void trace_line(struct machine *m, const char *kind, const char *fmt, ...)
 {
     struct tracer *t = m->tracer;
+    if (m->cfg.nodes)
+        fprintf(t->out, "[%u] ", m->cfg.node); /* a multicomputer's node */
     fprintf(t->out, "%llu cpu%u ctx=%u mode=%u %s ", (unsigned long long)cpu_time(m->cpu), m->cur,
             cpu_context(m->cpu), cpu_mode(m->cpu), kind);
     va_list ap;
@@ -153,6 +155,8 @@ void trace_insn(struct machine *m, uint64_t time, uint32_t ctx, uint32_t mode, u
     char text[96];
     if (!cpu_disassemble(m->cpu, code, len, pc, text, sizeof text))
         snprintf(text, sizeof text, "(undecodable)");
+    if (m->cfg.nodes)
+        fprintf(t->out, "[%u] ", m->cfg.node);
     fprintf(t->out, "%llu cpu%u ctx=%u mode=%u insn 0x%08x %s\n", (unsigned long long)time, m->cur,
             ctx, mode, pc, text);
     t->lines++;

@@ -8,6 +8,7 @@
 
 #include "sim/util/parse.h"
 #include "sim/core/loader.h"
+#include "sim/net/cluster.h"
 #include "sim/stats/statpath.h"
 
 #define MAX_NAME 64
@@ -297,6 +298,22 @@ static bool set_seed(struct parser *p, struct grade_case *c, const char *key, co
     return true;
 }
 
+static bool set_nodes(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    uint64_t n;
+    if (parse_u64(v, &n) != 0 || n < 1 || n > CLUSTER_MAX_NODES)
+        return fail(p, "%s: expected a node count, 1..%u, not '%s'", key, CLUSTER_MAX_NODES, v);
+    c->nodes = (uint32_t)n;
+    return true;
+}
+
+static bool set_net(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    (void)p, (void)key;
+    c->net = v; /* (checked with the case's node count once the file is read) */
+    return true;
+}
+
 static bool set_cmdline(struct parser *p, struct grade_case *c, const char *key, const char *v)
 {
     (void)p, (void)key;
@@ -523,6 +540,8 @@ static const struct key {
     {"mem", set_mem, FORM_VALUE, false, false, 0},
     {"cpus", set_cpus, FORM_VALUE, false, false, 0},
     {"seed", set_seed, FORM_VALUE, false, false, 0},
+    {"nodes", set_nodes, FORM_VALUE, false, false, 0},
+    {"net", set_net, FORM_VALUE, false, false, 0},
     {"cmdline", set_cmdline, FORM_VALUE, false, false, 0},
     {"disk", set_disk, FORM_VALUE, false, false, 1},
     {"disk-size", set_disk_size, FORM_VALUE, false, false, 1},
@@ -794,6 +813,33 @@ static bool parse(struct parser *p)
     return true;
 }
 
+/* What only the whole case can tell: a network needs nodes, and its spec
+ * must suit their number; a multicomputer's case has no disk and no
+ * statistics to check (yet). The error names the case's line. */
+static bool check_nodes(struct parser *p)
+{
+    for (unsigned i = 0; i < p->spec->ncases; i++) {
+        const struct grade_case *c = &p->spec->cases[i];
+        p->line = c->line;
+        if (c->net && !c->nodes)
+            return fail(p, "case '%s': net needs nodes = N", c->name);
+        if (!c->nodes)
+            continue;
+        if (c->disk || c->disk_size)
+            return fail(p, "case '%s': a case with nodes cannot have a disk (yet)", c->name);
+        for (unsigned k = 0; k < c->nchecks; k++)
+            if (c->checks[k].kind == CHECK_STAT)
+                return fail(p, "case '%s': stat checks are not available with nodes (yet; line %u)",
+                            c->name, c->checks[k].line);
+        struct net_spec spec;
+        char why[256];
+        if (net_spec_parse(c->net, c->nodes, &spec, why, sizeof why) != 0)
+            return fail(p, "case '%s': %s", c->name, why);
+        net_spec_free(&spec);
+    }
+    return true;
+}
+
 struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen)
 {
     uint8_t *data;
@@ -835,7 +881,7 @@ struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen)
         if (!ok)
             snprintf(err, errlen, "%s: out of host memory", path);
         else
-            ok = parse(&p);
+            ok = parse(&p) && check_nodes(&p);
     } else {
         snprintf(err, errlen, "%s: out of host memory", path);
     }

@@ -48,6 +48,8 @@ struct grade_case {
     uint32_t ncpus; /* space run --cpus */
     uint64_t seed;  /* space run --seed, if seeded */
     bool seeded;
+    uint32_t nodes;  /* space run --nodes N: a multicomputer; 0: one machine */
+    const char *net; /* space run --net SPEC (with nodes); NULL: the defaults */
     const char *cmdline;
     const char *input;      /* console input text; NULL: none (or input_file) */
     const char *input_file; /* path */

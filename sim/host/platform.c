@@ -4,6 +4,7 @@
 #include "platform.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,17 @@
 #include "platform_os.h"
 
 static void (*volatile interrupt_fn)(void);
+static volatile sig_atomic_t interrupts; /* presses, for a waiting platform_reader */
+
+unsigned long os_interrupts(void)
+{
+    return (unsigned long)interrupts;
+}
 
 static void on_sigint(int sig)
 {
     (void)sig;
+    interrupts++;
     void (*fn)(void) = interrupt_fn;
     if (fn)
         fn();

@@ -2,9 +2,10 @@
  * Everything OS-specific (signals, files, terminals, sockets, paths) goes
  * behind a function here. One file per OS implements it -
  * sim/host/platform_posix.c or sim/host/platform_windows.c, CMake picks
- * by WIN32 - and sim/host/platform.c holds what is the same everywhere
- * (Ctrl-C's callback, disk image files, directories), on the primitives
- * of platform_os.h. */
+ * by WIN32 - and sim/host/platform.c (Ctrl-C's callback, disk image
+ * files, directories) and sim/host/line_reader.c (console input read on a
+ * thread) hold what is the same everywhere, on the primitives of
+ * platform_os.h. */
 #ifndef SPACE_PLATFORM_H
 #define SPACE_PLATFORM_H
 
@@ -23,8 +24,37 @@ void platform_quit_now(const char *msg, int status);
 
 /* Is this stream an interactive terminal? */
 bool platform_is_terminal(FILE *f);
-/* Can a read from this terminal stream return without blocking? */
+/* Can a read from this terminal stream return without blocking? (POSIX:
+ * select(), which unlike macOS's poll() works on terminals everywhere.
+ * Windows cannot tell, and says true: its console is read by a
+ * platform_reader instead.) */
 bool platform_input_ready(FILE *f);
+
+/* Console input read a line at a time by a thread of its own, so that
+ * whether a line has been typed is known without blocking on any host.
+ * Used for terminals where platform_input_ready cannot tell (Windows), and
+ * anywhere when the environment has SPACE_CONSOLE_READER=1 (=0: never);
+ * platform_reader_wanted says which. The thread reads only when asked for
+ * a line, one line ahead at most, and blocks no signal of the program's:
+ * Ctrl-C ends a waiting take. */
+bool platform_reader_wanted(void);
+struct platform_reader;
+/* Starts the thread on f, which it closes at the end if close_f. NULL if
+ * no thread can be started (then read f directly). */
+struct platform_reader *platform_reader_start(FILE *f, bool close_f);
+/* The next line (with its newline, if any) in *line, valid until the next
+ * take: its length. 0: none yet (without wait); -1: the end of input;
+ * PLATFORM_READER_INTERRUPTED: Ctrl-C was pressed while waiting. */
+#define PLATFORM_READER_INTERRUPTED (-2)
+long platform_reader_take(struct platform_reader *r, bool wait, const char **line);
+/* Stops taking lines; the thread ends when its read returns (a read in
+ * progress cannot be cancelled; the line it gets is dropped). */
+void platform_reader_stop(struct platform_reader *r);
+
+/* Standard streams and files carry bytes, not text: no CR/LF translation
+ * (Windows; nothing to do elsewhere). Not for a console being typed at,
+ * whose lines Windows ends with CR LF. */
+void platform_stream_binary(FILE *f);
 
 /* Puts a terminal stream into raw mode for line editing (no echo, no line
  * buffering, Ctrl-C arriving as byte 3 instead of a signal); returns false

@@ -22,7 +22,25 @@ int os_file_sync(int fd);
 int os_make_dir(const char *path);
 bool os_is_dir(const char *path);
 
-/* Calls handler on SIGINT (Ctrl-C), interrupting a blocking read. */
+/* Calls handler on SIGINT (Ctrl-C), interrupting a blocking read; every
+ * press, the second as the first. */
 void os_catch_sigint(void (*handler)(int));
+
+/* For line_reader.c: a lock with one condition, and threads. */
+struct os_monitor;
+struct os_monitor *os_monitor_new(void); /* NULL if out of resources */
+void os_monitor_free(struct os_monitor *m);
+void os_monitor_lock(struct os_monitor *m);
+void os_monitor_unlock(struct os_monitor *m);
+/* Unlocks, waits until notified or timeout_ms passed, locks again. */
+void os_monitor_wait(struct os_monitor *m, unsigned timeout_ms);
+void os_monitor_notify(struct os_monitor *m); /* wakes every waiter */
+/* Runs fn(arg) on a new detached thread to which no signal is delivered
+ * (Ctrl-C stays with the program's own thread). 0, or -1. */
+int os_thread_start(void (*fn)(void *), void *arg);
+/* Does this host need the reader thread for terminals (platform.h)? */
+bool os_terminal_needs_reader(void);
+/* How many times Ctrl-C has been pressed (platform.c counts). */
+unsigned long os_interrupts(void);
 
 #endif

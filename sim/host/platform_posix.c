@@ -12,13 +12,16 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/select.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "platform_os.h"
@@ -47,10 +50,123 @@ bool platform_is_terminal(FILE *f)
     return isatty(fileno(f));
 }
 
+/* select(), not poll(): macOS's poll() answers POLLNVAL for terminals,
+ * which would read as "ready" and block the machine until Enter. */
 bool platform_input_ready(FILE *f)
 {
-    struct pollfd p = {.fd = fileno(f), .events = POLLIN};
-    return poll(&p, 1, 0) > 0;
+    int fd = fileno(f);
+    if (fd < 0 || fd >= FD_SETSIZE)
+        return true; /* (cannot ask: read, possibly waiting) */
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(fd, &rd);
+    struct timeval now = {0, 0};
+    return select(fd + 1, &rd, NULL, NULL, &now) > 0;
+}
+
+bool os_terminal_needs_reader(void)
+{
+    return false; /* (select answers for terminals) */
+}
+
+void platform_stream_binary(FILE *f)
+{
+    (void)f; /* (POSIX streams never translate line ends) */
+}
+
+/* ---- The reader thread's primitives (platform_os.h) ---- */
+
+struct os_monitor {
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+};
+
+struct os_monitor *os_monitor_new(void)
+{
+    struct os_monitor *m = malloc(sizeof *m);
+    if (!m)
+        return NULL;
+    if (pthread_mutex_init(&m->lock, NULL) != 0) {
+        free(m);
+        return NULL;
+    }
+    if (pthread_cond_init(&m->cond, NULL) != 0) {
+        pthread_mutex_destroy(&m->lock);
+        free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void os_monitor_free(struct os_monitor *m)
+{
+    pthread_cond_destroy(&m->cond);
+    pthread_mutex_destroy(&m->lock);
+    free(m);
+}
+
+void os_monitor_lock(struct os_monitor *m)
+{
+    pthread_mutex_lock(&m->lock);
+}
+
+void os_monitor_unlock(struct os_monitor *m)
+{
+    pthread_mutex_unlock(&m->lock);
+}
+
+void os_monitor_wait(struct os_monitor *m, unsigned timeout_ms)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_REALTIME, &t);
+    t.tv_sec += (time_t)(timeout_ms / 1000);
+    t.tv_nsec += (long)(timeout_ms % 1000) * 1000000L;
+    if (t.tv_nsec >= 1000000000L) {
+        t.tv_sec++;
+        t.tv_nsec -= 1000000000L;
+    }
+    pthread_cond_timedwait(&m->cond, &m->lock, &t);
+}
+
+void os_monitor_notify(struct os_monitor *m)
+{
+    pthread_cond_broadcast(&m->cond);
+}
+
+struct thread_start {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static void *thread_main(void *p)
+{
+    struct thread_start ts = *(struct thread_start *)p;
+    free(p);
+    ts.fn(ts.arg);
+    return NULL;
+}
+
+int os_thread_start(void (*fn)(void *), void *arg)
+{
+    struct thread_start *ts = malloc(sizeof *ts);
+    if (!ts)
+        return -1;
+    ts->fn = fn;
+    ts->arg = arg;
+    /* The new thread inherits a mask blocking every signal: SIGINT must
+     * reach the program's thread, whose blocking reads it interrupts. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
+    pthread_t t;
+    int rc = pthread_create(&t, NULL, thread_main, ts);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (rc != 0) {
+        free(ts);
+        return -1;
+    }
+    pthread_detach(t);
+    return 0;
 }
 
 static struct termios saved_termios;

@@ -1,6 +1,7 @@
-/* platform_windows: platform.h on Windows (MinGW-w64 or MSVC; CMake
- * compiles this file when WIN32 and links ws2_32). Compiled in the tests by
- * tests/portability/windows.sh. */
+/* platform_windows: platform.h on Windows (MinGW-w64; CMake compiles this
+ * file when WIN32 and links ws2_32). Compiled in the tests by
+ * tests/portability/windows.sh. Console input is read by a platform_reader
+ * thread; files use 64-bit offsets and sizes (_lseeki64, _fstat64). */
 #ifndef _WIN32
 #error "platform_windows.c is for Windows; other hosts build platform_posix.c"
 #endif
@@ -12,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <io.h>
+#include <process.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +24,24 @@
 
 /* ---- Ctrl-C and terminals ---- */
 
+/* SetConsoleCtrlHandler, not signal(): the C library's SIGINT handler is
+ * reset to the default after each press, so a second Ctrl-C killed space.
+ * This one stays, and runs (on a thread of the system's) at every press. */
+static void (*volatile ctrl_c_handler)(int);
+
+static BOOL WINAPI on_console_ctrl(DWORD type)
+{
+    void (*h)(int) = ctrl_c_handler;
+    if ((type != CTRL_C_EVENT && type != CTRL_BREAK_EVENT) || !h)
+        return FALSE; /* (closing the window, logging off: the default) */
+    h(SIGINT);
+    return TRUE;
+}
+
 void os_catch_sigint(void (*handler)(int))
 {
-    signal(SIGINT, handler);
+    ctrl_c_handler = handler;
+    SetConsoleCtrlHandler(on_console_ctrl, TRUE);
 }
 
 void platform_quit_now(const char *msg, int status)
@@ -42,7 +59,88 @@ bool platform_is_terminal(FILE *f)
 bool platform_input_ready(FILE *f)
 {
     (void)f;
-    return true; /* (no cheap check: read, possibly waiting) */
+    return true; /* (the console is read by a platform_reader instead) */
+}
+
+bool os_terminal_needs_reader(void)
+{
+    return true; /* (nothing says cheaply whether a console line was typed) */
+}
+
+void platform_stream_binary(FILE *f)
+{
+    _setmode(_fileno(f), _O_BINARY);
+}
+
+/* ---- The reader thread's primitives (platform_os.h) ---- */
+
+struct os_monitor {
+    SRWLOCK lock;
+    CONDITION_VARIABLE cond;
+};
+
+struct os_monitor *os_monitor_new(void)
+{
+    struct os_monitor *m = malloc(sizeof *m);
+    if (!m)
+        return NULL;
+    InitializeSRWLock(&m->lock);
+    InitializeConditionVariable(&m->cond);
+    return m;
+}
+
+void os_monitor_free(struct os_monitor *m)
+{
+    free(m); /* (SRW locks and condition variables hold no resources) */
+}
+
+void os_monitor_lock(struct os_monitor *m)
+{
+    AcquireSRWLockExclusive(&m->lock);
+}
+
+void os_monitor_unlock(struct os_monitor *m)
+{
+    ReleaseSRWLockExclusive(&m->lock);
+}
+
+void os_monitor_wait(struct os_monitor *m, unsigned timeout_ms)
+{
+    SleepConditionVariableSRW(&m->cond, &m->lock, timeout_ms, 0);
+}
+
+void os_monitor_notify(struct os_monitor *m)
+{
+    WakeAllConditionVariable(&m->cond);
+}
+
+struct thread_start {
+    void (*fn)(void *);
+    void *arg;
+};
+
+static unsigned __stdcall thread_main(void *p)
+{
+    struct thread_start ts = *(struct thread_start *)p;
+    free(p);
+    ts.fn(ts.arg);
+    return 0;
+}
+
+int os_thread_start(void (*fn)(void *), void *arg)
+{
+    struct thread_start *ts = malloc(sizeof *ts);
+    if (!ts)
+        return -1;
+    ts->fn = fn;
+    ts->arg = arg;
+    uintptr_t h = _beginthreadex(NULL, 0, thread_main, ts, 0, NULL);
+    if (!h) {
+        free(ts);
+        return -1;
+    }
+    CloseHandle((HANDLE)h);
+    return 0;
 }
 
 bool platform_terminal_raw(FILE *f)

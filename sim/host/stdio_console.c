@@ -10,9 +10,10 @@ struct stdio_source {
     struct char_source src;
     FILE *in;
     bool close_in;
-    bool terminal;    /* an interactive terminal: polled unless the guest waits */
-    bool ended;       /* the file has no more */
-    bool interrupted; /* a blocking read was interrupted: only poll now */
+    bool terminal;                  /* an interactive terminal: polled unless the guest waits */
+    bool ended;                     /* the file has no more */
+    bool interrupted;               /* a blocking read was interrupted: only poll now */
+    struct platform_reader *reader; /* a terminal read on a thread (platform.h) */
     char *line;
     size_t cap;
 };
@@ -58,6 +59,15 @@ static long take_line(void *opaque, bool wait, const char **line)
     struct stdio_source *s = opaque;
     if (s->ended)
         return -1;
+    if (s->reader) {
+        long n = platform_reader_take(s->reader, wait && !s->interrupted, line);
+        if (n == PLATFORM_READER_INTERRUPTED) {
+            s->interrupted = true;
+            return 0;
+        }
+        s->ended = n < 0;
+        return n;
+    }
     if ((s->interrupted || (s->terminal && !wait)) && !platform_input_ready(s->in))
         return 0;
     long n = read_line(s);
@@ -68,6 +78,7 @@ static long take_line(void *opaque, bool wait, const char **line)
 static void close_source(void *opaque)
 {
     struct stdio_source *s = opaque;
+    platform_reader_stop(s->reader);
     if (s->close_in)
         fclose(s->in);
     free(s->line);
@@ -99,6 +110,10 @@ struct char_source *stdio_source_open(const char *path, char *err, unsigned errl
     }
     s->close_in = path != NULL;
     s->terminal = platform_is_terminal(s->in);
+    if (!s->terminal)
+        platform_stream_binary(s->in); /* (a script's bytes as they are) */
+    else if (platform_reader_wanted() && (s->reader = platform_reader_start(s->in, s->close_in)))
+        s->close_in = false; /* (the reader's thread closes it) */
     s->src = (struct char_source){.opaque = s,
                                   .take_line = take_line,
                                   .echoes = s->terminal, /* the terminal shows what is typed */
@@ -137,6 +152,7 @@ struct char_sink *stdio_sink_open(FILE *out, const struct char_sink *also)
     struct stdio_sink *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    platform_stream_binary(out); /* (the guest's bytes as they are) */
     s->out = out;
     s->also = also;
     s->sink = (struct char_sink){

@@ -10,7 +10,8 @@
 #include "devices/backend.h"
 
 /* Lines from the file `path` (NULL: the standard input). A terminal is
- * polled unless the guest waits, and then waited for; a read interrupted
+ * polled unless the guest waits, and then waited for (or, where the host
+ * cannot poll it, read by a platform_reader thread); a read interrupted
  * by a signal (Ctrl-C) is not the end of input, and from then on the
  * source only polls, so a stopping machine never blocks on it again.
  * Any other read error is the end of input. NULL with one line in err if

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define SPACE_HOST
+#include "basicoz/include/space.h"
+
 #define SECTOR_RECORD (4 + BLOCK_SECTOR_SIZE)
 
 /* Sectors seen (read or written), a bit each. */
@@ -278,4 +281,180 @@ struct block_store *replay_block_store(unsigned device, uint32_t sectors, bool r
         return NULL;
     }
     return &r->store;
+}
+
+/* ---- A node's network port ---- */
+
+struct rec_port {
+    struct frame_port port;
+    struct frame_port *inner;
+    unsigned device;
+    struct input_report report;
+    void (*arrived)(void *arg); /* the device's */
+    void *arrived_arg;
+    uint8_t record[4 + SPACE_NET_MTU];
+};
+
+static void put_le(uint8_t *p, uint64_t v, int bytes)
+{
+    for (int i = 0; i < bytes; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t get_le(const uint8_t *p, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = 0; i < bytes; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    return v;
+}
+
+static int rec_send(void *opaque, uint64_t at, uint32_t peer, const void *data, uint32_t len)
+{
+    struct rec_port *r = opaque;
+    return r->inner->send(r->inner->opaque, at, peer, data, len);
+}
+
+static uint64_t rec_next(void *opaque)
+{
+    struct rec_port *r = opaque;
+    uint64_t t = r->inner->next(r->inner->opaque);
+    put_le(r->record, t, 8);
+    r->report.taken(r->report.arg, r->device, INPUT_NEXT, r->record, 8);
+    return t;
+}
+
+static long rec_take(void *opaque, uint64_t now, uint32_t *peer, void *buf)
+{
+    struct rec_port *r = opaque;
+    long n = r->inner->take(r->inner->opaque, now, peer, buf);
+    if (n < 0) {
+        r->report.taken(r->report.arg, r->device, INPUT_NO_FRAME, NULL, 0);
+        return n;
+    }
+    put_le(r->record, *peer, 4);
+    memcpy(r->record + 4, buf, (size_t)n);
+    r->report.taken(r->report.arg, r->device, INPUT_FRAME, r->record, 4 + (uint32_t)n);
+    return n;
+}
+
+/* Frames were handed over: that it happened, and when, is an input. */
+static void rec_arrived(void *opaque)
+{
+    struct rec_port *r = opaque;
+    r->report.taken(r->report.arg, r->device, INPUT_ARRIVAL, NULL, 0);
+    r->arrived(r->arrived_arg);
+}
+
+static void rec_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
+{
+    struct rec_port *r = opaque;
+    r->arrived = fn;
+    r->arrived_arg = arg;
+    r->inner->on_arrival(r->inner->opaque, rec_arrived, r);
+}
+
+static void rec_port_close(void *opaque)
+{
+    free(opaque);
+}
+
+struct frame_port *record_frame_port(struct frame_port *inner, unsigned device,
+                                     const struct input_report *report)
+{
+    struct rec_port *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->inner = inner;
+    r->device = device;
+    r->report = *report;
+    r->port = (struct frame_port){.opaque = r,
+                                  .node = inner->node,
+                                  .nodes = inner->nodes,
+                                  .send = rec_send,
+                                  .next = rec_next,
+                                  .take = rec_take,
+                                  .on_arrival = rec_on_arrival,
+                                  .close = rec_port_close};
+    return &r->port;
+}
+
+struct rep_port {
+    struct frame_port port;
+    unsigned device;
+    struct input_feed feed;
+};
+
+static int rep_send(void *opaque, uint64_t at, uint32_t peer, const void *data, uint32_t len)
+{
+    struct rep_port *r = opaque;
+    (void)at, (void)data, (void)len;
+    return peer < r->port.nodes || peer == SPACE_NET_BROADCAST ? 0 : -1;
+}
+
+/* The answer recorded for this call, which must be of kind `want`
+ * (INPUT_FRAME also matches INPUT_NO_FRAME). False: none at this time
+ * (the device asked before the recording started: at its creation), or
+ * the replay diverged. */
+static bool rep_answer(struct rep_port *r, uint32_t want, uint32_t *kind, const uint8_t **data,
+                       uint32_t *len)
+{
+    const void *d;
+    if (!r->feed.next(r->feed.arg, r->device, kind, &d, len))
+        return false;
+    *data = d;
+    bool ok = want == INPUT_NEXT
+                  ? *kind == INPUT_NEXT && *len == 8
+                  : (*kind == INPUT_FRAME && *len >= 4 && *len <= 4 + SPACE_NET_MTU) ||
+                        *kind == INPUT_NO_FRAME;
+    if (!ok)
+        r->feed.diverged(r->feed.arg, r->device,
+                         want == INPUT_NEXT ? "asked when the next frame arrives, which the "
+                                              "recording did not"
+                                            : "took a frame, which the recording did not");
+    return ok;
+}
+
+static uint64_t rep_next(void *opaque)
+{
+    uint32_t kind, len;
+    const uint8_t *data;
+    return rep_answer(opaque, INPUT_NEXT, &kind, &data, &len) ? get_le(data, 8) : FRAME_PORT_NONE;
+}
+
+static long rep_take(void *opaque, uint64_t now, uint32_t *peer, void *buf)
+{
+    uint32_t kind, len;
+    const uint8_t *data;
+    (void)now;
+    if (!rep_answer(opaque, INPUT_FRAME, &kind, &data, &len) || kind == INPUT_NO_FRAME)
+        return -1;
+    *peer = (uint32_t)get_le(data, 4);
+    memcpy(buf, data + 4, len - 4);
+    return (long)(len - 4);
+}
+
+static void rep_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
+{
+    struct rep_port *r = opaque;
+    r->feed.listen(r->feed.arg, r->device, fn, arg);
+}
+
+struct frame_port *replay_frame_port(unsigned device, uint32_t node, uint32_t nodes,
+                                     const struct input_feed *feed)
+{
+    struct rep_port *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->device = device;
+    r->feed = *feed;
+    r->port = (struct frame_port){.opaque = r,
+                                  .node = node,
+                                  .nodes = nodes,
+                                  .send = rep_send,
+                                  .next = rep_next,
+                                  .take = rep_take,
+                                  .on_arrival = rep_on_arrival,
+                                  .close = rec_port_close};
+    return &r->port;
 }

@@ -20,6 +20,11 @@ enum { INPUT_LINE = 1, INPUT_END = 2 };
 /* ... and of a block store: u32 little-endian sector number, then its
  * bytes - the first read of a sector the run had not written. */
 enum { INPUT_SECTOR = 1 };
+/* ... and of a frame port, each answer the network gave the device, in
+ * the order it asked: a frame taken (u32 little-endian source node, then
+ * its bytes), no frame due, the next arrival time (u64 little-endian), and
+ * frames handed over at a barrier (empty; the device is told). */
+enum { INPUT_FRAME = 1, INPUT_NO_FRAME = 2, INPUT_NEXT = 3, INPUT_ARRIVAL = 4 };
 
 /* Where a recording reports each input taken through device `device`. */
 struct input_report {
@@ -33,6 +38,9 @@ struct char_source *record_char_source(struct char_source *inner, unsigned devic
                                        const struct input_report *report);
 struct block_store *record_block_store(struct block_store *inner, unsigned device,
                                        const struct input_report *report);
+/* (inner is not closed: a network port belongs to its network.) */
+struct frame_port *record_frame_port(struct frame_port *inner, unsigned device,
+                                     const struct input_report *report);
 
 /* Where a replay gets each recorded input back. */
 struct input_feed {
@@ -43,11 +51,18 @@ struct input_feed {
     bool (*next)(void *arg, unsigned device, uint32_t *kind, const void **data, uint32_t *len);
     /* The guest asked for input the recording does not have. */
     void (*diverged)(void *arg, unsigned device, const char *what);
+    /* A frame port's device wants fn(fn_arg) called at each recorded
+     * INPUT_ARRIVAL, at its time, before anything else then. */
+    void (*listen)(void *arg, unsigned device, void (*fn)(void *), void *fn_arg);
 };
 
 /* NULL if out of host memory. */
 struct char_source *replay_char_source(unsigned device, const struct input_feed *feed);
 struct block_store *replay_block_store(unsigned device, uint32_t sectors, bool readonly,
                                        const struct input_feed *feed);
+/* Node `node` of `nodes`: its frames arrive as recorded; what it sends goes
+ * nowhere (the recording holds what the others received). */
+struct frame_port *replay_frame_port(unsigned device, uint32_t node, uint32_t nodes,
+                                     const struct input_feed *feed);
 
 #endif

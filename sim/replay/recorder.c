@@ -70,6 +70,17 @@ static struct char_sink *rec_char_sink(void *arg, unsigned device, char *err, un
     return r->host.char_sink(r->host.arg, device, err, errlen);
 }
 
+static struct frame_port *rec_frame_port(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct recorder *r = arg;
+    struct frame_port *in = r->host.frame_port(r->host.arg, device, err, errlen);
+    struct input_report rep = {r, record_input};
+    struct frame_port *out = in ? record_frame_port(in, device, &rep) : NULL;
+    if (in && !out)
+        snprintf(err, errlen, "out of host memory");
+    return out;
+}
+
 /* The store's contents before the run, hashed. */
 static int hash_store(struct block_store *st, const char *name, uint64_t *hash, char *err,
                       unsigned errlen)
@@ -134,6 +145,7 @@ struct recorder *recorder_open(const char *path, uint64_t interval,
         .char_source = host->char_source ? rec_char_source : NULL,
         .char_sink = host->char_sink ? rec_char_sink : NULL,
         .block_store = host->block_store ? rec_block_store : NULL,
+        .frame_port = host->frame_port ? rec_frame_port : NULL,
     };
     return r;
 }
@@ -208,6 +220,12 @@ static void encode_config(struct recorder *r, struct machine *m, struct tbuf *b)
         tbuf_u64(b, cfg->quantum);
         tbuf_u8(b, cfg->jitter);
         tbuf_u64(b, cfg->seed);
+    }
+    /* A node of a multicomputer: which (a lone machine's trace has no
+     * such fields). */
+    if (cfg->nodes) {
+        tbuf_u32(b, cfg->node);
+        tbuf_u32(b, cfg->nodes);
     }
 }
 

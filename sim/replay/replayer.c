@@ -10,6 +10,7 @@
 #include "sim/host/stdio_console.h"
 #include "sim/util/hash.h"
 #include "recfile.h"
+#include "travel_io.h"
 
 #define MAX_DEVICES BUS_MAX_DEVICES
 
@@ -59,6 +60,12 @@ struct replay {
     } store[MAX_DEVICES]; /* each device's block store */
     FILE *console_output;
     const struct char_sink *also;
+    uint32_t node, nodes; /* a node of a multicomputer (nodes 0: alone) */
+    struct {
+        void (*fn)(void *);
+        void *arg;
+        unsigned next;     /* its next INPUT_ARRIVAL */
+    } listen[MAX_DEVICES]; /* frame ports' devices, told of arrivals */
     /* what the replay found */
     bool diverged;
     char report[1024];
@@ -70,9 +77,12 @@ static void diverge(struct replay *rp, const char *fmt, ...)
     if (rp->diverged)
         return;
     rp->diverged = true;
+    /* A node of a multicomputer: its report names it. */
+    const struct machine_config *cfg = machine_config(rp->m);
+    int at = cfg->nodes ? snprintf(rp->report, sizeof rp->report, "node %u: ", cfg->node) : 0;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(rp->report, sizeof rp->report, fmt, ap);
+    vsnprintf(rp->report + at, sizeof rp->report - (size_t)at, fmt, ap);
     va_end(ap);
     machine_stop(rp->m, "replay diverged: %s", rp->report);
 }
@@ -99,8 +109,8 @@ static bool replay_input(void *arg, unsigned device, uint32_t *kind, const void 
                          uint32_t *len)
 {
     struct replay *rp = arg;
-    if (device >= MAX_DEVICES)
-        return false;
+    if (device >= MAX_DEVICES || !rp->m)
+        return false; /* (a device asking at its creation: nothing recorded yet) */
     unsigned i = rp->next_in[device];
     if (i >= rp->nin)
         return false;
@@ -122,6 +132,50 @@ static bool replay_input(void *arg, unsigned device, uint32_t *kind, const void 
     return true;
 }
 
+/* The next INPUT_ARRIVAL of `device` at or after index i. */
+static unsigned arrival_from(const struct replay *rp, unsigned device, unsigned i)
+{
+    while ((i = input_from(rp, device, i)) < rp->nin && rp->in[i].kind != INPUT_ARRIVAL)
+        i++;
+    return i;
+}
+
+static void replay_listen(void *arg, unsigned device, void (*fn)(void *), void *fn_arg)
+{
+    struct replay *rp = arg;
+    if (device >= MAX_DEVICES)
+        return;
+    rp->listen[device].fn = fn;
+    rp->listen[device].arg = fn_arg;
+    rp->listen[device].next = arrival_from(rp, device, 0);
+}
+
+/* Frames handed over at `now` in the recording: the device is told, as it
+ * was then. Returns when the next is due. */
+static uint64_t tell_arrivals(struct replay *rp, uint64_t now)
+{
+    uint64_t next = UINT64_MAX;
+    for (unsigned d = 0; d < MAX_DEVICES; d++) {
+        if (!rp->listen[d].fn)
+            continue;
+        unsigned i = rp->listen[d].next;
+        while (!rp->diverged && i < rp->nin && rp->in[i].time == now) {
+            if (rp->next_in[d] != i) {
+                char label[48];
+                diverge(rp, "%s was not told of frames at virtual time %llu as recorded",
+                        device_label(rp, d, label, sizeof label), (unsigned long long)now);
+                break;
+            }
+            rp->next_in[d] = input_from(rp, d, i + 1);
+            rp->listen[d].fn(rp->listen[d].arg);
+            i = rp->listen[d].next = arrival_from(rp, d, i + 1);
+        }
+        if (i < rp->nin && rp->in[i].time < next)
+            next = rp->in[i].time;
+    }
+    return next;
+}
+
 static void replay_diverged(void *arg, unsigned device, const char *what)
 {
     struct replay *rp = arg;
@@ -134,7 +188,7 @@ static void replay_diverged(void *arg, unsigned device, const char *what)
 
 static struct char_source *rep_char_source(void *arg, unsigned device, char *err, unsigned errlen)
 {
-    struct input_feed feed = {arg, replay_input, replay_diverged};
+    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen};
     struct char_source *s = replay_char_source(device, &feed);
     if (!s)
         snprintf(err, errlen, "out of host memory");
@@ -156,7 +210,7 @@ static struct block_store *rep_block_store(void *arg, unsigned device, const cha
                                            unsigned errlen)
 {
     struct replay *rp = arg;
-    struct input_feed feed = {arg, replay_input, replay_diverged};
+    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen};
     (void)name; /* (no image: the recording has what the run read) */
     (void)create_size;
     (void)readonly;
@@ -170,6 +224,16 @@ static struct block_store *rep_block_store(void *arg, unsigned device, const cha
     if (!s)
         snprintf(err, errlen, "out of host memory");
     return s;
+}
+
+static struct frame_port *rep_frame_port(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct replay *rp = arg;
+    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen};
+    struct frame_port *p = replay_frame_port(device, rp->node, rp->nodes, &feed);
+    if (!p)
+        snprintf(err, errlen, "out of host memory");
+    return p;
 }
 
 /* Inputs the recording took before `now` that the replay has not. */
@@ -209,6 +273,7 @@ static void replay_alarm(struct machine *m, void *arg)
         compare(rp, &rp->cp[rp->next_cp], which);
         rp->next_cp++;
     }
+    uint64_t arrival = rp->diverged ? UINT64_MAX : tell_arrivals(rp, now);
     if (rp->diverged)
         return;
     if (now >= rp->end_time) {
@@ -223,6 +288,8 @@ static void replay_alarm(struct machine *m, void *arg)
     uint64_t end = rp->end_state == MACHINE_INTERRUPTED ? rp->end_time : rp->end_time + 1;
     if (end > now && end < at)
         at = end;
+    if (arrival < at)
+        at = arrival;
     machine_set_alarm(m, at, replay_alarm, rp);
 }
 
@@ -296,6 +363,10 @@ static int load(struct replay *rp, struct machine_config *cfg, char *dev_names[M
                 cfg->quantum = tcur_u64(&c);
                 cfg->jitter = tcur_u8(&c) != 0;
                 cfg->seed = tcur_u64(&c);
+            }
+            if (c.left) { /* a node of a multicomputer */
+                cfg->node = rp->node = tcur_u32(&c);
+                cfg->nodes = rp->nodes = tcur_u32(&c);
             }
             have_config = *ndev <= MAX_DEVICES;
             break;
@@ -440,9 +511,14 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
         cfg.backends = (struct backend_provider){.arg = rp,
                                                  .char_source = rep_char_source,
                                                  .char_sink = rep_char_sink,
-                                                 .block_store = rep_block_store};
+                                                 .block_store = rep_block_store,
+                                                 .frame_port = rep_frame_port};
+        if (opt->travel_io)
+            cfg.backends = travel_io_wrap(opt->travel_io, cfg.backends);
         rp->m = machine_create(&cfg, err, errlen);
         ok = rp->m != NULL;
+        if (ok && opt->travel_io)
+            travel_io_attach(opt->travel_io, rp->m);
     }
     const struct bus *bus = ok ? machine_bus(rp->m) : NULL;
     for (uint32_t i = 0; ok && i < ndev; i++)

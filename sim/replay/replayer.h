@@ -18,11 +18,16 @@
 #include "devices/backend.h"
 #include "sim/core/machine.h"
 
+struct travel_io;
+
 struct replay_options {
     const char *kernel_path;      /* replay with this kernel instead of the recorded one (kept
                                    * as given: it must outlive the replay) */
     FILE *console_output;         /* the guest's console output (NULL: standard output) */
     const struct char_sink *also; /* ... and a copy of it (the window's screen), or NULL */
+    /* Time travel's wrapper for the replayed backends (travel_io.h; NULL:
+     * none): going back gives the inputs taken again. */
+    struct travel_io *travel_io;
 };
 
 struct replay;

@@ -377,6 +377,14 @@ static struct block_store *wrap_store(void *arg, unsigned device, const char *na
     return &s->store;
 }
 
+/* A network port passes through: going back in time does not undo frames
+ * (docs/multicomputer.md: time travel is one machine's). */
+static struct frame_port *wrap_port(void *arg, unsigned device, char *err, unsigned errlen)
+{
+    struct travel_io *io = arg;
+    return io->inner.frame_port(io->inner.arg, device, err, errlen);
+}
+
 /* ---- The whole ---- */
 
 struct travel_io *travel_io_create(void)
@@ -392,6 +400,7 @@ struct backend_provider travel_io_wrap(struct travel_io *io, struct backend_prov
         .char_source = inner.char_source ? wrap_source : NULL,
         .char_sink = inner.char_sink ? wrap_sink : NULL,
         .block_store = inner.block_store ? wrap_store : NULL,
+        .frame_port = inner.frame_port ? wrap_port : NULL,
     };
 }
 

@@ -9,7 +9,7 @@ set -u
 SPACE=$1 CASE=$2 ELF=${3:-}
 . "$(dirname "$0")/lib.sh"
 
-BANNER_RE='BasicOZ on SPACE: ([0-9]+) MiB of RAM, ([0-9]+) pages free, 8 programs'
+BANNER_RE='BasicOZ on SPACE: ([0-9]+) MiB of RAM, ([0-9]+) pages free, 13 programs'
 HALT0='basicoz: init exited with status 0, halting'
 
 # The banner, the first prompt; with no input at all the shell exits 0.
@@ -18,7 +18,7 @@ case_boot() {
     status_is 0
     stderr_empty
     [ "$(wc -l < "$OUT")" = 2 ] || fail "expected exactly 2 lines"
-    line_re "BasicOZ on SPACE: 64 MiB of RAM, [0-9]+ pages free, 8 programs"
+    line_re "BasicOZ on SPACE: 64 MiB of RAM, [0-9]+ pages free, 13 programs"
     [[ $(head -n 1 "$OUT") =~ ^$BANNER_RE$ ]] || fail "the banner is not the first line"
     local free64=${BASH_REMATCH[2]}
     [ "$free64" -gt 16000 ] && [ "$free64" -lt 16384 ] || fail "$free64 pages free of 16384"
@@ -81,6 +81,11 @@ programs (add & at the end to run one in the background):
   crash
   tick
   race
+  ping
+  netstat
+  send
+  listen
+  rlog
 basicoz$ 
 basicoz$    
 EOF
@@ -91,6 +96,9 @@ EOF
     block <<EOF
 basicoz\$ $long
 sh: line too long (at most 127 characters)
+EOF
+    # (the background job's "[2] done" may come before the next prompt)
+    block <<EOF
 basicoz\$ echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16
 sh: too many words (at most 16)
 basicoz\$ echo 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
@@ -446,7 +454,7 @@ virtual_time() {
 # that ran names a CPU in 0..3.
 case_smp_boot() {
     oz $'hello\nspin 1 &\nspin 1 &\nps\nexit\n' --cpus 4
-    line_re "${BANNER_RE/8 programs/8 programs, 4 CPUs}"
+    line_re "${BANNER_RE/13 programs/13 programs, 4 CPUs}"
     line 'hello, world'
     block <<'EOF'
 basicoz$ ps
@@ -462,7 +470,7 @@ EOF
 # 32 timers share one interrupt trap, so the devices fit the traps).
 case_smp_32() {
     oz $'spin 1 &\nspin 1\nps\nexit\n' --cpus 32 --disk "$oz_tmp/smp32.img" --disk-size 1M --rng 1
-    line_re "${BANNER_RE/8 programs/8 programs, 32 CPUs}"
+    line_re "${BANNER_RE/13 programs/13 programs, 32 CPUs}"
     count_re '(basicoz\$ )?spin: done, checksum 41721ad9' 2
     block <<'EOF'
 basicoz$ ps

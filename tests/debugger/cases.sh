@@ -192,7 +192,7 @@ case_time_basicoz() {
     local plain cmds="" i
     plain=$("$SPACE" run --input "$INPUT" -v 2>&1 >/dev/null | sed -nE 's/^space: guest halted with code 0 after ([0-9]+) instructions$/\1/p')
     [ -n "$plain" ] || fail "plain run: no halt line"
-    for i in $(seq 1 30); do cmds+=$'step 9973\n'; done
+    for i in $(seq 1 10); do cmds+=$'step 9973\n'; done
     cmds+=$'until-time +123457\ncatch trap 128\ncontinue\ncontinue\ncontinue\ndelete\n'
     cmds+=$'break hog:main\ncontinue\nstep 5000\nwatch next_pid\ncontinue\ndelete\n'
     cmds+=$'catch space\ncontinue\ncontinue\ndelete\ncontinue\ntime'
@@ -261,14 +261,14 @@ case_examine() {
     has "$HEX <next_pid>:  0x00000001  0x[0-9a-f]{8}  0x[0-9a-f]{8}  0x[0-9a-f]{8}"
     has "$HEX <next_pid>:  0x00000001"
     has "$HEX <name_hello>: \"hello\""
-    has "0x00001000:  0x43  0x41  0x50  0x53  0x01  0x00  0x00  0x00"
-    has "0x00001000:  0x53504143  0x00000001"
+    has "0x00001000:  0x43  0x41  0x50  0x53  0x02  0x00  0x00  0x00"
+    has "0x00001000:  0x53504143  0x00000002"
     has "=> 0x00100000 <_start>: mov esp, $HEX"
     count "   0x[0-9a-f]{8} <_start\+[0-9]+>: .+" 2
     count "   0x0010000[0-9a-f]: .+" 2
     # an embedded program's image starts with the ELF magic
     has "$HEX <prog_hello>:  0x464c457f  0x[0-9a-f]{8}"
-    has "0x00001000: \"CAPS\\\\x01\""
+    has "0x00001000: \"CAPS\\\\x02\""
 }
 
 # disas: symbols, the pc and breakpoints marked, a whole function.
@@ -300,7 +300,7 @@ case_errors() {
     has "sdb: no breakpoint, watchpoint or catchpoint number '9' \(see info breakpoints\)"
     has "sdb: unknown format '/4q': .*"
     has "sdb: portals takes a CONTEXT number 0..255"
-    has "sdb: 'main' is in several programs \(sh, hello, echo, spin, hog, crash, tick, race\): say PROGRAM:main"
+    has "sdb: 'main' is in several programs \(sh, hello, echo, spin, hog, crash, tick, race, ping, netstat, send, listen, rlog\): say PROGRAM:main"
     has "sdb: no program 'nosuch' .*"
     has "sdb: virtual time 0 has passed \(it is 0 now\)"
     has "sdb: /nonexistent: cannot open symbol file: No such file or directory"
@@ -340,7 +340,7 @@ case_user_symbols() {
     input $'hello\necho hi\n'
     sdb $'break hello:main\ncontinue\nregs\nbreak write\ninfo symbol $pc\ndisas\ncontinue\ninfo breakpoints\ndisas echo:main 2\nx/2i hello:main\nsymbols /dev/null\nquit' --input "$INPUT"
     status_is 0
-    has "[0-9]+ symbols from built-in BasicOZ \(with 8 embedded programs: sh hello echo spin hog crash tick race\)"
+    has "[0-9]+ symbols from built-in BasicOZ \(with 13 embedded programs: sh hello echo spin hog crash tick race ping netstat send listen rlog\)"
     has "breakpoint 1 at $HEX <hello:main> \(in CONTEXTs running hello\)"
     has "breakpoint 1 at $HEX <hello:main>, CONTEXT 2 MODE 3"
     has "CONTEXT 2  MODE 3  interrupts enabled  program hello"

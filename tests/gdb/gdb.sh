@@ -203,6 +203,44 @@ cpus)
     [ "$(sed -n '/^STEPPED$/{n;p;}' "$tmp/gdb.txt")" = '$1 = 2' ] || fail "stepi left thread 2"
     has gdb.txt '^\$2 = 0xc0de0003$'
     ;;
+reverse)
+    # time travel: reverse-stepi, reverse-continue back to a breakpoint,
+    # reverse-finish to the call, and a write watchpoint hit backwards at the
+    # last write (before it: gdb shows the value going back)
+    start_space "$counter"
+    run_gdb "$counter" -ex 'break bump' -ex continue -ex continue -ex continue \
+        -ex 'echo PC3\n' -ex 'p/x $pc' -ex stepi -ex stepi -ex 'reverse-stepi' -ex 'reverse-stepi' \
+        -ex 'echo BACK\n' -ex 'p/x $pc' -ex 'reverse-continue' -ex 'echo COUNT2\n' -ex 'p/x counter' \
+        -ex 'reverse-finish' -ex 'echo CALLER\n' -ex 'p/x $pc' -ex delete \
+        -ex 'break kmain' -ex 'reverse-continue' -ex delete -ex 'watch counter' -ex continue \
+        -ex continue -ex continue -ex 'reverse-continue' -ex 'echo WRITER\n' -ex 'p/x $pc' \
+        -ex 'echo OLD\n' -ex 'p/x counter' -ex delete -ex detach
+    space_status 7
+    has gdb.txt '^Breakpoint 1, bump '
+    [ "$(value BACK)" = "$(value PC3)" ] || fail "reverse-stepi: pc $(value BACK), expected $(value PC3)"
+    [ "$(value COUNT2)" = 0x1 ] || fail "reverse-continue: counter $(value COUNT2), expected 0x1 (the 2nd call)"
+    # reverse-finish: back in kmain, at the call
+    caller=$(value CALLER)
+    [ -n "$caller" ] || fail "no pc after reverse-finish"
+    has gdb.txt "^0x0*${caller#0x} in kmain \\(.*\\) at .*counter\\.c:[0-9]+$"
+    has gdb.txt '^Breakpoint 2, kmain '
+    tr '\n' ' ' <"$tmp/gdb.txt" | grep -Eq 'Hardware watchpoint [0-9]+: counter  Old value = 3 New value = 2 ' ||
+        fail "the reverse watchpoint did not stop at the last write"
+    [ "$(value OLD)" = 0x2 ] || fail "counter $(value OLD) at the writer, expected 0x2"
+    sed -n '/^WRITER$/{n;p;}' "$tmp/gdb.txt" | grep -q '0x' || fail "no writer pc"
+    ;;
+reverse_cpus)
+    # four CPUs: reverse-continue back to the breakpoint only CPU 1 reaches,
+    # reverse-stepi from there
+    start_space "$cpus" --cpus 4
+    run_gdb "$cpus" -ex 'break cpu1_work' -ex continue -ex 'echo AT\n' -ex 'p/x $pc' \
+        -ex 'stepi 20' -ex 'reverse-continue' -ex 'echo BACK\n' -ex 'p/x $pc' -ex 'p $_thread' \
+        -ex 'reverse-stepi' -ex delete -ex detach
+    space_status 7
+    [ "$(value BACK)" = "$(value AT)" ] || fail "reverse-continue: pc $(value BACK), expected $(value AT)"
+    tr '\n' ' ' <"$tmp/gdb.txt" | grep -Eq 'Thread 2 hit Breakpoint 1, .*cpu1_work.* Thread 2 hit Breakpoint 1, .*cpu1_work' ||
+        fail "reverse-continue did not stop thread 2 at the breakpoint"
+    ;;
 errors)
     # a port that is not a number, a port somebody listens on, Ctrl-C while
     # waiting; and the port is on the loopback interface only

@@ -458,5 +458,33 @@ case_smp() {
     check res --pass one,boot4,race4,hog4,jitter1,jitter2,speedup,balance,kernel --score 12/12
 }
 
+# The distributed project's spec (basicoz/projects/grade-dist.spec): cases
+# on a multicomputer (nodes, net); BasicOZ's rlog passes every one. Then
+# what a spec with nodes may not say.
+case_dist() {
+    grade "$SPEC_DIR/grade-dist.spec" --out res
+    status_is 0
+    check res --pass calm,loss,loss2,mess,partition,minority,three --score 8/8
+    py res '
+c = case("partition")
+assert c["stats"] is None and c["trace"] is None, c
+assert c["end"]["state"] == "halted" and c["end"]["exit_code"] == 0, c["end"]
+assert c["end"]["message"].startswith("node 0 of 5: guest halted with code 0"), c["end"]
+out = open(c["console_output"], encoding="utf-8").read()
+assert "[2] basicoz$ rlog 20" in out and "[4] basicoz$ basicoz: init exited" in out, out[:300]
+'
+    spec_error() { # spec_error 'TEXT' LINE 'MESSAGE REGEX'
+        printf '%b' "$1" > bad.spec
+        grade bad.spec --out never
+        status_is 3
+        grep -Eq "^space: bad\\.spec:$2: $3" "$ERR" || fail "stderr is not 'space: bad.spec:$2: $3': $(cat "$ERR")"
+    }
+    spec_error '[case a]\nnodes = 0\n' 2 "nodes: expected a node count, 1\\.\\.256, not '0'"
+    spec_error 'net = loss=0.1\n[case a]\n' 2 "case 'a': net needs nodes = N"
+    spec_error 'nodes = 2\n[case a]\nnet = loss=2\n' 2 "case 'a': --net: loss needs a probability"
+    spec_error 'nodes = 2\n[case a]\ndisk-size = 1M\n' 2 "case 'a': a case with nodes cannot have a disk"
+    spec_error 'nodes = 2\n[case a]\nstat instructions > 1\n' 2 "case 'a': stat checks are not available with nodes \\(yet; line 3\\)"
+}
+
 "case_$CASE"
 echo "grade.$CASE: passed ($runs runs of space grade)"

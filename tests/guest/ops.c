@@ -36,7 +36,7 @@ static void test_map_memory(const struct space_bootinfo *boot)
     CHECK_EQ(space_map_memory(0, v, fa + 0x800, SPACE_ACCESS(0, SPACE_RW)), SPACE_ERR_ALIGN);
     CHECK_EQ(space_map_memory(0, v, boot->ram_size, SPACE_ACCESS(0, SPACE_RW)), SPACE_ERR_PADDR);
     CHECK_EQ(space_map_memory(0, v, 0xfffff000u, SPACE_ACCESS(0, SPACE_RW)), SPACE_ERR_PADDR);
-    CHECK_EQ(space_map_memory(0, v, fa, 0x1000), SPACE_ERR_ACCESS);
+    CHECK_EQ(space_map_memory(0, v, fa, 0x2000), SPACE_ERR_ACCESS); /* (0x1000: SPACE_MAP_64K) */
     CHECK_EQ(space_map_memory(0, v, fa, 0x80000000u), SPACE_ERR_ACCESS);
     /* none of the failures mapped anything */
     CHECK_EQ(space_mapping(0, v, &pa), 0);

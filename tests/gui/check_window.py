@@ -13,6 +13,8 @@ position: nothing but the PNG says where it is.
                      what sdb's `regs` printed last in TRANSCRIPT; and each
                      register's line is in the picture exactly where DUMP
                      has it
+  --dump-only        check DUMP alone (--sdb), not the picture: for a series
+                     of stops whose drawing another check has looked at
 """
 import argparse
 import os
@@ -93,19 +95,45 @@ def registers(text):
     return regs
 
 
+def same_as_sdb(transcript, dump):
+    """The dump's registers, CONTEXT, MODE and virtual time are those of
+    the last regs output in the sdb transcript; returns the registers."""
+    sdb = open(transcript).read()
+    last = sdb[sdb.rfind("EAX ") :]  # the last regs output
+    want, got = registers(last), registers("\n".join(dump))
+    if set(want) != set(REGS):
+        fail("the sdb transcript has no full regs output: %r" % want)
+    for r in REGS:
+        if got.get(r) != want[r]:
+            fail("%s: the window shows %s, sdb 0x%s" % (r, got.get(r), want[r]))
+    for what in (r"CONTEXT (\d+)  MODE (\d+)", r"virtual time (\d+)"):
+        w1, g1 = re.findall(what, last), re.findall(what, "\n".join(dump))
+        if not w1 or w1[0] not in g1:
+            fail("%s: sdb says %s, the window %s" % (what, w1, g1))
+    print("registers, CONTEXT, MODE and virtual time equal sdb's: %s"
+          % " ".join("%s=0x%s" % (r, want[r]) for r in REGS))
+    return want
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("png")
     ap.add_argument("dump")
     ap.add_argument("--text", action="append", default=[])
     ap.add_argument("--sdb")
+    ap.add_argument("--dump-only", action="store_true")
     ap.add_argument("--font", default=os.path.join(HERE, "..", "..", "ui", "screen", "font.h"))
     a = ap.parse_args()
     font_h = load_font(a.font)
     font_c = load_font(a.font[:-2] + ".c")
     font = (font_h[0], font_h[1], font_c[2])
-    pic = Picture(a.png, font)
     dump = open(a.dump).read().split("\n")[:-1]
+    if a.dump_only:
+        if a.text or not a.sdb:
+            fail("--dump-only checks --sdb against the dump, nothing else")
+        same_as_sdb(a.sdb, dump)
+        return
+    pic = Picture(a.png, font)
     # The grid: as many rows as the dump, cells FONT_W x FONT_H times a scale.
     rows = len(dump)
     scale = pic.h // (rows * font[1]) if rows else 0
@@ -127,20 +155,7 @@ def main():
             fail("%r is not drawn in the console part of the picture" % t)
         print("%r drawn in the console at %s" % (t, where[-1]))
     if a.sdb:
-        sdb = open(a.sdb).read()
-        last = sdb[sdb.rfind("EAX ") :]  # the last regs output
-        want, got = registers(last), registers("\n".join(dump))
-        if set(want) != set(REGS):
-            fail("the sdb transcript has no full regs output: %r" % want)
-        for r in REGS:
-            if got.get(r) != want[r]:
-                fail("%s: the window shows %s, sdb 0x%s" % (r, got.get(r), want[r]))
-        for what in (r"CONTEXT (\d+)  MODE (\d+)", r"virtual time (\d+)"):
-            w1, g1 = re.findall(what, last), re.findall(what, "\n".join(dump))
-            if not w1 or w1[0] not in g1:
-                fail("%s: sdb says %s, the window %s" % (what, w1, g1))
-        print("registers, CONTEXT, MODE and virtual time equal sdb's: %s"
-              % " ".join("%s=0x%s" % (r, want[r]) for r in REGS))
+        want = same_as_sdb(a.sdb, dump)
         # each register's name and value are drawn where the dump has them
         for r in REGS:
             text = "%s 0x%s" % (r, want[r])

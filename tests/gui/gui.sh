@@ -11,7 +11,8 @@
 # into the window reach the guest, by xdotool, which must be installed;
 # Ctrl-C ends it), keys (F5, F9, F10, F11, F4, F12), cpus (F6 on two
 # CPUs), timeline (the strip under the console), timeline_click (a click in
-# the strip of a replay's window), no_display, usage.
+# the strip of a replay's window), travel and travel_replay (the keys going
+# backwards and the time field, against sdb), no_display, usage.
 set -u
 SPACE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") OUT=$2 CASE=$3
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -112,8 +113,8 @@ case_timeline() {
 
 # The strip in a replay's window (space replay --gui): a click right of
 # the present runs to that virtual time (F12 names the screenshot after
-# it), a click left of it says going back needs reverse execution; the
-# replay still matches once the window lets it run to the end.
+# it), a click left of it goes back there (time travel); the replay still
+# matches once the window lets it run to the end.
 case_timeline_click() {
     start_x
     command -v xdotool >/dev/null || fail "xdotool is needed to click (scripts/install-deps.sh)"
@@ -150,11 +151,13 @@ case_timeline_click() {
     sleep 0.5
     xdotool key F12
     for _ in $(seq 50); do
-        [ -e "$dir/space-$want-2.txt" ] && break
+        [ -e "$dir/space-$((200000 * 1 / n)).png" ] && break
         sleep 0.1
     done
-    grep -q 'needs reverse execution' "$dir/space-$want-2.txt" ||
-        fail "a click in the past did not say it needs reverse execution"
+    # back in time (time travel is on in the window): the first cell's time
+    local back=$((200000 * 1 / n))
+    [ -e "$dir/space-$back.png" ] ||
+        fail "the click in the past did not go back to virtual time $back: $(ls "$dir")"
     xdotool key F5
     wait "$pid"
     grep -q '^space: replay matches the recording' "$tmp/window.err" ||
@@ -246,6 +249,32 @@ case_typing() {
         fail "the replay's console output differs from the window session's"
 }
 
+# shot KEYS...: presses them in the window whose F12 screenshots go to
+# $dir, then F12 until the machine is no longer running (a slow build runs
+# long); SHOT is the last screenshot's text
+shot() {
+    for k in "$@"; do
+        xdotool key "$k"
+        sleep 0.2
+    done
+    for _ in $(seq 60); do
+        # (count what is there: the start may have written more than one)
+        n=$(($(ls "$dir"/space-*.txt 2>/dev/null | wc -l) + 1))
+        xdotool key F12
+        for _ in $(seq 100); do
+            [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] && break
+            sleep 0.1
+        done
+        [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] || fail "F12 wrote nothing"
+        SHOT=$(ls -t "$dir"/space-*.txt | head -n 1)
+        head -n 1 "$SHOT" | grep -q '^ SPACE | running' || break
+        sleep 0.5
+    done
+    echo "--- after $*: $SHOT"
+    head -n 1 "$SHOT"
+}
+time_of() { grep -Eo 'virtual time [0-9]+' "$1" | head -n 1 | grep -Eo '[0-9]+'; }
+
 # The debugger keys (xdotool): F11 steps, Down selects, F9 sets a
 # breakpoint that F5 runs to (the registers there are sdb's at the same
 # breakpoint), F10 steps over a call, F4 runs to the selected line, F12
@@ -260,31 +289,6 @@ case_keys() {
     mkdir -p "$dir"
     window "$dir" --gui --gui-paused --gui-dump --input "$tmp/input"
     local pid=$PID
-    local n
-    # shot KEYS...: presses them, then F12 until the machine is no longer
-    # running (a slow build runs long); SHOT is the last screenshot's text
-    shot() {
-        for k in "$@"; do
-            xdotool key "$k"
-            sleep 0.2
-        done
-        for _ in $(seq 60); do
-            # (count what is there: the start may have written more than one)
-            n=$(($(ls "$dir"/space-*.txt 2>/dev/null | wc -l) + 1))
-            xdotool key F12
-            for _ in $(seq 100); do
-                [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] && break
-                sleep 0.1
-            done
-            [ "$(ls "$dir"/space-*.txt 2>/dev/null | wc -l)" -ge $n ] || fail "F12 wrote nothing"
-            SHOT=$(ls -t "$dir"/space-*.txt | head -n 1)
-            head -n 1 "$SHOT" | grep -q '^ SPACE | running' || break
-            sleep 0.5
-        done
-        echo "--- after $*: $SHOT"
-        head -n 1 "$SHOT"
-    }
-    time_of() { grep -Eo 'virtual time [0-9]+' "$1" | head -n 1 | grep -Eo '[0-9]+'; }
     # (window returns once the first PNG exists; its text is written after it)
     for _ in $(seq 100); do [ -s "$dir/space-0.txt" ] && break; sleep 0.1; done
     grep -q '^ SPACE | paused: at the first instruction' "$dir"/space-0.txt ||
@@ -318,10 +322,125 @@ case_keys() {
     echo "screenshots: $dir"
 }
 
+# same_as_sdb COMMANDS: the last screenshot (SHOT) shows the registers,
+# CONTEXT, MODE and virtual time that sdb (the command line SDB...) shows
+# after COMMANDS (lines) on the same input. The first one's picture is
+# looked at too; then (the same drawing) only their text, which is faster.
+same_as_sdb() {
+    printf '%s\nregs\nquit\n' "$1" > "$tmp/cmds"
+    timeout -s KILL "$TIMEOUT" "${SDB[@]}" < "$tmp/cmds" > "$tmp/sdb" 2>&1
+    local how=(--dump-only)
+    [ -n "${PICTURE_SEEN:-}" ] || how=()
+    PICTURE_SEEN=1
+    python3 "$HERE/check_window.py" "${SHOT%.txt}.png" "$SHOT" --sdb "$tmp/sdb" "${how[@]}" ||
+        fail "the window is not where sdb is after: $(tr '\n' ';' < "$tmp/cmds")"
+}
+
+# time_field TEXT [look]: Ctrl+G, TEXT typed into the time field (look:
+# the key bar shows it), Enter.
+time_field() {
+    xdotool key ctrl+g
+    xdotool type --delay 20 -- "$1"
+    if [ -n "${2:-}" ]; then
+        shot
+        grep -q "^ go to virtual time: $1_ " "$SHOT" || fail "the time field does not show '$1'"
+    fi
+    shot Return
+}
+
+# The keys going backwards, for a live run or a replay (SDB: sdb on the
+# same input): Shift+F11 back one instruction, the time field (Ctrl+G) to
+# a virtual time ahead and back, each stop compared with sdb's; the top
+# bar gives the span time travel reaches.
+travel_common() {
+    for _ in $(seq 100); do [ -s "$dir/space-0.txt" ] && break; sleep 0.1; done
+    grep -q 'Shift+F5/F10/F11/F4 backwards  Ctrl+G go to time' "$dir/space-0.txt" ||
+        fail "the key bar does not list the backward keys: $(tail -n 1 "$dir/space-0.txt")"
+    shot F11 F11 F11 F11 F11 shift+F11
+    grep -Eq '^ SPACE \| paused: at 0x[0-9a-f]+ <kmain>.* virtual time 4  travel 0\.\.5$' "$SHOT" ||
+        fail "Shift+F11 did not go back to virtual time 4"
+    same_as_sdb $'step 5\nreverse-stepi'
+    time_field 500000 look
+    [ "$(time_of "$SHOT")" = 500000 ] || fail "the time field did not go forward to 500000"
+    same_as_sdb 'goto 500000'
+    time_field -200000 look
+    grep -Eq 'virtual time 300000  travel 0\.\.500000$' "$SHOT" ||
+        fail "the time field did not go back to 300000"
+    same_as_sdb 'goto 300000'
+}
+
+# Time travel in the window of a live run: travel_common, then in a loop
+# Shift+F4 back to the pc's line's previous turn; F9 there and the time
+# field ahead, Shift+F5 back to the breakpoint's last hit, Shift+F10 back
+# a step; from the machine's end (the time field past it) Shift+F11 back -
+# every stop sdb's.
+case_travel() {
+    start_x
+    command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
+    script $'hello\nexit\n'
+    local dir=$OUT/travel
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    window "$dir" --gui --gui-paused --gui-dump --input "$tmp/input"
+    local pid=$PID
+    SDB=("$SPACE" run --debug --input "$tmp/input")
+    travel_common
+    local pc
+    pc=$(printf '0x%x' "$(grep -Eo '=> 0x[0-9a-f]+' "$SHOT" | head -n 1 | grep -Eo '0x[0-9a-f]+')")
+    # Shift+F4 on the pc's line (a loop): back to its previous turn
+    shot shift+F4
+    grep -Eq "^ SPACE \| paused: at $pc <mem_init" "$SHOT" || fail "Shift+F4 did not stop at $pc"
+    [ "$(time_of "$SHOT")" -lt 300000 ] || fail "Shift+F4 did not go back"
+    grep -q '=>\*' "$SHOT" && fail "Shift+F4 left a breakpoint"
+    same_as_sdb "goto 300000"$'\n'"break $pc"$'\nreverse-continue'
+    # F9 there, ahead with the time field, Shift+F5 back to its last hit
+    shot F9
+    time_field 500000
+    shot shift+F5
+    grep -Eq "^ SPACE \| paused: breakpoint 1 at $pc " "$SHOT" ||
+        fail "Shift+F5 did not go back to breakpoint 1 at $pc"
+    [ "$(time_of "$SHOT")" -lt 500000 ] || fail "Shift+F5 did not go back"
+    same_as_sdb "break $pc"$'\ngoto 500000\nreverse-continue'
+    shot shift+F10
+    same_as_sdb "break $pc"$'\ngoto 500000\nreverse-continue\nreverse-next'
+    time_field 2000000
+    grep -q 'the machine ended at virtual time' "$SHOT" || fail "no end past the end"
+    shot shift+F11
+    same_as_sdb $'goto 2000000\nreverse-stepi'
+    kill -INT "$pid" 2>/dev/null
+    wait "$pid"
+    echo "screenshots: $dir"
+}
+
+# Time travel in a replay's window (space replay --gui): travel_common,
+# Shift+F5 with no breakpoint back to the start; then F5 replays to the
+# end, matching the recording.
+case_travel_replay() {
+    start_x
+    command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
+    script $'hello\nexit 3\n'
+    "$SPACE" run --input "$tmp/input" --record "$tmp/travel.trc" > /dev/null
+    local dir=$OUT/travel_replay
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    WINDOW_CMD=replay window "$dir" --gui --gui-paused --gui-exit --gui-dump "$tmp/travel.trc"
+    local pid=$PID
+    SDB=("$SPACE" replay --debug "$tmp/travel.trc")
+    travel_common
+    shot shift+F5
+    grep -q '^ SPACE | paused: reached the oldest virtual time kept: 0' "$SHOT" ||
+        fail "Shift+F5 did not go back to the start"
+    xdotool key F5
+    wait "$pid"
+    grep -q '^space: replay matches the recording' "$tmp/window.err" ||
+        fail "the replay in the window did not match: $(cat "$tmp/window.err")"
+    echo "screenshots: $dir"
+}
+
 # No display: one line, status 4, never a crash.
 # Two CPUs (tests/gdb/cpus.c): the inspector shows one CPU at a time and
 # says which; F6 (in the key bar) cycles through them, and --gui-dump's
-# text has the CPU shown.
+# text has the CPU shown; Shift+F11 goes back as sdb does.
 case_cpus() {
     start_x
     command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
@@ -357,6 +476,11 @@ case_cpus() {
     grep -Eq 'PCB chain of CPU 1 ' "$SHOT" || fail "not CPU 1's chain"
     shot F6
     grep -Eq 'CPU 0 of 2 \(F6 next\)' "$SHOT" || fail "F6 did not come back to CPU 0"
+    # going back with two CPUs: where sdb goes, showing the CPU it shows
+    SDB=("$SPACE" run --debug "$(dirname "$SPACE")/tests/gdb/cpus.elf" --cpus 2)
+    time_field 3000
+    shot shift+F11
+    same_as_sdb $'goto 3000\nreverse-stepi'
     shot F5
     grep -q 'the machine halted with code 7' "$SHOT" || fail "F5 did not run to the end"
     kill -INT "$pid" 2>/dev/null

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "sim/core/trap.h"
+#include "sim/replay/travel.h"
 
 /* ---- Observer: what happened during a run ---- */
 
@@ -45,14 +46,19 @@ static void on_resumed(void *arg, const struct space_pcb *restored)
              d->space_before_ctx[i], d->space_before_mode[i], restored->ctx, restored->mode);
 }
 
+static void observe(struct debugger *d)
+{
+    machine_set_observer(d->m, &(struct machine_observer){
+                                   .arg = d, .traversal = on_traversal, .resumed = on_resumed});
+}
+
 void dbg_init(struct debugger *d, struct machine *m)
 {
     memset(d, 0, sizeof *d);
     d->m = m;
     d->cpu = machine_cpu(m, 0);
     d->stop_time = UINT64_MAX;
-    machine_set_observer(
-        m, &(struct machine_observer){.arg = d, .traversal = on_traversal, .resumed = on_resumed});
+    observe(d);
 }
 
 void dbg_free(struct debugger *d)
@@ -174,6 +180,21 @@ bool dbg_watch_remove(struct debugger *d, int id)
     return true;
 }
 
+void dbg_hold(struct debugger *d, bool on)
+{
+    if (on && d->held++ == 0) {
+        machine_set_observer(d->m, NULL);
+        for (unsigned i = 0; i < machine_ncpus(d->m); i++) {
+            cpu_set_breakpoints(machine_cpu(d->m, i), NULL, 0);
+            cpu_set_watches(machine_cpu(d->m, i), NULL, 0);
+        }
+    } else if (!on && d->held && --d->held == 0) {
+        observe(d);
+        push_breaks(d);
+        push_watches(d);
+    }
+}
+
 /* ---- Running ---- */
 
 static struct dbg_break *break_at(struct debugger *d, uint32_t pc, uint32_t ctx)
@@ -286,6 +307,14 @@ static void run_to(struct debugger *d, uint64_t until, bool resume, struct dbg_s
             uint32_t addr = pause.addr;
             bool write = pause.access == MMU_WRITE;
             uint32_t pc = r.eip;
+            if (d->watch_before) { /* (going back: the pc is the writer's, about to write) */
+                *stop = (struct dbg_stop){
+                    .kind = DBG_WATCHPOINT, .id = id, .addr = addr, .write = write, .cpu = ci};
+                snprintf(stop->text, sizeof stop->text,
+                         "watchpoint %d: %s of %#x by the instruction at %#x", id,
+                         write ? "write" : "read", addr, pc);
+                return;
+            }
             cpu_skip_watch_once(c);
             machine_run_until(m, machine_now(m) + 1);
             *stop = (struct dbg_stop){
@@ -340,16 +369,14 @@ void dbg_run_slice(struct debugger *d, uint64_t until, bool resume, struct dbg_s
 /* With several CPUs machine_now grows faster than the clock: each slice
  * asks for the clock's distance in machine_now's unit, which never
  * overshoots, and the loop goes on until the clock is there. */
-int dbg_goto(struct debugger *d, uint64_t time, struct dbg_stop *stop, char *err, unsigned errlen)
+int dbg_goto_clock(struct debugger *d, uint64_t time, struct dbg_stop *stop, char *err,
+                   unsigned errlen)
 {
     struct machine *m = d->m;
-    if (time < machine_clock(m)) {
-        snprintf(err, errlen,
-                 "going back to virtual time %llu needs reverse execution (the time-travel "
-                 "engine)",
-                 (unsigned long long)time);
+    /* machine_now is never below the clock (it sums the CPUs' times), so
+     * going back to now = time leaves the clock at or before `time`. */
+    if (time < machine_clock(m) && dbg_goto(d, time, stop, err, errlen) != 0)
         return -1;
-    }
     *stop = (struct dbg_stop){.kind = DBG_STEPPED};
     for (bool resume = true; machine_state(m) == MACHINE_RUNNING && machine_clock(m) < time;
          resume = false) {
@@ -401,7 +428,10 @@ uint32_t dbg_read_physical(struct debugger *d, uint32_t paddr, void *buf, uint32
 uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, const void *buf,
                            uint32_t len)
 {
-    return machine_write_virtual(d->m, ctx, vaddr, buf, len, WRITE_AS_DEBUGGER);
+    uint32_t n = machine_write_virtual(d->m, ctx, vaddr, buf, len, WRITE_AS_DEBUGGER);
+    if (n && d->travel) /* (the run from here is another one) */
+        travel_forget_future(d->travel);
+    return n;
 }
 
 bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r)
@@ -409,6 +439,8 @@ bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r)
     if (machine_recording(d->m))
         return false;
     cpu_set_regs(d->cpu, r);
+    if (d->travel)
+        travel_forget_future(d->travel);
     return true;
 }
 

@@ -17,7 +17,14 @@
  * instructions of the machine (machine_now), so it runs whichever CPU's
  * turn it is. The views show one CPU, the selected one (dbg_select_cpu;
  * CPU 0 at first); the temporary stop waits for the CPU selected when it
- * was armed. */
+ * was armed.
+ *
+ * Time travel (reverse.c, on sim/replay/travel.h when the session keeps
+ * snapshots): going to a virtual time, stepping back, and continuing back
+ * to the last stop the forward commands would have made - a reverse stop
+ * is exactly the state a forward run stopping there shows, except at a
+ * watchpoint, where it stands before the accessing instruction (the pc is
+ * the writer's: "who wrote this?"). */
 #ifndef SPACE_DEBUGGER_H
 #define SPACE_DEBUGGER_H
 
@@ -41,6 +48,7 @@ enum dbg_stop_kind {
     DBG_TEMP,        /* the temporary stop was reached (step over, run to cursor) */
     DBG_ENDED,       /* the machine halted, stopped or hit its limit */
     DBG_INTERRUPTED, /* Ctrl-C */
+    DBG_HISTORY,     /* going back reached the oldest time kept (the start) */
 };
 
 struct dbg_stop {
@@ -91,6 +99,15 @@ struct debugger {
     struct dbg_stop seen;
     uint32_t space_before_ctx[SPACE_MAX_CPUS], space_before_mode[SPACE_MAX_CPUS];
     int watch_index[DBG_MAX_WATCHES]; /* cpu watch -> our slot */
+    /* time travel (NULL: none) */
+    struct travel *travel;
+    unsigned held;     /* dbg_hold depth */
+    bool watch_before; /* stop before a watched access, not after it */
+    /* A front end's second look at a breakpoint stop found going back
+     * (NULL: every one counts): false, and the scan goes on past it (sdb:
+     * a breakpoint on another program's symbol at the same address). */
+    bool (*accept)(void *arg, const struct dbg_stop *stop);
+    void *accept_arg;
 };
 
 /* Attaches to a machine (installs itself as the machine's observer). */
@@ -126,11 +143,13 @@ void dbg_continue(struct debugger *d, struct dbg_stop *stop);
 void dbg_run_slice(struct debugger *d, uint64_t until, bool resume, struct dbg_stop *stop);
 
 /* Goes to virtual time `time` on the machine clock (machine_clock: a CPU's
- * time, as timelines show it). Forward, it runs there (a breakpoint, a
- * wait for input or the machine's end may stop it first: *stop says).
- * Backward needs reverse execution: until the time-travel engine is wired
- * in here, -1 with a one-line reason in err. */
-int dbg_goto(struct debugger *d, uint64_t time, struct dbg_stop *stop, char *err, unsigned errlen);
+ * time, as timelines show it; dbg_goto takes machine_now's). Forward, it
+ * runs there (a breakpoint, a wait for input or the machine's end may stop
+ * it first: *stop says). Backward, time travel (reverse.c) goes to
+ * machine_now `time`, where the clock is at most `time`, and it runs on
+ * from there; without time travel, -1 with a one-line reason in err. */
+int dbg_goto_clock(struct debugger *d, uint64_t time, struct dbg_stop *stop, char *err,
+                   unsigned errlen);
 
 /* Arms the temporary stop: the next runs stop (DBG_TEMP) before the
  * instruction at addr in CONTEXT ctx, once esp >= min_esp (0: always).
@@ -160,6 +179,35 @@ uint32_t dbg_write_virtual(struct debugger *d, uint32_t ctx, uint32_t vaddr, con
                            uint32_t len);
 /* Sets the selected CPU's registers; false while the machine is recorded. */
 bool dbg_set_regs(struct debugger *d, const struct cpu_regs *r);
+
+/* Breakpoints, watchpoints and the observer off (on = true) and back on:
+ * nested calls count. */
+void dbg_hold(struct debugger *d, bool on);
+
+/* ---- Time travel (reverse.c) ---- */
+
+struct travel;
+/* Uses t for the reverse commands (NULL: none; they then fail). */
+void dbg_set_travel(struct debugger *d, struct travel *t);
+/* Each puts the machine back (or forward, goto) and says where it stands
+ * in *stop (its text names the virtual time); 0, or -1 with a reason in
+ * err (no time travel, before the oldest time kept...). */
+/* Goes to virtual time `time`, past or future (the future by running on,
+ * nothing stopping it): DBG_TIME, or DBG_ENDED if the machine ended first. */
+int dbg_goto(struct debugger *d, uint64_t time, struct dbg_stop *stop, char *err, unsigned errlen);
+/* Back n instructions of the machine (as dbg_step counts them). */
+int dbg_reverse_step(struct debugger *d, uint64_t n, struct dbg_stop *stop, char *err,
+                     unsigned errlen);
+/* Back to the last breakpoint, watchpoint or catchpoint stop before now,
+ * or (DBG_HISTORY) to the start. */
+int dbg_reverse_continue(struct debugger *d, struct dbg_stop *stop, char *err, unsigned errlen);
+/* Back over the previous instruction of the selected CPU's frame: if it
+ * returned here from a call or int n, back to that instruction (the
+ * reverse of dbg_step_over). */
+int dbg_reverse_next(struct debugger *d, struct dbg_stop *stop, char *err, unsigned errlen);
+/* Back to the call that entered the current function (its return address
+ * is the first one found on the stack). */
+int dbg_reverse_finish(struct debugger *d, struct dbg_stop *stop, char *err, unsigned errlen);
 
 /* ---- Views the front ends share ---- */
 

@@ -125,6 +125,7 @@ struct gdbstub {
     } watch_ctx[GDB_MAX_POINTS];
     unsigned nwatch_ctx;
     char last_stop[64];
+    struct travel *travel; /* bs, bc (NULL: not offered) */
 };
 
 /* ---- Parsing ---- */
@@ -592,6 +593,34 @@ static enum run_end resume(struct gdbstub *g, bool step)
     return RUN_STOPPED;
 }
 
+/* bs, bc: back one instruction (of the machine, as s steps), or to the
+ * last breakpoint or watchpoint stop before now (a watchpoint: before the
+ * accessing instruction, so gdb sees the old value) - or to the start,
+ * which gdb hears as replaylog:begin. */
+static void cmd_reverse(struct gdbstub *g, bool step)
+{
+    struct dbg_stop st;
+    char err[256];
+    int rc = step ? dbg_reverse_step(&g->dbg, 1, &st, err, sizeof err)
+                  : dbg_reverse_continue(&g->dbg, &st, err, sizeof err);
+    if (rc != 0) {
+        gdb_reply(&g->t, "E01");
+        return;
+    }
+    if (st.kind == DBG_HISTORY) {
+        int t = (int)st.cpu + 1;
+        g->stop_thread = g->g_thread = t;
+        dbg_select_cpu(&g->dbg, st.cpu);
+        snprintf(g->last_stop, sizeof g->last_stop, "T%02xreplaylog:begin;thread:%02x;",
+                 SIGTRAP_GDB, t);
+        gdb_reply(&g->t, g->last_stop);
+        return;
+    }
+    if (st.kind == DBG_ENDED) /* (gone forward past the end: not backwards) */
+        st.kind = DBG_STEPPED;
+    reply_stop(g, &st);
+}
+
 /* c [addr], s [addr], C sig[;addr], S sig[;addr]: the signal is ignored. */
 static enum run_end cmd_resume(struct gdbstub *g)
 {
@@ -667,6 +696,8 @@ static void cmd_supported(struct gdbstub *g)
     gdb_reply_begin(&g->t);
     gdb_reply_fmt(&g->t, "PacketSize=%x;QStartNoAckMode+;swbreak+;hwbreak+;qXfer:features:read+",
                   GDB_PACKET_SIZE);
+    if (g->travel)
+        gdb_reply_str(&g->t, ";ReverseStep+;ReverseContinue+");
     gdb_reply_send(&g->t);
 }
 
@@ -818,6 +849,7 @@ static enum machine_state serve_session(struct gdbstub *g, const char **why)
 {
     struct machine *m = g->m;
     dbg_init(&g->dbg, m);
+    dbg_set_travel(&g->dbg, g->travel);
     g->dbg_ready = true;
     g->nthreads = (int)machine_ncpus(m);
     for (int i = 0; i < g->nthreads; i++)
@@ -853,6 +885,12 @@ static enum machine_state serve_session(struct gdbstub *g, const char **why)
         case 'S': run = cmd_resume(g); break;
         case 'Z':
         case 'z': cmd_point(g, p[0] == 'Z'); break;
+        case 'b':
+            if ((p[1] == 's' || p[1] == 'c') && !p[2] && g->travel)
+                cmd_reverse(g, p[1] == 's');
+            else
+                gdb_reply(&g->t, "");
+            break;
         case 'H': cmd_set_thread(g); break;
         case 'T': {
             const char *q = p + 1;
@@ -901,6 +939,11 @@ static enum machine_state serve_session(struct gdbstub *g, const char **why)
             return end_machine(g);
         }
     }
+}
+
+void gdbstub_set_travel(struct gdbstub *g, struct travel *t)
+{
+    g->travel = t;
 }
 
 enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why)

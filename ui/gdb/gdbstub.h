@@ -4,7 +4,8 @@
  * stopped at the first instruction: registers, memory in the CPU's current
  * CONTEXT, continue and step, breakpoints and watchpoints (those of
  * ui/debugger/debugger.c: exact, and never written into guest memory), Ctrl-C,
- * detach and kill. Every CPU is a thread (CPU n: thread n + 1).
+ * detach and kill, and with time travel reverse step and continue (bs,
+ * bc). Every CPU is a thread (CPU n: thread n + 1).
  * See "Debugging with GDB" in docs/debugging.md.
  *
  * Two files: ui/gdb/gdb_transport.c moves packets (socket, framing,
@@ -34,6 +35,10 @@ struct gdbstub *gdbstub_listen(int port, char *err, unsigned errlen);
  * gdb, *why says what happened ("killed by gdb", "gdb closed the
  * connection"), else *why is NULL. */
 enum machine_state gdbstub_serve(struct gdbstub *g, struct machine *m, const char **why);
+
+/* Offers gdb reverse execution on t (before gdbstub_serve; NULL: none). */
+struct travel;
+void gdbstub_set_travel(struct gdbstub *g, struct travel *t);
 
 void gdbstub_close(struct gdbstub *g);
 /* Serves a gdb whose whole side of the conversation is these bytes (at

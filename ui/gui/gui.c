@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/replay/travel.h"
 #include "ui/debugger/debugger.h"
 #include "ui/screen/font.h"
 #include "ui/screen/gui_console.h"
@@ -31,6 +32,7 @@
 
 struct gui {
     struct gui_options o;
+    struct travel *travel; /* time travel for the debugger (NULL: none) */
     SDL_Window *win;
     struct gui_draw *draw;
     struct gui_console *con;
@@ -53,7 +55,11 @@ struct gui {
     double message_end; /* ... shown until then */
     bool dirty;         /* the picture needs drawing */
     bool shot_at_done;
-    double rate; /* guest instructions (not idle) per host millisecond */
+    /* The time field (Ctrl+G): open, and what is typed in it. */
+    bool asking;
+    char field[24];
+    uint64_t furthest; /* the latest virtual time the machine has stood at */
+    double rate;       /* guest instructions (not idle) per host millisecond */
     double speed_start, mips;
     uint64_t speed_insns;
 };
@@ -238,7 +244,7 @@ static void bar(struct gui *g, unsigned row, const char *left, uint8_t left_fg, 
 static void compose_bars(struct gui *g)
 {
     struct machine *m = g->m;
-    char left[512], right[96], state[240];
+    char left[512], right[160], state[240];
     uint8_t fg = TG_BAR_TEXT;
     if (g->ended) {
         snprintf(state, sizeof state, "%s", g->status);
@@ -253,21 +259,56 @@ static void compose_bars(struct gui *g)
         snprintf(state, sizeof state, "paused%s%s", g->status[0] ? ": " : "", g->status);
     }
     snprintf(left, sizeof left, "SPACE | %s%s%s", state, g->message[0] ? " | " : "", g->message);
-    if (g->running && !waiting_for_person(g))
-        snprintf(right, sizeof right, "virtual time %llu  %.1f MIPS",
-                 (unsigned long long)machine_now(m), g->mips);
-    else
-        snprintf(right, sizeof right, "virtual time %llu", (unsigned long long)machine_now(m));
+    unsigned long long now = (unsigned long long)machine_now(m);
+    int n = snprintf(right, sizeof right, "virtual time %llu", now);
+    if (g->travel && n > 0 && (size_t)n < sizeof right)
+        n += snprintf(right + n, sizeof right - (size_t)n, "  travel %llu..%llu",
+                      (unsigned long long)travel_start(g->travel), (unsigned long long)g->furthest);
+    if (g->running && !waiting_for_person(g) && n > 0 && (size_t)n < sizeof right)
+        snprintf(right + n, sizeof right - (size_t)n, "  %.1f MIPS", g->mips);
     bar(g, 0, left, fg, right);
-    /* (F6 only where there is another CPU to show) */
-    bool several = machine_ncpus(m) > 1;
-    char keys[200];
-    snprintf(keys, sizeof keys,
-             "%s  F10 step over  F11 step  %sF9 breakpoint  F4 run to cursor  %s",
-             g->running ? "F5 pause" : "F5 run", several ? "F6 next CPU  " : "",
-             g->running ? "F12 screenshot  PgUp/PgDn scroll  Ctrl+/- zoom"
-                        : "F12 screenshot  Up/Down select  PgUp/PgDn scroll  Ctrl+/- zoom");
-    bar(g, g->grid.rows - 1, keys, TG_BAR_TEXT, "");
+    unsigned row = g->grid.rows - 1;
+    if (g->asking) {
+        char ask[240];
+        snprintf(ask, sizeof ask,
+                 "go to virtual time: %s_   Enter goes there, Esc cancels (T, +N or -N; "
+                 "back to %llu, forward runs on)",
+                 g->field, (unsigned long long)travel_start(g->travel));
+        bar(g, row, ask, TG_BAR_TEXT, "");
+        return;
+    }
+    /* the keys, as many as fit, most used first */
+    bool paused = !g->running, back = g->travel != NULL;
+    const struct {
+        bool shown;
+        const char *text;
+    } keys[] = {
+        {g->running, "F5 pause"},
+        {paused, "F5 run"},
+        {true, "F10 step over"},
+        {true, "F11 step"},
+        {machine_ncpus(m) > 1, "F6 next CPU"}, /* (only where there is another) */
+        {true, "F9 breakpoint"},
+        {true, "F4 run to cursor"},
+        {back, "Shift+F5/F10/F11/F4 backwards"},
+        {back, "Ctrl+G go to time"},
+        {true, "F12 screenshot"},
+        {paused, "Up/Down select"},
+        {true, "PgUp/PgDn scroll"},
+        {true, "Ctrl+/- zoom"},
+    };
+    char line[512] = "";
+    size_t used = 0, width = g->grid.cols > 2 ? g->grid.cols - 2 : 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (!keys[i].shown)
+            continue;
+        size_t len = strlen(keys[i].text) + (used ? 2 : 0);
+        if (used + len > width || used + len >= sizeof line)
+            break;
+        snprintf(line + used, sizeof line - used, "%s%s", used ? "  " : "", keys[i].text);
+        used += len;
+    }
+    bar(g, row, line, TG_BAR_TEXT, "");
 }
 
 static void compose_console(struct gui *g)
@@ -290,9 +331,18 @@ static void compose_console(struct gui *g)
     }
 }
 
+/* Keeps the furthest virtual time reached (the end of the travel span the
+ * top bar shows): before going back, and at every frame. */
+static void note_time(struct gui *g)
+{
+    if (machine_now(g->m) > g->furthest)
+        g->furthest = machine_now(g->m);
+}
+
 static void compose(struct gui *g)
 {
     struct textgrid *t = &g->grid;
+    note_time(g);
     if (t->rows < 3 || !g->console.cols)
         return;
     textgrid_fill(t, (struct tg_rect){0, 0, t->cols, t->rows}, TG_BG);
@@ -524,22 +574,157 @@ static void run_to_cursor(struct gui *g)
     set_running(g, true);
 }
 
+/* ---- Backwards (time travel) ---- */
+
+#define TRAVEL_OFF "time travel is off (--reverse-budget 0, or --record)"
+
+/* Whether the machine may travel now: time travel is on and the machine
+ * is paused - or has ended: going back from the end is allowed. */
+static bool can_travel(struct gui *g)
+{
+    if (!g->travel)
+        say(g, "%s", TRAVEL_OFF);
+    else if (g->running)
+        say(g, "the machine runs: pause it first (F5)");
+    return g->travel && !g->running;
+}
+
+/* After a travel: where the machine stands now (rc, err: the travel's). */
+static void travelled(struct gui *g, int rc, struct dbg_stop *stop, const char *err)
+{
+    symbols_memory_changed(g->sym);
+    if (rc != 0) {
+        say(g, "%s", err);
+        return;
+    }
+    g->ended = false; /* (stopped() says if it still has) */
+    stopped(g, stop);
+    shot_at_check(g);
+}
+
+/* Shift+F11, Shift+F10, Shift+F5: back one instruction, over a call, to
+ * the last breakpoint stop. */
+static void reverse(struct gui *g, int (*fn)(struct debugger *d, struct dbg_stop *stop, char *err,
+                                             unsigned errlen))
+{
+    if (!can_travel(g))
+        return;
+    note_time(g);
+    struct dbg_stop stop;
+    char err[200];
+    travelled(g, fn(&g->d, &stop, err, sizeof err), &stop, err);
+}
+
+static int reverse_stepi(struct debugger *d, struct dbg_stop *stop, char *err, unsigned errlen)
+{
+    return dbg_reverse_step(d, 1, stop, err, errlen);
+}
+
+/* Shift+F4: back to the last time the selected line ran (or to a
+ * breakpoint between it and now, as F4 stops at one on its way). */
+static void reverse_to_cursor(struct gui *g)
+{
+    uint32_t ctx, addr;
+    if (!can_travel(g) || !codeview_selected(&g->in.code, &ctx, &addr))
+        return;
+    note_time(g);
+    int temp = dbg_break_at(&g->d, addr, ctx) ? 0 : dbg_break_add(&g->d, addr, (int)ctx);
+    struct dbg_stop stop;
+    char err[200];
+    int rc = dbg_reverse_continue(&g->d, &stop, err, sizeof err);
+    if (temp > 0) {
+        dbg_break_remove(&g->d, temp);
+        if (rc == 0 && stop.kind == DBG_BREAKPOINT && stop.id == temp)
+            stop.kind = DBG_TEMP;
+    }
+    travelled(g, rc, &stop, err);
+}
+
 /* A click in the strip: to that virtual time (paused there). */
 static void strip_click(struct gui *g, unsigned col, unsigned row)
 {
     uint64_t time;
-    if (!strip_time_at(&g->strip, g->strip_at, col, row, &time) || !can_step(g))
+    if (!strip_time_at(&g->strip, g->strip_at, col, row, &time))
         return;
-    set_running(g, false);
+    /* (back from the end is allowed; forward needs a machine that runs) */
+    if (time < machine_clock(g->m) ? !can_travel(g) : !can_step(g))
+        return;
+    note_time(g);
     struct dbg_stop stop;
     char err[200];
-    if (dbg_goto(&g->d, time, &stop, err, sizeof err) != 0) {
-        say(g, "%s", err);
+    travelled(g, dbg_goto_clock(&g->d, time, &stop, err, sizeof err), &stop, err);
+}
+
+/* Enter in the time field: to the virtual time typed (T, or +N / -N from
+ * now), past or future. A running machine is paused first. */
+static void time_field_enter(struct gui *g)
+{
+    g->asking = false;
+    const char *s = g->field;
+    int sign = *s == '+' ? 1 : *s == '-' ? -1 : 0;
+    s += sign != 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end) {
+        if (*g->field)
+            say(g, "not a virtual time: '%s' (T, +N or -N)", g->field);
         return;
     }
-    symbols_memory_changed(g->sym);
-    stopped(g, &stop);
-    shot_at_check(g);
+    if (g->running)
+        set_running(g, false);
+    uint64_t now = machine_now(g->m), time = v;
+    if (sign > 0)
+        time = now + v < now ? UINT64_MAX : now + v;
+    else if (sign < 0)
+        time = v > now ? 0 : now - v;
+    note_time(g);
+    struct dbg_stop stop;
+    char err[200];
+    travelled(g, dbg_goto(&g->d, time, &stop, err, sizeof err), &stop, err);
+    if (machine_now(g->m) < time && machine_state(g->m) == MACHINE_RUNNING &&
+        machine_pause_reason(g->m).why == PAUSE_INPUT)
+        say(g, "stopped short of %llu: the guest waits for console input",
+            (unsigned long long)time);
+}
+
+/* Ctrl+G: opens the time field (in the key bar). */
+static void time_field_open(struct gui *g)
+{
+    if (!g->travel) {
+        say(g, "%s", TRAVEL_OFF);
+        return;
+    }
+    g->asking = true;
+    g->field[0] = 0;
+}
+
+/* A key while the time field is open: editing it, Enter, Esc. */
+static void time_field_key(struct gui *g, SDL_Keycode k)
+{
+    size_t n = strlen(g->field);
+    switch (k) {
+    case SDLK_RETURN:
+    case SDLK_KP_ENTER: time_field_enter(g); break;
+    case SDLK_ESCAPE: g->asking = false; break;
+    case SDLK_BACKSPACE:
+        if (n)
+            g->field[n - 1] = 0;
+        break;
+    default: break;
+    }
+}
+
+/* Text typed while the field is open: digits, and a sign first. */
+static void time_field_type(struct gui *g, const char *text)
+{
+    for (; *text; text++) {
+        size_t n = strlen(g->field);
+        bool sign = (*text == '+' || *text == '-') && n == 0;
+        if ((sign || (*text >= '0' && *text <= '9')) && n + 1 < sizeof g->field) {
+            g->field[n] = *text;
+            g->field[n + 1] = 0;
+        }
+    }
 }
 
 /* F12: space-TIME.png in the current directory (-2, -3, ... if taken). */
@@ -576,9 +761,29 @@ static bool in_rect(struct tg_rect r, unsigned col, unsigned row)
 
 static void key(struct gui *g, const SDL_KeyboardEvent *k)
 {
-    bool ctrl = (k->keysym.mod & KMOD_CTRL) != 0;
+    bool ctrl = (k->keysym.mod & KMOD_CTRL) != 0, shift = (k->keysym.mod & KMOD_SHIFT) != 0;
     unsigned page = g->console.rows > 1 ? g->console.rows - 1 : 1;
     g->dirty = true;
+    if (g->asking) { /* (F12 still takes a screenshot of it) */
+        if (k->keysym.sym == SDLK_F12)
+            screenshot_key(g);
+        else
+            time_field_key(g, k->keysym.sym);
+        return;
+    }
+    if (shift && !ctrl) { /* the same keys, backwards */
+        switch (k->keysym.sym) {
+        case SDLK_F5: reverse(g, dbg_reverse_continue); return;
+        case SDLK_F10: reverse(g, dbg_reverse_next); return;
+        case SDLK_F11: reverse(g, reverse_stepi); return;
+        case SDLK_F4: reverse_to_cursor(g); return;
+        default: break;
+        }
+    }
+    if (ctrl && k->keysym.sym == SDLK_g) {
+        time_field_open(g);
+        return;
+    }
     if (ctrl && g->strip.tl) {
         switch (k->keysym.sym) {
         case SDLK_LEFT: strip_scroll(&g->strip, 1); return;
@@ -662,6 +867,11 @@ static void event(struct gui *g, const SDL_Event *e)
     case SDL_TEXTINPUT:
         if (SDL_GetModState() & KMOD_CTRL)
             break; /* (a shortcut, not text) */
+        if (g->asking) {
+            time_field_type(g, e->text.text);
+            g->dirty = true;
+            break;
+        }
         if (g->o.keyboard)
             gui_console_type(g->con, e->text.text);
         else
@@ -760,11 +970,17 @@ static void loop(struct gui *g)
     }
 }
 
+void gui_set_travel(struct gui *g, struct travel *t)
+{
+    g->travel = t;
+}
+
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why)
 {
     g->m = m;
     g->rate = 20000.0; /* (20 MIPS to start with; measured from then on) */
     dbg_init(&g->d, m);
+    dbg_set_travel(&g->d, g->travel);
     g->sym = symbols_create(read_memory, &g->d);
     load_symbols(g);
     inspector_init(&g->in, &g->d, g->sym);

@@ -3,7 +3,11 @@
  *
  * It drives the machine through the debugger core (debugger.h), as sdb
  * does: F5 runs and pauses, F10 steps over, F11 steps an instruction, F9
- * toggles a breakpoint, F4 runs to the selected line. The guest runs in
+ * toggles a breakpoint, F4 runs to the selected line; with time travel
+ * (gui_set_travel) Shift and the same key goes backwards (Shift+F11 back
+ * an instruction, Shift+F10 back over a call, Shift+F5 back to the last
+ * breakpoint, Shift+F4 back to the selected line) and Ctrl+G opens a field
+ * in the key bar to go to a virtual time, past or future. The guest runs in
  * slices of about SLICE_MS of host time between frames drawn at FRAME_HZ,
  * so the window costs the guest little, and never changes what the guest
  * does: a person's typing reaches it only through the console device
@@ -53,6 +57,11 @@ const struct char_sink *gui_console_sink_of(struct gui *g);
  * (NULL: no strip). It must outlive gui_run. */
 struct timeline;
 void gui_set_timeline(struct gui *g, struct timeline *t);
+
+/* Time travel for the window's debugger (debugger.h's dbg_goto and
+ * dbg_reverse_*; before gui_run; NULL: none). */
+struct travel;
+void gui_set_travel(struct gui *g, struct travel *t);
 
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why);
 

@@ -253,6 +253,47 @@ static void cmd_quit(struct cli *c, int argc, char **argv)
 
 static void cmd_help(struct cli *c, int argc, char **argv);
 
+/* node [K]: the nodes of a multicomputer; with K, the one driven. */
+static void cmd_node(struct cli *c, int argc, char **argv)
+{
+    uint32_t k;
+    if (!c->nodes) {
+        sdb_error(c, "node: this is one machine, not a multicomputer (space run --nodes N)");
+        return;
+    }
+    if (argc > 2 || (argc == 2 && (!sdb_parse_u32(argv[1], &k) || k >= c->nodes))) {
+        sdb_error(c, "usage: node [K] (K a node, 0..%u)", c->nodes - 1);
+        return;
+    }
+    if (argc == 2 && k != c->node) {
+        for (int i = 0; i < MAX_ITEMS; i++)
+            if (c->item[i].used) {
+                sdb_error(c,
+                          "node: breakpoints, watchpoints and catchpoints belong to node %u: "
+                          "delete them first",
+                          c->node);
+                return;
+            }
+        dbg_free(&c->d);
+        c->m = c->lead(c->lead_arg, k);
+        c->node = k;
+        dbg_init(&c->d, c->m);
+    }
+    static const char *const states[] = {[MACHINE_RUNNING] = "running",
+                                         [MACHINE_HALTED] = "halted",
+                                         [MACHINE_STOPPED] = "stopped",
+                                         [MACHINE_LIMIT] = "at its limit",
+                                         [MACHINE_INTERRUPTED] = "interrupted"};
+    for (unsigned i = 0; i < c->nodes; i++) {
+        struct machine *m = c->machines[i];
+        fprintf(c->out, "%s node %u: %s at virtual time %llu%s\n", i == c->node ? "*" : " ", i,
+                states[machine_state(m)], (unsigned long long)machine_now(m),
+                i == c->node ? " (driven; the others follow)" : "");
+    }
+    if (argc == 2)
+        sdb_show_location(c);
+}
+
 /* A command with an alias of NULL has no short form; one with no fn is
  * only there for help (info symbol, catch portal: the fn of their first
  * word parses them; x and xp: execute() splits off their /NFMT). */
@@ -267,6 +308,17 @@ static const struct command commands[] = {
     {"next", "n", sdb_cmd_next, "next",
      "step over: a call or int n runs until it returns (else one step)"},
     {"continue", "c", sdb_cmd_continue, "continue", "run until something stops the machine"},
+    {"reverse-stepi", "rsi", sdb_cmd_reverse_step, "reverse-stepi [N]",
+     "back N instructions (default 1)"},
+    {"reverse-step", "rs", sdb_cmd_reverse_step, "reverse-step [N]",
+     "the same (a step is an instruction)"},
+    {"reverse-next", "rn", sdb_cmd_reverse_next, "reverse-next",
+     "back one step, over a whole call or int n"},
+    {"reverse-continue", "rc", sdb_cmd_reverse_continue, "reverse-continue",
+     "back to the last break/watch/catchpoint stop (or the start)"},
+    {"reverse-finish", NULL, sdb_cmd_reverse_finish, "reverse-finish",
+     "back to the call of the current function"},
+    {"goto", NULL, sdb_cmd_goto, "goto T", "go to virtual time T (past, or future)"},
     {"break", "b", sdb_cmd_break, "break [ADDR] [ctx N]",
      "breakpoint (default: at the pc; any CONTEXT)"},
     {"delete", "d", sdb_cmd_delete, "delete [N...]", "delete break/watch/catchpoints (all: no N)"},
@@ -284,11 +336,13 @@ static const struct command commands[] = {
     {"regs", "r", sdb_cmd_regs, "regs", "registers, CONTEXT, MODE, interrupts, time"},
     {"pcb", NULL, sdb_cmd_pcb, "pcb", "the PCB chain and the suspended chains"},
     {"cpu", NULL, sdb_cmd_cpu, "cpu [N]", "the CPUs; with N, the one the views show"},
+    {"node", NULL, cmd_node, "node [K]", "a multicomputer's nodes; with K, the one driven"},
     {"portals", NULL, sdb_cmd_portals, "portals [CTX]", "a CONTEXT's portal table"},
     {"maps", NULL, sdb_cmd_maps, "maps [CTX]", "a CONTEXT's mappings, rwx per MODE"},
     {"tlb", NULL, sdb_cmd_tlb, "tlb [CTX]", "a CONTEXT's TLB entries and counters"},
     {"devices", NULL, sdb_cmd_devices, "devices", "each device and its registers"},
-    {"time", NULL, sdb_cmd_time, "time", "the virtual time"},
+    {"time", NULL, sdb_cmd_time, "time", "the virtual time (and time travel's memory)"},
+    {"hash", NULL, sdb_cmd_hash, "hash", "the time and hashes of RAM and the CPUs' state"},
     {"stats", NULL, sdb_cmd_stats, "stats [json]",
      "the statistics of --stats: CPU, traps, operations, TLBs, devices"},
     {"x", NULL, NULL, "x/NFMT ADDR [ctx N]", "memory: FMT x words, b bytes, s strings, i code"},
@@ -401,8 +455,15 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
         return 1;
     }
     c->m = m;
+    c->nodes = cfg->nodes;
+    c->machines = cfg->machines;
+    c->lead = cfg->lead;
+    c->lead_arg = cfg->lead_arg;
     c->out = cfg->out ? cfg->out : stdout;
     dbg_init(&c->d, m);
+    dbg_set_travel(&c->d, cfg->travel);
+    c->d.accept = sdb_break_counts;
+    c->d.accept_arg = c;
     c->sym = symbols_create(read_memory, &c->d);
     c->le = lineedit_create(cfg->in ? cfg->in : stdin, c->out);
     if (!c->sym || !c->le) {
@@ -461,7 +522,7 @@ int debug_cli_run(struct machine *m, const struct debug_cli_config *cfg)
         fflush(c->out);
     }
     fflush(c->out);
-    int status = exit_status(m);
+    int status = exit_status(c->m);
     lineedit_destroy(c->le);
     symbols_destroy(c->sym);
     dbg_free(&c->d);

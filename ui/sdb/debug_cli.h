@@ -6,7 +6,8 @@
  * CONTEXT/MODE changes, stopping at a virtual time, and views of registers,
  * PCB chains, portals, mappings, TLBs, devices, statistics and memory
  * (virtual in any CONTEXT, or physical), with Capstone disassembly and
- * symbols (symbols.h). docs/debugging.md is the manual. */
+ * symbols (symbols.h); with time travel, stepping and continuing
+ * backwards and going to a virtual time. docs/debugging.md is the manual. */
 #ifndef SPACE_DEBUG_CLI_H
 #define SPACE_DEBUG_CLI_H
 
@@ -16,6 +17,8 @@
 
 #include "sim/core/machine.h"
 
+struct travel;
+
 struct debug_cli_config {
     /* The kernel the machine booted, for its symbols: a file, or (path
      * NULL) an image in memory called `image_name`. */
@@ -24,6 +27,15 @@ struct debug_cli_config {
     size_t image_size;
     const char *image_name;
     FILE *in, *out; /* commands and everything the debugger prints */
+    /* Time travel for the reverse commands and goto (NULL: none). */
+    struct travel *travel;
+    /* A multicomputer (space run --nodes N; nodes 0: a lone machine):
+     * `node K` calls lead(lead_arg, K) for node K's machine, which the
+     * debugger then drives (sim/net/cluster.h: the others follow it). */
+    unsigned nodes;
+    struct machine *const *machines; /* each node's, for `node` to list */
+    struct machine *(*lead)(void *arg, unsigned k);
+    void *lead_arg;
 };
 
 /* Runs the debugger on a booted machine (stopped at its first instruction)

@@ -8,7 +8,8 @@
  * in its own file:
  *
  *   debug_cli.c   the prompt, the command table and dispatch, parsing
- *   sdb_run.c     step, next, continue, until-time; how a stop is shown
+ *   sdb_run.c     step, next, continue, until-time, the reverse commands
+ *                 and goto; how a stop is shown
  *   sdb_points.c  break, watch, catch, delete, info breakpoints
  *   sdb_views.c   regs, pcb, portals, maps, tlb, devices, time, stats,
  *                 cpu, info symbol
@@ -62,6 +63,11 @@ struct cli {
     int last_number;
     char repeat[64]; /* the last step/continue, for an empty line */
     bool quit;
+    /* a multicomputer's: debug_cli_config's, and the node driven */
+    unsigned nodes, node;
+    struct machine *const *machines;
+    struct machine *(*lead)(void *arg, unsigned k);
+    void *lead_arg;
 };
 
 /* A command: argv[0] is the word typed (the name or its alias). */
@@ -103,6 +109,12 @@ sdb_command_fn sdb_cmd_info;
 /* ---- sdb_run.c ---- */
 
 sdb_command_fn sdb_cmd_step, sdb_cmd_next, sdb_cmd_continue, sdb_cmd_until_time;
+/* Does a breakpoint stop count (one on a program's symbol: only in a
+ * CONTEXT running that program)? arg: the cli. */
+bool sdb_break_counts(void *arg, const struct dbg_stop *stop);
+/* Time travel: reverse-stepi/step, -next, -continue, -finish, goto. */
+sdb_command_fn sdb_cmd_reverse_step, sdb_cmd_reverse_next, sdb_cmd_reverse_continue,
+    sdb_cmd_reverse_finish, sdb_cmd_goto;
 
 /* ---- sdb_points.c ---- */
 
@@ -120,7 +132,7 @@ void sdb_show_regs(struct cli *c);
 /* info symbol ADDR [ctx N] */
 void sdb_info_symbol(struct cli *c, int argc, char **argv);
 sdb_command_fn sdb_cmd_regs, sdb_cmd_pcb, sdb_cmd_portals, sdb_cmd_maps, sdb_cmd_tlb,
-    sdb_cmd_devices, sdb_cmd_time, sdb_cmd_stats, sdb_cmd_cpu;
+    sdb_cmd_devices, sdb_cmd_time, sdb_cmd_hash, sdb_cmd_stats, sdb_cmd_cpu;
 
 /* ---- sdb_memory.c ---- */
 

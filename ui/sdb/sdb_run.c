@@ -1,5 +1,6 @@
 /* sdb_run: running the machine from the prompt - step, next, continue,
- * until-time - and telling what stopped it. Ctrl-C interrupts a run, not
+ * until-time, and backwards (reverse-*, goto: debugger.h's time travel)
+ * - and telling what stopped it. Ctrl-C interrupts a run, not
  * the debugger: the machine stops at an instruction boundary and the
  * prompt comes back. A breakpoint set on a program's symbol stops only in
  * a CONTEXT running that program; elsewhere run() goes on as if it were
@@ -33,7 +34,7 @@ static bool can_run(struct cli *c)
 
 /* Why the machine stopped, then where it stands (except after a halt).
  * With several CPUs, first which CPU stopped (the one now selected). */
-static void report(struct cli *c, struct dbg_stop *stop)
+static void report(struct cli *c, struct dbg_stop *stop, bool with_time)
 {
     char s1[160], s2[160];
     uint32_t ctx = sdb_cur_ctx(c);
@@ -70,6 +71,9 @@ static void report(struct cli *c, struct dbg_stop *stop)
     }
     default: fprintf(c->out, "%s\n", stop->text); break;
     }
+    if (with_time && stop->kind != DBG_TIME && stop->kind != DBG_HISTORY &&
+        stop->kind != DBG_ENDED) /* (their line names the time) */
+        fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
     if (stop->kind == DBG_ENDED) {
         if (machine_state(c->m) == MACHINE_STOPPED)
             machine_describe_chain(c->m, c->out);
@@ -79,6 +83,17 @@ static void report(struct cli *c, struct dbg_stop *stop)
         }
     }
     sdb_show_location(c);
+}
+
+bool sdb_break_counts(void *arg, const struct dbg_stop *stop)
+{
+    struct cli *c = arg;
+    struct item *it = sdb_item_of_core(c, ITEM_BREAK, stop->id);
+    if (!it || !it->program)
+        return true;
+    symbols_memory_changed(c->sym); /* (going back changed memory) */
+    const char *here = symbols_program_in(c->sym, cpu_context(machine_cpu(c->m, stop->cpu)));
+    return here && !strcmp(here, it->program);
 }
 
 enum run_how { RUN_STEP, RUN_CONTINUE, RUN_NEXT };
@@ -111,18 +126,15 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
         if (stop.kind != DBG_BREAKPOINT)
             break;
         struct item *it = sdb_item_of_core(c, ITEM_BREAK, stop.id);
-        if (it && it->program) {
-            const char *here = symbols_program_in(c->sym, sdb_cur_ctx(c));
-            if (!here || strcmp(here, it->program) != 0) {
-                /* another program at the same address: not this one */
-                if (how == RUN_STEP && machine_now(m) >= target) {
-                    stop.kind = DBG_STEPPED;
-                    break;
-                }
-                if (over) /* (the stop disarmed it) */
-                    dbg_temp_break(&c->d, armed.addr, armed.ctx, armed.min_esp);
-                continue;
+        if (!sdb_break_counts(c, &stop)) {
+            /* another program at the same address: not this one */
+            if (how == RUN_STEP && machine_now(m) >= target) {
+                stop.kind = DBG_STEPPED;
+                break;
             }
+            if (over) /* (the stop disarmed it) */
+                dbg_temp_break(&c->d, armed.addr, armed.ctx, armed.min_esp);
+            continue;
         }
         if (it)
             it->hits++;
@@ -130,7 +142,7 @@ static void run(struct cli *c, enum run_how how, uint64_t n)
     }
     fflush(stdout);
     dbg_select_cpu(&c->d, stop.cpu); /* the views follow the CPU that stopped */
-    report(c, &stop);
+    report(c, &stop, false);
 }
 
 void sdb_cmd_step(struct cli *c, int argc, char **argv)
@@ -182,4 +194,94 @@ void sdb_cmd_until_time(struct cli *c, int argc, char **argv)
     c->d.stop_time = t;
     c->repeat[0] = 0;
     run(c, RUN_CONTINUE, 0);
+}
+
+/* ---- Backwards ---- */
+
+/* A time travel of debugger.h, with its number (a count, a time) if any. */
+typedef int travel_fn(struct debugger *d, uint64_t n, struct dbg_stop *stop, char *err,
+                      unsigned errlen);
+
+static int do_reverse_next(struct debugger *d, uint64_t n, struct dbg_stop *stop, char *err,
+                           unsigned errlen)
+{
+    (void)n;
+    return dbg_reverse_next(d, stop, err, errlen);
+}
+
+static int do_reverse_continue(struct debugger *d, uint64_t n, struct dbg_stop *stop, char *err,
+                               unsigned errlen)
+{
+    (void)n;
+    return dbg_reverse_continue(d, stop, err, errlen);
+}
+
+static int do_reverse_finish(struct debugger *d, uint64_t n, struct dbg_stop *stop, char *err,
+                             unsigned errlen)
+{
+    (void)n;
+    return dbg_reverse_finish(d, stop, err, errlen);
+}
+
+/* Travels (Ctrl-C stops its runs), then shows the stop with the virtual
+ * time. `repeat`: what an empty line does next ("": nothing). */
+static void travel(struct cli *c, travel_fn *fn, uint64_t n, const char *repeat)
+{
+    struct dbg_stop stop;
+    char err[256];
+    fflush(c->out);
+    machine_ctrl_c_target(c->m, false);
+    int rc = fn(&c->d, n, &stop, err, sizeof err);
+    machine_ctrl_c_target(NULL, false);
+    symbols_memory_changed(c->sym);
+    if (rc != 0) {
+        sdb_error(c, "%s", err);
+        return;
+    }
+    snprintf(c->repeat, sizeof c->repeat, "%s", repeat);
+    dbg_select_cpu(&c->d, stop.cpu);
+    report(c, &stop, true);
+}
+
+void sdb_cmd_reverse_step(struct cli *c, int argc, char **argv)
+{
+    uint64_t n = 1;
+    if (argc > 2 || (argc == 2 && (!sdb_parse_u64(argv[1], &n) || !n))) {
+        sdb_error(c, "%s takes a positive instruction count", argv[0]);
+        return;
+    }
+    char repeat[40];
+    snprintf(repeat, sizeof repeat, "reverse-stepi %llu", (unsigned long long)n);
+    travel(c, dbg_reverse_step, n, repeat);
+}
+
+void sdb_cmd_reverse_next(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (sdb_no_args(c, argc, "reverse-next"))
+        travel(c, do_reverse_next, 0, "reverse-next");
+}
+
+void sdb_cmd_reverse_continue(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (sdb_no_args(c, argc, "reverse-continue"))
+        travel(c, do_reverse_continue, 0, "reverse-continue");
+}
+
+void sdb_cmd_reverse_finish(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (sdb_no_args(c, argc, "reverse-finish"))
+        travel(c, do_reverse_finish, 0, "reverse-finish");
+}
+
+void sdb_cmd_goto(struct cli *c, int argc, char **argv)
+{
+    uint64_t t;
+    if (argc != 2 || !sdb_parse_u64(argv[1], &t)) {
+        sdb_error(c, "usage: goto T (a virtual time, past or future)");
+        return;
+    }
+    travel(c, dbg_goto, t, "");
 }

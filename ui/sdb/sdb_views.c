@@ -12,6 +12,8 @@
 #include "sim/core/trap.h"
 #include "ui/debugger/debugger.h"
 #include "sdb_internal.h"
+#include "sim/replay/travel.h"
+#include "sim/util/hash.h"
 #include "ui/debugger/symbols.h"
 
 void sdb_show_regs(struct cli *c)
@@ -262,8 +264,8 @@ void sdb_cmd_tlb(struct cli *c, int argc, char **argv)
                 continue;
             char a[64];
             dbg_access_text(MAP_ACCESS(sl->entry), a, sizeof a);
-            fprintf(c->out, "  set %2d way %d: 0x%08x -> 0x%08x  %s\n", s, w, sl->vpage << 12,
-                    MAP_PADDR(sl->entry), a);
+            fprintf(c->out, "  set %2d way %d: 0x%08x -> 0x%08x  %s%s\n", s, w, sl->vpage << 12,
+                    MAP_PADDR(sl->entry), a, sl->large ? "  64 KiB page" : "");
         }
     const struct tlb_stats *st = &t->stats;
     fprintf(c->out, "hits %llu  misses %llu  flushes %llu  evictions %llu  invalidations %llu\n",
@@ -341,6 +343,36 @@ void sdb_cmd_time(struct cli *c, int argc, char **argv)
     if (!sdb_no_args(c, argc, "time"))
         return;
     fprintf(c->out, "virtual time %llu\n", (unsigned long long)machine_now(c->m));
+    struct travel *t = c->d.travel;
+    if (t)
+        fprintf(c->out,
+                "time travel: back to %llu; %u snapshots and the input log: %.1f MiB of a "
+                "%.1f MiB budget\n",
+                (unsigned long long)travel_start(t), travel_snapshots(t),
+                travel_bytes(t) / 1048576.0, travel_budget(t) / 1048576.0);
+}
+
+/* Two states compared in one line: RAM, and every CPU's registers, time,
+ * CONTEXT and MODE (the time travel tests compare reverse and forward
+ * stops with it). */
+void sdb_cmd_hash(struct cli *c, int argc, char **argv)
+{
+    (void)argv;
+    if (!sdb_no_args(c, argc, "hash"))
+        return;
+    uint32_t size = machine_config(c->m)->ram_size;
+    const void *ram = physmem_ptr(machine_physmem(c->m), 0, size);
+    uint64_t cpus = 0;
+    for (unsigned i = 0; i < machine_ncpus(c->m); i++) {
+        struct cpu *cpu = machine_cpu(c->m, i);
+        struct cpu_regs r;
+        cpu_get_regs(cpu, &r);
+        uint64_t more[3] = {cpu_time(cpu), cpu_context(cpu), cpu_mode(cpu)};
+        cpus = hash64(more, sizeof more, hash64(&r, sizeof r, cpus));
+    }
+    fprintf(c->out, "virtual time %llu ram %016llx cpus %016llx\n",
+            (unsigned long long)machine_now(c->m),
+            (unsigned long long)(ram ? hash64(ram, size, 0) : 0), (unsigned long long)cpus);
 }
 
 /* The report of --stats (sim/stats/stats.h), at this point of the run. */

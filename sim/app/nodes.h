@@ -1,0 +1,50 @@
+/* nodes: `space run --nodes N` - a multicomputer (sim/net/cluster.h) set
+ * up and run the way the command line asks: every node's console kept
+ * apart (a "[K] " prefix on standard output, or one file per node with
+ * --console-dir), its input (--input FILE for all, --input K=FILE for
+ * one), its disk (--disk K=IMG), statistics per node and for the network,
+ * traces carrying the node. Called by main.c's cmd_run. */
+#ifndef SPACE_NODES_H
+#define SPACE_NODES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "sim/core/machine.h"
+
+/* A "--name value" given for the devices, in command-line order. */
+struct nodes_option {
+    const char *name, *value;
+};
+
+struct nodes_run {
+    uint32_t nodes;
+    const char *net; /* --net SPEC, or NULL */
+    uint64_t seed;
+    struct machine_config machine;      /* every node's, but for its devices */
+    const char *kernel_path;            /* NULL: the built-in BasicOZ */
+    const struct nodes_option *devopts; /* the device options (--disk K=IMG: node K's) */
+    unsigned ndevopts;
+    const char *const *inputs; /* --input FILE or K=FILE, in order */
+    unsigned ninputs;
+    const char *console_dir; /* NULL: prefixed lines on standard output */
+    bool verbose;
+    bool debug;                   /* under sdb: node 0 driven, `node K` to change */
+    const char *record_path;      /* --record FILE: node K's trace is FILE.K */
+    uint64_t checkpoint_interval; /* (0: the default) */
+    const char *trace_flags, *trace_path;
+    void (*write_stats)(FILE *out, const json_t *tree); /* NULL: no --stats */
+    FILE *stats_out;
+};
+
+/* Checks the options that only make sense with or without --nodes, before
+ * anything is set up: 0, or EXIT_USAGE after a one-line message. */
+int nodes_check(const struct nodes_run *o);
+
+/* Sets the cluster up, runs it to its end, reports: space's exit status. */
+int nodes_run(const struct nodes_run *o);
+
+#endif
