@@ -16,6 +16,8 @@
 
 #define BLOCK_SECTOR_SIZE 512u
 
+struct net_event;
+
 /* Input a line at a time. */
 struct char_source {
     void *opaque;
@@ -84,6 +86,12 @@ struct frame_port {
     /* fn(arg) is called whenever frames were handed to this node (between
      * runs of the machine), so the device can schedule their arrival. */
     void (*on_arrival)(void *opaque, void (*fn)(void *arg), void *arg);
+    /* fn(arg, e) for each fate the network gives a frame this node sends
+     * (sent, lost, cut off, duplicated: told from send) or takes
+     * (delivered: told from take), so a recording can keep them; fn NULL:
+     * nobody. NULL when the port cannot tell (sim/net/netmodel.h has
+     * struct net_event). */
+    void (*fates)(void *opaque, void (*fn)(void *arg, const struct net_event *e), void *arg);
     void (*close)(void *opaque);
 };
 

@@ -395,6 +395,7 @@ static struct nodes_run nodes_of(const struct run *r)
                               .checkpoint_interval = r->sc.checkpoint_interval,
                               .trace_flags = r->trace.flags,
                               .trace_path = r->trace.path,
+                              .timeline_path = r->timeline_path,
                               .write_stats = r->stats >= 0 ? stats_formats[r->stats].write : NULL};
 }
 

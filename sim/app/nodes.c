@@ -13,6 +13,7 @@
 #include "sim/net/cluster.h"
 #include "sim/replay/recorder.h"
 #include "sim/stats/stats.h"
+#include "sim/timeline/timeline.h"
 #include "ui/sdb/debug_cli.h"
 
 /* A node's translation buffer: Unicorn makes all of it resident, and a
@@ -352,6 +353,69 @@ static int debug_nodes(const struct nodes_run *o, struct cluster *c, const uint8
     return status;
 }
 
+/* --timeline FILE: one timeline per node, pid K, in one file. */
+struct timelines {
+    FILE *out;
+    struct timeline **t;
+    uint32_t n;
+};
+
+/* A frame's fate goes to the timeline of the node where it happens. */
+static void frame_event(void *arg, const struct net_event *e)
+{
+    struct timelines *tl = arg;
+    timeline_net(tl->t[e->kind == NET_DELIVERED ? e->dst : e->src], e);
+}
+
+/* 0, or an exit status after a message. */
+static int start_timelines(const struct nodes_run *o, struct cluster *c, struct timelines *tl)
+{
+    uint32_t n = cluster_nodes(c);
+    if (!(tl->out = fopen(o->timeline_path, "wb"))) {
+        fprintf(stderr, "space: --timeline %s: cannot create it: %s\n", o->timeline_path,
+                strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    timeline_json_begin(tl->out);
+    if (!(tl->t = calloc(n, sizeof *tl->t))) {
+        fprintf(stderr, "space: --timeline: out of host memory\n");
+        return EXIT_BAD_INPUT;
+    }
+    for (tl->n = 0; tl->n < n; tl->n++) {
+        char title[32];
+        snprintf(title, sizeof title, "node %u", tl->n);
+        struct timeline_options to = {.node = tl->n, .title = title};
+        if (!(tl->t[tl->n] = timeline_create(cluster_node(c, tl->n), tl->out, &to))) {
+            fprintf(stderr, "space: --timeline: out of host memory\n");
+            return EXIT_BAD_INPUT;
+        }
+    }
+    cluster_observe(c, frame_event, tl);
+    return 0;
+}
+
+/* Ends the timelines (ran: the run is over, close the slices). 0, or -1
+ * after a message. */
+static int finish_timelines(const struct nodes_run *o, struct cluster *c, struct timelines *tl,
+                            bool ran)
+{
+    if (c)
+        cluster_observe(c, NULL, NULL);
+    for (uint32_t k = 0; k < tl->n; k++) {
+        if (ran)
+            timeline_finish(tl->t[k]);
+        timeline_free(tl->t[k]);
+    }
+    free(tl->t);
+    int rc = 0;
+    if (tl->out && (timeline_json_end(tl->out) | fclose(tl->out))) {
+        fprintf(stderr, "space: --timeline %s: cannot write it\n", o->timeline_path);
+        rc = -1;
+    }
+    *tl = (struct timelines){0};
+    return rc;
+}
+
 /* Opens node k's console file in --console-dir. */
 static int open_console_file(const struct nodes_run *o, struct node_io *io)
 {
@@ -375,6 +439,7 @@ int nodes_run(const struct nodes_run *o)
     struct cluster *c = NULL;
     struct net_spec spec = {0};
     FILE *trace = NULL;
+    struct timelines tl = {0};
     uint8_t *image = NULL;
     size_t size = basicoz_image_size;
     char err[512];
@@ -434,8 +499,12 @@ int nodes_run(const struct nodes_run *o)
         goto out;
     if ((status = attach_traces(o, c, &trace)) != 0)
         goto out;
+    if (o->timeline_path && (status = start_timelines(o, c, &tl)) != 0)
+        goto out;
     if (o->debug) {
         status = debug_nodes(o, c, bytes, size);
+        if (finish_timelines(o, c, &tl, true) != 0 && status == 0)
+            status = EXIT_BAD_INPUT;
         for (uint32_t k = 0; k < n; k++)
             sink_end(&io[k]);
         fflush(stdout);
@@ -448,9 +517,12 @@ int nodes_run(const struct nodes_run *o)
     status = report(o, c);
     if (o->write_stats)
         write_stats(o, c);
+    if (finish_timelines(o, c, &tl, true) != 0 && status == 0)
+        status = EXIT_BAD_INPUT;
     if (finish_recording(&rec, n) != 0 && status == 0)
         status = EXIT_BAD_INPUT;
 out:
+    finish_timelines(o, c, &tl, false);
     for (uint32_t k = 0; c && k < n; k++)
         tracer_detach(cluster_node(c, k));
     finish_recording(&rec, n);

@@ -3,7 +3,8 @@
  * apart (a "[K] " prefix on standard output, or one file per node with
  * --console-dir), its input (--input FILE for all, --input K=FILE for
  * one), its disk (--disk K=IMG), statistics per node and for the network,
- * traces carrying the node. Called by main.c's cmd_run. */
+ * traces carrying the node, one timeline of all nodes and the frames
+ * between them. Called by main.c's cmd_run. */
 #ifndef SPACE_NODES_H
 #define SPACE_NODES_H
 
@@ -36,6 +37,7 @@ struct nodes_run {
     const char *record_path;      /* --record FILE: node K's trace is FILE.K */
     uint64_t checkpoint_interval; /* (0: the default) */
     const char *trace_flags, *trace_path;
+    const char *timeline_path; /* --timeline FILE: every node in it, "node K" */
     void (*write_stats)(FILE *out, const json_t *tree); /* NULL: no --stats */
     FILE *stats_out;
 };

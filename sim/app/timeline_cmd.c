@@ -1,6 +1,7 @@
 /* space timeline: replays a recorded trace and writes its timeline
  * (sim/timeline/timeline.h) as Chrome Trace Event JSON. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,10 @@ static void describe(FILE *out)
           "interrupts, DMA, IPIs, counters - as Chrome Trace Event JSON, which Perfetto\n"
           "(ui.perfetto.dev) opens; 1 us in the file is one instruction of virtual time\n"
           "(docs/instrumentation.md). The same trace always gives the same bytes.\n"
+          "A multicomputer's recording (space run --nodes N --record TRACE) is\n"
+          "TRACE.0 .. TRACE.N-1: space timeline TRACE puts every node in one file, a\n"
+          "process \"node K\" each, with its frames' fates and arrows as the live run\n"
+          "draws them.\n"
           "options for timeline:\n",
           out);
     options_print(&o, out);
@@ -62,9 +67,23 @@ static char *default_output(const char *trace)
     return out;
 }
 
+static bool readable(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (f)
+        fclose(f);
+    return f != NULL;
+}
+
 static int time_option(const char *val, uint64_t *t, const char *what)
 {
     return parse_u64(val, t) != 0 ? cli_usage_error(what, val) : 0;
+}
+
+/* A frame's fate the node's recording kept, drawn as live. */
+static void frame_event(void *arg, const struct net_event *e)
+{
+    timeline_net(arg, e);
 }
 
 /* Replays rp to its end with a timeline written into out. */
@@ -72,14 +91,15 @@ static int write_timeline(struct replay *rp, FILE *out, const struct timeline_op
                           const char *trace)
 {
     struct machine *m = replay_machine(rp);
-    timeline_json_begin(out);
     struct timeline *t = timeline_create(m, out, to);
     if (!t) {
         fprintf(stderr, "space: timeline: out of host memory\n");
         return EXIT_BAD_INPUT;
     }
+    replay_observe_net(rp, frame_event, t);
     machine_ctrl_c_target(m, false);
     replay_run(rp, false);
+    replay_observe_net(rp, NULL, NULL);
     machine_ctrl_c_target(NULL, false);
     timeline_finish(t);
     timeline_free(t);
@@ -137,9 +157,15 @@ int cmd_timeline(int argc, char **argv)
         fprintf(stderr, "space: cannot open the null device to discard console output\n");
         return EXIT_BAD_INPUT;
     }
+    /* A multicomputer's recording: TRACE.0 .. TRACE.N-1, each node's
+     * tracks in one file as the live run writes them. */
+    char node_path[4096];
+    snprintf(node_path, sizeof node_path, "%s.0", trace);
+    bool nodes = !readable(trace) && readable(node_path);
     char err[512];
     struct replay *rp =
-        replay_open(trace, &(struct replay_options){.console_output = discard}, err, sizeof err);
+        replay_open(nodes ? node_path : trace, &(struct replay_options){.console_output = discard},
+                    err, sizeof err);
     if (!rp) {
         fprintf(stderr, "space: %s\n", err);
         fclose(discard);
@@ -153,7 +179,29 @@ int cmd_timeline(int argc, char **argv)
                 strerror(errno));
         status = EXIT_BAD_INPUT;
     } else {
-        status = write_timeline(rp, out, &to, trace);
+        timeline_json_begin(out);
+        char title[32];
+        for (unsigned k = 0; rp; k++) {
+            if (nodes) {
+                snprintf(title, sizeof title, "node %u", k);
+                to.node = k;
+                to.title = title;
+            }
+            int st = write_timeline(rp, out, &to, nodes ? node_path : trace);
+            if (st > status)
+                status = st;
+            replay_close(rp);
+            rp = NULL;
+            if (!nodes || status == EXIT_INTERRUPTED)
+                break;
+            snprintf(node_path, sizeof node_path, "%s.%u", trace, k + 1);
+            if (readable(node_path) &&
+                !(rp = replay_open(node_path, &(struct replay_options){.console_output = discard},
+                                   err, sizeof err))) {
+                fprintf(stderr, "space: %s\n", err);
+                status = EXIT_BAD_IMAGE;
+            }
+        }
         if (timeline_json_end(out) | fclose(out)) {
             fprintf(stderr, "space: timeline: cannot write %s\n", name);
             status = EXIT_BAD_INPUT;

@@ -14,6 +14,8 @@ struct node {
     struct frame_port port;
     void (*arrived)(void *arg); /* the device's, told at each barrier */
     void *arrived_arg;
+    net_observer *fates; /* the port's fates' listener (a recording) */
+    void *fates_arg;
 };
 
 struct cluster {
@@ -24,6 +26,8 @@ struct cluster {
     uint64_t now;           /* the last barrier */
     unsigned stuck;         /* barriers in a row at which nothing could happen */
     struct machine *leader; /* cluster_lead's, or NULL */
+    net_observer *observer; /* cluster_observe's */
+    void *observer_arg;
 };
 
 /* ---- A node's frame port ---- */
@@ -58,6 +62,25 @@ static void port_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
     struct node *nd = opaque;
     nd->arrived = fn;
     nd->arrived_arg = arg;
+}
+
+static void port_fates(void *opaque, net_observer *fn, void *arg)
+{
+    struct node *nd = opaque;
+    nd->fates = fn;
+    nd->fates_arg = arg;
+}
+
+/* The network's observer: each fate goes to cluster_observe's observer
+ * and to the port of the node where it happens. */
+static void fate(void *arg, const struct net_event *e)
+{
+    struct cluster *c = arg;
+    if (c->observer)
+        c->observer(c->observer_arg, e);
+    struct node *nd = &c->node[e->kind == NET_DELIVERED ? e->dst : e->src];
+    if (nd->fates)
+        nd->fates(nd->fates_arg, e);
 }
 
 /* ---- A node's backends: the caller's, and its port ---- */
@@ -108,7 +131,8 @@ static struct frame_port *node_frame_port(void *arg, unsigned device, char *err,
                                    .send = port_send,
                                    .next = port_next,
                                    .take = port_take,
-                                   .on_arrival = port_on_arrival};
+                                   .on_arrival = port_on_arrival,
+                                   .fates = port_fates};
     return &nd->port;
 }
 
@@ -129,6 +153,7 @@ struct cluster *cluster_create(uint32_t nodes, const struct machine_config *cfg,
     }
     c->n = nodes;
     c->window = spec->latency;
+    netmodel_observe(c->net, fate, c);
     for (uint32_t k = 0; k < nodes; k++) {
         struct node *nd = &c->node[k];
         *nd = (struct node){.c = c, .k = k, .inner = cfg[k].backends};
@@ -298,4 +323,10 @@ const struct net_stats *cluster_net_stats(const struct cluster *c)
 uint64_t cluster_in_flight(const struct cluster *c)
 {
     return netmodel_in_flight(c->net);
+}
+
+void cluster_observe(struct cluster *c, net_observer *fn, void *arg)
+{
+    c->observer = fn;
+    c->observer_arg = arg;
 }

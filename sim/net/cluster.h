@@ -63,6 +63,8 @@ uint32_t cluster_nodes(const struct cluster *c);
 struct machine *cluster_node(struct cluster *c, uint32_t k);
 uint64_t cluster_window(const struct cluster *c);
 const struct net_stats *cluster_net_stats(const struct cluster *c);
+/* fn(arg, e) for each frame's fate (netmodel_observe; a timeline). */
+void cluster_observe(struct cluster *c, net_observer *fn, void *arg);
 /* Frames on their way now. */
 uint64_t cluster_in_flight(const struct cluster *c);
 

@@ -205,6 +205,8 @@ struct netmodel {
     struct queue *inbox;     /* by destination */
     struct net_frame popped; /* the frame popped last (its data are ours) */
     struct net_stats stats;
+    net_observer *observer;
+    void *observer_arg;
 };
 
 static bool before(const struct net_frame *x, const struct net_frame *y)
@@ -352,19 +354,30 @@ static int keep(struct netmodel *n, struct net_frame *f, const void *data)
     return 0;
 }
 
-/* One copy of a frame that left at `left`, to dst. */
-static int send_to(struct netmodel *n, uint32_t src, uint64_t seq, uint64_t left, uint32_t dst,
-                   const void *data, uint32_t len)
+static void tell(const struct netmodel *n, enum net_event_kind kind, uint64_t sent,
+                 const struct net_frame *f)
+{
+    if (n->observer)
+        n->observer(n->observer_arg, &(struct net_event){kind, sent, f->at, f->seq, f->src, f->dst,
+                                                         f->copy, f->len});
+}
+
+/* One copy of a frame handed over at `sent` that left at `left`, to dst. */
+static int send_to(struct netmodel *n, uint32_t src, uint64_t seq, uint64_t sent, uint64_t left,
+                   uint32_t dst, const void *data, uint32_t len)
 {
     const struct net_spec *s = &n->spec;
     n->stats.sent++;
     n->stats.bytes += len;
+    struct net_frame dropped = {.at = left, .seq = seq, .src = src, .dst = dst, .len = len};
     if (link_cut(n, src, dst, left)) {
         n->stats.cut++;
+        tell(n, NET_CUT, sent, &dropped);
         return 0;
     }
     if (chance(draw(n, src, seq, dst, 0), s->loss)) {
         n->stats.lost++;
+        tell(n, NET_LOST, sent, &dropped);
         return 0;
     }
     struct net_frame f = {
@@ -375,11 +388,14 @@ static int send_to(struct netmodel *n, uint32_t src, uint64_t seq, uint64_t left
     }
     if (keep(n, &f, data) != 0)
         return -1;
+    tell(n, NET_SENT, sent, &f);
     if (chance(draw(n, src, seq, dst, 3), s->dup)) {
         f.copy = 1;
         f.at += 1 + draw(n, src, seq, dst, 4) % (s->spread ? s->spread : 1);
         n->stats.duplicated++;
-        return keep(n, &f, data);
+        if (keep(n, &f, data) != 0)
+            return -1;
+        tell(n, NET_DUPLICATED, sent, &f);
     }
     return 0;
 }
@@ -397,9 +413,9 @@ int netmodel_send(struct netmodel *n, uint32_t src, uint64_t at, uint32_t dst, c
     n->tx_free[src] = left;
     uint64_t seq = n->seq[src]++;
     if (dst != SPACE_NET_BROADCAST)
-        return send_to(n, src, seq, left, dst, data, len);
+        return send_to(n, src, seq, at, left, dst, data, len);
     for (uint32_t d = 0; d < n->nodes; d++)
-        if (d != src && send_to(n, src, seq, left, d, data, len) != 0)
+        if (d != src && send_to(n, src, seq, at, left, d, data, len) != 0)
             return -1;
     return 0;
 }
@@ -438,6 +454,7 @@ const struct net_frame *netmodel_pop(struct netmodel *n, uint32_t node)
     free(n->popped.data);
     n->popped = heap_pop(&n->inbox[node]);
     n->stats.delivered++;
+    tell(n, NET_DELIVERED, 0, &n->popped);
     return &n->popped;
 }
 
@@ -452,4 +469,10 @@ uint64_t netmodel_in_flight(const struct netmodel *n)
 const struct net_stats *netmodel_stats(const struct netmodel *n)
 {
     return &n->stats;
+}
+
+void netmodel_observe(struct netmodel *n, net_observer *fn, void *arg)
+{
+    n->observer = fn;
+    n->observer_arg = arg;
 }

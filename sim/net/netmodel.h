@@ -64,6 +64,19 @@ struct net_frame {
     uint8_t *data;
 };
 
+/* What an observer is told of each copy of a frame (a timeline draws
+ * them): sent (a copy on its way), lost or cut off (sent, dropped), a
+ * duplicate made (copy 1 on its way), delivered (taken by its node).
+ * `sent` is when the source handed it over; `at` its arrival time (for
+ * lost and cut: when it would have left). */
+enum net_event_kind { NET_SENT, NET_LOST, NET_CUT, NET_DUPLICATED, NET_DELIVERED };
+struct net_event {
+    enum net_event_kind kind;
+    uint64_t sent, at, seq;
+    uint32_t src, dst, copy, len;
+};
+typedef void net_observer(void *arg, const struct net_event *e);
+
 struct netmodel;
 
 /* NULL when out of host memory. The spec is copied. */
@@ -85,5 +98,9 @@ const struct net_frame *netmodel_pop(struct netmodel *n, uint32_t node);
 /* Frames sent and not yet delivered (in flight, or queued at a node). */
 uint64_t netmodel_in_flight(const struct netmodel *n);
 const struct net_stats *netmodel_stats(const struct netmodel *n);
+/* fn(arg, e) for each copy's fate from now on (fn NULL: nobody). Sent,
+ * lost, cut and duplicated are told from netmodel_send, delivered from
+ * netmodel_pop (with `sent` unknown: 0). */
+void netmodel_observe(struct netmodel *n, net_observer *fn, void *arg);
 
 #endif

@@ -292,7 +292,11 @@ struct rec_port {
     struct input_report report;
     void (*arrived)(void *arg); /* the device's */
     void *arrived_arg;
-    uint8_t record[4 + SPACE_NET_MTU];
+    struct net_event taken; /* the fate of the frame being taken */
+    bool got;
+    uint8_t *sent; /* the fates of the frame being sent */
+    uint32_t nsent, maxsent;
+    uint8_t record[FRAME_RECORD_HEAD + SPACE_NET_MTU];
 };
 
 static void put_le(uint8_t *p, uint64_t v, int bytes)
@@ -309,10 +313,35 @@ static uint64_t get_le(const uint8_t *p, int bytes)
     return v;
 }
 
+/* The network tells a fate: of the frame taken, or of a copy sent. */
+static void rec_fate(void *opaque, const struct net_event *e)
+{
+    struct rec_port *r = opaque;
+    if (e->kind == NET_DELIVERED) {
+        r->taken = *e;
+        r->got = true;
+        return;
+    }
+    if (r->nsent == r->maxsent)
+        return; /* (a send makes at most two copies per destination) */
+    uint8_t *p = r->sent + (size_t)r->nsent++ * FATE_RECORD;
+    put_le(p, (uint32_t)e->kind, 4);
+    put_le(p + 4, e->dst, 4);
+    put_le(p + 8, e->copy, 4);
+    put_le(p + 12, e->len, 4);
+    put_le(p + 16, e->sent, 8);
+    put_le(p + 24, e->at, 8);
+    put_le(p + 32, e->seq, 8);
+}
+
 static int rec_send(void *opaque, uint64_t at, uint32_t peer, const void *data, uint32_t len)
 {
     struct rec_port *r = opaque;
-    return r->inner->send(r->inner->opaque, at, peer, data, len);
+    r->nsent = 0;
+    int st = r->inner->send(r->inner->opaque, at, peer, data, len);
+    if (st == 0)
+        r->report.taken(r->report.arg, r->device, INPUT_SENT, r->sent, r->nsent * FATE_RECORD);
+    return st;
 }
 
 static uint64_t rec_next(void *opaque)
@@ -333,8 +362,13 @@ static long rec_take(void *opaque, uint64_t now, uint32_t *peer, void *buf)
         return n;
     }
     put_le(r->record, *peer, 4);
-    memcpy(r->record + 4, buf, (size_t)n);
-    r->report.taken(r->report.arg, r->device, INPUT_FRAME, r->record, 4 + (uint32_t)n);
+    put_le(r->record + 4, r->got ? r->taken.seq : 0, 8);
+    put_le(r->record + 12, r->got ? r->taken.copy : 0, 4);
+    put_le(r->record + 16, r->got ? r->taken.at : now, 8);
+    r->got = false;
+    memcpy(r->record + FRAME_RECORD_HEAD, buf, (size_t)n);
+    r->report.taken(r->report.arg, r->device, INPUT_FRAME, r->record,
+                    FRAME_RECORD_HEAD + (uint32_t)n);
     return n;
 }
 
@@ -356,6 +390,15 @@ static void rec_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
 
 static void rec_port_close(void *opaque)
 {
+    struct rec_port *r = opaque;
+    if (r->inner->fates)
+        r->inner->fates(r->inner->opaque, NULL, NULL);
+    free(r->sent);
+    free(r);
+}
+
+static void rep_port_close(void *opaque)
+{
     free(opaque);
 }
 
@@ -363,8 +406,11 @@ struct frame_port *record_frame_port(struct frame_port *inner, unsigned device,
                                      const struct input_report *report)
 {
     struct rec_port *r = calloc(1, sizeof *r);
-    if (!r)
+    if (!r || !(r->sent = calloc(2 * (inner->nodes + 1), FATE_RECORD))) {
+        free(r);
         return NULL;
+    }
+    r->maxsent = 2 * (inner->nodes + 1);
     r->inner = inner;
     r->device = device;
     r->report = *report;
@@ -376,6 +422,8 @@ struct frame_port *record_frame_port(struct frame_port *inner, unsigned device,
                                   .take = rec_take,
                                   .on_arrival = rec_on_arrival,
                                   .close = rec_port_close};
+    if (inner->fates)
+        inner->fates(inner->opaque, rec_fate, r);
     return &r->port;
 }
 
@@ -385,11 +433,34 @@ struct rep_port {
     struct input_feed feed;
 };
 
+/* The fates the recording kept of a frame sent are told. */
 static int rep_send(void *opaque, uint64_t at, uint32_t peer, const void *data, uint32_t len)
 {
     struct rep_port *r = opaque;
     (void)at, (void)data, (void)len;
-    return peer < r->port.nodes || peer == SPACE_NET_BROADCAST ? 0 : -1;
+    if (peer >= r->port.nodes && peer != SPACE_NET_BROADCAST)
+        return -1;
+    uint32_t kind, n;
+    const void *d;
+    if (!r->feed.next(r->feed.arg, r->device, &kind, &d, &n))
+        return 0; /* (before the recording started) */
+    if (kind != INPUT_SENT || n % FATE_RECORD) {
+        r->feed.diverged(r->feed.arg, r->device, "sent a frame, which the recording did not");
+        return 0;
+    }
+    for (const uint8_t *p = d; r->feed.fate && p < (const uint8_t *)d + n; p += FATE_RECORD) {
+        struct net_event e = {.kind = (enum net_event_kind)get_le(p, 4),
+                              .sent = get_le(p + 16, 8),
+                              .at = get_le(p + 24, 8),
+                              .seq = get_le(p + 32, 8),
+                              .src = r->port.node,
+                              .dst = (uint32_t)get_le(p + 4, 4),
+                              .copy = (uint32_t)get_le(p + 8, 4),
+                              .len = (uint32_t)get_le(p + 12, 4)};
+        if (e.kind <= NET_DUPLICATED)
+            r->feed.fate(r->feed.arg, &e);
+    }
+    return 0;
 }
 
 /* The answer recorded for this call, which must be of kind `want`
@@ -403,10 +474,10 @@ static bool rep_answer(struct rep_port *r, uint32_t want, uint32_t *kind, const 
     if (!r->feed.next(r->feed.arg, r->device, kind, &d, len))
         return false;
     *data = d;
-    bool ok = want == INPUT_NEXT
-                  ? *kind == INPUT_NEXT && *len == 8
-                  : (*kind == INPUT_FRAME && *len >= 4 && *len <= 4 + SPACE_NET_MTU) ||
-                        *kind == INPUT_NO_FRAME;
+    bool ok = want == INPUT_NEXT ? *kind == INPUT_NEXT && *len == 8
+                                 : (*kind == INPUT_FRAME && *len >= FRAME_RECORD_HEAD &&
+                                    *len <= FRAME_RECORD_HEAD + SPACE_NET_MTU) ||
+                                       *kind == INPUT_NO_FRAME;
     if (!ok)
         r->feed.diverged(r->feed.arg, r->device,
                          want == INPUT_NEXT ? "asked when the next frame arrives, which the "
@@ -429,9 +500,19 @@ static long rep_take(void *opaque, uint64_t now, uint32_t *peer, void *buf)
     (void)now;
     if (!rep_answer(opaque, INPUT_FRAME, &kind, &data, &len) || kind == INPUT_NO_FRAME)
         return -1;
+    struct rep_port *r = opaque;
     *peer = (uint32_t)get_le(data, 4);
-    memcpy(buf, data + 4, len - 4);
-    return (long)(len - 4);
+    uint32_t n = len - FRAME_RECORD_HEAD;
+    memcpy(buf, data + FRAME_RECORD_HEAD, n);
+    if (r->feed.fate)
+        r->feed.fate(r->feed.arg, &(struct net_event){.kind = NET_DELIVERED,
+                                                      .at = get_le(data + 16, 8),
+                                                      .seq = get_le(data + 4, 8),
+                                                      .src = *peer,
+                                                      .dst = r->port.node,
+                                                      .copy = (uint32_t)get_le(data + 12, 4),
+                                                      .len = n});
+    return (long)n;
 }
 
 static void rep_on_arrival(void *opaque, void (*fn)(void *arg), void *arg)
@@ -455,6 +536,6 @@ struct frame_port *replay_frame_port(unsigned device, uint32_t node, uint32_t no
                                   .next = rep_next,
                                   .take = rep_take,
                                   .on_arrival = rep_on_arrival,
-                                  .close = rec_port_close};
+                                  .close = rep_port_close};
     return &r->port;
 }

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "devices/backend.h"
+#include "sim/net/netmodel.h"
 
 /* Input kinds (INPUT records): of a character source ... */
 enum { INPUT_LINE = 1, INPUT_END = 2 };
@@ -21,10 +22,16 @@ enum { INPUT_LINE = 1, INPUT_END = 2 };
  * bytes - the first read of a sector the run had not written. */
 enum { INPUT_SECTOR = 1 };
 /* ... and of a frame port, each answer the network gave the device, in
- * the order it asked: a frame taken (u32 little-endian source node, then
- * its bytes), no frame due, the next arrival time (u64 little-endian), and
- * frames handed over at a barrier (empty; the device is told). */
-enum { INPUT_FRAME = 1, INPUT_NO_FRAME = 2, INPUT_NEXT = 3, INPUT_ARRIVAL = 4 };
+ * the order it asked: a frame taken (little-endian u32 source node, u64
+ * the source's sequence number, u32 copy, u64 arrival time, then its
+ * bytes), no frame due, the next arrival time (u64), frames handed over at
+ * a barrier (empty; the device is told), and a frame the network accepted
+ * from the device: the fate of each copy (FATE_RECORD bytes each: u32
+ * net_event_kind, u32 destination, u32 copy, u32 length, u64 handed over,
+ * u64 arrival or leaving time, u64 sequence number). */
+enum { INPUT_FRAME = 1, INPUT_NO_FRAME = 2, INPUT_NEXT = 3, INPUT_ARRIVAL = 4, INPUT_SENT = 5 };
+#define FRAME_RECORD_HEAD 24u
+#define FATE_RECORD       40u
 
 /* Where a recording reports each input taken through device `device`. */
 struct input_report {
@@ -54,6 +61,8 @@ struct input_feed {
     /* A frame port's device wants fn(fn_arg) called at each recorded
      * INPUT_ARRIVAL, at its time, before anything else then. */
     void (*listen)(void *arg, unsigned device, void (*fn)(void *), void *fn_arg);
+    /* A frame port tells each recorded fate of a frame (NULL: nobody). */
+    void (*fate)(void *arg, const struct net_event *e);
 };
 
 /* NULL if out of host memory. */
@@ -61,7 +70,9 @@ struct char_source *replay_char_source(unsigned device, const struct input_feed 
 struct block_store *replay_block_store(unsigned device, uint32_t sectors, bool readonly,
                                        const struct input_feed *feed);
 /* Node `node` of `nodes`: its frames arrive as recorded; what it sends goes
- * nowhere (the recording holds what the others received). */
+ * nowhere (the recording holds what the others received). The fates the
+ * recording kept (what became of each frame sent, each frame taken) are
+ * told to feed->fate as the device sends and takes. */
 struct frame_port *replay_frame_port(unsigned device, uint32_t node, uint32_t nodes,
                                      const struct input_feed *feed);
 

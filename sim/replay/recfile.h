@@ -18,7 +18,7 @@
 #include <stdio.h>
 
 #define TRACE_MAGIC   "SPACETRC"
-#define TRACE_VERSION 2u
+#define TRACE_VERSION 3u
 
 /* Record types (docs/trace-format.md). */
 enum {

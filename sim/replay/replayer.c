@@ -66,6 +66,8 @@ struct replay {
         void *arg;
         unsigned next;     /* its next INPUT_ARRIVAL */
     } listen[MAX_DEVICES]; /* frame ports' devices, told of arrivals */
+    net_observer *fates;   /* replay_observe_net's */
+    void *fates_arg;
     /* what the replay found */
     bool diverged;
     char report[1024];
@@ -184,11 +186,24 @@ static void replay_diverged(void *arg, unsigned device, const char *what)
             (unsigned long long)machine_now(rp->m));
 }
 
+static void replay_fate(void *arg, const struct net_event *e)
+{
+    struct replay *rp = arg;
+    if (rp->fates)
+        rp->fates(rp->fates_arg, e);
+}
+
+void replay_observe_net(struct replay *rp, net_observer *fn, void *arg)
+{
+    rp->fates = fn;
+    rp->fates_arg = arg;
+}
+
 /* ---- The replayed machine's backends: the recording's ---- */
 
 static struct char_source *rep_char_source(void *arg, unsigned device, char *err, unsigned errlen)
 {
-    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen};
+    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen, NULL};
     struct char_source *s = replay_char_source(device, &feed);
     if (!s)
         snprintf(err, errlen, "out of host memory");
@@ -210,7 +225,7 @@ static struct block_store *rep_block_store(void *arg, unsigned device, const cha
                                            unsigned errlen)
 {
     struct replay *rp = arg;
-    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen};
+    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen, NULL};
     (void)name; /* (no image: the recording has what the run read) */
     (void)create_size;
     (void)readonly;
@@ -229,7 +244,7 @@ static struct block_store *rep_block_store(void *arg, unsigned device, const cha
 static struct frame_port *rep_frame_port(void *arg, unsigned device, char *err, unsigned errlen)
 {
     struct replay *rp = arg;
-    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen};
+    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen, replay_fate};
     struct frame_port *p = replay_frame_port(device, rp->node, rp->nodes, &feed);
     if (!p)
         snprintf(err, errlen, "out of host memory");

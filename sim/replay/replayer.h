@@ -17,6 +17,7 @@
 
 #include "devices/backend.h"
 #include "sim/core/machine.h"
+#include "sim/net/netmodel.h"
 
 struct travel_io;
 
@@ -56,5 +57,10 @@ bool replay_verdict(struct replay *rp, char *report, unsigned len);
 /* Checkpoints compared so far, and how many the recording has. */
 void replay_progress(const struct replay *rp, unsigned *checked, unsigned *total);
 void replay_close(struct replay *rp);
+/* A node's recording: fn(arg, e) for each fate of a frame it kept (of
+ * the frames the node sent and took, as sim/net/netmodel.h's observer
+ * tells them live; `sent` of a delivered frame is 0 there too). fn NULL:
+ * nobody. */
+void replay_observe_net(struct replay *rp, net_observer *fn, void *arg);
 
 #endif

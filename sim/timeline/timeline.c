@@ -6,11 +6,16 @@
 
 #include "sim/core/bus.h"
 #include "sim/core/trap.h"
+#include "sim/net/cluster.h"
 
 #define RING           4096u /* slices kept per CPU for the window */
 #define DEV_TID        1000u /* tid of bus device i: DEV_TID + i */
 #define FIRST_INTERVAL 10000u
 #define LINES          32u /* IPIs: traps 32..63 */
+/* Arrow ids: a node's own from node << NODE_FLOWS, a frame copy's from
+ * FRAME_FLOWS on (both below 2^53, which JSON readers keep exact). */
+#define NODE_FLOWS  32u
+#define FRAME_FLOWS (1ull << 48)
 
 /* Where a CPU stands: its open segment began at virtual time t0 with busy
  * time b0. A segment is idle first (after space_wait, or before the CPU
@@ -30,7 +35,8 @@ struct timeline {
     struct machine *m;
     FILE *out;
     struct timeline_options o;
-    uint64_t flows;                     /* ids of arrows given so far */
+    uint64_t flows;                     /* the last arrow id given */
+    unsigned net_tid;                   /* the net device's track (CPU 0's if none) */
     uint64_t dev_flow[BUS_MAX_DEVICES]; /* the arrow of a pending device line */
     unsigned ncpus;
     struct tl_cpu cpu[];
@@ -323,6 +329,43 @@ static void on_ipi_taken(void *arg, unsigned i, uint32_t trap)
     flow(t, "f", name, i, now, id);
 }
 
+/* ---- Frames ---- */
+
+static const char *const frame_names[] = {
+    [NET_SENT] = "frame sent",           [NET_LOST] = "frame lost",
+    [NET_CUT] = "frame cut off",         [NET_DUPLICATED] = "frame duplicated",
+    [NET_DELIVERED] = "frame delivered",
+};
+
+/* One copy's arrow id, the same at both ends whoever runs first: from
+ * (source, sequence, destination, copy), which name the copy. */
+static uint64_t frame_flow(const struct net_event *e)
+{
+    return FRAME_FLOWS + ((e->seq * CLUSTER_MAX_NODES + e->dst) * 2 + e->copy) * CLUSTER_MAX_NODES +
+           e->src;
+}
+
+void timeline_net(struct timeline *t, const struct net_event *e)
+{
+    uint64_t ts = e->kind == NET_DELIVERED ? e->at : e->sent;
+    if (!t->out || !in_window(t, ts))
+        return;
+    event_head(t, "X", "net", frame_names[e->kind], t->net_tid, ts);
+    fprintf(t->out,
+            ",\"dur\":0,\"args\":{\"src\":%" PRIu32 ",\"dst\":%" PRIu32 ",\"bytes\":%" PRIu32
+            ",\"seq\":%" PRIu64 ",\"copy\":%" PRIu32,
+            e->src, e->dst, e->len, e->seq, e->copy);
+    if (e->kind != NET_DELIVERED)
+        fprintf(t->out, ",\"%s\":%" PRIu64,
+                e->kind == NET_LOST || e->kind == NET_CUT ? "left" : "arrives", e->at);
+    fputs("}}", t->out);
+    if (e->kind == NET_SENT || e->kind == NET_DUPLICATED || e->kind == NET_DELIVERED) {
+        char name[48];
+        snprintf(name, sizeof name, "frame %" PRIu32 " -> %" PRIu32, e->src, e->dst);
+        flow(t, e->kind == NET_DELIVERED ? "f" : "s", name, t->net_tid, ts, frame_flow(e));
+    }
+}
+
 /* ---- Life ---- */
 
 struct timeline *timeline_create(struct machine *m, FILE *out, const struct timeline_options *o)
@@ -337,6 +380,7 @@ struct timeline *timeline_create(struct machine *m, FILE *out, const struct time
     if (!t->o.interval)
         t->o.interval = FIRST_INTERVAL;
     t->ncpus = n;
+    t->flows = (uint64_t)o->node << NODE_FLOWS;
     for (unsigned i = 0; i < n; i++) {
         const struct cpu *c = machine_cpu(m, i);
         t->cpu[i] =
@@ -361,6 +405,10 @@ struct timeline *timeline_create(struct machine *m, FILE *out, const struct time
             meta(t, "thread_name", DEV_TID + d, name);
         }
     }
+    const struct bus *b = machine_bus(m);
+    for (unsigned d = 0; d < b->ndev && !t->net_tid; d++)
+        if (b->dev[d].kind->type == SPACE_DEVICE_NET)
+            t->net_tid = DEV_TID + d;
     machine_set_probe(m, &(struct machine_probe){.arg = t,
                                                  .space = on_space,
                                                  .trap = on_trap,

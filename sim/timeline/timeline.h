@@ -13,6 +13,9 @@
  * busy time (cpu_busy_time) and its "idle" slices to its idle time. Every
  * trap counted in machine_stats.traps is one "trap" event.
  *
+ * Several nodes' timelines may share a file (space run --nodes): arrow ids
+ * are kept apart per node (IPIs, interrupts) and per frame copy.
+ *
  * Time: ts is the CPU's virtual time, 1 unit (one instruction's worth) =
  * 1 microsecond of the file's clock. Tracks: pid = the node (0 for a single
  * machine), tid = the CPU (0..N-1), tid 1000 + i = bus device i; counters
@@ -26,6 +29,7 @@
 #include <stdio.h>
 
 #include "sim/core/machine.h"
+#include "sim/net/netmodel.h"
 
 struct timeline_options {
     uint64_t from, to; /* only what happens in [from, to) (to = 0: no end) */
@@ -45,6 +49,15 @@ struct timeline *timeline_create(struct machine *m, FILE *out, const struct time
 void timeline_finish(struct timeline *t);
 /* Removes the probe and frees t. */
 void timeline_free(struct timeline *t);
+
+/* A frame's fate from the network (sim/net/netmodel.h's observer), drawn
+ * on the node's net device track: a zero-length slice named "frame sent",
+ * "frame lost", "frame cut off", "frame duplicated" or "frame delivered"
+ * with its source, destination, bytes, sequence and copy, and for each
+ * copy on its way an arrow from its sending to its delivery. Give t of
+ * the source for every kind but NET_DELIVERED, of the destination for
+ * that one. */
+void timeline_net(struct timeline *t, const struct net_event *e);
 
 /* The file around the events of one or more timelines (several nodes may
  * share a file). 0, or -1 if writing failed. */

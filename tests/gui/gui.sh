@@ -360,13 +360,13 @@ travel_common() {
     grep -Eq '^ SPACE \| paused: at 0x[0-9a-f]+ <kmain>.* virtual time 4  travel 0\.\.5$' "$SHOT" ||
         fail "Shift+F11 did not go back to virtual time 4"
     same_as_sdb $'step 5\nreverse-stepi'
-    time_field 500000 look
-    [ "$(time_of "$SHOT")" = 500000 ] || fail "the time field did not go forward to 500000"
-    same_as_sdb 'goto 500000'
+    time_field 350000 look
+    [ "$(time_of "$SHOT")" = 350000 ] || fail "the time field did not go forward to 350000"
+    same_as_sdb 'goto 350000'
     time_field -200000 look
-    grep -Eq 'virtual time 300000  travel 0\.\.500000$' "$SHOT" ||
-        fail "the time field did not go back to 300000"
-    same_as_sdb 'goto 300000'
+    grep -Eq 'virtual time 150000  travel 0\.\.350000$' "$SHOT" ||
+        fail "the time field did not go back to 150000"
+    same_as_sdb 'goto 150000'
 }
 
 # Time travel in the window of a live run: travel_common, then in a loop
@@ -389,20 +389,20 @@ case_travel() {
     pc=$(printf '0x%x' "$(grep -Eo '=> 0x[0-9a-f]+' "$SHOT" | head -n 1 | grep -Eo '0x[0-9a-f]+')")
     # Shift+F4 on the pc's line (a loop): back to its previous turn
     shot shift+F4
-    grep -Eq "^ SPACE \| paused: at $pc <mem_init" "$SHOT" || fail "Shift+F4 did not stop at $pc"
-    [ "$(time_of "$SHOT")" -lt 300000 ] || fail "Shift+F4 did not go back"
+    grep -Eq "^ SPACE \| paused: at $pc <memset" "$SHOT" || fail "Shift+F4 did not stop at $pc"
+    [ "$(time_of "$SHOT")" -lt 150000 ] || fail "Shift+F4 did not go back"
     grep -q '=>\*' "$SHOT" && fail "Shift+F4 left a breakpoint"
-    same_as_sdb "goto 300000"$'\n'"break $pc"$'\nreverse-continue'
+    same_as_sdb "goto 150000"$'\n'"break $pc"$'\nreverse-continue'
     # F9 there, ahead with the time field, Shift+F5 back to its last hit
     shot F9
-    time_field 500000
+    time_field 350000
     shot shift+F5
     grep -Eq "^ SPACE \| paused: breakpoint 1 at $pc " "$SHOT" ||
         fail "Shift+F5 did not go back to breakpoint 1 at $pc"
-    [ "$(time_of "$SHOT")" -lt 500000 ] || fail "Shift+F5 did not go back"
-    same_as_sdb "break $pc"$'\ngoto 500000\nreverse-continue'
+    [ "$(time_of "$SHOT")" -lt 350000 ] || fail "Shift+F5 did not go back"
+    same_as_sdb "break $pc"$'\ngoto 350000\nreverse-continue'
     shot shift+F10
-    same_as_sdb "break $pc"$'\ngoto 500000\nreverse-continue\nreverse-next'
+    same_as_sdb "break $pc"$'\ngoto 350000\nreverse-continue\nreverse-next'
     time_field 2000000
     grep -q 'the machine ended at virtual time' "$SHOT" || fail "no end past the end"
     shot shift+F11

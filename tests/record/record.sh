@@ -62,6 +62,8 @@ open(d + '/noend.trc', 'wb').write(t[:last])
 v = bytearray(t); v[8] = 9; open(d + '/v9.trc', 'wb').write(v)
 # a trace of format version 1 (before CONFIG recorded each device's options)
 v[8] = 1; open(d + '/v1.trc', 'wb').write(v)
+# and of version 2 (before frame ports recorded sequence numbers and fates)
+v[8] = 2; open(d + '/v2.trc', 'wb').write(v)
 # the CONFIG (type 1) or IMAGE (type 2) record twice, right after itself
 pos, recs = 16, []
 while pos < len(t):
@@ -80,10 +82,12 @@ expect 3 '^space: .*/cut.trc: truncated: record [0-9]+ at byte [0-9]+ is cut off
     "$space" replay "$dir/cut.trc"
 expect 3 '^space: .*/noend.trc: truncated: the trace has no end record' \
     "$space" replay "$dir/noend.trc"
-expect 3 'trace format version 9, but this space reads version 2' \
+expect 3 'trace format version 9, but this space reads version 3' \
     "$space" replay "$dir/v9.trc"
-expect 3 '^space: .*/v1.trc: trace format version 1, but this space reads version 2 only' \
+expect 3 '^space: .*/v1.trc: trace format version 1, but this space reads version 3 only' \
     "$space" replay "$dir/v1.trc"
+expect 3 '^space: .*/v2.trc: trace format version 2, but this space reads version 3 only' \
+    "$space" replay "$dir/v2.trc"
 # a second configuration or kernel image: corrupt, and nothing leaks (under
 # LeakSanitizer a leak would make this exit 1)
 expect 3 '^space: .*/dupconfig.trc: corrupt: record 2 is a second configuration record$' \
