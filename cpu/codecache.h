@@ -64,6 +64,15 @@ static inline struct block_info *codecache_slot(struct codecache *cc, uint32_t c
     return &cc->slot[h];
 }
 
+/* The slot for a one-instruction block translated while single-stepping:
+ * another than the whole block's at the same pc, so that stepping up to a
+ * deadline does not evict the blocks running free uses (and each would be
+ * learnt again, decoding it, at every deadline). */
+static inline struct block_info *codecache_step_slot(struct codecache *cc, struct block_info *b)
+{
+    return &cc->slot[(uint32_t)(b - cc->slot) ^ (1u << (CODECACHE_BITS - 1))];
+}
+
 /* The block's size, recovered from its key. */
 static inline uint32_t block_size(const struct block_info *b)
 {

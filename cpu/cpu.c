@@ -136,6 +136,10 @@ static void learn_block(struct cpu *c, struct block_info *b, uint32_t pc, uint32
     n = cpu_read_code(c, pc, buf, n);
     uint32_t off = 0, counted = 0;
     uint64_t flags = 0;
+    /* Decoding is needed only where the count is not known, or where a
+     * byte could be a port I/O opcode (most blocks hold none). */
+    if (icount && !decode_may_hold_port_io(buf, n))
+        off = n;
     while (off < n) {
         unsigned len = decode_length(c->dec, buf + off, n - off, pc + off);
         if (decode_is_port_io(buf + off, len ? len : n - off))
@@ -184,9 +188,15 @@ static bool halt_before_block(struct cpu *c, enum cpu_halt_kind kind)
  * much as some thousands of steps. */
 #define STEP_RATHER_THAN_FLUSH 4096u
 
-/* All of Unicorn's translations go (between runs only). */
+/* All of Unicorn's translations go (between runs only: asked for by the
+ * trap handler inside the run, when the engine has stopped after it). */
 static void flush_translations(struct cpu *c)
 {
+    if (c->in_hook) {
+        c->flush_translations = true;
+        c->stop_after_hook = true;
+        return;
+    }
     uc_ctl_flush_tb(c->uc);
     codecache_clear_stale(c->code);
     c->flush_translations = c->flush_deferred = false;
@@ -245,6 +255,8 @@ static bool block_slow_path(struct cpu *c, const struct block_info *b, uint32_t 
 static __attribute__((noinline)) void on_block_slow(struct cpu *c, struct block_info *b,
                                                     uint32_t pc, uint32_t size)
 {
+    if (cpu_stepping(c))
+        b = codecache_step_slot(c->code, b);
     if ((b->key & ~BLOCK_FLAGS) != BLOCK_KEY(pc, size, c->ctx)) {
         if (cpu_stepping(c) && stale_block(c, pc, size)) {
             b->key = 0; /* (learnt again from the new translation) */
@@ -304,6 +316,39 @@ static void clear_pushed_tf(struct cpu *c)
     }
 }
 
+/* Offers an int n to the trap handler inside the engine, where the whole
+ * block ending at it retired (so virtual time is exact, and a stop here
+ * would find the same state). True: taken, the hook is done. */
+static bool trap_in_run(struct cpu *c, uint32_t vector)
+{
+    const struct block_info *b = c->blk;
+    if (!c->trap_fn || vector < 32 || cpu_stepping(c) || !b || c->stop_requested)
+        return false;
+    uint32_t eip;
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+    if (eip - b->pc != block_size(b) || !cpu_data_segments_flat(c))
+        return false;
+    c->trap_insn_pc = eip;
+    c->trap_insn_pending = true;
+    c->trap_blk = *b;
+    c->trap_eip = eip;
+    c->blk = NULL;
+    c->in_hook = true;
+    c->stop_after_hook = false;
+    enum cpu_trap_outcome o = c->trap_fn(c->trap_arg, vector);
+    c->in_hook = false;
+    if (o == CPU_TRAP_NOT_HANDLED) {
+        c->blk = b;
+        c->trap_insn_pending = false;
+        return false;
+    }
+    if (o == CPU_TRAP_STOP || c->stop_after_hook) {
+        c->halt = (struct cpu_halt){.kind = HALT_HANDLED};
+        uc_emu_stop(c->uc);
+    }
+    return true;
+}
+
 static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
 {
     struct cpu *c = user;
@@ -314,6 +359,8 @@ static void on_interrupt(uc_engine *uc, uint32_t vector, void *user)
         c->fix_pushf = false;
         return;
     }
+    if (trap_in_run(c, vector))
+        return;
     c->halt = (struct cpu_halt){.kind = HALT_VECTOR, .vector = vector};
     uc_emu_stop(uc);
 }
@@ -353,14 +400,24 @@ static void raw_get(struct cpu *c, struct cpu_regs *r)
     *r = (struct cpu_regs){v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9]};
 }
 
+/* Writing EIP makes Unicorn leave its execution loop (to look up the
+ * block there afresh), so an unchanged EIP is not written: an operation
+ * taken inside a run changes only other registers. */
+static const int reg_ids_eip_last[10] = {
+    UC_X86_REG_EAX, UC_X86_REG_EBX, UC_X86_REG_ECX, UC_X86_REG_EDX,    UC_X86_REG_ESI,
+    UC_X86_REG_EDI, UC_X86_REG_EBP, UC_X86_REG_ESP, UC_X86_REG_EFLAGS, UC_X86_REG_EIP,
+};
+
 static void raw_set(struct cpu *c, const struct cpu_regs *r)
 {
-    uint32_t v[10] = {r->eax, r->ebx, r->ecx, r->edx, r->esi,
-                      r->edi, r->ebp, r->esp, r->eip, r->eflags};
+    uint32_t v[10] = {r->eax, r->ebx, r->ecx, r->edx,    r->esi,
+                      r->edi, r->ebp, r->esp, r->eflags, r->eip};
     void *p[10];
     for (int i = 0; i < 10; i++)
         p[i] = &v[i];
-    uc_reg_write_batch(c->uc, (int *)reg_ids, p, 10);
+    uint32_t eip;
+    uc_reg_read(c->uc, UC_X86_REG_EIP, &eip);
+    uc_reg_write_batch(c->uc, (int *)reg_ids_eip_last, p, eip == r->eip ? 9 : 10);
 }
 
 void cpu_get_regs(struct cpu *c, struct cpu_regs *r)
@@ -377,6 +434,29 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r)
     if (cpu_stepping(c))
         w.eflags |= EFLAGS_TF;
     raw_set(c, &w);
+    c->blk = NULL;
+}
+
+void cpu_update_regs(struct cpu *c, const struct cpu_regs *before, const struct cpu_regs *after)
+{
+    if (before->eflags != after->eflags || before->eip != after->eip) {
+        cpu_set_regs(c, after);
+        return;
+    }
+    const uint32_t b[8] = {before->eax, before->ebx, before->ecx, before->edx,
+                           before->esi, before->edi, before->ebp, before->esp};
+    uint32_t a[8] = {after->eax, after->ebx, after->ecx, after->edx,
+                     after->esi, after->edi, after->ebp, after->esp};
+    int ids[8];
+    void *p[8];
+    int n = 0;
+    for (int i = 0; i < 8; i++) /* in reg_ids order */
+        if (a[i] != b[i]) {
+            ids[n] = reg_ids[i];
+            p[n++] = &a[i];
+        }
+    if (n)
+        uc_reg_write_batch(c->uc, ids, p, n);
     c->blk = NULL;
 }
 
@@ -499,6 +579,12 @@ void cpu_destroy(struct cpu *c)
     free(c->breaks);
     free(c->watches);
     free(c);
+}
+
+void cpu_set_trap_handler(struct cpu *c, cpu_trap_fn fn, void *arg)
+{
+    c->trap_fn = fn;
+    c->trap_arg = arg;
 }
 
 uint64_t cpu_time(const struct cpu *c)
@@ -713,12 +799,11 @@ static void settle_block(struct cpu *c, uint32_t eip)
         c->time = c->time - b->icount + n;
 }
 
-/* Start of the instruction that ends at `eip` in the current block (an int
- * n always ends its block); eip - 2 (the length of "int n") if the block
+/* Start of the instruction that ends at `eip` in block b (an int n
+ * always ends its block); eip - 2 (the length of "int n") if the block
  * does not lead there. */
-static uint32_t insn_before(struct cpu *c, uint32_t eip)
+static uint32_t insn_before_in(struct cpu *c, const struct block_info *b, uint32_t eip)
 {
-    const struct block_info *b = c->blk;
     uint32_t rel = b ? eip - b->pc : 0; /* modulo 2^32, as in settle_block */
     if (b && rel && rel <= block_size(b)) {
         uint8_t buf[4096 + 16];
@@ -736,8 +821,24 @@ static uint32_t insn_before(struct cpu *c, uint32_t eip)
     return eip - 2;
 }
 
-uint32_t cpu_trap_insn_pc(const struct cpu *c)
+static uint32_t insn_before(struct cpu *c, uint32_t eip)
 {
+    return insn_before_in(c, c->blk, eip);
+}
+
+/* The pending trap instruction, found now (between runs, before its code
+ * can change). */
+static void resolve_trap_insn(struct cpu *c)
+{
+    if (!c->trap_insn_pending)
+        return;
+    c->trap_insn_pending = false;
+    c->trap_insn_pc = insn_before_in(c, c->trap_blk.key ? &c->trap_blk : NULL, c->trap_eip);
+}
+
+uint32_t cpu_trap_insn_pc(struct cpu *c)
+{
+    resolve_trap_insn(c);
     return c->trap_insn_pc;
 }
 
@@ -780,7 +881,12 @@ static bool after_vector(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     } else {
         s->deliberate = true;
     }
-    c->trap_insn_pc = s->deliberate ? insn_before(c, eip) : eip;
+    c->trap_insn_pc = eip;
+    c->trap_insn_pending = s->deliberate;
+    if (s->deliberate) {
+        c->trap_blk = c->blk ? *c->blk : (struct block_info){0};
+        c->trap_eip = eip;
+    }
     settle_block(c, eip);
     engine_enter(c, ENGINE_FREE, 0);
     return true;
@@ -853,6 +959,7 @@ static bool after_io_insn(struct cpu *c, uint32_t eip, struct cpu_stop *s)
 {
     engine_enter(c, ENGINE_FREE, 0);
     c->trap_insn_pc = eip;
+    c->trap_insn_pending = false;
     s->kind = CPU_STOP_TRAP;
     s->vector = X86_VECTOR_GP;
     return true;
@@ -951,6 +1058,14 @@ static bool after_budget(struct cpu *c, uint32_t eip, struct cpu_stop *s)
     return false;
 }
 
+/* The trap handler took a trap inside the run and ended it there. */
+static bool after_handled(struct cpu *c, uint32_t eip, struct cpu_stop *s)
+{
+    (void)c, (void)eip;
+    s->kind = CPU_STOP_HANDLED;
+    return true;
+}
+
 /* No hook stopped the engine: a stop request (cpu_run looks at it), or
  * something unforeseen. */
 static bool after_nothing(struct cpu *c, uint32_t eip, struct cpu_stop *s)
@@ -968,7 +1083,7 @@ static bool (*const after_halt[])(struct cpu *c, uint32_t eip, struct cpu_stop *
     [HALT_BREAK] = after_break,           [HALT_VECTOR] = after_vector,
     [HALT_SYSTEM_INSN] = after_vector,    [HALT_FAULT] = after_fault,
     [HALT_WATCH] = after_watch_fault,     [HALT_STALE_CODE] = after_stale_code,
-    [HALT_CODE_STORE] = after_code_store,
+    [HALT_CODE_STORE] = after_code_store, [HALT_HANDLED] = after_handled,
 };
 
 /* Runs the engine once from the pc, in the current engine state, and acts
@@ -1028,6 +1143,7 @@ static void catch_up(struct cpu *c)
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *s)
 {
     memset(s, 0, sizeof *s);
+    c->trap_insn_pending = false; /* (the last trap's instruction is not asked for any more) */
     catch_up(c);
     uint64_t last = c->time;
     uint32_t idle = 0;
@@ -1117,6 +1233,7 @@ struct cpu_saved *cpu_save(struct cpu *c)
         return NULL;
     }
     uc_context_save(c->uc, s->regs);
+    resolve_trap_insn(c);
     s->regs_bytes = uc_context_size(c->uc);
     s->key_bits = c->key_bits;
     s->time = c->time;
@@ -1147,6 +1264,7 @@ void cpu_restore(struct cpu *c, const struct cpu_saved *s)
     c->ctx = s->ctx;
     c->mode = s->mode;
     c->trap_insn_pc = s->trap_insn_pc;
+    c->trap_insn_pending = false;
     c->engine = s->engine;
     c->step_budget = s->step_budget;
     c->guest_tf = s->guest_tf;

@@ -35,6 +35,8 @@ enum cpu_stop_kind {
     CPU_STOP_BREAK,    /* before the instruction at a breakpoint */
     CPU_STOP_WATCH,    /* before an instruction accessing a watched range: .addr, .access, .watch */
     CPU_STOP_ERROR,    /* the engine failed: .message */
+    CPU_STOP_HANDLED,  /* the trap handler took a trap inside the run and asked
+                        * for the run to end there (nothing left to do) */
 };
 
 struct cpu_stop {
@@ -130,6 +132,10 @@ void cpu_saved_free(struct cpu_saved *s);
  * single-step flag). */
 void cpu_get_regs(struct cpu *c, struct cpu_regs *r);
 void cpu_set_regs(struct cpu *c, const struct cpu_regs *r);
+/* cpu_set_regs(after) for a caller that read `before` with cpu_get_regs
+ * and let nothing run since: only the registers that differ are written
+ * (an operation's results). */
+void cpu_update_regs(struct cpu *c, const struct cpu_regs *before, const struct cpu_regs *after);
 
 /* Runs until virtual time equals deadline or something stops it. On return
  * the registers hold the state after the last retired instruction: for a
@@ -137,9 +143,24 @@ void cpu_set_regs(struct cpu *c, const struct cpu_regs *r);
  * into and single-step traps the next one. */
 void cpu_run(struct cpu *c, uint64_t deadline, struct cpu_stop *stop);
 
-/* For the last CPU_STOP_TRAP: the address of the instruction that raised
- * it (for a deliberate trap eip is already past it). */
-uint32_t cpu_trap_insn_pc(const struct cpu *c);
+/* A deliberate trap (int n, n >= 32) taken inside cpu_run, without
+ * leaving the engine: the handler runs as if cpu_run had stopped with
+ * CPU_STOP_TRAP (.deliberate) at that instruction, and may use every cpu_
+ * function a stopped run allows (registers, CONTEXT and MODE, mappings,
+ * host writes; what must wait for the engine to stop - dropping
+ * translations - ends the run after the handler, CPU_STOP_HANDLED). It is
+ * offered only running free, in whole blocks, with flat data segments.
+ * NOT_HANDLED: the handler changed nothing, the run stops as it would
+ * have. GO_ON: the run goes on to its deadline. STOP: it ends with
+ * CPU_STOP_HANDLED. */
+enum cpu_trap_outcome { CPU_TRAP_NOT_HANDLED, CPU_TRAP_GO_ON, CPU_TRAP_STOP };
+typedef enum cpu_trap_outcome (*cpu_trap_fn)(void *arg, uint32_t vector);
+void cpu_set_trap_handler(struct cpu *c, cpu_trap_fn fn, void *arg);
+
+/* For the last CPU_STOP_TRAP, until the next cpu_run: the address of the
+ * instruction that raised it (for a deliberate trap eip is already past
+ * it; finding it costs a decoding of its block, so only when asked). */
+uint32_t cpu_trap_insn_pc(struct cpu *c);
 
 /* The device register access a CPU_STOP_FAULT with .device stopped at. */
 struct cpu_mmio {

@@ -61,6 +61,7 @@ enum cpu_halt_kind {
     HALT_STALE_CODE,  /* before a block from a page written since it was translated,
                        * or before running free with a flush stepping deferred */
     HALT_CODE_STORE,  /* running free, a store into the block that is running */
+    HALT_HANDLED,     /* the trap handler took a trap in the run and ended it */
 };
 
 struct cpu_halt {
@@ -130,6 +131,18 @@ struct cpu {
     size_t in_flight_offset;
     size_t is_int_offset; /* QEMU's "this vector came from int n/int3/into" */
     uint32_t trap_insn_pc;
+    /* A deliberate trap's instruction is found (decoding its block) only
+     * when asked for: most traps never need it. */
+    bool trap_insn_pending;
+    struct block_info trap_blk; /* the block it ended, and the pc after it */
+    uint32_t trap_eip;
+
+    /* cpu_set_trap_handler's; in_hook while it runs inside the engine,
+     * stop_after_hook when it did something that must wait for the engine
+     * to stop. */
+    cpu_trap_fn trap_fn;
+    void *trap_arg;
+    bool in_hook, stop_after_hook;
 
     struct cpu_stats stats;
     uc_hook hooks[6];
@@ -145,6 +158,7 @@ int cpu_power_on(struct cpu *c, char *err, unsigned errlen);
 void cpu_clear_exception_in_flight(struct cpu *c);
 bool cpu_vector_is_deliberate(struct cpu *c);
 void cpu_reset_data_segments(struct cpu *c);
+bool cpu_data_segments_flat(struct cpu *c);
 
 /* watch.c */
 unsigned cpu_watched_access(const struct cpu *c, uint32_t page);

@@ -8,6 +8,7 @@ struct decoder {
     csh plain;  /* no detail: lengths */
     csh detail; /* operands */
     cs_insn *insn;
+    cs_insn *plain_insn; /* decode_length's, allocated once */
 };
 
 struct decoder *decoder_create(void)
@@ -26,6 +27,11 @@ struct decoder *decoder_create(void)
     }
     cs_option(d->detail, CS_OPT_DETAIL, CS_OPT_ON);
     d->insn = cs_malloc(d->detail);
+    d->plain_insn = cs_malloc(d->plain);
+    if (!d->insn || !d->plain_insn) {
+        decoder_destroy(d);
+        return NULL;
+    }
     return d;
 }
 
@@ -40,7 +46,10 @@ void decoder_destroy(struct decoder *d)
 {
     if (!d)
         return;
-    cs_free(d->insn, 1);
+    if (d->insn)
+        cs_free(d->insn, 1);
+    if (d->plain_insn)
+        cs_free(d->plain_insn, 1);
     cs_close(&d->plain);
     cs_close(&d->detail);
     free(d);
@@ -51,12 +60,7 @@ unsigned decode_length(struct decoder *d, const uint8_t *buf, unsigned len, uint
     const uint8_t *code = buf;
     size_t size = len;
     uint64_t a = addr;
-    cs_insn *insn = cs_malloc(d->plain);
-    unsigned n = 0;
-    if (insn && cs_disasm_iter(d->plain, &code, &size, &a, insn))
-        n = insn->size;
-    cs_free(insn, 1);
-    return n;
+    return cs_disasm_iter(d->plain, &code, &size, &a, d->plain_insn) ? d->plain_insn->size : 0;
 }
 
 static uint32_t reg_value(const struct cpu_regs *r, unsigned reg)
@@ -155,13 +159,26 @@ bool decode_is_pushf(const uint8_t *buf, unsigned len)
     return p < buf + len && *p == 0x9c;
 }
 
+static bool is_port_io_opcode(uint8_t b)
+{
+    return (b >= 0xe4 && b <= 0xe7) || (b >= 0xec && b <= 0xef) || (b >= 0x6c && b <= 0x6f);
+}
+
+bool decode_may_hold_port_io(const uint8_t *buf, unsigned len)
+{
+    for (unsigned i = 0; i < len; i++)
+        if (is_port_io_opcode(buf[i]))
+            return true;
+    return false;
+}
+
 bool decode_is_port_io(const uint8_t *buf, unsigned len)
 {
     bool rep;
     const uint8_t *p = skip_prefixes(buf, buf + len, &rep);
     if (p >= buf + len)
         return false;
-    return (*p >= 0xe4 && *p <= 0xe7) || (*p >= 0xec && *p <= 0xef) || (*p >= 0x6c && *p <= 0x6f);
+    return is_port_io_opcode(*p);
 }
 
 /* Capstone's 32-bit general registers, in cpu_regs order. */

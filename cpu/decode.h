@@ -49,6 +49,9 @@ unsigned decode_text(struct decoder *d, const uint8_t *buf, unsigned len, uint32
 
 /* in, out, ins or outs (x86 port I/O)? */
 bool decode_is_port_io(const uint8_t *buf, unsigned len);
+/* Could code holding these bytes contain one (an opcode byte of theirs
+ * among them)? False means certainly not, without decoding. */
+bool decode_may_hold_port_io(const uint8_t *buf, unsigned len);
 /* pushf / pushfd? */
 bool decode_is_pushf(const uint8_t *buf, unsigned len);
 

@@ -194,14 +194,21 @@ int cpu_power_on(struct cpu *c, char *err, unsigned errlen)
  * it in ring 3 without a descriptor table, and addressing stays flat), but
  * that must not leak into the next CONTEXT or MODE: put the flat selector
  * back, through a descriptor table that exists only for the moment. */
-void cpu_reset_data_segments(struct cpu *c)
+static const int data_segment_ids[4] = {UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS};
+
+bool cpu_data_segments_flat(struct cpu *c)
 {
-    static const int ids[4] = {UC_X86_REG_DS, UC_X86_REG_ES, UC_X86_REG_FS, UC_X86_REG_GS};
     uint32_t sel[4] = {0};
     void *p[4] = {&sel[0], &sel[1], &sel[2], &sel[3]};
-    uc_reg_read_batch(c->uc, (int *)ids, p, 4);
-    if ((sel[0] & 0xffff) == FLAT_DATA && (sel[1] & 0xffff) == FLAT_DATA &&
-        (sel[2] & 0xffff) == FLAT_DATA && (sel[3] & 0xffff) == FLAT_DATA)
+    uc_reg_read_batch(c->uc, (int *)data_segment_ids, p, 4);
+    return (sel[0] & 0xffff) == FLAT_DATA && (sel[1] & 0xffff) == FLAT_DATA &&
+           (sel[2] & 0xffff) == FLAT_DATA && (sel[3] & 0xffff) == FLAT_DATA;
+}
+
+void cpu_reset_data_segments(struct cpu *c)
+{
+    const int *ids = data_segment_ids;
+    if (cpu_data_segments_flat(c))
         return;
     uint32_t base = physmem_hidden_page(c->pm);
     memcpy(c->pm->bytes + base + STUB_GDT, power_on_gdt, sizeof power_on_gdt);

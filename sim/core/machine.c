@@ -15,6 +15,8 @@
 #define EFLAGS_TF      0x100u
 #define BOOTINFO_VADDR 0x1000u
 
+static enum cpu_trap_outcome trap_in_run(void *arg, uint32_t vector);
+
 struct machine *machine_create(const struct machine_config *cfg, char *err, unsigned errlen)
 {
     struct machine *m = calloc(1, sizeof *m);
@@ -64,6 +66,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     }
     m->cc = &m->cpus[0];
     m->cpu = m->cc->cpu;
+    cpu_set_trap_handler(m->cpu, trap_in_run, m);
     if (bus_init(&m->bus, m, cfg->devices, cfg->ncpus, &cfg->backends, err, errlen) != 0) {
         machine_destroy(m);
         return NULL;
@@ -834,15 +837,47 @@ static bool stop_trap(struct machine *m, const struct cpu_stop *s)
 
 static const stop_fn on_stop[] = {
     [CPU_STOP_DEADLINE] = stop_look_again, [CPU_STOP_REQUEST] = stop_look_again,
-    [CPU_STOP_BREAK] = stop_break,         [CPU_STOP_WATCH] = stop_watch,
-    [CPU_STOP_ERROR] = stop_error,         [CPU_STOP_FAULT] = stop_fault,
-    [CPU_STOP_TRAP] = stop_trap,
+    [CPU_STOP_HANDLED] = stop_look_again,  [CPU_STOP_BREAK] = stop_break,
+    [CPU_STOP_WATCH] = stop_watch,         [CPU_STOP_ERROR] = stop_error,
+    [CPU_STOP_FAULT] = stop_fault,         [CPU_STOP_TRAP] = stop_trap,
 };
+
+/* Would the run loop, stopped now after a trap was handled, do nothing
+ * but run the CPU on to the same target? (What machine_may_go_on,
+ * fire_and_deliver and next_target look at; and SPACE_OP_TRACE may have
+ * switched on the instruction trace.) */
+static bool runs_on(struct machine *m)
+{
+    uint64_t now = cpu_time(m->cpu), target;
+    const struct run_bounds *b = m->bounds;
+    if (m->state != MACHINE_RUNNING || m->pause != PAUSE_NONE || m->interrupted ||
+        trace_on(m->tracer, TRACE_INSN) || m->observer.traversal || m->observer.resumed ||
+        m->cc->waiting || now >= m->alarm_at || now >= b->limit || now >= b->deadline ||
+        events_next(&m->bus.events) <= now || (m->cc->ie && machine_pending_for(m, m->cur)))
+        return false;
+    return next_target(m, b, &target) && target == m->run_target;
+}
+
+/* A deliberate trap the CPU offers from inside its run (int n, n >= 32:
+ * operations and system calls): handled there, exactly as after a stop,
+ * and the run goes on if the loop would only have started it again. Not
+ * with several CPUs (sched.c's turns), an instruction trace (each
+ * instruction is a run of its own) or an observer (a debugger). */
+static enum cpu_trap_outcome trap_in_run(void *arg, uint32_t vector)
+{
+    struct machine *m = arg;
+    if (!m->bounds || trace_on(m->tracer, TRACE_INSN) || m->observer.traversal ||
+        m->observer.resumed)
+        return CPU_TRAP_NOT_HANDLED;
+    stop_trap(m, &(struct cpu_stop){.kind = CPU_STOP_TRAP, .vector = vector, .deliberate = true});
+    return runs_on(m) ? CPU_TRAP_GO_ON : CPU_TRAP_STOP;
+}
 
 bool machine_run_cpu(struct machine *m, uint64_t target)
 {
     struct cpu_stop s;
     uint64_t now = cpu_time(m->cpu);
+    m->run_target = target;
     if (trace_on(m->tracer, TRACE_INSN))
         run_traced(m, now + 1 < target ? now + 1 : target, &s);
     else
@@ -900,6 +935,8 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
                            .limit = m->cfg.max_insns ? m->cfg.max_insns : UINT64_MAX};
     if (m->pause == PAUSE_OBSERVER)
         m->pause = PAUSE_NONE;
+    const struct run_bounds *outer = m->bounds; /* (an alarm may run the machine) */
+    m->bounds = several ? NULL : &b;
     while (m->state == MACHINE_RUNNING && m->pause != PAUSE_OBSERVER) {
         m->pause = PAUSE_NONE;
         uint64_t now = several ? machine_now(m) : cpu_time(m->cpu);
@@ -907,5 +944,6 @@ enum machine_state machine_run_until(struct machine *m, uint64_t deadline)
             !(several ? sched_step(m, now, &b) : one_cpu_step(m, now, &b)))
             break;
     }
+    m->bounds = outer;
     return m->state;
 }

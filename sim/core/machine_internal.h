@@ -81,6 +81,11 @@ struct machine {
     uint64_t snap_base;         /* the snapshot RAM was at when snapshot write
                                  * tracking last forgot (sim/core/snapshot.c; 0: none) */
     FILE *debug_out;            /* where SPACE_OP_DEBUG_PUTC writes */
+    /* The single-CPU run loop's bounds while it runs, and the target of
+     * the cpu_run under way: what a trap taken inside the run is checked
+     * against (machine.c's trap_in_run). */
+    const struct run_bounds *bounds;
+    uint64_t run_target;
     /* What SPACE_OP_CTX_NAME told ("": nothing). */
     char ctx_name[SPACE_CONTEXTS][SPACE_CONTEXT_NAME_MAX + 1];
 };

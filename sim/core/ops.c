@@ -310,7 +310,7 @@ void ops_execute(struct machine *m)
     bool traced = trace_on(m->tracer, TRACE_OP); /* (TRACE may switch it) */
     bool writes_back = op_table[op].fn(m, &r);
     if (writes_back)
-        cpu_set_regs(m->cpu, &r);
+        cpu_update_regs(m->cpu, &in, &r);
     if (traced || trace_on(m->tracer, TRACE_OP)) {
         char result[32] = "";
         if (writes_back)
