@@ -480,7 +480,10 @@ static int parse_run(struct run *r, int argc, char **argv)
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,
          "--checkpoint-interval needs --record FILE"},
-        {nr.nodes && r->gui, "--nodes cannot be used with --gui yet"},
+        {nr.nodes && r->gui && r->sc.record_path,
+         "--nodes with --gui cannot --record (the window holds the barriers)"},
+        {nr.nodes && r->gui && r->reverse_budget > 0,
+         "--reverse-budget cannot be used with --nodes (time travel is one machine's)"},
         {r->gdb_node >= 0 && (!nr.nodes || r->gdb_port < 0), "--gdb-node needs --nodes and --gdb"},
         {r->gdb_node >= 0 && nr.nodes && r->gdb_node >= nr.nodes,
          "--gdb-node needs a node of --nodes (0 .. N-1)"},
@@ -512,8 +515,9 @@ static int open_window(struct run *r, char *err, unsigned errlen)
 {
     struct host_backends *host = &r->sc.host;
     struct gui_options *go = &r->go;
-    go->keyboard = !host->input;
-    go->input_name = host->input;
+    bool nodes = nodes_of(r).nodes != 0; /* (each node's input is its own) */
+    go->keyboard = !host->input && !nodes;
+    go->input_name = nodes ? "each node's --input" : host->input;
     go->kernel_path = r->sc.kernel_path;
     go->image = basicoz_image;
     go->image_size = basicoz_image_size;
@@ -524,7 +528,8 @@ static int open_window(struct run *r, char *err, unsigned errlen)
     }
     if (go->keyboard)
         host->keyboard = gui_console_source_of(r->window);
-    host->also = r->sc.machine.debug_sink = gui_console_sink_of(r->window);
+    if (!nodes)
+        host->also = r->sc.machine.debug_sink = gui_console_sink_of(r->window);
     return 0;
 }
 
@@ -695,7 +700,16 @@ static int cmd_run(int argc, char **argv)
             device_config_free(r.devices);
             return EXIT_BAD_INPUT;
         }
+        char err[512];
+        if (r.gui && (status = open_window(&r, err, sizeof err)) != 0) {
+            if (nr.stats_out != stderr)
+                close_stats(nr.stats_out);
+            device_config_free(r.devices);
+            return status;
+        }
+        nr.window = r.window;
         status = nodes_run(&nr);
+        gui_close(r.window);
         if (nr.stats_out != stderr)
             close_stats(nr.stats_out);
         device_config_free(r.devices);

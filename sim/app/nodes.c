@@ -17,6 +17,7 @@
 #include "sim/stats/stats.h"
 #include "sim/timeline/timeline.h"
 #include "ui/gdb/gdbstub.h"
+#include "ui/gui/gui.h"
 #include "ui/sdb/debug_cli.h"
 
 /* A node's translation buffer: Unicorn makes all of it resident, and a
@@ -33,6 +34,7 @@ struct node_io {
     FILE *file;           /* --console-dir: its file; NULL: prefixed standard output */
     struct net_buf *held; /* spread over processes: its lines until the barrier */
     struct char_sink sink;
+    const struct char_sink *also; /* --gui: the node's console pane */
     char line[256]; /* a prefixed line being put together */
     unsigned len;
 };
@@ -55,6 +57,8 @@ static void put_line(struct node_io *io)
 static void sink_write(void *opaque, const char *buf, unsigned long len)
 {
     struct node_io *io = opaque;
+    if (io->also)
+        io->also->write(io->also->opaque, buf, len);
     if (io->file) {
         fwrite(buf, 1, len, io->file);
         return;
@@ -609,6 +613,13 @@ static struct machine *lead(void *arg, unsigned k)
     return cluster_lead(arg, k);
 }
 
+/* The window's: arg is where the cluster will be (it is made after the
+ * window's console panes, which the nodes write to). */
+static struct machine *lead_node(void *arg, uint32_t k)
+{
+    return cluster_lead(*(struct cluster **)arg, k);
+}
+
 /* Under sdb, node 0 driven first: sdb's exit status (the driven node's). */
 static int debug_nodes(const struct nodes_run *o, struct cluster *c, const uint8_t *image,
                        size_t size)
@@ -659,6 +670,22 @@ static int gdb_nodes(const struct nodes_run *o, struct cluster *c)
                 machine_end(cluster_node(c, k), MACHINE_INTERRUPTED);
     }
     return 0;
+}
+
+/* Under the window (--gui): node 0 shown and driven first, F7 to change;
+ * once the window is done the cluster runs on alone (closed while the
+ * shown node ran: every node ends interrupted). */
+static void gui_nodes(const struct nodes_run *o, struct cluster *c)
+{
+    const char *why = NULL;
+    gui_run(o->window, cluster_lead(c, 0), &why);
+    cluster_lead(c, CLUSTER_NO_LEADER);
+    if (why) {
+        fprintf(stderr, "space: %s\n", why);
+        for (uint32_t k = 0; k < cluster_nodes(c); k++)
+            if (machine_state(cluster_node(c, k)) == MACHINE_RUNNING)
+                machine_end(cluster_node(c, k), MACHINE_INTERRUPTED);
+    }
 }
 
 /* --timeline FILE: one timeline per node, pid K, in one file. */
@@ -825,6 +852,12 @@ int nodes_run(const struct nodes_run *o)
     }
     if (cs)
         cs->ranks = tr->ranks;
+    if (o->window && gui_set_nodes(o->window,
+                                   &(struct gui_nodes){.n = n, .lead = lead_node, .arg = &c},
+                                   err, sizeof err) != 0) {
+        fprintf(stderr, "space: --gui: %s\n", err);
+        goto out;
+    }
     if (net_spec_parse(o->net, n, &spec, err, sizeof err) != 0) {
         status = cli_usage_error("%s", err);
         goto out;
@@ -837,6 +870,7 @@ int nodes_run(const struct nodes_run *o)
                                  .stdin_input = k == 0 && !o->ninputs,
                                  .held = cs ? &cs->held[k] : NULL};
         io[k].sink = (struct char_sink){.opaque = &io[k], .write = sink_write};
+        io[k].also = o->window ? gui_node_sink_of(o->window, k) : NULL;
         if ((o->console_dir && open_console_file(o, &io[k]) != 0) || !(dc[k] = node_devices(o, k)))
             goto out;
         cfg[k] = o->machine;
@@ -900,6 +934,8 @@ out:
     }
     if (cs)
         cluster_on_barrier(c, console_out, console_in, cs);
+    if (o->window)
+        gui_nodes(o, c);
     int refused = o->gdb_port >= 0 ? gdb_nodes(o, c) : 0;
     if (refused) {
         status = refused;

@@ -22,6 +22,8 @@
 
 #include "sim/core/machine.h"
 
+struct gui;
+
 /* A "--name value" given for the devices, in command-line order. */
 struct nodes_option {
     const char *name, *value;
@@ -41,6 +43,7 @@ struct nodes_run {
     bool verbose;
     bool debug;      /* under sdb: node 0 driven, `node K` to change */
     bool gui_or_gdb; /* --gui or --gdb (refused under mpirun) */
+    struct gui *window; /* --gui: the window, open (node 0 shown first) */
     int gdb_port;    /* --gdb PORT (-1: none): gdb drives node gdb_node */
     uint32_t gdb_node;
     bool final_hash;              /* --final-hash */

@@ -35,8 +35,12 @@ struct gui {
     struct travel *travel; /* time travel for the debugger (NULL: none) */
     SDL_Window *win;
     struct gui_draw *draw;
-    struct gui_console *con;
+    struct gui_console *con; /* the shown node's console */
     struct textgrid grid;
+    /* --nodes N: node `node` is shown and driven (gui_set_nodes) */
+    struct gui_nodes nodes;
+    uint32_t node;
+    struct gui_console **cons; /* every node's console (NULL: one machine) */
     unsigned zoom;
     struct tg_rect console, inspector; /* the console's text; the inspector */
     struct tg_rect strip_at;           /* the timeline strip, under the console */
@@ -167,7 +171,11 @@ void gui_close(struct gui *g)
 {
     if (!g)
         return;
-    gui_console_destroy(g->con);
+    for (uint32_t k = 0; g->cons && k < g->nodes.n; k++)
+        gui_console_destroy(g->cons[k]);
+    if (!g->cons)
+        gui_console_destroy(g->con);
+    free(g->cons);
     gui_draw_destroy(g->draw);
     if (g->win)
         SDL_DestroyWindow(g->win);
@@ -197,6 +205,27 @@ void gui_set_timeline(struct gui *g, struct timeline *t)
 const struct char_sink *gui_console_sink_of(struct gui *g)
 {
     return gui_console_sink(g->con);
+}
+
+int gui_set_nodes(struct gui *g, const struct gui_nodes *nodes, char *err, unsigned errlen)
+{
+    if (!(g->cons = calloc(nodes->n, sizeof *g->cons))) {
+        snprintf(err, errlen, "out of host memory");
+        return -1;
+    }
+    g->nodes = *nodes;
+    g->cons[0] = g->con;
+    for (uint32_t k = 1; k < nodes->n; k++)
+        if (!(g->cons[k] = gui_console_create(SCROLLBACK))) {
+            snprintf(err, errlen, "out of host memory");
+            return -1; /* (gui_close frees what was made) */
+        }
+    return 0;
+}
+
+const struct char_sink *gui_node_sink_of(struct gui *g, uint32_t k)
+{
+    return gui_console_sink(g->cons[k]);
 }
 
 /* ---- The picture ---- */
@@ -258,7 +287,11 @@ static void compose_bars(struct gui *g)
     } else {
         snprintf(state, sizeof state, "paused%s%s", g->status[0] ? ": " : "", g->status);
     }
-    snprintf(left, sizeof left, "SPACE | %s%s%s", state, g->message[0] ? " | " : "", g->message);
+    char node[48] = "";
+    if (g->cons)
+        snprintf(node, sizeof node, "node %u of %u | ", g->node, g->nodes.n);
+    snprintf(left, sizeof left, "SPACE | %s%s%s%s", node, state, g->message[0] ? " | " : "",
+             g->message);
     unsigned long long now = (unsigned long long)machine_now(m);
     int n = snprintf(right, sizeof right, "virtual time %llu", now);
     if (g->travel && n > 0 && (size_t)n < sizeof right)
@@ -288,6 +321,7 @@ static void compose_bars(struct gui *g)
         {true, "F10 step over"},
         {true, "F11 step"},
         {machine_ncpus(m) > 1, "F6 next CPU"}, /* (only where there is another) */
+        {g->cons != NULL, "F7/Shift+F7 next/previous node"},
         {true, "F9 breakpoint"},
         {true, "F4 run to cursor"},
         {back, "Shift+F5/F10/F11/F4 backwards"},
@@ -549,6 +583,38 @@ static void next_cpu(struct gui *g)
     say(g, "showing CPU %u", g->d.cpu_idx);
 }
 
+/* F7, Shift+F7: shows and drives node k; the others follow it window by
+ * window (cluster_lead). Breakpoints belong to the node shown, as in sdb. */
+static void show_node(struct gui *g, uint32_t k)
+{
+    if (!g->cons || k == g->node)
+        return;
+    for (unsigned i = 0; i < DBG_MAX_BREAKS; i++)
+        if (g->d.brk[i].used) {
+            say(g, "breakpoints belong to node %u: clear them first (F9)", g->node);
+            return;
+        }
+    dbg_free(&g->d);
+    g->m = g->nodes.lead(g->nodes.arg, k);
+    g->node = k;
+    g->con = g->cons[k];
+    dbg_init(&g->d, g->m);
+    dbg_set_travel(&g->d, g->travel);
+    inspector_init(&g->in, &g->d, g->sym);
+    g->resume = true;
+    g->ended = machine_state(g->m) != MACHINE_RUNNING;
+    g->status[0] = 0;
+    if (g->ended)
+        snprintf(g->status, sizeof g->status, "node %u has ended", k);
+    if (g->ended || !g->running)
+        inspector_stopped(&g->in);
+    else
+        inspector_running(&g->in);
+    if (g->ended)
+        g->running = false;
+    say(g, "showing node %u", k);
+}
+
 static void toggle_break(struct gui *g)
 {
     uint32_t ctx, addr;
@@ -777,6 +843,9 @@ static void key(struct gui *g, const SDL_KeyboardEvent *k)
         case SDLK_F10: reverse(g, dbg_reverse_next); return;
         case SDLK_F11: reverse(g, reverse_stepi); return;
         case SDLK_F4: reverse_to_cursor(g); return;
+        case SDLK_F7:
+            show_node(g, g->cons ? (g->node + g->nodes.n - 1) % g->nodes.n : 0);
+            return;
         default: break;
         }
     }
@@ -798,6 +867,7 @@ static void key(struct gui *g, const SDL_KeyboardEvent *k)
     case SDLK_F10: step(g, true); return;
     case SDLK_F11: step(g, false); return;
     case SDLK_F6: next_cpu(g); return;
+    case SDLK_F7: show_node(g, g->cons ? (g->node + 1) % g->nodes.n : 0); return;
     case SDLK_F9: toggle_break(g); return;
     case SDLK_F4: run_to_cursor(g); return;
     case SDLK_F12: screenshot_key(g); return;
@@ -926,14 +996,13 @@ static void load_symbols(struct gui *g)
 
 static void loop(struct gui *g)
 {
-    struct machine *m = g->m;
     double next_frame = now_ms();
     g->speed_start = next_frame;
     while (!g->quit) {
         SDL_Event e;
         while (!g->quit && SDL_PollEvent(&e))
             event(g, &e);
-        if (machine_interrupted(m)) { /* Ctrl-C while nothing ran */
+        if (machine_interrupted(g->m)) { /* Ctrl-C while nothing ran */
             g->quit = true;
             g->why = "interrupted";
         }
@@ -1001,15 +1070,15 @@ enum machine_state gui_run(struct gui *g, struct machine *m, const char **why)
     if (g->o.shot_at_path && !g->shot_at_done)
         fprintf(stderr,
                 "space: --screenshot-at %llu: the run ended at virtual time %llu; no screenshot\n",
-                (unsigned long long)g->o.shot_at, (unsigned long long)machine_now(m));
+                (unsigned long long)g->o.shot_at, (unsigned long long)machine_now(g->m));
     SDL_StopTextInput();
     dbg_free(&g->d);
     symbols_destroy(g->sym);
     g->sym = NULL;
     *why = NULL;
-    if (machine_state(m) == MACHINE_RUNNING) {
-        machine_end(m, MACHINE_INTERRUPTED);
+    if (machine_state(g->m) == MACHINE_RUNNING) {
+        machine_end(g->m, MACHINE_INTERRUPTED);
         *why = g->why ? g->why : "the window was closed";
     }
-    return machine_state(m);
+    return machine_state(g->m);
 }

@@ -63,6 +63,22 @@ void gui_set_timeline(struct gui *g, struct timeline *t);
 struct travel;
 void gui_set_travel(struct gui *g, struct travel *t);
 
+/* --nodes N (sim/net/cluster.h): the window shows one node at a time and
+ * drives it, the others following window by window; F7 and Shift+F7 show
+ * and drive the next or previous node: lead(arg, k) makes node k the
+ * leader and returns its machine. Each node has a console pane of its own
+ * (gui_node_sink_of: its screen). gui_run is then given node 0's machine,
+ * led; it returns when the window is closed (or, with exit_at_end, the
+ * shown node ends), with the shown node's state. Before gui_run; no time
+ * travel. 0, or -1 with a reason. */
+struct gui_nodes {
+    uint32_t n;
+    struct machine *(*lead)(void *arg, uint32_t k);
+    void *arg;
+};
+int gui_set_nodes(struct gui *g, const struct gui_nodes *nodes, char *err, unsigned errlen);
+const struct char_sink *gui_node_sink_of(struct gui *g, uint32_t k);
+
 enum machine_state gui_run(struct gui *g, struct machine *m, const char **why);
 
 #endif
