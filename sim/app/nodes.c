@@ -35,7 +35,7 @@ struct node_io {
     struct net_buf *held; /* spread over processes: its lines until the barrier */
     struct char_sink sink;
     const struct char_sink *also; /* --gui: the node's console pane */
-    char line[256]; /* a prefixed line being put together */
+    char line[256];               /* a prefixed line being put together */
     unsigned len;
 };
 
@@ -678,7 +678,10 @@ static int gdb_nodes(const struct nodes_run *o, struct cluster *c)
 static void gui_nodes(const struct nodes_run *o, struct cluster *c)
 {
     const char *why = NULL;
-    gui_run(o->window, cluster_lead(c, 0), &why);
+    struct machine *m = cluster_lead(c, 0);
+    machine_ctrl_c_target(m, true); /* (F7 names the node it shows) */
+    gui_run(o->window, m, &why);
+    machine_ctrl_c_target(NULL, true);
     cluster_lead(c, CLUSTER_NO_LEADER);
     if (why) {
         fprintf(stderr, "space: %s\n", why);
@@ -852,9 +855,9 @@ int nodes_run(const struct nodes_run *o)
     }
     if (cs)
         cs->ranks = tr->ranks;
-    if (o->window && gui_set_nodes(o->window,
-                                   &(struct gui_nodes){.n = n, .lead = lead_node, .arg = &c},
-                                   err, sizeof err) != 0) {
+    if (o->window &&
+        gui_set_nodes(o->window, &(struct gui_nodes){.n = n, .lead = lead_node, .arg = &c}, err,
+                      sizeof err) != 0) {
         fprintf(stderr, "space: --gui: %s\n", err);
         goto out;
     }

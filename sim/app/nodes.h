@@ -41,10 +41,10 @@ struct nodes_run {
     unsigned ninputs;
     const char *console_dir; /* NULL: prefixed lines on standard output */
     bool verbose;
-    bool debug;      /* under sdb: node 0 driven, `node K` to change */
-    bool gui_or_gdb; /* --gui or --gdb (refused under mpirun) */
+    bool debug;         /* under sdb: node 0 driven, `node K` to change */
+    bool gui_or_gdb;    /* --gui or --gdb (refused under mpirun) */
     struct gui *window; /* --gui: the window, open (node 0 shown first) */
-    int gdb_port;    /* --gdb PORT (-1: none): gdb drives node gdb_node */
+    int gdb_port;       /* --gdb PORT (-1: none): gdb drives node gdb_node */
     uint32_t gdb_node;
     bool final_hash;              /* --final-hash */
     const char *record_path;      /* --record FILE: node K's trace is FILE.K */

@@ -10,7 +10,7 @@
 # window: the same output, status and virtual time), typing (keys typed
 # into the window reach the guest, by xdotool, which must be installed;
 # Ctrl-C ends it), keys (F5, F9, F10, F11, F4, F12), cpus (F6 on two
-# CPUs), timeline (the strip under the console), timeline_click (a click in
+# CPUs), nodes (F7 on two nodes), timeline (the strip under the console), timeline_click (a click in
 # the strip of a replay's window), travel and travel_replay (the keys going
 # backwards and the time field, against sdb), no_display, usage.
 set -u
@@ -495,6 +495,65 @@ case_no_display() {
     [ "$(wc -l < "$ERR_TXT")" = 1 ] || fail "not one line on stderr"
     grep -Eq '^space: --gui: cannot open a window: .+' "$ERR_TXT" || fail "the message"
     [ ! -s "$OUT_TXT" ] || fail "output before the window failed"
+}
+
+# --nodes 2 (tests/guest/net.elf's ping): the window shows node 0, F7 and
+# Shift+F7 change the node shown and driven; F5 runs node 1 to its end
+# (node 0 following), and the run's status and output are the run's
+# without the window.
+case_nodes() {
+    start_x
+    command -v xdotool >/dev/null || fail "xdotool is needed to type (scripts/install-deps.sh)"
+    local net dir=$OUT/nodes
+    net="$(dirname "$SPACE")/tests/guest/net.elf"
+    rm -rf "$dir"
+    mkdir -p "$dir"
+    run plain run "$net" --nodes 2 --cmdline ping -v
+    local plain=$STATUS
+    run nodes_travel run "$net" --nodes 2 --gui --reverse-budget 1
+    [ "$STATUS" = 2 ] && grep -q 'time travel is one machine' "$ERR_TXT" || fail "--reverse-budget"
+    run nodes_record run "$net" --nodes 2 --gui --record "$tmp/n.trc"
+    [ "$STATUS" = 2 ] && grep -q 'the window holds the barriers' "$ERR_TXT" || fail "--record"
+    window "$dir" --gui --gui-paused --gui-exit --gui-dump --screenshot "$dir/end.png" \
+        "$net" --nodes 2 --cmdline ping -v
+    local pid=$PID n
+    for _ in $(seq 100); do [ -s "$dir/space-0.txt" ] && break; sleep 0.1; done
+    grep -q 'SPACE | node 0 of 2 | paused' "$dir/space-0.txt" || fail "node 0 is not shown first"
+    grep -q 'F7/Shift+F7 next/previous node' "$dir/space-0.txt" || fail "no F7 in the key bar"
+    # shot KEY: presses it, then F12; SHOT is the screenshot's text
+    shot() {
+        xdotool key "$1"
+        sleep 0.2
+        n=$(($(ls "$dir"/space-*.txt | wc -l) + 1))
+        xdotool key F12
+        for _ in $(seq 100); do
+            [ "$(ls "$dir"/space-*.txt | wc -l)" -ge $n ] && break
+            sleep 0.1
+        done
+        [ "$(ls "$dir"/space-*.txt | wc -l)" -ge $n ] || fail "F12 wrote nothing"
+        SHOT=$(ls -t "$dir"/space-*.txt | head -n 1)
+        echo "--- after $1: $(head -n 1 "$SHOT")"
+    }
+    shot F7
+    grep -q 'SPACE | node 1 of 2 | paused' "$SHOT" || fail "F7 did not show node 1"
+    shot shift+F7
+    grep -q 'SPACE | node 0 of 2 | paused' "$SHOT" || fail "Shift+F7 did not show node 0"
+    shot F7
+    grep -q 'SPACE | node 1 of 2' "$SHOT" || fail "F7 did not show node 1 again"
+    xdotool key F5
+    wait "$pid"
+    local status=$?
+    echo "=== the window: status $status"
+    cat "$tmp/window.out" "$tmp/window.err"
+    [ "$plain" = 0 ] && [ "$status" = "$plain" ] || fail "status $plain without the window, $status with it"
+    cmp "$tmp/plain.out" "$tmp/window.out" || fail "the console output differs"
+    cmp "$tmp/plain.err" "$tmp/window.err" || fail "the ends differ"
+    # at the end: node 1 shown, halted, its console in the pane (not node 0's)
+    grep -q 'SPACE | node 1 of 2 | the machine halted with code 0' "$dir/end.txt" ||
+        fail "node 1 did not end shown: $(head -n 1 "$dir/end.txt")"
+    grep -q '^ pong passed' "$dir/end.txt" || fail "node 1's console is not in the pane"
+    ! grep -q 'ping passed' "$dir/end.txt" || fail "node 0's console in node 1's pane"
+    echo "screenshots: $dir"
 }
 
 case_usage() {

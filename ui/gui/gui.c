@@ -598,6 +598,7 @@ static void show_node(struct gui *g, uint32_t k)
     g->m = g->nodes.lead(g->nodes.arg, k);
     g->node = k;
     g->con = g->cons[k];
+    machine_ctrl_c_target(g->m, true); /* (Ctrl-C stops the node shown) */
     dbg_init(&g->d, g->m);
     dbg_set_travel(&g->d, g->travel);
     inspector_init(&g->in, &g->d, g->sym);
@@ -843,9 +844,7 @@ static void key(struct gui *g, const SDL_KeyboardEvent *k)
         case SDLK_F10: reverse(g, dbg_reverse_next); return;
         case SDLK_F11: reverse(g, reverse_stepi); return;
         case SDLK_F4: reverse_to_cursor(g); return;
-        case SDLK_F7:
-            show_node(g, g->cons ? (g->node + g->nodes.n - 1) % g->nodes.n : 0);
-            return;
+        case SDLK_F7: show_node(g, g->cons ? (g->node + g->nodes.n - 1) % g->nodes.n : 0); return;
         default: break;
         }
     }
