@@ -166,7 +166,8 @@ sdb)
     t1=$(sed -n 's/^space: \[1\] guest halted with code 0 after \([0-9]*\) .*/\1/p' "$dir/err")
     echo "$OUT" | grep -q "^\* node 0: halted at virtual time $t0 " &&
         echo "$OUT" | grep -q "^  node 1: halted at virtual time $t1\$" || fail "times $t0 $t1: $OUT"
-    usage "--nodes cannot be used with --gui yet" "$elf" --nodes 2 --gui
+    usage "--nodes with --gui cannot --record (the window holds the barriers)" "$elf" --nodes 2 \
+        --gui --record "$dir/gui.trc"
     # nodes of 2 CPUs: the second waits, the rounds end at the windows
     run "$elf" --nodes 3 --cmdline ping --cpus 2
     [ "$ST" = 0 ] && [ "$OUT" = $'[1] pong passed\n[0] ping passed' ] || fail "--cpus 2: $ST $OUT"
