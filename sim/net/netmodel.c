@@ -509,8 +509,10 @@ uint64_t netmodel_hash_queue(const struct netmodel *n, uint32_t node, uint64_t s
     struct net_frame *f = malloc((q->n ? q->n : 1) * sizeof *f);
     if (!f)
         return hash64(&q->n, sizeof q->n, seed);
-    memcpy(f, q->f, q->n * sizeof *f);
-    qsort(f, q->n, sizeof *f, by_delivery);
+    if (q->n) { /* (an empty queue may have no array) */
+        memcpy(f, q->f, q->n * sizeof *f);
+        qsort(f, q->n, sizeof *f, by_delivery);
+    }
     uint64_t h = seed;
     for (unsigned i = 0; i < q->n; i++) {
         uint64_t head[4] = {f[i].at, f[i].seq, (uint64_t)f[i].src << 32 | f[i].copy, f[i].len};

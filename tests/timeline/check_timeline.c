@@ -133,5 +133,9 @@ int main(int argc, char **argv)
     if (flows < 0) /* (an arrow may start just before the run ends) */
         return fail("more arrows end than start: by", -flows, 0);
     printf("check_timeline: %zu events, %zu CPUs: all well\n", n, json_array_size(cpus));
+    for (int i = 0; i < MAX_CPUS; i++)
+        free(spans[i]);
+    json_decref(tl);
+    json_decref(st);
     return 0;
 }
