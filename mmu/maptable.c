@@ -34,60 +34,69 @@ map_entry maptable_get(const struct maptable *t, uint32_t vaddr)
     return leaf ? leaf->entry[LEAF_INDEX(vaddr)] : 0;
 }
 
+/* vaddr's leaf into *leaf, made first if e sets a mapping there (NULL: there
+ * is none and e is 0, so none is needed). 0, or -1 out of host memory. */
+static int leaf_for(struct maptable *t, uint32_t vaddr, map_entry e, struct maptable_leaf **leaf)
+{
+    struct maptable_leaf **slot = &t->dir[vaddr >> 22];
+    if (!*slot && e && !(*slot = calloc(1, sizeof **slot)))
+        return -1;
+    *leaf = *slot;
+    return 0;
+}
+
+/* One entry goes from `was` to `now`: the count of mapped pages follows. */
+static void count_mapped(struct maptable *t, map_entry was, map_entry now)
+{
+    if (was && !now)
+        t->mapped--;
+    else if (!was && now)
+        t->mapped++;
+}
+
 int maptable_set(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old)
 {
-    struct maptable_leaf **leaf = &t->dir[vaddr >> 22];
-    if (!*leaf) {
-        if (!e) {
-            *old = 0;
-            return 0;
-        }
-        *leaf = calloc(1, sizeof **leaf);
-        if (!*leaf)
-            return -1;
+    struct maptable_leaf *leaf;
+    if (leaf_for(t, vaddr, e, &leaf) != 0)
+        return -1;
+    if (!leaf) {
+        *old = 0;
+        return 0;
     }
     uint32_t i = LEAF_INDEX(vaddr);
-    *old = (*leaf)->entry[i];
-    if (*old && !e)
-        t->mapped--;
-    else if (!*old && e)
-        t->mapped++;
+    *old = leaf->entry[i];
+    count_mapped(t, *old, e);
     /* The bits describe what happened to one physical page through this
      * address: a new page (or none) starts afresh; new permissions on the
      * same page do not undo its having been written. */
     if (!e || !*old || MAP_PADDR(e) != MAP_PADDR(*old))
-        (*leaf)->bits[i] = 0;
-    (*leaf)->entry[i] = e;
+        leaf->bits[i] = 0;
+    leaf->entry[i] = e;
     return 0;
 }
 
 int maptable_set_large(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old)
 {
-    struct maptable_leaf **leaf = &t->dir[vaddr >> 22];
-    if (!*leaf) {
-        if (!e) {
-            *old = 0;
-            return 0;
-        }
-        *leaf = calloc(1, sizeof **leaf);
-        if (!*leaf)
-            return -1;
+    struct maptable_leaf *leaf;
+    if (leaf_for(t, vaddr, e, &leaf) != 0)
+        return -1;
+    if (!leaf) {
+        *old = 0;
+        return 0;
     }
     uint32_t first = LEAF_INDEX(vaddr);
-    *old = (*leaf)->entry[first];
+    *old = leaf->entry[first];
     /* As for one page: the bits follow the physical page, not the permissions. */
     bool keep = e && *old && MAP_PADDR(e) == MAP_PADDR(*old);
-    uint8_t kept = keep ? (uint8_t)((*leaf)->bits[first] & (MAP_REF | MAP_DIRTY)) : 0;
+    uint8_t kept = keep ? (uint8_t)(leaf->bits[first] & (MAP_REF | MAP_DIRTY)) : 0;
     for (uint32_t k = 0; k < MAP_LARGE_PAGES; k++) {
         uint32_t i = first + k;
-        if ((*leaf)->entry[i] && !e)
-            t->mapped--;
-        else if (!(*leaf)->entry[i] && e)
-            t->mapped++;
-        (*leaf)->entry[i] = e ? e + (k << 12) : 0;
-        (*leaf)->bits[i] = e ? MAP_LARGE : 0;
+        map_entry now = e ? e + (k << 12) : 0;
+        count_mapped(t, leaf->entry[i], now);
+        leaf->entry[i] = now;
+        leaf->bits[i] = e ? MAP_LARGE : 0;
     }
-    (*leaf)->bits[first] |= kept;
+    leaf->bits[first] |= kept;
     return 0;
 }
 
