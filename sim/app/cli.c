@@ -8,6 +8,8 @@
 #include "sim/core/machine.h"
 #include "sim/core/tracer.h"
 #include "sim/net/transport.h"
+#include "sim/util/parse.h"
+#include "ui/gui/gui.h"
 
 int cli_usage_error(const char *fmt, const char *arg)
 {
@@ -47,6 +49,42 @@ int cli_trace_option(int id, const char *val, struct cli_trace *t)
     }
     t->flags = val;
     return 0;
+}
+
+const struct cmd_option cli_window_options[] = {
+    {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", CLI_GUI_PAUSED},
+    {"gui-exit", 0, NULL,
+     "with --gui: close the window and exit when the run ends\n"
+     "(without it the window stays open until you close it)",
+     CLI_GUI_EXIT},
+    {"screenshot", 0, "FILE", "with --gui: write the window as PNG when space exits",
+     CLI_SCREENSHOT},
+    {"screenshot-at", 0, "N FILE", "with --gui: ... when virtual time reaches N",
+     CLI_SCREENSHOT_AT},
+    {"gui-dump", 0, NULL, "with --gui: also write each screenshot's text as FILE.txt",
+     CLI_GUI_DUMP},
+    {0},
+};
+
+int cli_window_option(int id, const char *val, struct options *o, struct gui_options *go)
+{
+    switch (id) {
+    case CLI_GUI_PAUSED: go->start_paused = true; return 0;
+    case CLI_GUI_EXIT: go->exit_at_end = true; return 0;
+    case CLI_SCREENSHOT: go->screenshot = val; return 0;
+    case CLI_SCREENSHOT_AT:
+        if (parse_u64(val, &go->shot_at) != 0 || !(go->shot_at_path = options_extra(o)))
+            return cli_usage_error("--screenshot-at needs a virtual time and a file name, not '%s'",
+                                   val);
+        return 0;
+    case CLI_GUI_DUMP: go->dump = true; return 0;
+    default: return -1;
+    }
+}
+
+bool cli_window_options_given(const struct gui_options *go)
+{
+    return go->start_paused || go->exit_at_end || go->dump || go->screenshot || go->shot_at_path;
 }
 
 void cli_print_usage(FILE *out, const char *lines)

@@ -1,9 +1,11 @@
 /* cli: what the space commands (run, replay, grade) share - exit statuses,
- * the usage error, the --trace options, and each command's entry and help.
+ * the usage error, the --trace and window options, and each command's entry
+ * and help.
  * The parsing itself is sim/app/options.h's. */
 #ifndef SPACE_CLI_H
 #define SPACE_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -35,6 +37,20 @@ int cli_trace_option(int id, const char *val, struct cli_trace *t);
 /* Attaches the tracer to a booted machine: 0, or EXIT_BAD_INPUT after a
  * one-line message (FILE cannot be created). NULL flags: nothing. */
 int cli_attach_trace(struct machine *m, const char *flags, const char *path);
+
+/* What shapes the window of --gui, as `space run` and `space replay` take
+ * it (--gui-paused, --gui-exit, --screenshot, --screenshot-at, --gui-dump):
+ * their table, and cli_window_option, which returns -1 if `id` is none of
+ * them (nothing done), 0 when it took `val` (and --screenshot-at's file
+ * from o) into *go, or EXIT_USAGE after a one-line message. */
+enum { CLI_GUI_PAUSED = 1100, CLI_GUI_EXIT, CLI_SCREENSHOT, CLI_SCREENSHOT_AT, CLI_GUI_DUMP };
+extern const struct cmd_option cli_window_options[];
+struct gui_options;
+int cli_window_option(int id, const char *val, struct options *o, struct gui_options *go);
+/* Whether any of them was given (each needs --gui). */
+bool cli_window_options_given(const struct gui_options *go);
+#define CLI_WINDOW_OPTIONS_NEED_GUI                                                                \
+    "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui"
 
 /* The commands (sim/app/main.c, sim/app/replay_cmd.c, sim/app/grade_cmd.c):
  * argv[0] is the command's name. */

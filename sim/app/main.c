@@ -75,11 +75,6 @@ enum {
     RUN_GDB,
     RUN_GDB_NODE,
     RUN_GUI,
-    RUN_GUI_PAUSED,
-    RUN_GUI_EXIT,
-    RUN_SCREENSHOT,
-    RUN_SCREENSHOT_AT,
-    RUN_GUI_DUMP,
     RUN_STATS,
     RUN_STATS_FILE,
     RUN_RECORD,
@@ -156,17 +151,12 @@ static const struct cmd_option run_options_after_devices[] = {
      "(docs/gui.md); console output still goes to standard\n"
      "output too",
      RUN_GUI},
-    {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", RUN_GUI_PAUSED},
-    {"gui-exit", 0, NULL,
-     "with --gui: close the window and exit when the machine ends\n"
-     "(without it the window stays open until you close it)",
-     RUN_GUI_EXIT},
-    {"screenshot", 0, "FILE", "with --gui: write the window as PNG when space exits",
-     RUN_SCREENSHOT},
-    {"screenshot-at", 0, "N FILE", "with --gui: ... when virtual time reaches N",
-     RUN_SCREENSHOT_AT},
-    {"gui-dump", 0, NULL, "with --gui: also write each screenshot's text as FILE.txt",
-     RUN_GUI_DUMP},
+    {0},
+};
+
+/* (then the window's own options, cli_window_options) */
+
+static const struct cmd_option run_options_after_window[] = {
     {"stats", 0, "FORMAT",
      "when the run ends, however it ends, write the machine's\n"
      "statistics on standard error as 'text' or 'json'\n"
@@ -215,6 +205,8 @@ static void declare_run_options(struct options *o)
     for (int id = RUN_DEVICE; (d = device_option_by_id(id)); id++)
         options_add(o, (const struct cmd_option[]){{d->name, 0, d->metavar, d->help, id}, {0}});
     options_add(o, run_options_after_devices);
+    options_add(o, cli_window_options);
+    options_add(o, run_options_after_window);
     options_add(o, cli_trace_options);
 }
 
@@ -350,15 +342,6 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
         return 0;
     }
     case RUN_GUI: r->gui = true; return 0;
-    case RUN_GUI_PAUSED: r->go.start_paused = true; return 0;
-    case RUN_GUI_EXIT: r->go.exit_at_end = true; return 0;
-    case RUN_SCREENSHOT: r->go.screenshot = val; return 0;
-    case RUN_SCREENSHOT_AT:
-        if (parse_u64(val, &r->go.shot_at) != 0 || !(r->go.shot_at_path = options_extra(o)))
-            return cli_usage_error("--screenshot-at needs a virtual time and a file name, not '%s'",
-                                   val);
-        return 0;
-    case RUN_GUI_DUMP: r->go.dump = true; return 0;
     case RUN_STATS:
         r->stats = -1;
         for (int f = 0; f < (int)(sizeof stats_formats / sizeof stats_formats[0]); f++)
@@ -383,6 +366,9 @@ static int take_run_option(struct run *r, struct options *o, int id, const char 
                         "--checkpoint-interval needs a positive instruction count, not '%s'");
     default: break;
     }
+    int window = cli_window_option(id, val, o, &r->go);
+    if (window >= 0)
+        return window;
     const struct device_option *d = device_option_by_id(id);
     if (!d)
         return cli_trace_option(id, val, &r->trace);
@@ -473,9 +459,7 @@ static int parse_run(struct run *r, int argc, char **argv)
     } rules[] = {
         {r->debug && r->gdb_port >= 0, "--debug and --gdb cannot be used together"},
         {r->gui && (r->debug || r->gdb_port >= 0), "--gui cannot be used with --debug or --gdb"},
-        {!r->gui && (go->start_paused || go->exit_at_end || go->dump || go->screenshot ||
-                     go->shot_at_path),
-         "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui"},
+        {!r->gui && cli_window_options_given(go), CLI_WINDOW_OPTIONS_NEED_GUI},
         {r->trace.path && !r->trace.flags, "--trace-file needs --trace FLAGS"},
         {r->stats_path && r->stats < 0, "--stats-file needs --stats text or --stats json"},
         {r->sc.checkpoint_interval && !r->sc.record_path,

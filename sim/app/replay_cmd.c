@@ -22,11 +22,6 @@ enum {
     REPLAY_QUIET,
     REPLAY_DEBUG,
     REPLAY_GUI,
-    REPLAY_GUI_PAUSED,
-    REPLAY_GUI_EXIT,
-    REPLAY_SCREENSHOT,
-    REPLAY_SCREENSHOT_AT,
-    REPLAY_GUI_DUMP,
     REPLAY_REVERSE_BUDGET,
 };
 
@@ -41,14 +36,6 @@ static const struct cmd_option replay_options[] = {
      "backwards; Ctrl+G, or a click in its timeline strip, goes\n"
      "to a virtual time",
      REPLAY_GUI},
-    {"gui-paused", 0, NULL, "with --gui: start paused at the first instruction", REPLAY_GUI_PAUSED},
-    {"gui-exit", 0, NULL, "with --gui: close the window when the replay ends", REPLAY_GUI_EXIT},
-    {"screenshot", 0, "FILE", "with --gui: write the window as PNG when space exits",
-     REPLAY_SCREENSHOT},
-    {"screenshot-at", 0, "N FILE", "with --gui: ... when virtual time reaches N",
-     REPLAY_SCREENSHOT_AT},
-    {"gui-dump", 0, NULL, "with --gui: also write each screenshot's text as FILE.txt",
-     REPLAY_GUI_DUMP},
     {"reverse-budget", 0, "SIZE",
      "with --debug or --gui: host memory for time travel's\n"
      "snapshots (default 256M; 0: no time travel; docs/debugging.md)",
@@ -61,6 +48,7 @@ static void describe(FILE *out)
     struct options o;
     options_init(&o, 0, NULL);
     options_add(&o, replay_options);
+    options_add(&o, cli_window_options);
     options_add(&o, cli_trace_options);
     fputs("space replay runs a recorded trace again, with the inputs it holds, and checks\n"
           "every checkpoint (docs/trace-format.md). A multicomputer's recording\n"
@@ -190,6 +178,7 @@ int cmd_replay(int argc, char **argv)
     struct options o;
     options_init(&o, argc, argv);
     options_add(&o, replay_options);
+    options_add(&o, cli_window_options);
     options_add(&o, cli_trace_options);
     const char *val;
     int id, status = 0;
@@ -207,15 +196,6 @@ int cmd_replay(int argc, char **argv)
         case REPLAY_QUIET: quiet = true; break;
         case REPLAY_DEBUG: debug = true; break;
         case REPLAY_GUI: gui = true; break;
-        case REPLAY_GUI_PAUSED: go.start_paused = true; break;
-        case REPLAY_GUI_EXIT: go.exit_at_end = true; break;
-        case REPLAY_SCREENSHOT: go.screenshot = val; break;
-        case REPLAY_SCREENSHOT_AT:
-            if (parse_u64(val, &go.shot_at) != 0 || !(go.shot_at_path = options_extra(&o)))
-                status = cli_usage_error(
-                    "--screenshot-at needs a virtual time and a file name, not '%s'", val);
-            break;
-        case REPLAY_GUI_DUMP: go.dump = true; break;
         case REPLAY_REVERSE_BUDGET: {
             uint32_t size;
             if (parse_size(val, &size) != 0)
@@ -224,7 +204,10 @@ int cmd_replay(int argc, char **argv)
             budget = size;
             break;
         }
-        default: status = cli_trace_option(id, val, &tracing); break;
+        default:
+            if ((status = cli_window_option(id, val, &o, &go)) < 0)
+                status = cli_trace_option(id, val, &tracing);
+            break;
         }
     }
     options_free(&o);
@@ -238,9 +221,8 @@ int cmd_replay(int argc, char **argv)
         return cli_usage_error("%s", "--debug or --gui and --single-step cannot be used together");
     if (debug && gui)
         return cli_usage_error("%s", "--debug and --gui cannot be used together");
-    if (!gui && (go.start_paused || go.exit_at_end || go.dump || go.screenshot || go.shot_at_path))
-        return cli_usage_error("%s",
-                               "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui");
+    if (!gui && cli_window_options_given(&go))
+        return cli_usage_error("%s", CLI_WINDOW_OPTIONS_NEED_GUI);
     if (budget > 0 && !debug && !gui)
         return cli_usage_error("%s", "--reverse-budget needs --debug or --gui");
     if (budget < 0)
