@@ -30,21 +30,7 @@ mpi() { # mpi K ARGS...: space run ARGS under K processes
     ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
         timeout 120 mpirun -q --oversubscribe --allow-run-as-root -np "$k" "$space" run "$@"
 }
-# guest_stats FILE: the statistics without what depends on the host's load
-# (Unicorn's TLB, so the software TLBs' counters: docs/instrumentation.md),
-# which two runs in one process may differ in too
-guest_stats() {
-    if [ "$(head -c 1 "$1")" = "{" ]; then
-        python3 -c 'import json,sys
-def drop(v):
-    if isinstance(v, dict):
-        return {k: drop(x) for k, x in v.items() if k not in ("engine", "tlb")}
-    return [drop(x) for x in v] if isinstance(v, list) else v
-print(json.dumps(drop(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"
-    else
-        grep -Ev '^(TLBs:|  CONTEXT [^ ]+: hits|engine:)' "$1"
-    fi
-}
+. "$(dirname "$0")/../guest_stats.sh"
 # same K ARGS...: the one-process run and the K-process run agree: their
 # output, node ends, final hashes and status exactly, their --stats (in
 # ARGS) but for the host's TLB counters

@@ -17,6 +17,7 @@
 #              whole; a replay that departs names its node
 set -u
 space=$1 elf=$2 case=$3
+. "$(dirname "$0")/../guest_stats.sh"
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -95,16 +96,6 @@ twice)
     cp "$dir/out" "$dir/out1"
     cp "$dir/err" "$dir/err1"
     run "${args[@]}"
-    # (the statistics without what depends on the host's load: Unicorn's TLB
-    # and so the software TLBs' counters - docs/instrumentation.md)
-    guest_stats() {
-        python3 -c 'import json,sys
-def drop(v):
-    if isinstance(v, dict):
-        return {k: drop(x) for k, x in v.items() if k not in ("engine", "tlb")}
-    return [drop(x) for x in v] if isinstance(v, list) else v
-print(json.dumps(drop(json.load(open(sys.argv[1]))), sort_keys=True))' "$1"
-    }
     cmp -s "$dir/out" "$dir/out1" || fail "two runs differ in their output"
     one="" two=""
     one=$(guest_stats "$dir/err1") && two=$(guest_stats "$dir/err") && [ -n "$one" ] ||
