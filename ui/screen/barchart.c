@@ -19,10 +19,10 @@
 #define LEGEND_CHARS 32  /* the most of a series' name shown */
 #define GROUP_LINES  3   /* the most lines of a group's label */
 #define GROUP_GAP    24  /* between groups, when there is room */
-#define GROUP_MIN                                                                                  \
-    (12 * FONT_W + 8) /* a group's width, when there is room: 12 characters of label */
-#define CLIP_OVER 8   /* how far a cut bar rises above the axis */
-#define BAR_MAX   48  /* a bar's width with room to spare */
+/* A group's width when there is room: 12 characters of its label. */
+#define GROUP_MIN (12 * FONT_W + 8)
+#define CLIP_OVER 8  /* how far a cut bar rises above the axis */
+#define BAR_MAX   48 /* a bar's width with room to spare */
 
 struct rgb {
     uint8_t r, g, b;
@@ -126,7 +126,7 @@ static void format_value(double v, char *out, size_t n)
     }
     double a = v < 0 ? -v : v, scale = 1;
     unsigned k = 0;
-    if (a >= 1e4) {
+    if (a >= 9999.5) { /* (what %.4g would write as 1e+04) */
         while (k + 1 < sizeof suffix - 1 && a / scale >= 999.95) {
             scale *= 1000;
             k++;
