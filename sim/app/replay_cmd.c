@@ -273,9 +273,11 @@ int cmd_replay(int argc, char **argv)
 }
 
 /* The statistics a cross-kernel comparison shows first; then every number
- * in the tree's "console" object (the console's metrics, where this space
- * has them). A name a run lacks shows as n/a. */
+ * in the tree's "console" and "guest" objects (the console's metrics and
+ * those the kernel published, where this space and the kernels have
+ * them). A name a run lacks shows as n/a. */
 static const char *const compared_stats[] = {"virtual_time", "instructions", "context_switches"};
+static const char *const compared_groups[] = {"console", "guest"};
 
 static void stat_row(const char *name, const json_t *recorded, const json_t *now)
 {
@@ -293,21 +295,23 @@ static void stat_row(const char *name, const json_t *recorded, const json_t *now
     if (have[0] && have[1] && v[0])
         snprintf(change, sizeof change, "%+.1f%%",
                  ((double)v[1] - (double)v[0]) * 100.0 / (double)v[0]);
-    fprintf(stderr, "  %-28s %16s %16s %9s\n", name, text[0], text[1], change);
+    if (change[0])
+        fprintf(stderr, "  %-28s %16s %16s %9s\n", name, text[0], text[1], change);
+    else
+        fprintf(stderr, "  %-28s %16s %16s\n", name, text[0], text[1]);
 }
 
-/* Rows for the numbers of tree's "console" object that `seen` lacks. */
-static void console_rows(const json_t *tree, const json_t *seen, const json_t *recorded,
-                         const json_t *now)
+/* Rows for the numbers of tree's object `group` that `seen`'s lacks. */
+static void group_rows(const char *group, const json_t *tree, const json_t *seen,
+                       const json_t *recorded, const json_t *now)
 {
-    const json_t *c = json_object_get(tree, "console");
     const char *key;
     json_t *v;
-    json_object_foreach((json_t *)c, key, v) {
-        if (!json_is_integer(v) || (seen && json_object_get(json_object_get(seen, "console"), key)))
+    json_object_foreach(json_object_get(tree, group), key, v) {
+        if (!json_is_integer(v) || (seen && json_object_get(json_object_get(seen, group), key)))
             continue;
         char name[96];
-        snprintf(name, sizeof name, "console.%s", key);
+        snprintf(name, sizeof name, "%s.%s", group, key);
         stat_row(name, recorded, now);
     }
 }
@@ -318,8 +322,10 @@ static void print_stats(const json_t *recorded, const json_t *now)
             "change");
     for (size_t i = 0; i < sizeof compared_stats / sizeof compared_stats[0]; i++)
         stat_row(compared_stats[i], recorded, now);
-    console_rows(recorded, NULL, recorded, now);
-    console_rows(now, recorded, recorded, now);
+    for (size_t i = 0; i < sizeof compared_groups / sizeof compared_groups[0]; i++) {
+        group_rows(compared_groups[i], recorded, NULL, recorded, now);
+        group_rows(compared_groups[i], now, recorded, recorded, now);
+    }
 }
 
 static void print_inputs(const struct replay_inputs *in)

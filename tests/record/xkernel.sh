@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# space replay --kernel (docs/trace-format.md#another-kernel): a BasicOZ
+# space replay --kernel (docs/trace-format.md, "Another kernel"): a BasicOZ
 # session recorded with the built-in kernel, replayed with (a) the same
 # kernel's file: the exact replay; (b) BasicOZ built with another QUANTUM
 # (other RAM, other timing, the same console): no departure, the
