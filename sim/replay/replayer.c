@@ -656,8 +656,10 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
         rp->taken.lines += console && in->kind == INPUT_LINE;
         rp->taken.end_recorded |= console && in->kind == INPUT_END;
     }
-    if (!rp->cross) /* (exact: everything taken as recorded, or the replay diverges) */
-        rp->taken.lines_taken = rp->taken.lines, rp->taken.end_taken = rp->taken.end_recorded;
+    if (!rp->cross) { /* (exact: everything taken as recorded, or the replay diverges) */
+        rp->taken.lines_taken = rp->taken.lines;
+        rp->taken.end_taken = rp->taken.end_recorded;
+    }
     machine_set_debug_out(rp->m, rp->console_output);
     if (!rp->cross)
         machine_set_alarm(rp->m, 0, replay_alarm, rp);
@@ -682,15 +684,6 @@ bool replay_cross(const struct replay *rp)
 void replay_inputs_taken(const struct replay *rp, struct replay_inputs *in)
 {
     *in = rp->taken;
-}
-
-uint64_t replay_recorded_end(const struct replay *rp, enum machine_state *state, uint32_t *code,
-                             const char **reason)
-{
-    *state = (enum machine_state)rp->end_state;
-    *code = rp->end_code;
-    *reason = rp->end_reason ? rp->end_reason : "";
-    return rp->end_time;
 }
 
 void replay_image(const struct replay *rp, const char **name, const uint8_t **image, size_t *size)

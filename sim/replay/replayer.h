@@ -6,7 +6,8 @@
  * times and compares every checkpoint; the first difference stops the
  * machine with a report of what differs. Checkpoints are compared by the
  * machine's alarm, so any driver (a plain replay, the debugger) can run a
- * replayed machine. Used by sim/app/replay_cmd.c. */
+ * replayed machine. Another kernel is run on the recorded inputs instead
+ * (replay_cross). Used by sim/app/replay_cmd.c. */
 #ifndef SPACE_REPLAYER_H
 #define SPACE_REPLAYER_H
 
@@ -73,10 +74,6 @@ struct replay_inputs {
     bool asked_past_end;          /* it asked for more than the recording has */
 };
 void replay_inputs_taken(const struct replay *rp, struct replay_inputs *in);
-/* How the recorded run ended: its virtual time, state, halt code and
- * machine-stop reason ("" if none; valid while the replay exists). */
-uint64_t replay_recorded_end(const struct replay *rp, enum machine_state *state, uint32_t *code,
-                             const char **reason);
 
 /* Runs the machine to where the recording ended - one instruction at a
  * time if single_step - then checks the end. */
