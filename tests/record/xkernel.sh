@@ -5,8 +5,9 @@
 # (other RAM, other timing, the same console): no departure, the
 # statistics side by side, exit 0; (c) a kernel whose greeting differs: the
 # first departing line with both texts, exit 1; (d) a guest that reads no
-# input: the lines it left unread. And a divergence numbers its checkpoint
-# as a clean replay counts them.
+# input: the lines it left unread; (e) a person who left at the prompt: the
+# same end as a kernel waiting for more input. And a divergence numbers its
+# checkpoint as a clean replay counts them.
 # usage: xkernel.sh SPACE BUILD_DIR SOURCE_DIR HELLO_GUEST.elf
 set -u
 space=$1 build=$2 src=$3 hello=$4
@@ -91,6 +92,34 @@ grep -Eq '^  recorded \(virtual time [0-9]+\): "BasicOZ on SPACE' <<<"$out" || f
 # under the debugger: refused, with what to do instead
 expect 2 '^space: --debug replays the recorded kernel only' \
     "$space" replay --debug --kernel "$dir/q.elf" "$dir/s.trc"
+
+# (e) a person typed one line and left with Ctrl-C at the prompt: the new
+# kernel reads it, then waits for more - the same end
+python3 - "$space" "$dir/p.trc" <<'PY' || fail "the terminal session"
+import os, pty, select, sys, time
+space, trace = sys.argv[1], sys.argv[2]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(space, [space, 'run', '--record', trace])
+seen = b''
+def wait_for(text, times=1):
+    global seen
+    end = time.time() + 60
+    while seen.count(text) < times:
+        if time.time() > end:
+            sys.exit('timed out waiting for %r: %r' % (text, seen[-200:]))
+        if select.select([fd], [], [], 0.2)[0]:
+            seen += os.read(fd, 4096)
+wait_for(b'basicoz$ ')
+os.write(fd, b'hello\n')
+wait_for(b'basicoz$ ', 2)  # (the prompt after hello's output: the guest waits)
+os.write(fd, b'\x03')
+os.waitpid(pid, 0)
+PY
+expect 0 '^space: end: recorded interrupted at virtual time [0-9]+; new kernel waiting for more input than the recording has, at virtual time [0-9]+$' \
+    "$space" replay -q --kernel "$dir/q.elf" "$dir/p.trc"
+grep -q '^space: input: the new kernel read the 1 recorded line, in order; then it asked for more than the recording has$' <<<"$out" ||
+    fail "input: $out"
 
 # Checkpoint numbering: a divergence at checkpoint K says "K of N", N the
 # count a clean replay of the same trace verifies; the final one is N of N.
