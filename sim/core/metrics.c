@@ -81,7 +81,8 @@ void metrics_line(struct machine *m)
 bool metrics_name_ok(const char *name)
 {
     size_t n = strlen(name);
-    return n >= 1 && n <= METRICS_NAME_MAX && strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
+    return n >= 1 && n <= METRICS_NAME_MAX &&
+           strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789_") == n;
 }
 
 int metrics_publish(struct machine_metrics *mm, const char *name, uint32_t how, uint32_t value)

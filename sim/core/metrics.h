@@ -51,9 +51,9 @@ struct machine_metrics {
     unsigned nguest;
     struct metrics_guest guest[METRICS_GUEST_MAX];
     /* The console line in flight. */
-    uint32_t asker;        /* the CONTEXT that last asked for input */
-    bool response_open;    /* a line was delivered; the guest has not asked again */
-    bool wakeup_open;      /* ... its asker has not run user code since */
+    uint32_t asker;     /* the CONTEXT that last asked for input */
+    bool response_open; /* a line was delivered; the guest has not asked again */
+    bool wakeup_open;   /* ... its asker has not run user code since */
     uint32_t wakeup_ctx;
     uint64_t delivered_at;
 };
