@@ -57,7 +57,7 @@ void kmain(const struct space_bootinfo *boot)
 
     /* CONTEXT 5: 3 pages mapped, one remapped elsewhere (an unmap), one
      * given new permissions only (no unmap), two unmapped: 3 unmaps, 1 page
- * left, 3 at most. */
+     * left, 3 at most. */
     uint32_t a = kit_frame(), b = kit_frame(), c = kit_frame(), d = kit_frame();
     uint32_t rw = SPACE_ACCESS(3, SPACE_RW);
     CHECK_EQ(space_map_memory(5, 0x1000, a, rw), SPACE_OK);
