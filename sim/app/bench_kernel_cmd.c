@@ -16,12 +16,12 @@
 #include "sim/grade/grade_spec.h"
 #include "ui/screen/barchart.h"
 
-#define EXIT_BAD_SPEC  3
-#define DEFAULT_OUT    "bench-results"
-#define BUILTIN_LABEL  "builtin"
-#define MAX_KERNELS    BARCHART_MAX_SERIES
-#define LABEL_CHARS    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
-#define MAX_LABEL      48
+#define EXIT_BAD_SPEC 3
+#define DEFAULT_OUT   "bench-results"
+#define BUILTIN_LABEL "builtin"
+#define MAX_KERNELS   BARCHART_MAX_SERIES
+#define LABEL_CHARS   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-"
+#define MAX_LABEL     48
 
 struct kernel {
     char label[MAX_LABEL + 1];
@@ -135,8 +135,9 @@ static int load(struct bench *b, char **paths, unsigned n)
         snprintf(w->name, sizeof w->name, "%.*s", (int)(len ? len : 1), len ? base : "w");
         for (unsigned k = 0; k < i; k++)
             if (!strcmp(b->w[k].name, w->name)) {
-                fprintf(stderr, "space: %s and %s: two workloads named %s (their results would "
-                                "share a directory)\n",
+                fprintf(stderr,
+                        "space: %s and %s: two workloads named %s (their results would "
+                        "share a directory)\n",
                         b->w[k].path, w->path, w->name);
                 return EXIT_USAGE;
             }
@@ -263,8 +264,7 @@ static void print_table(const struct bench *b, FILE *out)
                         w->spec->cases[c].name, why);
             }
     }
-    fprintf(out,
-            "(xR: the ratio to %s's value; lower is better unless the metric says (higher))\n",
+    fprintf(out, "(xR: the ratio to %s's value; lower is better unless the metric says (higher))\n",
             b->kernels[0].label);
 }
 
@@ -293,10 +293,10 @@ static json_t *bench_json(const struct bench *b)
                 const struct grade_result *r = result(b, w, c, k);
                 char why[1600];
                 failure_line(r, why, sizeof why);
-                json_array_append_new(runs, json_pack("{s:s, s:b, s:o}", "kernel",
-                                                      b->kernels[k].label, "passed", r->passed,
-                                                      "failure", r->passed ? json_null()
-                                                                           : json_string(why)));
+                json_array_append_new(runs,
+                                      json_pack("{s:s, s:b, s:o}", "kernel", b->kernels[k].label,
+                                                "passed", r->passed, "failure",
+                                                r->passed ? json_null() : json_string(why)));
             }
             for (unsigned m = 0; m < gc->nmetrics; m++) {
                 json_t *values = json_array();
@@ -306,12 +306,11 @@ static json_t *bench_json(const struct bench *b)
                                                       ? json_integer((json_int_t)r->metrics[m].v)
                                                       : json_null());
                 }
-                json_array_append_new(metrics,
-                                      json_pack("{s:s, s:s, s:s, s:o}", "label",
-                                                gc->metrics[m].label, "measure",
-                                                gc->metrics[m].source, "better",
-                                                gc->metrics[m].higher ? "higher" : "lower",
-                                                "values", values));
+                json_array_append_new(metrics, json_pack("{s:s, s:s, s:s, s:o}", "label",
+                                                         gc->metrics[m].label, "measure",
+                                                         gc->metrics[m].source, "better",
+                                                         gc->metrics[m].higher ? "higher" : "lower",
+                                                         "values", values));
             }
             json_array_append_new(cases, json_pack("{s:s, s:o, s:o}", "name", gc->name, "runs",
                                                    runs, "metrics", metrics));
@@ -353,7 +352,8 @@ static int write_png(const struct bench *b, char *err, unsigned errlen)
                  b->png);
         return -1;
     }
-    char **labels = calloc(ng, sizeof *labels), **texts = calloc((size_t)ng * b->nkernels, sizeof *texts);
+    char **labels = calloc(ng, sizeof *labels),
+         **texts = calloc((size_t)ng * b->nkernels, sizeof *texts);
     double *values = calloc((size_t)ng * b->nkernels, sizeof *values);
     const char *series[MAX_KERNELS];
     int rc = -1;
@@ -378,8 +378,8 @@ static int write_png(const struct bench *b, char *err, unsigned errlen)
                     const struct grade_result *r = result(b, w, c, k);
                     const struct grade_value *v = r->metrics ? &r->metrics[m] : NULL;
                     size_t at = (size_t)g * b->nkernels + k;
-                    values[at] = v && v->ok && base->ok && base->v ? (double)v->v / (double)base->v
-                                                                   : NAN;
+                    values[at] =
+                        v && v->ok && base->ok && base->v ? (double)v->v / (double)base->v : NAN;
                     char t[48];
                     snprintf(t, sizeof t, "%llu%s", v && v->ok ? (unsigned long long)v->v : 0ull,
                              r->passed ? "" : " !");
@@ -396,7 +396,8 @@ static int write_png(const struct bench *b, char *err, unsigned errlen)
     char title[300], note[200];
     snprintf(title, sizeof title, "space bench-kernel: %s%s", b->w[0].spec->title,
              b->nw > 1 ? " and more" : "");
-    snprintf(note, sizeof note, "each metric relative to %s = 1.00; values above the bars; ! failed",
+    snprintf(note, sizeof note,
+             "each metric relative to %s = 1.00; values above the bars; ! failed",
              b->kernels[0].label);
     struct barchart chart = {.title = title,
                              .note = note,

@@ -18,7 +18,6 @@
 /* The subdirectories of a results directory. */
 static const char *const subdirs[] = {"traces", "console", "input", "disks", "timelines"};
 
-
 /* mkdir -p: each directory along the path. */
 static int make_dirs(const char *path, char *err, unsigned errlen)
 {
@@ -544,7 +543,6 @@ void grade_result_free(struct grade_result *r)
     free(r->disk);
     free(r->output_buffer);
 }
-
 
 int grade_run_dirs(const char *out, char *err, unsigned errlen)
 {
