@@ -164,6 +164,13 @@ static void proportions(void)
     EXPECT(one.bar_columns > 4 && two.bar_columns * 2 == one.bar_columns);
     EXPECT(none.bar_columns == 0);
     EXPECT(one.in_legend && two.in_legend && none.in_legend);
+    /* each NaN says n/a in grey, the only grey under the note */
+    static const uint8_t grey[3] = {0x80, 0x80, 0x80};
+    unsigned grey_px = 0;
+    for (uint32_t y = 80; y < p.h; y++)
+        for (uint32_t x = 0; x < p.w; x++)
+            grey_px += is(&p, x, y, grey);
+    EXPECT(grey_px > 3 * 20);
     free(p.rgb);
 
     /* the same chart, the same bytes */

@@ -19,10 +19,10 @@
 #define LEGEND_CHARS 32  /* the most of a series' name shown */
 #define GROUP_LINES  3   /* the most lines of a group's label */
 #define GROUP_GAP    24  /* between groups, when there is room */
-#define GROUP_MIN                                                                                  \
-    (12 * FONT_W + 8) /* a group's width, when there is room: 12 characters of label */
-#define CLIP_OVER 8   /* how far a cut bar rises above the axis */
-#define BAR_MAX   48  /* a bar's width with room to spare */
+/* A group's width when there is room: 12 characters of its label. */
+#define GROUP_MIN (12 * FONT_W + 8)
+#define CLIP_OVER 8  /* how far a cut bar rises above the axis */
+#define BAR_MAX   48 /* a bar's width with room to spare */
 
 struct rgb {
     uint8_t r, g, b;
@@ -126,7 +126,7 @@ static void format_value(double v, char *out, size_t n)
     }
     double a = v < 0 ? -v : v, scale = 1;
     unsigned k = 0;
-    if (a >= 1e4) {
+    if (a >= 9999.5) { /* (what %.4g would write as 1e+04) */
         while (k + 1 < sizeof suffix - 1 && a / scale >= 999.95) {
             scale *= 1000;
             k++;
@@ -158,9 +158,9 @@ static int cmp_double(const void *a, const void *b)
  * outlier (BARCHART_OUTLIER times the median of the positive values). */
 static void make_axis(const double *v, unsigned n, struct axis *ax)
 {
-    double *pos = malloc(n * sizeof *pos);
+    double pos[BARCHART_MAX_GROUPS * BARCHART_MAX_SERIES];
     unsigned npos = 0;
-    for (unsigned i = 0; pos && i < n; i++)
+    for (unsigned i = 0; i < n; i++)
         if (isfinite(v[i]) && v[i] > 0)
             pos[npos++] = v[i];
     double vmax = 0;
@@ -171,7 +171,6 @@ static void make_axis(const double *v, unsigned n, struct axis *ax)
             if (pos[i] <= cap)
                 vmax = pos[i];
     }
-    free(pos);
     if (!(vmax > 0))
         vmax = 1;
     ax->clip_above = vmax; /* (so +inf is cut too) */
@@ -253,16 +252,23 @@ static int fail(char *err, unsigned errlen, const char *fmt, ...)
     return -1;
 }
 
-/* How the bars are laid out across the picture. */
-struct layout {
-    int left, plot_top, plot_bottom; /* the axis */
-    int pitch, bar_pitch, bar_w;     /* a group's width, a bar's, a bar's filled part */
-    int label_mode;                  /* 0: no value labels; 1: across; 2: upright */
-    unsigned group_cpl, group_lines; /* characters per line of group labels, lines */
-    int legend_y, legend_rows;
-};
+enum label_mode { NO_LABELS, ACROSS, UPRIGHT };
 
-enum { NO_LABELS, ACROSS, UPRIGHT };
+/* A chart to draw: what the caller gave, the text over each bar, the axis,
+ * and where everything goes. */
+struct plan {
+    const struct barchart *c;
+    char (*labels)[LABEL_CHARS * 4];
+    int label_w; /* pixels: the widest label over a bar */
+    struct axis ax;
+    int w, h;
+    int left, plot_top, plot_bottom; /* the axis */
+    int pitch, gap;                  /* a group's width, the least space between groups */
+    int bar_pitch, bar_w, pad;       /* a bar's width, its filled part, the space beside it */
+    enum label_mode mode;
+    unsigned group_cpl; /* characters per line of a group's label */
+    int legend_y;
+};
 
 /* Where legend entry s goes, wrapping to a new row when the picture's
  * width is used up. Returns its row. */
@@ -280,6 +286,156 @@ static int legend_place(const struct barchart *c, unsigned s, int w, int *x)
         cx += ew;
     }
     return row;
+}
+
+static unsigned group_lines(const struct barchart *c, unsigned g, unsigned cpl, const char *start[],
+                            unsigned len[], bool dots[])
+{
+    return wrap(c->group_labels ? c->group_labels[g] : NULL, cpl, start, len, dots);
+}
+
+/* Bars with their labels across if that fits in BARCHART_MAX_W, else
+ * narrower bars with upright labels, else as wide as fits without. */
+static void plan_widths(struct plan *p)
+{
+    unsigned tick_w = 0;
+    for (unsigned i = 0; i <= p->ax.ticks; i++) {
+        char t[32];
+        format_value(p->ax.step * i, t, sizeof t);
+        if (strlen(t) > tick_w)
+            tick_w = (unsigned)strlen(t);
+    }
+    p->left = MARGIN + (int)tick_w * FONT_W + 8;
+    int avail = BARCHART_MAX_W - p->left - MARGIN, ng = (int)p->c->ngroups, ns = (int)p->c->nseries;
+    p->gap = GROUP_GAP;
+    p->bar_pitch = p->label_w + 4 > 20 ? p->label_w + 4 : 20;
+    p->mode = ACROSS;
+    if (ng * (ns * p->bar_pitch + p->gap) > avail) {
+        p->gap = GROUP_GAP / 2;
+        p->bar_pitch = FONT_H + 2;
+        p->mode = UPRIGHT;
+    }
+    if (ng * (ns * p->bar_pitch + p->gap) > avail) {
+        p->gap = avail / ng / 8 > 1 ? avail / ng / 8 : 1;
+        p->bar_pitch = (avail / ng - p->gap) / ns;
+        p->mode = NO_LABELS;
+    }
+    /* Groups get room for their labels, and the picture its least width,
+     * when there is room; then the bars widen, up to a point. */
+    p->pitch = ns * p->bar_pitch + p->gap;
+    int roomy = avail / ng < GROUP_MIN ? avail / ng : GROUP_MIN;
+    int narrowest = (BARCHART_MIN_W - p->left - MARGIN) / ng;
+    p->pitch = p->pitch > roomy ? p->pitch : roomy;
+    p->pitch = p->pitch > narrowest ? p->pitch : narrowest;
+    int wide = (p->pitch - p->gap) / ns < BAR_MAX ? (p->pitch - p->gap) / ns : BAR_MAX;
+    if (p->mode != NO_LABELS && p->bar_pitch < wide)
+        p->bar_pitch = wide;
+    p->pad = p->bar_pitch >= 10 ? 4 : p->bar_pitch >= 3 ? 1 : 0;
+    p->bar_w = p->bar_pitch - p->pad;
+    p->w = p->left + ng * p->pitch + MARGIN;
+    p->w = p->w > BARCHART_MIN_W ? p->w : BARCHART_MIN_W; /* (the rest of a division) */
+    p->group_cpl = p->pitch > 8 ? (unsigned)(p->pitch - 8) / FONT_W : 0;
+}
+
+/* From the top: title, note, legend, the labels over the tallest bars,
+ * the plot, the groups' labels. */
+static void plan_heights(struct plan *p)
+{
+    const struct barchart *c = p->c;
+    unsigned lines = 0;
+    for (unsigned g = 0; g < c->ngroups; g++) {
+        const char *st[GROUP_LINES];
+        unsigned ln[GROUP_LINES];
+        bool dots[GROUP_LINES];
+        unsigned n = group_lines(c, g, p->group_cpl, st, ln, dots);
+        lines = n > lines ? n : lines;
+    }
+    int lx;
+    p->legend_y = MARGIN + LINE + (c->note ? LINE : 0) + 4;
+    int legend_rows = legend_place(c, c->nseries - 1, p->w, &lx) + 1;
+    int headroom = p->mode == UPRIGHT ? p->label_w + 6 : LINE;
+    p->plot_top = p->legend_y + legend_rows * LINE + 8 + CLIP_OVER + headroom;
+    p->plot_bottom = p->plot_top + PLOT_H;
+    p->h = p->plot_bottom + 8 + (int)lines * (FONT_H + 2) + MARGIN;
+}
+
+static void draw_header(const struct plan *p, struct image *im)
+{
+    const struct barchart *c = p->c;
+    unsigned cpl = (unsigned)(p->w - 2 * MARGIN) / FONT_W;
+    text(im, MARGIN, MARGIN, c->title, cpl, ink, false); /* bold: twice, a pixel apart */
+    text(im, MARGIN + 1, MARGIN, c->title, cpl, ink, false);
+    text(im, MARGIN, MARGIN + LINE, c->note, cpl, grey, false);
+    for (unsigned s = 0; s < c->nseries; s++) {
+        int lx, ly = p->legend_y + legend_place(c, s, p->w, &lx) * LINE;
+        swatch(im, lx, ly + 1, SWATCH, SWATCH, s);
+        text(im, lx + SWATCH + 6, ly, c->series_labels ? c->series_labels[s] : NULL, LEGEND_CHARS,
+             ink, false);
+    }
+}
+
+/* Gridlines and their values; the axes go over the bars, at the end. */
+static void draw_grid(const struct plan *p, struct image *im)
+{
+    int right = p->left + (int)p->c->ngroups * p->pitch;
+    for (unsigned i = 0; i <= p->ax.ticks; i++) {
+        int ty = p->plot_bottom - (int)(p->ax.step * i / p->ax.top * PLOT_H + 0.5);
+        fill(im, p->left, ty, right - p->left, 1, grid);
+        fill(im, p->left - 4, ty, 4, 1, outline);
+        char t[32];
+        format_value(p->ax.step * i, t, sizeof t);
+        text(im, p->left - 6 - (int)strlen(t) * FONT_W, ty - FONT_H / 2, t, 32, ink, false);
+    }
+}
+
+static void draw_axes(const struct plan *p, struct image *im)
+{
+    int right = p->left + (int)p->c->ngroups * p->pitch;
+    fill(im, p->left - 1, p->plot_top - CLIP_OVER, 1, PLOT_H + CLIP_OVER + 1, outline);
+    fill(im, p->left - 1, p->plot_bottom, right - p->left + 1, 1, outline);
+}
+
+/* Bar s of group g (its left at bx) and the label over it. */
+static void draw_bar(const struct plan *p, struct image *im, unsigned g, unsigned s, int bx)
+{
+    unsigned i = g * p->c->nseries + s;
+    double v = p->c->values[i];
+    bool cut = v > p->ax.clip_above;
+    int bh = 0;
+    if (cut)
+        bh = PLOT_H + CLIP_OVER;
+    else if (v > 0) {
+        bh = (int)(v / p->ax.top * PLOT_H + 0.5);
+        bh = bh < 1 ? 1 : bh > PLOT_H ? PLOT_H : bh;
+    }
+    int top = p->plot_bottom - bh;
+    if (bh)
+        swatch(im, bx, top, p->bar_w, bh, s);
+    if (cut) /* a zigzag band across the bar: the bar goes on */
+        for (int x = bx; x < bx + p->bar_w; x++)
+            fill(im, x, top + CLIP_OVER + abs(x % 6 - 3), 1, 3, white);
+    struct rgb lc = isnan(v) ? grey : ink;
+    int n = (int)text_len(p->labels[i], LABEL_CHARS);
+    if (p->mode == ACROSS)
+        text(im, bx + (p->bar_w - n * FONT_W) / 2, top - 2 - FONT_H, p->labels[i], LABEL_CHARS, lc,
+             false);
+    else if (p->mode == UPRIGHT)
+        text(im, bx + (p->bar_w - FONT_H) / 2, top - 3, p->labels[i], LABEL_CHARS, lc, true);
+}
+
+static void draw_group(const struct plan *p, struct image *im, unsigned g)
+{
+    int ns = (int)p->c->nseries, gx = p->left + (int)g * p->pitch;
+    int bx = gx + (p->pitch - ns * p->bar_pitch) / 2 + p->pad / 2;
+    for (unsigned s = 0; s < p->c->nseries; s++)
+        draw_bar(p, im, g, s, bx + (int)s * p->bar_pitch);
+    const char *st[GROUP_LINES];
+    unsigned ln[GROUP_LINES];
+    bool dots[GROUP_LINES];
+    unsigned n = group_lines(p->c, g, p->group_cpl, st, ln, dots);
+    for (unsigned k = 0; k < n; k++)
+        glyphs(im, gx + (p->pitch - (int)ln[k] * FONT_W) / 2,
+               p->plot_bottom + 8 + (int)k * (FONT_H + 2), st[k], ln[k], dots[k], ink, false);
 }
 
 int barchart_write_png(const struct barchart *c, const char *path, char *err, unsigned errlen)
@@ -300,153 +456,35 @@ int barchart_write_png(const struct barchart *c, const char *path, char *err, un
         return fail(err, errlen, "bar chart: no file to write");
 
     unsigned nbars = c->ngroups * c->nseries;
-    char(*labels)[LABEL_CHARS * 4] = calloc(nbars, sizeof *labels);
-    if (!labels)
+    struct plan p = {.c = c, .labels = calloc(nbars, sizeof *p.labels)};
+    if (!p.labels)
         return fail(err, errlen, "bar chart: out of memory");
-    unsigned label_w = 0;
     for (unsigned i = 0; i < nbars; i++) {
         const char *given = c->value_labels ? c->value_labels[i] : NULL;
         if (given && !isnan(c->values[i]))
-            snprintf(labels[i], sizeof labels[i], "%s", given);
+            snprintf(p.labels[i], sizeof p.labels[i], "%s", given);
         else
-            format_value(c->values[i], labels[i], sizeof labels[i]);
-        unsigned n = text_len(labels[i], LABEL_CHARS);
-        if (n > label_w)
-            label_w = n;
+            format_value(c->values[i], p.labels[i], sizeof p.labels[i]);
+        int n = (int)text_len(p.labels[i], LABEL_CHARS) * FONT_W;
+        p.label_w = n > p.label_w ? n : p.label_w;
     }
-    label_w *= FONT_W;
+    make_axis(c->values, nbars, &p.ax);
+    plan_widths(&p);
+    plan_heights(&p);
 
-    struct axis ax;
-    make_axis(c->values, nbars, &ax);
-    unsigned tick_w = 0;
-    for (unsigned i = 0; i <= ax.ticks; i++) {
-        char t[32];
-        format_value(ax.step * i, t, sizeof t);
-        if (strlen(t) > tick_w)
-            tick_w = (unsigned)strlen(t);
-    }
-
-    /* Across if the labels fit over the bars, else upright, else none. */
-    struct layout L;
-    L.left = MARGIN + (int)tick_w * FONT_W + 8;
-    int avail = BARCHART_MAX_W - L.left - MARGIN, gap = GROUP_GAP, ng = (int)c->ngroups,
-        ns = (int)c->nseries;
-    L.bar_pitch = (int)label_w + 4 > 20 ? (int)label_w + 4 : 20;
-    L.label_mode = ACROSS;
-    if (ng * (ns * L.bar_pitch + gap) > avail) {
-        L.bar_pitch = FONT_H + 5;
-        L.label_mode = UPRIGHT;
-    }
-    if (ng * (ns * L.bar_pitch + gap) > avail) {
-        gap = avail / ng / 8 > 1 ? avail / ng / 8 : 1;
-        L.bar_pitch = (avail / ng - gap) / ns;
-        L.label_mode = NO_LABELS;
-    }
-    L.pitch = ns * L.bar_pitch + gap;
-    int roomy = avail / ng < GROUP_MIN ? avail / ng : GROUP_MIN;
-    if (L.pitch < roomy)
-        L.pitch = roomy;
-    int narrowest = (BARCHART_MIN_W - L.left - MARGIN + ng - 1) / ng;
-    if (L.pitch < narrowest)
-        L.pitch = narrowest;
-    /* a roomy picture's bars widen, up to a point */
-    int wide = (L.pitch - GROUP_GAP) / ns < BAR_MAX ? (L.pitch - GROUP_GAP) / ns : BAR_MAX;
-    if (L.label_mode != NO_LABELS && L.bar_pitch < wide)
-        L.bar_pitch = wide;
-    int pad = L.bar_pitch >= 10 ? 4 : L.bar_pitch >= 3 ? 1 : 0;
-    L.bar_w = L.bar_pitch - pad;
-    int w = L.left + ng * L.pitch + MARGIN;
-
-    L.group_cpl = L.pitch > 4 ? (unsigned)(L.pitch - 4) / FONT_W : 0;
-    L.group_lines = 0;
-    for (unsigned g = 0; g < c->ngroups; g++) {
-        const char *st[GROUP_LINES];
-        unsigned ln[GROUP_LINES];
-        bool dots[GROUP_LINES];
-        unsigned n = wrap(c->group_labels ? c->group_labels[g] : NULL, L.group_cpl, st, ln, dots);
-        if (n > L.group_lines)
-            L.group_lines = n;
-    }
-
-    int y = MARGIN + LINE + (c->note ? LINE : 0) + 4, lx;
-    L.legend_y = y;
-    L.legend_rows = legend_place(c, c->nseries - 1, w, &lx) + 1;
-    y += L.legend_rows * LINE + 8;
-    int headroom = L.label_mode == UPRIGHT ? (int)label_w + 6 : LINE;
-    L.plot_top = y + CLIP_OVER + headroom;
-    L.plot_bottom = L.plot_top + PLOT_H;
-    int h = L.plot_bottom + 8 + (int)L.group_lines * (FONT_H + 2) + MARGIN;
-
-    struct image im = {malloc((size_t)w * (size_t)h * 3), w, h};
+    struct image im = {malloc((size_t)p.w * (size_t)p.h * 3), p.w, p.h};
     if (!im.px) {
-        free(labels);
-        return fail(err, errlen, "bar chart: out of memory for a %dx%d picture", w, h);
+        free(p.labels);
+        return fail(err, errlen, "bar chart: out of memory for a %dx%d picture", p.w, p.h);
     }
-    memset(im.px, 0xff, (size_t)w * (size_t)h * 3);
-
-    unsigned cpl = (unsigned)(w - 2 * MARGIN) / FONT_W;
-    text(&im, MARGIN, MARGIN, c->title, cpl, ink, false); /* bold: twice, a pixel apart */
-    text(&im, MARGIN + 1, MARGIN, c->title, cpl, ink, false);
-    text(&im, MARGIN, MARGIN + LINE, c->note, cpl, grey, false);
-    for (unsigned s = 0; s < c->nseries; s++) {
-        int row = legend_place(c, s, w, &lx), ly = L.legend_y + row * LINE;
-        swatch(&im, lx, ly + 1, SWATCH, SWATCH, s);
-        text(&im, lx + SWATCH + 6, ly, c->series_labels ? c->series_labels[s] : NULL, LEGEND_CHARS,
-             ink, false);
-    }
-
-    int plot_right = L.left + ng * L.pitch;
-    for (unsigned i = 0; i <= ax.ticks; i++) {
-        int ty = L.plot_bottom - (int)(ax.step * i / ax.top * PLOT_H + 0.5);
-        fill(&im, L.left, ty, plot_right - L.left, 1, grid);
-        fill(&im, L.left - 4, ty, 4, 1, outline);
-        char t[32];
-        format_value(ax.step * i, t, sizeof t);
-        text(&im, L.left - 6 - (int)strlen(t) * FONT_W, ty - FONT_H / 2, t, 32, ink, false);
-    }
-
-    for (unsigned g = 0; g < c->ngroups; g++) {
-        int gx = L.left + (int)g * L.pitch, bx0 = gx + (L.pitch - ns * L.bar_pitch) / 2;
-        for (unsigned s = 0; s < c->nseries; s++) {
-            unsigned i = g * c->nseries + s;
-            double v = c->values[i];
-            int bx = bx0 + (int)s * L.bar_pitch + pad / 2, bh = 0;
-            bool cut = v > ax.clip_above;
-            if (cut)
-                bh = PLOT_H + CLIP_OVER;
-            else if (v > 0) {
-                bh = (int)(v / ax.top * PLOT_H + 0.5);
-                bh = bh < 1 ? 1 : bh > PLOT_H ? PLOT_H : bh;
-            }
-            int top = L.plot_bottom - bh;
-            if (bh)
-                swatch(&im, bx, top, L.bar_w, bh, s);
-            if (cut) /* a zigzag band across the bar: the bar goes on */
-                for (int x = bx; x < bx + L.bar_w; x++) {
-                    int zy = top + CLIP_OVER + abs(x % 6 - 3);
-                    fill(&im, x, zy, 1, 3, white);
-                }
-            struct rgb lc = isnan(v) ? grey : ink;
-            unsigned n = text_len(labels[i], LABEL_CHARS);
-            if (L.label_mode == ACROSS)
-                text(&im, bx + (L.bar_w - (int)n * FONT_W) / 2, top - 2 - FONT_H, labels[i],
-                     LABEL_CHARS, lc, false);
-            else if (L.label_mode == UPRIGHT)
-                text(&im, bx + (L.bar_w - FONT_H) / 2, top - 3, labels[i], LABEL_CHARS, lc, true);
-        }
-        const char *st[GROUP_LINES];
-        unsigned ln[GROUP_LINES];
-        bool dots[GROUP_LINES];
-        unsigned n = wrap(c->group_labels ? c->group_labels[g] : NULL, L.group_cpl, st, ln, dots);
-        for (unsigned k = 0; k < n; k++)
-            glyphs(&im, gx + (L.pitch - (int)ln[k] * FONT_W) / 2,
-                   L.plot_bottom + 8 + (int)k * (FONT_H + 2), st[k], ln[k], dots[k], ink, false);
-    }
-    fill(&im, L.left - 1, L.plot_top - CLIP_OVER, 1, PLOT_H + CLIP_OVER + 1, outline);
-    fill(&im, L.left - 1, L.plot_bottom, plot_right - L.left + 1, 1, outline);
-
-    int rc = png_write(path, im.px, (uint32_t)w, (uint32_t)h, (uint32_t)w * 3, err, errlen);
+    memset(im.px, 0xff, (size_t)p.w * (size_t)p.h * 3);
+    draw_header(&p, &im);
+    draw_grid(&p, &im);
+    for (unsigned g = 0; g < c->ngroups; g++)
+        draw_group(&p, &im, g);
+    draw_axes(&p, &im);
+    int rc = png_write(path, im.px, (uint32_t)p.w, (uint32_t)p.h, (uint32_t)p.w * 3, err, errlen);
     free(im.px);
-    free(labels);
+    free(p.labels);
     return rc;
 }
