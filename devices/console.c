@@ -160,6 +160,8 @@ static void console_write(struct device *d, uint32_t reg, uint32_t value)
     }
     case SPACE_CONSOLE_CONTROL:
         c->control = value & (SPACE_CONSOLE_RX_INTERRUPT | SPACE_CONSOLE_ECHO);
+        if ((c->control & SPACE_CONSOLE_RX_INTERRUPT) && c->pos >= c->len && !c->eof)
+            device_note(d, DEVICE_NOTE_INPUT_WANTED);
         if (c->control & SPACE_CONSOLE_RX_INTERRUPT)
             expect_input(d, c);
         else
@@ -202,6 +204,7 @@ static bool deliver(struct device *d, struct console *c, bool waiting)
             put(c, c->line, c->len);
             flush(c);
         }
+        device_note(d, DEVICE_NOTE_INPUT_LINE);
         device_interrupt(d);
         return true;
     case INPUT_END:

@@ -58,6 +58,17 @@ struct device_clock {
     bool (*scheduled)(void *opaque, uint32_t tag);
 };
 
+/* What a device tells the machine about how the guest uses it, for the
+ * machine's metrics (sim/core/metrics.h): a console's input lines. */
+enum device_note {
+    DEVICE_NOTE_INPUT_WANTED, /* the guest asks for input (enabled it with none unread) */
+    DEVICE_NOTE_INPUT_LINE,   /* a line of input was delivered */
+};
+struct device_notes {
+    void *opaque;
+    void (*note)(void *opaque, enum device_note what);
+};
+
 /* ---- Options and configuration (config.c) ---- */
 
 struct device_option {
@@ -151,6 +162,7 @@ struct device {
     struct irq_line irq;
     struct dma_port dma;
     struct device_clock clock;
+    struct device_notes notes;
 };
 
 /* ---- Shorthands for a device's own code ---- */
@@ -173,6 +185,11 @@ static inline void device_cancel(struct device *d, uint32_t tag)
 static inline bool device_scheduled(const struct device *d, uint32_t tag)
 {
     return d->clock.scheduled(d->clock.opaque, tag);
+}
+
+static inline void device_note(struct device *d, enum device_note what)
+{
+    d->notes.note(d->notes.opaque, what);
 }
 
 static inline void device_interrupt(struct device *d)

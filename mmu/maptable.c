@@ -16,7 +16,8 @@ void maptable_init(struct maptable *t)
 {
     for (int i = 0; i < 1024; i++)
         t->dir[i] = NULL;
-    t->mapped = 0;
+    t->mapped = t->mapped_max = 0;
+    t->unmaps = 0;
 }
 
 void maptable_free(struct maptable *t)
@@ -45,13 +46,16 @@ static int leaf_for(struct maptable *t, uint32_t vaddr, map_entry e, struct mapt
     return 0;
 }
 
-/* One entry goes from `was` to `now`: the count of mapped pages follows. */
+/* One entry goes from `was` to `now`: the counts of mapped pages follow
+ * (a change of permissions only is no unmap). */
 static void count_mapped(struct maptable *t, map_entry was, map_entry now)
 {
     if (was && !now)
         t->mapped--;
-    else if (!was && now)
-        t->mapped++;
+    else if (!was && now && ++t->mapped > t->mapped_max)
+        t->mapped_max = t->mapped;
+    if (was && (!now || MAP_PADDR(was) != MAP_PADDR(now)))
+        t->unmaps++;
 }
 
 int maptable_set(struct maptable *t, uint32_t vaddr, map_entry e, map_entry *old)

@@ -45,7 +45,9 @@ struct maptable_leaf {
 
 struct maptable {
     struct maptable_leaf *dir[1024];
-    uint32_t mapped; /* pages currently mapped */
+    uint32_t mapped;     /* pages currently mapped */
+    uint32_t mapped_max; /* the most mapped at once */
+    uint64_t unmaps;     /* mapped pages unmapped or mapped to another frame */
 };
 
 void maptable_init(struct maptable *t);

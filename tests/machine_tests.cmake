@@ -272,3 +272,8 @@ foreach(c same odd rlog refused)
             ${CMAKE_CURRENT_BINARY_DIR}/guest/net.elf ${SPACE_HAVE_MPI} ${c})
   set_tests_properties(net.mpi_${c} PROPERTIES SKIP_RETURN_CODE 77)
 endforeach()
+
+# guest-published metrics (SPACE_OP_METRIC): SET/ADD/MAX, bad names, a bad
+# `how`, an unreadable name, from MODE 3 too (its statistics: stats.metric)
+kit_guest(metric metric.c)
+space_machine_test(machine.metric metric OUTPUT "metric passed")

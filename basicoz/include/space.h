@@ -137,9 +137,16 @@ extern "C" {
 #define SPACE_OP_CPU_START  20 /* start a halted CPU */
 #define SPACE_OP_IPI        21 /* inter-processor interrupt */
 #define SPACE_OP_CTX_NAME   22 /* name a CONTEXT for timelines and debuggers */
-#define SPACE_OP_COUNT      23
+#define SPACE_OP_METRIC     23 /* publish a named metric (any MODE) */
+#define SPACE_OP_COUNT      24
 
 #define SPACE_CONTEXT_NAME_MAX 31 /* bytes of a CONTEXT's name (space_context_name) */
+
+/* How space_metric changes its metric. */
+#define SPACE_METRIC_SET      0  /* to the value */
+#define SPACE_METRIC_ADD      1  /* by the value */
+#define SPACE_METRIC_MAX      2  /* to the value if it is larger */
+#define SPACE_METRIC_NAME_MAX 31 /* bytes of a metric's name: [a-z0-9_] */
 
 /* ---- The PCB ---------------------------------------------------------------
  * What a portal traversal records. The simulator keeps PCBs itself; the
@@ -312,7 +319,8 @@ static inline const struct space_device_info *space_boot_device(const struct spa
 /* ---- Guest-side operation wrappers ------------------------------------------
  * Implemented in basicoz/runtime/space_ops.S (linked by space-cc). Each
  * returns SPACE_OK / a non-negative result, or a negative SPACE_ERR_*.
- * Outside MODE 0 every one of them traps (SPACE_TRAP_PRIVILEGED).
+ * Outside MODE 0 every one of them but space_metric traps
+ * (SPACE_TRAP_PRIVILEGED).
  */
 #ifndef SPACE_HOST
 #include <stddef.h>
@@ -403,6 +411,16 @@ int space_ipi(uint32_t cpu, uint32_t trap);
  * the guest can observe. SPACE_ERR_CONTEXT, SPACE_ERR_ACCESS (the string
  * cannot be read in MODE 0). */
 int space_context_name(uint32_t ctx, const char *name);
+
+/* Publishes a number the machine cannot see for itself: the statistic
+ * guest.NAME (docs/instrumentation.md), a 64-bit counter created at 0 and
+ * set, added to or raised to `value` (how: SPACE_METRIC_*). NAME is 1..31
+ * of [a-z0-9_], NUL-terminated; a machine keeps 64 names. Unlike the other
+ * operations it may be called in any MODE (the name is read with the
+ * caller's permissions), so user programs can publish too. It changes
+ * nothing the guest can observe. SPACE_ERR_ACCESS (the name cannot be
+ * read), SPACE_ERR_ARG (a bad name or how), SPACE_ERR_FULL. */
+int space_metric(const char *name, unsigned how, uint32_t value);
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
  * MODE 0, interrupts disabled, on a 16 KiB boot stack. Returning from it

@@ -129,6 +129,7 @@ struct proc {
     int exit_status;
     uint64_t insns;      /* its CPU time when it last stopped running (account()) */
     uint64_t dispatched; /* the machine time when it last started running */
+    uint64_t readied;    /* ... and when it last became ready (the ready_wait metric) */
     int cpu;             /* the CPU it runs on or last ran on; -1 before it first runs */
     struct proc *next;   /* ready queue */
 };

@@ -53,6 +53,7 @@ void account(struct proc *p)
 void sched_ready(struct proc *p)
 {
     p->state = P_READY;
+    p->readied = now();
     p->next = NULL;
     if (ready_tail)
         ready_tail->next = p;
@@ -97,6 +98,18 @@ void idle(void)
         space_wait();
 }
 
+/* The metrics the hardware cannot see (guest.NAME statistics,
+ * docs/basicoz.md): dispatches, and the time from ready to running - in
+ * total and at most. (Another CPU's clock may be up to a quantum behind.) */
+static void publish_dispatch(const struct proc *p)
+{
+    uint64_t wait = p->dispatched > p->readied ? p->dispatched - p->readied : 0;
+    uint32_t w = wait > UINT32_MAX ? UINT32_MAX : (uint32_t)wait;
+    space_metric("dispatches", SPACE_METRIC_ADD, 1);
+    space_metric("ready_wait", SPACE_METRIC_ADD, w);
+    space_metric("ready_wait_max", SPACE_METRIC_MAX, w);
+}
+
 /* Runs the next ready process; the current chain must be empty. Releases
  * ptable_lock last thing before it leaves the kernel. */
 void schedule(void)
@@ -116,6 +129,7 @@ void schedule(void)
     p->state = P_RUNNING;
     p->cpu = (int)c->id;
     p->dispatched = now();
+    publish_dispatch(p);
     c->proc = p;
     if (p->has_result) { /* the result of the system call it waited in */
         struct space_pcb pcb;

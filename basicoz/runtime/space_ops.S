@@ -72,6 +72,7 @@
     opn space_cpu_start, 20, 2
     opn space_ipi, 21, 2
     opn space_context_name, 22, 2
+    opn space_metric, 23, 3
 
 /* int space_mapping(ctx, vaddr, uint32_t *paddr): the op returns the
  * modeaccess in EAX and the physical page in EDX. */

@@ -55,6 +55,15 @@ static int dma_write(void *opaque, uint32_t paddr, const void *buf, uint32_t len
     return 0;
 }
 
+static void note(void *opaque, enum device_note what)
+{
+    struct bus_slot *s = opaque;
+    if (what == DEVICE_NOTE_INPUT_WANTED)
+        metrics_input_wanted(s->bus->m);
+    else
+        metrics_line(s->bus->m);
+}
+
 static uint64_t clock_now(void *opaque)
 {
     struct bus_slot *s = opaque;
@@ -222,7 +231,8 @@ int bus_init(struct bus *b, struct machine *m, const struct device_config *devic
                 .trap = 32 + line,
                 .irq = {s, raise_line},
                 .dma = {s, dma_read, dma_write},
-                .clock = {s, clock_now, clock_schedule, clock_cancel, clock_scheduled}};
+                .clock = {s, clock_now, clock_schedule, clock_cancel, clock_scheduled},
+                .notes = {s, note}};
             if (line == b->nlines)
                 b->nlines++;
             struct device_backends db = {s, slot_char_source, slot_char_sink, slot_block_store,

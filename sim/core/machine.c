@@ -81,6 +81,7 @@ struct machine *machine_create(const struct machine_config *cfg, char *err, unsi
     m->pm.device_pages = m->bus.ndev;
     m->alarm_at = UINT64_MAX;
     m->state = MACHINE_RUNNING;
+    metrics_init(&m->metrics);
     return m;
 }
 
@@ -516,13 +517,14 @@ static void on_vector(struct machine *m, const struct cpu_stop *s)
 {
     uint32_t v = s->vector;
     if (v == SPACE_TRAP_OPERATION) {
-        if (cpu_mode(m->cpu) == 0) {
+        struct cpu_regs r;
+        cpu_get_regs(m->cpu, &r);
+        /* (publishing a metric is harmless: any MODE may) */
+        if (cpu_mode(m->cpu) == 0 || r.eax == SPACE_OP_METRIC) {
             ops_execute(m);
             return;
         }
         /* Trap-and-emulate: the PCB's pc is the operation instruction. */
-        struct cpu_regs r;
-        cpu_get_regs(m->cpu, &r);
         set_pc(m, cpu_trap_insn_pc(m->cpu));
         trap_deliver(m, &(struct trap_info){.trap = SPACE_TRAP_PRIVILEGED, .addr = r.eax});
         return;
@@ -587,6 +589,7 @@ void machine_deliver_interrupt(struct machine *m)
 static void memory_fault(struct machine *m, uint32_t access, uint32_t addr)
 {
     struct machine_fault_stats *f = &m->cc->stats.faults;
+    metrics_fault(m);
     if (access & SPACE_FAULT_DEVICE)
         f->device++;
     else if (access & SPACE_FAULT_PROTECTION)

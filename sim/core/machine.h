@@ -12,6 +12,7 @@
 #include "mmu/mmu.h"
 #include "mmu/physmem.h"
 #include "bus.h"
+#include "metrics.h"
 #include "pcb.h"
 #include "portal.h"
 
@@ -217,6 +218,10 @@ const struct machine_stats *machine_stats(struct machine *m);
 /* When the next device event is due (machine_clock's unit; UINT64_MAX:
  * none): a driver of several machines tells waiting from stuck. */
 uint64_t machine_next_event(const struct machine *m);
+/* The metrics now (metrics.h): a copy in which every CPU that went into
+ * user code and has retired an instruction there counts as having begun
+ * running it. */
+void machine_metrics(const struct machine *m, struct machine_metrics *out);
 /* The name the kernel gave CONTEXT ctx (SPACE_OP_CTX_NAME), or "". */
 const char *machine_context_name(const struct machine *m, uint32_t ctx);
 

@@ -88,6 +88,7 @@ struct machine {
     uint64_t run_target;
     /* What SPACE_OP_CTX_NAME told ("": nothing). */
     char ctx_name[SPACE_CONTEXTS][SPACE_CONTEXT_NAME_MAX + 1];
+    struct machine_metrics metrics; /* (metrics.c) */
 };
 
 /* Makes CPU i the running one (m->cpu, m->cc, its PCB chain). */
@@ -123,6 +124,16 @@ bool machine_run_cpu(struct machine *m, uint64_t target);
  * the running CPU, or the passage between two rounds. False: return to
  * the caller. */
 bool sched_step(struct machine *m, uint64_t now, const struct run_bounds *b);
+
+/* What the metrics are told (metrics.c). CPU i runs ctx/mode from now on
+ * (wherever the probe's space() is called): */
+void metrics_space(struct machine *m, unsigned i, uint32_t ctx, uint32_t mode);
+/* The running CPU raises a MEMORY_FAULT. */
+void metrics_fault(struct machine *m);
+/* The console: the guest asks for input (the running CPU wrote the
+ * register), or a line was delivered. */
+void metrics_input_wanted(struct machine *m);
+void metrics_line(struct machine *m);
 
 /* Calls the probe's hook, if any: PROBE(m, space, cpu, ctx, mode). */
 #define PROBE(m, hook, ...)                                                                        \

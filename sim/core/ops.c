@@ -215,6 +215,7 @@ static bool op_cpu_start(struct machine *m, struct cpu_regs *r)
         trap_load(t->cpu, &p);
         t->ie = p.ie != 0;
         t->halted = false;
+        metrics_space(m, r->ebx, p.ctx, p.mode);
         PROBE(m, space, r->ebx, p.ctx, p.mode);
         if (trace_on(m->tracer, TRACE_OP))
             trace_line(m, "cpu", "start cpu%u: CONTEXT %u MODE %u pc %#x", r->ebx, p.ctx, p.mode,
@@ -262,6 +263,26 @@ static bool op_context_name(struct machine *m, struct cpu_regs *r)
     return true;
 }
 
+/* The name is read as the caller's MODE may read it, a byte at a time up
+ * to its NUL (a name at the end of a page needs only that page). */
+static bool op_metric(struct machine *m, struct cpu_regs *r)
+{
+    char name[METRICS_NAME_MAX + 2];
+    unsigned n = 0;
+    for (; n < sizeof name - 1; n++) {
+        if (mmu_copy_from(&m->mmu, cpu_context(m->cpu), cpu_mode(m->cpu), r->ebx + n, &name[n], 1,
+                          MMU_READ)) {
+            r->eax = (uint32_t)SPACE_ERR_ACCESS;
+            return true;
+        }
+        if (!name[n])
+            break;
+    }
+    name[n] = 0; /* (one byte too many: the name is too long) */
+    r->eax = (uint32_t)metrics_publish(&m->metrics, name, r->ecx, r->edx);
+    return true;
+}
+
 static const struct {
     const char *name;
     op_fn fn;
@@ -288,6 +309,7 @@ static const struct {
     [SPACE_OP_CPU_START] = {"CPU_START", op_cpu_start},
     [SPACE_OP_IPI] = {"IPI", op_ipi},
     [SPACE_OP_CTX_NAME] = {"CTX_NAME", op_context_name},
+    [SPACE_OP_METRIC] = {"METRIC", op_metric},
 };
 
 const char *ops_name(uint32_t op)

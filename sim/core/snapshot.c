@@ -103,7 +103,8 @@ struct machine_snapshot {
     /* MMU */
     struct snap_leaf *leaves;
     unsigned nleaves;
-    uint32_t mapped[MMU_CONTEXTS];
+    uint32_t mapped[MMU_CONTEXTS], mapped_max[MMU_CONTEXTS];
+    uint64_t unmaps[MMU_CONTEXTS];
     struct tlb_stats tlb[MMU_CONTEXTS];
     uint64_t map_ops;
     /* portals: NULL where the CONTEXT has no table */
@@ -133,6 +134,7 @@ struct machine_snapshot {
     uint32_t pause_addr, pause_access, pause_watch;
     bool awaiting_input;
     struct blob *names; /* the CONTEXTs' names (SPACE_OP_CTX_NAME) */
+    struct machine_metrics metrics;
 };
 
 static uint64_t next_id = 1;
@@ -236,6 +238,8 @@ static bool take_mmu(struct machine *m, struct machine_snapshot *s,
     for (uint16_t c = 0; c < MMU_CONTEXTS; c++) {
         const struct mmu_context *mc = &m->mmu.ctx[c];
         s->mapped[c] = mc->table.mapped;
+        s->mapped_max[c] = mc->table.mapped_max;
+        s->unmaps[c] = mc->table.unmaps;
         s->tlb[c] = mc->tlb.stats;
         for (uint16_t d = 0; d < 1024; d++) {
             if (!mc->table.dir[d])
@@ -366,6 +370,7 @@ struct machine_snapshot *machine_snapshot_take(struct machine *m,
     s->exit_code = m->exit_code;
     memcpy(s->reason, m->reason, sizeof s->reason);
     s->stats = m->stats;
+    s->metrics = m->metrics;
     s->pause = m->pause;
     s->pause_addr = m->pause_addr;
     s->pause_access = m->pause_access;
@@ -422,6 +427,8 @@ static int restore_mmu(struct machine *m, const struct machine_snapshot *s)
             memcpy(*leaf, want->data, sizeof **leaf);
         }
         mc->table.mapped = s->mapped[c];
+        mc->table.mapped_max = s->mapped_max[c];
+        mc->table.unmaps = s->unmaps[c];
         tlb_flush(&mc->tlb);
         mc->tlb.stats = s->tlb[c];
     }
@@ -535,6 +542,7 @@ int machine_snapshot_restore(struct machine *m, const struct machine_snapshot *s
     m->exit_code = s->exit_code;
     memcpy(m->reason, s->reason, sizeof m->reason);
     m->stats = s->stats;
+    m->metrics = s->metrics;
     m->pause = s->pause;
     m->pause_addr = s->pause_addr;
     m->pause_access = s->pause_access;

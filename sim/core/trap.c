@@ -128,6 +128,7 @@ void trap_deliver(struct machine *m, const struct trap_info *t)
     m->cc->ie = false;
     cpu_set_space(m->cpu, p->ctx, p->mode);
     cpu_set_regs(m->cpu, &r);
+    metrics_space(m, m->cur, p->ctx, p->mode);
     PROBE(m, space, m->cur, p->ctx, p->mode);
     if (m->observer.traversal)
         m->observer.traversal(m->observer.arg, &pcb, p->ctx, p->mode);
@@ -158,6 +159,7 @@ void trap_restore(struct machine *m, const struct space_pcb *p)
                    p->pc, p->trap);
     m->cc->ie = p->ie != 0;
     trap_load(m->cpu, p);
+    metrics_space(m, m->cur, p->ctx, p->mode);
     PROBE(m, space, m->cur, p->ctx, p->mode);
     if (m->observer.resumed)
         m->observer.resumed(m->observer.arg, p);

@@ -21,7 +21,18 @@ static const struct {
     {"by_context", "a CONTEXT"},      {"by_context_mode", "a CONTEXT"},
     {"by_context_mode.#", "a MODE"},  {"by_number", "a trap number"},
     {"by_kind", "an operation name"}, {"devices", "a device index"},
+    {"contexts", "a CONTEXT"},
 };
+
+/* "guest.NAME" with a name the guest may publish (SPACE_OP_METRIC): a
+ * statistic of every machine, which one that never published it lacks. */
+static const char *guest_name(const char *path)
+{
+    static const char prefix[] = "guest.";
+    if (strncmp(path, prefix, sizeof prefix - 1) != 0)
+        return NULL;
+    return metrics_name_ok(path + sizeof prefix - 1) ? path + sizeof prefix - 1 : NULL;
+}
 
 static bool is_number(const char *s)
 {
@@ -168,6 +179,13 @@ static json_t *largest_tree(void)
 
 int statpath_check(const char *path, char *err, unsigned errlen)
 {
+    if (guest_name(path))
+        return 0;
+    if (!strncmp(path, "guest.", 6)) {
+        snprintf(err, errlen,
+                 "'%s' is not a statistic: a guest metric's name is 1..31 of a-z, 0-9 and _", path);
+        return -1;
+    }
     json_t *t = largest_tree();
     if (!t) {
         snprintf(err, errlen, "out of host memory for the statistics");
@@ -185,6 +203,10 @@ int statpath_get(const json_t *tree, const char *path, uint64_t *value, char *er
     struct walk w;
     if (lookup(tree, path, value, &w, err, errlen) == 0)
         return 0;
+    if (guest_name(path)) {
+        snprintf(err, errlen, "the guest never published metric %s", guest_name(path));
+        return -1;
+    }
     /* a name of the largest machine that this one lacks: a CPU or device
      * beyond its last */
     char why[8], has[64];

@@ -52,6 +52,7 @@ void stats_collect(struct machine *m, struct space_stats *s)
         c->idle = cs->idle;
         c->instructions = c->time - c->idle;
         c->register_accesses = cs->mmio;
+        c->context_switches = 0; /* (below, from the metrics) */
         memcpy(c->by_mode, cs->insns_by_mode, sizeof c->by_mode);
         memcpy(c->by_space, cs->insns_by_space, sizeof c->by_space);
         s->engine.blocks_learned += cs->blocks_learned;
@@ -62,10 +63,16 @@ void stats_collect(struct machine *m, struct space_stats *s)
     }
 
     s->machine = *machine_stats(m);
+    machine_metrics(m, &s->metrics);
+    for (unsigned i = 0; i < s->ncpus; i++)
+        s->cpu[i].context_switches = s->metrics.cpu[i].switches;
     const struct mmu *mmu = machine_mmu(m);
     s->mapping_changes = mmu->map_ops;
     for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
         s->tlb[ctx] = mmu->ctx[ctx].tlb.stats;
+        s->pages_mapped[ctx] = mmu->ctx[ctx].table.mapped;
+        s->pages_mapped_max[ctx] = mmu->ctx[ctx].table.mapped_max;
+        s->unmaps[ctx] = mmu->ctx[ctx].table.unmaps;
         for (unsigned f = 0; f < TLB_FIELDS; f++)
             *tlb_field(&s->tlb_total, f) += tlb_value(&s->tlb[ctx], f);
     }
@@ -149,6 +156,7 @@ static json_t *cpu_tree(bool *bad, unsigned i, const struct stats_cpu *c)
     set(bad, o, "instructions", count(c->instructions));
     set(bad, o, "idle", count(c->idle));
     set(bad, o, "register_accesses", count(c->register_accesses));
+    set(bad, o, "context_switches", count(c->context_switches));
     set(bad, o, "by_mode", counts(bad, c->by_mode, MMU_MODES));
     for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
         snprintf(num, sizeof num, "%u", ctx);
@@ -157,6 +165,36 @@ static json_t *cpu_tree(bool *bad, unsigned i, const struct stats_cpu *c)
     }
     set(bad, o, "by_context", by_context);
     set(bad, o, "by_context_mode", by_context_mode);
+    return o;
+}
+
+static json_t *context_tree(bool *bad, const struct space_stats *s, unsigned ctx)
+{
+    json_t *o = json_object();
+    set(bad, o, "dispatches", count(s->metrics.ctx[ctx].dispatches));
+    set(bad, o, "faults", count(s->metrics.ctx[ctx].faults));
+    set(bad, o, "unmaps", count(s->unmaps[ctx]));
+    set(bad, o, "pages_mapped", count(s->pages_mapped[ctx]));
+    set(bad, o, "pages_mapped_max", count(s->pages_mapped_max[ctx]));
+    return o;
+}
+
+/* A mean of a total over n (0 when n is). */
+static uint64_t mean(uint64_t total, uint64_t n)
+{
+    return n ? total / n : 0;
+}
+
+static json_t *console_tree(bool *bad, const struct metrics_console *c)
+{
+    json_t *o = json_object();
+    set(bad, o, "lines", count(c->lines));
+    set(bad, o, "response_total", count(c->response_total));
+    set(bad, o, "response_mean", count(mean(c->response_total, c->lines)));
+    set(bad, o, "response_max", count(c->response_max));
+    set(bad, o, "wakeup_total", count(c->wakeup_total));
+    set(bad, o, "wakeup_mean", count(mean(c->wakeup_total, c->lines)));
+    set(bad, o, "wakeup_max", count(c->wakeup_max));
     return o;
 }
 
@@ -186,15 +224,17 @@ json_t *stats_tree(const struct space_stats *s)
     set(&bad, t, "state", json_string(state_name(s->state)));
     set(&bad, t, "exit_code", s->state == MACHINE_HALTED ? count(s->exit_code) : json_null());
     set(&bad, t, "virtual_time", count(s->virtual_time));
-    uint64_t insns = 0, idle = 0;
+    uint64_t insns = 0, idle = 0, switches = 0;
     json_t *cpus = json_array();
     for (unsigned i = 0; i < s->ncpus; i++) {
         insns += s->cpu[i].instructions;
         idle += s->cpu[i].idle;
+        switches += s->cpu[i].context_switches;
         append(&bad, cpus, cpu_tree(&bad, i, &s->cpu[i]));
     }
     set(&bad, t, "instructions", count(insns));
     set(&bad, t, "idle", count(idle));
+    set(&bad, t, "context_switches", count(switches));
     set(&bad, t, "cpus", cpus);
 
     json_t *traps = json_object(), *by_number = json_object();
@@ -238,6 +278,12 @@ json_t *stats_tree(const struct space_stats *s)
     }
     set(&bad, tlb, "by_context", tlb_by_context);
     set(&bad, t, "tlb", tlb);
+    json_t *contexts = json_object();
+    for (unsigned ctx = 0; ctx < MMU_CONTEXTS; ctx++) {
+        snprintf(num, sizeof num, "%u", ctx);
+        set(&bad, contexts, num, context_tree(&bad, s, ctx));
+    }
+    set(&bad, t, "contexts", contexts);
 
     uint64_t raised = 0, delivered = 0;
     json_t *devices = json_array();
@@ -252,6 +298,11 @@ json_t *stats_tree(const struct space_stats *s)
     set(&bad, t, "register_reads", count(s->register_reads));
     set(&bad, t, "register_writes", count(s->register_writes));
     set(&bad, t, "dma_bytes", count(s->dma_bytes));
+    set(&bad, t, "console", console_tree(&bad, &s->metrics.console));
+    json_t *guest = json_object();
+    for (unsigned i = 0; i < s->metrics.nguest; i++)
+        set(&bad, guest, s->metrics.guest[i].name, count(s->metrics.guest[i].value));
+    set(&bad, t, "guest", guest);
 
     const struct stats_engine *e = &s->engine;
     json_t *engine = json_object();
@@ -332,9 +383,11 @@ void stats_write_text(FILE *out, const json_t *t)
     fprintf(out, " at virtual time %llu\n", U(num(t, "virtual_time")));
     json_t *c;
     json_array_foreach(json_object_get(t, "cpus"), i, c) {
-        fprintf(out, "CPU %llu: instructions %llu, idle %llu, register accesses %llu\n",
+        fprintf(out,
+                "CPU %llu: instructions %llu, idle %llu, register accesses %llu, context switches "
+                "%llu\n",
                 U(num(c, "cpu")), U(num(c, "instructions")), U(num(c, "idle")),
-                U(num(c, "register_accesses")));
+                U(num(c, "register_accesses")), U(num(c, "context_switches")));
         fprintf(out, "  by MODE:");
         size_t mode; /* (not i: that counts the CPUs) */
         json_array_foreach(json_object_get(c, "by_mode"), mode, v)
@@ -382,6 +435,23 @@ void stats_write_text(FILE *out, const json_t *t)
             write_counts(out, v);
             fputc('\n', out);
         }
+
+    fprintf(out, "context switches %llu\n", U(num(t, "context_switches")));
+    json_object_foreach(json_object_get(t, "contexts"), key, v)
+        if (!all_zero(v)) {
+            fprintf(out, "  CONTEXT %s:", key);
+            write_counts(out, v);
+            fputc('\n', out);
+        }
+    fprintf(out, "console:");
+    write_counts(out, json_object_get(t, "console"));
+    fputc('\n', out);
+    const json_t *guest = json_object_get(t, "guest");
+    if (json_object_size(guest)) {
+        fprintf(out, "guest metrics:");
+        write_counts(out, guest);
+        fputc('\n', out);
+    }
 
     fprintf(out, "devices: register reads %llu, writes %llu, DMA bytes %llu\n",
             U(num(t, "register_reads")), U(num(t, "register_writes")), U(num(t, "dma_bytes")));

@@ -26,6 +26,7 @@ struct stats_cpu {
     uint64_t register_accesses;
     uint64_t by_mode[MMU_MODES];
     uint64_t by_space[MMU_CONTEXTS][MMU_MODES]; /* by (CONTEXT, MODE) */
+    uint64_t context_switches;
 };
 
 /* Unicorn and the CPU's code cache: how the simulation was done, not what
@@ -55,6 +56,9 @@ struct space_stats {
     struct stats_device dev[BUS_MAX_DEVICES];
     uint64_t register_reads, register_writes, dma_bytes; /* the bus's own totals */
     struct stats_engine engine;
+    struct machine_metrics metrics; /* switches, dispatches, faults, console, guest's */
+    uint32_t pages_mapped[MMU_CONTEXTS], pages_mapped_max[MMU_CONTEXTS];
+    uint64_t unmaps[MMU_CONTEXTS];
 };
 
 /* Takes a snapshot of every counter of the machine (at any point: at its

@@ -40,10 +40,10 @@ case_ping() {
         # (each node's lines follow each other in its own output)
         # the first round trip reclaims no transmit descriptor on either side
         OUT=$oz_tmp/node0.out block <<EOF
-[0] ping: 64 bytes from node 1: seq=1 time=$((2 * latency + 2256)) instructions
-[0] ping: 64 bytes from node 1: seq=2 time=$((2 * latency + 2276)) instructions
-[0] ping: 64 bytes from node 1: seq=3 time=$((2 * latency + 2276)) instructions
-[0] ping: 3 sent, 3 answered, round trip min/avg/max = $((2 * latency + 2256))/$((2 * latency + 2269))/$((2 * latency + 2276)) instructions
+[0] ping: 64 bytes from node 1: seq=1 time=$((2 * latency + 2342)) instructions
+[0] ping: 64 bytes from node 1: seq=2 time=$((2 * latency + 2362)) instructions
+[0] ping: 64 bytes from node 1: seq=3 time=$((2 * latency + 2362)) instructions
+[0] ping: 3 sent, 3 answered, round trip min/avg/max = $((2 * latency + 2342))/$((2 * latency + 2355))/$((2 * latency + 2362)) instructions
 EOF
         OUT=$oz_tmp/node0.out block <<'EOF'
 [0] basicoz$ listen 9 1 100000

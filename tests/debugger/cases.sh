@@ -389,11 +389,11 @@ case_stats() {
     sdb $'stats\nstep 7\nstats\nstats json\nstats xml\nstats json 2\ncontinue\nstats' "$HELLO" --cmdline 'a b'
     status_is 42
     has "statistics: running at virtual time 0"
-    has "CPU 0: instructions 0, idle 0, register accesses 0"
+    has "CPU 0: instructions 0, idle 0, register accesses 0, context switches 0"
     has "traps 0"
     has "operations 0"
     has "statistics: running at virtual time 7"
-    has "CPU 0: instructions 7, idle 0, register accesses 0"
+    has "CPU 0: instructions 7, idle 0, register accesses 0, context switches 0"
     has "  by MODE: 0: 7 1: 0 2: 0 3: 0"
     has "  by CONTEXT: 0: 7"
     has '  "virtual_time": 7,'

@@ -29,7 +29,7 @@ def check(cond, msg):
         fail(msg)
 
 
-SPARSE = ("by_number", "by_context", "by_context_mode")
+SPARSE = ("by_number", "by_context", "by_context_mode", "contexts")
 
 
 def lookup(d, path):
@@ -115,6 +115,25 @@ def invariants(s):
           all(k.replace("_", "").isalpha() and k.isupper() for k in kinds),
           f"operations.by_kind has unexpected kinds: {sorted(kinds)}")
 
+    # The metrics: switches are the CPUs' and the dispatches', faults
+    # those of the CONTEXTs, a mean is its total over the lines.
+    ctxs = s["contexts"]
+    check(s["context_switches"] == sum(c["context_switches"] for c in cpus), "context_switches != sum over CPUs")
+    check(s["context_switches"] == sum(c["dispatches"] for c in ctxs.values()),
+          "context_switches != sum of contexts.X.dispatches")
+    check(mf["total"] == sum(c["faults"] for c in ctxs.values()), "memory_faults.total != sum of contexts.X.faults")
+    for k, c in ctxs.items():
+        check(0 <= int(k) < 256 and any(c.values()), f"contexts[{k}] = {c}")
+        check(c["pages_mapped"] <= c["pages_mapped_max"], f"contexts[{k}]: pages_mapped > pages_mapped_max")
+    con = s["console"]
+    for f in ("response", "wakeup"):
+        n = con["lines"]
+        check(con[f + "_mean"] == (con[f + "_total"] // n if n else 0), f"console.{f}_mean is not total / lines")
+        check(con[f + "_max"] <= con[f + "_total"] and (n or con[f + "_total"] == 0), f"console.{f}: max > total")
+    for k, v in s["guest"].items():
+        check(0 < len(k) < 32 and all(ch in "abcdefghijklmnopqrstuvwxyz0123456789_" for ch in k) and
+              isinstance(v, int), f"guest[{k!r}] = {v!r}")
+
     # TLBs: totals are the sums over CONTEXTs.
     tlb = s["tlb"]
     for f in ("hits", "misses", "flushes", "evictions", "invalidations"):
@@ -187,13 +206,17 @@ def text_agrees(s, path):
     cpu_lines = []
     for c in s["cpus"]:
         cpu_lines += [f"CPU {c['cpu']}: instructions {c['instructions']}, idle {c['idle']}, "
-                      f"register accesses {c['register_accesses']}",
+                      f"register accesses {c['register_accesses']}, context switches {c['context_switches']}",
                       "  by MODE: " + " ".join(f"{m}: {n}" for m, n in enumerate(c["by_mode"])),
                       "  by CONTEXT:" + "".join(f" {k}: {v}" for k, v in
                                                sorted(c["by_context"].items(), key=lambda kv: int(kv[0])))]
     got = [ln for ln in text.splitlines() if re.match(r"(CPU [0-9]+:|  by MODE:|  by CONTEXT:)", ln)]
     check(got == cpu_lines, f"text report: the CPU lines are {got!r}, expected {cpu_lines!r}")
     has(f"portal traversals {s['portal_traversals']}")
+    has(f"context switches {s['context_switches']}")
+    con = s["console"]
+    has("console: " + ", ".join(f"{k} {con[k]}" for k in ("lines", "response_total", "response_mean", "response_max",
+                                                          "wakeup_total", "wakeup_mean", "wakeup_max")))
     mf = s["memory_faults"]
     has(f"memory faults {mf['total']}: unmapped {mf['unmapped']}, protection {mf['protection']}, "
         f"device {mf['device']}; read {mf['read']}, write {mf['write']}, exec {mf['exec']}")

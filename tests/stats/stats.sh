@@ -104,6 +104,32 @@ case_guest() {
         memory_faults.protection=1 memory_faults.read=1 memory_faults.total=1
 }
 
+# The metrics (tests/guest/metric.c): guest-published values, CONTEXT
+# switches (1 -> 2 -> 1 in user code: 3, the first counts), a fault in
+# CONTEXT 1, CONTEXT 5's pages (3 mapped at most, 1 left, 3 unmaps).
+case_metric() {
+    next
+    run "$TESTS/guest/metric.elf" --stats json --stats-file "$JSON"
+    status_is 0
+    grep -Fxq 'metric passed' "$OUT" || fail "metric did not pass"
+    check "$JSON" guest.set_me=3 guest.added=4294967297 guest.most=9 guest.from_user=42 \
+        guest.a_31_byte_name_is_the_longest_1=31 context_switches=3 cpus.0.context_switches=3 \
+        contexts.1.dispatches=2 contexts.2.dispatches=1 contexts.0.dispatches=0 \
+        contexts.1.faults=1 contexts.0.faults=0 memory_faults.total=1 \
+        contexts.5.pages_mapped=1 contexts.5.pages_mapped_max=3 contexts.5.unmaps=3 \
+        contexts.5.dispatches=0 operations.by_kind.METRIC=17 console.lines=0 \
+        console.response_total=0 console.wakeup_mean=0
+    python3 -c 'import json,sys; g=json.load(open(sys.argv[1]))["guest"]; sys.exit(sorted(g) != ["a_31_byte_name_is_the_longest_1", "added", "from_user", "most", "set_me"])' "$JSON" ||
+        fail "the guest metrics are not exactly the five published"
+    # the text report has them too
+    next
+    run "$TESTS/guest/metric.elf" --stats text --stats-file "$TEXT"
+    grep -Fxq 'guest metrics: a_31_byte_name_is_the_longest_1 31, added 4294967297, from_user 42, most 9, set_me 3' "$TEXT" ||
+        fail "no guest metrics line in the text report"
+    grep -Fxq '  CONTEXT 5: dispatches 0, faults 0, unmaps 3, pages_mapped 1, pages_mapped_max 3' "$TEXT" ||
+        fail "no CONTEXT 5 line in the text report"
+}
+
 # Waiting: idle time, and instructions + idle = virtual time.
 case_idle() {
     next

@@ -53,6 +53,16 @@ static struct space_stats *fixture(void)
     s->register_writes = 3;
     s->dma_bytes = BIG;
     s->engine.steps = 1ull << 40;
+    s->cpu[0].context_switches = 4;
+    s->metrics.ctx[2].dispatches = 4;
+    s->metrics.ctx[2].faults = 2;
+    s->pages_mapped[2] = 5;
+    s->pages_mapped_max[2] = 7;
+    s->unmaps[2] = 3;
+    s->metrics.console = (struct metrics_console){
+        .lines = 3, .response_total = 10, .response_max = 6, .wakeup_total = 7, .wakeup_max = 5};
+    s->metrics.nguest = 1;
+    s->metrics.guest[0] = (struct metrics_guest){"ready_wait", BIG};
     return s;
 }
 
@@ -116,6 +126,22 @@ static void test_lookup(const json_t *t)
     EXPECT(get(t, "devices[1].dma_bytes") == BIG);
     EXPECT(get(t, "dma_bytes") == BIG);
     EXPECT(get(t, "engine.steps") == 1ull << 40);
+    EXPECT(get(t, "context_switches") == 4);
+    EXPECT(get(t, "cpus[0].context_switches") == 4);
+    EXPECT(get(t, "contexts.2.dispatches") == 4);
+    EXPECT(get(t, "contexts[2].faults") == 2);
+    EXPECT(get(t, "contexts.2.unmaps") == 3);
+    EXPECT(get(t, "contexts.2.pages_mapped") == 5);
+    EXPECT(get(t, "contexts.2.pages_mapped_max") == 7);
+    EXPECT(get(t, "contexts.9.dispatches") == 0);
+    EXPECT(get(t, "console.lines") == 3);
+    EXPECT(get(t, "console.response_mean") == 3); /* (10 / 3, an integer) */
+    EXPECT(get(t, "console.response_max") == 6);
+    EXPECT(get(t, "console.wakeup_mean") == 2);
+    EXPECT(get(t, "guest.ready_wait") == BIG);
+    get_fails(t, "guest.dispatches", "the guest never published metric dispatches");
+    get_fails(t, "contexts.256.faults", "segment 2 should be a CONTEXT (0..255)");
+    get_fails(t, "console.nope", "segment 2 should be one of lines, response_total");
 
     get_fails(t, "nonsense", "'nonsense' is not a statistic");
     get_fails(t, "", "is not a statistic");
@@ -143,6 +169,12 @@ static void test_check(void)
     check_fails("devices[64].dma_bytes", "segment 2 should be a device index (0..63)");
     check_fails("cpus[32].idle", "segment 2 should be a CPU number (0..31)");
     check_fails("cpus[0].by_context[256]", "segment 4 should be a CONTEXT (0..255)");
+    EXPECT(statpath_check("contexts.255.pages_mapped_max", err, sizeof err) == 0);
+    EXPECT(statpath_check("console.wakeup_max", err, sizeof err) == 0);
+    EXPECT(statpath_check("guest.any_name_0", err, sizeof err) == 0);
+    check_fails("guest.Upper", "a guest metric's name is 1..31 of a-z, 0-9 and _");
+    check_fails("guest.a_32_byte_name_is_one_too_long_2", "a guest metric's name");
+    check_fails("contexts.256.faults", "segment 2 should be a CONTEXT (0..255)");
     check_fails("format", "not a number");
     check_fails("exit_code", "not a number"); /* (a number only when the guest halted) */
 }
@@ -200,7 +232,7 @@ static void test_text(const json_t *t)
     text[n] = 0;
     static const char *const lines[] = {
         "statistics: halted (exit code 7) at virtual time 1000\n",
-        "CPU 0: instructions 900, idle 100, register accesses 5\n",
+        "CPU 0: instructions 900, idle 100, register accesses 5, context switches 4\n",
         "  by MODE: 0: 600 1: 0 2: 0 3: 300\n",
         "  by CONTEXT: 0: 600 2: 300\n",
         "traps 5: 14 MEMORY_FAULT 2, 32 INTERRUPT 3\n",
@@ -209,6 +241,11 @@ static void test_text(const json_t *t)
         "operations 4: MAP_MEMORY 4\n",
         "TLBs: hits 10, misses 0, flushes 0, evictions 0, invalidations 0\n",
         "  CONTEXT 2: hits 10, misses 0, flushes 0, evictions 0, invalidations 0\n",
+        "context switches 4\n",
+        "  CONTEXT 2: dispatches 4, faults 2, unmaps 3, pages_mapped 5, pages_mapped_max 7\n",
+        "console: lines 3, response_total 10, response_mean 3, response_max 6, wakeup_total 7, "
+        "wakeup_mean 2, wakeup_max 5\n",
+        "guest metrics: ready_wait 9223372036854775553\n",
         "devices: register reads 2, writes 3, DMA bytes 9223372036854775553\n",
         "  0 console unit 0 (trap 32): interrupts raised 3, delivered 3; register reads 0, "
         "writes 3; DMA bytes 0\n",
