@@ -695,16 +695,20 @@ EOF
     # the scheduler's workload runs and measures the batch's turnaround
     bench "$SPEC_DIR/../workloads/sched.spec" --case batch --out sched
     status_is 0
-    out_has "^  batch +session +[0-9]+$"
+    out_has "^  batch +response_mean +[0-9]+$"
     out_has "^ +turnaround +[0-9]+$"
     # basicoz/workloads/README.md quotes what the built-in kernel gives
     readme="$SPEC_DIR/../workloads/README.md"
     t=$(awk '$1 == "turnaround" { print $2 }' "$OUT")
-    s=$(awk '$1 == "batch" && $2 == "session" { print $3 }' "$OUT")
+    s=$(awk '$1 == "session" { print $2 }' "$OUT")
     k=$(awk '$1 == "kernel_time" { print $2 }' "$OUT")
     grep -q "| $t |$" "$readme" || fail "workloads/README.md does not quote the turnaround $t"
     grep -q "batch $s |" "$readme" || fail "workloads/README.md does not quote the batch session $s"
     grep -q "batch $k |" "$readme" || fail "workloads/README.md does not quote the batch kernel_time $k"
+    for m in response_mean wakeup_mean context_switches; do
+        v=$(awk -v m=$m '$1 == m { print $2 } $2 == m { print $3 }' "$OUT")
+        grep -q "batch $v |" "$readme" || fail "workloads/README.md does not quote the batch $m $v"
+    done
 }
 
 "case_$CASE"
