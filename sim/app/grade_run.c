@@ -177,7 +177,7 @@ static void clock_write(void *opaque, const char *buf, unsigned long len)
  * is) and measures its metrics and leaderboard entries. */
 static void judge(const struct grade_case *c, struct grade_result *r, const struct grade_ref *ref)
 {
-    struct grade_ref self = {.run = &r->run, .kernel = r->kernel};
+    struct grade_ref self = {.run = &r->run};
     r->outcomes = malloc((c->nchecks + 1) * sizeof *r->outcomes);
     r->metrics = calloc(c->nmetrics + 1, sizeof *r->metrics);
     r->board = calloc(c->nboard + 1, sizeof *r->board);
@@ -603,9 +603,7 @@ bool grade_run_case(const struct grade_runner *g, const struct grade_case *c,
     }
     if (use_ref) {
         ref_unusable(ref, why, sizeof why);
-        gr = (struct grade_ref){.run = ref->ran ? &ref->run : NULL,
-                                .why = why[0] ? why : NULL,
-                                .kernel = ref->kernel ? ref->kernel : SESSION_BUILTIN_NAME};
+        gr = (struct grade_ref){.run = ref->ran ? &ref->run : NULL, .why = why[0] ? why : NULL};
     }
     bool done = run_case(g, c, use_ref ? &gr : NULL, r);
     if (use_ref) {

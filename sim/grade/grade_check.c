@@ -302,17 +302,16 @@ static bool judge_measured(const struct grade_check *k, const struct grade_run *
               (unsigned long long)bound);
     } else {
         char why[GRADE_TEXT];
-        const char *kernel = ref && ref->kernel ? ref->kernel : "the reference kernel";
         if (!ref || !ref->run || ref->why) {
             textf(o->expected, sizeof o->expected,
-                  "%s %s %s, but the reference kernel (%s) gave no value: %s", name,
-                  grade_op_name(k->op), k->bound.text, kernel,
+                  "%s %s %s, but the reference kernel gave no value: %s", name,
+                  grade_op_name(k->op), k->bound.text,
                   ref && ref->why ? ref->why : "it did not run");
             usable = false;
         } else if (grade_measure(&m, ref->run, &o->ref_value, why, sizeof why) != 0) {
             textf(o->expected, sizeof o->expected,
-                  "%s %s %s, but the reference kernel (%s) gave no value: %s", name,
-                  grade_op_name(k->op), k->bound.text, kernel, why);
+                  "%s %s %s, but the reference kernel gave no value: %s", name,
+                  grade_op_name(k->op), k->bound.text, why);
             usable = false;
         } else {
             bound = o->bound = grade_bound_value(&k->bound, o->ref_value);

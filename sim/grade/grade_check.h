@@ -29,11 +29,11 @@ struct grade_run {
     size_t nline_times;
 };
 
-/* The reference kernel's run of the same case, for ref bounds. */
+/* The reference kernel's run of the same case, for ref bounds. Reports
+ * name no kernel file: the student sees them (the staff's data does). */
 struct grade_ref {
     const struct grade_run *run; /* NULL: not run (then `why`) */
     const char *why;             /* why the reference's numbers cannot be used; NULL: they can */
-    const char *kernel;          /* its name, for reports */
 };
 
 /* A measure of a run: 0 and *v, or -1 with why it has none ("fewer than
