@@ -805,8 +805,15 @@ static bool set_metric(struct parser *p, struct grade_case *c, const char *key, 
 
 static bool set_description(struct parser *p, struct grade_case *c, const char *key, const char *v)
 {
-    if (!*v)
+    size_t n = strlen(v);
+    while (n && v[n - 1] == '\n')
+        n--; /* (a <<MARK text's last newline: reports add their own) */
+    if (!n)
         return fail(p, "%s: expected a text", key);
+    if (!(v = arena_copy(p->spec, v, n))) {
+        p->oom = true;
+        return false;
+    }
     if (p->last_check >= 0) {
         c->checks[p->last_check].description = v;
         return true;

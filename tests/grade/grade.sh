@@ -632,6 +632,29 @@ EOF
     grade same.spec --out same
     status_is 0
     check same --pass same
+    # descriptions of several lines; a default check's goes with it into every case
+    cat > desc.spec <<'EOF'
+description <<END
+Line one.
+Line two.
+END
+reject = nothing here
+description = Nobody prints that.
+[case a]
+input = exit\n
+expect = nothing here
+description <<END
+Why it matters.
+END
+EOF
+    grade desc.spec --out desc
+    status_is 1
+    check desc --fail a
+    py desc '
+assert g["description"] == "Line one.\nLine two.", g["description"]
+assert check("a", "reject = nothing here")["description"] == "Nobody prints that."
+assert "        why:      Why it matters.\nThe run: " in r["tests"][0]["output"], r["tests"][0]["output"]
+'
 }
 
 # space bench-kernel: two kernels side by side as text, JSON (the same bytes
