@@ -417,9 +417,10 @@ int space_context_name(uint32_t ctx, const char *name);
  * set, added to or raised to `value` (how: SPACE_METRIC_*). NAME is 1..31
  * of [a-z0-9_], NUL-terminated; a machine keeps 64 names. Unlike the other
  * operations it may be called in any MODE (the name is read with the
- * caller's permissions), so user programs can publish too. It changes
- * nothing the guest can observe. SPACE_ERR_ACCESS (the name cannot be
- * read), SPACE_ERR_ARG (a bad name or how), SPACE_ERR_FULL. */
+ * caller's permissions, so its page gets SPACE_REF), so user programs can
+ * publish too; nothing else the guest can observe changes.
+ * SPACE_ERR_ACCESS (the name cannot be read), SPACE_ERR_ARG (a bad name or
+ * how), SPACE_ERR_FULL. */
 int space_metric(const char *name, unsigned how, uint32_t value);
 
 /* A kernel's entry point: space-cc's start-up code calls it in CONTEXT 0,
