@@ -19,7 +19,7 @@ _space_options() {
                 opt[++k] = w[i]; sec[k] = insec
             }
             # "-o, --output FILE": both spellings take the FILE
-            for (j = first; j <= k; j++) val[j] = (w[i] ~ /^[A-Z]/) ? w[i] : ""
+            for (j = first; j <= k; j++) val[j] = (w[i] ~ /^[A-Z[]/) ? w[i] : ""
         }
         END {
             for (i = 1; i <= k; i++)
@@ -34,16 +34,16 @@ _space() {
     prev=${COMP_WORDS[COMP_CWORD - 1]}
     space=${COMP_WORDS[0]}
     if [ "$COMP_CWORD" -eq 1 ]; then
-        mapfile -t COMPREPLY < <(compgen -W "run replay grade timeline --help --version" -- "$cur")
+        mapfile -t COMPREPLY < <(compgen -W "run replay grade bench-kernel timeline --help --version" -- "$cur")
         return 0
     fi
     cmd=${COMP_WORDS[1]}
     case $cmd in
-    run | replay | grade | timeline) ;;
+    run | replay | grade | bench-kernel | timeline) ;;
     *) return 0 ;;
     esac
     # the options of cmd, cached: _space_opts_CMD holds "OPTION ARG" lines
-    local var=_space_opts_$cmd
+    local var=_space_opts_${cmd//-/_}
     if [ -z "${!var-}" ]; then
         printf -v "$var" '%s' "$(_space_options "$space" "$cmd")"
     fi
@@ -54,7 +54,7 @@ _space() {
         mapfile -t COMPREPLY < <(compgen -d -- "$cur")
         return 0
         ;;
-    FILE)
+    FILE | *=\]FILE) # (--kernel [LABEL=]FILE)
         mapfile -t COMPREPLY < <(compgen -f -- "$cur")
         return 0
         ;;

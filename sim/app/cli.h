@@ -52,11 +52,13 @@ bool cli_window_options_given(const struct gui_options *go);
 #define CLI_WINDOW_OPTIONS_NEED_GUI                                                                \
     "--gui-paused, --gui-exit, --gui-dump and --screenshot need --gui"
 
-/* The commands (sim/app/main.c, sim/app/replay_cmd.c, sim/app/grade_cmd.c):
+/* The commands (sim/app/main.c, sim/app/replay_cmd.c, sim/app/grade_cmd.c,
+ * sim/app/bench_kernel_cmd.c):
  * argv[0] is the command's name. */
 int cmd_replay(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_bench_kernel(int argc, char **argv);
 
 /* A command's help: its usage lines ("space replay ...", one a line),
  * then what it does, its options and its exit statuses (describe).
@@ -65,7 +67,7 @@ struct cmd_help {
     const char *usage;
     void (*describe)(FILE *out);
 };
-extern const struct cmd_help run_help, replay_help, grade_help, timeline_help;
+extern const struct cmd_help run_help, replay_help, grade_help, bench_kernel_help, timeline_help;
 /* Prints usage lines, the first after "usage: ", the others under it. */
 void cli_print_usage(FILE *out, const char *lines);
 /* `space CMD --help`: the usage lines, a blank line, the description. */

@@ -720,6 +720,7 @@ static const struct {
     {"run", cmd_run, &run_help},
     {"replay", cmd_replay, &replay_help},
     {"grade", cmd_grade, &grade_help},
+    {"bench-kernel", cmd_bench_kernel, &bench_kernel_help},
     {"timeline", cmd_timeline, &timeline_help},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])

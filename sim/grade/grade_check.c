@@ -1,5 +1,6 @@
 #include "grade_check.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,6 +29,18 @@ bool grade_glob(const char *pattern, const char *s, size_t n)
     while (*p == '*')
         p++;
     return !*p;
+}
+
+/* snprintf for sentences that may be cut to fit (a long pattern). */
+static void textf(char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void textf(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
 }
 
 /* Writes text as a quoted, printable string into buf, cut to fit. */
@@ -134,11 +147,12 @@ static void line_actual(char *buf, size_t len, const struct line *l)
 /* ---- The checks, by kind ---- */
 
 typedef bool (*judge_fn)(const struct grade_check *k, const struct grade_run *run,
-                         struct grade_outcome *o);
+                         const struct grade_ref *ref, struct grade_outcome *o);
 
 static bool judge_expect(const struct grade_check *k, const struct grade_run *run,
-                         struct grade_outcome *o)
+                         const struct grade_ref *ref, struct grade_outcome *o)
 {
+    (void)ref;
     char q[QUOTED];
     struct line at;
     quote_str(q, sizeof q, k->text);
@@ -152,8 +166,9 @@ static bool judge_expect(const struct grade_check *k, const struct grade_run *ru
 }
 
 static bool judge_reject(const struct grade_check *k, const struct grade_run *run,
-                         struct grade_outcome *o)
+                         const struct grade_ref *ref, struct grade_outcome *o)
 {
+    (void)ref;
     char q[QUOTED];
     struct line at;
     quote_str(q, sizeof q, k->text);
@@ -167,8 +182,9 @@ static bool judge_reject(const struct grade_check *k, const struct grade_run *ru
 }
 
 static bool judge_expect_line(const struct grade_check *k, const struct grade_run *run,
-                              struct grade_outcome *o)
+                              const struct grade_ref *ref, struct grade_outcome *o)
 {
+    (void)ref;
     char q[QUOTED];
     struct line l = {0};
     quote_str(q, sizeof q, k->text);
@@ -182,8 +198,9 @@ static bool judge_expect_line(const struct grade_check *k, const struct grade_ru
 }
 
 static bool judge_reject_line(const struct grade_check *k, const struct grade_run *run,
-                              struct grade_outcome *o)
+                              const struct grade_ref *ref, struct grade_outcome *o)
 {
+    (void)ref;
     char q[QUOTED];
     struct line l = {0};
     quote_str(q, sizeof q, k->text);
@@ -208,37 +225,118 @@ static bool compare(uint64_t a, enum grade_op op, uint64_t b)
     }
 }
 
-static bool judge_lines(const struct grade_check *k, const struct grade_run *run,
-                        struct grade_outcome *o)
+int grade_measure(const struct grade_measure *m, const struct grade_run *run, uint64_t *v,
+                  char *why, unsigned whylen)
 {
     char q[QUOTED];
     struct line l = {0};
-    quote_str(q, sizeof q, k->text);
-    snprintf(o->expected, sizeof o->expected, "lines matching %s %s %llu", q, grade_op_name(k->op),
-             (unsigned long long)k->value);
     uint64_t n = 0;
-    while (find_line(run, k->text, &l))
-        n++;
-    snprintf(o->actual, sizeof o->actual, "%llu line%s", (unsigned long long)n, n == 1 ? "" : "s");
-    return compare(n, k->op, k->value);
+    switch (m->kind) {
+    case CHECK_STAT:
+        if (!run->stats) {
+            snprintf(why, whylen, "the run has no statistics");
+            return -1;
+        }
+        return statpath_get(run->stats, m->text, v, why, whylen) == 0 ? 0 : -1;
+    case CHECK_LINES:
+        while (find_line(run, m->text, &l))
+            n++;
+        *v = n;
+        return 0;
+    default: /* CHECK_LINE_TIME */
+        while (n < m->nth && find_line(run, m->text, &l))
+            n++;
+        if (n == m->nth && l.number <= run->nline_times) {
+            *v = run->line_times[l.number - 1];
+            return 0;
+        }
+        quote_str(q, sizeof q, m->text);
+        if (n == m->nth)
+            snprintf(why, whylen, "line %u matches %s but was never completed (no newline)",
+                     l.number, q);
+        else
+            snprintf(why, whylen, "%llu line%s match%s %s, fewer than %u", (unsigned long long)n,
+                     n == 1 ? "" : "s", n == 1 ? "es" : "", q, m->nth);
+        return -1;
+    }
 }
 
-static bool judge_stat(const struct grade_check *k, const struct grade_run *run,
-                       struct grade_outcome *o)
+uint64_t grade_bound_value(const struct grade_bound *b, uint64_t r)
 {
-    snprintf(o->expected, sizeof o->expected, "%s %s %llu", k->text, grade_op_name(k->op),
-             (unsigned long long)k->value);
-    uint64_t v;
-    if (statpath_get(run->stats, k->text, &v, o->actual, sizeof o->actual) != 0)
+    /* F * r exactly, rounded down: r = q * den + rest */
+    uint64_t q = r / b->den, rest = r % b->den;
+    uint64_t scaled = rest * b->num / b->den; /* (rest, num < 10^13 / den) */
+    if (q && b->num > (UINT64_MAX - scaled) / q)
+        return UINT64_MAX;
+    scaled += q * b->num;
+    if (b->minus)
+        return scaled > b->n ? scaled - b->n : 0;
+    return scaled > UINT64_MAX - b->n ? UINT64_MAX : scaled + b->n;
+}
+
+/* The measure's name in sentences: "stat X", "lines matching "P"", ... */
+static void measure_name(const struct grade_check *k, char *buf, size_t len)
+{
+    char q[QUOTED];
+    quote_str(q, sizeof q, k->text);
+    if (k->kind == CHECK_STAT)
+        snprintf(buf, len, "%s", k->text);
+    else if (k->kind == CHECK_LINES)
+        snprintf(buf, len, "lines matching %s", q);
+    else if (k->nth == 1)
+        snprintf(buf, len, "the time of the first line matching %s", q);
+    else
+        snprintf(buf, len, "the time of line #%u matching %s", k->nth, q);
+}
+
+static bool judge_measured(const struct grade_check *k, const struct grade_run *run,
+                           const struct grade_ref *ref, struct grade_outcome *o)
+{
+    char name[QUOTED + 64];
+    measure_name(k, name, sizeof name);
+    const struct grade_measure m = {.kind = k->kind, .text = k->text, .nth = k->nth};
+    uint64_t bound = k->bound.n, v;
+    bool usable = true;
+    if (!k->bound.ref) {
+        textf(o->expected, sizeof o->expected, "%s %s %llu", name, grade_op_name(k->op),
+              (unsigned long long)bound);
+    } else {
+        char why[GRADE_TEXT];
+        if (!ref || !ref->run || ref->why) {
+            textf(o->expected, sizeof o->expected,
+                  "%s %s %s, but the reference kernel gave no value: %s", name,
+                  grade_op_name(k->op), k->bound.text,
+                  ref && ref->why ? ref->why : "it did not run");
+            usable = false;
+        } else if (grade_measure(&m, ref->run, &o->ref_value, why, sizeof why) != 0) {
+            textf(o->expected, sizeof o->expected,
+                  "%s %s %s, but the reference kernel gave no value: %s", name,
+                  grade_op_name(k->op), k->bound.text, why);
+            usable = false;
+        } else {
+            bound = o->bound = grade_bound_value(&k->bound, o->ref_value);
+            o->has_ref = true;
+            textf(o->expected, sizeof o->expected,
+                  "%s %s %s = %llu (ref %llu, the reference kernel on this case)", name,
+                  grade_op_name(k->op), k->bound.text, (unsigned long long)bound,
+                  (unsigned long long)o->ref_value);
+        }
+    }
+    if (grade_measure(&m, run, &v, o->actual, sizeof o->actual) != 0)
         return false;
-    snprintf(o->actual, sizeof o->actual, "%llu", (unsigned long long)v);
-    return compare(v, k->op, k->value);
+    if (k->kind == CHECK_LINES)
+        snprintf(o->actual, sizeof o->actual, "%llu line%s", (unsigned long long)v,
+                 v == 1 ? "" : "s");
+    else
+        snprintf(o->actual, sizeof o->actual, "%llu", (unsigned long long)v);
+    return usable && compare(v, k->op, bound);
 }
 
 static const judge_fn judges[] = {
-    [CHECK_EXPECT] = judge_expect, [CHECK_EXPECT_LINE] = judge_expect_line,
-    [CHECK_REJECT] = judge_reject, [CHECK_REJECT_LINE] = judge_reject_line,
-    [CHECK_LINES] = judge_lines,   [CHECK_STAT] = judge_stat,
+    [CHECK_EXPECT] = judge_expect,      [CHECK_EXPECT_LINE] = judge_expect_line,
+    [CHECK_REJECT] = judge_reject,      [CHECK_REJECT_LINE] = judge_reject_line,
+    [CHECK_LINES] = judge_measured,     [CHECK_STAT] = judge_measured,
+    [CHECK_LINE_TIME] = judge_measured,
 };
 
 /* What the end should be, for a person. */
@@ -263,7 +361,7 @@ static bool judge_end(const struct grade_case *c, const struct grade_run *run,
 }
 
 unsigned grade_check_run(const struct grade_case *c, const struct grade_run *run,
-                         struct grade_outcome *out)
+                         const struct grade_ref *ref, struct grade_outcome *out)
 {
     unsigned failed = 0;
     out[0] = (struct grade_outcome){.line = c->end_at};
@@ -274,7 +372,7 @@ unsigned grade_check_run(const struct grade_case *c, const struct grade_run *run
         struct grade_outcome *o = &out[i + 1];
         *o = (struct grade_outcome){.check = k, .line = k->line};
         snprintf(o->what, sizeof o->what, "%s", k->source);
-        o->passed = judges[k->kind](k, run, o);
+        o->passed = judges[k->kind](k, run, ref, o);
         failed += !o->passed;
     }
     return failed;

@@ -120,9 +120,13 @@ static void console_tail(struct text *t, const struct grade_result *res, bool st
 static void case_text(struct text *t, const struct grade_result *res, bool student)
 {
     if (!res->ran) {
+        if (res->c->description)
+            addf(t, "%s\n", res->c->description);
         addf(t, "FAILED: the case could not run: %s\n", res->error);
         return;
     }
+    if (res->c->description)
+        addf(t, "%s\n", res->c->description);
     if (res->failed)
         addf(t, "FAILED: %u of %u checks failed\n", res->failed, res->noutcomes);
     else
@@ -137,7 +141,20 @@ static void case_text(struct text *t, const struct grade_result *res, bool stude
         if (o->line)
             addf(t, "  (spec line %u)", o->line);
         addf(t, "\n        expected: %s\n        actual:   %s\n", o->expected, o->actual);
+        if (o->check && o->check->description)
+            addf(t, "        why:      %s\n", o->check->description);
     }
+    for (unsigned i = 0; !student && i < res->c->nmetrics; i++) {
+        const struct grade_value *v = &res->metrics[i];
+        if (v->ok)
+            addf(t, "Metric %s = %llu\n", res->c->metrics[i].label, (unsigned long long)v->v);
+        else
+            addf(t, "Metric %s: no value: %s\n", res->c->metrics[i].label, v->why);
+    }
+    if (res->ref && !student)
+        addf(t, "The reference run (%s): %s.%s%s\n", res->ref->kernel,
+             res->ref->ran ? res->ref->run.end_line : res->ref->error,
+             res->ref_why[0] ? " Unusable: " : "", res->ref_why);
     addf(t, "The run: %s.\n", res->run.end_line);
     if (res->error[0])
         addf(t, "Error: %s\n", res->error);
@@ -264,6 +281,44 @@ static void count(const struct grade_report *r, double *total, double *max, unsi
     }
 }
 
+/* A value, or null. */
+static json_t *value_json(const struct grade_value *v)
+{
+    return v->ok ? json_integer((json_int_t)v->v) : json_null();
+}
+
+/* The case's metrics: {LABEL: value or null}, in spec order. */
+static json_t *metrics_json(const struct grade_result *res)
+{
+    json_t *m = json_object();
+    for (unsigned i = 0; m && res->metrics && i < res->c->nmetrics; i++)
+        json_object_set_new(m, res->c->metrics[i].label, value_json(&res->metrics[i]));
+    return m;
+}
+
+/* The reference run of a case, for the course staff: its kernel, how it
+ * ended, and every ref bound's reference value and bound. */
+static json_t *end_json(const struct grade_result *res);
+
+static json_t *reference_json(const struct grade_result *res)
+{
+    if (!res->ref)
+        return json_null();
+    json_t *values = json_array();
+    for (unsigned i = 0; values && i < res->noutcomes; i++) {
+        const struct grade_outcome *o = &res->outcomes[i];
+        if (o->check && o->check->bound.ref)
+            json_array_append_new(
+                values,
+                json_pack("{s:o, s:o, s:o}", "check", text(o->what), "ref",
+                          o->has_ref ? json_integer((json_int_t)o->ref_value) : json_null(),
+                          "bound", o->has_ref ? json_integer((json_int_t)o->bound) : json_null()));
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "kernel", text(res->ref->kernel), "end",
+                     end_json(res->ref), "unusable", text(res->ref_why[0] ? res->ref_why : NULL),
+                     "console_output", text(res->ref->console), "values", values);
+}
+
 /* What the course staff see of a case and the student does not: the
  * grader's paths (the full report is added as "report"); NULL if out of
  * host memory. */
@@ -275,9 +330,11 @@ static json_t *staff_data(const struct grade_result *res)
         snprintf(cmd, sizeof cmd, GRADE_REPLAY_COMMAND "%s", res->trace);
         replay = text(cmd);
     }
-    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:f}", "console_output", text(res->console),
-                     "trace", text(res->trace), "replay", replay, "timeline", text(res->timeline),
-                     "disk_image", text(res->disk), "wall_seconds", res->wall_seconds);
+    return json_pack("{s:o, s:o, s:o, s:o, s:o, s:f, s:o, s:o}", "console_output",
+                     text(res->console), "trace", text(res->trace), "replay", replay, "timeline",
+                     text(res->timeline), "disk_image", text(res->disk), "wall_seconds",
+                     res->wall_seconds, "metrics", metrics_json(res), "reference",
+                     reference_json(res));
 }
 
 /* Gradescope's results.json, with only the fields of its specification
@@ -314,17 +371,40 @@ static json_t *gradescope(const struct grade_report *r)
         free(staff.s);
         ok = test && json_array_append_new(tests, test) == 0;
     }
-    if (!ok) {
+    /* Gradescope's leaderboard: every entry whose case gave a value */
+    json_t *board = json_array();
+    for (unsigned i = 0; ok && board && i < r->n; i++) {
+        const struct grade_result *res = &r->results[i];
+        for (unsigned k = 0; res->board && k < res->c->nboard; k++)
+            if (res->board[k].ok)
+                json_array_append_new(board, json_pack("{s:o, s:I, s:s}", "name",
+                                                       text(res->c->board[k].label), "value",
+                                                       (json_int_t)res->board[k].v, "order",
+                                                       res->c->board[k].higher ? "desc" : "asc"));
+    }
+    if (!ok || !board) {
         json_decref(tests);
+        json_decref(board);
         return NULL;
     }
-    return json_pack("{s:o, s:I, s:o, s:s, s:o, s:o}", "score", number(total), "execution_time",
-                     (json_int_t)(wall + 0.999), "output", text(line), "stdout_visibility",
-                     "hidden", "extra_data",
-                     json_pack("{s:o, s:o, s:o, s:I, s:I}", "spec", text(r->spec->path), "out",
-                               text(r->out_dir), "max_score", number(max), "cases_passed",
-                               (json_int_t)passed, "cases_failed", (json_int_t)(r->n - passed)),
-                     "tests", tests);
+    if (r->spec->description) {
+        size_t len = strlen(line);
+        snprintf(line + len, sizeof line - len, "\n%s", r->spec->description);
+    }
+    json_t *j = json_pack(
+        "{s:o, s:I, s:o, s:s, s:o, s:o}", "score", number(total), "execution_time",
+        (json_int_t)(wall + 0.999), "output", text(line), "stdout_visibility", "hidden",
+        "extra_data",
+        json_pack("{s:o, s:o, s:o, s:I, s:I, s:o}", "spec", text(r->spec->path), "out",
+                  text(r->out_dir), "max_score", number(max), "cases_passed", (json_int_t)passed,
+                  "cases_failed", (json_int_t)(r->n - passed), "version",
+                  r->spec->version ? json_integer((json_int_t)r->spec->version) : json_null()),
+        "tests", tests);
+    if (j && json_array_size(board))
+        json_object_set_new(j, "leaderboard", board);
+    else
+        json_decref(board);
+    return j;
 }
 
 /* ---- junit.xml ---- */
@@ -407,9 +487,12 @@ static json_t *checks_json(const struct grade_result *res)
     for (unsigned i = 0; i < res->noutcomes && ok; i++) {
         const struct grade_outcome *o = &res->outcomes[i];
         json_t *check =
-            json_pack("{s:o, s:o, s:b, s:o, s:o}", "check", text(o->what), "spec_line",
-                      o->line ? json_integer(o->line) : json_null(), "passed", o->passed,
-                      "expected", text(o->expected), "actual", text(o->actual));
+            json_pack("{s:o, s:o, s:b, s:o, s:o, s:o, s:o, s:o}", "check", text(o->what),
+                      "spec_line", o->line ? json_integer(o->line) : json_null(), "passed",
+                      o->passed, "expected", text(o->expected), "actual", text(o->actual),
+                      "description", text(o->check ? o->check->description : NULL), "ref",
+                      o->has_ref ? json_integer((json_int_t)o->ref_value) : json_null(), "bound",
+                      o->has_ref ? json_integer((json_int_t)o->bound) : json_null());
         ok = check && json_array_append_new(checks, check) == 0;
     }
     if (!ok) {
@@ -441,8 +524,12 @@ static json_t *case_json(const struct grade_result *res)
         "trace", text(res->trace), "replay", replay, "disk_image", text(res->disk), "output",
         textn(t.s ? t.s : "", t.n), "stats", res->stats ? stats_report(res->stats) : json_null());
     free(t.s);
-    if (j)
+    if (j) {
         json_object_set_new(j, "timeline", text(res->timeline));
+        json_object_set_new(j, "description", text(c->description));
+        json_object_set_new(j, "metrics", metrics_json(res));
+        json_object_set_new(j, "reference", reference_json(res));
+    }
     return j;
 }
 
@@ -461,11 +548,13 @@ static json_t *grade_json(const struct grade_report *r)
         json_decref(cases);
         return NULL;
     }
-    return json_pack("{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o}", "format", "space-grade",
-                     "version", 1, "spec", text(r->spec->path), "title", text(r->spec->title),
-                     "out", text(r->out_dir), "score", number(total), "max_score", number(max),
-                     "cases_passed", (json_int_t)passed, "cases_failed",
-                     (json_int_t)(r->n - passed), "cases", cases);
+    return json_pack(
+        "{s:s, s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:o}", "format", "space-grade",
+        "version", 2, "spec", text(r->spec->path), "title", text(r->spec->title), "description",
+        text(r->spec->description), "workload_version",
+        r->spec->version ? json_integer((json_int_t)r->spec->version) : json_null(), "out",
+        text(r->out_dir), "score", number(total), "max_score", number(max), "cases_passed",
+        (json_int_t)passed, "cases_failed", (json_int_t)(r->n - passed), "cases", cases);
 }
 
 /* ---- Files ---- */
@@ -576,6 +665,14 @@ void grade_report_row(FILE *out, const struct grade_report *r, const struct grad
     if (res->note[0]) {
         fprintf(out, "\n%*snote: ", indent, "");
         put_text(out, res->note);
+    }
+    for (unsigned i = 0; res->metrics && i < res->c->nmetrics; i++) {
+        fprintf(out, i ? ", " : "\n%*smetrics: ", indent, "");
+        put_text(out, res->c->metrics[i].label);
+        if (res->metrics[i].ok)
+            fprintf(out, " %llu", (unsigned long long)res->metrics[i].v);
+        else
+            fputs(" n/a", out);
     }
     fputc('\n', out);
     if (res->trace && !res->passed)

@@ -11,6 +11,13 @@
 #include "grade_check.h"
 #include "grade_spec.h"
 
+/* A measure's value for a run (a metric's, a leaderboard entry's). */
+struct grade_value {
+    bool ok;
+    uint64_t v;
+    char why[GRADE_TEXT]; /* !ok: why there is none */
+};
+
 /* One case's result. */
 struct grade_result {
     const struct grade_case *c;
@@ -23,14 +30,23 @@ struct grade_result {
     struct grade_outcome *outcomes;
     unsigned noutcomes, failed; /* failed: outcomes that failed */
     bool passed;
-    char *kernel;        /* the kernel's path or name */
-    char *input;         /* the console input file */
-    char *console;       /* the file with the console output */
-    char *trace;         /* the trace, if it is kept; else NULL */
-    char *timeline;      /* the run's timeline (Perfetto JSON), if it is kept; else NULL */
-    char *disk;          /* the disk image after the run, if it is kept; else NULL */
-    char *output_buffer; /* (run.output) */
-    double wall_seconds; /* the host time the case took: JUnit's `time`, never in grade.json */
+    char *kernel;         /* the kernel's path or name */
+    char *input;          /* the console input file */
+    char *console;        /* the file with the console output */
+    char *trace;          /* the trace, if it is kept; else NULL */
+    char *timeline;       /* the run's timeline (Perfetto JSON), if it is kept; else NULL */
+    char *disk;           /* the disk image after the run, if it is kept; else NULL */
+    char *output_buffer;  /* (run.output) */
+    double wall_seconds;  /* the host time the case took: JUnit's `time`, never in grade.json */
+    uint64_t *line_times; /* (run.line_times) */
+    size_t line_times_cap;
+    struct grade_value *metrics; /* c->nmetrics of them */
+    struct grade_value *board;   /* c->nboard */
+    /* The reference kernel's run of the case (ref bounds), or NULL. Its
+     * checks are judged against itself; `ref_why` says why its numbers
+     * cannot be used ("" if they can). */
+    struct grade_result *ref;
+    char ref_why[GRADE_TEXT];
 };
 
 struct grade_report {

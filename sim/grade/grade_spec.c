@@ -49,8 +49,11 @@ struct parser {
     struct grade_case defaults;
     struct grade_case *cur; /* &defaults before the first [case] */
     unsigned *set_at;       /* by key: the line that set it in this section (0: none) */
-    enum grade_op op;       /* of a "stat"/"lines" line */
-    uint64_t number;
+    unsigned own_from;      /* the section's first own check (the defaults' come first) */
+    int last_check;         /* the check the previous setting added; -1: none */
+    enum grade_op op;       /* of a check's line */
+    struct grade_bound bound;
+    struct grade_measure measure;
     char *err;
     unsigned errlen;
     bool oom;
@@ -150,15 +153,23 @@ static bool unescape(struct parser *p, const char *s, const char *end, char *out
 }
 
 /* The end of an unquoted value: a '#' after a blank (or first) starts a
- * comment; then trailing blanks go. */
-static char *value_end(char *s)
+ * comment, except '#' and a digit where `numbered` (line-time's #N); then
+ * trailing blanks go. */
+static char *value_end_numbered(char *s, bool numbered)
 {
     char *e = s;
-    while (*e && !(*e == '#' && (e == s || is_space(e[-1]))))
+    while (*e &&
+           !(*e == '#' && (e == s || is_space(e[-1])) && !(numbered && e[1] >= '0' && e[1] <= '9')))
         e += e[0] == '\\' && e[1] ? 2 : 1;
     while (e > s && is_space(e[-1]))
         e--;
     return e;
+}
+
+/* The end of an unquoted value (above), '#' always starting a comment. */
+static char *value_end(char *s)
+{
+    return value_end_numbered(s, false);
 }
 
 /* A value: "quoted" (kept as it is, with escapes) or unquoted (trimmed,
@@ -455,6 +466,21 @@ static void spec_quote(const char *v, char *buf, size_t len)
     buf[o] = 0;
 }
 
+/* The key of each measure, as a spec writes it. */
+static const char *const measure_keys[] = {
+    [CHECK_STAT] = "stat", [CHECK_LINES] = "lines", [CHECK_LINE_TIME] = "line-time"};
+
+/* The measure as a spec writes it: `stat NAME`, `lines "PATTERN"`,
+ * `line-time "PATTERN" #N`. */
+static void measure_source(const struct grade_measure *m, char *buf, size_t len)
+{
+    char q[200];
+    spec_quote(m->text, q, sizeof q);
+    snprintf(buf, len, "%s %s", measure_keys[m->kind], q);
+    if (m->kind == CHECK_LINE_TIME && m->nth != 1)
+        snprintf(buf + strlen(buf), len - strlen(buf), " #%u", m->nth);
+}
+
 static bool add_check(struct parser *p, struct grade_case *c, enum grade_check_kind kind,
                       const char *key, const char *v)
 {
@@ -464,15 +490,18 @@ static bool add_check(struct parser *p, struct grade_case *c, enum grade_check_k
         return false;
     }
     c->checks = n;
-    char source[300], q[200];
-    spec_quote(v, q, sizeof q);
-    if (kind == CHECK_LINES || kind == CHECK_STAT)
-        snprintf(source, sizeof source, "%s %s %s %llu", key, q, grade_op_name(p->op),
-                 (unsigned long long)p->number);
-    else
+    char source[400], q[200];
+    struct grade_check k = {.kind = kind, .text = v, .nth = 1, .op = p->op, .line = p->line};
+    if (kind == CHECK_LINES || kind == CHECK_STAT || kind == CHECK_LINE_TIME) {
+        k.nth = p->measure.nth;
+        k.bound = p->bound;
+        measure_source(&p->measure, q, sizeof q);
+        snprintf(source, sizeof source, "%s %s %s", q, grade_op_name(p->op), p->bound.text);
+    } else {
+        spec_quote(v, q, sizeof q);
         snprintf(source, sizeof source, "%s = %s", key, q);
-    c->checks[c->nchecks++] = (struct grade_check){
-        .kind = kind, .text = v, .op = p->op, .value = p->number, .line = p->line};
+    }
+    c->checks[c->nchecks++] = k;
     return (c->checks[c->nchecks - 1].source = copy(p, source)) != NULL;
 }
 
@@ -505,23 +534,327 @@ static bool add_reject_line(struct parser *p, struct grade_case *c, const char *
     return add_check(p, c, CHECK_REJECT_LINE, key, v);
 }
 
-static bool add_lines(struct parser *p, struct grade_case *c, const char *key, const char *v)
+static bool add_measured(struct parser *p, struct grade_case *c, const char *key, const char *v)
 {
-    return add_check(p, c, CHECK_LINES, key, v);
+    return add_check(p, c, p->measure.kind, key, v);
 }
 
-static bool add_stat(struct parser *p, struct grade_case *c, const char *key, const char *v)
+/* ---- Measures and bounds ---- */
+
+/* "F" of a bound: digits with at most 6 after a point, as num / den. */
+static bool parse_factor(const char *s, uint64_t *num, uint64_t *den)
 {
+    *num = 0;
+    *den = 1;
+    bool digits = false, point = false;
+    for (; *s; s++) {
+        if (*s == '.' && !point) {
+            point = true;
+        } else if (*s >= '0' && *s <= '9' && *num < 1000000000000ull && *den < 1000000) {
+            *num = *num * 10 + (uint64_t)(*s - '0');
+            *den *= point ? 10 : 1;
+            digits = true;
+        } else {
+            return false;
+        }
+    }
+    return digits;
+}
+
+#define BOUND_FORMS "N, ref, F * ref, ref + N, ref - N or F * ref + N"
+
+/* BOUND: N | ref | F * ref | ref +/- N | F * ref +/- N, its words apart
+ * (or not: "0.5*ref+100" reads the same). */
+static bool parse_bound_text(struct parser *p, const char *key, char *s, struct grade_bound *b)
+{
+    char *w[6], buf[200];
+    unsigned nw = 0;
+    size_t o = 0;
+    s = skip_space(s);
+    if (!strstr(s, "ref") && !strchr(s, '*')) {
+        *b = (struct grade_bound){.num = 1, .den = 1};
+        char text[32];
+        if (!spec_u64(p, key, s, &b->n, "a number (a non-negative integer)"))
+            return false;
+        snprintf(text, sizeof text, "%llu", (unsigned long long)b->n);
+        return (b->text = copy(p, text)) != NULL;
+    }
+    for (char *c = s; *c && o + 4 < sizeof buf;) {
+        if (is_space(*c)) {
+            c = skip_space(c);
+        } else if (*c == '*' || *c == '+' || *c == '-') {
+            if (nw == 6)
+                goto bad;
+            w[nw++] = buf + o;
+            buf[o++] = *c++;
+            buf[o++] = 0;
+        } else {
+            if (nw == 6)
+                goto bad;
+            w[nw++] = buf + o;
+            while (*c && !is_space(*c) && *c != '*' && *c != '+' && *c != '-' && o + 2 < sizeof buf)
+                buf[o++] = *c++;
+            buf[o++] = 0;
+        }
+    }
+    *b = (struct grade_bound){.num = 1, .den = 1};
+    char text[200];
+    unsigned i = 0;
+    char factor[40] = "";
+    if (nw >= 3 && !strcmp(w[1], "*")) {
+        if (!parse_factor(w[0], &b->num, &b->den))
+            return fail(p, "%s: expected a factor such as 0.5 or 1.05 before '* ref', not '%s'",
+                        key, w[0]);
+        snprintf(factor, sizeof factor, "%s * ", w[0]);
+        i = 2;
+    }
+    if (i >= nw || strcmp(w[i], "ref") != 0)
+        goto bad;
+    b->ref = true;
+    i++;
+    if (i + 2 == nw && (!strcmp(w[i], "+") || !strcmp(w[i], "-"))) {
+        b->minus = w[i][0] == '-';
+        if (!spec_u64(p, key, w[i + 1], &b->n, "a number (a non-negative integer) after ref +/-"))
+            return false;
+        i += 2;
+    }
+    if (i != nw)
+        goto bad;
+    snprintf(text, sizeof text, "%sref", factor);
+    if (b->n || b->minus)
+        snprintf(text + strlen(text), sizeof text - strlen(text), " %c %llu", b->minus ? '-' : '+',
+                 (unsigned long long)b->n);
+    return (b->text = copy(p, text)) != NULL;
+bad:
+    return fail(p, "%s: expected a bound " BOUND_FORMS " (F a decimal such as 0.5), not '%s'", key,
+                skip_space(s));
+}
+
+/* The closing quote of the quoted text at s ('"'); NULL if none. */
+static char *closing_quote(char *s)
+{
+    for (s++; *s && *s != '"'; s += s[0] == '\\' && s[1] ? 2 : 1)
+        ;
+    return *s ? s : NULL;
+}
+
+/* OPERAND [#N] in [s, end) (no comment): into p->measure of `kind`. */
+static bool parse_measure(struct parser *p, const char *key, enum grade_check_kind kind, char *s,
+                          char *end)
+{
+    static const char *const what[] = {
+        [CHECK_STAT] = "a statistic", [CHECK_LINES] = "a pattern", [CHECK_LINE_TIME] = "a pattern"};
+    s = skip_space(s);
+    while (end > s && is_space(end[-1]))
+        end--;
+    p->measure = (struct grade_measure){.kind = kind, .nth = 1};
+    if (kind == CHECK_LINE_TIME) {
+        char *w = end;
+        while (w > s && !is_space(w[-1]))
+            w--;
+        if (w > s && w < end && *w == '#') {
+            uint64_t nth;
+            char saved = *end;
+            *end = 0;
+            bool ok = parse_u64(w + 1, &nth) == 0 && nth >= 1 && nth <= 1000000;
+            *end = saved;
+            if (!ok)
+                return fail(p, "%s: expected #N, the matching line's number 1..1000000, not '%.*s'",
+                            key, (int)(end - w), w);
+            p->measure.nth = (unsigned)nth;
+            end = w;
+            while (end > s && is_space(end[-1]))
+                end--;
+        }
+    }
+    if (s == end)
+        return fail(p, "%s: expected %s", key, what[kind]);
+    if (*s == '"') {
+        char *q = closing_quote(s);
+        if (!q || q >= end)
+            return fail(p, "expected a closing '\"' at the end of the quoted value");
+        if (q + 1 != end)
+            return fail(p, "%s: expected nothing but %s after the closing '\"', not '%.*s'", key,
+                        kind == CHECK_LINE_TIME ? "#N" : "the rest of the line", (int)(end - q - 1),
+                        q + 1);
+        s++;
+        end = q;
+    }
+    char *buf = malloc((size_t)(end - s) + 1);
+    if (!buf) {
+        p->oom = true;
+        return false;
+    }
+    bool ok = unescape(p, s, end, buf) && (p->measure.text = copy(p, buf)) != NULL;
+    free(buf);
+    if (!ok)
+        return false;
     char why[300];
-    if (statpath_check(v, why, sizeof why) != 0)
+    if (kind == CHECK_STAT && statpath_check(p->measure.text, why, sizeof why) != 0)
         return fail(p, "%s: %s", key, why);
-    return add_check(p, c, CHECK_STAT, key, v);
+    return true;
+}
+
+/* "stat"/"lines"/"line-time" at the start of s: its kind; s moves past it. */
+static bool measure_kind(char **s, enum grade_check_kind *kind)
+{
+    for (size_t i = 0; i < sizeof measure_keys / sizeof measure_keys[0]; i++) {
+        size_t n = measure_keys[i] ? strlen(measure_keys[i]) : 0;
+        if (n && !strncmp(*s, measure_keys[i], n) && (is_space((*s)[n]) || !(*s)[n])) {
+            *kind = (enum grade_check_kind)i;
+            *s += n;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The words of an order after a measure, and what they mean. */
+static const struct {
+    const char *word;
+    bool higher;
+    bool board; /* a leaderboard's; else a metric's */
+} orders[] = {
+    {"lower-better", false, false},
+    {"higher-better", true, false},
+    {"asc", false, true},
+    {"desc", true, true},
+};
+
+/* LABEL = MEASURE [ORDER], for `metric` and `leaderboard`. */
+static bool add_metric(struct parser *p, struct grade_case *c, const char *key, char *s)
+{
+    bool board = !strcmp(key, "leaderboard");
+    s = skip_space(s);
+    size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-");
+    char *eq = skip_space(s + n);
+    if (!n || n > 48 || *eq != '=')
+        return fail(p,
+                    "%s: expected '%s LABEL = MEASURE' with a label of 1..48 letters, digits, "
+                    "'_', '.' and '-', not '%s'",
+                    key, key, s);
+    char label[64];
+    snprintf(label, sizeof label, "%.*s", (int)n, s);
+    char *m = skip_space(eq + 1);
+    enum grade_check_kind kind;
+    if (!measure_kind(&m, &kind))
+        return fail(p,
+                    "%s %s: expected a measure: stat NAME, lines PATTERN or line-time PATTERN "
+                    "[#N], not '%s'",
+                    key, label, m);
+    char *end = value_end_numbered(m, kind == CHECK_LINE_TIME);
+    bool higher = board; /* (Gradescope's default order is desc) */
+    char *w = end;
+    while (w > m && !is_space(w[-1]))
+        w--;
+    for (size_t i = 0; i < sizeof orders / sizeof orders[0]; i++)
+        if (orders[i].board == board && (size_t)(end - w) == strlen(orders[i].word) &&
+            !strncmp(w, orders[i].word, (size_t)(end - w))) {
+            higher = orders[i].higher;
+            end = w;
+        }
+    if (!parse_measure(p, key, kind, m, end))
+        return false;
+    struct grade_metric **list = board ? &c->board : &c->metrics;
+    unsigned *count = board ? &c->nboard : &c->nmetrics;
+    for (unsigned i = 0; i < *count; i++)
+        if (!strcmp((*list)[i].label, label))
+            return fail(p, "%s %s: the label is taken (line %u)", key, label, (*list)[i].line);
+    for (unsigned k = 0; board && k < p->spec->ncases; k++)
+        for (unsigned i = 0; i < p->spec->cases[k].nboard; i++)
+            if (!strcmp(p->spec->cases[k].board[i].label, label))
+                return fail(p,
+                            "%s %s: the label is taken (line %u): an entry names one case's "
+                            "number",
+                            key, label, p->spec->cases[k].board[i].line);
+    struct grade_metric *nl = realloc(*list, (*count + 1) * sizeof *nl);
+    if (!nl) {
+        p->oom = true;
+        return false;
+    }
+    *list = nl;
+    char src[300], ms[240];
+    measure_source(&p->measure, ms, sizeof ms);
+    const char *order = "";
+    for (size_t i = 0; i < sizeof orders / sizeof orders[0]; i++)
+        if (orders[i].board == board && orders[i].higher == higher)
+            order = orders[i].word;
+    if (snprintf(src, sizeof src, "%s %s = %s %s", key, label, ms, order) < 0)
+        src[0] = 0;
+    nl[*count] = (struct grade_metric){.label = copy(p, label),
+                                       .m = p->measure,
+                                       .higher = higher,
+                                       .source = copy(p, src),
+                                       .line = p->line};
+    (*count)++;
+    return nl[*count - 1].label && nl[*count - 1].source;
+}
+
+static bool set_metric(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    char *s = malloc(strlen(v) + 1);
+    if (!s) {
+        p->oom = true;
+        return false;
+    }
+    strcpy(s, v);
+    bool ok = add_metric(p, c, key, s);
+    free(s);
+    return ok;
+}
+
+static bool set_description(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    size_t n = strlen(v);
+    while (n && v[n - 1] == '\n')
+        n--; /* (a <<MARK text's last newline: reports add their own) */
+    if (!n)
+        return fail(p, "%s: expected a text", key);
+    if (!(v = arena_copy(p->spec, v, n))) {
+        p->oom = true;
+        return false;
+    }
+    if (p->last_check >= 0) {
+        c->checks[p->last_check].description = v;
+        return true;
+    }
+    bool spec = c == &p->defaults;
+    const char **d = spec ? &p->spec->description : &c->description;
+    if (c->nchecks > p->own_from || *d)
+        return fail(p,
+                    "%s: expected right after a check (it explains the check) or once before "
+                    "the %s's first check (it describes the %s)",
+                    key, spec ? "spec" : "case", spec ? "spec" : "case");
+    *d = v;
+    return true;
+}
+
+static bool set_version(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    (void)c;
+    if (parse_u64(v, &p->spec->version) != 0 || !p->spec->version || p->spec->version > UINT32_MAX)
+        return fail(p, "%s: expected the workload's version, a positive integer, not '%s'", key, v);
+    return true;
+}
+
+static bool set_reference(struct parser *p, struct grade_case *c, const char *key, const char *v)
+{
+    return (c->reference = spec_file(p, key, v)) != NULL;
+}
+
+bool grade_case_needs_ref(const struct grade_case *c)
+{
+    for (unsigned i = 0; i < c->nchecks; i++)
+        if (c->checks[i].bound.ref)
+            return true;
+    return false;
 }
 
 enum key_form {
     FORM_VALUE, /* key = value */
     FORM_TEXT,  /* key = value, or key <<MARK and lines up to MARK */
-    FORM_BOUND, /* key OPERAND OP NUMBER */
+    FORM_BOUND, /* key OPERAND OP BOUND */
+    FORM_LABEL, /* key LABEL = ... (the setter reads the rest of the line) */
 };
 
 /* Every key. `group`: keys of one group (not 0) exclude each other in one
@@ -533,30 +866,37 @@ static const struct key {
     bool repeatable;    /* checks add up; other keys may be given once a section */
     bool defaults_only; /* only before the first [case] */
     int group;
+    bool case_only; /* only in a [case] */
 } keys[] = {
-    {"title", set_title, FORM_VALUE, false, true, 0},
-    {"kernel", set_kernel, FORM_VALUE, false, false, 0},
-    {"max-insns", set_max_insns, FORM_VALUE, false, false, 0},
-    {"mem", set_mem, FORM_VALUE, false, false, 0},
-    {"cpus", set_cpus, FORM_VALUE, false, false, 0},
-    {"seed", set_seed, FORM_VALUE, false, false, 0},
-    {"nodes", set_nodes, FORM_VALUE, false, false, 0},
-    {"net", set_net, FORM_VALUE, false, false, 0},
-    {"cmdline", set_cmdline, FORM_VALUE, false, false, 0},
-    {"disk", set_disk, FORM_VALUE, false, false, 1},
-    {"disk-size", set_disk_size, FORM_VALUE, false, false, 1},
-    {"points", set_points, FORM_VALUE, false, false, 0},
-    {"visibility", set_visibility, FORM_VALUE, false, false, 0},
-    {"input", set_input, FORM_TEXT, false, false, 2},
-    {"input-file", set_input_file, FORM_VALUE, false, false, 2},
-    {"exit", set_exit, FORM_VALUE, false, false, 3},
-    {"end", set_end, FORM_VALUE, false, false, 3},
-    {"expect", add_expect, FORM_VALUE, true, false, 0},
-    {"expect-line", add_expect_line, FORM_VALUE, true, false, 0},
-    {"reject", add_reject, FORM_VALUE, true, false, 0},
-    {"reject-line", add_reject_line, FORM_VALUE, true, false, 0},
-    {"lines", add_lines, FORM_BOUND, true, false, 0},
-    {"stat", add_stat, FORM_BOUND, true, false, 0},
+    {"title", set_title, FORM_VALUE, false, true, 0, false},
+    {"description", set_description, FORM_TEXT, true, false, 0, false},
+    {"version", set_version, FORM_VALUE, false, true, 0, false},
+    {"reference", set_reference, FORM_VALUE, false, true, 0, false},
+    {"kernel", set_kernel, FORM_VALUE, false, false, 0, false},
+    {"max-insns", set_max_insns, FORM_VALUE, false, false, 0, false},
+    {"mem", set_mem, FORM_VALUE, false, false, 0, false},
+    {"cpus", set_cpus, FORM_VALUE, false, false, 0, false},
+    {"seed", set_seed, FORM_VALUE, false, false, 0, false},
+    {"nodes", set_nodes, FORM_VALUE, false, false, 0, false},
+    {"net", set_net, FORM_VALUE, false, false, 0, false},
+    {"cmdline", set_cmdline, FORM_VALUE, false, false, 0, false},
+    {"disk", set_disk, FORM_VALUE, false, false, 1, false},
+    {"disk-size", set_disk_size, FORM_VALUE, false, false, 1, false},
+    {"points", set_points, FORM_VALUE, false, false, 0, false},
+    {"visibility", set_visibility, FORM_VALUE, false, false, 0, false},
+    {"input", set_input, FORM_TEXT, false, false, 2, false},
+    {"input-file", set_input_file, FORM_VALUE, false, false, 2, false},
+    {"exit", set_exit, FORM_VALUE, false, false, 3, false},
+    {"end", set_end, FORM_VALUE, false, false, 3, false},
+    {"expect", add_expect, FORM_VALUE, true, false, 0, false},
+    {"expect-line", add_expect_line, FORM_VALUE, true, false, 0, false},
+    {"reject", add_reject, FORM_VALUE, true, false, 0, false},
+    {"reject-line", add_reject_line, FORM_VALUE, true, false, 0, false},
+    {"lines", add_measured, FORM_BOUND, true, false, 0, false},
+    {"stat", add_measured, FORM_BOUND, true, false, 0, false},
+    {"line-time", add_measured, FORM_BOUND, true, false, 0, false},
+    {"metric", set_metric, FORM_LABEL, true, false, 0, false},
+    {"leaderboard", set_metric, FORM_LABEL, true, false, 0, true},
 };
 #define NKEYS (sizeof keys / sizeof keys[0])
 
@@ -645,65 +985,63 @@ static const char *parse_heredoc(struct parser *p, const char *key, char *s)
     return v;
 }
 
-/* OPERAND OP NUMBER [# comment]: sets p->op and p->number. */
+/* OPERAND [#N] OP BOUND [# comment]: sets p->measure, p->op and p->bound;
+ * returns the operand. The operator is the last word that is one (after
+ * a quoted operand). */
 static const char *parse_bound(struct parser *p, const char *key, char *s)
 {
-    const char *what = strcmp(key, "lines") ? "a statistic" : "a pattern";
-    char *rest;
-    const char *operand;
+    enum grade_check_kind kind = CHECK_STAT;
+    char *k = (char *)key;
+    measure_kind(&k, &kind);
     s = skip_space(s);
-    if (*s == '"') {
-        if (!(operand = parse_text(p, s, &rest)))
-            return NULL;
-        *value_end(rest) = 0;
-    } else {
-        /* the last two words are OP and NUMBER */
-        char *end = value_end(s);
-        *end = 0;
-        char *num = end;
-        while (num > s && !is_space(num[-1]))
-            num--;
-        char *op_end = num;
-        while (op_end > s && is_space(op_end[-1]))
-            op_end--;
-        char *op = op_end;
-        while (op > s && !is_space(op[-1]))
-            op--;
-        char *operand_end = op;
-        while (operand_end > s && is_space(operand_end[-1]))
-            operand_end--;
-        if (operand_end == s)
-            return fail(p,
-                        "expected '%s OPERAND OP NUMBER' with %s, an operator (< <= > >= == "
-                        "!=) and a number, not '%s %s'",
-                        key, what, key, s),
-                   NULL;
-        char *buf = malloc((size_t)(operand_end - s) + 1);
-        if (!buf) {
-            p->oom = true;
-            return NULL;
-        }
-        operand = unescape(p, s, operand_end, buf) ? copy(p, buf) : NULL;
-        free(buf);
-        if (!operand)
-            return NULL;
-        rest = op;
+    char *from = s;
+    if (*s == '"' && !(from = closing_quote(s)))
+        return fail(p, "expected a closing '\"' at the end of the quoted value"), NULL;
+    char *end = value_end_numbered(from, kind == CHECK_LINE_TIME);
+    *end = 0;
+    char *op = NULL;
+    size_t opn = 0;
+    for (char *w = from; *w;) {
+        w = skip_space(w);
+        char *we = w;
+        while (*we && !is_space(*we))
+            we++;
+        for (size_t i = 0; i < sizeof op_names / sizeof op_names[0]; i++)
+            if ((size_t)(we - w) == strlen(op_names[i]) &&
+                !strncmp(w, op_names[i], (size_t)(we - w)))
+                op = w, opn = i;
+        w = we;
     }
-    /* rest: "OP NUMBER" */
-    char *op = skip_space(rest), *op_end = op;
-    while (*op_end && !is_space(*op_end))
-        op_end++;
-    char *num = skip_space(op_end);
-    *op_end = 0;
-    size_t i = 0;
-    while (i < sizeof op_names / sizeof op_names[0] && strcmp(op, op_names[i]) != 0)
-        i++;
-    if (i == sizeof op_names / sizeof op_names[0])
-        return fail(p, "%s: expected an operator < <= > >= == or !=, not '%s'", key, op), NULL;
-    p->op = (enum grade_op)i;
-    if (!spec_u64(p, key, num, &p->number, "a number (a non-negative integer)"))
+    if (!op) {
+        /* the old message, for a line with no operator at all */
+        char *last = end;
+        while (last > from && !is_space(last[-1]))
+            last--;
+        char *prev = last;
+        while (prev > from && is_space(prev[-1]))
+            prev--;
+        while (prev > from && !is_space(prev[-1]))
+            prev--;
+        if (prev < last && prev > s)
+            return fail(p, "%s: expected an operator < <= > >= == or !=, not '%.*s'", key,
+                        (int)strcspn(prev, " \t"), prev),
+                   NULL;
+        return fail(p,
+                    "expected '%s OPERAND OP BOUND' with %s, an operator (< <= > >= == "
+                    "!=) and a number or a bound relative to ref, not '%s %s'",
+                    key, kind == CHECK_STAT ? "a statistic" : "a pattern", key, s),
+               NULL;
+    }
+    p->op = (enum grade_op)opn;
+    if (!parse_measure(p, key, kind, s, op))
         return NULL;
-    return operand;
+    if (!*skip_space(op + strlen(op_names[opn])))
+        return fail(p, "%s: expected a number or a bound relative to ref after '%s'", key,
+                    op_names[opn]),
+               NULL;
+    if (!parse_bound_text(p, key, op + strlen(op_names[opn]), &p->bound))
+        return NULL;
+    return p->measure.text;
 }
 
 /* [case NAME] */
@@ -746,6 +1084,16 @@ static bool parse_section(struct parser *p, char *s)
     }
     if (c->checks)
         memcpy(c->checks, p->defaults.checks, p->defaults.nchecks * sizeof *c->checks);
+    c->metrics = NULL;
+    if (p->defaults.nmetrics && !(c->metrics = malloc(p->defaults.nmetrics * sizeof *c->metrics))) {
+        c->nmetrics = 0;
+        p->oom = true;
+        return false;
+    }
+    if (c->metrics)
+        memcpy(c->metrics, p->defaults.metrics, p->defaults.nmetrics * sizeof *c->metrics);
+    p->own_from = c->nchecks;
+    p->last_check = -1;
     c->line = p->line;
     c->name = copy(p, name);
     p->cur = c;
@@ -771,6 +1119,8 @@ static bool parse_setting(struct parser *p, char *s)
     if (key->defaults_only && p->cur != &p->defaults)
         return fail(p, "%s: expected before the first [case] (it is about the whole spec)",
                     key->name);
+    if (key->case_only && p->cur == &p->defaults)
+        return fail(p, "%s: expected in a [case] (an entry is one case's number)", key->name);
     if (!key->repeatable && p->set_at[i])
         return fail(p, "%s: given twice in one section (first at line %u)", key->name,
                     p->set_at[i]);
@@ -782,6 +1132,8 @@ static bool parse_setting(struct parser *p, char *s)
     const char *v;
     if (key->form == FORM_BOUND)
         v = parse_bound(p, key->name, rest);
+    else if (key->form == FORM_LABEL)
+        v = copy(p, rest);
     else if (key->form == FORM_TEXT && rest[0] == '<' && rest[1] == '<')
         v = parse_heredoc(p, key->name, rest + 2);
     else if (*rest != '=')
@@ -792,7 +1144,10 @@ static bool parse_setting(struct parser *p, char *s)
     if (!v)
         return false;
     p->set_at[i] = p->line;
-    return key->set(p, p->cur, key->name, v);
+    unsigned before = p->cur->nchecks;
+    bool ok = key->set(p, p->cur, key->name, v);
+    p->last_check = p->cur->nchecks > before ? (int)p->cur->nchecks - 1 : -1;
+    return ok;
 }
 
 static bool parse(struct parser *p)
@@ -828,9 +1183,21 @@ static bool check_nodes(struct parser *p)
         if (c->disk || c->disk_size)
             return fail(p, "case '%s': a case with nodes cannot have a disk (yet)", c->name);
         for (unsigned k = 0; k < c->nchecks; k++)
-            if (c->checks[k].kind == CHECK_STAT)
-                return fail(p, "case '%s': stat checks are not available with nodes (yet; line %u)",
+            if (c->checks[k].kind == CHECK_STAT || c->checks[k].kind == CHECK_LINE_TIME ||
+                c->checks[k].bound.ref)
+                return fail(p,
+                            "case '%s': stat, line-time and ref checks are not available with "
+                            "nodes (yet; line %u)",
                             c->name, c->checks[k].line);
+        for (unsigned k = 0; k < c->nmetrics + c->nboard; k++) {
+            const struct grade_metric *m =
+                k < c->nmetrics ? &c->metrics[k] : &c->board[k - c->nmetrics];
+            if (m->m.kind != CHECK_LINES)
+                return fail(p,
+                            "case '%s': stat and line-time measures are not available with "
+                            "nodes (yet; line %u)",
+                            c->name, m->line);
+        }
         struct net_spec spec;
         char why[256];
         if (net_spec_parse(c->net, c->nodes, &spec, why, sizeof why) != 0)
@@ -877,6 +1244,7 @@ struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen)
                                          .ncpus = 1,
                                          .end = MACHINE_HALTED};
         p.cur = &p.defaults;
+        p.last_check = -1;
         ok = dir && sp->title;
         if (!ok)
             snprintf(err, errlen, "%s: out of host memory", path);
@@ -886,6 +1254,8 @@ struct grade_spec *grade_spec_load(const char *path, char *err, unsigned errlen)
         snprintf(err, errlen, "%s: out of host memory", path);
     }
     free(p.defaults.checks);
+    free(p.defaults.metrics);
+    free(p.defaults.board);
     free(p.set_at);
     free(text);
     free(data);
@@ -901,7 +1271,7 @@ void grade_spec_free(struct grade_spec *sp)
     if (!sp)
         return;
     for (unsigned i = 0; i < sp->ncases; i++)
-        free(sp->cases[i].checks);
+        free(sp->cases[i].checks), free(sp->cases[i].metrics), free(sp->cases[i].board);
     free(sp->cases);
     while (sp->arena) {
         struct grade_arena *a = sp->arena;

@@ -32,6 +32,9 @@ expect --cpus run --cp
 expect "--gui --gui-paused --gui-exit --gui-dump" run --gui
 expect "--keep-traces" grade --kee
 expect "--output" timeline --o
+expect "bench-kernel" be
+expect "--png" bench-kernel --pn
+expect "$dir/kernel.elf" bench-kernel --kernel "$dir/ke"
 expect "$dir/kernel.elf" run "$dir/ke"
 expect "$dir/run.trc" run --input "$dir/ru"
 expect "$dir/out" grade --out "$dir/"

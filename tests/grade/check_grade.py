@@ -11,9 +11,10 @@ Checks what `space grade --out DIR` wrote (docs/grading.md):
 * DIR/junit.xml parses (xml.etree), has one testcase per case, a <failure>
   exactly for the failed ones, the counts in its attributes, and a time
   (seconds) on each testcase, the suite's their sum;
-* DIR/grade.json (format space-grade, version 1) agrees with both, and
+* DIR/grade.json (format space-grade, version 2) agrees with both, and
   every stat check's "actual" is the value at that path in the case's own
-  statistics (the JSON of docs/instrumentation.md), judged correctly;
+  statistics (the JSON of docs/instrumentation.md), judged correctly; a
+  check bounded by ref has bound = F * ref + N rounded down, judged with it;
 * a failing case that ran has its trace in DIR/traces/CASE.trc, and its
   text in JUnit, grade.json and results.json's extra_data says
   `space replay DIR/traces/CASE.trc`; a
@@ -165,8 +166,8 @@ def main():
         bad("junit.xml: a testcase or the suite has no time in seconds")
 
     # grade.json
-    if gj.get("format") != "space-grade" or gj.get("version") != 1:
-        bad("grade.json: not format space-grade version 1")
+    if gj.get("format") != "space-grade" or gj.get("version") != 2:
+        bad("grade.json: not format space-grade version 2")
     gcases = gj["cases"]
     if [c["name"] for c in gcases] != [t["name"] for t in tests]:
         bad("grade.json cases differ from results.json tests")
@@ -185,6 +186,20 @@ def main():
             for f in ("check", "passed", "expected", "actual"):
                 if f not in k:
                     bad(f"grade.json case {name}: a check without '{f}'")
+            ref = re.fullmatch(r".* (<|<=|>|>=|==|!=) (?:([\d.]+) \* )?ref(?: ([+-]) (\d+))?",
+                               k["check"])
+            if ref and k.get("ref") is not None:
+                # F * ref + N, rounded down, exactly (F a decimal)
+                f = ref.group(2) or "1"
+                num, den = int(f.replace(".", "")), 10 ** (len(f.split(".")[1]) if "." in f else 0)
+                want = k["ref"] * num // den
+                n = int(ref.group(4) or 0)
+                want = max(0, want - n) if ref.group(3) == "-" else want + n
+                if k.get("bound") != want:
+                    bad(f"{name}: {k['check']}: bound {k.get('bound')}, expected {want}")
+                actual = re.match(r"\d+", k["actual"])
+                if actual and OPS[ref.group(1)](int(actual.group()), want) != k["passed"]:
+                    bad(f"{name}: {k['check']} judged {k['passed']} with bound {want}")
             m = re.fullmatch(r"stat (\S+) (<|<=|>|>=|==|!=) (\d+)", k["check"])
             if m and c["stats"] is not None and re.fullmatch(r"\d+", k["actual"]):
                 v = stat_value(c["stats"], m.group(1))

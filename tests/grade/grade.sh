@@ -490,7 +490,7 @@ assert "[2] basicoz$ rlog 20" in out and "[4] basicoz$ basicoz: init exited" in 
     spec_error 'net = loss=0.1\n[case a]\n' 2 "case 'a': net needs nodes = N"
     spec_error 'nodes = 2\n[case a]\nnet = loss=2\n' 2 "case 'a': --net: loss needs a probability"
     spec_error 'nodes = 2\n[case a]\ndisk-size = 1M\n' 2 "case 'a': a case with nodes cannot have a disk"
-    spec_error 'nodes = 2\n[case a]\nstat instructions > 1\n' 2 "case 'a': stat checks are not available with nodes \\(yet; line 3\\)"
+    spec_error 'nodes = 2\n[case a]\nstat instructions > 1\n' 2 "case 'a': stat, line-time and ref checks are not available with nodes \\(yet; line 3\\)"
 }
 
 # The specs of projects (b)-(e): each loads, runs every case on the BasicOZ
@@ -533,6 +533,205 @@ for name in ("shm", "threads", "fs", "paging"):
         assert not missing, (name, line, missing)
 assert n >= 12, n
 EOF
+}
+
+# Bounds relative to a reference kernel (hello.elf, not the built-in BasicOZ
+# the cases run on), the measures, descriptions, metrics, a leaderboard,
+# and grade.json byte for byte the same on a regrade.
+case_refs() {
+    G=$TESTS/guest
+    cat > refs.spec <<EOF
+title = refs
+description = Bounds against a reference kernel.
+version = 3
+reference = $G/hello.elf
+max-insns = 50000000
+metric session = stat virtual_time
+metric prompts = lines "basicoz\$ *" higher-better
+
+[case longer]
+description = BasicOZ's session is longer than hello's whole run.
+input = hello\nexit\n
+stat virtual_time >= ref
+stat virtual_time > 2 * ref + 5
+stat virtual_time <= 0.001 * ref
+description = It must take at most a thousandth of the reference's time.
+line-time "*hello, world" <= ref
+line-time "*hello, world" #2 > 0
+leaderboard hello_at = line-time "*hello, world"
+leaderboard lines = lines "*" desc
+
+[case ref-ends-wrong]
+exit = 0
+input = exit\n
+stat virtual_time <= 1.5 * ref - 10
+
+[case no-ref]
+input = exit\n
+lines "basicoz\$ *" == 1
+EOF
+    grade refs.spec --out res
+    status_is 1
+    check res --pass no-ref --fail longer,ref-ends-wrong
+    out_has "metrics: session [0-9]+, prompts 2"
+    cp res/grade.json first.json
+    [ -f res/reference/console/longer.txt ] && [ -f res/reference/console/ref-ends-wrong.txt ] ||
+        fail "no reference runs"
+    [ ! -e res/reference/console/no-ref.txt ] || fail "a case without ref bounds ran the reference"
+    py res '
+import re
+assert g["version"] == 2 and g["workload_version"] == 3, g["version"]
+assert g["description"] == "Bounds against a reference kernel."
+c = case("longer")
+assert c["description"].startswith("BasicOZ"), c
+assert c["reference"]["kernel"].endswith("hello.elf"), c["reference"]
+ref = c["reference"]["end"]["virtual_time"]
+k = check("longer", "stat virtual_time >= ref")
+assert k["passed"] and k["ref"] == ref and k["bound"] == ref, k
+k = check("longer", "stat virtual_time > 2 * ref + 5")
+assert k["passed"] and k["bound"] == 2 * ref + 5, k
+assert re.fullmatch(r"virtual_time > 2 \* ref \+ 5 = \d+ \(ref \d+, the reference kernel on this case\)", k["expected"]), k
+k = check("longer", "stat virtual_time <= 0.001 * ref")
+assert not k["passed"] and k["bound"] == ref // 1000, k
+assert k["description"] == "It must take at most a thousandth of the reference\x27s time.", k
+# hello.elf prints no "hello, world": no reference value, and the check says so
+k = check("longer", "line-time *hello, world <= ref")
+assert not k["passed"] and k["ref"] is None and "gave no value: 0 lines match" in k["expected"], k
+k = check("longer", "line-time *hello, world #2 > 0")
+assert not k["passed"] and "1 line matches" in k["actual"], k
+assert c["metrics"]["session"] == c["end"]["virtual_time"] and c["metrics"]["prompts"] == 2, c["metrics"]
+k = check("ref-ends-wrong", "stat virtual_time <= 1.5 * ref - 10")
+assert not k["passed"] and "did not end as the case requires" in k["expected"], k
+assert case("ref-ends-wrong")["reference"]["unusable"], case("ref-ends-wrong")["reference"]
+assert case("no-ref")["reference"] is None
+board = r["leaderboard"]
+assert [b["name"] for b in board] == ["hello_at", "lines"], board
+assert board[0]["order"] == "desc" and board[1]["order"] == "desc" and board[1]["value"] > 0, board
+t = next(t for t in r["tests"] if t["name"] == "longer")
+assert t["output"].startswith("BasicOZ\x27s session is longer"), t["output"]
+assert "why:      It must take at most a thousandth" in t["output"], t["output"]
+assert "reference/" not in t["output"] and "Metric" not in t["output"], t["output"]
+assert t["extra_data"]["metrics"]["prompts"] == 2 and t["extra_data"]["reference"]["values"], t
+assert "Bounds against a reference kernel." in r["output"], r["output"]
+assert r["extra_data"]["version"] == 3
+'
+    # a regrade writes the same grade.json, byte for byte
+    grade refs.spec --out res
+    status_is 1
+    cmp -s first.json res/grade.json || fail "grade.json differs on a regrade"
+    # the submission as its own reference: every ref bound holds
+    cat > same.spec <<EOF
+reference = $G/hello.elf
+[case same]
+kernel = $G/hello.elf
+end = halted
+stat virtual_time == ref
+stat instructions <= 1.05 * ref
+lines "hello*" == ref
+EOF
+    grade same.spec --out same
+    status_is 0
+    check same --pass same
+    # descriptions of several lines; a default check's goes with it into every case
+    cat > desc.spec <<'EOF'
+description <<END
+Line one.
+Line two.
+END
+reject = nothing here
+description = Nobody prints that.
+[case a]
+input = exit\n
+expect = nothing here
+description <<END
+Why it matters.
+END
+EOF
+    grade desc.spec --out desc
+    status_is 1
+    check desc --fail a
+    py desc '
+assert g["description"] == "Line one.\nLine two.", g["description"]
+assert check("a", "reject = nothing here")["description"] == "Nobody prints that."
+assert "        why:      Why it matters.\nThe run: " in r["tests"][0]["output"], r["tests"][0]["output"]
+'
+}
+
+# space bench-kernel: two kernels side by side as text, JSON (the same bytes
+# twice) and a PNG; a kernel that fails a case is marked with the reason.
+case_bench() {
+    G=$TESTS/guest
+    cat > w.spec <<'EOF'
+title = tiny workload
+version = 2
+max-insns = 50000000
+end = halted
+metric time = stat virtual_time
+metric said = lines "*" higher-better
+[case one]
+input = hello\nexit\n
+expect = hello, world
+[case two]
+input = exit\n
+EOF
+    bench() {
+        runs=$((runs + 1))
+        OUT=$tmp/out$runs ERR=$tmp/err$runs
+        run_space bench-kernel "$@"
+    }
+    bench w.spec --kernel builtin --kernel hi="$G/hello.elf" --json b.json --png b.png --out bout
+    status_is 0
+    out_has "^w.spec: tiny workload, version 2$"
+    out_has "^  case +metric +builtin +hi$"
+    out_has "^  one +time +[0-9]+ +[0-9]+ \(x0\.[0-9]+\) !$"
+    out_has "^  ! hi on case one failed its checks: expect = hello, world: expected the console output contains \"hello, world\"; actual not found$"
+    ! grep -q "! builtin" "$OUT" || fail "builtin marked as failing"
+    head -c 8 b.png | od -An -tx1 | grep -q "89 50 4e 47 0d 0a 1a 0a" || fail "b.png is not a PNG"
+    [ "$(wc -c < b.png)" -gt 1000 ] || fail "b.png is too small"
+    python3 - b.json <<'EOF' || fail "the bench-kernel JSON is wrong"
+import json, sys
+j = json.load(open(sys.argv[1]))
+assert j["format"] == "space-bench-kernel" and j["version"] == 1, j
+assert [k["label"] for k in j["kernels"]] == ["builtin", "hi"] and j["kernels"][0]["file"] is None
+w = j["workloads"][0]
+assert w["version"] == 2 and [c["name"] for c in w["cases"]] == ["one", "two"]
+one = w["cases"][0]
+assert [r["passed"] for r in one["runs"]] == [True, False], one["runs"]
+assert "expect = hello, world" in one["runs"][1]["failure"], one["runs"]
+m = {x["label"]: x for x in one["metrics"]}
+assert m["said"]["better"] == "higher" and m["time"]["better"] == "lower"
+assert all(isinstance(v, int) for v in m["time"]["values"]) and m["time"]["values"][0] > m["time"]["values"][1]
+EOF
+    cp b.json b1.json
+    bench w.spec --kernel builtin --kernel hi="$G/hello.elf" --json b.json --out bout
+    status_is 0
+    cmp -s b.json b1.json || fail "the JSON differs on a second run"
+    bench w.spec --kernel builtin --kernel hi="$G/hello.elf" --case two --out bout
+    status_is 0
+    ! grep -q "^  one" "$OUT" || fail "--case two ran case one"
+    bench w.spec --kernel a=x --kernel a=y
+    status_is 2
+    bench w.spec --case nothing
+    status_is 2
+    bench
+    status_is 2
+    # the scheduler's workload runs and measures the batch's turnaround
+    bench "$SPEC_DIR/../workloads/sched.spec" --case batch --out sched
+    status_is 0
+    out_has "^  batch +response_mean +[0-9]+$"
+    out_has "^ +turnaround +[0-9]+$"
+    # basicoz/workloads/README.md quotes what the built-in kernel gives
+    readme="$SPEC_DIR/../workloads/README.md"
+    t=$(awk '$1 == "turnaround" { print $2 }' "$OUT")
+    s=$(awk '$1 == "session" { print $2 }' "$OUT")
+    k=$(awk '$1 == "kernel_time" { print $2 }' "$OUT")
+    grep -q "| $t |$" "$readme" || fail "workloads/README.md does not quote the turnaround $t"
+    grep -q "batch $s |" "$readme" || fail "workloads/README.md does not quote the batch session $s"
+    grep -q "batch $k |" "$readme" || fail "workloads/README.md does not quote the batch kernel_time $k"
+    for m in response_mean wakeup_mean context_switches; do
+        v=$(awk -v m=$m '$1 == m { print $2 } $2 == m { print $3 }' "$OUT")
+        grep -q "batch $v |" "$readme" || fail "workloads/README.md does not quote the batch $m $v"
+    done
 }
 
 "case_$CASE"

@@ -74,10 +74,10 @@ static void parses(void)
     EXPECT(a->checks[0].kind == CHECK_EXPECT && !strcmp(a->checks[0].text, "BasicOZ"));
     EXPECT(a->checks[0].line == 5 && !strcmp(a->checks[0].source, "expect = BasicOZ"));
     EXPECT(a->checks[1].kind == CHECK_STAT && !strcmp(a->checks[1].text, "instructions"));
-    EXPECT(a->checks[1].op == OP_LT && a->checks[1].value == 500 && a->checks[1].line == 11);
+    EXPECT(a->checks[1].op == OP_LT && a->checks[1].bound.n == 500 && a->checks[1].line == 11);
     EXPECT(!strcmp(a->checks[1].source, "stat instructions < 500"));
     EXPECT(a->checks[2].kind == CHECK_LINES && !strcmp(a->checks[2].text, "a b*"));
-    EXPECT(a->checks[2].op == OP_GE && a->checks[2].value == 2);
+    EXPECT(a->checks[2].op == OP_GE && a->checks[2].bound.n == 2 && !a->checks[2].bound.ref);
     EXPECT(!strcmp(a->checks[2].source, "lines a b* >= 2"));
 
     const struct grade_case *b = &sp->cases[1];
@@ -137,8 +137,10 @@ static const struct {
     {"[case a]\ninput <<END\nline\n", "2: input <<END: expected a line 'END' that ends the text, "
                                       "but the file ended"},
     {"[case a]\nlines x ~ 3\n", "2: lines: expected an operator < <= > >= == or !=, not '~'"},
-    {"[case a]\nlines == 3\n", "2: expected 'lines OPERAND OP NUMBER' with a pattern, an operator "
-                               "(< <= > >= == !=) and a number, not 'lines == 3'"},
+    {"[case a]\nlines == 3\n", "2: lines: expected a pattern"},
+    {"[case a]\nlines x\n", "2: expected 'lines OPERAND OP BOUND' with a pattern, an operator "
+                            "(< <= > >= == !=) and a number or a bound relative to ref, not "
+                            "'lines x'"},
     {"[case a]\nstat instructions < -1\n",
      "2: stat: expected a number (a non-negative integer), not '-1'"},
     {"[case a]\n\nexit = 1\nend = limit\n",
