@@ -118,5 +118,7 @@ int main(int argc, char **argv)
     printf("fsbench: %d files and %d KiB %s, ok\n", files, kb,
            check_only ? "still there" : "written and read back");
     printf("fsbench: time %u instructions\n", t);
+    /* stat guest.fsbench_check_time or guest.fsbench_time */
+    publish_metric(check_only ? "fsbench_check_time" : "fsbench_time", t);
     return 0;
 }

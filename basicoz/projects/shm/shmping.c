@@ -84,5 +84,7 @@ int main(int argc, char **argv)
     sc_shm_unmap((void *)shm);
     printf("shmping: %d round trips, %d pages shared, ok\n", n, pages);
     printf("shmping: time %u instructions per round trip\n", t / (unsigned)n);
+    /* stat guest.shmping_yield or guest.shmping_futex */
+    publish_metric(futex ? "shmping_futex" : "shmping_yield", t / (unsigned)n);
     return 0;
 }

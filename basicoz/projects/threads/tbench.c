@@ -64,5 +64,7 @@ int main(int argc, char **argv)
            create ? "threads created and joined" : "round trips between two threads");
     printf("tbench: time %u instructions per %s\n", t / (unsigned)n,
            create ? "thread" : "round trip");
+    /* stat guest.tbench_create or guest.tbench_switch */
+    publish_metric(create ? "tbench_create" : "tbench_switch", t / (unsigned)n);
     return 0;
 }
