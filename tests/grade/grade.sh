@@ -463,6 +463,14 @@ case_smp() {
     grade "$SPEC_DIR/grade-smp.spec" --out res
     status_is 0
     check res --pass one,boot4,race4,hog4,jitter1,jitter2,speedup,balance,kernel --score 12/12
+    py res '
+board = {b["name"]: b for b in r["leaderboard"]}
+assert sorted(board) == ["kernel_cpu0", "time_4cpus"] and board["time_4cpus"]["order"] == "asc", board
+k = case("kernel")
+assert board["time_4cpus"]["value"] == case("speedup")["stats"]["virtual_time"], board
+assert board["kernel_cpu0"]["value"] == k["stats"]["cpus"][0]["by_mode"][0] == k["metrics"]["kernel_cpu0"], board
+assert all(c["description"] for c in g["cases"]) and g["workload_version"] == 1
+'
 }
 
 # The distributed project's spec (basicoz/projects/grade-dist.spec): cases
@@ -479,6 +487,10 @@ assert c["end"]["state"] == "halted" and c["end"]["exit_code"] == 0, c["end"]
 assert c["end"]["message"].startswith("node 0 of 5: guest halted with code 0"), c["end"]
 out = open(c["console_output"], encoding="utf-8").read()
 assert "[2] basicoz$ rlog 20" in out and "[4] basicoz$ basicoz: init exited" in out, out[:300]
+assert c["metrics"] == {"elections": 2, "agreed": 5}, c["metrics"]
+assert r["leaderboard"] == [{"name": "elections_loss", "value": 1, "order": "asc"},
+                            {"name": "elections_partition", "value": 2, "order": "asc"}], r["leaderboard"]
+assert all(c["description"] for c in g["cases"]) and g["workload_version"] == 1
 '
     spec_error() { # spec_error 'TEXT' LINE 'MESSAGE REGEX'
         printf '%b' "$1" > bad.spec
