@@ -104,7 +104,7 @@ static inline int sc_gettid(void)
  * reads the name through the program's own mappings and does not fault: a
  * page the kernel paged out gives SPACE_ERR_ACCESS (-9), so the name is
  * touched (paged in) and the call tried again. Returns 0 or the error. */
-#define SPACE_OP_METRIC_NR 23
+#define SPACE_OP_METRIC_NR  23
 #define SPACE_METRIC_SET_NR 0
 static inline int publish_metric(const char *name, unsigned value)
 {
