@@ -70,10 +70,18 @@ void account(struct proc *p)
         p->insns = proc_time(p);
 }
 
+/* What p ran since ran_from, its CPU time now being t. (A boost sets the
+ * ran_from of a process running on another CPU from an estimate, which may
+ * exceed what its chain then reports.) */
+static uint64_t ran(const struct proc *p, uint64_t t)
+{
+    return t > m(p)->ran_from ? t - m(p)->ran_from : 0;
+}
+
 /* Of its slice, what the running process p has used, this run included. */
 static uint64_t slice_used(const struct proc *p)
 {
-    return m(p)->used + (proc_time(p) - m(p)->ran_from);
+    return m(p)->used + ran(p, proc_time(p));
 }
 
 static int highest_ready(void)
@@ -173,7 +181,7 @@ void schedule(void)
 static void stop_running(struct proc *p)
 {
     account(p);
-    m(p)->used += p->insns - m(p)->ran_from;
+    m(p)->used += ran(p, p->insns);
     m(p)->ran_from = p->insns;
     int token = space_suspend();
     if (token < 0)
