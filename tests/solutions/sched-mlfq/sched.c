@@ -203,7 +203,7 @@ void block(enum wait_reason why)
 }
 
 /* The current process goes to the back of its level. */
-static void requeue(void)
+static __attribute__((noreturn)) void requeue(void)
 {
     struct proc *p = current;
     stop_running(p);
@@ -219,7 +219,6 @@ void yield_cpu(uint32_t result)
     current->has_result = 1;
     current->result = result;
     requeue();
-    current->has_result = 0;
 }
 
 /* After an interrupt: a process whose slice is used up moves down a level
