@@ -6,11 +6,14 @@
 #include "cli.h"
 #include "sim/host/platform.h"
 #include "sim/net/netcheck.h"
+#include "sim/replay/crossrun.h"
 #include "sim/replay/inputs.h"
 #include "sim/replay/replayer.h"
 #include "sim/replay/travel.h"
 #include "sim/replay/travel_io.h"
 #include "sim/core/tracer.h"
+#include "sim/stats/statpath.h"
+#include "sim/stats/stats.h"
 #include "sim/timeline/timeline.h"
 #include "sim/util/parse.h"
 
@@ -26,7 +29,12 @@ enum {
 };
 
 static const struct cmd_option replay_options[] = {
-    {"kernel", 0, "FILE", "replay with this kernel instead of the recorded one", REPLAY_KERNEL},
+    {"kernel", 0, "FILE",
+     "run this kernel on the recorded inputs and compare it with\n"
+     "the recorded run (input read, console output, end,\n"
+     "statistics; docs/trace-format.md); the recorded kernel's\n"
+     "bytes: the exact replay",
+     REPLAY_KERNEL},
     {"single-step", 0, NULL, "run one instruction at a time (it must be the same run)",
      REPLAY_SINGLE_STEP},
     {"quiet", 'q', NULL, "discard the guest's console output", REPLAY_QUIET},
@@ -58,9 +66,11 @@ static void describe(FILE *out)
           out);
     options_print(&o, out);
     fputs("exit status of replay: 0 the same run, 1 it diverged (the first difference on\n"
-          "stderr), 2 bad command line, 3 the trace is missing, truncated, corrupt or of\n"
-          "another format version, 4 --gui without a display, 130 interrupted (or the\n"
-          "window closed before the end).\n",
+          "stderr; with --kernel of another kernel: its console output or end departs\n"
+          "from the recording's), 2 bad command line (also --debug or --gui with another\n"
+          "kernel), 3 the trace is missing, truncated, corrupt or of another format\n"
+          "version, 4 --gui without a display, 130 interrupted (or the window closed\n"
+          "before the end).\n",
           out);
     options_free(&o);
 }
@@ -262,6 +272,191 @@ int cmd_replay(int argc, char **argv)
     return replay_one(trace, &a);
 }
 
+/* The statistics a cross-kernel comparison shows first; then every number
+ * in the tree's "console" and "guest" objects (the console's metrics and
+ * those the kernel published, where this space and the kernels have
+ * them). A name a run lacks shows as n/a. */
+static const char *const compared_stats[] = {"virtual_time", "instructions", "context_switches"};
+static const char *const compared_groups[] = {"console", "guest"};
+
+static void stat_row(const char *name, const json_t *recorded, const json_t *now)
+{
+    uint64_t v[2];
+    bool have[2];
+    char err[200], text[2][24], change[24] = "";
+    const json_t *tree[2] = {recorded, now};
+    for (int i = 0; i < 2; i++) {
+        have[i] = tree[i] && statpath_get(tree[i], name, &v[i], err, sizeof err) == 0;
+        if (have[i])
+            snprintf(text[i], sizeof text[i], "%llu", (unsigned long long)v[i]);
+        else
+            snprintf(text[i], sizeof text[i], "n/a");
+    }
+    if (have[0] && have[1] && v[0])
+        snprintf(change, sizeof change, "%+.1f%%",
+                 ((double)v[1] - (double)v[0]) * 100.0 / (double)v[0]);
+    if (change[0])
+        fprintf(stderr, "  %-28s %16s %16s %9s\n", name, text[0], text[1], change);
+    else
+        fprintf(stderr, "  %-28s %16s %16s\n", name, text[0], text[1]);
+}
+
+/* Rows for the numbers of tree's object `group` that `seen`'s lacks. */
+static void group_rows(const char *group, const json_t *tree, const json_t *seen,
+                       const json_t *recorded, const json_t *now)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(json_object_get(tree, group), key, v) {
+        if (!json_is_integer(v) || (seen && json_object_get(json_object_get(seen, group), key)))
+            continue;
+        char name[96];
+        snprintf(name, sizeof name, "%s.%s", group, key);
+        stat_row(name, recorded, now);
+    }
+}
+
+static void print_stats(const json_t *recorded, const json_t *now)
+{
+    fprintf(stderr, "space: statistics:\n  %-28s %16s %16s %9s\n", "", "recorded", "new kernel",
+            "change");
+    for (size_t i = 0; i < sizeof compared_stats / sizeof compared_stats[0]; i++)
+        stat_row(compared_stats[i], recorded, now);
+    for (size_t i = 0; i < sizeof compared_groups / sizeof compared_groups[0]; i++) {
+        group_rows(compared_groups[i], recorded, NULL, recorded, now);
+        group_rows(compared_groups[i], now, recorded, recorded, now);
+    }
+}
+
+static void print_inputs(const struct replay_inputs *in)
+{
+    const char *lines = in->lines == 1 ? "line" : "lines";
+    if (in->lines_taken < in->lines) {
+        fprintf(stderr,
+                "space: input: the new kernel read %u of the %u recorded %s (in order) and never "
+                "asked for line %u: it ended with %u unread\n",
+                in->lines_taken, in->lines, lines, in->lines_taken + 1,
+                in->lines - in->lines_taken);
+        return;
+    }
+    fprintf(stderr, "space: input: the new kernel read the %u recorded %s, in order%s%s\n",
+            in->lines, lines,
+            !in->end_recorded ? ""
+            : in->end_taken   ? ", and the end of input"
+                              : ", but not the end of input",
+            in->asked_past_end && !in->end_recorded
+                ? "; then it asked for more than the recording has"
+                : "");
+}
+
+/* The recorded kernel's own replay of the trace, its console output in
+ * `out`: how it ended and its statistics (*stats: a new reference, or NULL
+ * if out of host memory). 0, or replay's exit status with the reason
+ * printed. */
+static int replay_recorded(const char *trace, struct crossrun_capture *out,
+                           struct crossrun_end *end, json_t **stats)
+{
+    char err[512], report[1200];
+    struct replay_options opt = {.also = crossrun_capture_sink(out)};
+    if (!(opt.console_output = platform_open_null())) {
+        fprintf(stderr, "space: cannot open the null device to discard console output\n");
+        return EXIT_BAD_INPUT;
+    }
+    struct replay *rp = replay_open(trace, &opt, err, sizeof err);
+    if (!rp) {
+        fprintf(stderr, "space: %s\n", err);
+        fclose(opt.console_output);
+        return EXIT_BAD_IMAGE;
+    }
+    struct machine *m = replay_machine(rp);
+    crossrun_capture_clock(out, m);
+    machine_ctrl_c_target(m, false);
+    replay_run(rp, false);
+    machine_ctrl_c_target(NULL, false);
+    int status = 0;
+    if (machine_interrupted(m)) {
+        fprintf(stderr, "space: replay interrupted while replaying the recorded kernel\n");
+        status = EXIT_INTERRUPTED;
+    } else if (!replay_verdict(rp, report, sizeof report)) {
+        fprintf(stderr, "space: the recording does not replay with its own kernel: %s\n", report);
+        status = EXIT_DIVERGED;
+    }
+    crossrun_end_of(m, end);
+    *stats = stats_machine(m);
+    crossrun_capture_clock(out, NULL);
+    replay_close(rp);
+    fclose(opt.console_output);
+    return status;
+}
+
+/* `space replay --kernel NEW TRACE` with another kernel: the recorded run
+ * (its own kernel's exact replay) against rp's, NEW on the recorded
+ * inputs. Replay's exit status. */
+static int replay_across(const char *trace, struct replay *rp, bool single_step,
+                         const struct char_sink **copy)
+{
+    struct crossrun_capture *was = crossrun_capture_new(), *now = crossrun_capture_new();
+    struct crossrun_end end[2];
+    json_t *stats[2] = {NULL, NULL};
+    int status = was && now ? 0 : EXIT_BAD_INPUT;
+    if (status)
+        fprintf(stderr, "space: out of host memory\n");
+    else
+        status = replay_recorded(trace, was, &end[0], &stats[0]);
+    struct machine *m = replay_machine(rp);
+    if (!status) {
+        fprintf(stderr, "space: another kernel: it gets the recorded inputs in the order it asks "
+                        "for them; checkpoints are not compared (another kernel's cannot match)\n");
+        *copy = crossrun_capture_sink(now);
+        crossrun_capture_clock(now, m);
+        machine_ctrl_c_target(m, false);
+        replay_run(rp, single_step);
+        machine_ctrl_c_target(NULL, false);
+        *copy = NULL;
+        fflush(stdout);
+        if (machine_interrupted(m)) {
+            fprintf(stderr, "space: replay interrupted at virtual time %llu\n",
+                    (unsigned long long)machine_now(m));
+            status = EXIT_INTERRUPTED;
+        } else if (crossrun_capture_failed(was) || crossrun_capture_failed(now)) {
+            fprintf(stderr, "space: out of host memory for the console output\n");
+            status = EXIT_BAD_INPUT;
+        }
+    }
+    if (!status) {
+        char report[1200], e0[400], e1[400];
+        bool stopped = !replay_verdict(rp, report, sizeof report);
+        struct replay_inputs in;
+        replay_inputs_taken(rp, &in);
+        print_inputs(&in);
+        char out_report[1200];
+        bool output = crossrun_output_departs(was, now, out_report, sizeof out_report);
+        fprintf(stderr, "space: console output: %s\n", out_report);
+        crossrun_end_of(m, &end[1]);
+        crossrun_describe_end(&end[0], e0, sizeof e0);
+        crossrun_describe_end(&end[1], e1, sizeof e1);
+        bool same_end = !stopped && crossrun_same_end(&end[0], &end[1]);
+        fprintf(stderr, "space: end: recorded %s; new kernel %s\n", e0, e1);
+        stats[1] = stats_machine(m);
+        print_stats(stats[0], stats[1]);
+        if (stopped)
+            fprintf(stderr, "space: the new kernel departs from the recording: %s\n", report);
+        else if (output || !same_end)
+            fprintf(stderr, "space: the new kernel departs from the recording: %s%s%s\n",
+                    output ? "its console output" : "", output && !same_end ? " and " : "",
+                    same_end ? "" : "how it ended");
+        else
+            fprintf(stderr, "space: the new kernel matches the recording: the same console output "
+                            "and end\n");
+        status = stopped || output || !same_end ? EXIT_DIVERGED : 0;
+    }
+    json_decref(stats[0]);
+    json_decref(stats[1]);
+    crossrun_capture_free(was);
+    crossrun_capture_free(now);
+    return status;
+}
+
 /* Replays one trace: replay's exit status. */
 static int replay_one(const char *trace, const struct replay_args *a)
 {
@@ -279,8 +474,7 @@ static int replay_one(const char *trace, const struct replay_args *a)
         return EXIT_BAD_INPUT;
     }
     opt.console_output = discard;
-    if (gui)
-        opt.also = &forward;
+    opt.also = &forward; /* (the window's screen, or a cross-kernel comparison's copy) */
 
     char err[512];
     if ((debug || gui) && budget && !(opt.travel_io = travel_io_create())) {
@@ -300,9 +494,27 @@ static int replay_one(const char *trace, const struct replay_args *a)
     }
     if (replay_note(rp)[0])
         fprintf(stderr, "space: note: %s\n", replay_note(rp));
+    if (replay_cross(rp) && (debug || gui)) {
+        fprintf(stderr,
+                "space: --%s replays the recorded kernel only; to follow another kernel "
+                "on the same input, run it: space run --debug --input FILE KERNEL\n",
+                debug ? "debug" : "gui");
+        close_replay(rp, opt.travel_io);
+        if (discard)
+            fclose(discard);
+        return EXIT_USAGE;
+    }
     struct machine *m = replay_machine(rp);
     status = cli_attach_trace(m, tracing.flags, tracing.path);
     if (status != 0) {
+        close_replay(rp, opt.travel_io);
+        if (discard)
+            fclose(discard);
+        return status;
+    }
+    if (replay_cross(rp)) {
+        status = replay_across(trace, rp, single_step, &screen);
+        tracer_detach(m);
         close_replay(rp, opt.travel_io);
         if (discard)
             fclose(discard);

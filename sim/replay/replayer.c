@@ -10,6 +10,8 @@
 #include "sim/host/stdio_console.h"
 #include "sim/util/hash.h"
 #include "recfile.h"
+#define SPACE_HOST
+#include "basicoz/include/space.h"
 #include "travel_io.h"
 
 #define MAX_DEVICES BUS_MAX_DEVICES
@@ -69,6 +71,10 @@ struct replay {
     } listen[MAX_DEVICES]; /* frame ports' devices, told of arrivals */
     net_observer *fates;   /* replay_observe_net's */
     void *fates_arg;
+    /* Another kernel against the recorded inputs (replay_cross): inputs
+     * in the order it asks, no checkpoints. */
+    bool cross;
+    struct replay_inputs taken;
     /* what the replay found */
     bool diverged;
     char report[1024];
@@ -132,6 +138,32 @@ static bool replay_input(void *arg, unsigned device, uint32_t *kind, const void 
     *data = in->data;
     *len = in->len;
     rp->next_in[device] = input_from(rp, device, i + 1);
+    return true;
+}
+
+/* Another kernel's feed: the device's recorded inputs in their order,
+ * whenever it asks (a console line as a file's would be: devices/console.c
+ * takes one when the guest wants input). */
+static bool cross_input(void *arg, unsigned device, uint32_t *kind, const void **data,
+                        uint32_t *len)
+{
+    struct replay *rp = arg;
+    if (device >= MAX_DEVICES || !rp->m)
+        return false;
+    unsigned i = rp->next_in[device];
+    if (i >= rp->nin) {
+        rp->taken.asked_past_end = true;
+        return false;
+    }
+    const struct recorded_input *in = &rp->in[i];
+    *kind = in->kind;
+    *data = in->data;
+    *len = in->len;
+    rp->next_in[device] = input_from(rp, device, i + 1);
+    if (in->kind == INPUT_LINE)
+        rp->taken.lines_taken++;
+    else if (in->kind == INPUT_END)
+        rp->taken.end_taken = true;
     return true;
 }
 
@@ -204,10 +236,14 @@ void replay_observe_net(struct replay *rp, net_observer *fn, void *arg)
 
 static struct char_source *rep_char_source(void *arg, unsigned device, char *err, unsigned errlen)
 {
-    struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen, NULL};
+    struct replay *rp = arg;
+    struct input_feed feed = {arg, rp->cross ? cross_input : replay_input, replay_diverged,
+                              replay_listen, NULL};
     struct char_source *s = replay_char_source(device, &feed);
     if (!s)
         snprintf(err, errlen, "out of host memory");
+    else if (rp->cross)
+        s->nonblocking = true; /* out of lines: the machine pauses for input (replay_run ends) */
     return s;
 }
 
@@ -221,12 +257,34 @@ static struct char_sink *rep_char_sink(void *arg, unsigned device, char *err, un
     return s;
 }
 
+/* Another kernel's disk: every sector the recording read is there from the
+ * start (rep_block_store), so one asked for is one it never read. */
+static bool cross_no_sector(void *arg, unsigned device, uint32_t *kind, const void **data,
+                            uint32_t *len)
+{
+    (void)arg, (void)device, (void)kind, (void)data, (void)len;
+    return false;
+}
+
+static void cross_diverged(void *arg, unsigned device, const char *what)
+{
+    struct replay *rp = arg;
+    char label[48];
+    diverge(rp,
+            "the new kernel's %s %s: the trace holds only the sectors the recorded run read "
+            "(virtual time %llu)",
+            device_label(rp, device, label, sizeof label), what,
+            (unsigned long long)machine_now(rp->m));
+}
+
 static struct block_store *rep_block_store(void *arg, unsigned device, const char *name,
                                            uint64_t create_size, bool readonly, char *err,
                                            unsigned errlen)
 {
     struct replay *rp = arg;
     struct input_feed feed = {arg, replay_input, replay_diverged, replay_listen, NULL};
+    if (rp->cross)
+        feed = (struct input_feed){arg, cross_no_sector, cross_diverged, replay_listen, NULL};
     (void)name; /* (no image: the recording has what the run read) */
     (void)create_size;
     (void)readonly;
@@ -237,8 +295,24 @@ static struct block_store *rep_block_store(void *arg, unsigned device, const cha
     }
     struct block_store *s =
         replay_block_store(device, rp->store[device].sectors, rp->store[device].readonly, &feed);
-    if (!s)
+    if (!s) {
         snprintf(err, errlen, "out of host memory");
+        return NULL;
+    }
+    /* Another kernel may read the sectors in another order: it finds every
+     * sector the recording read where it was (one it did not read departs). */
+    for (unsigned i = 0; rp->cross && i < rp->nin; i++) {
+        const struct recorded_input *in = &rp->in[i];
+        if (in->device != device || in->kind != INPUT_SECTOR || in->len != 4 + BLOCK_SECTOR_SIZE)
+            continue;
+        uint32_t sector =
+            in->data[0] | in->data[1] << 8 | in->data[2] << 16 | (uint32_t)in->data[3] << 24;
+        if (sector < s->sectors && s->write(s->opaque, sector, 1, in->data + 4) != 0) {
+            snprintf(err, errlen, "out of host memory");
+            s->close(s->opaque);
+            return NULL;
+        }
+    }
     return s;
 }
 
@@ -520,11 +594,18 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
                      (unsigned long long)hash64(rp->own_image, size, 0),
                      (unsigned long long)hash64(rp->image, rp->image_size, 0));
         if (ok) {
+            /* A node's network answers hold the other nodes' timing: it
+             * replays exactly, checkpoints and all, whatever the kernel. */
+            rp->cross = rp->note[0] && !rp->nodes;
             rp->image = rp->own_image;
             rp->image_size = size;
             rp->kernel_path = opt->kernel_path;
         }
     }
+    if (ok && rp->cross && !cfg.max_insns) /* (another kernel may never end) */
+        cfg.max_insns = rp->end_time > (UINT64_MAX - REPLAY_CROSS_MIN_BUDGET) / 4
+                            ? UINT64_MAX
+                            : rp->end_time * 4 + REPLAY_CROSS_MIN_BUDGET;
     if (ok) {
         cfg.devices = rp->devices;
         cfg.backends = (struct backend_provider){.arg = rp,
@@ -568,8 +649,20 @@ struct replay *replay_open(const char *path, const struct replay_options *opt, c
     }
     for (unsigned d = 0; d < MAX_DEVICES; d++)
         rp->next_in[d] = input_from(rp, d, 0);
+    for (unsigned i = 0; i < rp->nin; i++) {
+        const struct recorded_input *in = &rp->in[i];
+        bool console =
+            in->device < bus->ndev && bus->dev[in->device].kind->type == SPACE_DEVICE_CONSOLE;
+        rp->taken.lines += console && in->kind == INPUT_LINE;
+        rp->taken.end_recorded |= console && in->kind == INPUT_END;
+    }
+    if (!rp->cross) { /* (exact: everything taken as recorded, or the replay diverges) */
+        rp->taken.lines_taken = rp->taken.lines;
+        rp->taken.end_taken = rp->taken.end_recorded;
+    }
     machine_set_debug_out(rp->m, rp->console_output);
-    machine_set_alarm(rp->m, 0, replay_alarm, rp);
+    if (!rp->cross)
+        machine_set_alarm(rp->m, 0, replay_alarm, rp);
     return rp;
 }
 
@@ -581,6 +674,16 @@ struct machine *replay_machine(struct replay *rp)
 const char *replay_note(const struct replay *rp)
 {
     return rp->note;
+}
+
+bool replay_cross(const struct replay *rp)
+{
+    return rp->cross;
+}
+
+void replay_inputs_taken(const struct replay *rp, struct replay_inputs *in)
+{
+    *in = rp->taken;
 }
 
 void replay_image(const struct replay *rp, const char **name, const uint8_t **image, size_t *size)
@@ -603,7 +706,7 @@ void replay_run(struct replay *rp, bool single_step)
 bool replay_verdict(struct replay *rp, char *report, unsigned len)
 {
     struct machine *m = rp->m;
-    if (!rp->diverged) {
+    if (!rp->diverged && !rp->cross) {
         uint64_t now = machine_now(m);
         enum machine_state st = machine_state(m);
         uint32_t code = machine_exit_code(m);
