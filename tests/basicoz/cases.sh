@@ -270,12 +270,11 @@ case_crash_background() {
     oz $'crash &\ncrash bogus &\nhello\n'
     line_re 'basicoz: pid 2 \(crash\) killed: read of 0xdeadbeef \(not mapped\) at pc 0x00400[0-9a-f]{3}'
     line '[2] done (status -1)'
-    line 'usage: crash [read|write|exec]'
+    # (the shell's prompt may come first, and the echoed hello after the
+    # job's line: the job and the shell run side by side)
+    line_re '(basicoz\$ )?usage: crash \[read\|write\|exec\]'
     line '[3] done (status 2)'
-    block <<'EOF'
-basicoz$ hello
-hello, world
-EOF
+    line 'hello, world'
     no_line 'crash: still alive?!'
     halted 0
 }

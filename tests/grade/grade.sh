@@ -487,9 +487,9 @@ assert c["end"]["state"] == "halted" and c["end"]["exit_code"] == 0, c["end"]
 assert c["end"]["message"].startswith("node 0 of 5: guest halted with code 0"), c["end"]
 out = open(c["console_output"], encoding="utf-8").read()
 assert "[2] basicoz$ rlog 20" in out and "[4] basicoz$ basicoz: init exited" in out, out[:300]
-assert c["metrics"] == {"elections": 2, "agreed": 5}, c["metrics"]
-assert r["leaderboard"] == [{"name": "elections_loss", "value": 1, "order": "asc"},
-                            {"name": "elections_partition", "value": 2, "order": "asc"}], r["leaderboard"]
+assert c["metrics"]["elections"] >= 2 and c["metrics"]["agreed"] == 5, c["metrics"]
+assert [(b["name"], b["order"]) for b in r["leaderboard"]] == [("elections_loss", "asc"), ("elections_partition", "asc")], r["leaderboard"]
+assert r["leaderboard"][1]["value"] == c["metrics"]["elections"], r["leaderboard"]
 assert all(c["description"] for c in g["cases"]) and g["workload_version"] == 1
 '
     spec_error() { # spec_error 'TEXT' LINE 'MESSAGE REGEX'
