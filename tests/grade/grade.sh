@@ -464,11 +464,12 @@ case_smp() {
     status_is 0
     check res --pass one,boot4,race4,hog4,jitter1,jitter2,speedup,balance,kernel --score 12/12
     py res '
-board = {b["name"]: b for b in r["leaderboard"]}
-assert sorted(board) == ["kernel_cpu0", "time_4cpus"] and board["time_4cpus"]["order"] == "asc", board
+assert [(b["name"], b["order"]) for b in r["leaderboard"]] == [("time_4cpus", "asc")], r["leaderboard"]
+# when the fourth job ended, on the clocks of the four CPUs together
+s = case("speedup")["stats"]
+assert s["virtual_time"] < r["leaderboard"][0]["value"] <= sum(c["time"] for c in s["cpus"]), (r["leaderboard"], s["cpus"])
 k = case("kernel")
-assert board["time_4cpus"]["value"] == case("speedup")["stats"]["virtual_time"], board
-assert board["kernel_cpu0"]["value"] == k["stats"]["cpus"][0]["by_mode"][0] == k["metrics"]["kernel_cpu0"], board
+assert k["metrics"]["kernel_cpu0"] == k["stats"]["cpus"][0]["by_mode"][0], k["metrics"]
 assert all(c["description"] for c in g["cases"]) and g["workload_version"] == 1
 '
 }
@@ -488,8 +489,7 @@ assert c["end"]["message"].startswith("node 0 of 5: guest halted with code 0"), 
 out = open(c["console_output"], encoding="utf-8").read()
 assert "[2] basicoz$ rlog 20" in out and "[4] basicoz$ basicoz: init exited" in out, out[:300]
 assert c["metrics"]["elections"] >= 2 and c["metrics"]["agreed"] == 5, c["metrics"]
-assert [(b["name"], b["order"]) for b in r["leaderboard"]] == [("elections_loss", "asc"), ("elections_partition", "asc")], r["leaderboard"]
-assert r["leaderboard"][1]["value"] == c["metrics"]["elections"], r["leaderboard"]
+assert "leaderboard" not in r   # line counts only: no fair ranking (grade-dist.spec)
 assert all(c["description"] for c in g["cases"]) and g["workload_version"] == 1
 '
     spec_error() { # spec_error 'TEXT' LINE 'MESSAGE REGEX'
