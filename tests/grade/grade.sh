@@ -568,12 +568,17 @@ PYEND
     mkdir oz
     cp -r "$SPEC_DIR/../CMakeLists.txt" "$SPEC_DIR/../kernel" "$SPEC_DIR/../user" "$SPEC_DIR/../include" \
         "$SPEC_DIR/../runtime" oz/ || fail "copy BasicOZ"
-    cp "$SPEC_DIR/projsys.h" "$SPEC_DIR"/paging/*.c "$SPEC_DIR"/shm/*.c "$SPEC_DIR"/threads/*.c \
-        "$SPEC_DIR"/fs/*.c oz/user/ || fail "copy the test programs"
-    sed -i 's/^set(BASICOZ_PROGRAMS \(.*\))/set(BASICOZ_PROGRAMS \1 vmwork shmping shmpong shmiso tcount tkill tread tbench put cat ls rm fsbench)/' \
-        oz/CMakeLists.txt
+    cp "$SPEC_DIR/projsys.h" "$SPEC_DIR"/paging/*.c "$SPEC_DIR"/shm/*.c oz/user/ || fail "copy the test programs"
+    sed -i 's/^set(BASICOZ_PROGRAMS \(.*\))/set(BASICOZ_PROGRAMS \1 vmwork shmping shmpong)/' oz/CMakeLists.txt
     sh "$SPEC_DIR/gradescope/build-basicoz.sh" "$cc" oz progs.elf > build.log 2>&1 ||
         { cat build.log; fail "the kernel with the test programs does not build"; }
+    # the other test programs compile too (they publish their metrics alike)
+    cp "$SPEC_DIR"/threads/*.c "$SPEC_DIR"/fs/*.c oz/user/
+    for prog in tbench tcount tkill tread fsbench put; do
+        prog=oz/user/$prog.c
+        sh oz/user/build-user.sh "$(dirname "$cc")" "$prog.elf" "$prog" -Werror > build.log 2>&1 ||
+            { cat build.log; fail "$prog does not compile"; }
+    done
     grade "$SPEC_DIR/grade-paging.spec" --kernel progs.elf --case frames256 --case frames128 --out res-progs
     status_is 1
     check res-progs --fail frames256,frames128 --score 0/4
