@@ -27,6 +27,7 @@ OUT=$W/results
 echo "== space grade $SPEC"
 echo "   (required: the workload runs correctly; scored: bounds relative to the reference"
 echo "   kernel, the BasicOZ built into space (round robin), run on the same input now)"
+[ -n "$KERNEL" ] || echo "   (no KERNEL: the built-in BasicOZ is graded against itself; its scored cases fail)"
 _t=
 command -v timeout >/dev/null 2>&1 && _t="timeout 3600"
 $_t "$SPACE" grade "$SPEC" ${KERNEL:+--kernel "$KERNEL"} --out "$OUT" >"$W/grade.out" 2>"$W/grade.err"

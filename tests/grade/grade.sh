@@ -459,6 +459,7 @@ case_sched() {
     grade "$SPEC_DIR/grade-sched.spec" --out res
     status_is 1
     check res --pass unloaded,mixed,batch,turnaround --fail response,wakeup --score 4/7
+    export SPEC_DIR
     out_has "^ +FAIL stat console.response_mean <= 0.6 \* ref: expected console.response_mean <= 0.6 \* ref = [0-9]+ \(ref [0-9]+, the reference kernel on this case\); actual [0-9]+$"
     py res '
 import re
@@ -488,6 +489,10 @@ out = t["response"]["output"]
 assert out.startswith(case("response")["description"]), out
 assert "expected: console.response_mean <= 0.6 * ref = %d (ref %d, the reference kernel on this case)" % (k["bound"], k["ref"]) in out, out
 assert "why:      " + k["description"] in out, out
+# docs/grading.md shows this failure as the example of a ref bound
+block = out[out.index("  FAIL  stat console.response_mean"):out.index("        why:")]
+doc = open(os.path.join(os.environ["SPEC_DIR"], "../../docs/grading.md"), encoding="utf-8").read()
+assert block in doc, "docs/grading.md does not show:\n" + block
 assert [(b["name"], b["order"]) for b in r["leaderboard"]] == [
     ("response_mean", "asc"), ("wakeup_mean", "asc"), ("turnaround", "asc")], r["leaderboard"]
 mixed = case("mixed")["metrics"]
