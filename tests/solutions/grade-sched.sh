@@ -21,7 +21,7 @@ fail() {
 }
 
 # grade-sched.sh: 0 when every required case passed; "SCORE: P/T" last
-GRADE_KEEP= sh "$PROJECTS/grade-sched.sh" "$SPACE" ${KERNEL:+"$KERNEL"} > "$tmp/script.out" 2>&1
+GRADE_KEEP='' sh "$PROJECTS/grade-sched.sh" "$SPACE" ${KERNEL:+"$KERNEL"} > "$tmp/script.out" 2>&1
 status=$?
 cat "$tmp/script.out"
 [ "$status" = 0 ] || fail "grade-sched.sh exited $status: a required case failed"

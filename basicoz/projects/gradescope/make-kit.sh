@@ -13,7 +13,14 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$KIT"
 cmake --install "$BUILD" --prefix "$KIT/space" > /dev/null
 cp "$HERE/setup.sh" "$HERE/run_autograder" "$HERE/build-basicoz.sh" "$KIT/"
-cp "$SPEC" "$KIT/project.spec"
+# the spec as project.spec; a file it names outside its directory
+# (../workloads/sched/ref.txt) goes to the kit as workloads/sched/ref.txt,
+# and project.spec names it so
+sed 's#^\(input-file\|disk\|reference\) *= *\.\./#\1 = #' "$SPEC" > "$KIT/project.spec"
+sed -n 's#^\(input-file\|disk\|reference\) *= *\.\./\(.*\)$#\2#p' "$SPEC" | while read -r f; do
+    mkdir -p "$KIT/$(dirname "$f")"
+    cp "$(dirname "$SPEC")/../$f" "$KIT/$f"
+done
 # the files a spec names are relative to it: copy its project's directory
 name=$(basename "$SPEC" .spec)
 case $name in
