@@ -44,7 +44,7 @@ esac
 
 # grade.json (format space-grade 2, one key a line) as tab-separated
 # records (a field a null leaves empty is "-": read's tabs would merge):
-# C case passed points max_points has_ref description;
+# C case passed points max_points has_ref error description;
 # K case passed check expected actual ref bound description;
 # M case label value.
 awk '
@@ -61,14 +61,15 @@ function val(s) { sub(/^ *"[^"]*": /, "", s); sub(/,$/, "", s); return s == "nul
 function key(s) { sub(/^ *"/, "", s); sub(/".*/, "", s); return s }
 function flush_case() {
     if (name != "")
-        printf "C\t%s\t%s\t%s\t%s\t%s\t%s\n", name, passed, points, maxp, hasref, desc
+        printf "C\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", name, passed, points, maxp, hasref, err, desc
     name = ""
 }
 /^    \{$/ { flush_case(); sect = ""; next }
 /^      "[a-z_]*": [\[{]$/ { sect = key($0); next }
 /^      "reference": null/ { hasref = 0; next }
 /^      [\]}],?$/ { if (sect == "reference") hasref = 1; sect = ""; next }
-sect == "" && /^      "name": / { name = str($0); hasref = 0; desc = ""; next }
+sect == "" && /^      "name": / { name = str($0); hasref = 0; err = desc = "-"; next }
+sect == "" && /^      "error": / { err = val($0) == "-" ? "-" : str($0); next }
 sect == "" && /^      "passed": / { passed = val($0); next }
 sect == "" && /^      "points": / { points = val($0); next }
 sect == "" && /^      "max_points": / { maxp = val($0); next }
@@ -92,7 +93,7 @@ END { flush_case() }
 
 TAB=$(printf '\t')
 # the cases: one line each, with the failing checks under a failed one
-while IFS=$TAB read -r kind c passed points maxp hasref desc; do
+while IFS=$TAB read -r kind c passed points maxp hasref err desc; do
     [ "$kind" = C ] || continue
     kindof=required
     [ "$hasref" = 1 ] && kindof=scored
@@ -104,6 +105,7 @@ while IFS=$TAB read -r kind c passed points maxp hasref desc; do
     fi
     [ "$hasref" = 1 ] || REQFAIL=$((REQFAIL + 1))
     echo "  FAIL  $c ($kindof, 0/$maxp): $desc"
+    [ "$err" = - ] || echo "          -- could not run: $err"
     while IFS=$TAB read -r k kc kp check expected actual _ _ kd; do
         [ "$k" = K ] && [ "$kc" = "$c" ] && [ "$kp" = false ] || continue
         echo "          -- $check: expected $expected; actual $actual"
@@ -115,7 +117,7 @@ done <"$W/records"
 echo "== metrics (virtual instructions or counts, lower is better)"
 # the metrics of the required cases (a scored case reruns one of their
 # inputs: its metrics are the same), as CASE.LABEL
-grep "^C${TAB}[^$TAB]*${TAB}[^$TAB]*${TAB}[^$TAB]*${TAB}[^$TAB]*${TAB}0${TAB}" "$W/records" | cut -f2 >"$W/required"
+awk -F "$TAB" '$1 == "C" && $6 == 0 { print $2 }' "$W/records" >"$W/required"
 while IFS=$TAB read -r kind c label value; do
     [ "$kind" = M ] && grep -qx "$c" "$W/required" || continue
     [ "$value" = - ] && value=n/a
