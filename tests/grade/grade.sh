@@ -449,12 +449,56 @@ EOF
     cmp -s disks/a.img a.orig || fail "grading into another directory changed the image"
 }
 
-# The scheduler project's spec (basicoz/projects/grade-sched.spec): round
-# robin passes the required cases and fails the scored one.
+# The scheduler project's spec (basicoz/projects/grade-sched.spec) on the
+# BasicOZ built into space, round robin, which is also its reference kernel:
+# the required cases pass; of the scored ones exactly the checks that ask
+# for a fraction of the reference's value fail, each saying its bound, the
+# reference's value and what to do; the leaderboard has the headline
+# metrics, lowest first.
 case_sched() {
     grade "$SPEC_DIR/grade-sched.spec" --out res
     status_is 1
-    check res --pass ref,mixed,batch --fail interactive --score 3/5
+    check res --pass unloaded,mixed,batch,turnaround --fail response,wakeup --score 4/7
+    export SPEC_DIR
+    out_has "^ +FAIL stat console.response_mean <= 0.6 \* ref: expected console.response_mean <= 0.6 \* ref = [0-9]+ \(ref [0-9]+, the reference kernel on this case\); actual [0-9]+$"
+    py res '
+import re
+assert g["description"].startswith("Project (a)"), g["description"]
+failed = []
+for c in g["cases"]:
+    assert c["description"], c["name"]
+    refs = [k for k in c["checks"] if k["ref"] is not None]
+    assert (c["reference"] is None) == (not refs), c["name"]
+    assert c["reference"] is None or c["reference"]["kernel"] == "built-in BasicOZ", c["reference"]
+    for k in refs:
+        # the reference is this very kernel: the same value, and the check
+        # fails exactly when its bound is a fraction of it
+        assert k["ref"] == int(k["actual"]), k
+        m = re.search(r"<= ([0-9.]+) \* ref$", k["check"])
+        assert m and k["bound"] == int(float(m.group(1)) * k["ref"]), k
+        assert k["passed"] == (float(m.group(1)) >= 1), k
+        assert k["description"], k
+        if not k["passed"]:
+            failed.append((c["name"], k["check"]))
+    assert all(k["passed"] for k in c["checks"] if k["ref"] is None), c["name"]
+assert failed == [("response", "stat console.response_mean <= 0.6 * ref"),
+                  ("wakeup", "stat console.wakeup_mean <= 0.1 * ref")], failed
+t = {x["name"]: x for x in r["tests"]}
+k = check("response", "stat console.response_mean <= 0.6 * ref")
+out = t["response"]["output"]
+assert out.startswith(case("response")["description"]), out
+assert "expected: console.response_mean <= 0.6 * ref = %d (ref %d, the reference kernel on this case)" % (k["bound"], k["ref"]) in out, out
+assert "why:      " + k["description"] in out, out
+# docs/grading.md shows this failure as the example of a ref bound
+block = out[out.index("  FAIL  stat console.response_mean"):out.index("        why:")]
+doc = open(os.path.join(os.environ["SPEC_DIR"], "../../docs/grading.md"), encoding="utf-8").read()
+assert block in doc, "docs/grading.md does not show:\n" + block
+assert [(b["name"], b["order"]) for b in r["leaderboard"]] == [
+    ("response_mean", "asc"), ("wakeup_mean", "asc"), ("turnaround", "asc")], r["leaderboard"]
+mixed = case("mixed")["metrics"]
+assert r["leaderboard"][0]["value"] == mixed["response_mean"] and r["leaderboard"][1]["value"] == mixed["wakeup_mean"]
+assert r["leaderboard"][2]["value"] == case("batch")["metrics"]["turnaround"]
+'
 }
 
 # The SMP project's spec (basicoz/projects/grade-smp.spec): BasicOZ as

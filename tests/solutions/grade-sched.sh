@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # grade-sched.sh SPACE PROJECTS_DIR solution KERNEL.elf
 # grade-sched.sh SPACE PROJECTS_DIR reference
-# Project (a)'s two graders, basicoz/projects/grade-sched.sh and
-# grade-sched.spec, on a kernel. "solution": KERNEL (the MLFQ reference
-# solution, tests/solutions/sched-mlfq) scores full marks on both.
-# "reference": the BasicOZ built into SPACE (round robin, as shipped) passes
-# every required check and fails a scored one on both.
+# Project (a)'s two graders, basicoz/projects/grade-sched.spec and its front
+# end grade-sched.sh, on a kernel. "solution": KERNEL (the MLFQ reference
+# solution, tests/solutions/sched-mlfq) passes every case of both, and a
+# regrade writes the same grade.json byte for byte. "reference": the BasicOZ
+# built into SPACE (round robin, as shipped, the spec's reference kernel)
+# passes every required case and fails exactly the scored cases response
+# and wakeup, on both, each failing check with its bound, the reference's
+# value and its description. Both: the script's SCORE and METRIC lines are
+# the spec's score and metrics. Skipped (77) without python3.
 set -u
 SPACE=$1 PROJECTS=$2 MODE=$3 KERNEL=${4:-}
+command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() {
@@ -15,36 +20,77 @@ fail() {
     exit 1
 }
 
-# grade-sched.sh: 0 when every required check passed; "SCORE: P/T" last
-sh "$PROJECTS/grade-sched.sh" "$SPACE" ${KERNEL:+"$KERNEL"} > "$tmp/script.out" 2>&1
+# grade-sched.sh: 0 when every required case passed; "SCORE: P/T" last
+GRADE_KEEP='' sh "$PROJECTS/grade-sched.sh" "$SPACE" ${KERNEL:+"$KERNEL"} > "$tmp/script.out" 2>&1
 status=$?
 cat "$tmp/script.out"
-[ "$status" = 0 ] || fail "grade-sched.sh exited $status: a required check failed"
+[ "$status" = 0 ] || fail "grade-sched.sh exited $status: a required case failed"
 score=$(sed -n 's/^SCORE: \([0-9]*\/[0-9]*\)$/\1/p' "$tmp/script.out")
 [ -n "$score" ] || fail "grade-sched.sh printed no SCORE line"
-got=${score%/*} total=${score#*/}
 
 # the spec: 0 when every case passed, 1 when one failed; "score P/T: ..."
-"$SPACE" grade "$PROJECTS/grade-sched.spec" ${KERNEL:+--kernel "$KERNEL"} --out "$tmp/res" \
-    > "$tmp/spec.out" 2>&1
-spec_status=$?
-cat "$tmp/spec.out"
-spec=$(sed -n 's/^score \([0-9]*\/[0-9]*\): .*/\1/p' "$tmp/spec.out")
-[ -n "$spec" ] || fail "space grade printed no score line"
-spec_got=${spec%/*} spec_total=${spec#*/}
+grade() { # grade DIR: sets spec_status, spec (P/T)
+    "$SPACE" grade "$PROJECTS/grade-sched.spec" ${KERNEL:+--kernel "$KERNEL"} --out "$1" \
+        > "$tmp/spec.out" 2>&1
+    spec_status=$?
+    cat "$tmp/spec.out"
+    spec=$(sed -n 's/^score \([0-9]*\/[0-9]*\): .*/\1/p' "$tmp/spec.out")
+    [ -n "$spec" ] || fail "space grade printed no score line"
+}
+grade "$tmp/res"
+[ "$score" = "$spec" ] || fail "grade-sched.sh scored $score, grade-sched.spec $spec"
+
+# the script reports what the spec measured: every metric of the required
+# cases, and each ref bound with the reference's value
+python3 - "$tmp/res/grade.json" "$tmp/script.out" <<'EOF' || fail "grade-sched.sh's lines are not grade.json's"
+import json, sys
+g = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().splitlines()
+want = []
+for c in g["cases"]:
+    if c["reference"] is None:
+        want += ["METRIC: %s.%s = %s" % (c["name"], k, v) for k, v in c["metrics"].items()]
+for c in g["cases"]:
+    for k in c["checks"]:
+        if k["ref"] is not None:
+            measure, formula = k["check"].split(" <= ")
+            want.append("METRIC: %s: %s = %s   (reference kernel %d; bound <= %s = %d)"
+                        % (c["name"], measure, k["actual"], k["ref"], formula, k["bound"]))
+got = [l for l in lines if l.startswith("METRIC: ")]
+assert got == want, "\n".join(["got:"] + got + ["wanted:"] + want)
+for c in g["cases"]:
+    head = "  %s  %s (%s, %s/%s): %s" % ("ok  " if c["passed"] else "FAIL", c["name"],
+        "required" if c["reference"] is None else "scored", c["points"], c["max_points"], c["description"])
+    assert head in lines, head
+EOF
 
 case $MODE in
 solution)
-    [ "$got" = "$total" ] || fail "grade-sched.sh: the solution scored $score, expected full marks"
-    [ "$spec_status" = 0 ] && [ "$spec_got" = "$spec_total" ] ||
+    [ "$spec_status" = 0 ] && [ "${spec%/*}" = "${spec#*/}" ] ||
         fail "grade-sched.spec: the solution scored $spec (status $spec_status), expected full marks"
+    # a regrade (into the same directory: grade.json names its files) is
+    # the same, byte for byte
+    cp "$tmp/res/grade.json" "$tmp/first.json"
+    grade "$tmp/res"
+    cmp "$tmp/first.json" "$tmp/res/grade.json" || fail "grade.json differs on a regrade"
     ;;
 reference)
-    [ "$got" -lt "$total" ] || fail "grade-sched.sh: round robin scored $score, expected a scored check to fail"
-    grep -q '^  FAIL  interactive wait' "$tmp/script.out" ||
-        fail "grade-sched.sh: round robin passed the interactive-wait check"
-    [ "$spec_status" = 1 ] && [ "$spec_got" -lt "$spec_total" ] ||
-        fail "grade-sched.spec: round robin scored $spec (status $spec_status), expected a failed case"
+    [ "$spec_status" = 1 ] || fail "grade-sched.spec: round robin exited $spec_status, expected 1"
+    python3 - "$tmp/res/grade.json" "$tmp/script.out" <<'EOF' || fail "round robin did not fail exactly the scored checks, with explanations"
+import json, sys
+g = json.load(open(sys.argv[1]))
+out = open(sys.argv[2]).read()
+failed = [(c["name"], k["check"]) for c in g["cases"] for k in c["checks"] if not k["passed"]]
+assert failed == [("response", "stat console.response_mean <= 0.6 * ref"),
+                  ("wakeup", "stat console.wakeup_mean <= 0.1 * ref")], failed
+for c in g["cases"]:
+    for k in c["checks"]:
+        if not k["passed"]:
+            line = "          -- %s: expected %s; actual %s\n             why: %s\n" % (
+                k["check"], k["expected"], k["actual"], k["description"])
+            assert line in out, line
+            assert "= %d (ref %d, the reference kernel on this case)" % (k["bound"], k["ref"]) in k["expected"], k
+EOF
     ;;
 *) fail "unknown mode '$MODE' (solution or reference)" ;;
 esac
