@@ -46,6 +46,14 @@ CC_KIND=$("$ccdir/space-cc" --print-cc)
 # space-cc's flags, except that the include path is the user runtime's
 # (user programs must not see space.h: they only make system calls).
 CFLAGS="$GUEST_CFLAGS -O2"
+# Paths in the debug information name the program's directory, the BasicOZ
+# tree and the build directory as fixed names, so that the image has the
+# same bytes wherever the tree is checked out: the kernel embeds it, and
+# its size and layout would otherwise change the kernel's instruction counts.
+# (When two prefixes match, gcc uses the last given: the most specific.)
+pdir=$(cd "$(dirname "$prog")" && pwd)
+bdir=$(dirname "$udir")
+CFLAGS="$CFLAGS -ffile-prefix-map=$(pwd)=/build -ffile-prefix-map=$bdir=/basicoz -ffile-prefix-map=$pdir=/program"
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/build-user.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT INT TERM

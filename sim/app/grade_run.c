@@ -169,7 +169,7 @@ static void clock_write(void *opaque, const char *buf, unsigned long len)
             r->line_times = t;
             r->line_times_cap = cap;
         }
-        r->line_times[lc->n++] = lc->m ? machine_now(lc->m) : 0;
+        r->line_times[lc->n++] = lc->m ? machine_clock(lc->m) : 0;
     }
 }
 

@@ -371,11 +371,12 @@ static json_t *gradescope(const struct grade_report *r)
         free(staff.s);
         ok = test && json_array_append_new(tests, test) == 0;
     }
-    /* Gradescope's leaderboard: every entry whose case gave a value */
+    /* Gradescope's leaderboard: every entry whose case passed and gave a
+     * value (a run that fails early is often "fastest": it must not rank) */
     json_t *board = json_array();
     for (unsigned i = 0; ok && board && i < r->n; i++) {
         const struct grade_result *res = &r->results[i];
-        for (unsigned k = 0; res->board && k < res->c->nboard; k++)
+        for (unsigned k = 0; res->passed && res->board && k < res->c->nboard; k++)
             if (res->board[k].ok)
                 json_array_append_new(board, json_pack("{s:o, s:I, s:s}", "name",
                                                        text(res->c->board[k].label), "value",
