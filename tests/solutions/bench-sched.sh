@@ -67,6 +67,7 @@ print(f"docs/projects.md: {len(quoted)} rows of (a)'s table as measured")
 # column: "case N, case N" or one N (a metric of one case)
 readme = open(os.path.join(src, "basicoz/workloads/README.md"), encoding="utf-8").read()
 part = readme[readme.index("## sched.spec's metrics"):]
+part = part[:part.index("\n## ", 1)]   # the other workloads' tables follow
 n = 0
 for l in part.splitlines():
     m = re.match(r"\| `(\w+)` \| ([^|]*) \|.*\| ([^|]*) \|$", l)
