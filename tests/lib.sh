@@ -1,5 +1,6 @@
 # lib.sh - what the scripted tests of the space commands share (sourced by
-# stats/stats.sh and grade/grade.sh): stopping a test, and running space
+# stats/stats.sh, grade/grade.sh, basicoz/metrics.sh and solutions/*.sh):
+# stopping a test, and running space
 # with a time limit while keeping its output for the checks.
 #
 # run_space ARGS...: runs "$SPACE" ARGS... (killed after $TIMEOUT seconds)

@@ -3,6 +3,7 @@
  * reference kernel's run first where a check needs it) and writes the
  * results (sim/grade/grade_report.h). A failing case keeps its trace, so a
  * TA can replay the very run, and its timeline, to look at it. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static int check_output(const char *out, const char *const *inputs, const char *
 static int check_outputs(const struct grader *g, const struct grade_spec *spec,
                          const char *spec_path, char *err, unsigned errlen)
 {
-    unsigned max = 3 + 3 * spec->ncases, n = 0;
+    unsigned max = 4 + 3 * spec->ncases, n = 0;
     const char **inputs = calloc(max, sizeof *inputs), **whats = calloc(max, sizeof *whats);
     int rc = -1;
     if (!inputs || !whats) {
@@ -63,6 +64,7 @@ static int check_outputs(const struct grader *g, const struct grade_spec *spec,
     }
     inputs[n] = spec_path, whats[n++] = "the spec";
     inputs[n] = g->run.kernel, whats[n++] = "the kernel";
+    inputs[n] = g->run.reference, whats[n++] = "the reference kernel";
     for (unsigned i = 0; i < spec->ncases; i++) {
         const struct grade_case *c = &spec->cases[i];
         inputs[n] = c->kernel, whats[n++] = "a case's kernel";
@@ -118,7 +120,20 @@ out:
     return rc;
 }
 
-enum { GRADE_OUT, GRADE_KERNEL, GRADE_CASE, GRADE_KEEP_TRACES };
+/* Does a selected case bound the built-in BasicOZ by its own numbers? (A
+ * student who builds space from a changed tree has changed the built-in
+ * kernel: its ref bounds then measure nothing.) */
+static bool compares_builtin_with_itself(const struct grader *g, const struct grade_spec *spec)
+{
+    for (unsigned i = 0; i < spec->ncases; i++) {
+        const struct grade_case *c = &spec->cases[i];
+        if (selected(g, c->name) && grade_case_needs_ref(c) && !c->kernel && !c->reference)
+            return true;
+    }
+    return false;
+}
+
+enum { GRADE_OUT, GRADE_KERNEL, GRADE_REFERENCE, GRADE_CASE, GRADE_KEEP_TRACES };
 
 static const struct cmd_option grade_options[] = {
     {"out", 0, "DIR", "the results directory (default " DEFAULT_OUT ")", GRADE_OUT},
@@ -126,6 +141,10 @@ static const struct cmd_option grade_options[] = {
      "run every case on this kernel instead of the spec's (the\n"
      "submission: if it is missing or bad, every case fails)",
      GRADE_KERNEL},
+    {"reference", 0, "FILE",
+     "the reference kernel of `ref` bounds instead of the spec's (by\n"
+     "default the BasicOZ built into this space)",
+     GRADE_REFERENCE},
     {"case", 0, "NAME", "run only this case (may be given more than once)", GRADE_CASE},
     {"keep-traces", 0, NULL, "keep the traces of passing cases too", GRADE_KEEP_TRACES},
     {0},
@@ -152,7 +171,8 @@ static void describe(FILE *out)
 }
 
 const struct cmd_help grade_help = {
-    "space grade SPEC [--out DIR] [--kernel FILE] [--case NAME]... [--keep-traces]",
+    "space grade SPEC [--out DIR] [--kernel FILE] [--reference FILE] [--case NAME]...\n"
+    "            [--keep-traces]",
     describe,
 };
 
@@ -188,6 +208,7 @@ int cmd_grade(int argc, char **argv)
             break;
         case GRADE_OUT: g.run.out = val; break;
         case GRADE_KERNEL: g.run.kernel = val; break;
+        case GRADE_REFERENCE: g.run.reference = val; break;
         case GRADE_CASE: only[g.nonly++] = val; break;
         case GRADE_KEEP_TRACES: g.run.keep_traces = true; break;
         }
@@ -200,6 +221,16 @@ int cmd_grade(int argc, char **argv)
         return status < 0 ? cli_help(&grade_help) : status;
     }
 
+    if (g.run.reference) {
+        FILE *f = fopen(g.run.reference, "rb");
+        if (!f) {
+            fprintf(stderr, "space: --reference %s: cannot read the reference kernel: %s\n",
+                    g.run.reference, strerror(errno));
+            free(only);
+            return EXIT_USAGE;
+        }
+        fclose(f);
+    }
     char err[1024];
     struct grade_spec *spec = grade_spec_load(spec_path, err, sizeof err);
     if (!spec) {
@@ -245,6 +276,12 @@ int cmd_grade(int argc, char **argv)
     printf("space grade %s: %s, kernel %s\n", spec_path,
            grade_escape(spec->title, title, sizeof title),
            g.run.kernel ? g.run.kernel : "as the spec says");
+    if (g.run.reference)
+        printf("  reference kernel of ref bounds: %s\n", g.run.reference);
+    else if (!g.run.kernel && compares_builtin_with_itself(&g, spec))
+        printf("  note: the kernel graded is the reference kernel, the BasicOZ built into this\n"
+               "  space: every ref bound compares it with itself. Grade your kernel with\n"
+               "  --kernel FILE, or name the reference with --reference FILE.\n");
     fflush(stdout);
     bool interrupted = false;
     for (unsigned i = 0; i < spec->ncases && !interrupted; i++) {

@@ -590,7 +590,8 @@ bool grade_run_case(const struct grade_runner *g, const struct grade_case *c,
     if (use_ref && ref->c != c) {
         char *dir = grade_run_ref_dir(g->out);
         char err[600] = "out of host memory";
-        struct grade_runner rg = {.out = dir, .kernel = c->reference, .builtin = !c->reference};
+        const char *kernel = g->reference ? g->reference : c->reference;
+        struct grade_runner rg = {.out = dir, .kernel = kernel, .builtin = !kernel};
         if (!dir || grade_run_dirs(dir, err, sizeof err) != 0) {
             *ref = (struct grade_result){.c = c};
             snprintf(ref->error, sizeof ref->error, "%s", err);

@@ -14,10 +14,11 @@
 #include "sim/grade/grade_report.h"
 
 struct grade_runner {
-    const char *out;    /* the results directory */
-    const char *kernel; /* every case's kernel instead of the spec's; NULL: the case's */
-    bool builtin;       /* every case on the built-in BasicOZ (kernel NULL) */
-    bool keep_traces;   /* keep the traces of passing cases too */
+    const char *out;       /* the results directory */
+    const char *kernel;    /* every case's kernel instead of the spec's; NULL: the case's */
+    bool builtin;          /* every case on the built-in BasicOZ (kernel NULL) */
+    const char *reference; /* the reference kernel instead of the spec's; NULL: the spec's */
+    bool keep_traces;      /* keep the traces of passing cases too */
 };
 
 /* Creates the results directory and its subdirectories: 0, or -1 with a

@@ -8,12 +8,9 @@ set -u
 SPACE=$1
 HERE=$(dirname "$0")
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
+. "$HERE/../lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
 # stat FILE PATH: a number of the --stats json report (0 for a CONTEXT the
 # report leaves out)
 stat() {
