@@ -801,6 +801,26 @@ EOF
     grade same.spec --out same
     status_is 0
     check same --pass same
+    # --reference replaces the spec's reference: metric.elf's run is not
+    # hello.elf's, so "== ref" fails against it
+    grade same.spec --out sameref --reference "$G/metric.elf"
+    status_is 1
+    check sameref --fail same
+    out_has "reference kernel of ref bounds: $G/metric.elf"
+    py sameref '
+c = case("same")
+assert c["reference"]["kernel"] == "'"$G/metric.elf"'", c["reference"]
+assert not check("same", "stat virtual_time == ref")["passed"]
+'
+    grade same.spec --out sameref --reference "$tmp/no-such.elf"
+    status_is 2
+    grep -q "^space: --reference $tmp/no-such.elf: cannot read the reference kernel: " "$ERR" ||
+        fail "no one-line error for a missing --reference"
+    # no --kernel and no reference: the built-in kernel bounded by itself, said once
+    printf '[case self]\ninput = exit\\n\nstat virtual_time <= ref\n' > self.spec
+    grade self.spec --out self
+    status_is 0
+    out_has "note: the kernel graded is the reference kernel, the BasicOZ built into this"
     # descriptions of several lines; a default check's goes with it into every case
     cat > desc.spec <<'EOF'
 description <<END

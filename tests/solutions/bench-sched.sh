@@ -14,12 +14,9 @@
 set -u
 SPACE=$1 SRC=$2 MLFQ=$3
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
+. "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
 WORKLOAD=$SRC/basicoz/workloads/sched.spec
 
 bench() { # bench JSON [more options]

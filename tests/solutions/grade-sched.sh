@@ -13,12 +13,9 @@
 set -u
 SPACE=$1 PROJECTS=$2 MODE=$3 KERNEL=${4:-}
 command -v python3 >/dev/null || { echo "no python3: skipped"; exit 77; }
+. "$(dirname "$0")/../lib.sh"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
 
 # grade-sched.sh: 0 when every required case passed; "SCORE: P/T" last
 GRADE_KEEP='' sh "$PROJECTS/grade-sched.sh" "$SPACE" ${KERNEL:+"$KERNEL"} > "$tmp/script.out" 2>&1
