@@ -504,12 +504,8 @@ int cmd_bench_kernel(int argc, char **argv)
     const char *val;
     int id, status = 0;
     while (!status && (id = options_next(&o, &val)) != OPTIONS_END) {
-        if (id >= 0 && val && !*val) {
-            char opt[64];
-            snprintf(opt, sizeof opt, "--%s", o.last->name);
-            status = cli_usage_error("%s needs a value", opt);
+        if ((status = cli_empty_value(&o, id, val)) != 0)
             break;
-        }
         switch (id) {
         case OPTIONS_HELP: status = -1; break;
         case OPTIONS_ERROR: status = EXIT_USAGE; break;

@@ -22,6 +22,15 @@ int cli_usage_error(const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+int cli_empty_value(const struct options *o, int id, const char *val)
+{
+    if (id < 0 || !val || *val)
+        return 0;
+    char opt[64];
+    snprintf(opt, sizeof opt, "--%s", o->last->name);
+    return cli_usage_error("%s needs a value", opt);
+}
+
 const struct cmd_option cli_trace_options[] = {
     {"trace", 0, "FLAGS",
      "write a line per event on standard error: insn (i; insn0..3:\n"

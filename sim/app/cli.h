@@ -21,6 +21,10 @@
 /* Prints "space: <fmt with arg> (see space --help)" and returns EXIT_USAGE. */
 int cli_usage_error(const char *fmt, const char *arg);
 
+/* An option of o (id >= 0) given an empty value (--out=): the usage
+ * error "--NAME needs a value", EXIT_USAGE; else 0. */
+int cli_empty_value(const struct options *o, int id, const char *val);
+
 struct machine;
 
 /* --trace FLAGS and --trace-file FILE, as `space run` and `space replay`
