@@ -644,7 +644,8 @@ static bool parse_measure(struct parser *p, const char *key, enum grade_check_ki
 {
     static const char *const what[] = {
         [CHECK_STAT] = "a statistic", [CHECK_LINES] = "a pattern", [CHECK_LINE_TIME] = "a pattern"};
-    s = skip_space(s);
+    while (s < end && is_space(*s)) /* (the caller's end may be before trailing blanks) */
+        s++;
     while (end > s && is_space(end[-1]))
         end--;
     p->measure = (struct grade_measure){.kind = kind, .nth = 1};

@@ -320,6 +320,10 @@ case_errors() {
         [ ! -e never ] || fail "a bad spec created the results directory"
     }
     spec_error '[case a]\ncolour = red\n' 2 "unknown key 'colour'"
+    # a measure of blanks only, a tab last (found by fuzzing: the parser read
+    # past the value's end)
+    spec_error '\tmetric\tm = lines \t\n[case a]\n' 1 "metric: expected a pattern$"
+    spec_error '[case a]\nleaderboard b = line-time \t \n' 2 "leaderboard: expected a pattern$"
     # control characters of a spec reach the terminal escaped, never raw
     spec_error '[case a]\ncol\033[2Jour = red\n' 2 "expected 'key = value', .*, not 'col\\\\e\\[2Jour = red'$"
     ! grep -q $'\033' "$ERR" || fail "an escape character reached stderr raw"
