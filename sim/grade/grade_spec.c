@@ -630,6 +630,20 @@ bad:
                 skip_space(s));
 }
 
+/* A malloc'ed copy of the n items of `size` at src; NULL for none, and
+ * NULL with p->oom set when out of host memory. */
+static void *copy_items(struct parser *p, const void *src, size_t n, size_t size)
+{
+    if (!n)
+        return NULL;
+    void *d = malloc(n * size);
+    if (!d) {
+        p->oom = true;
+        return NULL;
+    }
+    return memcpy(d, src, n * size);
+}
+
 /* The closing quote of the quoted text at s ('"'); NULL if none. */
 static char *closing_quote(char *s)
 {
@@ -1077,22 +1091,14 @@ static bool parse_section(struct parser *p, char *s)
     sp->cases = cases;
     struct grade_case *c = &cases[sp->ncases++];
     *c = p->defaults;
-    c->checks = NULL;
-    if (p->defaults.nchecks && !(c->checks = malloc(p->defaults.nchecks * sizeof *c->checks))) {
+    /* the defaults' checks and metrics come first in every case: its own copies
+     * (never the defaults' arrays, which are freed once) */
+    if (!(c->checks = copy_items(p, p->defaults.checks, c->nchecks, sizeof *c->checks)))
         c->nchecks = 0;
-        p->oom = true;
-        return false;
-    }
-    if (c->checks)
-        memcpy(c->checks, p->defaults.checks, p->defaults.nchecks * sizeof *c->checks);
-    c->metrics = NULL;
-    if (p->defaults.nmetrics && !(c->metrics = malloc(p->defaults.nmetrics * sizeof *c->metrics))) {
+    if (!(c->metrics = copy_items(p, p->defaults.metrics, c->nmetrics, sizeof *c->metrics)))
         c->nmetrics = 0;
-        p->oom = true;
+    if (p->oom)
         return false;
-    }
-    if (c->metrics)
-        memcpy(c->metrics, p->defaults.metrics, p->defaults.nmetrics * sizeof *c->metrics);
     p->own_from = c->nchecks;
     p->last_check = -1;
     c->line = p->line;
