@@ -8,14 +8,7 @@ set -u
 space=$1 devguest=$2
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-expect() { # expect STATUS REGEX command...: stderr+stdout must match REGEX
-    local want=$1 re=$2; shift 2
-    out=$("$@" 2>&1); st=$?
-    printf '%s\n' "$out" | tail -n 5
-    [ "$st" = "$want" ] || fail "exit status $st, expected $want: $*"
-    printf '%s\n' "$out" | grep -Eq -- "$re" || fail "output does not match /$re/: $*"
-}
+. "$(dirname "$0")/expect.sh"
 
 # A session: commands, a background job, a crash, exit.
 printf 'hello\ntick a 4 &\ntick b 4\nps\ncrash\necho done\nexit\n' > "$dir/in"

@@ -13,13 +13,7 @@ set -u
 space=$1 build=$2 qelf=$3 hello=$4
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-fail() { echo "FAIL: $*"; exit 1; }
-expect() { # expect STATUS REGEX command...: stderr+stdout must match REGEX
-    local want=$1 re=$2; shift 2
-    out=$("$@" 2>&1); st=$?
-    [ "$st" = "$want" ] || fail "exit status $st, expected $want: $*: $out"
-    printf '%s\n' "$out" | grep -Eq -- "$re" || fail "output does not match /$re/: $*: $out"
-}
+. "$(dirname "$0")/expect.sh"
 [ -f "$qelf" ] ||
     { echo "no $qelf (a prebuilt BasicOZ, or kernel.h has no QUANTUM): skipped"; exit 77; }
 
